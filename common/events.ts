@@ -1,0 +1,49 @@
+import type { BoardSnapshot, CallView, CounterView, ServiceStat, TicketStatus, TicketView } from './types.js'
+
+/** Every public fact of a center carries `seq`; a page that sees a gap refetches the board. */
+export interface Sequenced { seq: number }
+
+export interface TicketIssuedEvent extends Sequenced {
+  ticket: { id: string; code: string; serviceId: string; issuedAt: string; priority: boolean }
+}
+export interface TicketCalledEvent extends Sequenced, CallView {}
+export interface TicketFinishedEvent extends Sequenced {
+  ticketId: string
+  code: string
+  status: TicketStatus
+  counterNumber: number | null
+}
+export interface CounterChangedEvent extends Sequenced { counter: CounterView }
+export interface QueueChangedEvent extends Sequenced { services: ServiceStat[] }
+export interface DossierReadyEvent extends Sequenced { code: string }
+
+export interface ServerToClientEvents {
+  'board:snapshot': (board: BoardSnapshot) => void
+  'ticket:issued': (e: TicketIssuedEvent) => void
+  'ticket:called': (e: TicketCalledEvent) => void
+  'ticket:recalled': (e: TicketCalledEvent) => void
+  'ticket:finished': (e: TicketFinishedEvent) => void
+  'counter:changed': (e: CounterChangedEvent) => void
+  'queue:changed': (e: QueueChangedEvent) => void
+  'dossier:ready': (e: DossierReadyEvent) => void
+  /** to a phone following one ticket (room ticket:<id>) and to staff of its center */
+  'ticket:updated': (ticket: TicketView) => void
+}
+
+/** Writes go over HTTP; a socket only chooses what to listen to. */
+export interface ClientToServerEvents {
+  /** staff: follow one counter's room; ack false when not allowed */
+  'counter:watch': (counterId: string, ack?: (ok: boolean) => void) => void
+}
+
+export interface SocketData {
+  centerId?: string
+  centerSlug?: string
+  ticketId?: string
+  staffId?: string
+}
+
+export type PublicEventName = Exclude<keyof ServerToClientEvents, 'board:snapshot' | 'ticket:updated'>
+export const PUBLIC_EVENTS: PublicEventName[] = [
+  'ticket:issued', 'ticket:called', 'ticket:recalled', 'ticket:finished', 'counter:changed', 'queue:changed', 'dossier:ready',
+]

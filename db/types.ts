@@ -1,0 +1,172 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+
+export type StaffRole = 'admin' | 'manager' | 'clerk'
+export type CounterStatus = 'closed' | 'open' | 'paused'
+export type TicketStatus =
+  | 'waiting' | 'called' | 'serving' | 'done' | 'no_show' | 'held' | 'transferred' | 'cancelled' | 'expired'
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>
+type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>
+type Json<T> = ColumnType<T, string, string>
+/** 'YYYY-MM-DD' both ways (the type parsers keep DATE as text on both backends) */
+type DateText = string
+
+/** ISO weekday ('1' = Monday … '7' = Sunday) to open intervals [['07:00','11:30'], …] */
+export type OpeningHours = Partial<Record<'1' | '2' | '3' | '4' | '5' | '6' | '7', [string, string][]>>
+
+export interface CenterTable {
+  id: Generated<string>
+  slug: string
+  name: string
+  name_en: Generated<string>
+  time_zone: Generated<string>
+  opening_hours: Json<OpeningHours>
+  ticket_cutoff: string | null
+  announcement_template: Generated<string>
+  created_at: GeneratedTimestamp
+}
+
+export interface CenterBoardSeqTable { center_id: string; seq: Generated<number> }
+
+export interface ServiceTable {
+  id: Generated<string>
+  center_id: string
+  code: string
+  prefix: string
+  name_vi: string
+  name_en: string
+  icon: Generated<string>
+  active: Generated<boolean>
+  target_wait_minutes: Generated<number>
+  default_service_minutes: Generated<number>
+  daily_cap: number | null
+  sort_order: Generated<number>
+}
+
+export interface ProcedureTable {
+  id: Generated<string>
+  center_id: string
+  service_id: string
+  code: string
+  name_vi: string
+  name_en: Generated<string>
+  processing_days: number
+  fee_vnd: Generated<number>
+  fee_note: Generated<string>
+  documents: Json<string[]>
+  active: Generated<boolean>
+}
+
+export interface StaffTable {
+  id: Generated<string>
+  center_id: string | null
+  username: string
+  full_name: string
+  role: StaffRole
+  password_hash: string
+  active: Generated<boolean>
+  created_at: GeneratedTimestamp
+}
+
+export interface StaffSessionTable {
+  token_hash: string
+  staff_id: string
+  created_at: GeneratedTimestamp
+  expires_at: Timestamp
+  revoked_at: Timestamp | null
+}
+
+export interface CounterTable {
+  id: Generated<string>
+  center_id: string
+  number: number
+  name: Generated<string>
+  status: Generated<CounterStatus>
+  pause_reason: string | null
+  status_since: GeneratedTimestamp
+  staff_id: string | null
+}
+
+export interface CounterServiceTable { counter_id: string; service_id: string; tier: 1 | 2 }
+
+export interface CounterEventTable {
+  id: Generated<number>
+  counter_id: string
+  staff_id: string | null
+  type: string
+  reason: string | null
+  at: Timestamp
+}
+
+export interface PriorityGroupTable {
+  id: Generated<string>
+  center_id: string
+  code: string
+  name_vi: string
+  name_en: string
+  bonus_minutes: Generated<number>
+  active: Generated<boolean>
+  sort_order: Generated<number>
+}
+
+export interface TicketNumberTable { service_id: string; service_day: DateText; last: number }
+
+export interface TicketTable {
+  id: Generated<string>
+  center_id: string
+  service_id: string
+  service_day: DateText
+  number: number
+  code: string
+  status: Generated<TicketStatus>
+  priority_group_id: string | null
+  queue_at: Timestamp
+  issued_at: Timestamp
+  called_at: Timestamp | null
+  started_at: Timestamp | null
+  finished_at: Timestamp | null
+  counter_id: string | null
+  staff_id: string | null
+  call_count: Generated<number>
+  request_id: string | null
+  transferred_from_id: string | null
+}
+
+export interface TicketEventTable {
+  id: Generated<number>
+  ticket_id: string
+  center_id: string
+  type: string
+  from_status: TicketStatus | null
+  to_status: TicketStatus
+  counter_id: string | null
+  staff_id: string | null
+  at: Timestamp
+  data: Json<Record<string, unknown>>
+}
+
+export interface Database {
+  center: CenterTable
+  center_board_seq: CenterBoardSeqTable
+  service: ServiceTable
+  procedure: ProcedureTable
+  staff: StaffTable
+  staff_session: StaffSessionTable
+  counter: CounterTable
+  counter_service: CounterServiceTable
+  counter_event: CounterEventTable
+  priority_group: PriorityGroupTable
+  ticket_number: TicketNumberTable
+  ticket: TicketTable
+  ticket_event: TicketEventTable
+}
+
+export type Center = Selectable<CenterTable>
+export type Service = Selectable<ServiceTable>
+export type Procedure = Selectable<ProcedureTable>
+export type Staff = Selectable<StaffTable>
+export type Counter = Selectable<CounterTable>
+export type PriorityGroup = Selectable<PriorityGroupTable>
+export type Ticket = Selectable<TicketTable>
+export type NewTicket = Insertable<TicketTable>
+export type TicketUpdate = Updateable<TicketTable>

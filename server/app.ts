@@ -1,0 +1,105 @@
+import { createServer, type Server as HttpServer } from 'node:http'
+import express, { type Express } from 'express'
+import helmet from 'helmet'
+import { rateLimit } from 'express-rate-limit'
+import { pino, type Logger } from 'pino'
+import { pinoHttp } from 'pino-http'
+import { randomUUID } from 'node:crypto'
+import { sql } from 'kysely'
+import type { DbHandle } from '../db/create-db.js'
+import { AppError } from './errors.js'
+import { systemClock, type Clock } from './clock.js'
+import { AuthService } from './auth/auth.service.js'
+import { checkOrigin, loadSession } from './auth/auth.middleware.js'
+import { authRoutes } from './auth/auth.routes.js'
+import { BoardService } from './centers/board.service.js'
+import { QueueService } from './queue/queue.service.js'
+import { publicRoutes, staffQueueRoutes } from './queue/queue.routes.js'
+import { chooseLanguage, errorHandler, notFound } from './http/errors.middleware.js'
+import { attachRealtime, SocketSink, type IoServer } from './realtime/realtime.js'
+
+export interface AppDeps {
+  dbHandle: DbHandle
+  clock?: Clock
+  logger?: Logger
+  /** tickets one address may take per minute */
+  publicRateLimitPerMinute?: number
+  failedLoginsPer15Min?: number
+  sessionHours?: number
+  trustProxy?: number
+}
+
+export interface App {
+  app: Express
+  httpServer: HttpServer
+  io: IoServer
+  queue: QueueService
+  auth: AuthService
+  board: BoardService
+  logger: Logger
+  /** closes sockets and the http server (not the database: its owner closes it) */
+  close(): Promise<void>
+}
+
+/** Builds everything and never listens: main.ts listens; tests listen on port 0 with their own database. */
+export function createApp(deps: AppDeps): App {
+  const { db } = deps.dbHandle
+  const clock = deps.clock ?? systemClock
+  const logger = deps.logger ?? pino({ level: 'silent' })
+  const sink = new SocketSink()
+  const queue = new QueueService(db, clock, sink)
+  const auth = new AuthService(db, clock, deps.sessionHours ?? 12)
+  const board = new BoardService(db, clock, queue)
+
+  const app = express()
+  app.set('trust proxy', deps.trustProxy ?? 0)
+  app.disable('x-powered-by')
+  app.use(pinoHttp({
+    logger,
+    genReqId: (req, res) => {
+      const given = req.headers['x-request-id']
+      const id = typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID()
+      res.setHeader('x-request-id', id)
+      return id
+    },
+  }))
+  app.use(helmet())
+  app.use(chooseLanguage)
+
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await sql`select 1`.execute(db)
+      res.json({ status: 'ok', db: deps.dbHandle.kind })
+    } catch {
+      res.status(503).json({ status: 'unavailable', db: deps.dbHandle.kind })
+    }
+  })
+
+  const api = express.Router()
+  api.use(express.json({ limit: '20kb' }))
+  api.use(checkOrigin)
+  api.use(loadSession(auth))
+  const issueLimiter = rateLimit({
+    windowMs: 60_000, limit: deps.publicRateLimitPerMinute ?? 120, standardHeaders: 'draft-8', legacyHeaders: false,
+    handler: () => { throw new AppError('RATE_LIMITED') },
+  })
+  api.use(authRoutes(auth, { failedLoginsPer15Min: deps.failedLoginsPer15Min ?? 10 }))
+  api.use(publicRoutes(queue, board, issueLimiter))
+  api.use(staffQueueRoutes(queue))
+  api.use(notFound)
+  app.use('/api', api)
+  app.use(notFound)
+  app.use(errorHandler(logger))
+
+  const httpServer = createServer(app)
+  const io = attachRealtime(httpServer, { db, auth, board, queue, sink, logger })
+
+  return {
+    app, httpServer, io, queue, auth, board, logger,
+    async close() {
+      io.disconnectSockets(true)
+      await new Promise<void>((resolve) => io.close(() => resolve()))
+      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()))
+    },
+  }
+}

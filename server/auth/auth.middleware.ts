@@ -1,0 +1,48 @@
+import type { RequestHandler } from 'express'
+import { parse as parseCookie } from 'cookie'
+import type { StaffRole } from '../../common/types.js'
+import { AppError } from '../errors.js'
+import { SESSION_COOKIE, type AuthService, type Authenticated } from './auth.service.js'
+
+declare module 'express-serve-static-core' {
+  interface Request { auth?: Authenticated }
+}
+
+export function sessionToken(cookieHeader: string | undefined): string | undefined {
+  return cookieHeader ? parseCookie(cookieHeader)[SESSION_COOKIE] : undefined
+}
+
+/** Reads the session cookie (when any) into `req.auth`. */
+export function loadSession(auth: AuthService): RequestHandler {
+  return async (req, _res, next) => {
+    const token = sessionToken(req.headers.cookie)
+    if (token) req.auth = (await auth.authenticate(token)) ?? undefined
+    next()
+  }
+}
+
+const RANK: Record<StaffRole, number> = { clerk: 1, manager: 2, admin: 3 }
+
+/** Staff of at least this role; center scoping is checked by the service against the entity. */
+export function requireRole(min: StaffRole): RequestHandler {
+  return (req, _res, next) => {
+    if (!req.auth) throw new AppError('AUTH_REQUIRED')
+    if (RANK[req.auth.staff.role] < RANK[min]) throw new AppError('FORBIDDEN')
+    next()
+  }
+}
+
+/**
+ * State-changing requests from a browser must come from our own pages: the Origin (sent by every
+ * browser on POST) must name this host. Programs that send no Origin are judged by cookie and role alone.
+ */
+export const checkOrigin: RequestHandler = (req, _res, next) => {
+  const origin = req.headers.origin
+  if (req.method !== 'GET' && req.method !== 'HEAD' && origin) {
+    let host: string | undefined
+    try { host = new URL(origin).host } catch { /* malformed: refused below */ }
+    const expected = req.headers['x-forwarded-host'] ?? req.headers.host
+    if (host !== expected) throw new AppError('ORIGIN_MISMATCH')
+  }
+  next()
+}

@@ -1,0 +1,33 @@
+import { Router } from 'express'
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit'
+import { LoginBody } from '../../common/schemas.js'
+import { AppError } from '../errors.js'
+import { validate } from '../http/validate.js'
+import { SESSION_COOKIE, type AuthService } from './auth.service.js'
+import { requireRole } from './auth.middleware.js'
+
+export function authRoutes(auth: AuthService, opts: { failedLoginsPer15Min: number }): Router {
+  const r = Router()
+  // Failed logins are throttled per address and username; a success does not count.
+  const throttle = rateLimit({
+    windowMs: 15 * 60_000, limit: opts.failedLoginsPer15Min, skipSuccessfulRequests: true,
+    standardHeaders: 'draft-8', legacyHeaders: false,
+    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${String((req.body as { username?: unknown })?.username ?? '').toLowerCase().slice(0, 40)}`,
+    handler: () => { throw new AppError('RATE_LIMITED') },
+  })
+
+  r.post('/auth/login', throttle, validate({ body: LoginBody }), async (req, res) => {
+    const { token, expiresAt, staff } = await auth.login(req.input.body.username, req.input.body.password)
+    res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: req.secure, expires: expiresAt, path: '/' })
+    res.json({ staff })
+  })
+
+  r.post('/auth/logout', requireRole('clerk'), async (req, res) => {
+    await auth.logout(req.auth!.tokenHash)
+    res.clearCookie(SESSION_COOKIE, { path: '/' })
+    res.json({ ok: true })
+  })
+
+  r.get('/auth/me', requireRole('clerk'), (req, res) => { res.json({ staff: req.auth!.staff }) })
+  return r
+}

@@ -1,0 +1,69 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { hash, verify } from '@node-rs/argon2'
+import type { Db } from '../../db/create-db.js'
+import type { StaffRole } from '../../db/types.js'
+import type { StaffView } from '../../common/types.js'
+import { AppError } from '../errors.js'
+import type { Clock } from '../clock.js'
+import type { Actor } from '../queue/queue.service.js'
+
+export const SESSION_COOKIE = 'motcua_session'
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password)
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex')
+// Verified when the username is unknown, so a wrong name takes as long as a wrong password.
+let dummyHash: Promise<string> | undefined
+
+export interface Authenticated { staff: StaffView; actor: Actor; tokenHash: string }
+
+export class AuthService {
+  constructor(private db: Db, private clock: Clock, private sessionHours: number) {}
+
+  async login(username: string, password: string): Promise<{ token: string; expiresAt: Date; staff: StaffView }> {
+    const s = await this.db.selectFrom('staff').selectAll().where('username', '=', username).executeTakeFirst()
+    if (!s || !s.active) {
+      await verify(await (dummyHash ??= hash('not-a-password')), password).catch(() => false)
+      throw new AppError('LOGIN_FAILED')
+    }
+    if (!(await verify(s.password_hash, password).catch(() => false))) throw new AppError('LOGIN_FAILED')
+    const token = randomBytes(32).toString('base64url')
+    const now = this.clock()
+    const expiresAt = new Date(now.getTime() + this.sessionHours * 3_600_000)
+    await this.db.insertInto('staff_session').values({ token_hash: sha256(token), staff_id: s.id, created_at: now, expires_at: expiresAt }).execute()
+    return { token, expiresAt, staff: (await this.staffView(s.id))! }
+  }
+
+  /** The staff behind a session token, or null when it is unknown, expired, revoked or deactivated. */
+  async authenticate(token: string | undefined): Promise<Authenticated | null> {
+    if (!token || token.length > 100) return null
+    const tokenHash = sha256(token)
+    const row = await this.db.selectFrom('staff_session').innerJoin('staff', 'staff.id', 'staff_session.staff_id')
+      .select(['staff.id', 'staff.active', 'staff_session.expires_at', 'staff_session.revoked_at'])
+      .where('staff_session.token_hash', '=', tokenHash).executeTakeFirst()
+    if (!row || !row.active || row.revoked_at || new Date(row.expires_at) <= this.clock()) return null
+    const staff = (await this.staffView(row.id))!
+    return { staff, tokenHash, actor: { staffId: staff.id, role: staff.role, centerId: staff.centerId } }
+  }
+
+  async logout(tokenHash: string): Promise<void> {
+    await this.db.updateTable('staff_session').set({ revoked_at: this.clock() }).where('token_hash', '=', tokenHash).execute()
+  }
+
+  async staffView(id: string): Promise<StaffView | undefined> {
+    const r = await this.db.selectFrom('staff').leftJoin('center', 'center.id', 'staff.center_id')
+      .select(['staff.id', 'staff.username', 'staff.full_name', 'staff.role', 'staff.center_id', 'center.slug'])
+      .where('staff.id', '=', id).executeTakeFirst()
+    return r && { id: r.id, username: r.username, fullName: r.full_name, role: r.role, centerId: r.center_id, centerSlug: r.slug }
+  }
+
+  /** Creates a staff member (the CLI's first admin, the demo seed). */
+  async createStaff(input: { username: string; fullName: string; role: StaffRole; password: string; centerId: string | null }) {
+    return this.db.insertInto('staff').values({
+      username: input.username, full_name: input.fullName, role: input.role, center_id: input.centerId,
+      password_hash: await hashPassword(input.password),
+    }).returning('id').executeTakeFirstOrThrow()
+  }
+}

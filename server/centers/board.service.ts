@@ -1,0 +1,71 @@
+import type { Db } from '../../db/create-db.js'
+import type { BoardSnapshot, CenterSummary, PriorityGroupView, ProcedureView } from '../../common/types.js'
+import { catalogs } from '../../common/i18n/index.js'
+import { AppError } from '../errors.js'
+import type { Clock } from '../clock.js'
+import { describeHours, isOpenAt, localTime } from '../time.js'
+import { counterViews, type QueueService } from '../queue/queue.service.js'
+import { serviceStats } from '../queue/estimate.js'
+import { recentCalls } from '../queue/ticket.repository.js'
+import * as centers from './center.repository.js'
+
+/** What the public pages read: the board snapshot, procedures, priority groups. */
+export class BoardService {
+  constructor(private db: Db, private clock: Clock, private queue: QueueService) {}
+
+  async listCenters(): Promise<CenterSummary[]> {
+    return (await centers.listCenters(this.db)).map((c) => ({ slug: c.slug, name: c.name, nameEn: c.name_en }))
+  }
+
+  async board(slug: string): Promise<BoardSnapshot> {
+    const center = await this.center(slug)
+    // seq first: the snapshot is at least as new as the seq it carries, so later events are never older
+    const seq = await centers.currentBoardSeq(this.db, center.id)
+    const now = this.clock()
+    const lt = localTime(now, center.time_zone)
+    const services = await centers.listServices(this.db, center.id)
+    const [stats, counters, calls] = await Promise.all([
+      serviceStats(this.db, center.id, lt.day, now, services),
+      counterViews(this.db, center.id),
+      recentCalls(this.db, center.id, lt.day, 10),
+    ])
+    const byId = new Map(stats.map((s) => [s.id, s]))
+    return {
+      seq, centerSlug: center.slug, centerName: center.name, serviceDay: lt.day,
+      open: isOpenAt(center.opening_hours, lt),
+      acceptingTickets: this.queue.acceptingTickets(center, now),
+      hoursToday: describeHours(center.opening_hours, lt.weekday, catalogs.vi.closedDay),
+      ticketCutoff: center.ticket_cutoff,
+      announcementTemplate: center.announcement_template,
+      services: services.map((s) => ({
+        id: s.id, code: s.code, prefix: s.prefix, nameVi: s.name_vi, nameEn: s.name_en, icon: s.icon, active: s.active,
+        targetWaitMinutes: s.target_wait_minutes, waiting: byId.get(s.id)!.waiting, estimatedWaitMinutes: byId.get(s.id)!.estimatedWaitMinutes,
+      })),
+      counters,
+      recentCalls: calls.map((c) => ({ ticketId: c.id, code: c.code, serviceId: c.service_id, counterId: c.counter_id!, counterNumber: c.counter_number, calledAt: new Date(c.called_at!).toISOString() })),
+      readyDossiers: [],
+    }
+  }
+
+  async procedures(slug: string): Promise<ProcedureView[]> {
+    const center = await this.center(slug)
+    return (await centers.listProcedures(this.db, center.id)).map((p) => ({
+      id: p.id, code: p.code, nameVi: p.name_vi, nameEn: p.name_en, serviceId: p.service_id,
+      serviceNameVi: p.service_name_vi, serviceNameEn: p.service_name_en, processingDays: p.processing_days,
+      feeVnd: p.fee_vnd, feeNote: p.fee_note, documents: p.documents,
+    }))
+  }
+
+  async priorityGroups(slug: string): Promise<PriorityGroupView[]> {
+    const center = await this.center(slug)
+    return (await centers.listPriorityGroups(this.db, center.id)).map((g) => ({
+      id: g.id, code: g.code, nameVi: g.name_vi, nameEn: g.name_en, bonusMinutes: g.bonus_minutes,
+    }))
+  }
+
+  async center(slug: string) {
+    const c = await centers.findCenterBySlug(this.db, slug)
+    if (!c) throw new AppError('CENTER_NOT_FOUND')
+    return c
+  }
+}

@@ -1,0 +1,54 @@
+import { sql } from 'kysely'
+import type { Executor } from '../../db/create-db.js'
+
+export function findCenterBySlug(db: Executor, slug: string) {
+  return db.selectFrom('center').selectAll().where('slug', '=', slug).executeTakeFirst()
+}
+
+export function findCenterById(db: Executor, id: string) {
+  return db.selectFrom('center').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+}
+
+export function listCenters(db: Executor) {
+  return db.selectFrom('center').select(['id', 'slug', 'name', 'name_en', 'time_zone']).orderBy('slug').execute()
+}
+
+/** Reserves `count` board sequence numbers; returns the last. Called last in a transaction (lock order). */
+export async function bumpBoardSeq(db: Executor, centerId: string, count: number): Promise<number> {
+  const row = await db.updateTable('center_board_seq').set({ seq: sql`seq + ${count}` })
+    .where('center_id', '=', centerId).returning('seq').executeTakeFirstOrThrow()
+  return row.seq
+}
+
+export async function currentBoardSeq(db: Executor, centerId: string): Promise<number> {
+  const row = await db.selectFrom('center_board_seq').select('seq').where('center_id', '=', centerId).executeTakeFirst()
+  return row?.seq ?? 0
+}
+
+export function listServices(db: Executor, centerId: string) {
+  return db.selectFrom('service').selectAll().where('center_id', '=', centerId)
+    .orderBy('sort_order').orderBy('prefix').execute()
+}
+
+export function findService(db: Executor, id: string) {
+  return db.selectFrom('service').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export function listProcedures(db: Executor, centerId: string) {
+  return db.selectFrom('procedure').innerJoin('service', 'service.id', 'procedure.service_id')
+    .select(['procedure.id', 'procedure.code', 'procedure.name_vi', 'procedure.name_en', 'procedure.service_id',
+      'procedure.processing_days', 'procedure.fee_vnd', 'procedure.fee_note', 'procedure.documents',
+      'service.name_vi as service_name_vi', 'service.name_en as service_name_en'])
+    .where('procedure.center_id', '=', centerId).where('procedure.active', '=', true)
+    .orderBy('service.sort_order').orderBy('procedure.name_vi').execute()
+}
+
+export function listPriorityGroups(db: Executor, centerId: string) {
+  return db.selectFrom('priority_group').selectAll().where('center_id', '=', centerId).where('active', '=', true)
+    .orderBy('sort_order').execute()
+}
+
+export function findPriorityGroupByCode(db: Executor, centerId: string, code: string) {
+  return db.selectFrom('priority_group').selectAll().where('center_id', '=', centerId).where('code', '=', code)
+    .where('active', '=', true).executeTakeFirst()
+}

@@ -1,0 +1,3 @@
+/** Injected everywhere time matters, so tests can stand at any moment of any day. */
+export type Clock = () => Date
+export const systemClock: Clock = () => new Date()

@@ -1,0 +1,37 @@
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
+import { join } from 'node:path'
+
+export class DataDirLockedError extends Error {}
+
+function alive(pid: number): boolean {
+  try { process.kill(pid, 0); return true } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM' }
+}
+
+/**
+ * PGlite has no multi-process lock and two processes on one data directory silently lose writes:
+ * the first process takes `motcua.lock` (its pid); a second refuses while that pid lives.
+ * Returns the release function.
+ */
+export function lockDataDir(dataDir: string): () => void {
+  mkdirSync(dataDir, { recursive: true })
+  const path = join(dataDir, 'motcua.lock')
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, 'wx')
+      writeSync(fd, String(process.pid))
+      closeSync(fd)
+      let released = false
+      return () => { if (!released) { released = true; rmSync(path, { force: true }) } }
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
+      const pid = Number(readFileSync(path, 'utf8').trim())
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+        throw new DataDirLockedError(
+          `Another Một Cửa server (pid ${pid}) is already using the data directory ${dataDir}.\n` +
+          `Stop it first, or give this one another directory: DATA_DIR=./data2 npm start`)
+      }
+      rmSync(path, { force: true }) // left behind by a process that died
+    }
+  }
+  throw new DataDirLockedError(`Could not take the lock on ${dataDir}`)
+}

@@ -1,0 +1,50 @@
+import type { Executor } from '../../db/create-db.js'
+import type { CounterTable } from '../../db/types.js'
+import type { Updateable } from 'kysely'
+
+export function findCounter(db: Executor, id: string) {
+  return db.selectFrom('counter').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+/** Locks the counter row: two tabs of one clerk, or two clerks, act on a counter one at a time. */
+export function lockCounter(db: Executor, id: string) {
+  return db.selectFrom('counter').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
+}
+
+export function findOpenCounterOfStaff(db: Executor, staffId: string) {
+  return db.selectFrom('counter').selectAll().where('staff_id', '=', staffId).executeTakeFirst()
+}
+
+export function updateCounter(db: Executor, id: string, patch: Updateable<CounterTable>) {
+  return db.updateTable('counter').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
+}
+
+export function insertCounterEvent(db: Executor, e: { counterId: string; staffId: string | null; type: string; reason?: string | null; at: Date }) {
+  return db.insertInto('counter_event')
+    .values({ counter_id: e.counterId, staff_id: e.staffId, type: e.type, reason: e.reason ?? null, at: e.at })
+    .execute()
+}
+
+export function counterServices(db: Executor, counterId: string) {
+  return db.selectFrom('counter_service').select(['service_id', 'tier']).where('counter_id', '=', counterId)
+    .orderBy('tier').execute()
+}
+
+/** Counters with who works there and their current (called or serving) ticket. */
+export function listCounterViews(db: Executor, centerId: string, counterId?: string) {
+  let q = db.selectFrom('counter')
+    .leftJoin('staff', 'staff.id', 'counter.staff_id')
+    .leftJoin('ticket', (j) => j.onRef('ticket.counter_id', '=', 'counter.id').on('ticket.status', 'in', ['called', 'serving']))
+    .select(['counter.id', 'counter.number', 'counter.name', 'counter.status', 'counter.pause_reason',
+      'counter.status_since', 'staff.full_name as staff_name',
+      'ticket.id as ticket_id', 'ticket.code as ticket_code', 'ticket.status as ticket_status'])
+    .where('counter.center_id', '=', centerId)
+  if (counterId) q = q.where('counter.id', '=', counterId)
+  return q.orderBy('counter.number').execute()
+}
+
+export function listCounterServices(db: Executor, centerId: string) {
+  return db.selectFrom('counter_service').innerJoin('counter', 'counter.id', 'counter_service.counter_id')
+    .select(['counter_service.counter_id', 'counter_service.service_id', 'counter_service.tier'])
+    .where('counter.center_id', '=', centerId).orderBy('counter_service.tier').execute()
+}

@@ -1,0 +1,36 @@
+import type { Executor } from '../../db/create-db.js'
+import type { ServiceStat } from '../../common/types.js'
+import { countWaitingByService, openCountersByService, recentServiceSeconds } from './ticket.repository.js'
+
+/**
+ * Estimated wait, in whole minutes: the tickets ahead × the average service time of the service's
+ * last 20 completed tickets (its default when fewer than 3), shared among the open counters that
+ * serve it in either tier (at least one, so a closed service still shows a figure).
+ */
+export function estimateMinutes(ahead: number, avgServiceSeconds: number, openCounters: number): number {
+  if (ahead <= 0) return 0
+  return Math.ceil((ahead * avgServiceSeconds) / Math.max(1, openCounters) / 60)
+}
+
+export interface ServiceTiming { avgSeconds: Map<string, number>; openCounters: Map<string, number> }
+
+export async function loadServiceTiming(db: Executor, centerId: string, now: Date): Promise<ServiceTiming> {
+  const [avgSeconds, openCounters] = await Promise.all([
+    recentServiceSeconds(db, centerId, now), openCountersByService(db, centerId)])
+  return { avgSeconds, openCounters }
+}
+
+export function estimateFor(timing: ServiceTiming, service: { id: string; default_service_minutes: number }, ahead: number) {
+  const avg = timing.avgSeconds.get(service.id) ?? service.default_service_minutes * 60
+  return estimateMinutes(ahead, avg, timing.openCounters.get(service.id) ?? 0)
+}
+
+export async function serviceStats(db: Executor, centerId: string, serviceDay: string, now: Date,
+  services: { id: string; default_service_minutes: number }[]): Promise<ServiceStat[]> {
+  const [waitingRows, timing] = await Promise.all([countWaitingByService(db, centerId, serviceDay), loadServiceTiming(db, centerId, now)])
+  const waiting = new Map(waitingRows.map((r) => [r.service_id, Number(r.n)]))
+  return services.map((s) => {
+    const n = waiting.get(s.id) ?? 0
+    return { id: s.id, waiting: n, estimatedWaitMinutes: estimateFor(timing, s, n) }
+  })
+}

@@ -1,0 +1,515 @@
+import type { Transaction } from 'kysely'
+import type { Db, Executor } from '../../db/create-db.js'
+import type { Center, Counter, Database, Service, Ticket, TicketStatus } from '../../db/types.js'
+import type { PublicEventName } from '../../common/events.js'
+import { formatTicketCode } from '../../common/ticket-code.js'
+import type { CounterView, PauseReason, TicketView } from '../../common/types.js'
+import { catalogs } from '../../common/i18n/index.js'
+import { AppError } from '../errors.js'
+import type { Clock } from '../clock.js'
+import { describeHours, hoursOn, localTime } from '../time.js'
+import { bumpBoardSeq, findCenterById, findCenterBySlug, findPriorityGroupByCode, findService, listServices } from '../centers/center.repository.js'
+import * as counters from './counter.repository.js'
+import * as tickets from './ticket.repository.js'
+import { estimateFor, loadServiceTiming, serviceStats } from './estimate.js'
+
+/** Who acts: a logged-in staff member. */
+export interface Actor { staffId: string; role: 'admin' | 'manager' | 'clerk'; centerId: string | null }
+
+/** Where committed facts go (Socket.IO in the app; a recorder in tests). */
+export interface EventSink {
+  centerEvent(centerSlug: string, name: PublicEventName, payload: { seq: number } & Record<string, unknown>): void
+  ticketUpdated(ticket: TicketView): void
+}
+
+type Pending =
+  | { name: 'queue:changed'; serviceIds: string[] }
+  | { name: 'counter:changed'; counterId: string }
+  | { name: Exclude<PublicEventName, 'queue:changed' | 'counter:changed'>; payload: Record<string, unknown> }
+
+/** Collects a transaction's facts; they get their `seq` inside it and are sent only after it commits. */
+class Outbox {
+  events: Pending[] = []
+  ticketIds = new Set<string>()
+  firstSeq = 0
+  add(e: Pending) { this.events.push(e) }
+  touch(...ids: string[]) { for (const id of ids) this.ticketIds.add(id) }
+}
+
+const ACTIVE: TicketStatus[] = ['called', 'serving']
+const isUniqueViolation = (e: unknown, constraint: string) =>
+  typeof e === 'object' && e !== null && (e as { code?: string }).code === '23505' &&
+  String((e as { constraint?: string }).constraint ?? (e as Error).message).includes(constraint)
+
+export class QueueService {
+  constructor(private db: Db, private clock: Clock, private sink: EventSink) {}
+
+  // ---------- citizen side ----------
+
+  async issue(centerSlug: string, input: { serviceId: string; priorityGroup?: string; requestId?: string }): Promise<TicketView> {
+    const center = await this.centerBySlug(centerSlug)
+    if (input.requestId) {
+      const existing = await tickets.findByRequestId(this.db, center.id, input.requestId)
+      if (existing) return this.sameRequest(existing, input.serviceId)
+    }
+    const now = this.clock()
+    const lt = localTime(now, center.time_zone)
+    const service = await findService(this.db, input.serviceId)
+    if (!service || service.center_id !== center.id) throw new AppError('SERVICE_NOT_FOUND')
+    if (!service.active) throw new AppError('SERVICE_INACTIVE')
+    this.assertIssuing(center, lt)
+    let bonus = 0, priorityGroupId: string | null = null
+    if (input.priorityGroup) {
+      const g = await findPriorityGroupByCode(this.db, center.id, input.priorityGroup)
+      if (!g) throw new AppError('PRIORITY_GROUP_NOT_FOUND')
+      bonus = g.bonus_minutes; priorityGroupId = g.id
+    }
+    try {
+      const ticket = await this.inTx(center, async (trx, out) => {
+        const number = await tickets.takeNextNumber(trx, service.id, lt.day)
+        // The cap check rolls the number back with the transaction: the next citizen is refused too.
+        if (service.daily_cap && number > service.daily_cap) throw new AppError('DAILY_CAP_REACHED', { cap: service.daily_cap })
+        const t = await tickets.insertTicket(trx, {
+          center_id: center.id, service_id: service.id, service_day: lt.day, number,
+          code: formatTicketCode(service.prefix, number), priority_group_id: priorityGroupId,
+          queue_at: new Date(now.getTime() - bonus * 60_000), issued_at: now, request_id: input.requestId ?? null,
+        })
+        await tickets.insertTicketEvent(trx, { ticketId: t.id, centerId: center.id, type: 'issued', from: null, to: 'waiting', at: now,
+          data: priorityGroupId ? { priorityGroup: input.priorityGroup, bonusMinutes: bonus } : {} })
+        out.add({ name: 'ticket:issued', payload: { ticket: { id: t.id, code: t.code, serviceId: t.service_id, issuedAt: now.toISOString(), priority: !!priorityGroupId } } })
+        out.add({ name: 'queue:changed', serviceIds: [service.id] })
+        return t
+      })
+      return this.view(ticket.id)
+    } catch (e) {
+      // Two retries of one tap raced: the loser answers with the winner's ticket.
+      if (input.requestId && isUniqueViolation(e, 'ticket_request_id')) {
+        const existing = await tickets.findByRequestId(this.db, center.id, input.requestId)
+        if (existing) return this.sameRequest(existing, input.serviceId)
+      }
+      throw e
+    }
+  }
+
+  private async sameRequest(existing: Ticket, serviceId: string) {
+    if (existing.service_id !== serviceId) throw new AppError('REQUEST_ID_REUSED')
+    return this.view(existing.id)
+  }
+
+  /**
+   * Tickets are issued from the day's first opening until the cut-off (or the last closing when
+   * there is none), lunch break included: a citizen who arrives at noon queues for the afternoon.
+   */
+  private assertIssuing(center: Center, lt: ReturnType<typeof localTime>) {
+    const intervals = hoursOn(center.opening_hours, lt.weekday)
+    const hours = describeHours(center.opening_hours, lt.weekday, catalogs.vi.closedDay)
+    if (!intervals.length || lt.hm < intervals[0]![0]) throw new AppError('CENTER_CLOSED', { hours })
+    const end = center.ticket_cutoff ?? intervals[intervals.length - 1]![1]
+    if (lt.hm >= end) throw new AppError('AFTER_CUTOFF', { cutoff: end, hours })
+  }
+
+  /** Whether the kiosk may issue now (the board tells pages, so they never show dead buttons). */
+  acceptingTickets(center: Center, now: Date): boolean {
+    try { this.assertIssuing(center, localTime(now, center.time_zone)); return true } catch { return false }
+  }
+
+  async getTicket(id: string): Promise<TicketView> {
+    return this.view(id)
+  }
+
+  // ---------- counters ----------
+
+  async openCounter(counterId: string, actor: Actor): Promise<CounterView> {
+    return this.counterChange(counterId, actor, async (trx, c, now) => {
+      if (c.status !== 'closed') {
+        if (c.staff_id === actor.staffId) return false
+        throw new AppError('COUNTER_IN_USE')
+      }
+      const other = await counters.findOpenCounterOfStaff(trx, actor.staffId)
+      if (other) throw new AppError('STAFF_AT_OTHER_COUNTER', { counter: other.number })
+      try {
+        await counters.updateCounter(trx, c.id, { status: 'open', staff_id: actor.staffId, pause_reason: null, status_since: now })
+      } catch (e) {
+        if (isUniqueViolation(e, 'counter_one_per_staff')) throw new AppError('STAFF_AT_OTHER_COUNTER', { counter: '?' })
+        throw e
+      }
+      await counters.insertCounterEvent(trx, { counterId: c.id, staffId: actor.staffId, type: 'open', at: now })
+      return true
+    }, { atCounter: false })
+  }
+
+  async closeCounter(counterId: string, actor: Actor): Promise<CounterView> {
+    return this.counterChange(counterId, actor, async (trx, c, now) => {
+      if (c.status === 'closed') return false
+      const active = await this.activeTicketAt(trx, c.id)
+      if (active) throw new AppError('COUNTER_BUSY', { code: active.code })
+      await counters.updateCounter(trx, c.id, { status: 'closed', staff_id: null, pause_reason: null, status_since: now })
+      await counters.insertCounterEvent(trx, { counterId: c.id, staffId: actor.staffId, type: 'close', at: now })
+      return true
+    })
+  }
+
+  async pauseCounter(counterId: string, actor: Actor, reason: PauseReason, note?: string): Promise<CounterView> {
+    return this.counterChange(counterId, actor, async (trx, c, now) => {
+      if (c.status === 'closed') throw new AppError('COUNTER_CLOSED')
+      if (c.status === 'paused') throw new AppError('COUNTER_PAUSED')
+      const text = note ? `${reason}: ${note}` : reason
+      await counters.updateCounter(trx, c.id, { status: 'paused', pause_reason: text, status_since: now })
+      await counters.insertCounterEvent(trx, { counterId: c.id, staffId: actor.staffId, type: 'pause', reason: text, at: now })
+      return true
+    })
+  }
+
+  async resumeCounter(counterId: string, actor: Actor): Promise<CounterView> {
+    return this.counterChange(counterId, actor, async (trx, c, now) => {
+      if (c.status !== 'paused') throw new AppError('COUNTER_NOT_PAUSED')
+      await counters.updateCounter(trx, c.id, { status: 'open', pause_reason: null, status_since: now })
+      await counters.insertCounterEvent(trx, { counterId: c.id, staffId: actor.staffId, type: 'resume', at: now })
+      return true
+    })
+  }
+
+  private async counterChange(counterId: string, actor: Actor,
+    change: (trx: Transaction<Database>, c: Counter, now: Date) => Promise<boolean>,
+    opts: { atCounter: boolean } = { atCounter: true }): Promise<CounterView> {
+    const c0 = await counters.findCounter(this.db, counterId)
+    if (!c0) throw new AppError('COUNTER_NOT_FOUND')
+    const center = await findCenterById(this.db, c0.center_id)
+    assertCenter(actor, center.id)
+    await this.inTx(center, async (trx, out) => {
+      const c = (await counters.lockCounter(trx, counterId))!
+      if (opts.atCounter) assertAtCounter(actor, c)
+      if (await change(trx, c, this.clock())) {
+        out.add({ name: 'counter:changed', counterId })
+        out.add({ name: 'queue:changed', serviceIds: (await counters.counterServices(trx, counterId)).map((s) => s.service_id) })
+      }
+    })
+    return this.counterView(center.id, counterId)
+  }
+
+  // ---------- calling ----------
+
+  /** The counter's next ticket: primary services first, then backup; `null` when nobody waits. */
+  async callNext(counterId: string, actor: Actor): Promise<TicketView | null> {
+    const id = await this.atOpenCounter(counterId, actor, async (trx, c, center, now, day, out) => {
+      const tiers = await counters.counterServices(trx, c.id)
+      for (const tier of [1, 2] as const) {
+        const ids = tiers.filter((s) => s.tier === tier).map((s) => s.service_id)
+        if (!ids.length) continue
+        const t = await tickets.lockNextWaiting(trx, ids, day)
+        if (t) return this.markCalled(trx, out, t, c, actor, now, 'called', { tier })
+      }
+      return null
+    })
+    return id ? this.view(id) : null
+  }
+
+  /** A specific waiting ticket, out of queue order (logged as such). */
+  async callTicket(counterId: string, ticketId: string, actor: Actor): Promise<TicketView> {
+    const id = await this.atOpenCounter(counterId, actor, async (trx, c, center, now, day, out) => {
+      const t = await tickets.lockTicket(trx, ticketId)
+      if (!t || t.center_id !== center.id) throw new AppError('TICKET_NOT_FOUND')
+      if (t.status !== 'waiting') throw new AppError('TICKET_NOT_WAITING')
+      if (t.service_day !== day) throw new AppError('TICKET_NOT_TODAY')
+      return this.markCalled(trx, out, t, c, actor, now, 'called_out_of_order', {})
+    })
+    return this.view(id!)
+  }
+
+  private async atOpenCounter<T>(counterId: string, actor: Actor,
+    fn: (trx: Transaction<Database>, c: Counter, center: Center, now: Date, day: string, out: Outbox) => Promise<T>): Promise<T> {
+    const c0 = await counters.findCounter(this.db, counterId)
+    if (!c0) throw new AppError('COUNTER_NOT_FOUND')
+    const center = await findCenterById(this.db, c0.center_id)
+    assertCenter(actor, center.id)
+    return this.inTx(center, async (trx, out) => {
+      const c = (await counters.lockCounter(trx, counterId))!
+      assertAtCounter(actor, c)
+      if (c.status === 'closed') throw new AppError('COUNTER_CLOSED')
+      if (c.status === 'paused') throw new AppError('COUNTER_PAUSED')
+      const active = await this.activeTicketAt(trx, c.id)
+      if (active) throw new AppError('COUNTER_BUSY', { code: active.code })
+      const now = this.clock()
+      return fn(trx, c, center, now, localTime(now, center.time_zone).day, out)
+    })
+  }
+
+  private async markCalled(trx: Transaction<Database>, out: Outbox, t: Ticket, c: Counter, actor: Actor, now: Date,
+    type: string, data: Record<string, unknown>): Promise<string> {
+    try {
+      await tickets.updateTicket(trx, t.id, { status: 'called', counter_id: c.id, staff_id: actor.staffId, called_at: now, call_count: 1 })
+    } catch (e) {
+      if (isUniqueViolation(e, 'ticket_one_active_per_counter')) throw new AppError('COUNTER_BUSY', { code: '' })
+      throw e
+    }
+    await tickets.insertTicketEvent(trx, { ticketId: t.id, centerId: t.center_id, type, from: t.status, to: 'called', counterId: c.id, staffId: actor.staffId, at: now, data })
+    out.add({ name: 'ticket:called', payload: callPayload(t, c, now) })
+    out.add({ name: 'queue:changed', serviceIds: [t.service_id] })
+    out.touch(t.id)
+    return t.id
+  }
+
+  // ---------- ticket transitions ----------
+
+  async recall(ticketId: string, actor: Actor): Promise<TicketView> {
+    return this.transition(ticketId, actor, ['called'], async (trx, t, c, now, out) => {
+      await tickets.updateTicket(trx, t.id, { call_count: t.call_count + 1 })
+      await this.event(trx, t, 'recalled', 'called', c, actor, now)
+      out.add({ name: 'ticket:recalled', payload: callPayload(t, c!, now) })
+    })
+  }
+
+  async start(ticketId: string, actor: Actor): Promise<TicketView> {
+    return this.transition(ticketId, actor, ['called'], async (trx, t, c, now) => {
+      await tickets.updateTicket(trx, t.id, { status: 'serving', started_at: now })
+      await this.event(trx, t, 'started', 'serving', c, actor, now)
+    })
+  }
+
+  async complete(ticketId: string, actor: Actor): Promise<TicketView> {
+    return this.finish(ticketId, actor, ['serving'], 'done', 'completed')
+  }
+
+  async noShow(ticketId: string, actor: Actor): Promise<TicketView> {
+    return this.finish(ticketId, actor, ['called'], 'no_show', 'no_show')
+  }
+
+  async cancel(ticketId: string, actor: Actor): Promise<TicketView> {
+    return this.finish(ticketId, actor, ['waiting', 'called', 'serving', 'held'], 'cancelled', 'cancelled')
+  }
+
+  /** Parks a ticket while the citizen fills a form; the counter is free for the next one. */
+  async hold(ticketId: string, actor: Actor): Promise<TicketView> {
+    return this.transition(ticketId, actor, ['called', 'serving'], async (trx, t, c, now, out) => {
+      await tickets.updateTicket(trx, t.id, { status: 'held' })
+      await this.event(trx, t, 'held', 'held', c, actor, now)
+      out.add({ name: 'ticket:finished', payload: finishedPayload(t, 'held', c) })
+    })
+  }
+
+  /** Calls a held ticket back to the clerk's open counter (only the clerk who held it, or a manager). */
+  async resume(ticketId: string, actor: Actor, counterId?: string): Promise<TicketView> {
+    const t0 = await tickets.findTicket(this.db, ticketId)
+    if (!t0) throw new AppError('TICKET_NOT_FOUND')
+    assertCenter(actor, t0.center_id)
+    const target = counterId ?? (await counters.findOpenCounterOfStaff(this.db, actor.staffId))?.id
+    if (!target) throw new AppError('NO_OPEN_COUNTER')
+    const id = await this.atOpenCounter(target, actor, async (trx, c, center, now, day, out) => {
+      const t = (await tickets.lockTicket(trx, ticketId))!
+      if (t.status !== 'held') throw new AppError('TICKET_WRONG_STATE', { status: t.status })
+      if (t.staff_id !== actor.staffId && actor.role === 'clerk') throw new AppError('NOT_YOUR_HELD_TICKET')
+      return this.markCalled(trx, out, t, c, actor, now, 'resumed', {})
+    })
+    return this.view(id)
+  }
+
+  /** Moves a ticket to another service; the new ticket keeps the original place in the queue. */
+  async transfer(ticketId: string, serviceId: string, actor: Actor): Promise<TicketView> {
+    let newId = ''
+    await this.transition(ticketId, actor, ['waiting', 'called', 'serving', 'held'], async (trx, t, c, now, out) => {
+      const target = await findService(trx, serviceId)
+      if (!target || target.center_id !== t.center_id) throw new AppError('SERVICE_NOT_FOUND')
+      if (target.id === t.service_id) throw new AppError('TRANSFER_SAME_SERVICE')
+      if (!target.active) throw new AppError('SERVICE_INACTIVE')
+      await tickets.updateTicket(trx, t.id, { status: 'transferred', finished_at: now })
+      await this.event(trx, t, 'transferred', 'transferred', c, actor, now, { toServiceId: target.id })
+      const number = await tickets.takeNextNumber(trx, target.id, t.service_day)
+      const n = await tickets.insertTicket(trx, {
+        center_id: t.center_id, service_id: target.id, service_day: t.service_day, number,
+        code: formatTicketCode(target.prefix, number), priority_group_id: t.priority_group_id,
+        queue_at: t.queue_at, issued_at: now, transferred_from_id: t.id,
+      })
+      await tickets.insertTicketEvent(trx, { ticketId: n.id, centerId: n.center_id, type: 'issued_by_transfer', from: null, to: 'waiting', staffId: actor.staffId, at: now, data: { fromTicketId: t.id, fromCode: t.code } })
+      newId = n.id
+      out.add({ name: 'ticket:finished', payload: finishedPayload(t, 'transferred', c) })
+      out.add({ name: 'ticket:issued', payload: { ticket: { id: n.id, code: n.code, serviceId: n.service_id, issuedAt: now.toISOString(), priority: !!n.priority_group_id } } })
+      out.add({ name: 'queue:changed', serviceIds: [t.service_id, target.id] })
+      out.touch(n.id)
+    }, { waitingByAnyClerk: true })
+    return this.view(newId)
+  }
+
+  private async finish(ticketId: string, actor: Actor, from: TicketStatus[], to: TicketStatus, type: string) {
+    return this.transition(ticketId, actor, from, async (trx, t, c, now, out) => {
+      await tickets.updateTicket(trx, t.id, { status: to, finished_at: now })
+      await this.event(trx, t, type, to, c, actor, now)
+      out.add({ name: 'ticket:finished', payload: finishedPayload(t, to, c) })
+      if (t.status === 'waiting') out.add({ name: 'queue:changed', serviceIds: [t.service_id] })
+    }, { waitingByAnyClerk: true })
+  }
+
+  /**
+   * One ticket transition: the ticket is locked, must be in one of `from`, and the actor must work at
+   * its counter (a manager or admin of the center may act anywhere). A waiting ticket has no counter:
+   * any clerk of the center may act on it when `waitingByAnyClerk`.
+   */
+  private async transition(ticketId: string, actor: Actor, from: TicketStatus[],
+    apply: (trx: Transaction<Database>, t: Ticket, c: Counter | undefined, now: Date, out: Outbox) => Promise<void>,
+    opts: { waitingByAnyClerk?: boolean } = {}): Promise<TicketView> {
+    const t0 = await tickets.findTicket(this.db, ticketId)
+    if (!t0) throw new AppError('TICKET_NOT_FOUND')
+    assertCenter(actor, t0.center_id)
+    const center = await findCenterById(this.db, t0.center_id)
+    await this.inTx(center, async (trx, out) => {
+      const t = (await tickets.lockTicket(trx, ticketId))!
+      if (!from.includes(t.status)) throw new AppError('TICKET_WRONG_STATE', { status: t.status })
+      let c: Counter | undefined
+      if (t.counter_id) c = await counters.findCounter(trx, t.counter_id)
+      if (t.status === 'held') {
+        if (t.staff_id !== actor.staffId && actor.role === 'clerk') throw new AppError('NOT_YOUR_HELD_TICKET')
+      } else if (t.status !== 'waiting' || !opts.waitingByAnyClerk) {
+        if (!c) throw new AppError('TICKET_WRONG_STATE', { status: t.status })
+        assertAtCounter(actor, c)
+      }
+      await apply(trx, t, c, this.clock(), out)
+      out.touch(t.id)
+    })
+    return this.view(ticketId)
+  }
+
+  private event(trx: Executor, t: Ticket, type: string, to: TicketStatus, c: Counter | undefined, actor: Actor, at: Date, data?: Record<string, unknown>) {
+    return tickets.insertTicketEvent(trx, { ticketId: t.id, centerId: t.center_id, type, from: t.status, to, counterId: c?.id ?? t.counter_id, staffId: actor.staffId, at, data })
+  }
+
+  private activeTicketAt(db: Executor, counterId: string) {
+    return db.selectFrom('ticket').select(['id', 'code']).where('counter_id', '=', counterId)
+      .where('status', 'in', ACTIVE).executeTakeFirst()
+  }
+
+  // ---------- end of the service day ----------
+
+  /** Leftover tickets of past service days become `expired`: recorded, reported, never deleted. */
+  async expireStale(): Promise<number> {
+    let total = 0
+    for (const center of await this.db.selectFrom('center').selectAll().execute()) {
+      const now = this.clock()
+      const today = localTime(now, center.time_zone).day
+      total += await this.inTx(center, async (trx, out) => {
+        const stale = await tickets.lockStaleTickets(trx, center.id, today)
+        for (const t of stale) {
+          await tickets.updateTicket(trx, t.id, { status: 'expired', finished_at: now })
+          await tickets.insertTicketEvent(trx, { ticketId: t.id, centerId: center.id, type: 'expired', from: t.status, to: 'expired', counterId: t.counter_id, at: now })
+          out.touch(t.id)
+        }
+        if (stale.length) out.add({ name: 'queue:changed', serviceIds: [...new Set(stale.map((t) => t.service_id))] })
+        const freed = [...new Set(stale.filter((t) => ACTIVE.includes(t.status)).map((t) => t.counter_id!))]
+        for (const counterId of freed) out.add({ name: 'counter:changed', counterId })
+        return stale.length
+      })
+    }
+    return total
+  }
+
+  // ---------- views ----------
+
+  async view(ticketId: string): Promise<TicketView> {
+    const r = await this.db.selectFrom('ticket')
+      .innerJoin('service', 'service.id', 'ticket.service_id')
+      .innerJoin('center', 'center.id', 'ticket.center_id')
+      .leftJoin('counter', 'counter.id', 'ticket.counter_id')
+      .leftJoin('priority_group', 'priority_group.id', 'ticket.priority_group_id')
+      .leftJoin('ticket as next', 'next.transferred_from_id', 'ticket.id')
+      .selectAll('ticket')
+      .select(['service.name_vi', 'service.name_en', 'service.default_service_minutes', 'center.slug', 'counter.number as counter_number',
+        'priority_group.code as priority_code', 'next.id as next_id'])
+      .where('ticket.id', '=', ticketId).executeTakeFirst()
+    if (!r) throw new AppError('TICKET_NOT_FOUND')
+    let position: number | null = null, ahead: number | null = null, estimate: number | null = null
+    if (r.status === 'waiting') {
+      ahead = await tickets.countAhead(this.db, r)
+      position = ahead + 1
+      const timing = await loadServiceTiming(this.db, r.center_id, this.clock())
+      estimate = estimateFor(timing, { id: r.service_id, default_service_minutes: r.default_service_minutes }, ahead)
+    }
+    return {
+      id: r.id, code: r.code, number: r.number, status: r.status, centerSlug: r.slug, serviceId: r.service_id,
+      serviceNameVi: r.name_vi, serviceNameEn: r.name_en, serviceDay: r.service_day, priorityGroup: r.priority_code,
+      issuedAt: iso(r.issued_at)!, queueAt: iso(r.queue_at)!, calledAt: iso(r.called_at), startedAt: iso(r.started_at),
+      finishedAt: iso(r.finished_at), counterId: r.counter_id, counterNumber: r.counter_number,
+      position, ahead, estimatedWaitMinutes: estimate, transferredFromId: r.transferred_from_id, transferredToId: r.next_id,
+    }
+  }
+
+  async counterView(centerId: string, counterId: string): Promise<CounterView> {
+    const [v] = await counterViews(this.db, centerId, counterId)
+    if (!v) throw new AppError('COUNTER_NOT_FOUND')
+    return v
+  }
+
+  // ---------- plumbing ----------
+
+  /**
+   * Runs `fn` in one transaction; its facts take consecutive `seq` numbers from the center's row
+   * (locked last, so lock order is always ticket/counter rows before the sequence), and are sent
+   * only after the commit.
+   */
+  private async inTx<T>(center: Center, fn: (trx: Transaction<Database>, out: Outbox) => Promise<T>): Promise<T> {
+    const out = new Outbox()
+    const result = await this.db.transaction().execute(async (trx) => {
+      const r = await fn(trx, out)
+      if (out.events.length) out.firstSeq = (await bumpBoardSeq(trx, center.id, out.events.length)) - out.events.length + 1
+      return r
+    })
+    await this.publish(center, out)
+    return result
+  }
+
+  private async publish(center: Center, out: Outbox) {
+    if (out.events.length) {
+      const now = this.clock()
+      const day = localTime(now, center.time_zone).day
+      let seq = out.firstSeq
+      for (const e of out.events) {
+        const s = seq++
+        if (e.name === 'queue:changed') {
+          const services = (await listServices(this.db, center.id)).filter((x) => e.serviceIds.includes(x.id))
+          this.sink.centerEvent(center.slug, e.name, { seq: s, services: await serviceStats(this.db, center.id, day, now, services) })
+        } else if (e.name === 'counter:changed') {
+          this.sink.centerEvent(center.slug, e.name, { seq: s, counter: await this.counterView(center.id, e.counterId) })
+        } else {
+          this.sink.centerEvent(center.slug, e.name, { seq: s, ...e.payload })
+        }
+      }
+    }
+    for (const id of out.ticketIds) this.sink.ticketUpdated(await this.view(id))
+  }
+
+  private async centerBySlug(slug: string): Promise<Center> {
+    const c = await findCenterBySlug(this.db, slug)
+    if (!c) throw new AppError('CENTER_NOT_FOUND')
+    return c
+  }
+}
+
+export async function counterViews(db: Executor, centerId: string, counterId?: string): Promise<CounterView[]> {
+  const [rows, svc] = await Promise.all([counters.listCounterViews(db, centerId, counterId), counters.listCounterServices(db, centerId)])
+  return rows.map((r) => ({
+    id: r.id, number: r.number, name: r.name, status: r.status, pauseReason: r.pause_reason, statusSince: iso(r.status_since)!,
+    staffName: r.staff_name,
+    currentTicket: r.ticket_id ? { id: r.ticket_id, code: r.ticket_code!, status: r.ticket_status as 'called' | 'serving' } : null,
+    services: svc.filter((s) => s.counter_id === r.id).map((s) => ({ id: s.service_id, tier: s.tier })),
+  }))
+}
+
+export function assertCenter(actor: Actor, centerId: string) {
+  if (actor.role !== 'admin' && actor.centerId !== centerId) throw new AppError('WRONG_CENTER')
+}
+
+/** A clerk acts only at the counter they opened; a manager or admin may act at any counter of the center. */
+function assertAtCounter(actor: Actor, c: Counter) {
+  if (actor.role === 'clerk' && c.staff_id !== actor.staffId) throw new AppError('NOT_AT_COUNTER')
+}
+
+function callPayload(t: Ticket, c: Counter, now: Date) {
+  return { ticketId: t.id, code: t.code, serviceId: t.service_id, counterId: c.id, counterNumber: c.number, calledAt: now.toISOString() }
+}
+
+function finishedPayload(t: Ticket, status: TicketStatus, c: Counter | undefined) {
+  return { ticketId: t.id, code: t.code, status, counterId: c?.id ?? null, counterNumber: c?.number ?? null }
+}
+
+function iso(d: Date | string | null): string | null {
+  return d == null ? null : new Date(d).toISOString()
+}
+
+export type { Service }
