@@ -16,6 +16,7 @@ import { BoardService } from './centers/board.service.js'
 import { QueueService } from './queue/queue.service.js'
 import { publicRoutes, staffQueueRoutes } from './queue/queue.routes.js'
 import { chooseLanguage, errorHandler, notFound } from './http/errors.middleware.js'
+import { pagesRouter } from './http/pages.js'
 import { attachRealtime, SocketSink, type IoServer } from './realtime/realtime.js'
 
 export interface AppDeps {
@@ -27,6 +28,8 @@ export interface AppDeps {
   failedLoginsPer15Min?: number
   sessionHours?: number
   trustProxy?: number
+  /** built pages (default dist/pages) */
+  pagesDir?: string
 }
 
 export interface App {
@@ -83,11 +86,12 @@ export function createApp(deps: AppDeps): App {
     windowMs: 60_000, limit: deps.publicRateLimitPerMinute ?? 120, standardHeaders: 'draft-8', legacyHeaders: false,
     handler: () => { throw new AppError('RATE_LIMITED') },
   })
-  api.use(authRoutes(auth, { failedLoginsPer15Min: deps.failedLoginsPer15Min ?? 10 }))
+  api.use(authRoutes(auth, { failedLoginsPer15Min: deps.failedLoginsPer15Min ?? 10, sessionHours: deps.sessionHours ?? 12 }))
   api.use(publicRoutes(queue, board, issueLimiter))
   api.use(staffQueueRoutes(queue))
   api.use(notFound)
   app.use('/api', api)
+  app.use(pagesRouter(deps.pagesDir))
   app.use(notFound)
   app.use(errorHandler(logger))
 

@@ -6,7 +6,7 @@ import { validate } from '../http/validate.js'
 import { SESSION_COOKIE, type AuthService } from './auth.service.js'
 import { requireRole } from './auth.middleware.js'
 
-export function authRoutes(auth: AuthService, opts: { failedLoginsPer15Min: number }): Router {
+export function authRoutes(auth: AuthService, opts: { failedLoginsPer15Min: number; sessionHours: number }): Router {
   const r = Router()
   // Failed logins are throttled per address and username; a success does not count.
   const throttle = rateLimit({
@@ -17,8 +17,10 @@ export function authRoutes(auth: AuthService, opts: { failedLoginsPer15Min: numb
   })
 
   r.post('/auth/login', throttle, validate({ body: LoginBody }), async (req, res) => {
-    const { token, expiresAt, staff } = await auth.login(req.input.body.username, req.input.body.password)
-    res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: req.secure, expires: expiresAt, path: '/' })
+    const { token, staff } = await auth.login(req.input.body.username, req.input.body.password)
+    res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/',
+      // relative, so the browser's clock does not matter; the server enforces the expiry itself
+      maxAge: opts.sessionHours * 3_600_000 })
     res.json({ staff })
   })
 

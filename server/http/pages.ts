@@ -1,0 +1,35 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import express, { Router } from 'express'
+
+/** Where `vite build` writes the pages (kiosk, display, portal, staff). */
+export const PAGES_DIR = new URL('../../dist/pages/', import.meta.url).pathname
+
+// page path → the built HTML entry that serves it (the portal serves every citizen phone page)
+const ENTRIES: [string, string][] = [
+  ['/kiosk', 'kiosk/index.html'],
+  ['/display', 'display/index.html'],
+  ['/staff', 'staff/index.html'],
+  ['/t/:ticketId', 'portal/index.html'],
+  ['/tra-cuu', 'portal/index.html'],
+  ['/danh-gia/:ticketId', 'portal/index.html'],
+  ['/nop-ho-so', 'portal/index.html'],
+]
+
+/** Serves the built pages; without a build it says how to make one instead of a bare 404. */
+export function pagesRouter(dir: string = PAGES_DIR): Router {
+  const r = Router()
+  r.use('/assets', express.static(join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false }))
+  for (const [path, file] of ENTRIES) {
+    r.get(path, (_req, res) => {
+      const full = join(dir, file)
+      if (!existsSync(full)) {
+        res.status(503).type('text/plain; charset=utf-8').send('Trang chưa được build. Chạy: npm run build\nPages are not built. Run: npm run build\n')
+        return
+      }
+      res.sendFile(full, { headers: { 'cache-control': 'no-cache' } })
+    })
+  }
+  r.get('/', (_req, res) => res.redirect('/kiosk'))
+  return r
+}
