@@ -11,6 +11,8 @@ import { DataDirLockedError, lockDataDir } from './data-lock.js'
 async function main() {
   const config = loadConfig()
   const logger = pino({ level: config.logLevel })
+  // A failed background task (a socket handler while the database is down) is logged, never fatal.
+  process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'))
   let release = () => {}
   let handle: DbHandle
   if (config.databaseUrl) {
