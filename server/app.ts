@@ -1,5 +1,5 @@
 import { createServer, type Server as HttpServer } from 'node:http'
-import express, { type Express } from 'express'
+import express, { type Express, type RequestHandler } from 'express'
 import helmet from 'helmet'
 import { rateLimit } from 'express-rate-limit'
 import { pino, type Logger } from 'pino'
@@ -44,6 +44,16 @@ export interface App {
   close(): Promise<void>
 }
 
+/**
+ * The API speaks JSON only: a body of another type (a form, text/plain) would otherwise be skipped by
+ * the parser and read as "no body", so a strict schema would never see its fields.
+ */
+const jsonBodiesOnly: RequestHandler = (req, _res, next) => {
+  const length = Number(req.headers['content-length'] ?? 0)
+  if (req.body === undefined && (length > 0 || req.headers['transfer-encoding'] !== undefined)) throw new AppError('BAD_JSON')
+  next()
+}
+
 /** Builds everything and never listens: main.ts listens; tests listen on port 0 with their own database. */
 export function createApp(deps: AppDeps): App {
   const { db } = deps.dbHandle
@@ -59,6 +69,8 @@ export function createApp(deps: AppDeps): App {
   app.disable('x-powered-by')
   app.use(pinoHttp({
     logger,
+    // a session token in a log line is a session anyone reading the logs can use
+    redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'], censor: '[redacted]' },
     genReqId: (req, res) => {
       const given = req.headers['x-request-id']
       const id = typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID()
@@ -66,7 +78,12 @@ export function createApp(deps: AppDeps): App {
       return id
     },
   }))
-  app.use(helmet())
+  // Helmet's CSP tells browsers to fetch every asset over https: on a plain-http install (the embedded
+  // default on a commune LAN, http://192.168.x.y:3000) the pages would load without their scripts.
+  // The directive goes only to requests that came over https (directly or via a trusted proxy).
+  const headersHttps = helmet()
+  const headersHttp = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } })
+  app.use((req, res, next) => (req.secure ? headersHttps : headersHttp)(req, res, next))
   app.use(chooseLanguage)
 
   app.get('/healthz', async (_req, res) => {
@@ -79,8 +96,9 @@ export function createApp(deps: AppDeps): App {
   })
 
   const api = express.Router()
+  api.use(checkOrigin) // a foreign page is refused before its body is even read
   api.use(express.json({ limit: '20kb' }))
-  api.use(checkOrigin)
+  api.use(jsonBodiesOnly)
   api.use(loadSession(auth))
   const issueLimiter = rateLimit({
     windowMs: 60_000, limit: deps.publicRateLimitPerMinute ?? 120, standardHeaders: 'draft-8', legacyHeaders: false,

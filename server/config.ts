@@ -1,9 +1,14 @@
 import { resolve } from 'node:path'
 import { z } from 'zod'
 
+// Whole numbers written as digits only: Number() would read " " as 0, "0x50" as 80 and "1e3" as 1000.
+const int = (min: number, max: number, fallback: number) => z.string().default(String(fallback)).pipe(z.string().trim()
+  .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
+  .transform(Number).pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`)))
+
 // The only reader of process.env.
 const EnvSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: int(0, 65535, 3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
@@ -11,13 +16,14 @@ const EnvSchema = z.object({
   SEED_DEMO: z.enum(['0', '1', 'true', 'false']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** tickets one address may take per minute (a kiosk is one address) */
-  PUBLIC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(120),
+  PUBLIC_RATE_LIMIT_PER_MINUTE: int(1, 1_000_000, 120),
   /** hours a staff session lasts */
-  SESSION_HOURS: z.coerce.number().positive().max(24 * 7).default(12),
+  SESSION_HOURS: z.string().default('12').pipe(z.string().trim().regex(/^\d+(\.\d+)?$/, 'must be a number of hours')
+    .transform(Number).pipe(z.number().positive('must be more than 0').max(24 * 7, 'must be at most 168 (a week)'))),
   /** the address citizens' phones reach, for QR codes; default http://localhost:PORT */
-  PUBLIC_URL: z.url().optional(),
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// address' }).optional(),
   /** trust X-Forwarded-* from this many proxies (nginx in front: 1) */
-  TRUST_PROXY: z.coerce.number().int().min(0).max(5).default(0),
+  TRUST_PROXY: int(0, 5, 0),
 })
 
 export interface Config {
@@ -63,4 +69,9 @@ export function testDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string | 
   if (!v) return undefined
   if (!/^postgres(ql)?:\/\//.test(v)) throw new ConfigError('TEST_DATABASE_URL must start with postgres://')
   return v
+}
+
+/** `npm run staff:create`'s password, when given through the environment (STAFF_PASSWORD) rather than typed. */
+export function staffPasswordFromEnv(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env.STAFF_PASSWORD || undefined
 }

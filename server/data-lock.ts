@@ -1,7 +1,11 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 
 export class DataDirLockedError extends Error {}
+
+// Lock files this process holds. A lock file naming our own pid that is not in here was left by an
+// earlier life of this pid (a container restarts with the same pid): stale, and taken over.
+const held = new Set<string>()
 
 function alive(pid: number): boolean {
   try { process.kill(pid, 0); return true } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM' }
@@ -14,18 +18,25 @@ function alive(pid: number): boolean {
  */
 export function lockDataDir(dataDir: string): () => void {
   mkdirSync(dataDir, { recursive: true })
-  const path = join(dataDir, 'motcua.lock')
+  const path = resolve(join(dataDir, 'motcua.lock'))
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, 'wx')
       writeSync(fd, String(process.pid))
       closeSync(fd)
+      held.add(path)
       let released = false
-      return () => { if (!released) { released = true; rmSync(path, { force: true }) } }
+      return () => { if (!released) { released = true; held.delete(path); rmSync(path, { force: true }) } }
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
-      const pid = Number(readFileSync(path, 'utf8').trim())
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+      let text: string
+      try { text = readFileSync(path, 'utf8') } catch (r) {
+        if ((r as NodeJS.ErrnoException).code === 'ENOENT') continue // released meanwhile: try again
+        throw r
+      }
+      const pid = Number(text.trim())
+      const holder = pid === process.pid ? held.has(path) : Number.isInteger(pid) && pid > 0 && alive(pid)
+      if (holder) {
         throw new DataDirLockedError(
           `Another Một Cửa server (pid ${pid}) is already using the data directory ${dataDir}.\n` +
           `Stop it first, or give this one another directory: DATA_DIR=./data2 npm start`)

@@ -41,8 +41,9 @@ export const checkOrigin: RequestHandler = (req, _res, next) => {
   if (req.method !== 'GET' && req.method !== 'HEAD' && origin) {
     let host: string | undefined
     try { host = new URL(origin).host } catch { /* malformed: refused below */ }
-    const expected = req.headers['x-forwarded-host'] ?? req.headers.host
-    if (host !== expected) throw new AppError('ORIGIN_MISMATCH')
+    // req.host: the Host header, or X-Forwarded-Host only when the proxy is trusted (`trust proxy`);
+    // a client cannot vouch for itself by sending X-Forwarded-Host
+    if (!host || host !== req.host?.toLowerCase()) throw new AppError('ORIGIN_MISMATCH')
   }
   next()
 }

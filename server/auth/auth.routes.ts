@@ -1,6 +1,6 @@
 import { Router } from 'express'
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit'
-import { LoginBody } from '../../common/schemas.js'
+import { EmptyBody, LoginBody } from '../../common/schemas.js'
 import { AppError } from '../errors.js'
 import { validate } from '../http/validate.js'
 import { SESSION_COOKIE, type AuthService } from './auth.service.js'
@@ -12,7 +12,8 @@ export function authRoutes(auth: AuthService, opts: { failedLoginsPer15Min: numb
   const throttle = rateLimit({
     windowMs: 15 * 60_000, limit: opts.failedLoginsPer15Min, skipSuccessfulRequests: true,
     standardHeaders: 'draft-8', legacyHeaders: false,
-    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${String((req.body as { username?: unknown })?.username ?? '').toLowerCase().slice(0, 40)}`,
+    // the username as login reads it (trimmed, lower-cased): "CanBo1 " must not open a fresh allowance
+    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${String((req.body as { username?: unknown })?.username ?? '').trim().toLowerCase().slice(0, 40)}`,
     handler: () => { throw new AppError('RATE_LIMITED') },
   })
 
@@ -24,7 +25,7 @@ export function authRoutes(auth: AuthService, opts: { failedLoginsPer15Min: numb
     res.json({ staff })
   })
 
-  r.post('/auth/logout', requireRole('clerk'), async (req, res) => {
+  r.post('/auth/logout', requireRole('clerk'), validate({ body: EmptyBody }), async (req, res) => {
     await auth.logout(req.auth!.tokenHash)
     res.clearCookie(SESSION_COOKIE, { path: '/' })
     res.json({ ok: true })

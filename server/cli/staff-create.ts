@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util'
 import { createInterface } from 'node:readline/promises'
 import { z } from 'zod'
 import { hashPassword } from '../auth/auth.service.js'
+import { staffPasswordFromEnv } from '../config.js'
 import { openConfiguredDb, fail } from './open-db.js'
 
 const USAGE = `Usage: npm run staff:create -- --username NAME --name "Full Name" [--role admin|manager|clerk] [--center SLUG]
@@ -16,8 +17,7 @@ const Args = z.object({
 })
 
 async function readPassword(): Promise<string> {
-  // STAFF_PASSWORD is read here, in a one-off command, not by the server (server/config.ts stays its only reader)
-  const fromEnv = process.env.STAFF_PASSWORD
+  const fromEnv = staffPasswordFromEnv()
   if (fromEnv) return fromEnv
   if (!process.stdin.isTTY) throw new Error('Set STAFF_PASSWORD or run in a terminal to type the password.')
   const rl = createInterface({ input: process.stdin, output: process.stdout })

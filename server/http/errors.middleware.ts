@@ -12,6 +12,9 @@ export const chooseLanguage: RequestHandler = (req, _res, next) => {
 
 export const notFound: RequestHandler = () => { throw new AppError('NOT_FOUND') }
 
+// body-parser's ways of failing to read a JSON body: bad syntax, a charset or compression it cannot decode
+const BODY_UNREADABLE = new Set(['entity.parse.failed', 'charset.unsupported', 'encoding.unsupported', 'request.size.invalid'])
+
 const DB_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08006', '08001', '08003'])
 
 /** The one error format: `{ error: { code, message } }`, never a stack trace. */
@@ -22,10 +25,14 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     let params: Record<string, string | number> = {}, details: AppError['details']
     if (err instanceof AppError) {
       ({ code, status, params, details } = err)
-    } else if (err?.type === 'entity.parse.failed') {
+    } else if (BODY_UNREADABLE.has(err?.type)) {
       code = 'BAD_JSON'; status = 400
     } else if (err?.type === 'entity.too.large') {
       code = 'PAYLOAD_TOO_LARGE'; status = 413
+    } else if (err instanceof URIError && (err as { status?: number }).status === 400) {
+      // a path the router cannot percent-decode (`/api/tickets/%E0%A4%A`)
+      code = 'VALIDATION_FAILED'; status = 400
+      details = [{ path: 'params', message: catalogs[lang].validation.invalid }]
     } else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
       code = err.status === 404 ? 'NOT_FOUND' : 'VALIDATION_FAILED'; status = err.status === 404 ? 404 : 400
     } else if (DB_DOWN.has(err?.code) || /Connection terminated|connect ECONNREFUSED/.test(String(err?.message))) {

@@ -1,10 +1,11 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { z } from 'zod'
 import { AppError } from '../errors.js'
-import type { Lang } from '../../common/i18n/index.js'
+import { catalogs, format, type Lang } from '../../common/i18n/index.js'
 
 interface Shapes { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType }
 type Out<S extends Shapes> = { [K in keyof S]: S[K] extends z.ZodType ? z.infer<S[K]> : never }
+type Detail = { path: string; message: string }
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -17,17 +18,49 @@ declare module 'express-serve-static-core' {
 
 const localeErrors = { vi: z.locales.vi().localeError, en: z.locales.en().localeError }
 
+/** zod's own wording in the reader's language, except "required", which it words as a type error. */
+const errorMap = (lang: Lang): z.core.$ZodErrorMap => (iss) =>
+  iss.code === 'invalid_type' && iss.input === undefined ? catalogs[lang].validation.required : localeErrors[lang](iss)
+
+/**
+ * Strings holding U+0000, which PostgreSQL text cannot store (the query would fail with a 500):
+ * refused here, for every schema, present and future.
+ */
+function nulStrings(value: unknown, path: string[], out: string[][], depth = 0): void {
+  if (typeof value === 'string') { if (value.includes('\u0000')) out.push(path); return }
+  if (depth > 20 || value === null || typeof value !== 'object') return
+  for (const [k, v] of Object.entries(value)) nulStrings(v, [...path, k], out, depth + 1)
+}
+
 /** Parses params, query and body together and reports every problem of all three at once. */
 export function validate<S extends Shapes>(shapes: S): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
-    const details: { path: string; message: string }[] = []
+    const lang = req.lang ?? 'vi'
+    const words = catalogs[lang].validation
+    const details: Detail[] = []
     const input: Record<string, unknown> = {}
     for (const part of ['params', 'query', 'body'] as const) {
       const schema = shapes[part]
       if (!schema) continue
-      const r = schema.safeParse(req[part] ?? (part === 'body' ? {} : undefined), { error: localeErrors[req.lang ?? 'vi'] })
+      const raw = req[part] ?? (part === 'body' ? {} : undefined)
+      const r = schema.safeParse(raw, { error: errorMap(lang) })
+      const found: Detail[] = []
       if (r.success) input[part] = r.data
-      else for (const i of r.error.issues) details.push({ path: [part, ...i.path.map(String)].join('.'), message: i.message })
+      else {
+        for (const i of r.error.issues) {
+          const at = [part, ...i.path.map(String)]
+          // one detail per unknown field, so a page can point at each
+          if (i.code === 'unrecognized_keys') for (const k of i.keys) found.push({ path: [...at, k].join('.'), message: format(words.unknownField, { keys: k }) })
+          else found.push({ path: at.join('.'), message: i.message })
+        }
+      }
+      const nul: string[][] = []
+      nulStrings(raw, [part], nul)
+      for (const p of nul) {
+        const path = p.join('.')
+        if (!found.some((d) => d.path === path)) found.push({ path, message: words.invalid })
+      }
+      details.push(...found)
     }
     if (details.length) throw new AppError('VALIDATION_FAILED', {}, details)
     req.input = input as Out<S>

@@ -43,8 +43,10 @@ export function listCounterViews(db: Executor, centerId: string, counterId?: str
   return q.orderBy('counter.number').execute()
 }
 
-export function listCounterServices(db: Executor, centerId: string) {
-  return db.selectFrom('counter_service').innerJoin('counter', 'counter.id', 'counter_service.counter_id')
+export function listCounterServices(db: Executor, centerId: string, counterId?: string) {
+  let q = db.selectFrom('counter_service').innerJoin('counter', 'counter.id', 'counter_service.counter_id')
     .select(['counter_service.counter_id', 'counter_service.service_id', 'counter_service.tier'])
-    .where('counter.center_id', '=', centerId).orderBy('counter_service.tier').execute()
+    .where('counter.center_id', '=', centerId)
+  if (counterId) q = q.where('counter_service.counter_id', '=', counterId)
+  return q.orderBy('counter_service.tier').execute()
 }

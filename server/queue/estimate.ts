@@ -14,9 +14,10 @@ export function estimateMinutes(ahead: number, avgServiceSeconds: number, openCo
 
 export interface ServiceTiming { avgSeconds: Map<string, number>; openCounters: Map<string, number> }
 
-export async function loadServiceTiming(db: Executor, centerId: string, now: Date): Promise<ServiceTiming> {
+/** Timing of the center's services (only `serviceIds` when given: an event or one ticket needs no more). */
+export async function loadServiceTiming(db: Executor, centerId: string, now: Date, serviceIds?: string[]): Promise<ServiceTiming> {
   const [avgSeconds, openCounters] = await Promise.all([
-    recentServiceSeconds(db, centerId, now), openCountersByService(db, centerId)])
+    recentServiceSeconds(db, centerId, now, serviceIds), openCountersByService(db, centerId, serviceIds)])
   return { avgSeconds, openCounters }
 }
 
@@ -27,7 +28,8 @@ export function estimateFor(timing: ServiceTiming, service: { id: string; defaul
 
 export async function serviceStats(db: Executor, centerId: string, serviceDay: string, now: Date,
   services: { id: string; default_service_minutes: number }[]): Promise<ServiceStat[]> {
-  const [waitingRows, timing] = await Promise.all([countWaitingByService(db, centerId, serviceDay), loadServiceTiming(db, centerId, now)])
+  const ids = services.map((s) => s.id)
+  const [waitingRows, timing] = await Promise.all([countWaitingByService(db, centerId, serviceDay, ids), loadServiceTiming(db, centerId, now, ids)])
   const waiting = new Map(waitingRows.map((r) => [r.service_id, Number(r.n)]))
   return services.map((s) => {
     const n = waiting.get(s.id) ?? 0

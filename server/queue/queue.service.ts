@@ -8,7 +8,7 @@ import { catalogs } from '../../common/i18n/index.js'
 import { AppError } from '../errors.js'
 import type { Clock } from '../clock.js'
 import { describeHours, hoursOn, localTime } from '../time.js'
-import { bumpBoardSeq, findCenterById, findCenterBySlug, findPriorityGroupByCode, findService, listServices } from '../centers/center.repository.js'
+import { bumpBoardSeq, findCenterById, findCenterBySlug, findPriorityGroupByCode, findService } from '../centers/center.repository.js'
 import * as counters from './counter.repository.js'
 import * as tickets from './ticket.repository.js'
 import { estimateFor, loadServiceTiming, serviceStats } from './estimate.js'
@@ -20,7 +20,11 @@ export interface Actor { staffId: string; role: 'admin' | 'manager' | 'clerk'; c
 export interface EventSink {
   centerEvent(centerSlug: string, name: PublicEventName, payload: { seq: number } & Record<string, unknown>): void
   ticketUpdated(ticket: TicketView): void
+  /** Facts of a committed transaction could not be prepared (the database went away): they are skipped. */
+  publishFailed?(err: unknown): void
 }
+
+interface Turn { prev: Promise<void>; done: () => void }
 
 type Pending =
   | { name: 'queue:changed'; serviceIds: string[] }
@@ -37,6 +41,8 @@ class Outbox {
 }
 
 const ACTIVE: TicketStatus[] = ['called', 'serving']
+/** How long facts wait for those of lower seq before being sent anyway. */
+const PUBLISH_WAIT_MS = 3000
 const isUniqueViolation = (e: unknown, constraint: string) =>
   typeof e === 'object' && e !== null && (e as { code?: string }).code === '23505' &&
   String((e as { constraint?: string }).constraint ?? (e as Error).message).includes(constraint)
@@ -78,6 +84,7 @@ export class QueueService {
           data: priorityGroupId ? { priorityGroup: input.priorityGroup, bonusMinutes: bonus } : {} })
         out.add({ name: 'ticket:issued', payload: { ticket: { id: t.id, code: t.code, serviceId: t.service_id, issuedAt: now.toISOString(), priority: !!priorityGroupId } } })
         out.add({ name: 'queue:changed', serviceIds: [service.id] })
+        out.touch(t.id) // staff consoles follow every ticket of their center through ticket:updated
         return t
       })
       return this.view(ticket.id)
@@ -178,7 +185,8 @@ export class QueueService {
     assertCenter(actor, center.id)
     await this.inTx(center, async (trx, out) => {
       const c = (await counters.lockCounter(trx, counterId))!
-      if (opts.atCounter) assertAtCounter(actor, c)
+      // a closed counter belongs to nobody: each change answers for itself (close: nothing to do; pause: COUNTER_CLOSED)
+      if (opts.atCounter && c.status !== 'closed') assertAtCounter(actor, c)
       if (await change(trx, c, this.clock())) {
         out.add({ name: 'counter:changed', counterId })
         out.add({ name: 'queue:changed', serviceIds: (await counters.counterServices(trx, counterId)).map((s) => s.service_id) })
@@ -224,8 +232,9 @@ export class QueueService {
     assertCenter(actor, center.id)
     return this.inTx(center, async (trx, out) => {
       const c = (await counters.lockCounter(trx, counterId))!
-      assertAtCounter(actor, c)
+      // closed first: a closed counter has no clerk, and "closed" is what the clerk's stale tab needs to hear
       if (c.status === 'closed') throw new AppError('COUNTER_CLOSED')
+      assertAtCounter(actor, c)
       if (c.status === 'paused') throw new AppError('COUNTER_PAUSED')
       const active = await this.activeTicketAt(trx, c.id)
       if (active) throw new AppError('COUNTER_BUSY', { code: active.code })
@@ -237,13 +246,14 @@ export class QueueService {
   private async markCalled(trx: Transaction<Database>, out: Outbox, t: Ticket, c: Counter, actor: Actor, now: Date,
     type: string, data: Record<string, unknown>): Promise<string> {
     try {
-      await tickets.updateTicket(trx, t.id, { status: 'called', counter_id: c.id, staff_id: actor.staffId, called_at: now, call_count: 1 })
+      await tickets.updateTicket(trx, t.id, { status: 'called', counter_id: c.id, staff_id: actor.staffId, called_at: now, call_count: t.call_count + 1 })
     } catch (e) {
       if (isUniqueViolation(e, 'ticket_one_active_per_counter')) throw new AppError('COUNTER_BUSY', { code: '' })
       throw e
     }
     await tickets.insertTicketEvent(trx, { ticketId: t.id, centerId: t.center_id, type, from: t.status, to: 'called', counterId: c.id, staffId: actor.staffId, at: now, data })
     out.add({ name: 'ticket:called', payload: callPayload(t, c, now) })
+    out.add({ name: 'counter:changed', counterId: c.id })
     out.add({ name: 'queue:changed', serviceIds: [t.service_id] })
     out.touch(t.id)
     return t.id
@@ -260,9 +270,10 @@ export class QueueService {
   }
 
   async start(ticketId: string, actor: Actor): Promise<TicketView> {
-    return this.transition(ticketId, actor, ['called'], async (trx, t, c, now) => {
+    return this.transition(ticketId, actor, ['called'], async (trx, t, c, now, out) => {
       await tickets.updateTicket(trx, t.id, { status: 'serving', started_at: now })
       await this.event(trx, t, 'started', 'serving', c, actor, now)
+      currentTicketChanged(out, t)
     })
   }
 
@@ -284,6 +295,7 @@ export class QueueService {
       await tickets.updateTicket(trx, t.id, { status: 'held' })
       await this.event(trx, t, 'held', 'held', c, actor, now)
       out.add({ name: 'ticket:finished', payload: finishedPayload(t, 'held', c) })
+      currentTicketChanged(out, t)
     })
   }
 
@@ -296,6 +308,7 @@ export class QueueService {
     if (!target) throw new AppError('NO_OPEN_COUNTER')
     const id = await this.atOpenCounter(target, actor, async (trx, c, center, now, day, out) => {
       const t = (await tickets.lockTicket(trx, ticketId))!
+      if (t.center_id !== center.id) throw new AppError('TICKET_NOT_FOUND')
       if (t.status !== 'held') throw new AppError('TICKET_WRONG_STATE', { status: t.status })
       if (t.staff_id !== actor.staffId && actor.role === 'clerk') throw new AppError('NOT_YOUR_HELD_TICKET')
       return this.markCalled(trx, out, t, c, actor, now, 'resumed', {})
@@ -322,6 +335,7 @@ export class QueueService {
       await tickets.insertTicketEvent(trx, { ticketId: n.id, centerId: n.center_id, type: 'issued_by_transfer', from: null, to: 'waiting', staffId: actor.staffId, at: now, data: { fromTicketId: t.id, fromCode: t.code } })
       newId = n.id
       out.add({ name: 'ticket:finished', payload: finishedPayload(t, 'transferred', c) })
+      currentTicketChanged(out, t)
       out.add({ name: 'ticket:issued', payload: { ticket: { id: n.id, code: n.code, serviceId: n.service_id, issuedAt: now.toISOString(), priority: !!n.priority_group_id } } })
       out.add({ name: 'queue:changed', serviceIds: [t.service_id, target.id] })
       out.touch(n.id)
@@ -334,6 +348,7 @@ export class QueueService {
       await tickets.updateTicket(trx, t.id, { status: to, finished_at: now })
       await this.event(trx, t, type, to, c, actor, now)
       out.add({ name: 'ticket:finished', payload: finishedPayload(t, to, c) })
+      currentTicketChanged(out, t)
       if (t.status === 'waiting') out.add({ name: 'queue:changed', serviceIds: [t.service_id] })
     }, { waitingByAnyClerk: true })
   }
@@ -418,7 +433,7 @@ export class QueueService {
     if (r.status === 'waiting') {
       ahead = await tickets.countAhead(this.db, r)
       position = ahead + 1
-      const timing = await loadServiceTiming(this.db, r.center_id, this.clock())
+      const timing = await loadServiceTiming(this.db, r.center_id, this.clock(), [r.service_id])
       estimate = estimateFor(timing, { id: r.service_id, default_service_minutes: r.default_service_minutes }, ahead)
     }
     return {
@@ -441,37 +456,82 @@ export class QueueService {
   /**
    * Runs `fn` in one transaction; its facts take consecutive `seq` numbers from the center's row
    * (locked last, so lock order is always ticket/counter rows before the sequence), and are sent
-   * only after the commit.
+   * only after the commit, in `seq` order (see `takeTurn`).
    */
   private async inTx<T>(center: Center, fn: (trx: Transaction<Database>, out: Outbox) => Promise<T>): Promise<T> {
     const out = new Outbox()
-    const result = await this.db.transaction().execute(async (trx) => {
-      const r = await fn(trx, out)
-      if (out.events.length) out.firstSeq = (await bumpBoardSeq(trx, center.id, out.events.length)) - out.events.length + 1
-      return r
-    })
-    await this.publish(center, out)
-    return result
+    let turn: Turn | undefined
+    try {
+      const result = await this.db.transaction().execute(async (trx) => {
+        const r = await fn(trx, out)
+        if (out.events.length) {
+          out.firstSeq = (await bumpBoardSeq(trx, center.id, out.events.length)) - out.events.length + 1
+          turn = this.takeTurn(center.id)
+        }
+        return r
+      })
+      await this.publish(center, out, turn?.prev)
+      return result
+    } finally {
+      turn?.done()
+    }
   }
 
-  private async publish(center: Center, out: Outbox) {
-    if (out.events.length) {
+  /** Per center, settles once every fact whose seq this process reserved so far has been sent (or given up). */
+  private sentUpTo = new Map<string, Promise<void>>()
+
+  /**
+   * Queues this transaction's facts behind those of lower seq. The seq row stays locked until commit, so
+   * transactions reserve seqs in commit order, and this runs synchronously right after the reservation:
+   * turns are taken in seq order. Without it, concurrent requests computing their payloads would emit
+   * 12 before 11, and every display would see a gap and refetch the board. (Seqs reserved by another
+   * instance are not waited for: there, a page's gap check and refetch remain the answer.)
+   */
+  private takeTurn(centerId: string): Turn {
+    const prev = this.sentUpTo.get(centerId) ?? Promise.resolve()
+    let done!: () => void
+    const mine = new Promise<void>((resolve) => { done = resolve })
+    const tail = prev.then(() => mine)
+    this.sentUpTo.set(centerId, tail)
+    void tail.then(() => { if (this.sentUpTo.get(centerId) === tail) this.sentUpTo.delete(centerId) })
+    return { prev, done }
+  }
+
+  private async publish(center: Center, out: Outbox, prev: Promise<void> = Promise.resolve()) {
+    // payloads first (they read the committed state), then every event at once, after the lower seqs
+    const sends: (() => void)[] = []
+    try {
       const now = this.clock()
       const day = localTime(now, center.time_zone).day
       let seq = out.firstSeq
       for (const e of out.events) {
         const s = seq++
         if (e.name === 'queue:changed') {
-          const services = (await listServices(this.db, center.id)).filter((x) => e.serviceIds.includes(x.id))
-          this.sink.centerEvent(center.slug, e.name, { seq: s, services: await serviceStats(this.db, center.id, day, now, services) })
+          const services = !e.serviceIds.length ? [] : await this.db.selectFrom('service').select(['id', 'default_service_minutes'])
+            .where('center_id', '=', center.id).where('id', 'in', e.serviceIds).orderBy('sort_order').orderBy('prefix').execute()
+          const payload = { seq: s, services: await serviceStats(this.db, center.id, day, now, services) }
+          sends.push(() => this.sink.centerEvent(center.slug, e.name, payload))
         } else if (e.name === 'counter:changed') {
-          this.sink.centerEvent(center.slug, e.name, { seq: s, counter: await this.counterView(center.id, e.counterId) })
+          const payload = { seq: s, counter: await this.counterView(center.id, e.counterId) }
+          sends.push(() => this.sink.centerEvent(center.slug, e.name, payload))
         } else {
-          this.sink.centerEvent(center.slug, e.name, { seq: s, ...e.payload })
+          sends.push(() => this.sink.centerEvent(center.slug, e.name, { seq: s, ...e.payload }))
         }
       }
+      for (const id of out.ticketIds) {
+        const v = await this.view(id)
+        sends.push(() => this.sink.ticketUpdated(v))
+      }
+    } catch (err) {
+      // The transaction is committed: the request succeeded. Pages see the seq gap and refetch the board.
+      this.sink.publishFailed?.(err)
+      sends.length = 0
     }
-    for (const id of out.ticketIds) this.sink.ticketUpdated(await this.view(id))
+    // a publish stuck on a dead connection must not hold every later one: after a while, send anyway (a gap)
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([prev, new Promise<void>((resolve) => { timer = setTimeout(resolve, PUBLISH_WAIT_MS) })])
+    clearTimeout(timer)
+    for (const send of sends) send()
   }
 
   private async centerBySlug(slug: string): Promise<Center> {
@@ -482,7 +542,7 @@ export class QueueService {
 }
 
 export async function counterViews(db: Executor, centerId: string, counterId?: string): Promise<CounterView[]> {
-  const [rows, svc] = await Promise.all([counters.listCounterViews(db, centerId, counterId), counters.listCounterServices(db, centerId)])
+  const [rows, svc] = await Promise.all([counters.listCounterViews(db, centerId, counterId), counters.listCounterServices(db, centerId, counterId)])
   return rows.map((r) => ({
     id: r.id, number: r.number, name: r.name, status: r.status, pauseReason: r.pause_reason, statusSince: iso(r.status_since)!,
     staffName: r.staff_name,
@@ -498,6 +558,11 @@ export function assertCenter(actor: Actor, centerId: string) {
 /** A clerk acts only at the counter they opened; a manager or admin may act at any counter of the center. */
 function assertAtCounter(actor: Actor, c: Counter) {
   if (actor.role === 'clerk' && c.staff_id !== actor.staffId) throw new AppError('NOT_AT_COUNTER')
+}
+
+/** A ticket that was called or serving at a counter changed: the counter's current ticket did too (boards show it). */
+function currentTicketChanged(out: Outbox, t: Ticket) {
+  if (t.counter_id && ACTIVE.includes(t.status)) out.add({ name: 'counter:changed', counterId: t.counter_id })
 }
 
 function callPayload(t: Ticket, c: Counter, now: Date) {

@@ -24,6 +24,10 @@ export const rooms = {
 /** Sends committed facts to rooms; never to everyone. */
 export class SocketSink implements EventSink {
   io: IoServer | undefined
+  logger: Logger | undefined
+  publishFailed(err: unknown) {
+    this.logger?.warn({ err }, 'events of a committed change were not sent')
+  }
   centerEvent(centerSlug: string, name: Parameters<EventSink['centerEvent']>[1], payload: { seq: number } & Record<string, unknown>) {
     this.io?.to(rooms.center(centerSlug)).emit(name, payload as never)
     const counterId = payload.counterId ?? (payload.counter as { id?: string } | undefined)?.id
@@ -42,6 +46,7 @@ export class SocketSink implements EventSink {
 export function attachRealtime(httpServer: HttpServer, deps: { db: Db; auth: AuthService; board: BoardService; queue: QueueService; sink: SocketSink; logger: Logger }): IoServer {
   const io: IoServer = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 10_000 })
   deps.sink.io = io
+  deps.sink.logger = deps.logger
 
   io.use(async (socket, next) => {
     try {
@@ -73,26 +78,43 @@ export function attachRealtime(httpServer: HttpServer, deps: { db: Db; auth: Aut
 
   io.on('connection', async (socket: IoSocket) => {
     const { centerSlug, ticketId, staffId } = socket.data
-    if (ticketId) {
-      await socket.join(rooms.ticket(ticketId))
-      socket.emit('ticket:updated', await deps.queue.getTicket(ticketId))
-    }
-    if (staffId) {
-      const staff = await deps.auth.staffView(staffId)
-      // staff follow every ticket of their own center (an admin: of the center it connected to)
-      const slug = staff?.centerSlug ?? (staff?.role === 'admin' ? centerSlug : undefined)
-      if (slug) await socket.join(rooms.staff(slug))
+    // Listeners first, before any await: a client may send as soon as it sees `connect`.
+    const staffP = staffId ? deps.auth.staffView(staffId) : undefined
+    if (staffP) {
       socket.on('counter:watch', async (counterId, ack) => {
-        const id = Uuid.safeParse(counterId)
-        const c = id.success ? await findCounter(deps.db, id.data) : undefined
-        const ok = !!c && !!staff && (staff.role === 'admin' || staff.centerId === c.center_id)
-        if (ok) await socket.join(rooms.counter(c.id))
+        let ok = false
+        try {
+          const staff = await staffP
+          const id = Uuid.safeParse(counterId)
+          const c = id.success ? await findCounter(deps.db, id.data) : undefined
+          ok = !!c && !!staff && (staff.role === 'admin' || staff.centerId === c.center_id)
+          if (ok) await socket.join(rooms.counter(c!.id))
+        } catch (err) {
+          deps.logger.warn({ err }, 'counter:watch failed')
+          ok = false
+        }
         if (typeof ack === 'function') ack(ok)
       })
     }
-    if (centerSlug) {
-      await socket.join(rooms.center(centerSlug))
-      socket.emit('board:snapshot', await deps.board.board(centerSlug))
+    try {
+      if (ticketId) {
+        await socket.join(rooms.ticket(ticketId))
+        socket.emit('ticket:updated', await deps.queue.getTicket(ticketId))
+      }
+      if (staffP) {
+        const staff = await staffP
+        // staff follow every ticket of their own center (an admin: of the center it connected to)
+        const slug = staff?.centerSlug ?? (staff?.role === 'admin' ? centerSlug : undefined)
+        if (slug) await socket.join(rooms.staff(slug))
+      }
+      if (centerSlug) {
+        await socket.join(rooms.center(centerSlug))
+        socket.emit('board:snapshot', await deps.board.board(centerSlug))
+      }
+    } catch (err) {
+      // the database went away mid-handshake: the page reconnects and gets a fresh snapshot
+      deps.logger.warn({ err }, 'socket setup failed')
+      socket.disconnect(true)
     }
   })
   return io

@@ -1,0 +1,212 @@
+// Who may do what: every staff route against every kind of caller, generated from one table.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { sql } from 'kysely'
+import supertest from 'supertest'
+import type { ErrorCode } from '../common/errors.js'
+import { DEMO_HOURS, DEMO_PASSWORD } from '../db/seed-demo.js'
+import { backends } from './helpers/db.js'
+import { startHarness, type Harness } from './helpers/harness.js'
+
+type Agent = ReturnType<typeof supertest.agent>
+
+/** Callers, from nobody to the admin. `wrongClerk` is canbo2, working at counter 2, not at the target counter 1. */
+const ACTORS = ['anonymous', 'otherCenterClerk', 'otherCenterManager', 'wrongClerk', 'rightClerk', 'manager', 'admin'] as const
+type Actor = (typeof ACTORS)[number]
+const USERNAME: Record<Exclude<Actor, 'anonymous'>, string> = {
+  otherCenterClerk: 'canbo.muongpon', otherCenterManager: 'quanly.muongpon',
+  wrongClerk: 'canbo2', rightClerk: 'canbo1', manager: 'quanly', admin: 'quantri',
+}
+
+/** What the target counter (counter 1, canbo1's) and its ticket look like before the request. */
+type State = 'closed' | 'open' | 'paused' | 'waiting' | 'called' | 'serving' | 'held'
+interface Fixture { counter: string; ticket: string; serviceB: string }
+
+type Outcome = 'allowed' | ErrorCode
+interface RouteCase {
+  name: string
+  method: 'get' | 'post'
+  path: (f: Fixture) => string
+  body?: (f: Fixture) => Record<string, unknown>
+  state: State
+  /** a clerk of the center working at another counter; the other columns follow the role rules */
+  wrongClerk: Outcome
+  /** staff of another center: WRONG_CENTER on the queue routes; their own session on auth routes */
+  otherCenter?: Outcome
+  /** exceptions to the role rules for one caller */
+  except?: Partial<Record<Actor, Outcome>>
+  /** what an allowed call leaves behind */
+  check: (body: any, f: Fixture) => void
+  /** the event row the allowed call writes, credited to the caller */
+  recorded?: 'ticket_event' | 'counter_event'
+}
+
+const counterPath = (action: string) => (f: Fixture) => `/api/counters/${f.counter}/${action}`
+const ticketPath = (action: string) => (f: Fixture) => `/api/tickets/${f.ticket}/${action}`
+const ticketIs = (status: string) => (b: any) => expect(b.ticket).toMatchObject({ status })
+const counterIs = (status: string) => (b: any) => expect(b.counter).toMatchObject({ status, number: 1 })
+
+const ROUTES: RouteCase[] = [
+  // opening needs no seat at the counter; canbo2 already works at counter 2, which is its own rule (409)
+  { name: 'open a counter', method: 'post', path: counterPath('open'), state: 'closed', wrongClerk: 'STAFF_AT_OTHER_COUNTER', check: counterIs('open'), recorded: 'counter_event' },
+  { name: 'close a counter', method: 'post', path: counterPath('close'), state: 'open', wrongClerk: 'NOT_AT_COUNTER', check: counterIs('closed'), recorded: 'counter_event' },
+  { name: 'pause a counter', method: 'post', path: counterPath('pause'), body: () => ({ reason: 'meeting' }), state: 'open', wrongClerk: 'NOT_AT_COUNTER', check: counterIs('paused'), recorded: 'counter_event' },
+  { name: 'resume a counter', method: 'post', path: counterPath('resume'), state: 'paused', wrongClerk: 'NOT_AT_COUNTER', check: counterIs('open'), recorded: 'counter_event' },
+  { name: 'call the next ticket', method: 'post', path: counterPath('call-next'), state: 'waiting', wrongClerk: 'NOT_AT_COUNTER', check: (b, f) => expect(b.ticket).toMatchObject({ id: f.ticket, status: 'called', counterNumber: 1 }), recorded: 'ticket_event' },
+  { name: 'call a ticket out of order', method: 'post', path: counterPath('call'), body: (f) => ({ ticketId: f.ticket }), state: 'waiting', wrongClerk: 'NOT_AT_COUNTER', check: (b, f) => expect(b.ticket).toMatchObject({ id: f.ticket, status: 'called', counterNumber: 1 }), recorded: 'ticket_event' },
+  { name: 'recall a ticket', method: 'post', path: ticketPath('recall'), state: 'called', wrongClerk: 'NOT_AT_COUNTER', check: ticketIs('called'), recorded: 'ticket_event' },
+  { name: 'start serving a ticket', method: 'post', path: ticketPath('start'), state: 'called', wrongClerk: 'NOT_AT_COUNTER', check: ticketIs('serving'), recorded: 'ticket_event' },
+  { name: 'complete a ticket', method: 'post', path: ticketPath('complete'), state: 'serving', wrongClerk: 'NOT_AT_COUNTER', check: ticketIs('done'), recorded: 'ticket_event' },
+  { name: 'mark a ticket no-show', method: 'post', path: ticketPath('no-show'), state: 'called', wrongClerk: 'NOT_AT_COUNTER', check: ticketIs('no_show'), recorded: 'ticket_event' },
+  { name: 'hold a ticket', method: 'post', path: ticketPath('hold'), state: 'serving', wrongClerk: 'NOT_AT_COUNTER', check: ticketIs('held'), recorded: 'ticket_event' },
+  { name: 'resume a held ticket at counter 1', method: 'post', path: ticketPath('resume'), body: (f) => ({ counterId: f.counter }), state: 'held', wrongClerk: 'NOT_AT_COUNTER', check: (b) => expect(b.ticket).toMatchObject({ status: 'called', counterNumber: 1 }), recorded: 'ticket_event' },
+  // without a counter id canbo2 would take it to counter 2: only the clerk who held it may
+  // (a manager or admin without a counter of their own must name one)
+  { name: 'resume a held ticket at the caller\'s own counter', method: 'post', path: ticketPath('resume'), body: () => ({}), state: 'held', wrongClerk: 'NOT_YOUR_HELD_TICKET',
+    except: { manager: 'NO_OPEN_COUNTER', admin: 'NO_OPEN_COUNTER' }, check: (b) => expect(b.ticket).toMatchObject({ status: 'called', counterNumber: 1 }), recorded: 'ticket_event' },
+  { name: 'transfer a called ticket', method: 'post', path: ticketPath('transfer'), body: (f) => ({ serviceId: f.serviceB }), state: 'called', wrongClerk: 'NOT_AT_COUNTER', check: (b, f) => expect(b.ticket).toMatchObject({ status: 'waiting', serviceId: f.serviceB, transferredFromId: f.ticket }), recorded: 'ticket_event' },
+  { name: 'cancel a called ticket', method: 'post', path: ticketPath('cancel'), state: 'called', wrongClerk: 'NOT_AT_COUNTER', check: ticketIs('cancelled'), recorded: 'ticket_event' },
+  // a waiting ticket belongs to no counter yet: any clerk of the center may transfer or cancel it
+  { name: 'transfer a waiting ticket', method: 'post', path: ticketPath('transfer'), body: (f) => ({ serviceId: f.serviceB }), state: 'waiting', wrongClerk: 'allowed', check: (b, f) => expect(b.ticket).toMatchObject({ status: 'waiting', serviceId: f.serviceB }), recorded: 'ticket_event' },
+  { name: 'cancel a waiting ticket', method: 'post', path: ticketPath('cancel'), state: 'waiting', wrongClerk: 'allowed', check: ticketIs('cancelled'), recorded: 'ticket_event' },
+  { name: 'read one\'s own session', method: 'get', path: () => '/api/auth/me', state: 'closed', wrongClerk: 'allowed', otherCenter: 'allowed', check: (b) => expect(b.staff.username).toEqual(expect.any(String)) },
+  { name: 'log out', method: 'post', path: () => '/api/auth/logout', state: 'closed', wrongClerk: 'allowed', otherCenter: 'allowed', check: (b) => expect(b).toEqual({ ok: true }) },
+]
+
+function expected(route: RouteCase, actor: Actor): Outcome {
+  const exception = route.except?.[actor]
+  if (exception) return exception
+  switch (actor) {
+    case 'anonymous': return 'AUTH_REQUIRED'
+    case 'otherCenterClerk': case 'otherCenterManager': return route.otherCenter ?? 'WRONG_CENTER'
+    case 'wrongClerk': return route.wrongClerk
+    default: return 'allowed'
+  }
+}
+
+const STATUS: Partial<Record<ErrorCode, number>> = { AUTH_REQUIRED: 401, WRONG_CENTER: 403, NOT_AT_COUNTER: 403, NOT_YOUR_HELD_TICKET: 403, STAFF_AT_OTHER_COUNTER: 409, NO_OPEN_COUNTER: 409 }
+const TABLES = ['ticket', 'ticket_event', 'counter', 'counter_event', 'ticket_number', 'center_board_seq', 'staff_session'] as const
+const SNAPSHOT = sql<{ t: string; n: number; digest: string }>`${sql.join(TABLES.map((t) =>
+  sql`select ${t} as t, count(*)::int as n, md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as digest from ${sql.table(t)} x`), sql` union all `)}`
+
+describe.each(backends)('roles on %s', (kind) => {
+  let h: Harness
+  const agents = {} as Record<Actor, Agent | ReturnType<typeof supertest>>
+  const staffId = {} as Record<Exclude<Actor, 'anonymous'>, string>
+
+  beforeAll(async () => {
+    h = await startHarness(kind)
+    const db = h.handle.db
+    // a second center with its own service, counter, clerk and manager (demo password)
+    const { password_hash } = await db.selectFrom('staff').select('password_hash').where('username', '=', 'canbo1').executeTakeFirstOrThrow()
+    const center = await db.insertInto('center').values({ slug: 'muong-pon', name: 'Trung tâm Phục vụ hành chính công xã Mường Pồn', opening_hours: JSON.stringify(DEMO_HOURS), ticket_cutoff: '16:30' })
+      .returning('id').executeTakeFirstOrThrow()
+    await db.insertInto('center_board_seq').values({ center_id: center.id }).execute()
+    const service = await db.insertInto('service').values({ center_id: center.id, prefix: 'A', code: 'ho-tich', name_vi: 'Hộ tịch', name_en: 'Civil status' }).returning('id').executeTakeFirstOrThrow()
+    const counter = await db.insertInto('counter').values({ center_id: center.id, number: 1, name: 'Quầy số 1' }).returning('id').executeTakeFirstOrThrow()
+    await db.insertInto('counter_service').values({ counter_id: counter.id, service_id: service.id, tier: 1 }).execute()
+    await db.insertInto('staff').values([
+      { username: USERNAME.otherCenterClerk, full_name: 'Lò Văn Pồn', role: 'clerk', center_id: center.id, password_hash },
+      { username: USERNAME.otherCenterManager, full_name: 'Quàng Văn Quản', role: 'manager', center_id: center.id, password_hash },
+    ]).execute()
+    const rows = await db.selectFrom('staff').select(['id', 'username']).execute()
+    agents.anonymous = h.http
+    for (const actor of ACTORS) {
+      if (actor === 'anonymous') continue
+      staffId[actor] = rows.find((r) => r.username === USERNAME[actor])!.id
+      agents[actor] = await h.login(USERNAME[actor])
+    }
+  }, 60_000)
+  afterAll(async () => { await h?.close() })
+
+  /** Row count and a digest of every row's text, per table, in one round trip. */
+  const snapshot = async () => {
+    const { rows } = await SNAPSHOT.execute(h.handle.db)
+    return Object.fromEntries(rows.map((r) => [r.t, `${r.n} rows, md5 ${r.digest}`]))
+  }
+
+  // A refused call changes nothing (each test checks it), so the next case of the same state reuses the arrangement.
+  let arranged: { state: State; f: Fixture } | null = null
+
+  /**
+   * Frees every counter but canbo2's counter 2 (opened once, in the first build) and ends every open
+   * ticket, then builds `state` through the API as canbo1 would.
+   */
+  async function arrange(state: State): Promise<Fixture> {
+    const reuse = arranged?.state === state ? arranged.f : undefined
+    arranged = null
+    return reuse ?? build(state)
+  }
+
+  async function build(state: State): Promise<Fixture> {
+    const db = h.handle.db
+    await db.updateTable('ticket').set({ status: 'cancelled', finished_at: h.clock() }).where('status', 'in', ['waiting', 'called', 'serving', 'held']).execute()
+    const counter2 = h.demo.counters[2]!
+    await db.updateTable('counter').set({ status: 'closed', staff_id: null, pause_reason: null }).where('id', '!=', counter2).execute()
+    const f: Fixture = { counter: h.demo.counters[1]!, ticket: '', serviceB: h.demo.services.B! }
+    const ok = async (p: Promise<supertest.Response>) => { const r = await p; expect(r.status).toBeLessThan(300); return r }
+    const clerk = agents.rightClerk
+    const c2 = await db.selectFrom('counter').select(['status', 'staff_id']).where('id', '=', counter2).executeTakeFirstOrThrow()
+    if (c2.status !== 'open' || c2.staff_id !== staffId.wrongClerk) {
+      await db.updateTable('counter').set({ status: 'closed', staff_id: null, pause_reason: null }).where('id', '=', counter2).execute()
+      await ok(agents.wrongClerk.post(`/api/counters/${counter2}/open`).send({}))
+    }
+    if (state === 'closed') return f
+    await ok(clerk.post(`/api/counters/${f.counter}/open`).send({}))
+    if (state === 'paused') await ok(clerk.post(`/api/counters/${f.counter}/pause`).send({ reason: 'break' }))
+    if (state === 'open' || state === 'paused') return f
+    f.ticket = (await ok(h.http.post('/api/centers/na-sang/tickets').send({ serviceId: h.demo.services.A }))).body.ticket.id
+    if (state === 'waiting') return f
+    await ok(clerk.post(`/api/counters/${f.counter}/call-next`).send({}))
+    if (state === 'serving' || state === 'held') await ok(clerk.post(`/api/tickets/${f.ticket}/start`).send({}))
+    if (state === 'held') await ok(clerk.post(`/api/tickets/${f.ticket}/hold`).send({}))
+    return f
+  }
+
+  /** A fresh session for `actor`, for the calls that end it (log out). */
+  async function freshAgent(actor: Actor) {
+    if (actor === 'anonymous') return h.http
+    const a = supertest.agent(h.url)
+    expect((await a.post('/api/auth/login').send({ username: USERNAME[actor as Exclude<Actor, 'anonymous'>], password: DEMO_PASSWORD })).status).toBe(200)
+    return a
+  }
+
+  for (const route of ROUTES) {
+    describe(route.name, () => {
+      for (const actor of ACTORS) {
+        const outcome = expected(route, actor)
+        const title = outcome === 'allowed' ? `${actor}: allowed` : `${actor}: ${STATUS[outcome]} ${outcome}, nothing changes`
+        it(title, async () => {
+          const f = await arrange(route.state)
+          const agent = route.path(f) === '/api/auth/logout' ? await freshAgent(actor) : agents[actor]
+          const before = await snapshot()
+          const lastEvent = route.recorded && (await h.handle.db.selectFrom(route.recorded).select((eb) => eb.fn.max('id').as('id')).executeTakeFirst())?.id
+          const req = agent[route.method](route.path(f))
+          const res = route.method === 'post' ? await req.send(route.body?.(f) ?? {}) : await req
+          if (outcome === 'allowed') {
+            expect({ status: res.status, error: res.body.error }).toEqual({ status: 200, error: undefined })
+            route.check(res.body, f)
+            if (route.recorded) {
+              // every row the call wrote is credited to the caller
+              const written = await h.handle.db.selectFrom(route.recorded).select(['staff_id', 'type'])
+                .where('id', '>', Number(lastEvent ?? 0)).execute()
+              expect(written.length).toBeGreaterThan(0)
+              for (const w of written) expect(w.staff_id).toBe(staffId[actor as Exclude<Actor, 'anonymous'>])
+            }
+          } else {
+            expect({ status: res.status, code: res.body.error?.code }).toEqual({ status: STATUS[outcome], code: outcome })
+            expect(await snapshot()).toEqual(before)
+            arranged = { state: route.state, f }
+          }
+        })
+      }
+    })
+  }
+
+  it('still accepts the session of everyone who called above (nobody was logged out by a refusal)', async () => {
+    for (const actor of ACTORS) {
+      if (actor === 'anonymous') continue
+      const me = await agents[actor].get('/api/auth/me')
+      expect({ actor, status: me.status, username: me.body.staff?.username }).toEqual({ actor, status: 200, username: USERNAME[actor] })
+    }
+  })
+})
