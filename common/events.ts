@@ -11,6 +11,7 @@ export interface TicketFinishedEvent extends Sequenced {
   ticketId: string
   code: string
   status: TicketStatus
+  counterId: string | null
   counterNumber: number | null
 }
 export interface CounterChangedEvent extends Sequenced { counter: CounterView }

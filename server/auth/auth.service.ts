@@ -33,6 +33,9 @@ export class AuthService {
     const now = this.clock()
     const expiresAt = new Date(now.getTime() + this.sessionHours * 3_600_000)
     await this.db.insertInto('staff_session').values({ token_hash: sha256(token), staff_id: s.id, created_at: now, expires_at: expiresAt }).execute()
+    // sessions ended over a week ago are of no use to anyone: the table does not grow forever
+    await this.db.deleteFrom('staff_session').where('staff_id', '=', s.id)
+      .where('expires_at', '<', new Date(now.getTime() - 7 * 86_400_000)).execute()
     return { token, expiresAt, staff: (await this.staffView(s.id))! }
   }
 

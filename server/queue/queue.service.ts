@@ -271,7 +271,8 @@ export class QueueService {
 
   async start(ticketId: string, actor: Actor): Promise<TicketView> {
     return this.transition(ticketId, actor, ['called'], async (trx, t, c, now, out) => {
-      await tickets.updateTicket(trx, t.id, { status: 'serving', started_at: now })
+      // a held ticket called back keeps its first start: service time counts from when serving began
+      await tickets.updateTicket(trx, t.id, { status: 'serving', started_at: t.started_at ?? now })
       await this.event(trx, t, 'started', 'serving', c, actor, now)
       currentTicketChanged(out, t)
     })
