@@ -1,0 +1,116 @@
+import { describe, expect, it } from '@jest/globals'
+import { AnnouncementQueue, announcementText, DEFAULT_ANNOUNCEMENT_TEMPLATE } from '../../common/announce.js'
+import { BoardState, MAX_RECENT_CALLS, parseCounterFilter } from '../../common/board-sync.js'
+import { catalogs } from '../../common/i18n/index.js'
+import type { BoardSnapshot, CounterView } from '../../common/types.js'
+
+// The DOM-free logic the pages share (common/board-sync.ts, common/announce.ts), without a browser.
+
+const counter = (n: number): CounterView => ({
+  id: `c${n}`, number: n, name: `Quầy ${n}`, status: 'open', pauseReason: null, statusSince: '', staffName: null, currentTicket: null, services: [],
+})
+const snapshot = (seq: number, over: Partial<BoardSnapshot> = {}): BoardSnapshot => ({
+  seq, centerSlug: 'na-sang', centerName: 'Na Sang', serviceDay: '2026-11-23', open: true, acceptingTickets: true,
+  hoursToday: '07:00–11:30, 13:30–17:00', ticketCutoff: '16:30', announcementTemplate: DEFAULT_ANNOUNCEMENT_TEMPLATE,
+  services: [{ id: 's1', code: 'ho-tich', prefix: 'A', nameVi: 'Hộ tịch', nameEn: 'Civil status', icon: 'family', active: true, targetWaitMinutes: 15, waiting: 0, estimatedWaitMinutes: 0 }],
+  counters: [counter(1), counter(2)], recentCalls: [], readyDossiers: [], ...over,
+})
+const call = (seq: number, ticketId: string, code: string, counterNo = 1) => ({
+  name: 'ticket:called' as const,
+  payload: { seq, ticketId, code, serviceId: 's1', counterId: `c${counterNo}`, counterNumber: counterNo, calledAt: `2026-11-23T02:0${seq % 10}:00.000Z` },
+})
+
+describe('BoardState: seq order, gaps and stale snapshots', () => {
+  it('applies the next fact, ignores an old one, reports a gap but still shows the newer fact', () => {
+    const s = new BoardState()
+    expect(s.acceptSnapshot(snapshot(10))).toBe(true)
+    expect(s.apply({ name: 'queue:changed', payload: { seq: 11, services: [{ id: 's1', waiting: 3, estimatedWaitMinutes: 24 }] } })).toBe('applied')
+    expect(s.board!.services[0]).toMatchObject({ waiting: 3, estimatedWaitMinutes: 24 })
+    expect(s.apply({ name: 'queue:changed', payload: { seq: 11, services: [{ id: 's1', waiting: 9, estimatedWaitMinutes: 99 }] } })).toBe('stale')
+    expect(s.board!.services[0]!.waiting).toBe(3)
+    expect(s.apply(call(14, 't1', 'A001'))).toBe('gap')
+    expect(s.seq).toBe(14)
+    expect(s.board!.counters[0]!.currentTicket).toEqual({ id: 't1', code: 'A001', status: 'called' })
+  })
+
+  it('never goes back to an older snapshot unless forced (a reset server)', () => {
+    const s = new BoardState()
+    s.acceptSnapshot(snapshot(20))
+    expect(s.acceptSnapshot(snapshot(19))).toBe(false)
+    expect(s.seq).toBe(20)
+    expect(s.acceptSnapshot(snapshot(21))).toBe(true)
+    expect(s.acceptSnapshot(snapshot(3), true)).toBe(true)
+    expect(s.seq).toBe(3)
+  })
+
+  it('a finished ticket leaves its counter; recent calls stay bounded and a recall moves to the top', () => {
+    const s = new BoardState()
+    s.acceptSnapshot(snapshot(0))
+    for (let i = 1; i <= 15; i++) s.apply(call(i, `t${i}`, `A${String(i).padStart(3, '0')}`))
+    expect(s.board!.recentCalls).toHaveLength(MAX_RECENT_CALLS)
+    expect(s.board!.recentCalls[0]!.code).toBe('A015')
+    s.apply({ name: 'ticket:recalled', payload: { ...call(16, 't14', 'A014').payload } })
+    expect(s.board!.recentCalls.map((c) => c.code).slice(0, 2)).toEqual(['A014', 'A015'])
+    expect(s.board!.recentCalls.filter((c) => c.code === 'A014')).toHaveLength(1)
+    s.apply({ name: 'ticket:finished', payload: { seq: 17, ticketId: 't14', code: 'A014', status: 'done', counterNumber: 1 } })
+    expect(s.board!.counters[0]!.currentTicket).toBeNull()
+  })
+
+  it('parses ?counters=1,2,3', () => {
+    expect(parseCounterFilter('1, 2,3,2')).toEqual([1, 2, 3])
+    expect(parseCounterFilter('')).toBeNull()
+    expect(parseCounterFilter('x')).toBeNull()
+  })
+})
+
+describe('announcements', () => {
+  it('reads the code character by character in the center\'s template', () => {
+    expect(announcementText(DEFAULT_ANNOUNCEMENT_TEMPLATE, 'A012', 3)).toBe('Xin mời công dân có số thứ tự A, không, một, hai đến quầy số 3')
+    expect(announcementText('', 'B001', 2)).toBe('Xin mời công dân có số thứ tự B, không, không, một đến quầy số 2')
+    expect(announcementText('Mời số {code} tới quầy {counter}', 'C105', 6)).toBe('Mời số C, một, không, năm tới quầy 6')
+  })
+
+  it('plays two calls of the same second one after the other, in order, each once', async () => {
+    const log: string[] = []
+    const q = new AnnouncementQueue<{ key: string }>(async (item) => {
+      log.push(`start ${item.key}`)
+      await new Promise((r) => setTimeout(r, 20))
+      log.push(`end ${item.key}`)
+    })
+    expect(q.push({ key: 'a' })).toBe(true)
+    expect(q.push({ key: 'b' })).toBe(true)
+    expect(q.push({ key: 'a' })).toBe(false)
+    await new Promise((r) => setTimeout(r, 100))
+    expect(log).toEqual(['start a', 'end a', 'start b', 'end b'])
+    expect(q.size).toBe(0)
+  })
+
+  it('bounds its backlog and its memory', async () => {
+    const played: string[] = []
+    let release!: () => void
+    const gate = new Promise<void>((r) => { release = r })
+    const q = new AnnouncementQueue<{ key: string }>(async (item) => { played.push(item.key); await gate }, { maxPending: 2, remember: 3 })
+    for (const k of ['1', '2', '3', '4', '5']) q.push({ key: k })
+    release()
+    await new Promise((r) => setTimeout(r, 20))
+    expect(played).toEqual(['1', '4', '5'])
+    expect(q.knows('1')).toBe(false) // forgotten: only the last 3 keys are kept
+    expect(q.knows('5')).toBe(true)
+  })
+})
+
+describe('page catalogs', () => {
+  it('have the same keys in Vietnamese and English, and no empty string', () => {
+    const keys = (o: object, p = ''): string[] => Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' ? keys(v, `${p}${k}.`) : [`${p}${k}`]))
+    for (const section of ['pages', 'kiosk', 'display', 'portal', 'staffSoon'] as const) {
+      expect(keys(catalogs.en[section]).sort()).toEqual(keys(catalogs.vi[section]).sort())
+      for (const lang of ['vi', 'en'] as const) {
+        for (const k of keys(catalogs[lang][section])) {
+          const v = k.split('.').reduce<unknown>((o, part) => (o as Record<string, unknown>)[part], catalogs[lang][section])
+          expect(typeof v === 'string' && v.trim().length > 0).toBe(true)
+        }
+      }
+    }
+    expect(catalogs.vi.kiosk.priorityRule).toBe('Người được ưu tiên được tính như đến sớm hơn {minutes} phút.')
+  })
+})

@@ -1,0 +1,98 @@
+import { io, type Socket } from 'socket.io-client'
+import { BoardState, type ApplyResult, type BoardEvent } from '../common/board-sync.js'
+import { PUBLIC_EVENTS, type ClientToServerEvents, type ServerToClientEvents } from '../common/events.js'
+import type { BoardSnapshot } from '../common/types.js'
+import { apiGet } from './api.js'
+
+export type PageSocket = Socket<ServerToClientEvents, ClientToServerEvents>
+
+export interface LiveBoard {
+  socket: PageSocket
+  state: BoardState
+  refetch(): Promise<void>
+}
+
+export interface LiveOptions {
+  /** the board changed (a snapshot or a fact) */
+  onBoard(board: BoardSnapshot): void
+  /** every public fact as it arrives, after it was applied */
+  onEvent?(e: BoardEvent, result: ApplyResult): void
+  /** connected or not; `fatal` when the center does not exist */
+  onStatus(connected: boolean, fatal?: string): void
+  /** a snapshot replaced the board after a reconnect or a gap (facts may have been missed) */
+  onResync?(board: BoardSnapshot, previous: BoardSnapshot | null): void
+}
+
+/**
+ * A public page's live board: joins `center:<slug>`, takes `board:snapshot` on every connect, applies
+ * facts in `seq` order and refetches the board over HTTP on a gap. Socket.IO reconnects by itself
+ * after a transport failure; after a refused handshake (e.g. the database was down) we retry ourselves.
+ */
+export function connectBoard(center: string, opts: LiveOptions): LiveBoard {
+  const socket: PageSocket = io({ auth: { center }, transports: ['websocket', 'polling'] })
+  const state = new BoardState()
+  let fetching: Promise<void> | null = null
+  let again = false
+
+  const take = (b: BoardSnapshot, force = false): boolean => {
+    const previous = state.board
+    if (!state.acceptSnapshot(b, force)) return false
+    opts.onResync?.(state.board!, previous)
+    opts.onBoard(state.board!)
+    return true
+  }
+
+  async function refetchOnce(forceIfOlder: boolean): Promise<void> {
+    const b = await apiGet<BoardSnapshot>(`/api/centers/${encodeURIComponent(center)}/board`)
+    // older than what is shown even over HTTP: the server's sequence was reset (restored database)
+    if (!take(b) && forceIfOlder) take(b, true)
+  }
+
+  function refetch(forceIfOlder = false): Promise<void> {
+    if (fetching) { again = true; return fetching }
+    fetching = (async () => {
+      try {
+        do { again = false; await refetchOnce(forceIfOlder) } while (again)
+      } catch {
+        // the socket's next connect brings a snapshot; until then retry now and then
+        setTimeout(() => { if (socket.connected) void refetch() }, 3000)
+      } finally {
+        fetching = null
+      }
+    })()
+    return fetching
+  }
+
+  socket.on('board:snapshot', (b) => {
+    if (!take(b)) void refetch(true)
+  })
+  for (const name of PUBLIC_EVENTS) {
+    socket.on(name, ((payload: BoardEvent['payload']) => {
+      const e = { name, payload } as BoardEvent
+      const result = state.apply(e)
+      if (result !== 'stale' && state.board) opts.onBoard(state.board)
+      opts.onEvent?.(e, result)
+      if (result === 'gap') void refetch()
+    }) as never)
+  }
+  socket.on('connect', () => opts.onStatus(true))
+  let retry: ReturnType<typeof setTimeout> | undefined
+  socket.on('disconnect', (reason) => {
+    opts.onStatus(false)
+    // a server shutting down cleanly disconnects us on purpose: Socket.IO then waits for us to reconnect
+    if (reason === 'io server disconnect') {
+      clearTimeout(retry)
+      retry = setTimeout(() => socket.connect(), 1000 + Math.random() * 2000)
+    }
+  })
+  socket.on('connect_error', (err) => {
+    const fatal = err.message === 'CENTER_NOT_FOUND' ? err.message : undefined
+    opts.onStatus(false, fatal)
+    // a refused handshake is not retried by Socket.IO itself
+    if (!socket.active) {
+      clearTimeout(retry)
+      retry = setTimeout(() => socket.connect(), fatal ? 30_000 : 3000)
+    }
+  })
+  return { socket, state, refetch: () => refetch() }
+}
