@@ -52,7 +52,7 @@ describe('BoardState: seq order, gaps and stale snapshots', () => {
     s.apply({ name: 'ticket:recalled', payload: { ...call(16, 't14', 'A014').payload } })
     expect(s.board!.recentCalls.map((c) => c.code).slice(0, 2)).toEqual(['A014', 'A015'])
     expect(s.board!.recentCalls.filter((c) => c.code === 'A014')).toHaveLength(1)
-    s.apply({ name: 'ticket:finished', payload: { seq: 17, ticketId: 't14', code: 'A014', status: 'done', counterNumber: 1 } })
+    s.apply({ name: 'ticket:finished', payload: { seq: 17, ticketId: 't14', code: 'A014', status: 'done', counterId: 'c1', counterNumber: 1 } })
     expect(s.board!.counters[0]!.currentTicket).toBeNull()
   })
 
