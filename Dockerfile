@@ -8,4 +8,5 @@ RUN npm run build
 ENV NODE_ENV=production PORT=3000 HOST=0.0.0.0
 EXPOSE 3000
 USER node
-CMD ["npx", "tsx", "server/main.ts"]
+# node itself is PID 1, so SIGTERM reaches the graceful shutdown in server/main.ts (npx would stand in between)
+CMD ["node", "--import", "tsx", "server/main.ts"]

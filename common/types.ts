@@ -37,6 +37,8 @@ export interface ServiceStat {
   id: string
   waiting: number
   estimatedWaitMinutes: number
+  /** the service's daily cap is used up: the kiosk shows the tile as full */
+  capReached: boolean
 }
 
 export interface BoardService extends ServiceStat {
@@ -47,6 +49,7 @@ export interface BoardService extends ServiceStat {
   icon: string
   active: boolean
   targetWaitMinutes: number
+  dailyCap: number | null
 }
 
 export interface CounterView {
@@ -77,6 +80,8 @@ export interface BoardSnapshot {
   serviceDay: string
   open: boolean
   acceptingTickets: boolean
+  /** why the kiosk does not issue now; null while it does */
+  closedReason: 'before_open' | 'after_cutoff' | 'closed_day' | null
   /** today's opening hours, e.g. "07:00–11:30, 13:30–17:00" */
   hoursToday: string
   ticketCutoff: string | null

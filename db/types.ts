@@ -145,6 +145,17 @@ export interface TicketEventTable {
   data: Json<Record<string, unknown>>
 }
 
+export interface AuditLogTable {
+  id: Generated<number>
+  center_id: string
+  staff_id: string | null
+  entity: string
+  entity_id: string
+  action: string
+  changes: Json<Record<string, { from: unknown; to: unknown }>>
+  at: Timestamp
+}
+
 export interface Database {
   center: CenterTable
   center_board_seq: CenterBoardSeqTable
@@ -159,6 +170,7 @@ export interface Database {
   ticket_number: TicketNumberTable
   ticket: TicketTable
   ticket_event: TicketEventTable
+  audit_log: AuditLogTable
 }
 
 export type Center = Selectable<CenterTable>

@@ -61,7 +61,7 @@ function serviceNames(s: { nameVi: string; nameEn: string }): { main: string; su
 }
 
 function isCapped(s: BoardService): boolean {
-  return !!board && capped.get(s.id) === board.serviceDay
+  return s.capReached || (!!board && capped.get(s.id) === board.serviceDay)
 }
 
 function canIssue(): boolean {
@@ -144,11 +144,14 @@ function tiles(onTap: (s: BoardService) => void): HTMLElement {
 function closedPanel(withTitle = false): HTMLElement | null {
   if (!board || board.acceptingTickets) return null
   const k = t().kiosk
-  const closedDay = board.hoursToday === catalogs.vi.closedDay
-  return h('section', { class: 'closed', id: 'closed', role: 'status' },
+  const reason = board.closedReason
+  const cutoff = board.ticketCutoff ?? board.hoursToday.split('–').pop() ?? ''
+  return h('section', { class: 'closed', id: 'closed', role: 'status', 'data-reason': reason },
     withTitle ? h('h2', null, k.closedTitle) : null,
-    closedDay ? h('p', { class: 'closed-hours' }, k.closedToday) : h('p', { class: 'closed-hours' }, fmt(k.hoursToday, { hours: board.hoursToday })),
-    !closedDay && board.ticketCutoff ? h('p', null, fmt(k.cutoff, { cutoff: board.ticketCutoff })) : null,
+    reason === 'closed_day' ? h('p', { class: 'closed-hours' }, k.closedToday)
+      : reason === 'after_cutoff' ? h('p', { class: 'closed-hours' }, fmt(k.afterCutoff, { cutoff }))
+        : h('p', { class: 'closed-hours' }, fmt(k.beforeOpen, { hours: board.hoursToday })),
+    reason !== 'closed_day' && board.ticketCutoff ? h('p', null, fmt(k.hoursToday, { hours: board.hoursToday }) + ' · ' + fmt(k.cutoff, { cutoff: board.ticketCutoff })) : null,
     h('p', { class: 'closed-hint' }, k.closedHint))
 }
 

@@ -17,7 +17,9 @@ import { QueueService } from './queue/queue.service.js'
 import { publicRoutes, staffQueueRoutes } from './queue/queue.routes.js'
 import { chooseLanguage, errorHandler, notFound } from './http/errors.middleware.js'
 import { pagesRouter } from './http/pages.js'
-import { attachRealtime, SocketSink, type IoServer } from './realtime/realtime.js'
+import { StaffService } from './staff/staff.service.js'; import { SettingsService } from './staff/settings.service.js'; import { staffConsoleRoutes } from './staff/staff.routes.js'
+import { attachRealtime, realtimeFlushed, SocketSink, type IoServer, type RealtimeMode } from './realtime/realtime.js'
+import { AppMetrics } from './metrics.js'
 
 export interface AppDeps {
   dbHandle: DbHandle
@@ -30,6 +32,8 @@ export interface AppDeps {
   trustProxy?: number
   /** built pages (default dist/pages) */
   pagesDir?: string
+  /** process metrics (CPU, memory, event loop) in /metrics too: main.ts turns them on */
+  processMetrics?: boolean
 }
 
 export interface App {
@@ -40,8 +44,15 @@ export interface App {
   auth: AuthService
   board: BoardService
   logger: Logger
-  /** closes sockets and the http server (not the database: its owner closes it) */
-  close(): Promise<void>
+  metrics: AppMetrics
+  /** single-instance on PGlite; on PostgreSQL events cross instances through the adapter */
+  realtimeMode: RealtimeMode
+  /**
+   * Graceful stop (not the database: its owner closes it): readiness turns 503, the server stops
+   * accepting, in-flight requests finish (at most `timeoutMs`, default 10 s, then connections are cut),
+   * then sockets are closed.
+   */
+  close(opts?: { timeoutMs?: number }): Promise<void>
 }
 
 /**
@@ -60,13 +71,25 @@ export function createApp(deps: AppDeps): App {
   const clock = deps.clock ?? systemClock
   const logger = deps.logger ?? pino({ level: 'silent' })
   const sink = new SocketSink()
-  const queue = new QueueService(db, clock, sink)
+  const pool = deps.dbHandle.pool
+  const metrics = new AppMetrics({ pool, processMetrics: deps.processMetrics })
+  const queue = new QueueService(db, clock, sink, metrics)
   const auth = new AuthService(db, clock, deps.sessionHours ?? 12)
   const board = new BoardService(db, clock, queue)
+
+  let stopping = false
+  let inFlight = 0
+  let drained: (() => void) | undefined
 
   const app = express()
   app.set('trust proxy', deps.trustProxy ?? 0)
   app.disable('x-powered-by')
+  app.use(metrics.middleware())
+  app.use((_req, res, next) => {
+    inFlight++
+    res.once('close', () => { if (--inFlight === 0) drained?.() })
+    next()
+  })
   app.use(pinoHttp({
     logger,
     // a session token in a log line is a session anyone reading the logs can use
@@ -86,13 +109,24 @@ export function createApp(deps: AppDeps): App {
   app.use((req, res, next) => (req.secure ? headersHttps : headersHttp)(req, res, next))
   app.use(chooseLanguage)
 
+  // Readiness (a load balancer sends traffic here only while it answers 200): the database answers,
+  // and the instance is not shutting down.
   app.get('/healthz', async (_req, res) => {
+    if (stopping) {
+      res.status(503).json({ status: 'stopping', db: deps.dbHandle.kind })
+      return
+    }
     try {
       await sql`select 1`.execute(db)
       res.json({ status: 'ok', db: deps.dbHandle.kind })
     } catch {
       res.status(503).json({ status: 'unavailable', db: deps.dbHandle.kind })
     }
+  })
+  // Liveness: the process answers (restart it when this fails); the database is not asked.
+  app.get('/healthz/live', (_req, res) => { res.json({ status: 'ok' }) })
+  app.get('/metrics', async (_req, res) => {
+    res.set('content-type', metrics.registry.contentType).send(await metrics.registry.metrics())
   })
 
   const api = express.Router()
@@ -107,6 +141,7 @@ export function createApp(deps: AppDeps): App {
   api.use(authRoutes(auth, { failedLoginsPer15Min: deps.failedLoginsPer15Min ?? 10, sessionHours: deps.sessionHours ?? 12 }))
   api.use(publicRoutes(queue, board, issueLimiter))
   api.use(staffQueueRoutes(queue))
+  api.use(staffConsoleRoutes(new StaffService(db, clock, queue), new SettingsService(db, clock, board, sink)))
   api.use(notFound)
   app.use('/api', api)
   app.use(pagesRouter(deps.pagesDir))
@@ -114,14 +149,32 @@ export function createApp(deps: AppDeps): App {
   app.use(errorHandler(logger))
 
   const httpServer = createServer(app)
-  const io = attachRealtime(httpServer, { db, auth, board, queue, sink, logger })
+  const io = attachRealtime(httpServer, { db, auth, board, queue, sink, logger, pool })
+  metrics.countSockets(() => io.engine.clientsCount)
 
   return {
-    app, httpServer, io, queue, auth, board, logger,
-    async close() {
+    app, httpServer, io, queue, auth, board, logger, metrics,
+    realtimeMode: pool ? 'postgres-adapter' : 'single-instance',
+    async close(opts = {}) {
+      stopping = true
+      const timeoutMs = opts.timeoutMs ?? 10_000
+      // stop accepting; idle keep-alive connections go now, busy ones after their response
+      const closed = httpServer.listening ? new Promise<void>((resolve) => httpServer.close(() => resolve())) : Promise.resolve()
+      httpServer.closeIdleConnections()
+      if (inFlight > 0) {
+        let timer: NodeJS.Timeout | undefined
+        await Promise.race([
+          new Promise<void>((resolve) => { drained = resolve }),
+          new Promise<void>((resolve) => { timer = setTimeout(resolve, timeoutMs) }),
+        ])
+        clearTimeout(timer)
+        if (inFlight > 0) logger.warn({ inFlight }, 'shutdown: cutting requests still running')
+      }
       io.disconnectSockets(true)
       await new Promise<void>((resolve) => io.close(() => resolve()))
-      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()))
+      await realtimeFlushed(io)
+      httpServer.closeAllConnections()
+      await closed
     },
   }
 }

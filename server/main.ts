@@ -16,7 +16,8 @@ async function main() {
   let release = () => {}
   let handle: DbHandle
   if (config.databaseUrl) {
-    handle = await createDb({ databaseUrl: config.databaseUrl })
+    // one connection of the pool is the Socket.IO adapter's LISTEN connection, for good
+    handle = await createDb({ databaseUrl: config.databaseUrl, poolMax: 20 })
   } else {
     release = lockDataDir(config.dataDir)
     handle = await createDb({ dataDir: join(config.dataDir, 'pgdata') })
@@ -28,8 +29,11 @@ async function main() {
 
   const app = createApp({
     dbHandle: handle, logger, publicRateLimitPerMinute: config.publicRateLimitPerMinute,
-    sessionHours: config.sessionHours, trustProxy: config.trustProxy,
+    sessionHours: config.sessionHours, trustProxy: config.trustProxy, processMetrics: true,
   })
+  logger.info({ realtime: app.realtimeMode }, app.realtimeMode === 'postgres-adapter'
+    ? 'realtime: Socket.IO events cross instances through PostgreSQL (@socket.io/postgres-adapter)'
+    : 'realtime: single instance (embedded PGlite); run more instances only on PostgreSQL (DATABASE_URL)')
   await app.queue.expireStale()
   const expiry = setInterval(() => { app.queue.expireStale().catch((err) => logger.warn({ err }, 'expiry failed')) }, 60_000)
   expiry.unref()
@@ -40,11 +44,14 @@ async function main() {
   const lines = [
     '',
     `Một Cửa is running on ${handle.kind === 'pglite' ? `the embedded database in ${config.dataDir}` : 'PostgreSQL'}${seeded ? ' (Na Sang demo center seeded)' : ''}.`,
+    handle.kind === 'pglite'
+      ? '  Single instance: the embedded database belongs to this one process. To run several instances, use PostgreSQL (DATABASE_URL).'
+      : '  Scale-out ready: several instances on this database share live events (Socket.IO PostgreSQL adapter).',
     `  Kiosk           ${base}/kiosk?center=na-sang`,
     `  Wall display    ${base}/display?center=na-sang`,
     `  Staff console   ${base}/staff`,
     `  Board (JSON)    ${base}/api/centers/na-sang/board`,
-    `  Health          ${base}/healthz`,
+    `  Health          ${base}/healthz (ready) · ${base}/healthz/live · ${base}/metrics`,
   ]
   if (demo) {
     lines.push('', `Demo logins (password for all: ${DEMO_PASSWORD}):`,
@@ -53,16 +60,27 @@ async function main() {
   lines.push('', 'Stop with Ctrl+C.', '')
   process.stdout.write(lines.join('\n'))
 
+  // Graceful stop: readiness turns 503, no new connections, in-flight requests finish (≤ 10 s), sockets
+  // close (pages reconnect to another instance), then the pool. Should anything hang, exit anyway.
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return
     stopping = true
     logger.info({ signal }, 'shutting down')
+    const hard = setTimeout(() => { logger.error('shutdown took too long: exiting'); release(); process.exit(1) }, 15_000)
+    hard.unref()
     clearInterval(expiry)
-    await app.close()
-    await handle.close()
+    let code = 0
+    try {
+      await app.close({ timeoutMs: 10_000 })
+      await handle.close()
+    } catch (err) {
+      logger.error({ err }, 'shutdown failed')
+      code = 1
+    }
     release()
-    process.exit(0)
+    logger.info('stopped')
+    process.exit(code)
   }
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))

@@ -1,15 +1,186 @@
 import '../web/base.css'
 import './staff.css'
-import { byId, fill, h } from '../web/dom.js'
-import { t } from '../web/i18n.js'
+import { io } from 'socket.io-client'
+import { PUBLIC_EVENTS } from '../common/events.js'
+import type { CenterSummary, StaffView } from '../common/types.js'
+import { ApiError, apiGet, apiPost, resolveCenter } from '../web/api.js'
+import { byId, fill, h, param } from '../web/dom.js'
+import { getLang, setLang, t } from '../web/i18n.js'
+import type { PageSocket } from '../web/live.js'
+import { CounterConsole } from './console.js'
+import { FloorView } from './floor.js'
+import { SettingsView } from './settings.js'
+import { ActivityView } from './activity.js'
+import { debounce, errorText, tickDurations } from './util.js'
 
-// Placeholder until the staff console is built (another issue): says so, links only to pages that exist.
-const s = t().staffSoon
-document.title = `${s.title} · ${t().pages.appName}`
-const keep = location.search // keeps ?center= for the links
-fill(byId('app'),
-  h('h1', null, `${t().pages.appName} · ${s.title}`),
-  h('p', null, s.body),
-  h('ul', null,
-    h('li', null, h('a', { href: `/kiosk${keep}` }, s.kiosk)),
-    h('li', null, h('a', { href: `/display${keep}` }, s.display))))
+/**
+ * The staff console at /staff: log in, then the clerk's counter and, for managers and admins, the
+ * floor view. Reads over HTTP; the session's socket (center room + staff room) only says "something
+ * changed", and the view refetches (debounced), so it never shows a half-applied state.
+ */
+type Tab = 'counter' | 'floor' | 'settings' | 'log'
+const TABS: Tab[] = ['counter', 'floor', 'settings', 'log']
+
+interface Session { staff: StaffView; center: string; centers: CenterSummary[]; socket: PageSocket | null; tab: Tab; console: CounterConsole; floor: FloorView | null; settings: SettingsView | null; log: ActivityView | null; online: boolean }
+let session: Session | null = null
+
+const app = byId('app')
+
+function langButton(onSwitch: () => void) {
+  return h('button', { type: 'button', class: 'btn-lang', id: 'lang', 'aria-label': t().pages.switchLangLabel, onclick: () => {
+    setLang(getLang() === 'vi' ? 'en' : 'vi')
+    onSwitch()
+  } }, t().pages.switchLang)
+}
+
+// ---------- login ----------
+
+function renderLogin(message?: string) {
+  const s = t().staff
+  document.title = `${s.loginTitle} · ${t().pages.appName}`
+  const error = h('p', { class: 'login-error', id: 'login-error', role: 'alert', hidden: !message }, message ?? '')
+  const username = h('input', { id: 'username', name: 'username', autocomplete: 'username', required: true, autocapitalize: 'none', spellcheck: 'false' })
+  const password = h('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true })
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block', id: 'login-submit' }, s.login)
+  const form = h('form', { class: 'login', id: 'login', novalidate: true },
+    h('div', { class: 'login-head' },
+      h('div', null, h('p', { class: 'brand' }, t().pages.appName), h('h1', null, s.title)),
+      langButton(() => renderLogin())),
+    h('p', { class: 'muted' }, s.loginIntro),
+    h('label', { for: 'username' }, s.username), username,
+    h('label', { for: 'password' }, s.password), password,
+    error, submit)
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault()
+    const show = (text: string) => { error.textContent = text; error.hidden = false }
+    if (!username.value.trim() || !password.value) return show(s.fillBoth)
+    submit.disabled = true
+    submit.textContent = s.loggingIn
+    try {
+      const { staff } = await apiPost<{ staff: StaffView }>('/api/auth/login', { username: username.value, password: password.value })
+      await start(staff)
+    } catch (e) {
+      submit.disabled = false
+      submit.textContent = s.login
+      show(errorText(e))
+      password.select()
+    }
+  })
+  fill(app, h('main', { class: 'login-wrap' }, form))
+  username.focus()
+}
+
+// ---------- the signed-in shell ----------
+
+async function start(staff: StaffView) {
+  const center = staff.centerSlug ?? param('center') ?? await resolveCenter()
+  const isManager = staff.role !== 'clerk'
+  const hash = location.hash.slice(1)
+  const wanted = (TABS as string[]).includes(hash) ? hash as Tab : null
+  const tab: Tab = isManager ? (wanted ?? 'floor') : 'counter'
+  // an admin belongs to no center and may look at any: a switch in the header
+  const centers = staff.role === 'admin' ? await apiGet<{ centers: CenterSummary[] }>('/api/centers').then((r) => r.centers).catch(() => []) : []
+  const s: Session = {
+    staff, center, centers, socket: null, tab, online: true,
+    console: new CounterConsole({ center, onSessionEnded: sessionEnded }),
+    floor: isManager ? new FloorView({ center, onSessionEnded: sessionEnded }) : null,
+    settings: isManager ? new SettingsView({ center, onSessionEnded: sessionEnded }) : null,
+    log: isManager ? new ActivityView({ center, onSessionEnded: sessionEnded }) : null,
+  }
+  session = s
+  renderShell()
+  connect(s)
+}
+
+function renderShell() {
+  const s = session
+  if (!s) return
+  const w = t().staff
+  const titles: Record<Tab, string> = { counter: w.title, floor: w.floorTitle, settings: w.settingsTitle, log: w.logTitle }
+  document.title = `${titles[s.tab]} · ${t().pages.appName}`
+  const tabs = s.floor ? h('nav', { class: 'tabs', 'aria-label': w.title },
+    ...TABS.map((id) => h('button', {
+      type: 'button', class: `tab${s.tab === id ? ' active' : ''}`, id: `tab-${id}`, 'aria-current': s.tab === id ? 'page' : null,
+      onclick: () => { s.tab = id; history.replaceState(null, '', `${location.pathname}${location.search}#${id}`); renderShell() },
+    }, { counter: w.tabCounter, floor: w.tabFloor, settings: w.tabSettings, log: w.tabLog }[id]))) : null
+  const header = h('header', { class: 'top' },
+    h('div', { class: 'top-brand' }, h('strong', null, t().pages.appName), h('span', null, w.title)),
+    tabs,
+    h('div', { class: 'top-user' },
+      s.centers.length > 1 ? centerSwitch(s) : null,
+      h('span', { class: 'who', id: 'who' }, `${s.staff.fullName} · ${w.role[s.staff.role]}`),
+      langButton(renderShell),
+      h('button', { type: 'button', class: 'btn-link', id: 'logout', onclick: logout }, w.logout)))
+  const offline = h('div', { class: 'banner', id: 'offline', role: 'alert', hidden: s.online }, w.offline)
+  const view = h('main', { id: 'view', class: 'view' })
+  fill(app, header, offline, view)
+  if (s.tab === 'floor' && s.floor) s.floor.mount(view)
+  else if (s.tab === 'settings' && s.settings) s.settings.mount(view)
+  else if (s.tab === 'log' && s.log) s.log.mount(view)
+  else s.console.mount(view)
+}
+
+function centerSwitch(s: Session) {
+  const select = h('select', { id: 'center-select', class: 'center-select', 'aria-label': t().staff.center },
+    ...s.centers.map((c) => h('option', { value: c.slug, selected: c.slug === s.center }, getLang() === 'en' && c.nameEn ? c.nameEn : c.name)))
+  select.addEventListener('change', () => { location.href = `${location.pathname}?center=${encodeURIComponent(select.value)}${location.hash}` })
+  return select
+}
+
+function connect(s: Session) {
+  // the session cookie goes with the handshake: the server adds the staff room to the center's
+  const socket: PageSocket = io({ auth: { center: s.center }, transports: ['websocket', 'polling'] })
+  s.socket = socket
+  const refresh = debounce(() => { void current()?.refresh() }, 250)
+  // the settings form is not redrawn by live facts (it may be half typed)
+  const current = () => (session === s ? (s.tab === 'floor' ? s.floor : s.tab === 'counter' ? s.console : s.tab === 'log' ? s.log : null) : null)
+  for (const name of PUBLIC_EVENTS) socket.on(name, refresh as never)
+  socket.on('ticket:updated', refresh)
+  socket.on('board:snapshot', refresh) // a setting changed (service names, active) or a reconnect
+  const setOnline = (on: boolean) => {
+    s.online = on
+    const el = document.getElementById('offline')
+    if (el) el.hidden = on
+  }
+  socket.on('connect', () => { setOnline(true); refresh() })
+  socket.on('disconnect', (reason) => {
+    setOnline(false)
+    if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 1000 + Math.random() * 2000)
+  })
+  socket.on('connect_error', () => {
+    setOnline(false)
+    if (!socket.active) setTimeout(() => socket.connect(), 3000)
+  })
+}
+
+/** The session expired or was ended elsewhere: back to the login form, saying why. */
+function sessionEnded(message: string) {
+  session?.socket?.disconnect()
+  session = null
+  document.querySelectorAll('dialog').forEach((d) => d.remove())
+  renderLogin(message)
+}
+
+async function logout() {
+  try { await apiPost('/api/auth/logout', {}) } catch { /* the session may already be gone: the login form is what matters */ }
+  session?.socket?.disconnect()
+  session = null
+  renderLogin()
+}
+
+// every keyboard shortcut goes to the counter console (the floor view has none)
+document.addEventListener('keydown', (ev) => {
+  if (session && session.tab === 'counter') session.console.onKey(ev)
+})
+setInterval(() => tickDurations(), 15_000)
+
+async function boot() {
+  setLang(getLang())
+  try {
+    const { staff } = await apiGet<{ staff: StaffView }>('/api/auth/me')
+    await start(staff)
+  } catch (e) {
+    renderLogin(e instanceof ApiError && e.status === 401 ? undefined : errorText(e))
+  }
+}
+void boot()

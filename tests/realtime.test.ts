@@ -78,10 +78,10 @@ describe.each(backends)('realtime on %s', (kind) => {
     const [opened, , issuedEv, waiting1, called, counterNow, waiting0] = got.map((e) => e.payload)
     expect(opened!.counter).toMatchObject({ id: counter.id, status: 'open', currentTicket: null })
     expect(issuedEv!.ticket).toMatchObject({ id: t.id, code: t.code, serviceId: service.id, priority: false })
-    expect(waiting1!.services).toEqual([{ id: service.id, waiting: 1, estimatedWaitMinutes: 5 }])
+    expect(waiting1!.services).toEqual([{ id: service.id, waiting: 1, estimatedWaitMinutes: 5, capReached: false }])
     expect(called).toMatchObject({ ticketId: t.id, code: t.code, counterId: counter.id, counterNumber: counter.number })
     expect(counterNow!.counter).toMatchObject({ id: counter.id, currentTicket: { id: t.id, code: t.code, status: 'called' } })
-    expect(waiting0!.services).toEqual([{ id: service.id, waiting: 0, estimatedWaitMinutes: 0 }])
+    expect(waiting0!.services).toEqual([{ id: service.id, waiting: 0, estimatedWaitMinutes: 0, capReached: false }])
 
     // the board fetched now says what the events said
     const board: BoardSnapshot = (await h.http.get('/api/centers/na-sang/board')).body

@@ -28,7 +28,7 @@ describe.each(backends)('service day on %s', (kind) => {
     expect(early.body.error.code).toBe('CENTER_CLOSED')
     expect(early.body.error.message).toContain('07:00–11:30, 13:30–17:00')
     expect(await countTickets(s.id)).toBe(0)
-    expect(await board()).toMatchObject({ open: false, acceptingTickets: false, hoursToday: '07:00–11:30, 13:30–17:00' })
+    expect(await board()).toMatchObject({ open: false, acceptingTickets: false, closedReason: 'before_open', hoursToday: '07:00–11:30, 13:30–17:00' })
 
     h.clock.set(local(MON, '06:59'))
     expect((await issue(h, s.id)).body.error.code).toBe('CENTER_CLOSED')
@@ -44,7 +44,7 @@ describe.each(backends)('service day on %s', (kind) => {
     const res = await issue(h, s.id)
     expect(res.status).toBe(201)
     expect(res.body.ticket).toMatchObject({ code: `${s.prefix}001`, status: 'waiting' })
-    expect(await board()).toMatchObject({ open: false, acceptingTickets: true })
+    expect(await board()).toMatchObject({ open: false, acceptingTickets: true, closedReason: null })
   })
 
   it('stops issuing at the 16:30 cut-off (16:45 → 409 AFTER_CUTOFF) while the center is still open', async () => {
@@ -59,7 +59,7 @@ describe.each(backends)('service day on %s', (kind) => {
     }
     expect(await countTickets(s.id)).toBe(1)
     h.clock.set(local(MON, '16:45'))
-    expect(await board()).toMatchObject({ open: true, acceptingTickets: false, ticketCutoff: '16:30' })
+    expect(await board()).toMatchObject({ open: true, acceptingTickets: false, closedReason: 'after_cutoff', ticketCutoff: '16:30' })
   })
 
   it('is closed all weekend (Saturday and Sunday → 409 CENTER_CLOSED)', async () => {
@@ -72,7 +72,7 @@ describe.each(backends)('service day on %s', (kind) => {
     }
     expect(await countTickets(s.id)).toBe(0)
     h.clock.set(local(SAT, '09:00'))
-    expect(await board()).toMatchObject({ serviceDay: SAT, open: false, acceptingTickets: false, hoursToday: 'nghỉ' })
+    expect(await board()).toMatchObject({ serviceDay: SAT, open: false, acceptingTickets: false, closedReason: 'closed_day', hoursToday: 'nghỉ' })
   })
 
   it('refuses a ticket over the service’s daily cap (409 DAILY_CAP_REACHED) without using a number', async () => {
@@ -80,7 +80,11 @@ describe.each(backends)('service day on %s', (kind) => {
     const other = await addService(h)
     h.clock.set(local(MON, '09:00'))
     expect((await issued(h, capped.id)).number).toBe(1)
+    const capOf = async (id: string) => ((await board()).services as { id: string; dailyCap: number | null; capReached: boolean }[]).find((x) => x.id === id)
+    expect(await capOf(capped.id)).toMatchObject({ dailyCap: 2, capReached: false })
     expect((await issued(h, capped.id)).number).toBe(2)
+    expect(await capOf(capped.id)).toMatchObject({ dailyCap: 2, capReached: true }) // the kiosk shows the tile full before a tap
+    expect(await capOf(other.id)).toMatchObject({ dailyCap: null, capReached: false })
     for (let i = 0; i < 2; i++) {
       const res = await issue(h, capped.id)
       expect(res.status).toBe(409)

@@ -30,16 +30,18 @@ export class BoardService {
       recentCalls(this.db, center.id, lt.day, 10),
     ])
     const byId = new Map(stats.map((s) => [s.id, s]))
+    const closedReason = this.queue.closedReason(center, now)
     return {
       seq, centerSlug: center.slug, centerName: center.name, serviceDay: lt.day,
       open: isOpenAt(center.opening_hours, lt),
-      acceptingTickets: this.queue.acceptingTickets(center, now),
+      acceptingTickets: closedReason === null,
+      closedReason,
       hoursToday: describeHours(center.opening_hours, lt.weekday, catalogs.vi.closedDay),
       ticketCutoff: center.ticket_cutoff,
       announcementTemplate: center.announcement_template,
       services: services.map((s) => ({
-        id: s.id, code: s.code, prefix: s.prefix, nameVi: s.name_vi, nameEn: s.name_en, icon: s.icon, active: s.active,
-        targetWaitMinutes: s.target_wait_minutes, waiting: byId.get(s.id)!.waiting, estimatedWaitMinutes: byId.get(s.id)!.estimatedWaitMinutes,
+        code: s.code, prefix: s.prefix, nameVi: s.name_vi, nameEn: s.name_en, icon: s.icon, active: s.active,
+        targetWaitMinutes: s.target_wait_minutes, dailyCap: s.daily_cap, ...byId.get(s.id)!, // id, waiting, estimate, capReached
       })),
       counters,
       recentCalls: calls.map((c) => ({ ticketId: c.id, code: c.code, serviceId: c.service_id, counterId: c.counter_id!, counterNumber: c.counter_number, calledAt: new Date(c.called_at!).toISOString() })),

@@ -1,6 +1,6 @@
 import type { Executor } from '../../db/create-db.js'
 import type { ServiceStat } from '../../common/types.js'
-import { countWaitingByService, openCountersByService, recentServiceSeconds } from './ticket.repository.js'
+import { countWaitingByService, issuedToday, openCountersByService, recentServiceSeconds } from './ticket.repository.js'
 
 /**
  * Estimated wait, in whole minutes: the tickets ahead × the average service time of the service's
@@ -27,12 +27,17 @@ export function estimateFor(timing: ServiceTiming, service: { id: string; defaul
 }
 
 export async function serviceStats(db: Executor, centerId: string, serviceDay: string, now: Date,
-  services: { id: string; default_service_minutes: number }[]): Promise<ServiceStat[]> {
+  services: { id: string; default_service_minutes: number; daily_cap: number | null }[],
+  timingOf: (ids: string[]) => Promise<ServiceTiming> = (ids) => loadServiceTiming(db, centerId, now, ids)): Promise<ServiceStat[]> {
   const ids = services.map((s) => s.id)
-  const [waitingRows, timing] = await Promise.all([countWaitingByService(db, centerId, serviceDay, ids), loadServiceTiming(db, centerId, now, ids)])
+  const capped = services.filter((s) => s.daily_cap).map((s) => s.id)
+  const [waitingRows, timing, issued] = await Promise.all([
+    countWaitingByService(db, centerId, serviceDay, ids), timingOf(ids),
+    capped.length ? issuedToday(db, capped, serviceDay) : new Map<string, number>()])
   const waiting = new Map(waitingRows.map((r) => [r.service_id, Number(r.n)]))
   return services.map((s) => {
     const n = waiting.get(s.id) ?? 0
-    return { id: s.id, waiting: n, estimatedWaitMinutes: estimateFor(timing, s, n) }
+    return { id: s.id, waiting: n, estimatedWaitMinutes: estimateFor(timing, s, n),
+      capReached: !!s.daily_cap && (issued.get(s.id) ?? 0) >= s.daily_cap }
   })
 }

@@ -11,7 +11,7 @@ import { describeHours, hoursOn, localTime } from '../time.js'
 import { bumpBoardSeq, findCenterById, findCenterBySlug, findPriorityGroupByCode, findService } from '../centers/center.repository.js'
 import * as counters from './counter.repository.js'
 import * as tickets from './ticket.repository.js'
-import { estimateFor, loadServiceTiming, serviceStats } from './estimate.js'
+import { estimateFor, loadServiceTiming, serviceStats, type ServiceTiming } from './estimate.js'
 
 /** Who acts: a logged-in staff member. */
 export interface Actor { staffId: string; role: 'admin' | 'manager' | 'clerk'; centerId: string | null }
@@ -22,6 +22,12 @@ export interface EventSink {
   ticketUpdated(ticket: TicketView): void
   /** Facts of a committed transaction could not be prepared (the database went away): they are skipped. */
   publishFailed?(err: unknown): void
+}
+
+/** Told about committed facts (metrics): their names at commit, and how long after the commit they were emitted. */
+export interface QueueObserver {
+  factsCommitted(names: readonly string[]): void
+  factsSent(msSinceCommit: number): void
 }
 
 interface Turn { prev: Promise<void>; done: () => void }
@@ -48,7 +54,7 @@ const isUniqueViolation = (e: unknown, constraint: string) =>
   String((e as { constraint?: string }).constraint ?? (e as Error).message).includes(constraint)
 
 export class QueueService {
-  constructor(private db: Db, private clock: Clock, private sink: EventSink) {}
+  constructor(private db: Db, private clock: Clock, private sink: EventSink, private observer?: QueueObserver) {}
 
   // ---------- citizen side ----------
 
@@ -70,6 +76,7 @@ export class QueueService {
       if (!g) throw new AppError('PRIORITY_GROUP_NOT_FOUND')
       bonus = g.bonus_minutes; priorityGroupId = g.id
     }
+    const views = new Map<string, TicketView>()
     try {
       const ticket = await this.inTx(center, async (trx, out) => {
         const number = await tickets.takeNextNumber(trx, service.id, lt.day)
@@ -86,8 +93,8 @@ export class QueueService {
         out.add({ name: 'queue:changed', serviceIds: [service.id] })
         out.touch(t.id) // staff consoles follow every ticket of their center through ticket:updated
         return t
-      })
-      return this.view(ticket.id)
+      }, views)
+      return views.get(ticket.id) ?? await this.view(ticket.id)
     } catch (e) {
       // Two retries of one tap raced: the loser answers with the winner's ticket.
       if (input.requestId && isUniqueViolation(e, 'ticket_request_id')) {
@@ -108,16 +115,16 @@ export class QueueService {
    * there is none), lunch break included: a citizen who arrives at noon queues for the afternoon.
    */
   private assertIssuing(center: Center, lt: ReturnType<typeof localTime>) {
-    const intervals = hoursOn(center.opening_hours, lt.weekday)
+    const reason = issuingClosedReason(center, lt)
+    if (!reason) return
     const hours = describeHours(center.opening_hours, lt.weekday, catalogs.vi.closedDay)
-    if (!intervals.length || lt.hm < intervals[0]![0]) throw new AppError('CENTER_CLOSED', { hours })
-    const end = center.ticket_cutoff ?? intervals[intervals.length - 1]![1]
-    if (lt.hm >= end) throw new AppError('AFTER_CUTOFF', { cutoff: end, hours })
+    if (reason === 'after_cutoff') throw new AppError('AFTER_CUTOFF', { cutoff: issuingEnd(center, lt)!, hours })
+    throw new AppError('CENTER_CLOSED', { hours })
   }
 
-  /** Whether the kiosk may issue now (the board tells pages, so they never show dead buttons). */
-  acceptingTickets(center: Center, now: Date): boolean {
-    try { this.assertIssuing(center, localTime(now, center.time_zone)); return true } catch { return false }
+  /** Why the kiosk may not issue now (null: it may); the board tells pages, so they never show dead buttons. */
+  closedReason(center: Center, now: Date): 'before_open' | 'after_cutoff' | 'closed_day' | null {
+    return issuingClosedReason(center, localTime(now, center.time_zone))
   }
 
   async getTicket(id: string): Promise<TicketView> {
@@ -199,6 +206,7 @@ export class QueueService {
 
   /** The counter's next ticket: primary services first, then backup; `null` when nobody waits. */
   async callNext(counterId: string, actor: Actor): Promise<TicketView | null> {
+    const views = new Map<string, TicketView>()
     const id = await this.atOpenCounter(counterId, actor, async (trx, c, center, now, day, out) => {
       const tiers = await counters.counterServices(trx, c.id)
       for (const tier of [1, 2] as const) {
@@ -208,8 +216,8 @@ export class QueueService {
         if (t) return this.markCalled(trx, out, t, c, actor, now, 'called', { tier })
       }
       return null
-    })
-    return id ? this.view(id) : null
+    }, views)
+    return id ? views.get(id) ?? await this.view(id) : null
   }
 
   /** A specific waiting ticket, out of queue order (logged as such). */
@@ -225,7 +233,8 @@ export class QueueService {
   }
 
   private async atOpenCounter<T>(counterId: string, actor: Actor,
-    fn: (trx: Transaction<Database>, c: Counter, center: Center, now: Date, day: string, out: Outbox) => Promise<T>): Promise<T> {
+    fn: (trx: Transaction<Database>, c: Counter, center: Center, now: Date, day: string, out: Outbox) => Promise<T>,
+    views?: Map<string, TicketView>): Promise<T> {
     const c0 = await counters.findCounter(this.db, counterId)
     if (!c0) throw new AppError('COUNTER_NOT_FOUND')
     const center = await findCenterById(this.db, c0.center_id)
@@ -240,7 +249,7 @@ export class QueueService {
       if (active) throw new AppError('COUNTER_BUSY', { code: active.code })
       const now = this.clock()
       return fn(trx, c, center, now, localTime(now, center.time_zone).day, out)
-    })
+    }, views)
   }
 
   private async markCalled(trx: Transaction<Database>, out: Outbox, t: Ticket, c: Counter, actor: Actor, now: Date,
@@ -366,6 +375,7 @@ export class QueueService {
     if (!t0) throw new AppError('TICKET_NOT_FOUND')
     assertCenter(actor, t0.center_id)
     const center = await findCenterById(this.db, t0.center_id)
+    const views = new Map<string, TicketView>()
     await this.inTx(center, async (trx, out) => {
       const t = (await tickets.lockTicket(trx, ticketId))!
       if (!from.includes(t.status)) throw new AppError('TICKET_WRONG_STATE', { status: t.status })
@@ -379,8 +389,8 @@ export class QueueService {
       }
       await apply(trx, t, c, this.clock(), out)
       out.touch(t.id)
-    })
-    return this.view(ticketId)
+    }, views)
+    return views.get(ticketId) ?? await this.view(ticketId)
   }
 
   private event(trx: Executor, t: Ticket, type: string, to: TicketStatus, c: Counter | undefined, actor: Actor, at: Date, data?: Record<string, unknown>) {
@@ -418,7 +428,8 @@ export class QueueService {
 
   // ---------- views ----------
 
-  async view(ticketId: string): Promise<TicketView> {
+  /** `timing`: a loader shared by the payloads of one publish (the same service's timing is read once). */
+  async view(ticketId: string, timing?: (serviceIds: string[]) => Promise<ServiceTiming>): Promise<TicketView> {
     const r = await this.db.selectFrom('ticket')
       .innerJoin('service', 'service.id', 'ticket.service_id')
       .innerJoin('center', 'center.id', 'ticket.center_id')
@@ -432,10 +443,11 @@ export class QueueService {
     if (!r) throw new AppError('TICKET_NOT_FOUND')
     let position: number | null = null, ahead: number | null = null, estimate: number | null = null
     if (r.status === 'waiting') {
-      ahead = await tickets.countAhead(this.db, r)
+      const [n, t] = await Promise.all([tickets.countAhead(this.db, r),
+        timing ? timing([r.service_id]) : loadServiceTiming(this.db, r.center_id, this.clock(), [r.service_id])])
+      ahead = n
       position = ahead + 1
-      const timing = await loadServiceTiming(this.db, r.center_id, this.clock(), [r.service_id])
-      estimate = estimateFor(timing, { id: r.service_id, default_service_minutes: r.default_service_minutes }, ahead)
+      estimate = estimateFor(t, { id: r.service_id, default_service_minutes: r.default_service_minutes }, ahead)
     }
     return {
       id: r.id, code: r.code, number: r.number, status: r.status, centerSlug: r.slug, serviceId: r.service_id,
@@ -459,7 +471,7 @@ export class QueueService {
    * (locked last, so lock order is always ticket/counter rows before the sequence), and are sent
    * only after the commit, in `seq` order (see `takeTurn`).
    */
-  private async inTx<T>(center: Center, fn: (trx: Transaction<Database>, out: Outbox) => Promise<T>): Promise<T> {
+  private async inTx<T>(center: Center, fn: (trx: Transaction<Database>, out: Outbox) => Promise<T>, views?: Map<string, TicketView>): Promise<T> {
     const out = new Outbox()
     let turn: Turn | undefined
     try {
@@ -471,7 +483,13 @@ export class QueueService {
         }
         return r
       })
-      await this.publish(center, out, turn?.prev)
+      if (out.events.length) {
+        const committedAt = performance.now()
+        this.observer?.factsCommitted(out.events.map((e) => e.name))
+        if (await this.publish(center, out, turn?.prev, views)) this.observer?.factsSent(performance.now() - committedAt)
+      } else {
+        await this.publish(center, out, turn?.prev, views)
+      }
       return result
     } finally {
       turn?.done()
@@ -498,19 +516,28 @@ export class QueueService {
     return { prev, done }
   }
 
-  private async publish(center: Center, out: Outbox, prev: Promise<void> = Promise.resolve()) {
+  /** Returns whether anything was emitted. */
+  private async publish(center: Center, out: Outbox, prev: Promise<void> = Promise.resolve(), views?: Map<string, TicketView>): Promise<boolean> {
     // payloads first (they read the committed state), then every event at once, after the lower seqs
     const sends: (() => void)[] = []
     try {
       const now = this.clock()
+      // one read per service set: an issue's queue:changed and its ticket view need the same service's timing
+      const timings = new Map<string, Promise<ServiceTiming>>()
+      const timing = (ids: string[]) => {
+        const key = [...ids].sort().join()
+        let p = timings.get(key)
+        if (!p) timings.set(key, p = loadServiceTiming(this.db, center.id, now, ids))
+        return p
+      }
       const day = localTime(now, center.time_zone).day
       let seq = out.firstSeq
       for (const e of out.events) {
         const s = seq++
         if (e.name === 'queue:changed') {
-          const services = !e.serviceIds.length ? [] : await this.db.selectFrom('service').select(['id', 'default_service_minutes'])
+          const services = !e.serviceIds.length ? [] : await this.db.selectFrom('service').select(['id', 'default_service_minutes', 'daily_cap'])
             .where('center_id', '=', center.id).where('id', 'in', e.serviceIds).orderBy('sort_order').orderBy('prefix').execute()
-          const payload = { seq: s, services: await serviceStats(this.db, center.id, day, now, services) }
+          const payload = { seq: s, services: await serviceStats(this.db, center.id, day, now, services, timing) }
           sends.push(() => this.sink.centerEvent(center.slug, e.name, payload))
         } else if (e.name === 'counter:changed') {
           const payload = { seq: s, counter: await this.counterView(center.id, e.counterId) }
@@ -520,7 +547,8 @@ export class QueueService {
         }
       }
       for (const id of out.ticketIds) {
-        const v = await this.view(id)
+        const v = await this.view(id, timing)
+        views?.set(id, v) // the request's answer: read after the commit, as it would be read again
         sends.push(() => this.sink.ticketUpdated(v))
       }
     } catch (err) {
@@ -533,6 +561,7 @@ export class QueueService {
     await Promise.race([prev, new Promise<void>((resolve) => { timer = setTimeout(resolve, PUBLISH_WAIT_MS) })])
     clearTimeout(timer)
     for (const send of sends) send()
+    return sends.length > 0
   }
 
   private async centerBySlug(slug: string): Promise<Center> {
@@ -550,6 +579,20 @@ export async function counterViews(db: Executor, centerId: string, counterId?: s
     currentTicket: r.ticket_id ? { id: r.ticket_id, code: r.ticket_code!, status: r.ticket_status as 'called' | 'serving' } : null,
     services: svc.filter((s) => s.counter_id === r.id).map((s) => ({ id: s.service_id, tier: s.tier })),
   }))
+}
+
+/** The end of issuing on that day: the cut-off, or the last closing when there is none. */
+function issuingEnd(center: Center, lt: ReturnType<typeof localTime>): string | undefined {
+  const intervals = hoursOn(center.opening_hours, lt.weekday)
+  return intervals.length ? center.ticket_cutoff ?? intervals[intervals.length - 1]![1] : undefined
+}
+
+function issuingClosedReason(center: Center, lt: ReturnType<typeof localTime>): 'before_open' | 'after_cutoff' | 'closed_day' | null {
+  const intervals = hoursOn(center.opening_hours, lt.weekday)
+  if (!intervals.length) return 'closed_day'
+  if (lt.hm < intervals[0]![0]) return 'before_open'
+  if (lt.hm >= issuingEnd(center, lt)!) return 'after_cutoff'
+  return null
 }
 
 export function assertCenter(actor: Actor, centerId: string) {

@@ -147,3 +147,10 @@ export function lockStaleTickets(db: Executor, centerId: string, today: string) 
   return db.selectFrom('ticket').selectAll().where('center_id', '=', centerId).where('service_day', '<', today)
     .where('status', 'in', ['waiting', 'called', 'serving', 'held']).forUpdate().skipLocked().execute()
 }
+
+/** The last number taken today per service (what a daily cap counts). */
+export async function issuedToday(db: Executor, serviceIds: string[], serviceDay: string): Promise<Map<string, number>> {
+  const rows = await db.selectFrom('ticket_number').select(['service_id', 'last'])
+    .where('service_id', 'in', serviceIds).where('service_day', '=', serviceDay).execute()
+  return new Map(rows.map((r) => [r.service_id, r.last]))
+}

@@ -1,5 +1,7 @@
 import type { Server as HttpServer } from 'node:http'
 import { Server, type Socket } from 'socket.io'
+import { createAdapter } from '@socket.io/postgres-adapter'
+import pg from 'pg'
 import type { Logger } from 'pino'
 import type { ClientToServerEvents, ServerToClientEvents, SocketData } from '../../common/events.js'
 import type { TicketView } from '../../common/types.js'
@@ -38,13 +40,84 @@ export class SocketSink implements EventSink {
   }
 }
 
+const NOTIFY = 'SELECT pg_notify($1, $2)'
+const pendingNotifies = new WeakMap<object, () => Promise<void>>()
+
+/** After `io.close()`: settles when the adapter's last NOTIFYs (its goodbye included) have left, so the pool can end. */
+export async function realtimeFlushed(io: IoServer, timeoutMs = 2000): Promise<void> {
+  const idle = pendingNotifies.get(io)
+  if (!idle) return
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([idle(), new Promise<void>((resolve) => { timer = setTimeout(resolve, timeoutMs) })])
+  clearTimeout(timer)
+}
+
+/**
+ * The pool as the adapter sees it, with its NOTIFYs sent in emit order. The adapter sends each emit as
+ * its own `SELECT pg_notify` on whichever pool connection is free, and emits locally only once that
+ * query returns: three facts of one transaction could then commit, and reach every display, local
+ * ones included, as 13, 12, 14 (a gap, a refetch). Here they queue, and while one round trip is out
+ * the next ones gather into one multi-statement query (one implicit transaction: delivered in order).
+ */
+export function orderedNotifies(pool: pg.Pool, logger?: Logger): pg.Pool & { idle(): Promise<void> } {
+  let queue: { channel: string; payload: string; done: (err?: unknown) => void }[] = []
+  let busy = false
+  let idleWaiters: (() => void)[] = []
+  async function drain() {
+    busy = true
+    while (queue.length) {
+      const batch = queue
+      queue = []
+      try {
+        if (batch.length === 1) await pool.query(NOTIFY, [batch[0]!.channel, batch[0]!.payload])
+        else await pool.query(batch.map((b) => `SELECT pg_notify(${pg.escapeLiteral(b.channel)}, ${pg.escapeLiteral(b.payload)})`).join(';'))
+        for (const b of batch) b.done()
+      } catch (err) {
+        for (const b of batch) b.done(err)
+      }
+    }
+    busy = false
+    for (const w of idleWaiters.splice(0)) w()
+  }
+  /** settles once every NOTIFY asked for so far has been sent (or failed) */
+  const idle = () => (busy ? new Promise<void>((resolve) => { idleWaiters.push(resolve) }) : Promise.resolve())
+  const query = (text: string, values?: unknown[]) => {
+    if (text !== NOTIFY || !values) return pool.query(text, values)
+    return new Promise<void>((resolve, reject) => {
+      queue.push({ channel: String(values[0]), payload: String(values[1]), done: (err) => (err ? reject(err) : resolve()) })
+      if (!busy) void drain()
+    })
+  }
+  // The adapter uses connect() (its LISTEN client, kept for good) and query() only. A checked-out client
+  // has no error listener of the pool's: the database restarting would be an unhandled 'error' event and
+  // end the process. The adapter reconnects by itself on 'end'.
+  const connect = async () => {
+    const client = await pool.connect()
+    client.on('error', (err) => logger?.warn({ err }, 'socket.io adapter: LISTEN connection lost'))
+    return client
+  }
+  return { connect, query, idle } as unknown as pg.Pool & { idle(): Promise<void> }
+}
+
+/** How events reach sockets: this process only (PGlite), or every instance on one PostgreSQL database. */
+export type RealtimeMode = 'single-instance' | 'postgres-adapter'
+
 /**
  * Public sockets join `center:<slug>` (auth `{ center }`) and get `board:snapshot` on connect; a phone
  * joins `ticket:<id>` (auth `{ ticket }`); a staff socket is recognised by its session cookie and may
  * watch the counters of its center.
  */
-export function attachRealtime(httpServer: HttpServer, deps: { db: Db; auth: AuthService; board: BoardService; queue: QueueService; sink: SocketSink; logger: Logger }): IoServer {
+export function attachRealtime(httpServer: HttpServer, deps: { db: Db; auth: AuthService; board: BoardService; queue: QueueService; sink: SocketSink; logger: Logger; pool?: pg.Pool }): IoServer {
   const io: IoServer = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 10_000 })
+  if (deps.pool) {
+    // Every instance on this database LISTENs on one channel; an emit anywhere reaches sockets everywhere.
+    // The listener holds one pool client for good (pool max ≥ 2).
+    const notifier = orderedNotifies(deps.pool, deps.logger)
+    pendingNotifies.set(io, notifier.idle)
+    io.adapter(createAdapter(notifier, {
+      errorHandler: (err) => deps.logger.warn({ err }, 'socket.io postgres adapter error'),
+    }))
+  }
   deps.sink.io = io
   deps.sink.logger = deps.logger
 

@@ -193,6 +193,7 @@ describeBrowser('kiosk and wall display in Chromium', () => {
       await kiosk.waitForSelector('#closed')
       expect(await kiosk.textContent('h1.title')).toBe('Hiện không cấp số thứ tự')
       const text = await kiosk.textContent('#closed')
+      expect(text).toContain('Đã hết giờ cấp số hôm nay (sau 16:30)')
       expect(text).toContain('Giờ làm việc hôm nay: 07:00–11:30, 13:30–17:00')
       expect(text).toContain('Cấp số đến 16:30')
       expect(await kiosk.locator('.tile').count()).toBe(0)
@@ -213,6 +214,24 @@ describeBrowser('kiosk and wall display in Chromium', () => {
       expect(await kiosk.textContent('#issue-error')).toContain('Đã hết giờ lấy số hôm nay (sau 16:30)')
     } finally {
       h.clock.set('2026-11-23T09:30:00+07:00')
+    }
+  })
+
+  it('returns to the home tiles after 30 s without a touch, and not before', async () => {
+    const { ctx, page } = await newPage(browser, VIEWPORTS.kioskPortrait)
+    try {
+      await page.clock.install() // the page's timers, not the server's clock
+      await page.goto(`${h.url}/kiosk?center=na-sang`)
+      await page.waitForSelector('.tile[data-service="A"]')
+      await page.click('#procedures')
+      await page.waitForSelector('#proc-search')
+      await page.clock.runFor(25_000)
+      expect(await page.locator('#proc-search').count()).toBe(1)
+      await page.clock.runFor(6_000)
+      await page.waitForSelector('#tiles')
+      expect(await page.locator('#proc-search').count()).toBe(0)
+    } finally {
+      await ctx.close()
     }
   })
 })

@@ -10,9 +10,9 @@ const counter = (n: number): CounterView => ({
   id: `c${n}`, number: n, name: `Quầy ${n}`, status: 'open', pauseReason: null, statusSince: '', staffName: null, currentTicket: null, services: [],
 })
 const snapshot = (seq: number, over: Partial<BoardSnapshot> = {}): BoardSnapshot => ({
-  seq, centerSlug: 'na-sang', centerName: 'Na Sang', serviceDay: '2026-11-23', open: true, acceptingTickets: true,
+  seq, centerSlug: 'na-sang', centerName: 'Na Sang', serviceDay: '2026-11-23', open: true, acceptingTickets: true, closedReason: null,
   hoursToday: '07:00–11:30, 13:30–17:00', ticketCutoff: '16:30', announcementTemplate: DEFAULT_ANNOUNCEMENT_TEMPLATE,
-  services: [{ id: 's1', code: 'ho-tich', prefix: 'A', nameVi: 'Hộ tịch', nameEn: 'Civil status', icon: 'family', active: true, targetWaitMinutes: 15, waiting: 0, estimatedWaitMinutes: 0 }],
+  services: [{ id: 's1', code: 'ho-tich', prefix: 'A', nameVi: 'Hộ tịch', nameEn: 'Civil status', icon: 'family', active: true, targetWaitMinutes: 15, dailyCap: null, waiting: 0, estimatedWaitMinutes: 0, capReached: false }],
   counters: [counter(1), counter(2)], recentCalls: [], readyDossiers: [], ...over,
 })
 const call = (seq: number, ticketId: string, code: string, counterNo = 1) => ({
@@ -24,9 +24,9 @@ describe('BoardState: seq order, gaps and stale snapshots', () => {
   it('applies the next fact, ignores an old one, reports a gap but still shows the newer fact', () => {
     const s = new BoardState()
     expect(s.acceptSnapshot(snapshot(10))).toBe(true)
-    expect(s.apply({ name: 'queue:changed', payload: { seq: 11, services: [{ id: 's1', waiting: 3, estimatedWaitMinutes: 24 }] } })).toBe('applied')
+    expect(s.apply({ name: 'queue:changed', payload: { seq: 11, services: [{ id: 's1', waiting: 3, estimatedWaitMinutes: 24, capReached: false }] } })).toBe('applied')
     expect(s.board!.services[0]).toMatchObject({ waiting: 3, estimatedWaitMinutes: 24 })
-    expect(s.apply({ name: 'queue:changed', payload: { seq: 11, services: [{ id: 's1', waiting: 9, estimatedWaitMinutes: 99 }] } })).toBe('stale')
+    expect(s.apply({ name: 'queue:changed', payload: { seq: 11, services: [{ id: 's1', waiting: 9, estimatedWaitMinutes: 99, capReached: false }] } })).toBe('stale')
     expect(s.board!.services[0]!.waiting).toBe(3)
     expect(s.apply(call(14, 't1', 'A001'))).toBe('gap')
     expect(s.seq).toBe(14)

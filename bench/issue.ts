@@ -1,0 +1,110 @@
+/**
+ * (1) Ticket issue over HTTP (autocannon, 10 and 32 connections, spread over the demo services) beside
+ * pgbench running the same transaction shape on the same database; (5) the same over embedded PGlite.
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import autocannon from 'autocannon'
+import { admin, fmt, freshDatabase, header, percentile, startServer, writeSection } from './lib.js'
+
+const DURATION = Number(process.env.BENCH_SECONDS ?? 15)
+const CONNECTIONS = [10, 32]
+
+async function services(url: string): Promise<string[]> {
+  const board = await (await fetch(`${url}/api/centers/na-sang/board`)).json() as { services: { id: string; active: boolean }[] }
+  return board.services.filter((s) => s.active).map((s) => s.id)
+}
+
+async function issueLoad(url: string, ids: string[], connections: number, duration: number) {
+  let i = 0
+  const r = await autocannon({
+    url, connections, duration,
+    requests: [{
+      method: 'POST', path: '/api/centers/na-sang/tickets', headers: { 'content-type': 'application/json' },
+      setupRequest: (req: Record<string, unknown>) => ({ ...req, body: JSON.stringify({ serviceId: ids[i++ % ids.length] }) }),
+    }],
+  })
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, ok: r['2xx'], non2xx: r.non2xx, errors: r.errors }
+}
+
+/**
+ * pgbench, one script per demo service (equal weights): the transaction of QueueService.issue —
+ * upsert the day's number row, insert the ticket, insert its event, bump the board seq — with the
+ * same statements; only the app's reads before and after (center, service, the answer's view, the
+ * events' payloads) are left out.
+ */
+function pgbench(dbUrl: string, centerId: string, ids: { id: string; prefix: string }[], clients: number, duration: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'motcua-pgbench-'))
+  const files = ids.map((s, k) => {
+    const f = join(dir, `issue-${k}.sql`)
+    writeFileSync(f, `BEGIN;
+INSERT INTO ticket_number (service_id, service_day, last) VALUES ('${s.id}', '2026-11-23', 1)
+  ON CONFLICT (service_id, service_day) DO UPDATE SET last = ticket_number.last + 1 RETURNING last AS num \\gset
+INSERT INTO ticket (center_id, service_id, service_day, number, code, priority_group_id, queue_at, issued_at, request_id)
+  VALUES ('${centerId}', '${s.id}', '2026-11-23', :num, '${s.prefix}' || lpad(:num::text, 3, '0'), NULL, now(), now(), NULL) RETURNING id \\gset
+INSERT INTO ticket_event (ticket_id, center_id, type, from_status, to_status, counter_id, staff_id, at, data)
+  VALUES (':id', '${centerId}', 'issued', NULL, 'waiting', NULL, NULL, now(), '{}');
+UPDATE center_board_seq SET seq = seq + 2 WHERE center_id = '${centerId}' RETURNING seq;
+END;
+`)
+    return f
+  })
+  const out = execFileSync('pgbench', ['-n', '-c', String(clients), '-j', '2', '-T', String(duration), '-l', '--log-prefix', join(dir, 'log'),
+    ...files.flatMap((f) => ['-f', `${f}@1`]), dbUrl], { stdio: ['ignore', 'pipe', 'pipe'] }).toString()
+  const tps = Number(/tps = ([\d.]+)/.exec(out)?.[1])
+  const lat: number[] = []
+  for (const f of readdirSync(dir).filter((f) => f.startsWith('log'))) {
+    for (const line of readFileSync(join(dir, f), 'utf8').split('\n')) {
+      const us = Number(line.split(' ')[2])
+      if (line && Number.isFinite(us)) lat.push(us / 1000)
+    }
+  }
+  rmSync(dir, { recursive: true, force: true })
+  lat.sort((a, b) => a - b)
+  return { tps, p50: percentile(lat, 50), p99: percentile(lat, 99) }
+}
+
+export async function issueBench(opts: { cpuProfDir?: string } = {}) {
+  const dbUrl = await freshDatabase('issue')
+  const server = await startServer(dbUrl, { nodeArgs: opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : [] })
+  const ids = await services(server.url)
+  await issueLoad(server.url, ids, 10, 3) // warm-up
+  const app: Record<number, Awaited<ReturnType<typeof issueLoad>>> = {}
+  for (const c of CONNECTIONS) app[c] = await issueLoad(server.url, ids, c, DURATION)
+  await server.stop()
+  const { centerId, svc } = await admin(async (c) => {
+    const center = (await c.query(`SELECT id FROM center WHERE slug = 'na-sang'`)).rows[0].id as string
+    const svc = (await c.query(`SELECT id, prefix FROM service WHERE center_id = $1 AND active ORDER BY sort_order`, [center])).rows as { id: string; prefix: string }[]
+    return { centerId: center, svc }
+  }, dbUrl)
+  const bench: Record<number, ReturnType<typeof pgbench>> = {}
+  for (const c of CONNECTIONS) bench[c] = pgbench(dbUrl, centerId, svc, c, DURATION)
+
+  // (5) the same HTTP load on the embedded database
+  const dir = mkdtempSync(join(tmpdir(), 'motcua-bench-pglite-'))
+  const lite = await startServer(`pglite:${join(dir, 'pgdata')}`)
+  const liteIds = await services(lite.url)
+  await issueLoad(lite.url, liteIds, 10, 3)
+  const embedded: Record<number, Awaited<ReturnType<typeof issueLoad>>> = {}
+  for (const c of CONNECTIONS) embedded[c] = await issueLoad(lite.url, liteIds, c, DURATION)
+  await lite.stop()
+  rmSync(dir, { recursive: true, force: true })
+
+  const rows = CONNECTIONS.map((c) => `| ${c} | ${fmt(app[c]!.rps, 0)} | ${app[c]!.p50} | ${app[c]!.p99} | ${app[c]!.non2xx + app[c]!.errors} | ${fmt(bench[c]!.tps, 0)} | ${fmt(bench[c]!.p50, 2)} | ${fmt(bench[c]!.p99, 2)} | **${fmt(app[c]!.rps / bench[c]!.tps, 2)}** |`)
+  const liteRows = CONNECTIONS.map((c) => `| ${c} | ${fmt(embedded[c]!.rps, 0)} | ${embedded[c]!.p50} | ${embedded[c]!.p99} | ${embedded[c]!.non2xx + embedded[c]!.errors} | ${fmt(app[c]!.rps, 0)} | ${app[c]!.p99} | ${fmt(embedded[c]!.rps / app[c]!.rps, 2)} |`)
+  writeSection('issue', `${header('1. Ticket issue over HTTP vs pgbench (same transaction shape, same database)', 'npm run bench -- issue')}
+- load: autocannon, ${DURATION} s per row after a 3 s warm-up, \`POST /api/centers/na-sang/tickets\` rotating over the ${ids.length} demo services; the app in its own process (bench/server.ts, pool 20, clock running from Monday 09:00 Asia/Ho_Chi_Minh); pgbench \`-c N -j 2 -T ${DURATION}\` right after, on the same database, one script per service: \`BEGIN; INSERT … ticket_number ON CONFLICT DO UPDATE … RETURNING; INSERT ticket … RETURNING id; INSERT ticket_event; UPDATE center_board_seq … RETURNING; END\` (simple protocol; latencies from its per-transaction log).
+
+| connections | app req/s | app p50 ms | app p99 ms | app non-2xx/errors | pgbench tx/s | pgbench p50 ms | pgbench p99 ms | app / pgbench |
+|---|---|---|---|---|---|---|---|---|
+${rows.join('\n')}
+`)
+  writeSection('pglite', `${header('5. Embedded PGlite vs PostgreSQL (the same issue load)', 'npm run bench -- issue')}
+| connections | PGlite req/s | PGlite p50 ms | PGlite p99 ms | PGlite non-2xx/errors | PostgreSQL req/s | PostgreSQL p99 ms | PGlite / PostgreSQL |
+|---|---|---|---|---|---|---|---|
+${liteRows.join('\n')}
+`)
+  return { app, bench, embedded }
+}

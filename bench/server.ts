@@ -1,0 +1,50 @@
+/**
+ * The app as the benchmarks run it: one process (spawned by bench/*.ts, so the load generator does not
+ * share its event loop), a clock that starts at Monday 2026-11-23 09:00 in Na Sang and advances in real
+ * time, a rate limit no benchmark reaches. Prints `LISTENING <port>` when ready.
+ *
+ *   BENCH_DB=postgres://… | pglite:<dir>   (PGlite: a fresh data directory, migrated and seeded here)
+ */
+import type { AddressInfo } from 'node:net'
+import { pino } from 'pino'
+import { createDb } from '../db/create-db.js'
+import { migrateToLatest } from '../db/migrate.js'
+import { seedDemo } from '../db/seed-demo.js'
+import { hashPassword } from '../server/auth/auth.service.js'
+import { createApp } from '../server/app.js'
+
+export const BENCH_START = '2026-11-23T09:00:00+07:00'
+
+const target = process.env.BENCH_DB ?? ''
+const handle = target.startsWith('pglite:')
+  ? await createDb({ dataDir: target.slice('pglite:'.length) })
+  : await createDb({ databaseUrl: target, poolMax: Number(process.env.BENCH_POOL ?? 20) })
+// BENCH_COUNT_QUERIES=1: every statement sent through the pool is counted; printed at exit (bench/profile.ts)
+const counts = new Map<string, number>()
+if (process.env.BENCH_COUNT_QUERIES && handle.pool) {
+  handle.pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (...a: unknown[]) => unknown
+    ;(client as unknown as { query: (...a: unknown[]) => unknown }).query = (...a: unknown[]) => {
+      const text = typeof a[0] === 'string' ? a[0] : (a[0] as { text?: string })?.text ?? '?'
+      counts.set(text, (counts.get(text) ?? 0) + 1)
+      return query(...a)
+    }
+  })
+}
+await migrateToLatest(handle.db)
+await seedDemo(handle.db, hashPassword)
+const t0 = Date.now(), start = new Date(BENCH_START).getTime()
+const app = createApp({
+  dbHandle: handle, clock: () => new Date(start + (Date.now() - t0)), logger: pino({ level: 'silent' }),
+  publicRateLimitPerMinute: 1_000_000, failedLoginsPer15Min: 1_000_000,
+})
+await new Promise<void>((r) => app.httpServer.listen(Number(process.env.PORT ?? 0), '127.0.0.1', r))
+process.stdout.write(`LISTENING ${(app.httpServer.address() as AddressInfo).port}\n`)
+const stop = async () => {
+  if (counts.size) process.stderr.write(`QUERIES ${JSON.stringify([...counts].sort((a, b) => b[1] - a[1]))}\n`)
+  await app.close({ timeoutMs: 2000 })
+  await handle.close()
+  process.exit(0)
+}
+process.on('SIGTERM', () => void stop())
+process.on('SIGINT', () => void stop())

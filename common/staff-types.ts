@@ -1,0 +1,128 @@
+// Views of the staff console (clerk's counter, manager's floor). The server maps rows to these explicitly.
+import type { CounterView, TicketView } from './types.js'
+
+export interface StaffServiceOption {
+  id: string
+  code: string
+  prefix: string
+  nameVi: string
+  nameEn: string
+  icon: string
+  active: boolean
+  targetWaitMinutes: number
+}
+
+/** The center as the console needs it; `now` is the server's clock (pages tick from it, not from the PC's). */
+export interface StaffCenterInfo {
+  slug: string
+  name: string
+  serviceDay: string
+  /** counters are expected to serve now (within today's opening hours) */
+  open: boolean
+  hoursToday: string
+  ticketCutoff: string | null
+}
+
+export interface StaffCountersResponse {
+  now: string
+  center: StaffCenterInfo
+  counters: CounterView[]
+  services: StaffServiceOption[]
+  /** the counter the caller has open (or paused), to resume it */
+  myCounterId: string | null
+}
+
+/** A ticket in a counter's live queue. */
+export interface QueueTicket {
+  id: string
+  code: string
+  serviceId: string
+  /** 1 = a primary service of the counter, 2 = a backup service (called only when no primary ticket waits) */
+  tier: 1 | 2
+  priorityGroup: string | null
+  priorityNameVi: string | null
+  priorityNameEn: string | null
+  issuedAt: string
+  queueAt: string
+  transferred: boolean
+  /** held tickets: when it was parked */
+  heldAt?: string | null
+}
+
+export interface CounterQueueResponse {
+  now: string
+  /** the center is within today's opening hours */
+  open: boolean
+  hoursToday: string
+  counter: CounterView
+  /** the counter's called or serving ticket */
+  current: TicketView | null
+  /** waiting tickets of the counter's services, in the order call-next takes them (at most 100) */
+  waiting: QueueTicket[]
+  /** all waiting tickets of the counter's services, by tier */
+  waitingTotal: { primary: number; backup: number }
+  /** tickets the caller holds (parked while the citizen fills a form) */
+  held: QueueTicket[]
+}
+
+export interface MyDayResponse {
+  now: string
+  serviceDay: string
+  /** tickets the caller completed today */
+  served: number
+  /** mean of finished − started over those tickets; null when none */
+  averageServiceSeconds: number | null
+  noShows: number
+  transferred: number
+}
+
+export interface FloorCounter extends CounterView {
+  /** whole minutes in the current status (open, paused, closed) */
+  minutesInStatus: number
+}
+
+export interface FloorService extends StaffServiceOption {
+  waiting: number
+  /** minutes the longest-waiting ticket has waited since it was issued; null when nobody waits */
+  longestWaitMinutes: number | null
+  estimatedWaitMinutes: number
+  servedToday: number
+}
+
+export type FloorAlert =
+  | { kind: 'wait'; serviceId: string; prefix: string; minutes: number; targetMinutes: number }
+  | { kind: 'pause'; counterId: string; counterNumber: number; minutes: number; limitMinutes: number; reason: string | null }
+
+export interface FloorResponse {
+  now: string
+  center: StaffCenterInfo
+  pauseAlertMinutes: number
+  counters: FloorCounter[]
+  services: FloorService[]
+  alerts: FloorAlert[]
+}
+
+export interface ServiceSettings extends StaffServiceOption {
+  dailyCap: number | null
+  defaultServiceMinutes: number
+}
+
+/** What the activity log lists (no zod here: pages import this file). */
+export const AUDIT_ENTITIES = ['service', 'ticket', 'counter'] as const
+export type AuditEntity = (typeof AUDIT_ENTITIES)[number]
+
+export interface AuditEntry {
+  /** unique across the three sources: 'a…' setting change, 't…' ticket event, 'c…' counter event */
+  id: string
+  at: string
+  staffId: string | null
+  staffName: string | null
+  entity: 'service' | 'ticket' | 'counter'
+  entityId: string
+  /** "A · Hộ tịch" for a service, the ticket code, the counter number */
+  entityLabel: string | null
+  /** 'update' for a setting; the event type for a ticket ('called', 'completed', …) or a counter ('open', 'pause', …) */
+  action: string
+  /** a setting: every changed field; a ticket: status (and counter number); a counter: the pause reason */
+  changes: Record<string, { from: unknown; to: unknown }>
+}

@@ -1,0 +1,63 @@
+import { sql } from 'kysely'
+import type { Executor } from '../../db/create-db.js'
+
+export function lockService(db: Executor, id: string) {
+  return db.selectFrom('service').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
+}
+
+export function updateService(db: Executor, id: string, patch: { name_vi?: string; name_en?: string; icon?: string; target_wait_minutes?: number; daily_cap?: number | null; active?: boolean }) {
+  return db.updateTable('service').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
+}
+
+export function insertAudit(db: Executor, e: { centerId: string; staffId: string; entity: string; entityId: string; action: string; changes: Record<string, { from: unknown; to: unknown }>; at: Date }) {
+  return db.insertInto('audit_log').values({
+    center_id: e.centerId, staff_id: e.staffId, entity: e.entity, entity_id: e.entityId, action: e.action,
+    changes: JSON.stringify(e.changes), at: e.at,
+  }).execute()
+}
+
+export interface ActivityRow {
+  id: string
+  at: Date | string
+  staff_id: string | null
+  staff_name: string | null
+  entity: 'service' | 'ticket' | 'counter'
+  entity_id: string
+  label: string | null
+  action: string
+  changes: Record<string, { from: unknown; to: unknown }> | string
+}
+
+/**
+ * Who did what to which setting, ticket or counter during one service day (in the center's time zone),
+ * newest first: the audit log, ticket events done by staff, and counter events, in one list.
+ */
+export async function listActivity(db: Executor, center: { id: string; time_zone: string }, opts: { day: string; entity?: string; staffId?: string; limit: number }) {
+  const from = sql`(${opts.day}::date::timestamp AT TIME ZONE ${center.time_zone})`
+  const to = sql`((${opts.day}::date + 1)::timestamp AT TIME ZONE ${center.time_zone})`
+  const want = (e: string) => !opts.entity || opts.entity === e
+  const parts = []
+  if (want('service')) parts.push(sql`
+    SELECT 'a' || a.id AS id, a.id AS n, a.at, a.staff_id, 'service' AS entity, a.entity_id, s.prefix || ' · ' || s.name_vi AS label, a.action, a.changes
+    FROM audit_log a LEFT JOIN service s ON s.id::text = a.entity_id
+    WHERE a.center_id = ${center.id} AND a.at >= ${from} AND a.at < ${to}`)
+  if (want('ticket')) parts.push(sql`
+    SELECT 't' || e.id, e.id, e.at, e.staff_id, 'ticket', e.ticket_id::text, t.code, e.type,
+           jsonb_build_object('status', jsonb_build_object('from', e.from_status, 'to', e.to_status))
+             || CASE WHEN c.number IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('counter', jsonb_build_object('from', null, 'to', c.number)) END
+    FROM ticket_event e JOIN ticket t ON t.id = e.ticket_id LEFT JOIN counter c ON c.id = e.counter_id
+    WHERE e.center_id = ${center.id} AND e.staff_id IS NOT NULL AND e.at >= ${from} AND e.at < ${to}`)
+  if (want('counter')) parts.push(sql`
+    SELECT 'c' || ce.id, ce.id, ce.at, ce.staff_id, 'counter', ce.counter_id::text, c.number::text, ce.type,
+           CASE WHEN ce.reason IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('reason', jsonb_build_object('from', null, 'to', ce.reason)) END
+    FROM counter_event ce JOIN counter c ON c.id = ce.counter_id
+    WHERE c.center_id = ${center.id} AND ce.at >= ${from} AND ce.at < ${to}`)
+  const { rows } = await sql<ActivityRow>`
+    SELECT x.id, x.at, x.staff_id, x.entity, x.entity_id, x.label, x.action, x.changes, st.full_name AS staff_name
+    FROM (${sql.join(parts, sql` UNION ALL `)}) AS x (id, n, at, staff_id, entity, entity_id, label, action, changes)
+    LEFT JOIN staff st ON st.id = x.staff_id
+    WHERE ${opts.staffId ? sql`x.staff_id = ${opts.staffId}` : sql`true`}
+    ORDER BY x.at DESC, x.n DESC
+    LIMIT ${opts.limit}`.execute(db)
+  return rows
+}

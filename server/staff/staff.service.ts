@@ -1,0 +1,127 @@
+import type { Db } from '../../db/create-db.js'
+import type { Center, Service } from '../../db/types.js'
+import type { CounterQueueResponse, FloorAlert, FloorResponse, MyDayResponse, QueueTicket, StaffCenterInfo, StaffCountersResponse, StaffServiceOption } from '../../common/staff-types.js'
+import { catalogs } from '../../common/i18n/index.js'
+import { AppError } from '../errors.js'
+import type { Clock } from '../clock.js'
+import { describeHours, isOpenAt, localTime } from '../time.js'
+import { findCenterById, findCenterBySlug, listServices } from '../centers/center.repository.js'
+import { assertCenter, counterViews, type Actor, type QueueService } from '../queue/queue.service.js'
+import { findCounter, findOpenCounterOfStaff } from '../queue/counter.repository.js'
+import { serviceStats } from '../queue/estimate.js'
+import * as staff from './staff.repository.js'
+
+/**
+ * A counter paused longer than this shows an alert on the manager's floor view. A constant for now
+ * (a lunch-length break is not an anomaly; a forgotten "pause" after 30 minutes usually is); it
+ * becomes a center setting with the settings work.
+ */
+export const PAUSE_ALERT_MINUTES = 30
+
+const minutesSince = (now: Date, then: Date | string) => Math.max(0, Math.floor((now.getTime() - new Date(then).getTime()) / 60_000))
+const iso = (d: Date | string) => new Date(d).toISOString()
+
+/** What the staff console reads: counters to choose from, a counter's live queue, the clerk's day, the floor. */
+export class StaffService {
+  constructor(private db: Db, private clock: Clock, private queue: QueueService) {}
+
+  async counters(centerSlug: string, actor: Actor): Promise<StaffCountersResponse> {
+    const center = await this.center(centerSlug, actor)
+    const now = this.clock()
+    const [counters, services, mine] = await Promise.all([
+      counterViews(this.db, center.id), listServices(this.db, center.id), findOpenCounterOfStaff(this.db, actor.staffId)])
+    return {
+      now: now.toISOString(), center: this.centerInfo(center, now), counters,
+      services: services.map(serviceOption),
+      myCounterId: mine && mine.center_id === center.id ? mine.id : null,
+    }
+  }
+
+  async counterQueue(counterId: string, actor: Actor): Promise<CounterQueueResponse> {
+    const c = await findCounter(this.db, counterId)
+    if (!c) throw new AppError('COUNTER_NOT_FOUND')
+    assertCenter(actor, c.center_id)
+    const center = await findCenterById(this.db, c.center_id)
+    const now = this.clock()
+    const lt = localTime(now, center.time_zone)
+    const counter = await this.queue.counterView(center.id, c.id)
+    const [waiting, total, held, current] = await Promise.all([
+      staff.listCounterWaiting(this.db, c.id, lt.day),
+      staff.countCounterWaiting(this.db, c.id, lt.day),
+      staff.listHeldBy(this.db, center.id, actor.staffId, lt.day),
+      counter.currentTicket ? this.queue.getTicket(counter.currentTicket.id) : Promise.resolve(null),
+    ])
+    return {
+      now: now.toISOString(), open: isOpenAt(center.opening_hours, lt),
+      hoursToday: describeHours(center.opening_hours, lt.weekday, catalogs.vi.closedDay),
+      counter, current,
+      waiting: waiting.map((r) => queueTicket(r, Number(r.tier) === 2 ? 2 : 1)),
+      waitingTotal: total,
+      held: held.map((r) => ({ ...queueTicket(r, 1), heldAt: r.held_at == null ? null : iso(r.held_at) })),
+    }
+  }
+
+  async myDay(centerSlug: string, actor: Actor): Promise<MyDayResponse> {
+    const center = await this.center(centerSlug, actor)
+    const now = this.clock()
+    const day = localTime(now, center.time_zone).day
+    const f = await staff.staffDayFigures(this.db, center.id, actor.staffId, day)
+    return { now: now.toISOString(), serviceDay: day, served: f.served, averageServiceSeconds: f.avgSeconds == null ? null : Math.round(f.avgSeconds), noShows: f.noShows, transferred: f.transferred }
+  }
+
+  async floor(centerSlug: string, actor: Actor): Promise<FloorResponse> {
+    const center = await this.center(centerSlug, actor)
+    const now = this.clock()
+    const day = localTime(now, center.time_zone).day
+    const services = await listServices(this.db, center.id)
+    const [counters, figures, stats] = await Promise.all([
+      counterViews(this.db, center.id), staff.serviceDayFigures(this.db, center.id, day), serviceStats(this.db, center.id, day, now, services)])
+    const estimate = new Map(stats.map((s) => [s.id, s.estimatedWaitMinutes]))
+    const alerts: FloorAlert[] = []
+    const floorServices = services.map((s) => {
+      const f = figures.get(s.id)
+      const longest = f?.oldest ? minutesSince(now, f.oldest) : null
+      if (longest !== null && longest > s.target_wait_minutes) {
+        alerts.push({ kind: 'wait', serviceId: s.id, prefix: s.prefix, minutes: longest, targetMinutes: s.target_wait_minutes })
+      }
+      return { ...serviceOption(s), waiting: f?.waiting ?? 0, longestWaitMinutes: longest, estimatedWaitMinutes: estimate.get(s.id) ?? 0, servedToday: f?.served ?? 0 }
+    })
+    const floorCounters = counters.map((c) => {
+      const minutes = minutesSince(now, c.statusSince)
+      if (c.status === 'paused' && minutes >= PAUSE_ALERT_MINUTES) {
+        alerts.push({ kind: 'pause', counterId: c.id, counterNumber: c.number, minutes, limitMinutes: PAUSE_ALERT_MINUTES, reason: c.pauseReason })
+      }
+      return { ...c, minutesInStatus: minutes }
+    })
+    // the longest overrun first: what the manager should look at now
+    alerts.sort((a, b) => (b.minutes - (b.kind === 'wait' ? b.targetMinutes : b.limitMinutes)) - (a.minutes - (a.kind === 'wait' ? a.targetMinutes : a.limitMinutes)))
+    return { now: now.toISOString(), center: this.centerInfo(center, now), pauseAlertMinutes: PAUSE_ALERT_MINUTES, counters: floorCounters, services: floorServices, alerts }
+  }
+
+  private async center(slug: string, actor: Actor): Promise<Center> {
+    const c = await findCenterBySlug(this.db, slug)
+    if (!c) throw new AppError('CENTER_NOT_FOUND')
+    assertCenter(actor, c.id)
+    return c
+  }
+
+  private centerInfo(center: Center, now: Date): StaffCenterInfo {
+    const lt = localTime(now, center.time_zone)
+    return {
+      slug: center.slug, name: center.name, serviceDay: lt.day, open: isOpenAt(center.opening_hours, lt),
+      hoursToday: describeHours(center.opening_hours, lt.weekday, catalogs.vi.closedDay), ticketCutoff: center.ticket_cutoff,
+    }
+  }
+}
+
+function serviceOption(s: Service): StaffServiceOption {
+  return { id: s.id, code: s.code, prefix: s.prefix, nameVi: s.name_vi, nameEn: s.name_en, icon: s.icon, active: s.active, targetWaitMinutes: s.target_wait_minutes }
+}
+
+function queueTicket(r: { id: string; code: string; service_id: string; issued_at: Date; queue_at: Date; transferred_from_id: string | null;
+  priority_code: string | null; priority_vi: string | null; priority_en: string | null }, tier: 1 | 2): QueueTicket {
+  return {
+    id: r.id, code: r.code, serviceId: r.service_id, tier, priorityGroup: r.priority_code, priorityNameVi: r.priority_vi, priorityNameEn: r.priority_en,
+    issuedAt: iso(r.issued_at), queueAt: iso(r.queue_at), transferred: r.transferred_from_id !== null,
+  }
+}

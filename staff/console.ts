@@ -1,0 +1,413 @@
+import type { CounterView, TicketView } from '../common/types.js'
+import type { CounterQueueResponse, MyDayResponse, QueueTicket, StaffCountersResponse, StaffServiceOption } from '../common/staff-types.js'
+import { PAUSE_REASONS, type PauseReason } from '../common/types.js'
+import { ApiError, apiGet, apiPost } from '../web/api.js'
+import { fill, h } from '../web/dom.js'
+import { fmt, getLang, t } from '../web/i18n.js'
+import { hm } from '../web/time.js'
+import { actionForKey, allowedActions, canCallSpecific, keyLabel, splitPauseReason, type ActionId, type ConsoleState } from './actions.js'
+import { errorText, isConflict, secondsText, sinceText, syncClock } from './util.js'
+
+interface Deps { center: string; onSessionEnded: (message: string) => void }
+type Notice = { kind: 'ok' | 'error'; text: string } | null
+
+const enc = encodeURIComponent
+
+/** The clerk's counter: choose or resume a counter, then call, serve and finish tickets, mostly from the keyboard. */
+export class CounterConsole {
+  private root: HTMLElement | null = null
+  private counters: StaffCountersResponse | null = null
+  private counterId: string | null = null
+  private q: CounterQueueResponse | null = null
+  private day: MyDayResponse | null = null
+  private notice: Notice = null
+  private busy = false
+  private loadError: string | null = null
+  /** the clerk went back to the list on purpose: do not jump into their open counter again */
+  private choosing = false
+
+  constructor(private deps: Deps) {}
+
+  mount(root: HTMLElement) {
+    this.root = root
+    this.render()
+    void this.refresh()
+  }
+
+  /** Refetches what is shown (after an action, a live fact, a conflict). */
+  async refresh(): Promise<void> {
+    try {
+      const counters = await apiGet<StaffCountersResponse>(`/api/centers/${enc(this.deps.center)}/counters`)
+      syncClock(counters.now)
+      this.counters = counters
+      if (!this.counterId && counters.myCounterId && !this.choosing) this.counterId = counters.myCounterId
+      // the counter was closed elsewhere (another tab): back to the list
+      if (this.counterId && !counters.counters.some((c) => c.id === this.counterId && c.status !== 'closed')) this.counterId = null
+      if (this.counterId) {
+        const [q, day] = await Promise.all([
+          apiGet<CounterQueueResponse>(`/api/counters/${enc(this.counterId)}/queue`),
+          apiGet<MyDayResponse>(`/api/centers/${enc(this.deps.center)}/my-day`),
+        ])
+        syncClock(q.now)
+        this.q = q
+        this.day = day
+      } else {
+        this.q = null
+      }
+      this.loadError = null
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) return this.deps.onSessionEnded(errorText(e))
+      this.loadError = errorText(e)
+    }
+    this.render()
+  }
+
+  private state(): ConsoleState | null {
+    if (!this.q) return null
+    const cur = this.q.current
+    return { counterStatus: this.q.counter.status, current: cur && (cur.status === 'called' || cur.status === 'serving') ? { status: cur.status } : null }
+  }
+
+  // ---------- actions ----------
+
+  private async act(run: () => Promise<Notice>): Promise<void> {
+    if (this.busy) return
+    this.busy = true
+    this.root?.classList.add('busy')
+    try {
+      this.notice = await run()
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) { this.busy = false; return this.deps.onSessionEnded(errorText(e)) }
+      const text = errorText(e)
+      this.notice = { kind: 'error', text: isConflict(e) ? fmt(t().staff.conflict, { message: text }) : text }
+    } finally {
+      this.busy = false
+      this.root?.classList.remove('busy')
+    }
+    await this.refresh()
+  }
+
+  private ticketAction(path: string, okTpl: string, body: object = {}) {
+    const cur = this.q?.current
+    if (!cur) return
+    return this.act(async () => {
+      const { ticket } = await apiPost<{ ticket: TicketView }>(`/api/tickets/${enc(cur.id)}/${path}`, body)
+      return { kind: 'ok', text: fmt(okTpl, { code: ticket.code }) }
+    })
+  }
+
+  run(action: ActionId): void {
+    const w = t().staff
+    const counter = this.counterId
+    if (!counter) return
+    switch (action) {
+      case 'callNext':
+        void this.act(async () => {
+          const { ticket } = await apiPost<{ ticket: TicketView | null }>(`/api/counters/${enc(counter)}/call-next`, {})
+          return ticket ? { kind: 'ok', text: fmt(w.calledOk, { code: ticket.code }) } : { kind: 'ok', text: w.nobodyOk }
+        })
+        return
+      case 'recall': void this.ticketAction('recall', w.recalledOk); return
+      case 'start': void this.ticketAction('start', w.startedOk); return
+      case 'complete': void this.ticketAction('complete', w.completedOk); return
+      case 'noShow': void this.ticketAction('no-show', w.noShowOk); return
+      case 'hold': void this.ticketAction('hold', w.heldOk); return
+      case 'transfer': this.transferDialog(); return
+      case 'cancel': this.cancelDialog(); return
+      case 'pause': this.pauseDialog(); return
+      case 'resumeCounter':
+        void this.act(async () => { await apiPost(`/api/counters/${enc(counter)}/resume`, {}); return { kind: 'ok', text: w.resumedOk } })
+        return
+      case 'closeCounter':
+        void this.act(async () => {
+          await apiPost(`/api/counters/${enc(counter)}/close`, {})
+          this.counterId = null
+          this.choosing = true
+          return { kind: 'ok', text: w.closedOk }
+        })
+    }
+  }
+
+  private callSpecific(tk: QueueTicket, held: boolean) {
+    const counter = this.counterId
+    if (!counter) return
+    void this.act(async () => {
+      const { ticket } = held
+        ? await apiPost<{ ticket: TicketView }>(`/api/tickets/${enc(tk.id)}/resume`, { counterId: counter })
+        : await apiPost<{ ticket: TicketView }>(`/api/counters/${enc(counter)}/call`, { ticketId: tk.id })
+      return { kind: 'ok', text: fmt(t().staff.calledOk, { code: ticket.code }) }
+    })
+  }
+
+  private openCounter(c: CounterView) {
+    void this.act(async () => {
+      await apiPost(`/api/counters/${enc(c.id)}/open`, {})
+      this.counterId = c.id
+      this.choosing = false
+      return null
+    })
+  }
+
+  onKey(ev: KeyboardEvent): void {
+    if (ev.ctrlKey || ev.altKey || ev.metaKey || ev.repeat) return
+    if (document.querySelector('dialog[open]')) return
+    const target = ev.target as HTMLElement | null
+    if (target && (target.closest('input, textarea, select') || (ev.key === ' ' && target.closest('button, a')))) return
+    const st = this.state()
+    if (!st) return
+    const action = actionForKey(ev.key, allowedActions(st))
+    if (!action) return
+    ev.preventDefault()
+    this.run(action)
+  }
+
+  // ---------- dialogs ----------
+
+  private dialog(id: string, title: string, body: (close: () => void) => (Node | string | null)[]) {
+    document.getElementById(id)?.remove()
+    const dlg = h('dialog', { id, class: 'dlg', 'aria-labelledby': `${id}-title` })
+    const close = () => { dlg.close(); dlg.remove() }
+    fill(dlg, h('h2', { id: `${id}-title` }, title), ...body(close),
+      h('div', { class: 'dlg-foot' }, h('button', { type: 'button', class: 'btn', onclick: close }, t().staff.closeDialog)))
+    dlg.addEventListener('close', () => dlg.remove())
+    document.body.append(dlg)
+    dlg.showModal()
+    return dlg
+  }
+
+  private pauseDialog() {
+    const w = t().staff
+    const counter = this.counterId
+    if (!counter || !this.q) return
+    const note = h('input', { id: 'pause-note', maxlength: 200, autocomplete: 'off' })
+    const dlg = this.dialog('pause-dialog', fmt(w.pauseTitle, { n: this.q.counter.number }), (close) => [
+      h('p', null, w.pauseChoose),
+      h('div', { class: 'reasons' }, ...PAUSE_REASONS.map((r: PauseReason, i) => h('button', {
+        type: 'button', class: 'btn btn-reason', 'data-reason': r,
+        onclick: () => {
+          close()
+          const text = note.value.trim()
+          void this.act(async () => {
+            await apiPost(`/api/counters/${enc(counter)}/pause`, text ? { reason: r, note: text } : { reason: r })
+            return { kind: 'ok', text: w.pausedOk }
+          })
+        },
+      }, h('kbd', null, String(i + 1)), t().pauseReason[r]))),
+      h('label', { for: 'pause-note' }, w.pauseNote), note,
+    ])
+    dlg.addEventListener('keydown', (ev) => {
+      const i = Number(ev.key) - 1
+      if (ev.target !== note && i >= 0 && i < PAUSE_REASONS.length) {
+        ev.preventDefault()
+        dlg.querySelectorAll<HTMLButtonElement>('.btn-reason')[i]?.click()
+      }
+    })
+    dlg.querySelector<HTMLButtonElement>('.btn-reason')?.focus()
+  }
+
+  private transferDialog() {
+    const w = t().staff
+    const cur = this.q?.current
+    if (!cur || !this.counters) return
+    const options = this.counters.services.filter((s) => s.active && s.id !== cur.serviceId)
+    this.dialog('transfer-dialog', fmt(w.transferTitle, { code: cur.code }), (close) => [
+      h('p', { class: 'muted' }, w.transferHint, ' ', w.transferKeys),
+      h('div', { class: 'transfer-list' }, ...options.map((s) => h('button', {
+        type: 'button', class: 'btn btn-service', 'data-service': s.prefix,
+        onclick: () => { close(); void this.ticketAction('transfer', w.transferredOk, { serviceId: s.id }) },
+      }, h('span', { class: 'prefix' }, s.prefix), serviceName(s)))),
+    ])
+    const dlg = document.getElementById('transfer-dialog')!
+    // keyboard first: the service's letter picks it
+    dlg.addEventListener('keydown', (ev) => {
+      if (ev.key.length !== 1 || ev.ctrlKey || ev.altKey || ev.metaKey) return
+      const pick = dlg.querySelector<HTMLButtonElement>(`.btn-service[data-service="${ev.key.toUpperCase()}"]`)
+      if (pick) { ev.preventDefault(); pick.click() }
+    })
+    dlg.querySelector<HTMLButtonElement>('.btn-service')?.focus()
+  }
+
+  private cancelDialog() {
+    const w = t().staff
+    const cur = this.q?.current
+    if (!cur) return
+    this.dialog('cancel-dialog', fmt(w.cancelTitle, { code: cur.code }), (close) => [
+      h('p', null, w.cancelBody),
+      h('div', { class: 'dlg-actions' },
+        h('button', { type: 'button', class: 'btn btn-danger', id: 'confirm-cancel', onclick: () => { close(); void this.ticketAction('cancel', w.cancelledOk) } }, w.confirmCancel),
+        h('button', { type: 'button', class: 'btn', id: 'keep-ticket', onclick: close }, w.keep)),
+    ])
+    document.getElementById('keep-ticket')?.focus()
+  }
+
+  // ---------- rendering ----------
+
+  private render() {
+    const root = this.root
+    if (!root) return
+    if (!this.counters) {
+      fill(root, this.loadError ? h('p', { class: 'notice error', role: 'alert' }, this.loadError) : h('p', { class: 'loading' }, t().pages.loading))
+      return
+    }
+    if (!this.counterId || !this.q) fill(root, this.renderChooser())
+    else fill(root, this.renderConsole(this.q))
+  }
+
+  private noticeEl() {
+    const n = this.loadError ? { kind: 'error' as const, text: this.loadError } : this.notice
+    return h('div', { id: 'notice', class: `notice ${n?.kind ?? ''}`, role: n?.kind === 'error' ? 'alert' : 'status', 'aria-live': 'polite', hidden: !n }, n?.text ?? '')
+  }
+
+  private renderChooser() {
+    const w = t().staff
+    const c = this.counters!
+    const services = new Map(c.services.map((s) => [s.id, s]))
+    return h('section', { class: 'chooser', id: 'chooser' },
+      h('h1', null, w.chooseCounter),
+      h('p', { class: 'muted' }, w.chooseHint),
+      this.noticeEl(),
+      h('div', { class: 'counter-grid' }, ...c.counters.map((k) => {
+        const mine = k.id === c.myCounterId
+        const free = k.status === 'closed'
+        const tier = (n: 1 | 2) => k.services.filter((s) => s.tier === n).map((s) => services.get(s.id)).filter((s): s is StaffServiceOption => !!s)
+        return h('article', { class: `counter-card ${k.status}${mine ? ' mine' : ''}`, 'data-counter': k.number },
+          h('div', { class: 'cc-head' },
+            h('h2', null, fmt(w.counterN, { n: k.number })),
+            h('span', { class: `pill ${k.status}` }, w.status[k.status])),
+          h('p', { class: 'cc-services' }, ...tier(1).map((s) => h('span', { class: 'svc primary', title: serviceName(s) }, `${s.prefix} · ${serviceName(s)}`))),
+          tier(2).length ? h('p', { class: 'cc-backup' }, `${w.backup}: ${tier(2).map((s) => s.prefix).join(', ')}`) : null,
+          mine ? h('button', { type: 'button', class: 'btn btn-primary btn-block', onclick: () => { this.counterId = k.id; this.choosing = false; void this.refresh() } }, w.resumeThis)
+            : free ? h('button', { type: 'button', class: 'btn btn-primary btn-block open-counter', onclick: () => this.openCounter(k) }, w.openThis)
+              : h('p', { class: 'cc-who' }, fmt(w.openBy, { name: k.staffName ?? '?' })))
+      })))
+  }
+
+  private renderConsole(q: CounterQueueResponse) {
+    const w = t().staff
+    const st = this.state()!
+    const allowed = allowedActions(st)
+    const waitingTotal = q.waitingTotal.primary + q.waitingTotal.backup
+    const { reason, note } = splitPauseReason(q.counter.pauseReason)
+    const reasonText = reason ? `${(t().pauseReason as Record<string, string>)[reason] ?? reason}${note ? ` (${note})` : ''}` : ''
+
+    const statusBar = h('section', { class: `statusbar ${q.counter.status}`, id: 'counter-status', 'data-status': q.counter.status },
+      h('div', { class: 'sb-main' },
+        h('h1', null, fmt(w.counterN, { n: q.counter.number })),
+        h('span', { class: `pill big ${q.counter.status}`, id: 'status-pill' },
+          q.counter.status === 'paused' ? `${w.status.paused}: ${reasonText}` : w.status[q.counter.status]),
+        h('span', { class: 'sb-since', id: 'status-since' }, fmt(w.statusSince, { since: hm(q.counter.statusSince) }), ' · ',
+          h('span', { 'data-since': q.counter.statusSince }, sinceText(q.counter.statusSince)))),
+      h('div', { class: 'sb-actions' },
+        ...(['pause', 'resumeCounter', 'closeCounter'] as const).filter((a) => allowed.includes(a)).map((a) => this.button(a, a === 'resumeCounter' ? 'btn-primary' : ''))))
+
+    const afterHours = !q.open
+      ? h('div', { class: 'after-hours', id: 'after-hours', role: 'status' },
+        fmt(waitingTotal ? w.afterHours : w.afterHoursNone, { hours: q.hoursToday, n: waitingTotal }))
+      : null
+
+    const left = h('div', { class: 'col-main' }, statusBar, afterHours, this.noticeEl(), this.renderCurrent(q, st, allowed, waitingTotal), this.renderShortcuts(allowed))
+    const right = h('div', { class: 'col-side' }, this.renderDay(), this.renderHeld(q, st), this.renderQueue(q, st))
+    return h('div', { class: 'console', id: 'console', 'data-counter': q.counter.number }, left, right)
+  }
+
+  private button(action: ActionId, cls = '', label?: string) {
+    const w = t().staff
+    const key = action === 'callNext' ? w.keysCallNext : keyLabel(action)
+    const text = label ?? (w as unknown as Record<string, string>)[action]!
+    return h('button', { type: 'button', class: `btn act ${cls}`, id: `act-${action}`, 'data-action': action, disabled: this.busy, onclick: () => this.run(action) },
+      h('span', null, text), key ? h('kbd', null, key) : null)
+  }
+
+  private renderCurrent(q: CounterQueueResponse, st: ConsoleState, allowed: ActionId[], waitingTotal: number) {
+    const w = t().staff
+    const cur = q.current
+    if (!cur) {
+      if (st.counterStatus === 'paused') return h('section', { class: 'current idle paused' }, h('p', { class: 'idle-text' }, w.pausedIdle), this.button('resumeCounter', 'btn-primary btn-huge'))
+      return h('section', { class: 'current idle' },
+        this.button('callNext', 'btn-call btn-huge'),
+        h('p', { class: 'idle-text', id: 'waiting-count' }, waitingTotal ? fmt(w.waitingN, { n: waitingTotal }) : w.nobodyWaiting))
+    }
+    const service = this.counters?.services.find((s) => s.id === cur.serviceId)
+    const main: ActionId[] = cur.status === 'called' ? ['start', 'recall', 'noShow'] : ['complete']
+    const more: ActionId[] = ['hold', 'transfer', 'cancel']
+    return h('section', { class: `current ${cur.status}`, id: 'current', 'data-ticket': cur.code, 'data-status': cur.status },
+      h('div', { class: 'cur-head' },
+        h('p', { class: 'cur-label' }, w.current),
+        h('span', { class: `pill ${cur.status}`, id: 'current-status' }, t().ticketStatus[cur.status])),
+      h('div', { class: 'cur-body' },
+        h('p', { class: 'cur-code', id: 'current-code' }, cur.code),
+        h('div', { class: 'cur-facts' },
+          h('p', { class: 'cur-service' }, service ? `${service.prefix} · ${serviceName(service)}` : (getLang() === 'en' ? cur.serviceNameEn : cur.serviceNameVi)),
+          cur.priorityGroup ? h('p', { class: 'badge prio' }, `${w.priority}`) : null,
+          h('p', null, fmt(w.issuedAt, { time: hm(cur.issuedAt) })),
+          cur.calledAt ? h('p', null, fmt(w.calledAt, { time: hm(cur.calledAt) })) : null,
+          cur.startedAt && cur.status === 'serving' ? h('p', null, fmt(w.startedAt, { time: hm(cur.startedAt) }), ' · ',
+            h('span', { 'data-since': cur.startedAt }, sinceText(cur.startedAt))) : null)),
+      h('div', { class: 'cur-actions' }, ...main.filter((a) => allowed.includes(a)).map((a, i) => this.button(a, i === 0 ? 'btn-primary btn-big' : 'btn-big'))),
+      h('div', { class: 'cur-more' }, ...more.filter((a) => allowed.includes(a)).map((a) => this.button(a, a === 'cancel' ? 'btn-danger-outline' : ''))))
+  }
+
+  private renderShortcuts(allowed: ActionId[]) {
+    const w = t().staff
+    const all: ActionId[] = ['callNext', 'start', 'recall', 'noShow', 'complete', 'hold', 'transfer', 'cancel', 'pause']
+    return h('section', { class: 'shortcuts', 'aria-label': w.shortcutsTitle },
+      h('h2', null, w.shortcutsTitle),
+      h('ul', null, ...all.map((a) => h('li', { class: `${allowed.includes(a) || (a === 'pause' && allowed.includes('resumeCounter')) ? 'on' : 'off'}${a === 'callNext' ? ' wide' : ''}` },
+        h('kbd', null, a === 'callNext' ? w.keysCallNext : keyLabel(a)!),
+        ' ', a === 'pause' ? `${w.pause} / ${w.resumeCounter}` : (w as unknown as Record<string, string>)[a]!))))
+  }
+
+  private renderDay() {
+    const w = t().staff
+    const d = this.day
+    const fig = (id: string, label: string, value: string) => h('div', { class: 'fig', id }, h('span', { class: 'fig-value' }, value), h('span', { class: 'fig-label' }, label))
+    return h('section', { class: 'card today' },
+      h('h2', null, w.todayTitle),
+      h('div', { class: 'figs' },
+        fig('fig-served', w.served, d ? String(d.served) : w.noValue),
+        fig('fig-avg', w.avgTime, d ? secondsText(d.averageServiceSeconds) : w.noValue),
+        fig('fig-noshow', w.noShows, d ? String(d.noShows) : w.noValue)))
+  }
+
+  private renderHeld(q: CounterQueueResponse, st: ConsoleState) {
+    const w = t().staff
+    if (!q.held.length) return null
+    const can = canCallSpecific(st)
+    return h('section', { class: 'card held', id: 'held' },
+      h('h2', null, `${w.heldTitle} (${q.held.length})`),
+      h('ul', { class: 'qlist' }, ...q.held.map((tk) => h('li', { class: 'qrow', 'data-ticket': tk.code },
+        h('span', { class: 'q-code' }, tk.code),
+        h('span', { class: 'q-info' }, this.serviceLabel(tk), tk.heldAt ? h('small', null, fmt(w.heldSince, { time: hm(tk.heldAt) })) : null),
+        h('button', { type: 'button', class: 'btn btn-small', disabled: !can || this.busy, onclick: () => this.callSpecific(tk, true) }, w.resumeHeld)))))
+  }
+
+  private renderQueue(q: CounterQueueResponse, st: ConsoleState) {
+    const w = t().staff
+    const can = canCallSpecific(st)
+    const total = q.waitingTotal.primary + q.waitingTotal.backup
+    return h('section', { class: 'card queue', id: 'queue' },
+      h('h2', null, `${w.queueTitle} (${total})`),
+      total ? h('p', { class: 'muted small' }, fmt(w.waitingTotals, { primary: q.waitingTotal.primary, backup: q.waitingTotal.backup })) : null,
+      q.waiting.length ? h('ol', { class: 'qlist' }, ...q.waiting.map((tk) => h('li', { class: `qrow${tk.tier === 2 ? ' backup' : ''}${tk.priorityGroup ? ' prio' : ''}`, 'data-ticket': tk.code },
+        h('span', { class: 'q-code' }, tk.code),
+        h('span', { class: 'q-info' },
+          this.serviceLabel(tk),
+          h('small', null,
+            tk.priorityGroup ? h('span', { class: 'badge prio', title: (getLang() === 'en' ? tk.priorityNameEn : tk.priorityNameVi) ?? '' }, w.priority) : null,
+            tk.tier === 2 ? h('span', { class: 'badge backup' }, w.backupMark) : null,
+            tk.transferred ? h('span', { class: 'badge' }, w.transferredMark) : null,
+            h('span', { 'data-since': tk.issuedAt, 'data-tpl': w.waited }, fmt(w.waited, { time: sinceText(tk.issuedAt) })))),
+        h('button', { type: 'button', class: 'btn btn-small call-this', disabled: !can || this.busy, 'aria-label': `${w.callThis} ${tk.code}`, onclick: () => this.callSpecific(tk, false) }, w.callThis))))
+        : h('p', { class: 'muted', id: 'queue-empty' }, w.queueEmpty),
+      total > q.waiting.length ? h('p', { class: 'muted small' }, fmt(w.queueMore, { n: total - q.waiting.length })) : null)
+  }
+
+  private serviceLabel(tk: QueueTicket) {
+    const s = this.counters?.services.find((x) => x.id === tk.serviceId)
+    return h('span', { class: 'q-service' }, s ? serviceName(s) : '')
+  }
+}
+
+function serviceName(s: { nameVi: string; nameEn: string }) {
+  return getLang() === 'en' ? s.nameEn : s.nameVi
+}

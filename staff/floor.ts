@@ -1,0 +1,99 @@
+import type { FloorAlert, FloorResponse, FloorService } from '../common/staff-types.js'
+import { ApiError, apiGet } from '../web/api.js'
+import { fill, h } from '../web/dom.js'
+import { duration, fmt, getLang, t } from '../web/i18n.js'
+import { hms } from '../web/time.js'
+import { splitPauseReason } from './actions.js'
+import { errorText, sinceText, syncClock } from './util.js'
+
+/** The manager's live floor: every counter, every service, and what needs attention now. */
+export class FloorView {
+  private root: HTMLElement | null = null
+  private data: FloorResponse | null = null
+  private error: string | null = null
+  private timer: ReturnType<typeof setInterval> | undefined
+
+  constructor(private deps: { center: string; onSessionEnded: (message: string) => void }) {}
+
+  mount(root: HTMLElement) {
+    this.root = root
+    this.render()
+    void this.refresh()
+    // alerts depend on the time passing too, not only on facts
+    clearInterval(this.timer)
+    this.timer = setInterval(() => { if (this.root?.isConnected) void this.refresh() }, 30_000)
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      this.data = await apiGet<FloorResponse>(`/api/centers/${encodeURIComponent(this.deps.center)}/floor`)
+      syncClock(this.data.now)
+      this.error = null
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) return this.deps.onSessionEnded(errorText(e))
+      this.error = errorText(e)
+    }
+    this.render()
+  }
+
+  private render() {
+    const root = this.root
+    if (!root || !root.isConnected) return
+    const w = t().staff
+    const d = this.data
+    if (!d) {
+      fill(root, this.error ? h('p', { class: 'notice error', role: 'alert' }, this.error) : h('p', { class: 'loading' }, t().pages.loading))
+      return
+    }
+    const services = new Map(d.services.map((s) => [s.id, s]))
+    const name = (s: { nameVi: string; nameEn: string }) => (getLang() === 'en' ? s.nameEn : s.nameVi)
+    const alertText = (a: FloorAlert) => a.kind === 'wait'
+      ? fmt(w.alertWait, { prefix: a.prefix, name: name(services.get(a.serviceId) ?? { nameVi: '', nameEn: '' }), minutes: a.minutes, target: a.targetMinutes })
+      : fmt(w.alertPause, { n: a.counterNumber, minutes: a.minutes, limit: a.limitMinutes })
+    const reasonText = (text: string | null) => {
+      const { reason, note } = splitPauseReason(text)
+      return reason ? `${(t().pauseReason as Record<string, string>)[reason] ?? reason}${note ? ` (${note})` : ''}` : ''
+    }
+    const longest = (s: FloorService) => (s.longestWaitMinutes === null ? w.noValue : duration(s.longestWaitMinutes))
+
+    fill(root, h('div', { class: 'floor', id: 'floor' },
+      h('div', { class: 'floor-head' },
+        h('h1', null, w.floorTitle),
+        h('p', { class: 'muted' }, `${d.center.name} · ${fmt(w.updatedAt, { time: hms(d.now) })}`)),
+      this.error ? h('p', { class: 'notice error', role: 'alert' }, this.error) : null,
+      h('section', { class: `card alerts${d.alerts.length ? ' has' : ''}`, id: 'alerts', 'aria-live': 'polite' },
+        h('h2', null, `${w.alertsTitle} (${d.alerts.length})`),
+        d.alerts.length ? h('ul', null, ...d.alerts.map((a) => h('li', { class: `alert ${a.kind}`, 'data-kind': a.kind }, alertText(a))))
+          : h('p', { class: 'muted' }, w.noAlerts),
+        h('p', { class: 'muted small' }, fmt(w.pauseLimitNote, { n: d.pauseAlertMinutes }))),
+      h('div', { class: 'floor-grid' },
+        h('section', { class: 'card' },
+          h('h2', null, w.countersTitle),
+          h('table', { class: 'tbl', id: 'floor-counters' },
+            h('thead', null, h('tr', null, ...[w.colCounter, w.colStaff, w.colStatus, w.colTicket, w.colTime].map((c) => h('th', { scope: 'col' }, c)))),
+            h('tbody', null, ...d.counters.map((c) => {
+              const paused = c.status === 'paused'
+              const late = paused && c.minutesInStatus >= d.pauseAlertMinutes
+              return h('tr', { 'data-counter': c.number, 'data-status': c.status, class: late ? 'late' : '' },
+                h('th', { scope: 'row' }, String(c.number)),
+                h('td', null, c.staffName ?? h('span', { class: 'muted' }, w.nobody)),
+                h('td', null, h('span', { class: `pill ${c.status}` }, w.status[c.status]), paused ? h('span', { class: 'reason' }, ` ${reasonText(c.pauseReason)}`) : null),
+                h('td', { class: 'code' }, c.currentTicket ? `${c.currentTicket.code} · ${t().ticketStatus[c.currentTicket.status]}` : ''),
+                h('td', null, c.status === 'closed' ? '' : h('span', { 'data-since': c.statusSince }, sinceText(c.statusSince))))
+            })))),
+        h('section', { class: 'card' },
+          h('h2', null, w.servicesTitle),
+          h('table', { class: 'tbl', id: 'floor-services' },
+            h('thead', null, h('tr', null, ...[w.colService, w.colWaiting, w.colLongest, w.colEstimate, w.colTarget, w.colServed].map((c) => h('th', { scope: 'col' }, c)))),
+            h('tbody', null, ...d.services.filter((s) => s.active || s.waiting).map((s) => {
+              const over = s.longestWaitMinutes !== null && s.longestWaitMinutes > s.targetWaitMinutes
+              return h('tr', { 'data-service': s.prefix, class: over ? 'late' : '' },
+                h('th', { scope: 'row' }, h('span', { class: 'prefix' }, s.prefix), ' ', name(s)),
+                h('td', { class: 'num' }, String(s.waiting)),
+                h('td', { class: 'num' }, longest(s)),
+                h('td', { class: 'num' }, s.waiting ? duration(s.estimatedWaitMinutes) : w.noValue),
+                h('td', { class: 'num' }, duration(s.targetWaitMinutes)),
+                h('td', { class: 'num' }, String(s.servedToday)))
+            })))))))
+  }
+}

@@ -1,0 +1,49 @@
+// The console offers exactly the transitions the server allows (docs/queue.md), each with its key.
+import { describe, expect, it } from '@jest/globals'
+import { actionForKey, allowedActions, canCallSpecific, keyLabel, splitPauseReason, type ActionId } from '../staff/actions.js'
+import { catalogs } from '../common/i18n/index.js'
+
+describe('staff console actions', () => {
+  it('offers per state exactly what the server accepts', () => {
+    expect(allowedActions({ counterStatus: 'closed', current: null })).toEqual([])
+    expect(allowedActions({ counterStatus: 'open', current: null })).toEqual(['callNext', 'pause', 'closeCounter'])
+    expect(allowedActions({ counterStatus: 'open', current: { status: 'called' } })).toEqual(['start', 'recall', 'noShow', 'hold', 'transfer', 'cancel'])
+    expect(allowedActions({ counterStatus: 'open', current: { status: 'serving' } })).toEqual(['complete', 'hold', 'transfer', 'cancel'])
+    expect(allowedActions({ counterStatus: 'paused', current: null })).toEqual(['resumeCounter', 'closeCounter'])
+    // paused by another tab while a citizen is at the desk: finish the ticket, or reopen; closing would be refused (COUNTER_BUSY)
+    expect(allowedActions({ counterStatus: 'paused', current: { status: 'serving' } })).toEqual(['complete', 'hold', 'transfer', 'cancel', 'resumeCounter'])
+  })
+
+  it('calls a particular or held ticket only at a free, open counter', () => {
+    expect(canCallSpecific({ counterStatus: 'open', current: null })).toBe(true)
+    expect(canCallSpecific({ counterStatus: 'open', current: { status: 'called' } })).toBe(false)
+    expect(canCallSpecific({ counterStatus: 'paused', current: null })).toBe(false)
+  })
+
+  it('maps keys to allowed actions only, case-insensitively', () => {
+    const idle = allowedActions({ counterStatus: 'open', current: null })
+    expect(actionForKey('F1', idle)).toBe('callNext')
+    expect(actionForKey(' ', idle)).toBe('callNext')
+    expect(actionForKey('s', idle)).toBeNull() // nothing to start
+    const called = allowedActions({ counterStatus: 'open', current: { status: 'called' } })
+    expect(actionForKey('S', called)).toBe('start')
+    expect(actionForKey('r', called)).toBe('recall')
+    expect(actionForKey('F1', called)).toBeNull() // one citizen at a time
+    expect(actionForKey('p', allowedActions({ counterStatus: 'paused', current: null }))).toBe('resumeCounter')
+    expect(keyLabel('complete')).toBe('D')
+  })
+
+  it('every action has words in both languages', () => {
+    const all: ActionId[] = ['callNext', 'recall', 'start', 'complete', 'noShow', 'hold', 'transfer', 'cancel', 'pause', 'resumeCounter', 'closeCounter']
+    for (const lang of ['vi', 'en'] as const) {
+      for (const a of all) expect((catalogs[lang].staff as unknown as Record<string, string>)[a]).toEqual(expect.any(String))
+    }
+    expect(catalogs.vi.staff.callNext).toBe('Gọi số tiếp theo')
+  })
+
+  it('splits a stored pause reason and its note', () => {
+    expect(splitPauseReason('meeting: họp giao ban')).toEqual({ reason: 'meeting', note: 'họp giao ban' })
+    expect(splitPauseReason('break')).toEqual({ reason: 'break', note: null })
+    expect(splitPauseReason(null)).toEqual({ reason: null, note: null })
+  })
+})

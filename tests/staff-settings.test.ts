@@ -1,0 +1,126 @@
+// The manager's service settings: validation, roles, center scoping, the audit trail, and pages told live.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { DEMO_HOURS } from '../db/seed-demo.js'
+import { backends } from './helpers/db.js'
+import { nextEvent, startHarness, type Harness } from './helpers/harness.js'
+import { addService, issue, issued, openLine, type Agent } from './queue-fixtures.js'
+import { MINUTE } from './helpers/clock.js'
+import type { AuditEntry, ServiceSettings } from '../common/staff-types.js'
+
+describe.each(backends)('service settings on %s', (kind) => {
+  let h: Harness
+  let manager: Agent, admin: Agent, clerk: Agent, otherManager: Agent
+
+  beforeAll(async () => {
+    h = await startHarness(kind)
+    const db = h.handle.db
+    const { password_hash } = await db.selectFrom('staff').select('password_hash').where('username', '=', 'canbo1').executeTakeFirstOrThrow()
+    const center = await db.insertInto('center').values({ slug: 'muong-pon', name: 'Trung tâm Phục vụ hành chính công xã Mường Pồn', opening_hours: JSON.stringify(DEMO_HOURS) })
+      .returning('id').executeTakeFirstOrThrow()
+    await db.insertInto('center_board_seq').values({ center_id: center.id }).execute()
+    await db.insertInto('staff').values({ username: 'quanly.muongpon', full_name: 'Quàng Văn Quản', role: 'manager', center_id: center.id, password_hash }).execute()
+    ;[manager, admin, clerk, otherManager] = await Promise.all(
+      (['quanly', 'quantri', 'canbo1', 'quanly.muongpon'] as const).map((u) => h.login(u))) as [Agent, Agent, Agent, Agent]
+  }, 60_000)
+  afterAll(async () => { await h?.close() })
+
+  it('lists the center’s services with every setting', async () => {
+    const res = await manager.get('/api/centers/na-sang/settings/services').expect(200)
+    const a = (res.body.services as ServiceSettings[]).find((s) => s.prefix === 'A')
+    expect(a).toEqual({ id: h.demo.services.A, code: 'ho-tich', prefix: 'A', nameVi: 'Hộ tịch', nameEn: 'Civil status', icon: 'family', active: true,
+      targetWaitMinutes: 15, dailyCap: null, defaultServiceMinutes: 8 })
+    await admin.get('/api/centers/na-sang/settings/services').expect(200)
+  })
+
+  it('changes names and target wait: one audit row with from/to, and every page of the center gets a fresh board at once', async () => {
+    const svc = await addService(h)
+    const display = h.socket({ center: 'na-sang' })
+    await nextEvent(display, 'board:snapshot')
+    const fresh = nextEvent(display, 'board:snapshot')
+    const res = await manager.patch(`/api/services/${svc.id}`).send({ nameVi: '  Hộ tịch – Khai sinh ', targetWaitMinutes: 25, icon: 'family' }).expect(200)
+    expect(res.body.service).toMatchObject({ id: svc.id, nameVi: 'Hộ tịch – Khai sinh', targetWaitMinutes: 25, icon: 'family' })
+    const snapshot = await fresh
+    expect(snapshot.services.find((s) => s.id === svc.id)).toMatchObject({ nameVi: 'Hộ tịch – Khai sinh', targetWaitMinutes: 25 })
+    expect(snapshot.seq).toBe((await h.http.get('/api/centers/na-sang/board')).body.seq)
+
+    const audit = (await manager.get('/api/centers/na-sang/audit?entity=service').expect(200)).body.entries as AuditEntry[]
+    expect(audit[0]).toMatchObject({
+      staffName: 'Lò Văn Thắng', entity: 'service', entityId: svc.id, entityLabel: `${svc.prefix} · Hộ tịch – Khai sinh`, action: 'update',
+      changes: { nameVi: { from: `Dịch vụ ${svc.prefix}`, to: 'Hộ tịch – Khai sinh' }, targetWaitMinutes: { from: 15, to: 25 }, icon: { from: '', to: 'family' } },
+    })
+    expect(audit[0]!.at).toBe(h.clock().toISOString())
+
+    // the same values again change nothing and record nothing
+    await manager.patch(`/api/services/${svc.id}`).send({ nameVi: 'Hộ tịch – Khai sinh', targetWaitMinutes: 25 }).expect(200)
+    const again = (await manager.get('/api/centers/na-sang/audit').expect(200)).body.entries as AuditEntry[]
+    expect(again.filter((e) => e.entityId === svc.id)).toHaveLength(1)
+    display.disconnect()
+  })
+
+  it('an inactive service issues no ticket; a daily cap stops issuing once reached; both are undone by setting them back', async () => {
+    const svc = await addService(h)
+    await manager.patch(`/api/services/${svc.id}`).send({ active: false }).expect(200)
+    expect((await issue(h, svc.id).expect(409)).body.error.code).toBe('SERVICE_INACTIVE')
+    await manager.patch(`/api/services/${svc.id}`).send({ active: true, dailyCap: 1 }).expect(200)
+    await issue(h, svc.id).expect(201)
+    expect((await issue(h, svc.id).expect(409)).body.error.code).toBe('DAILY_CAP_REACHED')
+    const res = await manager.patch(`/api/services/${svc.id}`).send({ dailyCap: null }).expect(200)
+    expect(res.body.service.dailyCap).toBeNull()
+    await issue(h, svc.id).expect(201)
+    const audit = (await admin.get('/api/centers/na-sang/audit?entity=service&limit=3').expect(200)).body.entries as AuditEntry[]
+    expect(audit.map((e) => e.changes)).toEqual([
+      { dailyCap: { from: 1, to: null } },
+      { active: { from: false, to: true }, dailyCap: { from: null, to: 1 } },
+      { active: { from: true, to: false } },
+    ])
+    expect(audit[2]!.staffName).toBe('Lò Văn Thắng')
+  })
+
+  it('reports every problem of a bad change at once, and changes nothing', async () => {
+    const svc = await addService(h)
+    const res = await manager.patch(`/api/services/${svc.id}`).send({ nameVi: '   ', targetWaitMinutes: 0, dailyCap: 1.5, active: 'yes', prefix: 'Z' }).expect(400)
+    expect(res.body.error.code).toBe('VALIDATION_FAILED')
+    expect(res.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(
+      ['body.active', 'body.dailyCap', 'body.nameVi', 'body.prefix', 'body.targetWaitMinutes'])
+    expect((await manager.patch('/api/services/abc').send({}).expect(400)).body.error.details[0].path).toBe('params.id')
+    expect((await manager.patch('/api/services/00000000-0000-4000-8000-000000000000').send({ active: false }).expect(404)).body.error.code).toBe('SERVICE_NOT_FOUND')
+    expect((await manager.get('/api/centers/na-sang/audit?limit=0').expect(400)).body.error.details[0].path).toBe('query.limit')
+    const badQuery = await manager.get('/api/centers/na-sang/audit?entity=dossier&day=23-11-2026&staff=me').expect(400)
+    expect(badQuery.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['query.day', 'query.entity', 'query.staff'])
+    expect((await manager.get('/api/centers/NA/settings/services').expect(400)).body.error.code).toBe('VALIDATION_FAILED')
+    const after = (await manager.get('/api/centers/na-sang/settings/services').expect(200)).body.services as ServiceSettings[]
+    expect(after.find((s) => s.id === svc.id)).toMatchObject({ nameVi: `Dịch vụ ${svc.prefix}`, targetWaitMinutes: 15, active: true })
+  })
+
+  it('is for the center’s managers and admins: clerks 403, nobody 401, another center’s manager 403', async () => {
+    const svc = await addService(h)
+    for (const [agent, status, code] of [[clerk, 403, 'FORBIDDEN'], [h.http, 401, 'AUTH_REQUIRED'], [otherManager, 403, 'WRONG_CENTER']] as const) {
+      expect((await agent.patch(`/api/services/${svc.id}`).send({ active: false }).expect(status)).body.error.code).toBe(code)
+      expect((await agent.get('/api/centers/na-sang/settings/services').expect(status)).body.error.code).toBe(code)
+      expect((await agent.get('/api/centers/na-sang/audit').expect(status)).body.error.code).toBe(code)
+    }
+    // a foreign page cannot make the manager's browser change a setting
+    expect((await manager.patch(`/api/services/${svc.id}`).set('Origin', 'http://evil.example').send({ active: false }).expect(403)).body.error.code).toBe('ORIGIN_MISMATCH')
+    const after = (await admin.get('/api/centers/na-sang/settings/services').expect(200)).body.services as ServiceSettings[]
+    expect(after.find((s) => s.id === svc.id)!.active).toBe(true)
+  })
+  it('the activity log says who did what to which ticket and counter, filterable by kind, staff and day', async () => {
+    const line = await openLine(h) // a counter opened by a new clerk
+    const t = await issued(h, line.serviceId) // by a citizen: not staff activity
+    h.clock.advance(MINUTE)
+    await line.clerk.post(`/api/counters/${line.counterId}/call-next`).send({}).expect(200)
+    h.clock.advance(MINUTE)
+    await line.clerk.post(`/api/tickets/${t.id}/start`).send({}).expect(200)
+    const mine = (await manager.get(`/api/centers/na-sang/audit?staff=${line.staffId}`).expect(200)).body.entries as AuditEntry[]
+    expect(mine.map((e) => [e.entity, e.action, e.entityLabel])).toEqual([
+      ['ticket', 'started', t.code], ['ticket', 'called', t.code], ['counter', 'open', String(line.counterNumber)]])
+    expect(mine[0]).toMatchObject({ staffId: line.staffId, staffName: `Cán bộ ${(await h.handle.db.selectFrom('staff').select('username').where('id', '=', line.staffId).executeTakeFirstOrThrow()).username}`,
+      entityId: t.id, changes: { status: { from: 'called', to: 'serving' }, counter: { from: null, to: line.counterNumber } } })
+    const counters = (await manager.get(`/api/centers/na-sang/audit?entity=counter&staff=${line.staffId}`).expect(200)).body.entries as AuditEntry[]
+    expect(counters.map((e) => e.action)).toEqual(['open'])
+    expect((await manager.get(`/api/centers/na-sang/audit?day=2026-11-22&staff=${line.staffId}`).expect(200)).body.entries).toEqual([])
+    const today = (await manager.get(`/api/centers/na-sang/audit?staff=${line.staffId}`).expect(200)).body
+    expect(today.day).toBe('2026-11-23')
+    expect((await manager.get(`/api/centers/na-sang/audit?day=2026-11-23&staff=${line.staffId}`).expect(200)).body.entries).toHaveLength(3)
+  })
+})
