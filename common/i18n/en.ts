@@ -192,12 +192,7 @@ export const en: Catalog = {
     procedureNotFound: 'Procedure not found.',
     backToTicket: 'Back to my number',
   },
-  staffSoon: {
-    title: 'Staff',
-    body: 'The staff console is being built and will be available soon.',
-    kiosk: 'Ticket kiosk',
-    display: 'Call display',
-  },
+
   staff: {
     title: 'Staff console',
     loginTitle: 'Log in',

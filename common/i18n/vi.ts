@@ -193,12 +193,7 @@ export const vi = {
     procedureNotFound: 'Không tìm thấy thủ tục.',
     backToTicket: 'Quay lại số thứ tự',
   },
-  staffSoon: {
-    title: 'Trang cán bộ',
-    body: 'Bàn làm việc của cán bộ đang được xây dựng và sẽ sớm có.',
-    kiosk: 'Màn hình lấy số',
-    display: 'Màn hình gọi số',
-  },
+
   // ---- staff console (clerk's counter, manager's floor) ----
   staff: {
     title: 'Trang cán bộ',

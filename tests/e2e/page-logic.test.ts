@@ -102,7 +102,7 @@ describe('announcements', () => {
 describe('page catalogs', () => {
   it('have the same keys in Vietnamese and English, and no empty string', () => {
     const keys = (o: object, p = ''): string[] => Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' ? keys(v, `${p}${k}.`) : [`${p}${k}`]))
-    for (const section of ['pages', 'kiosk', 'display', 'portal', 'staffSoon'] as const) {
+    for (const section of ['pages', 'kiosk', 'display', 'portal', 'staff'] as const) {
       expect(keys(catalogs.en[section]).sort()).toEqual(keys(catalogs.vi[section]).sort())
       for (const lang of ['vi', 'en'] as const) {
         for (const k of keys(catalogs[lang][section])) {
