@@ -25,4 +25,9 @@ for (let i = 0; i < n; i++) {
     report(p.code)
   })
 }
-process.on('message', (m: { expect: string }) => { waiting.set(m.expect, true); report(m.expect) })
+process.on('message', (m: { expect: string }) => {
+  waiting.set(m.expect, true)
+  report(m.expect)
+  // never wait for ever: after 10 s, say how many sockets got it
+  setTimeout(() => { if (waiting.delete(m.expect)) process.send!({ code: m.expect, ...(seen.get(m.expect) ?? { first: 0, last: 0, count: 0 }), timedOut: true }) }, 10_000).unref()
+})

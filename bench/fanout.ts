@@ -40,20 +40,21 @@ export async function fanoutBench() {
   // the same across two instances: the sockets on B, the calls on A (through the PostgreSQL adapter)
   const serverB = await startServer(dbUrl)
   const runs = [...SIZES.map((n) => ({ n, where: 'one instance', url: server.url })), { n: SIZES[0]!, where: 'sockets on B, call on A', url: serverB.url }]
+  let current: string | undefined // the ticket at the counter, sent away (no-show) before the next call
   for (const { n, where, url } of runs) {
     const cl = await clients(url, n)
     await sleep(1000)
     const lat: number[] = []
-    let current: string | undefined
     for (let i = 0; i < CALLS + 3; i++) {
       if (current) await post(`${server.url}/api/tickets/${current}/no-show`, {}, cookie)
       await sleep(100)
       // the code is known only from the answer; the clients keep what they saw, so asking afterwards is safe
       const t0 = Date.now()
       const r = await post(`${server.url}/api/counters/${desk.counterId}/call-next`, {}, cookie)
+      if (r.status !== 200 || !r.body?.ticket) throw new Error(`call-next (${where}): ${r.status} ${JSON.stringify(r.body)}`)
       current = r.body.ticket.id
       const got = await cl.lastFor(r.body.ticket.code)
-      if (got.count !== n) throw new Error(`only ${got.count} of ${n} sockets got ${r.body.ticket.code}`)
+      if (got.count !== n) throw new Error(`only ${got.count} of ${n} sockets (${where}) got ${r.body.ticket.code} within 10 s`)
       if (i >= 3) lat.push(got.last - t0)
     }
     cl.stop()

@@ -57,7 +57,8 @@ export async function realtimeFlushed(io: IoServer, timeoutMs = 2000): Promise<v
  * its own `SELECT pg_notify` on whichever pool connection is free, and emits locally only once that
  * query returns: three facts of one transaction could then commit, and reach every display, local
  * ones included, as 13, 12, 14 (a gap, a refetch). Here they queue, and while one round trip is out
- * the next ones gather into one multi-statement query (one implicit transaction: delivered in order).
+ * the next ones gather into one multi-statement query (one implicit transaction: delivered in order;
+ * PostgreSQL folds identical payloads within a transaction, and an identical message twice says nothing new).
  */
 export function orderedNotifies(pool: pg.Pool, logger?: Logger): pg.Pool & { idle(): Promise<void> } {
   let queue: { channel: string; payload: string; done: (err?: unknown) => void }[] = []
