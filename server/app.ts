@@ -1,6 +1,7 @@
 import { createServer, type Server as HttpServer } from 'node:http'
 import express, { type Express, type RequestHandler } from 'express'
 import helmet from 'helmet'
+import compression from 'compression'
 import { rateLimit } from 'express-rate-limit'
 import { pino, type Logger } from 'pino'
 import { pinoHttp } from 'pino-http'
@@ -107,6 +108,8 @@ export function createApp(deps: AppDeps): App {
   const headersHttps = helmet()
   const headersHttp = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } })
   app.use((req, res, next) => (req.secure ? headersHttps : headersHttp)(req, res, next))
+  // phones on slow rural networks: pages, assets and JSON go gzipped (the phone page is ~25 KB so)
+  app.use(compression())
   app.use(chooseLanguage)
 
   // Readiness (a load balancer sends traffic here only while it answers 200): the database answers,
@@ -170,6 +173,8 @@ export function createApp(deps: AppDeps): App {
         clearTimeout(timer)
         if (inFlight > 0) logger.warn({ inFlight }, 'shutdown: cutting requests still running')
       }
+      // cut what is still open now: io.close() waits for the http server, which waits for every connection
+      httpServer.closeAllConnections()
       io.disconnectSockets(true)
       await new Promise<void>((resolve) => io.close(() => resolve()))
       await realtimeFlushed(io)

@@ -20,6 +20,7 @@ async function main() {
     handle = await createDb({ databaseUrl: config.databaseUrl, poolMax: 20 })
   } else {
     release = lockDataDir(config.dataDir)
+    process.on('exit', () => release()) // whatever ends the process from here on leaves no lock behind
     handle = await createDb({ dataDir: join(config.dataDir, 'pgdata') })
   }
   const applied = await migrateToLatest(handle.db)
@@ -38,7 +39,12 @@ async function main() {
   const expiry = setInterval(() => { app.queue.expireStale().catch((err) => logger.warn({ err }, 'expiry failed')) }, 60_000)
   expiry.unref()
 
-  await new Promise<void>((resolve) => app.httpServer.listen(config.port, config.host, resolve))
+  await new Promise<void>((resolve, reject) => {
+    app.httpServer.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE'
+      ? new ConfigError(`Port ${config.port} is already in use on ${config.host}. Stop the other program, or choose another: PORT=3001 npm start`)
+      : err))
+    app.httpServer.listen(config.port, config.host, resolve)
+  })
   const base = config.publicUrl
   const demo = handle.kind === 'pglite' || config.seedDemo
   const lines = [
@@ -84,7 +90,6 @@ async function main() {
   }
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))
-  process.on('exit', () => release())
 }
 
 main().catch((err) => {

@@ -12,6 +12,7 @@ import type { BoardService } from '../centers/board.service.js'
 import type { EventSink, QueueService } from '../queue/queue.service.js'
 import { findCounter } from '../queue/counter.repository.js'
 import type { Db } from '../../db/create-db.js'
+import { AppError } from '../errors.js'
 
 export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
 type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
@@ -122,6 +123,9 @@ export function attachRealtime(httpServer: HttpServer, deps: { db: Db; auth: Aut
   deps.sink.io = io
   deps.sink.logger = deps.logger
 
+  // "not found" refuses the socket for good; a database outage answers INTERNAL, and pages retry soon
+  const notFoundAsNull = (e: unknown) => { if (e instanceof AppError) return null; throw e }
+
   io.use(async (socket, next) => {
     try {
       const a = (socket.handshake.auth ?? {}) as Record<string, unknown>
@@ -131,14 +135,14 @@ export function attachRealtime(httpServer: HttpServer, deps: { db: Db; auth: Aut
       if (a.center !== undefined) {
         const slug = CenterSlug.safeParse(a.center)
         if (!slug.success) return next(new Error('CENTER_NOT_FOUND'))
-        const center = await deps.board.center(slug.data).catch(() => null)
+        const center = await deps.board.center(slug.data).catch(notFoundAsNull)
         if (!center) return next(new Error('CENTER_NOT_FOUND'))
         socket.data.centerId = center.id
         socket.data.centerSlug = center.slug
       }
       if (a.ticket !== undefined) {
         const id = Uuid.safeParse(a.ticket)
-        const t = id.success ? await deps.queue.getTicket(id.data).catch(() => null) : null
+        const t = id.success ? await deps.queue.getTicket(id.data).catch(notFoundAsNull) : null
         if (!t) return next(new Error('TICKET_NOT_FOUND'))
         socket.data.ticketId = t.id
       }
@@ -153,7 +157,8 @@ export function attachRealtime(httpServer: HttpServer, deps: { db: Db; auth: Aut
   io.on('connection', async (socket: IoSocket) => {
     const { centerSlug, ticketId, staffId } = socket.data
     // Listeners first, before any await: a client may send as soon as it sees `connect`.
-    const staffP = staffId ? deps.auth.staffView(staffId) : undefined
+    // settled even when the database fails, so no rejection goes unhandled while other awaits run
+    const staffP = staffId ? deps.auth.staffView(staffId).catch((err) => { deps.logger.warn({ err }, 'staff socket lookup failed'); return undefined }) : undefined
     if (staffP) {
       socket.on('counter:watch', async (counterId, ack) => {
         let ok = false

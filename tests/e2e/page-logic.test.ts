@@ -20,6 +20,13 @@ const call = (seq: number, ticketId: string, code: string, counterNo = 1) => ({
   payload: { seq, ticketId, code, serviceId: 's1', counterId: `c${counterNo}`, counterNumber: counterNo, calledAt: `2026-11-23T02:0${seq % 10}:00.000Z` },
 })
 
+/** Waits for a condition instead of a fixed time (a loaded CI machine is slow); fails after 5 s. */
+async function until(ok: () => boolean): Promise<void> {
+  for (const t0 = Date.now(); !ok(); await new Promise((r) => setTimeout(r, 5))) {
+    if (Date.now() - t0 > 5000) throw new Error('condition not met within 5 s')
+  }
+}
+
 describe('BoardState: seq order, gaps and stale snapshots', () => {
   it('applies the next fact, ignores an old one, reports a gap but still shows the newer fact', () => {
     const s = new BoardState()
@@ -80,7 +87,7 @@ describe('announcements', () => {
     expect(q.push({ key: 'a' })).toBe(true)
     expect(q.push({ key: 'b' })).toBe(true)
     expect(q.push({ key: 'a' })).toBe(false)
-    await new Promise((r) => setTimeout(r, 100))
+    await until(() => log.length >= 4)
     expect(log).toEqual(['start a', 'end a', 'start b', 'end b'])
     expect(q.size).toBe(0)
   })
@@ -92,7 +99,7 @@ describe('announcements', () => {
     const q = new AnnouncementQueue<{ key: string }>(async (item) => { played.push(item.key); await gate }, { maxPending: 2, remember: 3 })
     for (const k of ['1', '2', '3', '4', '5']) q.push({ key: k })
     release()
-    await new Promise((r) => setTimeout(r, 20))
+    await until(() => played.length >= 3)
     expect(played).toEqual(['1', '4', '5'])
     expect(q.knows('1')).toBe(false) // forgotten: only the last 3 keys are kept
     expect(q.knows('5')).toBe(true)

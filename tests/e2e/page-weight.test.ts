@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { startHarness, type Harness } from '../helpers/harness.js'
 import { ensurePagesBuilt } from './browser.js'
 
 const PAGES = new URL('../../dist/pages/', import.meta.url).pathname
@@ -38,5 +39,19 @@ describe('page weight (gzip of the built files each page loads)', () => {
 
   it('kiosk and display stay small too', () => {
     for (const page of ['kiosk', 'display']) expect(gzippedBytes(page)).toBeLessThan(150 * 1024)
+  })
+
+  describe('as the server sends it', () => {
+    let h: Harness
+    beforeAll(async () => { h = await startHarness('pglite') }, 60_000)
+    afterAll(async () => { await h?.close() })
+
+    it('sends the phone page\'s script gzipped to a phone that accepts gzip (the HTML is under the 1 KB threshold)', async () => {
+      const script = pageFiles('portal').find((f) => f.endsWith('.js'))!
+      const js = await h.http.get(`/${script}`).set('accept-encoding', 'gzip').expect(200)
+      expect(js.headers['content-encoding']).toBe('gzip')
+      const plain = await h.http.get(`/${script}`).set('accept-encoding', 'identity').expect(200)
+      expect(plain.headers['content-encoding']).toBeUndefined()
+    })
   })
 })

@@ -7,6 +7,7 @@ import { createDb, type DbHandle, type DbKind } from '../../db/create-db.js'
 import { migrateToLatest } from '../../db/migrate.js'
 import { testDatabaseUrl } from '../../server/config.js'
 
+const PGLITE_VERSION = (JSON.parse(readFileSync(new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url), 'utf8')) as { version: string }).version
 const migrationsDir = new URL('../../db/migrations/', import.meta.url).pathname
 
 /** Every test file runs on PGlite, and on PostgreSQL too when TEST_DATABASE_URL is set. */
@@ -20,7 +21,8 @@ function migrationsHash(): string {
 }
 
 async function pgliteTemplate(): Promise<Blob> {
-  const file = join(tmpdir(), `motcua-pglite-template-${migrationsHash()}.tar.gz`)
+  // keyed by PGlite's version too: a data directory of another PGlite version may not load
+  const file = join(tmpdir(), `motcua-pglite-template-${PGLITE_VERSION}-${migrationsHash()}.tar.gz`)
   if (!existsSync(file)) {
     const h = await createDb({})
     await migrateToLatest(h.db)
