@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
 import { createInterface } from 'node:readline/promises'
+import { Writable } from 'node:stream'
 import { z } from 'zod'
 import { hashPassword } from '../auth/auth.service.js'
 import { staffPasswordFromEnv } from '../config.js'
@@ -20,8 +21,13 @@ async function readPassword(): Promise<string> {
   const fromEnv = staffPasswordFromEnv()
   if (fromEnv) return fromEnv
   if (!process.stdin.isTTY) throw new Error('Set STAFF_PASSWORD or run in a terminal to type the password.')
-  const rl = createInterface({ input: process.stdin, output: process.stdout })
-  try { return await rl.question('Password (at least 10 characters): ') } finally { rl.close() }
+  // the typed password is not echoed: the prompt is written, then the terminal output is muted
+  let muted = false
+  const out = new Writable({ write(chunk, encoding, done) { if (!muted) process.stdout.write(chunk, encoding); done() } })
+  const rl = createInterface({ input: process.stdin, output: out, terminal: true })
+  process.stdout.write('Password (at least 10 characters): ')
+  muted = true
+  try { return await rl.question('') } finally { rl.close(); process.stdout.write('\n') }
 }
 
 async function main() {
