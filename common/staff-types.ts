@@ -108,7 +108,7 @@ export interface ServiceSettings extends StaffServiceOption {
 }
 
 /** What the activity log lists (no zod here: pages import this file). */
-export const AUDIT_ENTITIES = ['service', 'ticket', 'counter'] as const
+export const AUDIT_ENTITIES = ['service', 'ticket', 'counter', 'center'] as const
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number]
 
 export interface AuditEntry {
@@ -117,7 +117,7 @@ export interface AuditEntry {
   at: string
   staffId: string | null
   staffName: string | null
-  entity: 'service' | 'ticket' | 'counter'
+  entity: AuditEntity
   entityId: string
   /** "A · Hộ tịch" for a service, the ticket code, the counter number */
   entityLabel: string | null
@@ -125,4 +125,25 @@ export interface AuditEntry {
   action: string
   /** a setting: every changed field; a ticket: status (and counter number); a counter: the pause reason */
   changes: Record<string, { from: unknown; to: unknown }>
+}
+
+export interface CounterSettings {
+  id: string
+  number: number
+  name: string
+  status: 'closed' | 'open' | 'paused'
+  /** service ids, in the order they were set */
+  primary: string[]
+  backup: string[]
+}
+
+/** ISO weekday ('1' = Monday … '7' = Sunday) to ordered, non-overlapping 'HH:MM' intervals */
+export type WeekHours = Partial<Record<'1' | '2' | '3' | '4' | '5' | '6' | '7', [string, string][]>>
+
+export interface CenterSettings {
+  slug: string
+  name: string
+  openingHours: WeekHours
+  ticketCutoff: string | null
+  announcementTemplate: string
 }

@@ -1,5 +1,5 @@
-import type { AuditEntry, ServiceSettings } from '../common/staff-types.js'
-import type { ServicePatchBody } from '../common/staff-schemas.js'
+import type { AuditEntry, CenterSettings, CounterSettings, ServiceSettings, WeekHours } from '../common/staff-types.js'
+import type { CenterSettingsPatchBody, CounterPatchBody, ServicePatchBody } from '../common/staff-schemas.js'
 import { ApiError, apiGet } from '../web/api.js'
 import { fill, h, markup } from '../web/dom.js'
 import { fmt, t } from '../web/i18n.js'
@@ -11,6 +11,20 @@ import { ApiValidationError, apiPatch, errorText } from './util.js'
 const ICONS = ['family', 'stamp', 'land', 'people', 'shop', 'laptop', 'inbox', 'book', 'star', 'queue']
 const FIELDS = ['nameVi', 'nameEn', 'icon', 'targetWaitMinutes', 'dailyCap', 'active'] as const
 type Field = (typeof FIELDS)[number]
+const DAYS = ['1', '2', '3', '4', '5', '6', '7'] as const
+type Outcome = { kind: 'ok' | 'error'; text: string; fields?: Record<string, string> }
+type TierChoice = 0 | 1 | 2
+
+/** "07:00-11:30, 13:30-17:00" → [['07:00','11:30'], ['13:30','17:00']]; what does not parse is sent as typed, for the server to refuse. */
+export function parseHours(text: string): [string, string][] {
+  return text.split(',').map((p) => p.trim()).filter(Boolean).map((p) => {
+    const [a = '', b = ''] = p.split(/\s*[-–]\s*/)
+    return [a.trim(), b.trim()]
+  })
+}
+export function hoursText(list: [string, string][] | undefined): string {
+  return (list ?? []).map(([a, b]) => `${a}-${b}`).join(', ')
+}
 
 /**
  * The manager's settings, first slice: the services (names, icon, target wait, daily cap, active), each
@@ -26,6 +40,12 @@ export class SettingsView {
   private result = new Map<string, { kind: 'ok' | 'error'; text: string; fields?: Partial<Record<Field, string>> }>()
   /** what the manager typed into a form the server refused: shown again, not the stored values */
   private drafts = new Map<string, ServicePatchBody>()
+  private counters: CounterSettings[] = []
+  private center: CenterSettings | null = null
+  /** per counter, and 'center' for the hours form: the last save's outcome and what was typed when refused */
+  private outcomes = new Map<string, Outcome>()
+  private counterDrafts = new Map<string, { name: string; tiers: Record<string, TierChoice> }>()
+  private centerDraft: { days: Record<string, string>; ticketCutoff: string; announcementTemplate: string } | null = null
 
   constructor(private deps: { center: string; onSessionEnded: (message: string) => void }) {}
 
@@ -38,12 +58,17 @@ export class SettingsView {
   async refresh(): Promise<void> {
     try {
       const c = encodeURIComponent(this.deps.center)
-      const [s, a] = await Promise.all([
+      const [s, cs, ce, ...a] = await Promise.all([
         apiGet<{ services: ServiceSettings[] }>(`/api/centers/${c}/settings/services`),
-        apiGet<{ entries: AuditEntry[] }>(`/api/centers/${c}/audit?entity=service&limit=50`),
+        apiGet<{ counters: CounterSettings[] }>(`/api/centers/${c}/settings/counters`),
+        apiGet<{ center: CenterSettings }>(`/api/centers/${c}/settings/center`),
+        ...['service', 'counter', 'center'].map((e) => apiGet<{ entries: AuditEntry[] }>(`/api/centers/${c}/audit?entity=${e}&limit=50`)),
       ])
       this.services = s.services
-      this.audit = a.entries
+      this.counters = cs.counters
+      this.center = ce.center
+      // setting changes only (not counter openings): audit_log ids start with 'a'
+      this.audit = a.flatMap((x) => x.entries).filter((e) => e.id.startsWith('a')).sort((x, y) => y.at.localeCompare(x.at) || y.id.localeCompare(x.id, undefined, { numeric: true })).slice(0, 50)
       this.error = null
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) return this.deps.onSessionEnded(errorText(e))
@@ -103,6 +128,10 @@ export class SettingsView {
       h('p', { class: 'muted' }, w.settingsHint),
       this.error ? h('p', { class: 'notice error', role: 'alert' }, this.error) : null,
       h('div', { class: 'svc-grid' }, ...this.services.map((s) => this.serviceForm(s))),
+      h('h2', { class: 'settings-sub' }, w.counterSettingsTitle),
+      h('p', { class: 'muted' }, w.countersHint),
+      h('div', { class: 'svc-grid' }, ...this.counters.map((c) => this.counterForm(c))),
+      this.center ? this.hoursForm(this.center) : null,
       this.renderAudit()))
   }
 
@@ -137,6 +166,128 @@ export class SettingsView {
     return form
   }
 
+  private fieldErrors(e: unknown, map: (path: string) => string | null, rules: Record<string, string>): Record<string, string> {
+    const fields: Record<string, string> = {}
+    if (e instanceof ApiValidationError) for (const d of e.details) {
+      const f = map(d.path)
+      if (f && rules[f]) fields[f] = rules[f]
+    }
+    return fields
+  }
+
+  private async submit(key: string, send: () => Promise<string>, fields: (e: unknown) => Record<string, string>, keepDraft: () => void) {
+    try {
+      this.outcomes.set(key, { kind: 'ok', text: await send() })
+      if (key === 'center') this.centerDraft = null
+      else this.counterDrafts.delete(key)
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) return this.deps.onSessionEnded(errorText(e))
+      this.outcomes.set(key, { kind: 'error', text: errorText(e), fields: fields(e) })
+      keepDraft()
+    }
+    await this.refresh()
+  }
+
+  private counterForm(c: CounterSettings) {
+    const w = t().staff
+    const r = this.outcomes.get(c.id)
+    const stored: Record<string, TierChoice> = {}
+    for (const id of c.primary) stored[id] = 1
+    for (const id of c.backup) stored[id] = 2
+    const d = this.counterDrafts.get(c.id) ?? { name: c.name, tiers: stored }
+    const id = (f: string) => `ctr-${c.number}-${f}`
+    const problem = (f: string) => r?.fields?.[f] ? h('span', { class: 'field-error', id: id(`${f}-error`) }, r.fields[f]!) : null
+    const tierField = r?.fields?.primary ? 'primary' : r?.fields?.backup ? 'backup' : null
+    const form = h('form', { class: 'card svc-form ctr-form', 'data-counter': c.number, novalidate: true },
+      h('div', { class: 'svc-head' }, h('span', { class: 'prefix' }, String(c.number)), h('h2', null, fmt(w.counterLabel, { n: c.number })),
+        h('span', { class: `badge status-${c.status}` }, w.status[c.status])),
+      h('div', { class: `field f-name${r?.fields?.name ? ' invalid' : ''}` },
+        h('label', { for: id('name') }, w.fieldNames.name), h('input', { id: id('name'), name: 'name', value: d.name, maxlength: 60 }), problem('name')),
+      h('fieldset', { class: `field tiers${tierField ? ' invalid' : ''}`, id: id('tiers') },
+        h('legend', null, `${w.fieldNames.primary} / ${w.fieldNames.backup}`),
+        h('div', { class: 'tier-grid' }, ...(this.services ?? []).map((s) => h('label', { class: 'tier-row', for: id(`svc-${s.prefix}`) },
+          h('span', null, `${s.prefix} · ${s.nameVi}`),
+          h('select', { id: id(`svc-${s.prefix}`), name: `svc-${s.id}`, 'data-service': s.prefix },
+            ...([[0, w.tierNone], [1, w.tierPrimary], [2, w.tierBackup]] as const).map(([v, label]) => h('option', { value: v, selected: (d.tiers[s.id] ?? 0) === v }, label)))))),
+        tierField ? problem(tierField) : null),
+      h('div', { class: 'svc-foot' },
+        r ? h('p', { class: `notice ${r.kind}`, role: r.kind === 'error' ? 'alert' : 'status' }, r.text) : h('span'),
+        h('button', { type: 'submit', class: 'btn btn-primary', id: id('save') }, w.save)))
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault()
+      const name = (form.elements.namedItem('name') as HTMLInputElement).value
+      const tiers: Record<string, TierChoice> = {}
+      for (const s of this.services ?? []) tiers[s.id] = Number((form.elements.namedItem(`svc-${s.id}`) as HTMLSelectElement).value) as TierChoice
+      const pick = (tier: TierChoice) => (this.services ?? []).filter((s) => tiers[s.id] === tier).map((s) => s.id)
+      const patch: CounterPatchBody = {}
+      if (name.trim() !== c.name) patch.name = name
+      const [primary, backup] = [pick(1), pick(2)]
+      const same = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x))
+      if (!same(primary, c.primary) || !same(backup, c.backup)) patch.services = { primary, backup }
+      if (!Object.keys(patch).length) {
+        this.outcomes.set(c.id, { kind: 'ok', text: w.nothingChanged })
+        return this.render()
+      }
+      const button = form.querySelector<HTMLButtonElement>('button[type=submit]')
+      if (button) button.disabled = true
+      void this.submit(c.id, async () => {
+        const { counter } = await apiPatch<{ counter: CounterSettings }>(`/api/counters/${encodeURIComponent(c.id)}`, patch)
+        return fmt(w.saved, { name: fmt(w.counterLabel, { n: counter.number }) })
+      }, (e) => this.fieldErrors(e, (p) => p === 'body.name' ? 'name' : p.startsWith('body.services.primary') ? 'primary' : p.startsWith('body.services') ? 'backup' : null, w.fieldRules),
+      () => this.counterDrafts.set(c.id, { name, tiers }))
+    })
+    return form
+  }
+
+  private hoursForm(center: CenterSettings) {
+    const w = t().staff
+    const r = this.outcomes.get('center')
+    const d = this.centerDraft ?? {
+      days: Object.fromEntries(DAYS.map((day) => [day, hoursText(center.openingHours[day])])),
+      ticketCutoff: center.ticketCutoff ?? '', announcementTemplate: center.announcementTemplate,
+    }
+    const problem = (f: string) => r?.fields?.[f] ? h('span', { class: 'field-error', id: `${f}-error` }, r.fields[f]!) : null
+    const field = (f: string, label: string, input: HTMLElement) => h('div', { class: `field f-${f}${r?.fields?.[f] ? ' invalid' : ''}` },
+      h('label', { for: f }, label), input, problem(f))
+    const form = h('form', { class: 'card hours-form', id: 'hours-form', novalidate: true },
+      h('h2', null, w.hoursTitle),
+      h('p', { class: 'muted' }, w.hoursHint),
+      h('div', { class: 'hours-grid' }, ...DAYS.map((day, i) => field(`day${day}`, w.weekdays[i]!,
+        h('input', { id: `day${day}`, name: `day${day}`, value: d.days[day] ?? '', placeholder: w.closedLabel, autocomplete: 'off' })))),
+      h('div', { class: 'svc-fields' },
+        field('ticketCutoff', w.fieldNames.ticketCutoff, h('input', { id: 'ticketCutoff', name: 'ticketCutoff', value: d.ticketCutoff, placeholder: 'HH:MM', maxlength: 5, inputmode: 'numeric' })),
+        field('announcementTemplate', w.fieldNames.announcementTemplate, h('input', { id: 'announcementTemplate', name: 'announcementTemplate', value: d.announcementTemplate, maxlength: 200 }))),
+      h('div', { class: 'svc-foot' },
+        r ? h('p', { class: `notice ${r.kind}`, role: r.kind === 'error' ? 'alert' : 'status' }, r.text) : h('span'),
+        h('button', { type: 'submit', class: 'btn btn-primary', id: 'hours-save' }, w.save)))
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault()
+      const val = (n: string) => (form.elements.namedItem(n) as HTMLInputElement).value
+      const typed = { days: Object.fromEntries(DAYS.map((day) => [day, val(`day${day}`)])), ticketCutoff: val('ticketCutoff').trim(), announcementTemplate: val('announcementTemplate') }
+      const patch: CenterSettingsPatchBody = {}
+      const hours: WeekHours = {}
+      for (const day of DAYS) if (typed.days[day]!.replace(/\s|–/g, (m) => m === '–' ? '-' : '') !== hoursText(center.openingHours[day]).replace(/\s/g, '')) hours[day] = parseHours(typed.days[day]!)
+      if (Object.keys(hours).length) patch.openingHours = hours
+      if ((typed.ticketCutoff || null) !== center.ticketCutoff) patch.ticketCutoff = typed.ticketCutoff || null
+      if (typed.announcementTemplate.trim() !== center.announcementTemplate) patch.announcementTemplate = typed.announcementTemplate
+      if (!Object.keys(patch).length) {
+        this.outcomes.set('center', { kind: 'ok', text: w.nothingChanged })
+        return this.render()
+      }
+      const button = form.querySelector<HTMLButtonElement>('button[type=submit]')
+      if (button) button.disabled = true
+      const rules: Record<string, string> = { ...Object.fromEntries(DAYS.map((day) => [`day${day}`, w.fieldRules.hours])), ticketCutoff: w.fieldRules.ticketCutoff, announcementTemplate: w.fieldRules.announcementTemplate }
+      void this.submit('center', async () => {
+        await apiPatch<{ center: CenterSettings }>(`/api/centers/${encodeURIComponent(this.deps.center)}/settings/center`, patch)
+        return fmt(w.saved, { name: w.hoursTitle })
+      }, (e) => this.fieldErrors(e, (p) => {
+        const m = /^body\.openingHours\.([1-7])/.exec(p)
+        return m ? `day${m[1]}` : p === 'body.ticketCutoff' ? 'ticketCutoff' : p === 'body.announcementTemplate' ? 'announcementTemplate' : null
+      }, rules), () => { this.centerDraft = typed })
+    })
+    return form
+  }
+
   private renderAudit() {
     const w = t().staff
     const value = (v: unknown) => (v === null || v === undefined || v === '' ? w.noneValue : v === true ? w.yes : v === false ? w.no : String(v))
@@ -147,7 +298,7 @@ export class SettingsView {
         h('tbody', null, ...this.audit.map((e) => h('tr', { 'data-entity': e.entity },
           h('td', null, `${hm(e.at)} ${dmy(e.at)}`),
           h('td', null, e.staffName ?? w.noValue),
-          h('td', null, e.entityLabel ?? e.entityId),
+          h('td', null, e.entity === 'counter' && e.entityLabel ? fmt(w.counterLabel, { n: e.entityLabel }) : e.entityLabel ?? e.entityId),
           h('td', null, h('ul', { class: 'changes' }, ...Object.entries(e.changes).map(([f, c]) => h('li', null,
             h('strong', null, (w.fieldNames as Record<string, string>)[f] ?? f), ': ', value(c.from), ' → ', value(c.to)))))))))
         : h('p', { class: 'muted' }, w.auditEmpty))

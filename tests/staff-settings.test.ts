@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { DEMO_HOURS } from '../db/seed-demo.js'
 import { backends } from './helpers/db.js'
 import { nextEvent, startHarness, type Harness } from './helpers/harness.js'
-import { addService, issue, issued, openLine, type Agent } from './queue-fixtures.js'
+import { addCounter, addService, issue, issued, openLine, type Agent } from './queue-fixtures.js'
 import { MINUTE } from './helpers/clock.js'
-import type { AuditEntry, ServiceSettings } from '../common/staff-types.js'
+import type { AuditEntry, CenterSettings, CounterSettings, ServiceSettings } from '../common/staff-types.js'
 
 describe.each(backends)('service settings on %s', (kind) => {
   let h: Harness
@@ -122,5 +122,129 @@ describe.each(backends)('service settings on %s', (kind) => {
     const today = (await manager.get(`/api/centers/na-sang/audit?staff=${line.staffId}`).expect(200)).body
     expect(today.day).toBe('2026-11-23')
     expect((await manager.get(`/api/centers/na-sang/audit?day=2026-11-23&staff=${line.staffId}`).expect(200)).body.entries).toHaveLength(3)
+  })
+})
+
+describe.each(backends)('counter, hours and announcement settings on %s', (kind) => {
+  let h: Harness
+  let manager: Agent, admin: Agent, clerk: Agent, otherManager: Agent
+
+  beforeAll(async () => {
+    h = await startHarness(kind)
+    const db = h.handle.db
+    const { password_hash } = await db.selectFrom('staff').select('password_hash').where('username', '=', 'canbo1').executeTakeFirstOrThrow()
+    const center = await db.insertInto('center').values({ slug: 'muong-pon', name: 'Trung tâm Phục vụ hành chính công xã Mường Pồn', opening_hours: JSON.stringify(DEMO_HOURS) })
+      .returning('id').executeTakeFirstOrThrow()
+    await db.insertInto('center_board_seq').values({ center_id: center.id }).execute()
+    await db.insertInto('staff').values({ username: 'quanly.muongpon', full_name: 'Quàng Văn Quản', role: 'manager', center_id: center.id, password_hash }).execute()
+    ;[manager, admin, clerk, otherManager] = await Promise.all(
+      (['quanly', 'quantri', 'canbo1', 'quanly.muongpon'] as const).map((u) => h.login(u))) as [Agent, Agent, Agent, Agent]
+  }, 60_000)
+  afterAll(async () => { await h?.close() })
+
+  it('lists every counter with its primary and backup services', async () => {
+    const res = await manager.get('/api/centers/na-sang/settings/counters').expect(200)
+    const counters = res.body.counters as CounterSettings[]
+    expect(counters[0]).toMatchObject({ id: h.demo.counters[1], number: 1, name: 'Quầy số 1', status: 'closed' })
+    for (const c of counters) {
+      expect(c.primary.length).toBeGreaterThan(0)
+      expect(c.primary.filter((id) => c.backup.includes(id))).toEqual([])
+    }
+    await admin.get('/api/centers/na-sang/settings/counters').expect(200)
+  })
+
+  it('an open counter gets new services and keeps working: call-next takes from the new backup tier; one audit row, a fresh board', async () => {
+    const line = await openLine(h)
+    const extra = await addService(h)
+    const t = await issued(h, extra.id)
+    const display = h.socket({ center: 'na-sang' })
+    await nextEvent(display, 'board:snapshot')
+    const fresh = nextEvent(display, 'board:snapshot')
+    const res = await manager.patch(`/api/counters/${line.counterId}`).send({ name: '  Quầy ưu tiên ', services: { primary: [line.serviceId], backup: [extra.id] } }).expect(200)
+    expect(res.body.counter).toEqual({ id: line.counterId, number: line.counterNumber, name: 'Quầy ưu tiên', status: 'open', primary: [line.serviceId], backup: [extra.id] })
+    const snapshot = await fresh
+    expect(snapshot.counters.find((c) => c.id === line.counterId)).toMatchObject({ name: 'Quầy ưu tiên', status: 'open' })
+    // still open, same clerk: the new backup service's ticket is called
+    const called = await line.clerk.post(`/api/counters/${line.counterId}/call-next`).send({}).expect(200)
+    expect(called.body.ticket).toMatchObject({ id: t.id, status: 'called' })
+
+    const audit = (await manager.get('/api/centers/na-sang/audit?entity=counter').expect(200)).body.entries as AuditEntry[]
+    const row = audit.find((e) => e.action === 'update')!
+    expect(row).toMatchObject({ staffName: 'Lò Văn Thắng', entity: 'counter', entityId: line.counterId, entityLabel: String(line.counterNumber),
+      changes: { name: { from: `Quầy ${line.counterNumber}`, to: 'Quầy ưu tiên' }, backup: { from: '', to: extra.prefix } } })
+    expect(row.changes.primary).toBeUndefined()
+    // the same again: nothing written
+    await manager.patch(`/api/counters/${line.counterId}`).send({ name: 'Quầy ưu tiên', services: { primary: [line.serviceId], backup: [extra.id] } }).expect(200)
+    const again = (await manager.get('/api/centers/na-sang/audit?entity=counter').expect(200)).body.entries as AuditEntry[]
+    expect(again.filter((e) => e.entityId === line.counterId && e.action === 'update')).toHaveLength(1)
+    display.disconnect()
+  })
+
+  it('refuses a counter change without a primary service, with a service in both tiers, or another center’s service; changes nothing', async () => {
+    const a = await addService(h), b = await addService(h)
+    const counter = await addCounter(h, [a.id])
+    const bad = async (body: object, status = 400) => (await manager.patch(`/api/counters/${counter.id}`).send(body).expect(status)).body.error
+    expect((await bad({ services: { primary: [], backup: [b.id] } })).details.map((d: { path: string }) => d.path)).toEqual(['body.services.primary'])
+    expect((await bad({ services: { primary: [a.id], backup: [a.id] } })).details.map((d: { path: string }) => d.path)).toEqual(['body.services.backup.0'])
+    expect((await bad({ name: 'x'.repeat(61), services: { primary: ['nope'] }, number: 9 })).details.map((d: { path: string }) => d.path).sort())
+      .toEqual(['body.name', 'body.number', 'body.services.backup', 'body.services.primary.0'])
+    const foreign = await h.handle.db.insertInto('service').values({ center_id: (await h.handle.db.selectFrom('center').select('id').where('slug', '=', 'muong-pon').executeTakeFirstOrThrow()).id,
+      code: 'mp-a', prefix: 'A', name_vi: 'Hộ tịch', name_en: 'Civil status' }).returning('id').executeTakeFirstOrThrow()
+    expect((await bad({ services: { primary: [foreign.id], backup: [] } }, 404)).code).toBe('SERVICE_NOT_FOUND')
+    expect((await manager.patch('/api/counters/00000000-0000-4000-8000-000000000000').send({ name: 'X' }).expect(404)).body.error.code).toBe('COUNTER_NOT_FOUND')
+    const after = ((await manager.get('/api/centers/na-sang/settings/counters').expect(200)).body.counters as CounterSettings[]).find((c) => c.id === counter.id)
+    expect(after).toMatchObject({ name: `Quầy ${counter.number}`, primary: [a.id], backup: [] })
+  })
+
+  it('changes opening hours, cut-off and announcement: one audit row, the board says so at once; issuing follows the new cut-off', async () => {
+    const before = (await manager.get('/api/centers/na-sang/settings/center').expect(200)).body.center as CenterSettings
+    expect(before).toMatchObject({ slug: 'na-sang', ticketCutoff: '16:30', openingHours: DEMO_HOURS, announcementTemplate: 'Xin mời công dân có số thứ tự {code} đến quầy số {counter}' })
+    const display = h.socket({ center: 'na-sang' })
+    await nextEvent(display, 'board:snapshot')
+    const fresh = nextEvent(display, 'board:snapshot')
+    const res = await manager.patch('/api/centers/na-sang/settings/center').send({
+      openingHours: { 1: [['07:00', '08:45']], 6: [['07:30', '11:00']] }, ticketCutoff: '08:30', announcementTemplate: ' Mời số {code} đến quầy {counter} ',
+    }).expect(200)
+    expect(res.body.center).toMatchObject({ ticketCutoff: '08:30', announcementTemplate: 'Mời số {code} đến quầy {counter}',
+      openingHours: { ...DEMO_HOURS, 1: [['07:00', '08:45']], 6: [['07:30', '11:00']] } })
+    const snapshot = await fresh
+    expect(snapshot).toMatchObject({ hoursToday: '07:00–08:45', ticketCutoff: '08:30', announcementTemplate: 'Mời số {code} đến quầy {counter}', acceptingTickets: false })
+    // it is 09:00: past the new cut-off
+    expect((await issue(h, h.demo.services.A!).expect(409)).body.error.code).toBe('AFTER_CUTOFF')
+    const audit = (await manager.get('/api/centers/na-sang/audit?entity=center').expect(200)).body.entries as AuditEntry[]
+    expect(audit).toHaveLength(1)
+    expect(audit[0]).toMatchObject({ entity: 'center', entityLabel: expect.stringContaining('Na Sang'), changes: {
+      day1: { from: '07:00–11:30, 13:30–17:00', to: '07:00–08:45' }, day6: { from: '', to: '07:30–11:00' },
+      ticketCutoff: { from: '16:30', to: '08:30' }, announcementTemplate: { from: before.announcementTemplate, to: 'Mời số {code} đến quầy {counter}' } } })
+    // back as it was (a closed day: an empty list)
+    await manager.patch('/api/centers/na-sang/settings/center').send({ openingHours: { 1: DEMO_HOURS[1], 6: [] }, ticketCutoff: '16:30', announcementTemplate: before.announcementTemplate }).expect(200)
+    expect((await manager.get('/api/centers/na-sang/settings/center').expect(200)).body.center).toEqual(before)
+    await issue(h, h.demo.services.A!).expect(201)
+    display.disconnect()
+  })
+
+  it('refuses hours out of order or overlapping, a bad cut-off, an announcement without {code} or {counter}; changes nothing', async () => {
+    const res = await manager.patch('/api/centers/na-sang/settings/center').send({
+      openingHours: { 1: [['13:30', '17:00'], ['07:00', '11:30']], 2: [['07:00', '12:00'], ['11:00', '17:00']], 3: [['11:00', '10:00']], 4: [['7:00', '11:00']], 8: [] },
+      ticketCutoff: '25:00', announcementTemplate: 'Mời số {code}',
+    }).expect(400)
+    expect(res.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual([
+      'body.announcementTemplate', 'body.openingHours.1.1', 'body.openingHours.2.1', 'body.openingHours.3.0', 'body.openingHours.4.0',
+      'body.openingHours.4.0.0', 'body.openingHours.8', 'body.ticketCutoff'])
+    expect((await manager.get('/api/centers/na-sang/settings/center').expect(200)).body.center).toMatchObject({ ticketCutoff: '16:30', openingHours: DEMO_HOURS })
+  })
+
+  it('is for the center’s managers and admins: clerks 403, nobody 401, another center’s manager 403', async () => {
+    const counter = await addCounter(h, [h.demo.services.A!])
+    for (const [agent, status, code] of [[clerk, 403, 'FORBIDDEN'], [h.http, 401, 'AUTH_REQUIRED'], [otherManager, 403, 'WRONG_CENTER']] as const) {
+      expect((await agent.get('/api/centers/na-sang/settings/counters').expect(status)).body.error.code).toBe(code)
+      expect((await agent.patch(`/api/counters/${counter.id}`).send({ name: 'X' }).expect(status)).body.error.code).toBe(code)
+      expect((await agent.get('/api/centers/na-sang/settings/center').expect(status)).body.error.code).toBe(code)
+      expect((await agent.patch('/api/centers/na-sang/settings/center').send({ ticketCutoff: null }).expect(status)).body.error.code).toBe(code)
+    }
+    expect((await manager.patch('/api/centers/na-sang/settings/center').set('Origin', 'http://evil.example').send({ ticketCutoff: null }).expect(403)).body.error.code).toBe('ORIGIN_MISMATCH')
+    // an admin may change any center
+    await admin.patch(`/api/counters/${counter.id}`).send({ name: 'Quầy thử' }).expect(200)
+    expect((await manager.get('/api/centers/na-sang/settings/center').expect(200)).body.center.ticketCutoff).toBe('16:30')
   })
 })

@@ -21,7 +21,7 @@ export interface ActivityRow {
   at: Date | string
   staff_id: string | null
   staff_name: string | null
-  entity: 'service' | 'ticket' | 'counter'
+  entity: 'service' | 'ticket' | 'counter' | 'center'
   entity_id: string
   label: string | null
   action: string
@@ -37,10 +37,16 @@ export async function listActivity(db: Executor, center: { id: string; time_zone
   const to = sql`((${opts.day}::date + 1)::timestamp AT TIME ZONE ${center.time_zone})`
   const want = (e: string) => !opts.entity || opts.entity === e
   const parts = []
-  if (want('service')) parts.push(sql`
-    SELECT 'a' || a.id AS id, a.id AS n, a.at, a.staff_id, 'service' AS entity, a.entity_id, s.prefix || ' · ' || s.name_vi AS label, a.action, a.changes
-    FROM audit_log a LEFT JOIN service s ON s.id::text = a.entity_id
-    WHERE a.center_id = ${center.id} AND a.at >= ${from} AND a.at < ${to}`)
+  // setting changes: services, counters (name, services) and the center (hours, cut-off, announcement)
+  const audited = ['service', 'counter', 'center'].filter(want)
+  if (audited.length) parts.push(sql`
+    SELECT 'a' || a.id AS id, a.id AS n, a.at, a.staff_id, a.entity, a.entity_id,
+           CASE a.entity WHEN 'service' THEN s.prefix || ' · ' || s.name_vi WHEN 'counter' THEN ac.number::text ELSE ce.name END AS label,
+           a.action, a.changes
+    FROM audit_log a LEFT JOIN service s ON a.entity = 'service' AND s.id::text = a.entity_id
+      LEFT JOIN counter ac ON a.entity = 'counter' AND ac.id::text = a.entity_id
+      LEFT JOIN center ce ON a.entity = 'center' AND ce.id::text = a.entity_id
+    WHERE a.center_id = ${center.id} AND a.at >= ${from} AND a.at < ${to} AND a.entity IN (${sql.join(audited)})`)
   if (want('ticket')) parts.push(sql`
     SELECT 't' || e.id, e.id, e.at, e.staff_id, 'ticket', e.ticket_id::text, t.code, e.type,
            jsonb_build_object('status', jsonb_build_object('from', e.from_status, 'to', e.to_status))
@@ -60,4 +66,44 @@ export async function listActivity(db: Executor, center: { id: string; time_zone
     ORDER BY x.at DESC, x.n DESC
     LIMIT ${opts.limit}`.execute(db)
   return rows
+}
+
+export function lockCounter(db: Executor, id: string) {
+  return db.selectFrom('counter').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
+}
+
+export function listCounters(db: Executor, centerId: string) {
+  return db.selectFrom('counter').select(['id', 'number', 'name', 'status']).where('center_id', '=', centerId).orderBy('number').execute()
+}
+
+export function counterServiceRows(db: Executor, centerId: string) {
+  // primary first, then in the services' own order
+  return db.selectFrom('counter_service').innerJoin('counter', 'counter.id', 'counter_service.counter_id')
+    .innerJoin('service', 'service.id', 'counter_service.service_id')
+    .select(['counter_service.counter_id', 'counter_service.service_id', 'counter_service.tier'])
+    .where('counter.center_id', '=', centerId).orderBy('counter_service.tier').orderBy('service.sort_order').orderBy('service.prefix').execute()
+}
+
+export function servicesOfCenter(db: Executor, centerId: string, ids: string[]) {
+  if (!ids.length) return Promise.resolve([])
+  return db.selectFrom('service').select('id').where('center_id', '=', centerId).where('id', 'in', ids).execute()
+}
+
+export function renameCounter(db: Executor, id: string, name: string) {
+  return db.updateTable('counter').set({ name }).where('id', '=', id).execute()
+}
+
+/** Replaces the counter's services: `tier` 1 primary, 2 backup. */
+export async function replaceCounterServices(db: Executor, counterId: string, primary: string[], backup: string[]) {
+  await db.deleteFrom('counter_service').where('counter_id', '=', counterId).execute()
+  const rows = [...primary.map((s) => ({ counter_id: counterId, service_id: s, tier: 1 as const })), ...backup.map((s) => ({ counter_id: counterId, service_id: s, tier: 2 as const }))]
+  if (rows.length) await db.insertInto('counter_service').values(rows).execute()
+}
+
+export function lockCenter(db: Executor, id: string) {
+  return db.selectFrom('center').selectAll().where('id', '=', id).forUpdate().executeTakeFirstOrThrow()
+}
+
+export function updateCenter(db: Executor, id: string, patch: { opening_hours?: string; ticket_cutoff?: string | null; announcement_template?: string }) {
+  return db.updateTable('center').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
 }

@@ -220,6 +220,48 @@ describeBrowser('staff console in Chromium', () => {
     await kiosk.close()
   })
 
+  it('a manager changes counter 1’s backup services and Saturday’s hours; a counter left without a primary service is refused on its field', async () => {
+    await manager.click('#tab-settings')
+    await manager.waitForSelector('#ctr-1-svc-G')
+    expect(await manager.inputValue('#ctr-1-svc-A')).toBe('1')
+    expect(await manager.inputValue('#ctr-1-svc-B')).toBe('2')
+    // no primary service left: refused, shown on the tiers, what was chosen stays
+    await manager.selectOption('#ctr-1-svc-A', '2')
+    await manager.click('#ctr-1-save')
+    await manager.waitForSelector('.ctr-form[data-counter="1"] .tiers.invalid #ctr-1-primary-error')
+    expect(await manager.textContent('#ctr-1-primary-error')).toBe('Chọn ít nhất một lĩnh vực chính.')
+    expect(await manager.inputValue('#ctr-1-svc-A')).toBe('2')
+    await manager.locator('.ctr-form[data-counter="1"]').scrollIntoViewIfNeeded()
+    await shot(manager, 'staff-settings-counter-invalid.png')
+
+    await manager.selectOption('#ctr-1-svc-A', '1')
+    await manager.selectOption('#ctr-1-svc-G', '2')
+    await manager.click('#ctr-1-save')
+    await manager.waitForSelector('.ctr-form[data-counter="1"] .notice.ok')
+    expect(await manager.textContent('.ctr-form[data-counter="1"] .notice.ok')).toBe('Đã lưu: Quầy số 1.')
+    expect(await manager.inputValue('#ctr-1-svc-G')).toBe('2')
+    const board = (await h.http.get('/api/centers/na-sang/board').expect(200)).body
+    expect(board.counters.find((c: { number: number }) => c.number === 1).services.map((x: { id: string; tier: number }) => `${x.id}:${x.tier}`).sort())
+      .toEqual([`${h.demo.services.A}:1`, `${h.demo.services.B}:2`, `${h.demo.services.G}:2`].sort())
+    expect(await manager.textContent('#audit tbody tr:first-child')).toContain('Lĩnh vực hỗ trợ: B → B, G')
+    // the clerk’s counter kept working all along
+    await clerk.waitForSelector('#counter-status[data-status="open"]')
+
+    // hours: a bad interval is shown on its day; then Saturday morning is saved
+    await manager.fill('#day6', '11:00-07:30')
+    await manager.click('#hours-save')
+    await manager.waitForSelector('.f-day6.invalid #day6-error')
+    expect(await manager.textContent('#day6-error')).toBe('Nhập các khoảng giờ dạng 07:00-11:30, cách nhau bởi dấu phẩy, theo thứ tự và không chồng nhau.')
+    await manager.fill('#day6', '07:30-11:00')
+    await manager.click('#hours-save')
+    await manager.waitForSelector('#hours-form .notice.ok')
+    expect(await manager.inputValue('#day6')).toBe('07:30-11:00')
+    expect((await manager.textContent('#audit tbody tr:first-child'))).toContain('Giờ làm việc thứ Bảy: (trống) → 07:30–11:00')
+    await manager.locator('#hours-form').scrollIntoViewIfNeeded()
+    await shot(manager, 'staff-settings-hours-1366x768.png')
+    expect(pageErrors(manager)).toEqual([])
+  })
+
   it('after closing time the console keeps working and says how many tickets are left; English switch; logout', async () => {
     await h.http.post('/api/centers/na-sang/tickets').send({ serviceId: h.demo.services.A }).expect(201)
     h.clock.set('2026-11-23T17:30:00+07:00') // past closing (17:00) and the cut-off (16:30)
