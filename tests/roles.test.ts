@@ -24,7 +24,7 @@ interface Fixture { counter: string; ticket: string; serviceB: string }
 type Outcome = 'allowed' | ErrorCode
 interface RouteCase {
   name: string
-  method: 'get' | 'post'
+  method: 'get' | 'post' | 'patch'
   path: (f: Fixture) => string
   body?: (f: Fixture) => Record<string, unknown>
   state: State
@@ -70,6 +70,24 @@ const ROUTES: RouteCase[] = [
   { name: 'cancel a waiting ticket', method: 'post', path: ticketPath('cancel'), state: 'waiting', wrongClerk: 'allowed', check: ticketIs('cancelled'), recorded: 'ticket_event' },
   { name: 'read one\'s own session', method: 'get', path: () => '/api/auth/me', state: 'closed', wrongClerk: 'allowed', otherCenter: 'allowed', check: (b) => expect(b.staff.username).toEqual(expect.any(String)) },
   { name: 'log out', method: 'post', path: () => '/api/auth/logout', state: 'closed', wrongClerk: 'allowed', otherCenter: 'allowed', check: (b) => expect(b).toEqual({ ok: true }) },
+  // the staff console's reads: any clerk of the center
+  { name: 'list the center\'s counters', method: 'get', path: () => '/api/centers/na-sang/counters', state: 'open', wrongClerk: 'allowed', check: (b) => expect(b.counters).toHaveLength(6) },
+  { name: 'read a counter\'s queue', method: 'get', path: counterPath('queue'), state: 'waiting', wrongClerk: 'allowed', check: (b, f) => expect(JSON.stringify(b)).toContain(f.ticket) },
+  { name: 'read one\'s figures for today', method: 'get', path: () => '/api/centers/na-sang/my-day', state: 'closed', wrongClerk: 'allowed', check: (b) => expect(b).toEqual(expect.any(Object)) },
+  // the manager's views and settings: managers and admins of the center only
+  ...([
+    ['read the floor view', 'get', () => '/api/centers/na-sang/floor', undefined],
+    ['read the service settings', 'get', () => '/api/centers/na-sang/settings/services', undefined],
+    ['read the counter settings', 'get', () => '/api/centers/na-sang/settings/counters', undefined],
+    ['read the center settings', 'get', () => '/api/centers/na-sang/settings/center', undefined],
+    ['read the audit log', 'get', () => '/api/centers/na-sang/audit', undefined],
+    ['change a service', 'patch', (f: Fixture) => `/api/services/${f.serviceB}`, () => ({ targetWaitMinutes: 11 })],
+    ['rename a counter', 'patch', (f: Fixture) => `/api/counters/${f.counter}`, () => ({ name: 'Quầy số 1 (Hộ tịch)' })],
+    ['change the ticket cut-off', 'patch', () => '/api/centers/na-sang/settings/center', () => ({ ticketCutoff: '16:30' })],
+  ] as const).map(([name, method, path, body]): RouteCase => ({
+    name, method, path, body, state: 'closed', wrongClerk: 'FORBIDDEN',
+    except: { rightClerk: 'FORBIDDEN', otherCenterClerk: 'FORBIDDEN' }, check: (b) => expect(b).toEqual(expect.any(Object)),
+  })),
 ]
 
 function expected(route: RouteCase, actor: Actor): Outcome {
@@ -83,8 +101,8 @@ function expected(route: RouteCase, actor: Actor): Outcome {
   }
 }
 
-const STATUS: Partial<Record<ErrorCode, number>> = { AUTH_REQUIRED: 401, WRONG_CENTER: 403, NOT_AT_COUNTER: 403, NOT_YOUR_HELD_TICKET: 403, STAFF_AT_OTHER_COUNTER: 409, NO_OPEN_COUNTER: 409 }
-const TABLES = ['ticket', 'ticket_event', 'counter', 'counter_event', 'ticket_number', 'center_board_seq', 'staff_session'] as const
+const STATUS: Partial<Record<ErrorCode, number>> = { AUTH_REQUIRED: 401, FORBIDDEN: 403, WRONG_CENTER: 403, NOT_AT_COUNTER: 403, NOT_YOUR_HELD_TICKET: 403, STAFF_AT_OTHER_COUNTER: 409, NO_OPEN_COUNTER: 409 }
+const TABLES = ['ticket', 'ticket_event', 'counter', 'counter_event', 'ticket_number', 'center_board_seq', 'staff_session', 'service', 'center', 'audit_log'] as const
 const SNAPSHOT = sql<{ t: string; n: number; digest: string }>`${sql.join(TABLES.map((t) =>
   sql`select ${t} as t, count(*)::int as n, md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as digest from ${sql.table(t)} x`), sql` union all `)}`
 
@@ -181,7 +199,7 @@ describe.each(backends)('roles on %s', (kind) => {
           const before = await snapshot()
           const lastEvent = route.recorded && (await h.handle.db.selectFrom(route.recorded).select((eb) => eb.fn.max('id').as('id')).executeTakeFirst())?.id
           const req = agent[route.method](route.path(f))
-          const res = route.method === 'post' ? await req.send(route.body?.(f) ?? {}) : await req
+          const res = route.method === 'get' ? await req : await req.send(route.body?.(f) ?? {})
           if (outcome === 'allowed') {
             expect({ status: res.status, error: res.body.error }).toEqual({ status: 200, error: undefined })
             route.check(res.body, f)
