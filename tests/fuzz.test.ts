@@ -1,0 +1,38 @@
+// A few hundred of the fuzz benchmark's malformed requests (bench/fuzz.ts, same generator and seed) against
+// every public route and the staff routes anonymously: no 5xx, no connection error, no row changed.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { CATEGORIES, fuzzRequests, sendAll, snapshot } from '../bench/fuzz.js'
+import { backends } from './helpers/db.js'
+import { startHarness, type Harness } from './helpers/harness.js'
+
+const COUNT = 480
+
+describe.each(backends)('fuzz (%s)', (kind) => {
+  let h: Harness
+  let ticketIds: string[]
+  beforeAll(async () => {
+    h = await startHarness(kind)
+    ticketIds = []
+    for (const prefix of Object.keys(h.demo.services).slice(0, 2)) {
+      const res = await h.http.post('/api/centers/na-sang/tickets').send({ serviceId: h.demo.services[prefix] })
+      expect(res.status).toBe(201)
+      ticketIds.push(res.body.ticket.id)
+    }
+  })
+  afterAll(async () => { await h?.close() })
+
+  it(`answers ${COUNT} malformed requests with 4xx only and changes no data`, async () => {
+    const before = await snapshot(h.handle.db)
+    const tally = await sendAll(h.url, fuzzRequests(7, COUNT, {
+      center: 'na-sang', serviceIds: Object.values(h.demo.services), counterIds: Object.values(h.demo.counters), ticketIds,
+    }), 8)
+    expect(tally.sent).toBe(COUNT)
+    for (const c of CATEGORIES) expect(tally.byCategory[c]).toBeGreaterThan(0)
+    expect(tally.fiveXx).toEqual([])
+    expect(tally.networkErrors).toEqual([])
+    expect(tally.okNotGet).toEqual([])
+    expect(tally.byStatus['4xx']).toBeGreaterThan(COUNT * 0.9)
+    expect(await snapshot(h.handle.db)).toEqual(before)
+    expect((await h.http.get('/healthz')).status).toBe(200)
+  })
+})
