@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { sql } from 'kysely'
 import supertest from 'supertest'
 import type { ErrorCode } from '../common/errors.js'
-import { DEMO_HOURS, DEMO_PASSWORD } from '../db/seed-demo.js'
+import { DEMO_PASSWORD } from '../db/seed-demo.js'
 import { backends } from './helpers/db.js'
-import { startHarness, type Harness } from './helpers/harness.js'
+import { addOtherCenter, startHarness, type Harness } from './helpers/harness.js'
 
 type Agent = ReturnType<typeof supertest.agent>
 
@@ -115,17 +115,10 @@ describe.each(backends)('roles on %s', (kind) => {
     h = await startHarness(kind)
     const db = h.handle.db
     // a second center with its own service, counter, clerk and manager (demo password)
-    const { password_hash } = await db.selectFrom('staff').select('password_hash').where('username', '=', 'canbo1').executeTakeFirstOrThrow()
-    const center = await db.insertInto('center').values({ slug: 'muong-pon', name: 'Trung tâm Phục vụ hành chính công xã Mường Pồn', opening_hours: JSON.stringify(DEMO_HOURS), ticket_cutoff: '16:30' })
-      .returning('id').executeTakeFirstOrThrow()
-    await db.insertInto('center_board_seq').values({ center_id: center.id }).execute()
-    const service = await db.insertInto('service').values({ center_id: center.id, prefix: 'A', code: 'ho-tich', name_vi: 'Hộ tịch', name_en: 'Civil status' }).returning('id').executeTakeFirstOrThrow()
-    const counter = await db.insertInto('counter').values({ center_id: center.id, number: 1, name: 'Quầy số 1' }).returning('id').executeTakeFirstOrThrow()
+    const centerId = await addOtherCenter(h)
+    const service = await db.insertInto('service').values({ center_id: centerId, prefix: 'A', code: 'ho-tich', name_vi: 'Hộ tịch', name_en: 'Civil status' }).returning('id').executeTakeFirstOrThrow()
+    const counter = await db.insertInto('counter').values({ center_id: centerId, number: 1, name: 'Quầy số 1' }).returning('id').executeTakeFirstOrThrow()
     await db.insertInto('counter_service').values({ counter_id: counter.id, service_id: service.id, tier: 1 }).execute()
-    await db.insertInto('staff').values([
-      { username: USERNAME.otherCenterClerk, full_name: 'Lò Văn Pồn', role: 'clerk', center_id: center.id, password_hash },
-      { username: USERNAME.otherCenterManager, full_name: 'Quàng Văn Quản', role: 'manager', center_id: center.id, password_hash },
-    ]).execute()
     const rows = await db.selectFrom('staff').select(['id', 'username']).execute()
     agents.anonymous = h.http
     for (const actor of ACTORS) {

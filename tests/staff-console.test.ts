@@ -1,9 +1,8 @@
 // The staff console's reads: counters to choose from, a counter's live queue, the clerk's day, the manager's floor.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { DEMO_HOURS } from '../db/seed-demo.js'
 import { backends } from './helpers/db.js'
 import { MINUTE } from './helpers/clock.js'
-import { startHarness, type Harness } from './helpers/harness.js'
+import { addOtherCenter, startHarness, type Harness } from './helpers/harness.js'
 import { addService, issued, openLine, type Agent } from './queue-fixtures.js'
 import type { CounterQueueResponse, FloorResponse, MyDayResponse, StaffCountersResponse } from '../common/staff-types.js'
 
@@ -13,16 +12,7 @@ describe.each(backends)('staff console routes on %s', (kind) => {
 
   beforeAll(async () => {
     h = await startHarness(kind)
-    const db = h.handle.db
-    // a second center, whose staff must see nothing of Na Sang
-    const { password_hash } = await db.selectFrom('staff').select('password_hash').where('username', '=', 'canbo1').executeTakeFirstOrThrow()
-    const center = await db.insertInto('center').values({ slug: 'muong-pon', name: 'Trung tâm Phục vụ hành chính công xã Mường Pồn', opening_hours: JSON.stringify(DEMO_HOURS) })
-      .returning('id').executeTakeFirstOrThrow()
-    await db.insertInto('center_board_seq').values({ center_id: center.id }).execute()
-    await db.insertInto('staff').values([
-      { username: 'canbo.muongpon', full_name: 'Lò Văn Pồn', role: 'clerk', center_id: center.id, password_hash },
-      { username: 'quanly.muongpon', full_name: 'Quàng Văn Quản', role: 'manager', center_id: center.id, password_hash },
-    ]).execute()
+    await addOtherCenter(h) // whose staff must see nothing of Na Sang
     ;[otherClerk, otherManager, manager, admin, clerk1] = await Promise.all(
       (['canbo.muongpon', 'quanly.muongpon', 'quanly', 'quantri', 'canbo1'] as const).map((u) => h.login(u))) as [Agent, Agent, Agent, Agent, Agent]
   }, 60_000)

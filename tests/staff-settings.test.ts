@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { DEMO_HOURS } from '../db/seed-demo.js'
 import { backends } from './helpers/db.js'
-import { nextEvent, startHarness, type Harness } from './helpers/harness.js'
+import { addOtherCenter, nextEvent, startHarness, type Harness } from './helpers/harness.js'
 import { addCounter, addService, issue, issued, openLine, type Agent } from './queue-fixtures.js'
 import { MINUTE } from './helpers/clock.js'
 import type { AuditEntry, CenterSettings, CounterSettings, ServiceSettings } from '../common/staff-types.js'
@@ -13,12 +13,7 @@ describe.each(backends)('service settings on %s', (kind) => {
 
   beforeAll(async () => {
     h = await startHarness(kind)
-    const db = h.handle.db
-    const { password_hash } = await db.selectFrom('staff').select('password_hash').where('username', '=', 'canbo1').executeTakeFirstOrThrow()
-    const center = await db.insertInto('center').values({ slug: 'muong-pon', name: 'Trung tâm Phục vụ hành chính công xã Mường Pồn', opening_hours: JSON.stringify(DEMO_HOURS) })
-      .returning('id').executeTakeFirstOrThrow()
-    await db.insertInto('center_board_seq').values({ center_id: center.id }).execute()
-    await db.insertInto('staff').values({ username: 'quanly.muongpon', full_name: 'Quàng Văn Quản', role: 'manager', center_id: center.id, password_hash }).execute()
+    await addOtherCenter(h)
     ;[manager, admin, clerk, otherManager] = await Promise.all(
       (['quanly', 'quantri', 'canbo1', 'quanly.muongpon'] as const).map((u) => h.login(u))) as [Agent, Agent, Agent, Agent]
   }, 60_000)
@@ -131,12 +126,7 @@ describe.each(backends)('counter, hours and announcement settings on %s', (kind)
 
   beforeAll(async () => {
     h = await startHarness(kind)
-    const db = h.handle.db
-    const { password_hash } = await db.selectFrom('staff').select('password_hash').where('username', '=', 'canbo1').executeTakeFirstOrThrow()
-    const center = await db.insertInto('center').values({ slug: 'muong-pon', name: 'Trung tâm Phục vụ hành chính công xã Mường Pồn', opening_hours: JSON.stringify(DEMO_HOURS) })
-      .returning('id').executeTakeFirstOrThrow()
-    await db.insertInto('center_board_seq').values({ center_id: center.id }).execute()
-    await db.insertInto('staff').values({ username: 'quanly.muongpon', full_name: 'Quàng Văn Quản', role: 'manager', center_id: center.id, password_hash }).execute()
+    await addOtherCenter(h)
     ;[manager, admin, clerk, otherManager] = await Promise.all(
       (['quanly', 'quantri', 'canbo1', 'quanly.muongpon'] as const).map((u) => h.login(u))) as [Agent, Agent, Agent, Agent]
   }, 60_000)

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net'
 import supertest from 'supertest'
 import { io as ioClient, type Socket } from 'socket.io-client'
 import type { DbHandle, DbKind } from '../../db/create-db.js'
-import { DEMO_CENTER, DEMO_PASSWORD, seedDemo } from '../../db/seed-demo.js'
+import { DEMO_CENTER, DEMO_HOURS, DEMO_PASSWORD, seedDemo } from '../../db/seed-demo.js'
 import { createApp, type App, type AppDeps } from '../../server/app.js'
 import { hashPassword } from '../../server/auth/auth.service.js'
 import type { ClientToServerEvents, ServerToClientEvents } from '../../common/events.js'
@@ -72,4 +72,21 @@ export function nextEvent<E extends keyof ServerToClientEvents>(s: ClientSocket,
     const t = setTimeout(() => reject(new Error(`no ${String(event)} within ${ms} ms`)), ms)
     s.once(event as never, ((payload: unknown) => { clearTimeout(t); resolve(payload as never) }) as never)
   })
+}
+
+/**
+ * A second center, Mường Pồn, with a clerk `canbo.muongpon` and a manager `quanly.muongpon` (demo password):
+ * the staff who must see and change nothing of Na Sang. Returns the center's id.
+ */
+export async function addOtherCenter(h: Harness): Promise<string> {
+  const db = h.handle.db
+  const { password_hash } = await db.selectFrom('staff').select('password_hash').where('username', '=', 'canbo1').executeTakeFirstOrThrow()
+  const center = await db.insertInto('center').values({ slug: 'muong-pon', name: 'Trung tâm Phục vụ hành chính công xã Mường Pồn',
+    opening_hours: JSON.stringify(DEMO_HOURS), ticket_cutoff: '16:30' }).returning('id').executeTakeFirstOrThrow()
+  await db.insertInto('center_board_seq').values({ center_id: center.id }).execute()
+  await db.insertInto('staff').values([
+    { username: 'canbo.muongpon', full_name: 'Lò Văn Pồn', role: 'clerk', center_id: center.id, password_hash },
+    { username: 'quanly.muongpon', full_name: 'Quàng Văn Quản', role: 'manager', center_id: center.id, password_hash },
+  ]).execute()
+  return center.id
 }
