@@ -51,6 +51,9 @@ export class SettingsView {
 
   mount(root: HTMLElement) {
     this.root = root
+    // forms appear once, with fresh values: drawing the last visit's values first and redrawing them when
+    // the fetch lands would wipe whatever the manager had started to change in between
+    this.services = null
     this.render()
     void this.refresh()
   }
