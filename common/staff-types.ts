@@ -1,16 +1,7 @@
 // Views of the staff console (clerk's counter, manager's floor). The server maps rows to these explicitly.
-import type { CounterView, TicketView } from './types.js'
+import type { CounterView, ServiceInfo, TicketView } from './types.js'
 
-export interface StaffServiceOption {
-  id: string
-  code: string
-  prefix: string
-  nameVi: string
-  nameEn: string
-  icon: string
-  active: boolean
-  targetWaitMinutes: number
-}
+export type StaffServiceOption = ServiceInfo
 
 /** The center as the console needs it; `now` is the server's clock (pages tick from it, not from the PC's). */
 export interface StaffCenterInfo {

@@ -41,7 +41,9 @@ export interface ServiceStat {
   capReached: boolean
 }
 
-export interface BoardService extends ServiceStat {
+/** A service as pages name and show it (kiosk tiles, the staff console's lists). */
+export interface ServiceInfo {
+  id: string
   code: string
   prefix: string
   nameVi: string
@@ -49,6 +51,9 @@ export interface BoardService extends ServiceStat {
   icon: string
   active: boolean
   targetWaitMinutes: number
+}
+
+export interface BoardService extends ServiceStat, ServiceInfo {
   dailyCap: number | null
 }
 

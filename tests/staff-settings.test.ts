@@ -2,20 +2,27 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { DEMO_HOURS } from '../db/seed-demo.js'
 import { backends } from './helpers/db.js'
+import type { DbKind } from '../db/create-db.js'
 import { addOtherCenter, nextEvent, startHarness, type Harness } from './helpers/harness.js'
 import { addCounter, addService, issue, issued, openLine, type Agent } from './queue-fixtures.js'
 import { MINUTE } from './helpers/clock.js'
 import type { AuditEntry, CenterSettings, CounterSettings, ServiceSettings } from '../common/staff-types.js'
+
+/** A server with a second center, and the sessions every settings test needs. */
+async function settingsCast(kind: DbKind) {
+  const h = await startHarness(kind)
+  await addOtherCenter(h)
+  const [manager, admin, clerk, otherManager] = await Promise.all(
+    (['quanly', 'quantri', 'canbo1', 'quanly.muongpon'] as const).map((u) => h.login(u))) as [Agent, Agent, Agent, Agent]
+  return { h, manager, admin, clerk, otherManager }
+}
 
 describe.each(backends)('service settings on %s', (kind) => {
   let h: Harness
   let manager: Agent, admin: Agent, clerk: Agent, otherManager: Agent
 
   beforeAll(async () => {
-    h = await startHarness(kind)
-    await addOtherCenter(h)
-    ;[manager, admin, clerk, otherManager] = await Promise.all(
-      (['quanly', 'quantri', 'canbo1', 'quanly.muongpon'] as const).map((u) => h.login(u))) as [Agent, Agent, Agent, Agent]
+    ;({ h, manager, admin, clerk, otherManager } = await settingsCast(kind))
   }, 60_000)
   afterAll(async () => { await h?.close() })
 
@@ -125,10 +132,7 @@ describe.each(backends)('counter, hours and announcement settings on %s', (kind)
   let manager: Agent, admin: Agent, clerk: Agent, otherManager: Agent
 
   beforeAll(async () => {
-    h = await startHarness(kind)
-    await addOtherCenter(h)
-    ;[manager, admin, clerk, otherManager] = await Promise.all(
-      (['quanly', 'quantri', 'canbo1', 'quanly.muongpon'] as const).map((u) => h.login(u))) as [Agent, Agent, Agent, Agent]
+    ;({ h, manager, admin, clerk, otherManager } = await settingsCast(kind))
   }, 60_000)
   afterAll(async () => { await h?.close() })
 
