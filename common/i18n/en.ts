@@ -391,4 +391,13 @@ export const en: Catalog = {
     updatedAt: 'Updated at {time}',
     pauseLimitNote: 'Alerts when a counter is paused for over {n} minutes or a wait passes the service\'s target.',
   },
+  // dossiers (issue 5): intake, slips, lists, lookup, online filing, check-in
+  dossier: {
+  },
+  // ratings (issue 6)
+  rating: {
+  },
+  // reports (issue 6)
+  reports: {
+  },
 }

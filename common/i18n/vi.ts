@@ -393,4 +393,13 @@ export const vi = {
     updatedAt: 'Cập nhật lúc {time}',
     pauseLimitNote: 'Cảnh báo khi quầy tạm nghỉ quá {n} phút hoặc khi thời gian chờ vượt mục tiêu của lĩnh vực.',
   },
+  // dossiers (issue 5): intake, slips, lists, lookup, online filing, check-in
+  dossier: {
+  },
+  // ratings (issue 6)
+  rating: {
+  },
+  // reports (issue 6)
+  reports: {
+  },
 } as const
