@@ -87,8 +87,8 @@ export interface DossierView {
   note: string | null
   history: DossierHistoryEntry[]
   extensions: DossierExtension[]
-  /** absolute URL of the public lookup with code and lookup code: the slip's QR encodes it */
-  lookupUrl: string
+  /** path of the public lookup page with center, code and lookup code (lookupPath()); pages put their origin in front; the slip's QR encodes the absolute URL */
+  lookupPath: string
 }
 
 /** A row of the clerk's and manager's lists (GET /api/dossiers). */
