@@ -91,6 +91,8 @@ export function reduceBoard(b: BoardSnapshot, e: BoardEvent): BoardSnapshot {
     }
     case 'dossier:ready':
       return { ...b, readyDossiers: [e.payload.code, ...b.readyDossiers.filter((c) => c !== e.payload.code)].slice(0, MAX_READY_DOSSIERS) }
+    case 'dossier:returned':
+      return { ...b, readyDossiers: b.readyDossiers.filter((c) => c !== e.payload.code) }
     case 'ticket:issued':
       return b
   }

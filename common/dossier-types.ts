@@ -54,6 +54,14 @@ export interface DossierExtension {
   staffName: string | null
 }
 
+export interface DossierAttachmentInfo {
+  id: string
+  name: string
+  type: 'application/pdf' | 'image/jpeg' | 'image/png'
+  /** bytes */
+  size: number
+}
+
 /** What a clerk or manager sees (GET /api/dossiers/:id, and the answer of every dossier write). */
 export interface DossierView {
   id: string
@@ -87,6 +95,8 @@ export interface DossierView {
   note: string | null
   history: DossierHistoryEntry[]
   extensions: DossierExtension[]
+  /** files of an online filing (staff only: GET /api/dossiers/:id/attachments/:attachmentId) */
+  attachments: DossierAttachmentInfo[]
   /** path of the public lookup page with center, code and lookup code (lookupPath()); pages put their origin in front; the slip's QR encodes the absolute URL */
   lookupPath: string
 }

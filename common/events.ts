@@ -1,4 +1,5 @@
 import type { BoardSnapshot, CallView, CounterView, ServiceStat, TicketStatus, TicketView } from './types.js'
+import type { PublicDossierView } from './dossier-types.js'
 
 /** Every public fact of a center carries `seq`; a page that sees a gap refetches the board. */
 export interface Sequenced { seq: number }
@@ -17,6 +18,8 @@ export interface TicketFinishedEvent extends Sequenced {
 export interface CounterChangedEvent extends Sequenced { counter: CounterView }
 export interface QueueChangedEvent extends Sequenced { services: ServiceStat[] }
 export interface DossierReadyEvent extends Sequenced { code: string }
+/** the result was handed over: the display's "ready" band drops the code */
+export interface DossierReturnedEvent extends Sequenced { code: string }
 
 export interface ServerToClientEvents {
   'board:snapshot': (board: BoardSnapshot) => void
@@ -27,6 +30,9 @@ export interface ServerToClientEvents {
   'counter:changed': (e: CounterChangedEvent) => void
   'queue:changed': (e: QueueChangedEvent) => void
   'dossier:ready': (e: DossierReadyEvent) => void
+  'dossier:returned': (e: DossierReturnedEvent) => void
+  /** to a phone following one dossier (auth `{ dossier: { code, lookupCode } }`, room dossier:<id>): on connect and every change */
+  'dossier:updated': (dossier: PublicDossierView) => void
   /** to a phone following one ticket (room ticket:<id>) and to staff of its center */
   'ticket:updated': (ticket: TicketView) => void
 }
@@ -42,9 +48,11 @@ export interface SocketData {
   centerSlug?: string
   ticketId?: string
   staffId?: string
+  dossierId?: string
 }
 
-export type PublicEventName = Exclude<keyof ServerToClientEvents, 'board:snapshot' | 'ticket:updated'>
+export type PublicEventName = Exclude<keyof ServerToClientEvents, 'board:snapshot' | 'ticket:updated' | 'dossier:updated'>
 export const PUBLIC_EVENTS: PublicEventName[] = [
   'ticket:issued', 'ticket:called', 'ticket:recalled', 'ticket:finished', 'counter:changed', 'queue:changed', 'dossier:ready',
+  'dossier:returned',
 ]

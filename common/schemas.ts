@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { PAUSE_REASONS } from './types.js'
+import { RATING_COMMENT_MAX, RATING_REASONS, REPORT_GROUPS } from './rating-types.js'
 
 // Request shapes shared by the server (validation) and the pages (typed calls).
 export const Uuid = z.uuid()
@@ -25,3 +26,32 @@ export const CallTicketBody = z.strictObject({ ticketId: Uuid })
 export const TransferBody = z.strictObject({ serviceId: Uuid })
 export const ResumeBody = z.strictObject({ counterId: Uuid.optional() })
 export const EmptyBody = z.strictObject({})
+
+// ---- ratings and reports (issue 6) ----
+/** the score is checked against the center's scale by the service (3 or 5 levels) */
+export const RatingBody = z.strictObject({
+  score: z.number().int().min(1).max(5),
+  reasons: z.array(z.enum(RATING_REASONS)).max(RATING_REASONS.length)
+    .refine((r) => new Set(r).size === r.length, 'each reason once').optional(),
+  comment: z.string().trim().max(RATING_COMMENT_MAX).optional(),
+  /** where it was given: the phone (default) or the tablet at the counter */
+  channel: z.enum(['phone', 'counter']).optional(),
+})
+export type RatingBody = z.infer<typeof RatingBody>
+export const RatingScaleBody = z.strictObject({ scale: z.union([z.literal(3), z.literal(5)]) })
+
+const ReportDay = z.iso.date()
+export const ReportQuery = z.strictObject({
+  /** default: the caller's own center (an admin must name one) */
+  center: CenterSlug.optional(),
+  /** service days, inclusive, in the center's time zone; default: this month so far */
+  from: ReportDay.optional(),
+  to: ReportDay.optional(),
+  groupBy: z.enum(REPORT_GROUPS).default('day'),
+  format: z.enum(['json', 'csv']).default('json'),
+  lang: z.string().max(10).optional(),
+}).superRefine((q, ctx) => {
+  if (q.from && q.to && q.from > q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to ≥ from' })
+  if (q.from && q.to && (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 > 366) ctx.addIssue({ code: 'custom', path: ['to'], message: '≤ 366 days' })
+})
+export type ReportQuery = z.infer<typeof ReportQuery>

@@ -14,7 +14,8 @@ export const ServicePatchBody = z.strictObject({
 export type ServicePatchBody = z.infer<typeof ServicePatchBody>
 
 export const AuditQuery = z.strictObject({
-  entity: z.enum(AUDIT_ENTITIES).optional(),
+  /** one kind; 'settings': every setting change (the audit log) and nothing else */
+  entity: z.enum([...AUDIT_ENTITIES, 'settings']).optional(),
   /** a service day, 'YYYY-MM-DD' (default: today in the center's time zone) */
   day: z.iso.date().optional(),
   /** only what this staff member did */
@@ -62,5 +63,85 @@ export const CenterSettingsPatchBody = z.strictObject({
   ticketCutoff: z.string().regex(HM).nullable().optional(),
   announcementTemplate: z.string().trim().min(1).max(200)
     .refine((s) => s.includes('{code}') && s.includes('{counter}'), 'must contain {code} and {counter}').optional(),
+  /** a counter paused this many minutes or longer alerts the floor view */
+  pauseAlertMinutes: z.number().int().min(1).max(480).optional(),
 })
 export type CenterSettingsPatchBody = z.infer<typeof CenterSettingsPatchBody>
+
+/** Lower-case letters, digits and dashes: what URLs, the kiosk and dossiers use to name a procedure or a group. */
+const Code = z.string().trim().regex(/^[a-z0-9-]{2,40}$/)
+const Name = (max: number) => z.string().trim().min(1).max(max)
+
+const DocumentList = z.array(z.string().trim().min(1).max(300)).max(30).superRefine((list, ctx) => {
+  const seen = new Set<string>()
+  list.forEach((d, i) => {
+    const key = d.toLocaleLowerCase('vi')
+    if (seen.has(key)) ctx.addIssue({ code: 'custom', path: [i], message: 'a document is listed once' })
+    seen.add(key)
+  })
+})
+
+const ProcedureFields = {
+  serviceId: z.uuid(),
+  code: Code,
+  nameVi: Name(200),
+  nameEn: Name(200),
+  /** legal processing time in working days; 0 = the same day */
+  processingDays: z.number().int().min(0).max(365),
+  /** in đồng */
+  feeVnd: z.number().int().min(0).max(100_000_000),
+  /** "2.000 đồng/trang", "Miễn lệ phí"; '' = none */
+  feeNote: z.string().trim().max(200),
+  documents: DocumentList,
+  active: z.boolean(),
+}
+
+/** A new procedure; fee note, documents and active may be left out ('', [], true). */
+export const ProcedureCreateBody = z.strictObject({
+  ...ProcedureFields,
+  feeNote: ProcedureFields.feeNote.optional(),
+  documents: ProcedureFields.documents.optional(),
+  active: ProcedureFields.active.optional(),
+})
+export type ProcedureCreateBody = z.infer<typeof ProcedureCreateBody>
+
+/** Any of a procedure's fields; `documents` replaces the whole list. */
+export const ProcedurePatchBody = z.strictObject(ProcedureFields).partial()
+export type ProcedurePatchBody = z.infer<typeof ProcedurePatchBody>
+
+/** At least 10 characters; never logged, never returned. */
+export const Password = z.string().min(10).max(200)
+
+export const StaffCreateBody = z.strictObject({
+  /** stored lower-case: login reads it so */
+  username: z.string().trim().toLowerCase().regex(/^[a-z0-9._-]{3,40}$/),
+  fullName: Name(120),
+  /** manager and admin accounts: an admin only */
+  role: z.enum(['clerk', 'manager', 'admin']),
+  password: Password,
+})
+export type StaffCreateBody = z.infer<typeof StaffCreateBody>
+
+/** Name, role (within a center: clerk or manager) and active; deactivating ends the account's sessions. */
+export const StaffPatchBody = z.strictObject({
+  fullName: Name(120).optional(),
+  role: z.enum(['clerk', 'manager']).optional(),
+  active: z.boolean().optional(),
+})
+export type StaffPatchBody = z.infer<typeof StaffPatchBody>
+
+export const PasswordResetBody = z.strictObject({ password: Password })
+
+const PriorityGroupFields = {
+  nameVi: Name(120),
+  nameEn: Name(120),
+  bonusMinutes: z.number().int().min(0).max(600),
+  active: z.boolean(),
+}
+
+export const PriorityGroupCreateBody = z.strictObject({ code: Code, ...PriorityGroupFields, active: PriorityGroupFields.active.optional() })
+export type PriorityGroupCreateBody = z.infer<typeof PriorityGroupCreateBody>
+
+/** The code is fixed once created: kiosks send it. */
+export const PriorityGroupPatchBody = z.strictObject(PriorityGroupFields).partial()
+export type PriorityGroupPatchBody = z.infer<typeof PriorityGroupPatchBody>

@@ -1,5 +1,5 @@
 // Views of the staff console (clerk's counter, manager's floor). The server maps rows to these explicitly.
-import type { CounterView, ServiceInfo, TicketView } from './types.js'
+import type { CounterView, ServiceInfo, StaffRole, TicketView } from './types.js'
 
 export type StaffServiceOption = ServiceInfo
 
@@ -99,7 +99,7 @@ export interface ServiceSettings extends StaffServiceOption {
 }
 
 /** What the activity log lists (no zod here: pages import this file). */
-export const AUDIT_ENTITIES = ['service', 'ticket', 'counter', 'center'] as const
+export const AUDIT_ENTITIES = ['service', 'ticket', 'counter', 'center', 'procedure', 'staff', 'priority_group', 'calendar_day'] as const
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number]
 
 export interface AuditEntry {
@@ -110,7 +110,7 @@ export interface AuditEntry {
   staffName: string | null
   entity: AuditEntity
   entityId: string
-  /** "A · Hộ tịch" for a service, the ticket code, the counter number */
+  /** "A · Hộ tịch" for a service, the ticket code, the counter number, "khai-sinh · Đăng ký khai sinh", "Quàng Thị Hoa (canbo1)", a priority group's name */
   entityLabel: string | null
   /** 'update' for a setting; the event type for a ticket ('called', 'completed', …) or a counter ('open', 'pause', …) */
   action: string
@@ -137,4 +137,48 @@ export interface CenterSettings {
   openingHours: WeekHours
   ticketCutoff: string | null
   announcementTemplate: string
+  /** a counter paused this many minutes or longer alerts the floor view */
+  pauseAlertMinutes: number
+}
+
+/** A procedure as the manager edits it (inactive ones too; the kiosk lists the active ones). */
+export interface ProcedureSettings {
+  id: string
+  code: string
+  serviceId: string
+  nameVi: string
+  nameEn: string
+  /** legal processing time in working days (0: the same day) */
+  processingDays: number
+  feeVnd: number
+  feeNote: string
+  /** required documents, in the order the kiosk lists them */
+  documents: string[]
+  active: boolean
+}
+
+/** A staff account as the settings list shows it (never its password or hash). */
+export interface StaffAccount {
+  id: string
+  username: string
+  fullName: string
+  role: StaffRole
+  active: boolean
+  /** null: an admin, who belongs to no center */
+  centerSlug: string | null
+  /** the counter the account has open or paused now */
+  counterNumber: number | null
+  createdAt: string
+}
+
+/** A priority group as the manager edits it (inactive ones too; the kiosk offers the active ones). */
+export interface PriorityGroupSettings {
+  id: string
+  /** what the kiosk sends (`priorityGroup`); fixed once created */
+  code: string
+  nameVi: string
+  nameEn: string
+  /** a ticket of the group counts as issued this many minutes earlier (0–600); applies to tickets issued after a change */
+  bonusMinutes: number
+  active: boolean
 }

@@ -31,6 +31,9 @@ export interface TicketView {
   estimatedWaitMinutes: number | null
   transferredFromId: string | null
   transferredToId: string | null
+  /** the dossier this ticket checked in with (online filing intake or result pickup); null when none */
+  dossierId: string | null
+  dossierCode: string | null
 }
 
 export interface ServiceStat {

@@ -1,5 +1,6 @@
-import type { Db } from './create-db.js'
+import type { Db, Executor } from './create-db.js'
 import type { OpeningHours } from './types.js'
+import { VN_CALENDAR } from '../common/dossier-holidays-vn.js'
 
 export const DEMO_PASSWORD = 'motcua-demo'
 export const DEMO_CENTER = 'na-sang'
@@ -63,20 +64,33 @@ const PRIORITY = [
   ['nguoi-co-cong', 'Người có công với cách mạng', 'Person with merit to the revolution'],
 ]
 
+/** Vietnam's holidays and make-up working days (common/dossier-holidays-vn.ts): every new center starts with them. */
+export async function seedCalendar(db: Executor, centerId: string): Promise<void> {
+  await db.insertInto('calendar_day').values(VN_CALENDAR.map((d) => ({ center_id: centerId, ...d })))
+    .onConflict((oc) => oc.columns(['center_id', 'date']).doNothing()).execute()
+}
+
 /** Seeds the Na Sang demo center once; returns false when it already exists. */
 export async function seedDemo(db: Db, hashPassword: (p: string) => Promise<string>): Promise<boolean> {
-  if (await db.selectFrom('center').select('id').where('slug', '=', DEMO_CENTER).executeTakeFirst()) return false
+  const existing = await db.selectFrom('center').select('id').where('slug', '=', DEMO_CENTER).executeTakeFirst()
+  if (existing) {
+    // a demo database seeded before the calendar existed (migration 0003) gets it once
+    const anyDay = await db.selectFrom('calendar_day').select('date').where('center_id', '=', existing.id).limit(1).executeTakeFirst()
+    if (!anyDay) await seedCalendar(db, existing.id)
+    return false
+  }
   const passwordHash = await hashPassword(DEMO_PASSWORD)
   await db.transaction().execute(async (trx) => {
     const center = await trx.insertInto('center').values({
       slug: DEMO_CENTER, name: 'Trung tâm Phục vụ hành chính công xã Na Sang',
       name_en: 'Na Sang Commune Public Administration Service Center',
-      opening_hours: JSON.stringify(DEMO_HOURS), ticket_cutoff: '16:30',
+      opening_hours: JSON.stringify(DEMO_HOURS), ticket_cutoff: '16:30', dossier_prefix: 'NS',
     }).returning('id').executeTakeFirstOrThrow()
+    await seedCalendar(trx, center.id)
     await trx.insertInto('center_board_seq').values({ center_id: center.id }).execute()
     const services = await trx.insertInto('service').values(SERVICES.map((s, i) => ({
       center_id: center.id, prefix: s.prefix, code: s.code, name_vi: s.vi, name_en: s.en, icon: s.icon,
-      target_wait_minutes: s.target, default_service_minutes: s.minutes, sort_order: i,
+      target_wait_minutes: s.target, default_service_minutes: s.minutes, sort_order: i, is_pickup: s.prefix === 'G',
     }))).returning(['id', 'prefix']).execute()
     const serviceId = new Map(services.map((s) => [s.prefix, s.id]))
     await trx.insertInto('procedure').values(PROCEDURES.map(([p, code, vi, en, days, fee, note, docs]) => ({

@@ -24,6 +24,12 @@ export interface CenterTable {
   ticket_cutoff: string | null
   announcement_template: Generated<string>
   created_at: GeneratedTimestamp
+  /** a counter paused this long alerts the manager's floor view (migration 0004) */
+  pause_alert_minutes: Generated<number>
+  /** dossier codes start with it: NS-261123-0007 (migration 0003) */
+  dossier_prefix: Generated<string>
+  /** citizen rating scale, 3 or 5 levels (migration 0005) */
+  rating_scale: Generated<3 | 5>
 }
 
 export interface CenterBoardSeqTable { center_id: string; seq: Generated<number> }
@@ -41,6 +47,8 @@ export interface ServiceTable {
   default_service_minutes: Generated<number>
   daily_cap: number | null
   sort_order: Generated<number>
+  /** the result-pickup service ("Trả kết quả"): check-ins of ready dossiers queue here (migration 0003) */
+  is_pickup: Generated<boolean>
 }
 
 export interface ProcedureTable {
@@ -111,6 +119,9 @@ export interface PriorityGroupTable {
 
 export interface TicketNumberTable { service_id: string; service_day: DateText; last: number }
 
+/** Waiting tickets per service and day, kept by triggers on `ticket` (migration 0006): never written by the app. */
+export interface QueueCountTable { service_id: string; service_day: DateText; waiting: number }
+
 export interface TicketTable {
   id: Generated<string>
   center_id: string
@@ -130,6 +141,8 @@ export interface TicketTable {
   call_count: Generated<number>
   request_id: string | null
   transferred_from_id: string | null
+  /** the dossier this ticket checked in with (migration 0003) */
+  dossier_id: Generated<string | null>
 }
 
 export interface TicketEventTable {
@@ -145,6 +158,23 @@ export interface TicketEventTable {
   data: Json<Record<string, unknown>>
 }
 
+/** Migration 0005: one citizen rating per ticket; `level` is the score on the 5-level axis (generated). */
+export interface RatingTable {
+  id: Generated<string>
+  ticket_id: string
+  center_id: string
+  service_id: string
+  counter_id: string | null
+  staff_id: string | null
+  scale: 3 | 5
+  score: number
+  level: ColumnType<number, never, never>
+  reasons: ColumnType<string[], string[] | undefined, string[]>
+  comment: string | null
+  channel: 'phone' | 'counter'
+  created_at: Timestamp
+}
+
 export interface AuditLogTable {
   id: Generated<number>
   center_id: string
@@ -154,6 +184,67 @@ export interface AuditLogTable {
   action: string
   changes: Json<Record<string, { from: unknown; to: unknown }>>
   at: Timestamp
+}
+
+// ---- dossiers (migration 0003) ----
+export type DossierStatus =
+  | 'submitted_online' | 'received' | 'processing' | 'needs_supplement' | 'ready' | 'returned' | 'rejected' | 'withdrawn'
+export type CalendarDayKind = 'holiday' | 'workday'
+
+export interface CalendarDayTable { center_id: string; date: DateText; kind: CalendarDayKind; name: string }
+export interface DossierNumberTable { center_id: string; day: DateText; last: number }
+
+export interface DossierTable {
+  id: Generated<string>
+  center_id: string
+  code: string
+  lookup_code: string
+  status: DossierStatus
+  channel: 'counter' | 'online'
+  procedure_id: string
+  applicant_name: string
+  applicant_phone: string
+  applicant_address: string
+  applicant_id_number: string | null
+  documents: Json<{ name: string; received: boolean }[]>
+  sets: Generated<number>
+  delivery: Generated<'center' | 'post'>
+  ticket_id: string | null
+  received_at: Timestamp | null
+  received_by: string | null
+  due_at: Timestamp | null
+  ready_at: Timestamp | null
+  outcome: 'early' | 'on_time' | 'late' | null
+  returned_at: Timestamp | null
+  returned_by: string | null
+  supplement_note: string | null
+  note: string | null
+  request_id: string | null
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface DossierEventTable {
+  id: Generated<number>
+  dossier_id: string
+  center_id: string
+  type: string
+  from_status: DossierStatus | null
+  to_status: DossierStatus
+  staff_id: string | null
+  at: Timestamp
+  note: string | null
+  data: Json<Record<string, unknown>>
+}
+
+export interface DossierAttachmentTable {
+  id: Generated<string>
+  dossier_id: string
+  name: string
+  content_type: 'application/pdf' | 'image/jpeg' | 'image/png'
+  size: number
+  data: Uint8Array
+  created_at: Timestamp
 }
 
 export interface Database {
@@ -168,9 +259,16 @@ export interface Database {
   counter_event: CounterEventTable
   priority_group: PriorityGroupTable
   ticket_number: TicketNumberTable
+  queue_count: QueueCountTable
   ticket: TicketTable
   ticket_event: TicketEventTable
   audit_log: AuditLogTable
+  rating: RatingTable
+  calendar_day: CalendarDayTable
+  dossier_number: DossierNumberTable
+  dossier: DossierTable
+  dossier_event: DossierEventTable
+  dossier_attachment: DossierAttachmentTable
 }
 
 export type Center = Selectable<CenterTable>
@@ -182,3 +280,4 @@ export type PriorityGroup = Selectable<PriorityGroupTable>
 export type Ticket = Selectable<TicketTable>
 export type NewTicket = Insertable<TicketTable>
 export type TicketUpdate = Updateable<TicketTable>
+export type Dossier = Selectable<DossierTable>

@@ -18,7 +18,15 @@ import { QueueService } from './queue/queue.service.js'
 import { publicRoutes, staffQueueRoutes } from './queue/queue.routes.js'
 import { chooseLanguage, errorHandler, notFound } from './http/errors.middleware.js'
 import { pagesRouter } from './http/pages.js'
-import { StaffService } from './staff/staff.service.js'; import { SettingsService } from './staff/settings.service.js'; import { staffConsoleRoutes } from './staff/staff.routes.js'
+import { StaffService } from './staff/staff.service.js'; import { SettingsService } from './staff/settings.service.js'; import { staffConsoleRoutes } from './staff/staff.routes.js'; import { CatalogService } from './staff/catalog.service.js'; import { AccountsService } from './staff/accounts.service.js'
+import { RatingService } from './ratings/rating.service.js'
+import { ratingRoutes } from './ratings/rating.routes.js'
+import { ReportService } from './reports/report.service.js'
+import { reportRoutes } from './reports/report.routes.js'
+import { DossierService } from './dossiers/dossier.service.js'
+import { CalendarService } from './dossiers/calendar.service.js'
+import { CalendarCache } from './dossiers/calendar-cache.js'
+import { dossierPublicRoutes, dossierStaffRoutes } from './dossiers/dossier.routes.js'
 import { attachRealtime, realtimeFlushed, SocketSink, type IoServer, type RealtimeMode } from './realtime/realtime.js'
 import { AppMetrics } from './metrics.js'
 
@@ -28,6 +36,10 @@ export interface AppDeps {
   logger?: Logger
   /** tickets one address may take per minute */
   publicRateLimitPerMinute?: number
+  /** dossier lookups and check-ins one address may try per minute (guessing lookup codes) */
+  dossierLookupsPerMinute?: number
+  /** failed lookups of one dossier code (any address) before it is refused for 15 minutes */
+  failedLookupsPerCode?: number
   failedLoginsPer15Min?: number
   sessionHours?: number
   trustProxy?: number
@@ -74,9 +86,11 @@ export function createApp(deps: AppDeps): App {
   const sink = new SocketSink()
   const pool = deps.dbHandle.pool
   const metrics = new AppMetrics({ pool, processMetrics: deps.processMetrics })
-  const queue = new QueueService(db, clock, sink, metrics)
+  const calendar = new CalendarCache(db, clock)
+  const queue = new QueueService(db, clock, sink, metrics, calendar)
   const auth = new AuthService(db, clock, deps.sessionHours ?? 12)
   const board = new BoardService(db, clock, queue)
+  const dossiers = new DossierService(db, clock, queue, sink, { failedLookupsPerCode: deps.failedLookupsPerCode })
 
   let stopping = false
   let inFlight = 0
@@ -134,17 +148,29 @@ export function createApp(deps: AppDeps): App {
 
   const api = express.Router()
   api.use(checkOrigin) // a foreign page is refused before its body is even read
+  // online filing carries up to 3 files of 2 MB, base64: its own larger limit, on that route only
+  const filingJson = express.json({ limit: '9mb' })
+  api.use((req, res, next) => (req.method === 'POST' && req.path === '/public/dossiers' ? filingJson(req, res, next) : next()))
   api.use(express.json({ limit: '20kb' }))
   api.use(jsonBodiesOnly)
   api.use(loadSession(auth))
-  const issueLimiter = rateLimit({
-    windowMs: 60_000, limit: deps.publicRateLimitPerMinute ?? 120, standardHeaders: 'draft-8', legacyHeaders: false,
+  /** At most `limit` requests a minute from one address, then 429 RATE_LIMITED (each limiter counts apart). */
+  const perAddressPerMinute = (limit: number) => rateLimit({
+    windowMs: 60_000, limit, standardHeaders: 'draft-8', legacyHeaders: false,
     handler: () => { throw new AppError('RATE_LIMITED') },
   })
+  const issueLimiter = perAddressPerMinute(deps.publicRateLimitPerMinute ?? 120)
   api.use(authRoutes(auth, { failedLoginsPer15Min: deps.failedLoginsPer15Min ?? 10, sessionHours: deps.sessionHours ?? 12 }))
   api.use(publicRoutes(queue, board, issueLimiter))
   api.use(staffQueueRoutes(queue))
-  api.use(staffConsoleRoutes(new StaffService(db, clock, queue), new SettingsService(db, clock, board, sink)))
+  const lookupLimiter = perAddressPerMinute(deps.dossierLookupsPerMinute ?? 60)
+  api.use(dossierPublicRoutes(dossiers, { issue: issueLimiter, lookup: lookupLimiter }))
+  api.use(dossierStaffRoutes(dossiers, new CalendarService(db, clock, calendar)))
+  api.use(staffConsoleRoutes(new StaffService(db, clock, queue), new SettingsService(db, clock, board, sink), new CatalogService(db, clock, board, sink), new AccountsService(db, clock, queue, sink)))
+  // ratings come from phones and counter tablets: their own per-address budget, apart from the kiosks'
+  const ratingLimiter = perAddressPerMinute(deps.publicRateLimitPerMinute ?? 120)
+  api.use(ratingRoutes(new RatingService(db, clock), ratingLimiter))
+  api.use(reportRoutes(new ReportService(db, clock)))
   api.use(notFound)
   app.use('/api', api)
   app.use(pagesRouter(deps.pagesDir))
@@ -152,7 +178,7 @@ export function createApp(deps: AppDeps): App {
   app.use(errorHandler(logger))
 
   const httpServer = createServer(app)
-  const io = attachRealtime(httpServer, { db, auth, board, queue, sink, logger, pool })
+  const io = attachRealtime(httpServer, { db, auth, board, queue, dossiers, sink, logger, pool })
   metrics.countSockets(() => io.engine.clientsCount)
 
   return {

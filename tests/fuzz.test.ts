@@ -1,7 +1,9 @@
 // A few hundred of the fuzz benchmark's malformed requests (bench/fuzz.ts, same generator and seed) against
-// every public route and the staff routes anonymously: no 5xx, no connection error, no row changed.
+// every public route and the staff routes, anonymously and with a clerk's and a manager's sessions: no 5xx,
+// no connection error, no 2xx for a write, no row changed.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { CATEGORIES, fuzzRequests, sendAll, snapshot } from '../bench/fuzz.js'
+import { CATEGORIES, fuzzRequests, sendAll, snapshot, staffSessions, STAFF_ROUTES } from '../bench/fuzz.js'
+import { DEMO_PASSWORD } from '../db/seed-demo.js'
 import { backends } from './helpers/db.js'
 import { startHarness, type Harness } from './helpers/harness.js'
 
@@ -32,6 +34,21 @@ describe.each(backends)('fuzz (%s)', (kind) => {
     expect(tally.networkErrors).toEqual([])
     expect(tally.okNotGet).toEqual([])
     expect(tally.byStatus['4xx']).toBeGreaterThan(COUNT * 0.9)
+    expect(await snapshot(h.handle.db)).toEqual(before)
+    expect((await h.http.get('/healthz')).status).toBe(200)
+  })
+
+  it(`answers ${COUNT} malformed requests of a logged-in clerk and manager with 4xx only and changes no data`, async () => {
+    const cookies = await staffSessions(h.url, DEMO_PASSWORD, h.demo.counters[1]!)
+    const before = await snapshot(h.handle.db)
+    const tally = await sendAll(h.url, fuzzRequests(7, COUNT, {
+      center: 'na-sang', serviceIds: Object.values(h.demo.services), counterIds: Object.values(h.demo.counters), ticketIds, cookies,
+    }, STAFF_ROUTES), 8)
+    expect(tally.sent).toBe(COUNT)
+    expect(tally.fiveXx).toEqual([])
+    expect(tally.networkErrors).toEqual([])
+    expect(tally.okNotGet).toEqual([])
+    expect(tally.byStatus['401'] ?? 0).toBeLessThan(COUNT / 4) // the sessions were used: the requests met validation, not the role check
     expect(await snapshot(h.handle.db)).toEqual(before)
     expect((await h.http.get('/healthz')).status).toBe(200)
   })

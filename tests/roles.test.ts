@@ -5,7 +5,7 @@ import supertest from 'supertest'
 import type { ErrorCode } from '../common/errors.js'
 import { DEMO_PASSWORD } from '../db/seed-demo.js'
 import { backends } from './helpers/db.js'
-import { addOtherCenter, startHarness, type Harness } from './helpers/harness.js'
+import { addOtherCenter, startHarness, type ClientSocket, type Harness } from './helpers/harness.js'
 
 type Agent = ReturnType<typeof supertest.agent>
 
@@ -19,12 +19,14 @@ const USERNAME: Record<Exclude<Actor, 'anonymous'>, string> = {
 
 /** What the target counter (counter 1, canbo1's) and its ticket look like before the request. */
 type State = 'closed' | 'open' | 'paused' | 'waiting' | 'called' | 'serving' | 'held'
-interface Fixture { counter: string; ticket: string; serviceB: string }
+  /** a dossier canbo1 has just received; one filed online; a day in the center's calendar */
+  | 'dossier' | 'filed' | 'calendarDay'
+interface Fixture { counter: string; ticket: string; serviceB: string; dossier: string; attachment: string }
 
 type Outcome = 'allowed' | ErrorCode
 interface RouteCase {
   name: string
-  method: 'get' | 'post' | 'patch'
+  method: 'get' | 'post' | 'patch' | 'put' | 'delete'
   path: (f: Fixture) => string
   body?: (f: Fixture) => Record<string, unknown>
   state: State
@@ -37,11 +39,19 @@ interface RouteCase {
   /** what an allowed call leaves behind */
   check: (body: any, f: Fixture) => void
   /** the event row the allowed call writes, credited to the caller */
-  recorded?: 'ticket_event' | 'counter_event'
+  recorded?: 'ticket_event' | 'counter_event' | 'dossier_event'
+  /** an allowed call's status when not 200 (201: created) */
+  status?: number
 }
 
 const counterPath = (action: string) => (f: Fixture) => `/api/counters/${f.counter}/${action}`
 const ticketPath = (action: string) => (f: Fixture) => `/api/tickets/${f.ticket}/${action}`
+/** Rows the manager's settings routes act on, found once the demo is seeded. */
+const ids = { procedure: '', priorityGroup: '', clerk: '', promoted: '' }
+let made = 0
+const fresh = (prefix: string) => `${prefix}-${++made}`
+const DOSSIER_BODY = () => ({ procedureId: ids.procedure, applicant: { fullName: 'Nguyễn Văn An', phone: '0912345678', address: 'Na Sang' }, documents: [], sets: 1, delivery: 'center' })
+const dossierPath = (action: string) => (f: Fixture) => `/api/dossiers/${f.dossier}/${action}`
 const ticketIs = (status: string) => (b: any) => expect(b.ticket).toMatchObject({ status })
 const counterIs = (status: string) => (b: any) => expect(b.counter).toMatchObject({ status, number: 1 })
 
@@ -84,10 +94,44 @@ const ROUTES: RouteCase[] = [
     ['change a service', 'patch', (f: Fixture) => `/api/services/${f.serviceB}`, () => ({ targetWaitMinutes: 11 })],
     ['rename a counter', 'patch', (f: Fixture) => `/api/counters/${f.counter}`, () => ({ name: 'Quầy số 1 (Hộ tịch)' })],
     ['change the ticket cut-off', 'patch', () => '/api/centers/na-sang/settings/center', () => ({ ticketCutoff: '16:30' })],
+    ['read the report', 'get', () => '/api/reports/summary?center=na-sang&groupBy=staff', undefined],
+    ['download the report as CSV', 'get', () => '/api/reports/summary?center=na-sang&format=csv', undefined],
+    ['read the rating scale', 'get', () => '/api/centers/na-sang/settings/rating', undefined],
+    ['change the rating scale', 'patch', () => '/api/centers/na-sang/settings/rating', () => ({ scale: 3 })],
+    ['set the pause-alert limit', 'patch', () => '/api/centers/na-sang/settings/center', () => ({ pauseAlertMinutes: 30 })],
+    ['read the procedures', 'get', () => '/api/centers/na-sang/settings/procedures', undefined],
+    ['create a procedure', 'post', () => '/api/centers/na-sang/procedures', (f: Fixture) => ({ serviceId: f.serviceB, code: fresh('thu-tuc'), nameVi: 'Thủ tục thử', nameEn: 'Test procedure', processingDays: 1, feeVnd: 0 })],
+    ['change a procedure', 'patch', () => `/api/procedures/${ids.procedure}`, () => ({ processingDays: 1, documents: ['Tờ khai đăng ký khai sinh', 'Giấy chứng sinh', 'Giấy tờ tùy thân của người đi đăng ký'] })],
+    ['read the priority groups', 'get', () => '/api/centers/na-sang/settings/priority-groups', undefined],
+    ['create a priority group', 'post', () => '/api/centers/na-sang/priority-groups', () => ({ code: fresh('nhom'), nameVi: 'Nhóm thử', nameEn: 'Test group', bonusMinutes: 10 })],
+    ['change a priority group\'s bonus', 'patch', () => `/api/priority-groups/${ids.priorityGroup}`, () => ({ bonusMinutes: 30 })],
+    ['list the center\'s staff', 'get', () => '/api/centers/na-sang/staff', undefined],
+    ['create a clerk account', 'post', () => '/api/centers/na-sang/staff', () => ({ username: fresh('canbo-thu'), fullName: 'Cán bộ thử', role: 'clerk', password: 'mat-khau-thu-01' })],
+    ['rename a clerk account', 'patch', () => `/api/centers/na-sang/staff/${ids.clerk}`, () => ({ fullName: 'Lò Thị Hương' })],
+    ['reset a clerk\'s password', 'post', () => `/api/centers/na-sang/staff/${ids.clerk}/password`, () => ({ password: 'mat-khau-moi-06' })],
   ] as const).map(([name, method, path, body]): RouteCase => ({
-    name, method, path, body, state: 'closed', wrongClerk: 'FORBIDDEN',
+    name, method, path, body, state: 'closed', wrongClerk: 'FORBIDDEN', status: method === 'post' && !name.startsWith('reset') ? 201 : undefined,
     except: { rightClerk: 'FORBIDDEN', otherCenterClerk: 'FORBIDDEN' }, check: (b) => expect(b).toEqual(expect.any(Object)),
   })),
+  // manager and admin accounts are an admin's
+  { name: 'create a manager account', method: 'post', path: () => '/api/centers/na-sang/staff', body: () => ({ username: fresh('quanly-thu'), fullName: 'Quản lý thử', role: 'manager', password: 'mat-khau-thu-02' }),
+    state: 'closed', wrongClerk: 'FORBIDDEN', status: 201, except: { rightClerk: 'FORBIDDEN', otherCenterClerk: 'FORBIDDEN', manager: 'FORBIDDEN' }, check: (b) => expect(b.staff.role).toBe('manager') },
+  { name: 'make a clerk a manager', method: 'patch', path: () => `/api/centers/na-sang/staff/${ids.promoted}`, body: () => ({ role: 'manager' }),
+    state: 'closed', wrongClerk: 'FORBIDDEN', except: { rightClerk: 'FORBIDDEN', otherCenterClerk: 'FORBIDDEN', manager: 'FORBIDDEN' },
+    check: (b) => expect(b.staff.role).toBe('manager') },
+  // dossiers: any clerk of the center, its manager, an admin; the calendar's changes: manager and admin
+  { name: 'receive a dossier', method: 'post', path: () => '/api/dossiers', body: DOSSIER_BODY, state: 'closed', wrongClerk: 'allowed', status: 201, check: (b) => expect(b.dossier.status).toBe('received'), recorded: 'dossier_event' },
+  { name: 'list the dossiers', method: 'get', path: () => '/api/dossiers?center=na-sang', state: 'dossier', wrongClerk: 'allowed', check: (b, f) => expect(b.dossiers.map((d: { id: string }) => d.id)).toContain(f.dossier) },
+  { name: 'read a dossier', method: 'get', path: (f) => `/api/dossiers/${f.dossier}`, state: 'dossier', wrongClerk: 'allowed', check: (b, f) => expect(b.dossier.id).toBe(f.dossier) },
+  { name: 'move a dossier to processing', method: 'post', path: dossierPath('status'), body: () => ({ status: 'processing' }), state: 'dossier', wrongClerk: 'allowed', check: (b) => expect(b.dossier.status).toBe('processing'), recorded: 'dossier_event' },
+  { name: 'extend a dossier', method: 'post', path: dossierPath('extend'), body: () => ({ dueAt: '2026-12-31', reason: 'Cần xác minh thêm' }), state: 'dossier', wrongClerk: 'allowed', check: (b) => expect(b.dossier.extensions).toHaveLength(1), recorded: 'dossier_event' },
+  { name: 'receive an online filing', method: 'post', path: dossierPath('receive'), body: () => ({ documents: [], sets: 1, delivery: 'center' }), state: 'filed', wrongClerk: 'allowed', check: (b) => expect(b.dossier.status).toBe('received'), recorded: 'dossier_event' },
+  { name: 'download an online filing\'s file', method: 'get', path: (f) => `/api/dossiers/${f.dossier}/attachments/${f.attachment}`, state: 'filed', wrongClerk: 'allowed', check: (b) => expect(b).toBeDefined() },
+  { name: 'read the calendar', method: 'get', path: () => '/api/centers/na-sang/calendar?year=2026', state: 'closed', wrongClerk: 'allowed', check: (b) => expect(b.days.length).toBeGreaterThan(0) },
+  { name: 'set a calendar day', method: 'put', path: () => '/api/centers/na-sang/calendar/2026-12-30', body: () => ({ kind: 'holiday', name: 'Nghỉ thử' }), state: 'closed', wrongClerk: 'FORBIDDEN',
+    except: { rightClerk: 'FORBIDDEN', otherCenterClerk: 'FORBIDDEN' }, check: (b) => expect(b.day).toEqual({ date: '2026-12-30', kind: 'holiday', name: 'Nghỉ thử' }) },
+  { name: 'remove a calendar day', method: 'delete', path: () => '/api/centers/na-sang/calendar/2026-12-29', state: 'calendarDay', wrongClerk: 'FORBIDDEN',
+    except: { rightClerk: 'FORBIDDEN', otherCenterClerk: 'FORBIDDEN' }, check: (b) => expect(b).toEqual({ ok: true }) },
 ]
 
 function expected(route: RouteCase, actor: Actor): Outcome {
@@ -102,7 +146,7 @@ function expected(route: RouteCase, actor: Actor): Outcome {
 }
 
 const STATUS: Partial<Record<ErrorCode, number>> = { AUTH_REQUIRED: 401, FORBIDDEN: 403, WRONG_CENTER: 403, NOT_AT_COUNTER: 403, NOT_YOUR_HELD_TICKET: 403, STAFF_AT_OTHER_COUNTER: 409, NO_OPEN_COUNTER: 409 }
-const TABLES = ['ticket', 'ticket_event', 'counter', 'counter_event', 'ticket_number', 'center_board_seq', 'staff_session', 'service', 'center', 'audit_log'] as const
+const TABLES = ['dossier', 'dossier_event', 'calendar_day', 'ticket', 'ticket_event', 'counter', 'counter_event', 'ticket_number', 'center_board_seq', 'staff_session', 'service', 'center', 'audit_log', 'procedure', 'priority_group', 'staff'] as const
 const SNAPSHOT = sql<{ t: string; n: number; digest: string }>`${sql.join(TABLES.map((t) =>
   sql`select ${t} as t, count(*)::int as n, md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as digest from ${sql.table(t)} x`), sql` union all `)}`
 
@@ -120,6 +164,10 @@ describe.each(backends)('roles on %s', (kind) => {
     const counter = await db.insertInto('counter').values({ center_id: centerId, number: 1, name: 'Quầy số 1' }).returning('id').executeTakeFirstOrThrow()
     await db.insertInto('counter_service').values({ counter_id: counter.id, service_id: service.id, tier: 1 }).execute()
     const rows = await db.selectFrom('staff').select(['id', 'username']).execute()
+    ids.procedure = (await db.selectFrom('procedure').select('id').where('code', '=', 'khai-sinh').executeTakeFirstOrThrow()).id
+    ids.priorityGroup = (await db.selectFrom('priority_group').select('id').where('code', '=', 'nguoi-cao-tuoi').executeTakeFirstOrThrow()).id
+    ids.clerk = rows.find((r) => r.username === 'canbo6')!.id
+    ids.promoted = rows.find((r) => r.username === 'canbo5')!.id
     agents.anonymous = h.http
     for (const actor of ACTORS) {
       if (actor === 'anonymous') continue
@@ -153,7 +201,7 @@ describe.each(backends)('roles on %s', (kind) => {
     await db.updateTable('ticket').set({ status: 'cancelled', finished_at: h.clock() }).where('status', 'in', ['waiting', 'called', 'serving', 'held']).execute()
     const counter2 = h.demo.counters[2]!
     await db.updateTable('counter').set({ status: 'closed', staff_id: null, pause_reason: null }).where('id', '!=', counter2).execute()
-    const f: Fixture = { counter: h.demo.counters[1]!, ticket: '', serviceB: h.demo.services.B! }
+    const f: Fixture = { counter: h.demo.counters[1]!, ticket: '', serviceB: h.demo.services.B!, dossier: '', attachment: '' }
     const ok = async (p: Promise<supertest.Response>) => { const r = await p; expect(r.status).toBeLessThan(300); return r }
     const clerk = agents.rightClerk
     const c2 = await db.selectFrom('counter').select(['status', 'staff_id']).where('id', '=', counter2).executeTakeFirstOrThrow()
@@ -161,7 +209,15 @@ describe.each(backends)('roles on %s', (kind) => {
       await db.updateTable('counter').set({ status: 'closed', staff_id: null, pause_reason: null }).where('id', '=', counter2).execute()
       await ok(agents.wrongClerk.post(`/api/counters/${counter2}/open`).send({}))
     }
-    if (state === 'closed') return f
+    if (state === 'dossier') f.dossier = (await ok(clerk.post('/api/dossiers').send(DOSSIER_BODY()))).body.dossier.id
+    if (state === 'filed') {
+      const { code } = (await ok(h.http.post('/api/public/dossiers').send({ center: 'na-sang', procedureId: ids.procedure, applicant: DOSSIER_BODY().applicant,
+        attachments: [{ name: 'to-khai.pdf', type: 'application/pdf', dataBase64: Buffer.from('%PDF-1.4 test').toString('base64') }] }))).body
+      f.dossier = (await db.selectFrom('dossier').select('id').where('code', '=', code).executeTakeFirstOrThrow()).id
+      f.attachment = (await db.selectFrom('dossier_attachment').select('id').where('dossier_id', '=', f.dossier).executeTakeFirstOrThrow()).id
+    }
+    if (state === 'calendarDay') await db.insertInto('calendar_day').values({ center_id: h.demo.centerId, date: '2026-12-29', kind: 'holiday', name: 'Nghỉ thử' }).onConflict((oc) => oc.doNothing()).execute()
+    if (state === 'closed' || state === 'dossier' || state === 'filed' || state === 'calendarDay') return f
     await ok(clerk.post(`/api/counters/${f.counter}/open`).send({}))
     if (state === 'paused') await ok(clerk.post(`/api/counters/${f.counter}/pause`).send({ reason: 'break' }))
     if (state === 'open' || state === 'paused') return f
@@ -194,7 +250,7 @@ describe.each(backends)('roles on %s', (kind) => {
           const req = agent[route.method](route.path(f))
           const res = route.method === 'get' ? await req : await req.send(route.body?.(f) ?? {})
           if (outcome === 'allowed') {
-            expect({ status: res.status, error: res.body.error }).toEqual({ status: 200, error: undefined })
+            expect({ status: res.status, error: res.body.error }).toEqual({ status: route.status ?? 200, error: undefined })
             route.check(res.body, f)
             if (route.recorded) {
               // every row the call wrote is credited to the caller
@@ -219,5 +275,92 @@ describe.each(backends)('roles on %s', (kind) => {
       const me = await agents[actor].get('/api/auth/me')
       expect({ actor, status: me.status, username: me.body.staff?.username }).toEqual({ actor, status: 200, username: USERNAME[actor] })
     }
+  })
+})
+
+/**
+ * The staff socket: the staff room joined on a session cookie (every ticket of the center, `ticket:updated`)
+ * and `counter:watch` (a counter's room). A refused caller gets no data: no ack `true`, no event.
+ */
+const SOCKET_ACTORS = ['anonymous', 'otherCenterClerk', 'otherCenterManager', 'loggedOutClerk', 'clerk', 'manager', 'admin'] as const
+type SocketActor = (typeof SOCKET_ACTORS)[number]
+const SOCKET_USER: Record<Exclude<SocketActor, 'anonymous'>, string> = {
+  otherCenterClerk: 'canbo.muongpon', otherCenterManager: 'quanly.muongpon', loggedOutClerk: 'canbo3', clerk: 'canbo1', manager: 'quanly', admin: 'quantri',
+}
+const ALLOWED: SocketActor[] = ['clerk', 'manager', 'admin']
+/** How long a refused socket is watched for an event it must not get (allowed ones get it within this too). */
+const QUIET_MS = 800
+
+describe.each(backends)('staff socket events by role on %s', (kind) => {
+  let h: Harness
+  let otherCounter: string
+  const cookies = {} as Record<SocketActor, string | undefined>
+
+  beforeAll(async () => {
+    h = await startHarness(kind)
+    const centerId = await addOtherCenter(h)
+    otherCounter = (await h.handle.db.insertInto('counter').values({ center_id: centerId, number: 1, name: 'Quầy số 1' }).returning('id').executeTakeFirstOrThrow()).id
+    for (const actor of SOCKET_ACTORS) {
+      if (actor === 'anonymous') continue
+      const res = await h.http.post('/api/auth/login').send({ username: SOCKET_USER[actor], password: DEMO_PASSWORD })
+      cookies[actor] = res.headers['set-cookie']![0]!.split(';')[0]!
+    }
+    // a session that was ended: its cookie must open nothing
+    await supertest(h.url).post('/api/auth/logout').set('Cookie', cookies.loggedOutClerk!).send({}).expect(200)
+  }, 60_000)
+  afterAll(async () => { await h?.close() })
+
+  /** Connects every actor's socket; resolves each with the socket, or null when the handshake was refused. */
+  async function connectAll(auth: Record<string, string>): Promise<Record<SocketActor, ClientSocket | null>> {
+    const out = {} as Record<SocketActor, ClientSocket | null>
+    await Promise.all(SOCKET_ACTORS.map(async (actor) => {
+      const s = h.socket(auth, { cookie: cookies[actor] })
+      out[actor] = await new Promise<ClientSocket | null>((resolve) => {
+        s.on('connect', () => resolve(s))
+        s.on('connect_error', () => resolve(null))
+      })
+    }))
+    return out
+  }
+
+  /** Who of the sockets received `event` within QUIET_MS of `act`. */
+  async function receivers(sockets: Record<SocketActor, ClientSocket | null>, event: 'ticket:updated' | 'counter:changed', act: () => Promise<unknown>) {
+    const got = new Set<SocketActor>()
+    for (const actor of SOCKET_ACTORS) sockets[actor]?.on(event, () => { got.add(actor) })
+    await act()
+    await new Promise((r) => setTimeout(r, QUIET_MS))
+    for (const actor of SOCKET_ACTORS) sockets[actor]?.disconnect()
+    return SOCKET_ACTORS.filter((a) => got.has(a))
+  }
+
+  const watch = (s: ClientSocket | null, counterId: string) => s === null ? Promise.resolve('refused at handshake')
+    : new Promise<boolean | 'no answer'>((resolve) => {
+      const t = setTimeout(() => resolve('no answer'), QUIET_MS)
+      s.emit('counter:watch', counterId, (ok) => { clearTimeout(t); resolve(ok) })
+    })
+
+  it('the staff room (session cookie + center): ticket:updated of the center reaches its clerk, manager and the admin only', async () => {
+    const sockets = await connectAll({ center: 'na-sang' })
+    // a public page connects with or without a cookie: all are connected, only staff of the center are in the staff room
+    expect(SOCKET_ACTORS.filter((a) => sockets[a] === null)).toEqual([])
+    expect(await receivers(sockets, 'ticket:updated', () => h.http.post('/api/centers/na-sang/tickets').send({ serviceId: h.demo.services.A }).expect(201)))
+      .toEqual(ALLOWED)
+  })
+
+  it('counter:watch on a Na Sang counter (cookie only): acknowledged and delivered to the center’s staff and the admin; refused ones get nothing', async () => {
+    const sockets = await connectAll({})
+    const acks = Object.fromEntries(await Promise.all(SOCKET_ACTORS.map(async (a) => [a, await watch(sockets[a], h.demo.counters[1]!)] as const)))
+    expect(acks).toEqual({ anonymous: 'refused at handshake', otherCenterClerk: false, otherCenterManager: false, loggedOutClerk: 'refused at handshake', clerk: true, manager: true, admin: true })
+    const clerk = supertest.agent(h.url)
+    await clerk.post('/api/auth/login').send({ username: 'canbo2', password: DEMO_PASSWORD }).expect(200)
+    expect(await receivers(sockets, 'counter:changed', () => clerk.post(`/api/counters/${h.demo.counters[1]}/open`).send({}).expect(200))).toEqual(ALLOWED)
+    await clerk.post(`/api/counters/${h.demo.counters[1]}/close`).send({}).expect(200)
+  })
+
+  it('counter:watch on another center’s counter: refused for Na Sang’s clerk and manager, allowed for its own staff and the admin', async () => {
+    const sockets = await connectAll({})
+    const acks = Object.fromEntries(await Promise.all(SOCKET_ACTORS.map(async (a) => [a, await watch(sockets[a], otherCounter)] as const)))
+    for (const s of Object.values(sockets)) s?.disconnect()
+    expect(acks).toEqual({ anonymous: 'refused at handshake', otherCenterClerk: true, otherCenterManager: true, loggedOutClerk: 'refused at handshake', clerk: false, manager: false, admin: true })
   })
 })

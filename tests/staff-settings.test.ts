@@ -6,7 +6,11 @@ import type { DbKind } from '../db/create-db.js'
 import { addOtherCenter, nextEvent, startHarness, type Harness } from './helpers/harness.js'
 import { addCounter, addService, issue, issued, openLine, type Agent } from './queue-fixtures.js'
 import { MINUTE } from './helpers/clock.js'
-import type { AuditEntry, CenterSettings, CounterSettings, ServiceSettings } from '../common/staff-types.js'
+import type { AuditEntry, CenterSettings, CounterSettings, FloorResponse, PriorityGroupSettings, ProcedureSettings, ServiceSettings, StaffAccount } from '../common/staff-types.js'
+import type { PriorityGroupView, ProcedureView } from '../common/types.js'
+import supertest from 'supertest'
+import { Writable } from 'node:stream'
+import { pino } from 'pino'
 
 /** A server with a second center, and the sessions every settings test needs. */
 async function settingsCast(kind: DbKind) {
@@ -240,5 +244,377 @@ describe.each(backends)('counter, hours and announcement settings on %s', (kind)
     // an admin may change any center
     await admin.patch(`/api/counters/${counter.id}`).send({ name: 'Quầy thử' }).expect(200)
     expect((await manager.get('/api/centers/na-sang/settings/center').expect(200)).body.center.ticketCutoff).toBe('16:30')
+  })
+})
+
+const paths = (res: { body: { error: { details: { path: string }[] } } }) => res.body.error.details.map((d) => d.path).sort()
+
+describe.each(backends)('procedure settings on %s', (kind) => {
+  let h: Harness
+  let manager: Agent, admin: Agent, clerk: Agent, otherManager: Agent
+  const lookup = async () => (await h.http.get('/api/centers/na-sang/procedures').expect(200)).body.procedures as ProcedureView[]
+
+  beforeAll(async () => {
+    ;({ h, manager, admin, clerk, otherManager } = await settingsCast(kind))
+  }, 60_000)
+  afterAll(async () => { await h?.close() })
+
+  it('lists every procedure of the center with its service, days, fee and documents', async () => {
+    const list = (await manager.get('/api/centers/na-sang/settings/procedures').expect(200)).body.procedures as ProcedureSettings[]
+    expect(list).toHaveLength(16)
+    expect(list.find((p) => p.code === 'khai-sinh')).toEqual({ id: expect.any(String), code: 'khai-sinh', serviceId: h.demo.services.A, nameVi: 'Đăng ký khai sinh',
+      nameEn: 'Birth registration', processingDays: 1, feeVnd: 0, feeNote: 'Miễn lệ phí', active: true,
+      documents: ['Tờ khai đăng ký khai sinh', 'Giấy chứng sinh', 'Giấy tờ tùy thân của người đi đăng ký'] })
+    await admin.get('/api/centers/na-sang/settings/procedures').expect(200)
+  })
+
+  it('creates a procedure and edits every field: the kiosk lookup shows it at once; one audit row each', async () => {
+    const created = await manager.post('/api/centers/na-sang/procedures').send({ serviceId: h.demo.services.B, code: 'ct-di-chuc', nameVi: ' Chứng thực di chúc ',
+      nameEn: 'Certification of a will', processingDays: 2, feeVnd: 50000 }).expect(201)
+    const p = created.body.procedure as ProcedureSettings
+    expect(p).toEqual({ id: expect.any(String), code: 'ct-di-chuc', serviceId: h.demo.services.B, nameVi: 'Chứng thực di chúc', nameEn: 'Certification of a will',
+      processingDays: 2, feeVnd: 50000, feeNote: '', documents: [], active: true })
+    expect((await lookup()).find((x) => x.id === p.id)).toMatchObject({ code: 'ct-di-chuc', serviceNameVi: 'Chứng thực', processingDays: 2, feeVnd: 50000 })
+
+    const edited = await manager.patch(`/api/procedures/${p.id}`).send({ serviceId: h.demo.services.A, code: 'di-chuc', processingDays: 3, feeVnd: 60000,
+      feeNote: '60.000 đồng/văn bản', documents: ['Dự thảo di chúc', ' Giấy tờ tùy thân '] }).expect(200)
+    expect(edited.body.procedure).toMatchObject({ code: 'di-chuc', serviceId: h.demo.services.A, processingDays: 3, documents: ['Dự thảo di chúc', 'Giấy tờ tùy thân'] })
+    expect((await lookup()).find((x) => x.id === p.id)).toMatchObject({ code: 'di-chuc', serviceNameVi: 'Hộ tịch', processingDays: 3, feeVnd: 60000,
+      feeNote: '60.000 đồng/văn bản', documents: ['Dự thảo di chúc', 'Giấy tờ tùy thân'] })
+
+    // deactivated, not deleted: the lookup no longer lists it, the settings still do
+    await manager.patch(`/api/procedures/${p.id}`).send({ active: false }).expect(200)
+    expect((await lookup()).some((x) => x.id === p.id)).toBe(false)
+    expect(((await manager.get('/api/centers/na-sang/settings/procedures').expect(200)).body.procedures as ProcedureSettings[]).find((x) => x.id === p.id)!.active).toBe(false)
+    // the same values again: nothing written
+    await manager.patch(`/api/procedures/${p.id}`).send({ active: false, documents: ['Dự thảo di chúc', 'Giấy tờ tùy thân'] }).expect(200)
+
+    const audit = (await manager.get('/api/centers/na-sang/audit?entity=procedure').expect(200)).body.entries as AuditEntry[]
+    expect(audit.map((e) => [e.action, e.entityLabel, e.staffName])).toEqual([
+      ['update', 'di-chuc · Chứng thực di chúc', 'Lò Văn Thắng'], ['update', 'di-chuc · Chứng thực di chúc', 'Lò Văn Thắng'], ['create', 'di-chuc · Chứng thực di chúc', 'Lò Văn Thắng']])
+    expect(audit[0]!.changes).toEqual({ active: { from: true, to: false } })
+    expect(audit[1]!.changes).toEqual({ serviceId: { from: h.demo.services.B, to: h.demo.services.A }, code: { from: 'ct-di-chuc', to: 'di-chuc' },
+      processingDays: { from: 2, to: 3 }, feeVnd: { from: 50000, to: 60000 }, feeNote: { from: '', to: '60.000 đồng/văn bản' },
+      documents: { from: [], to: ['Dự thảo di chúc', 'Giấy tờ tùy thân'] } })
+    expect(audit[2]!.changes).toMatchObject({ code: { from: null, to: 'ct-di-chuc' }, nameVi: { from: null, to: 'Chứng thực di chúc' }, active: { from: null, to: true } })
+  })
+
+  it('reports every problem of a bad procedure at once; a taken code, another center’s service or an unknown id are refused; nothing changes', async () => {
+    const before = await lookup()
+    const bad = await manager.post('/api/centers/na-sang/procedures').send({ serviceId: 'x', code: 'Khai Sinh', nameVi: '', processingDays: -1, feeVnd: 1.5,
+      documents: ['Giấy chứng sinh', 'giấy chứng sinh', ''], extra: 1 }).expect(400)
+    expect(paths(bad)).toEqual(['body.code', 'body.documents.1', 'body.documents.2', 'body.extra', 'body.feeVnd', 'body.nameEn', 'body.nameVi', 'body.processingDays', 'body.serviceId'])
+    const taken = await manager.post('/api/centers/na-sang/procedures').send({ serviceId: h.demo.services.A, code: 'khai-sinh', nameVi: 'X', nameEn: 'X', processingDays: 1, feeVnd: 0 }).expect(409)
+    expect(taken.body.error).toMatchObject({ code: 'PROCEDURE_CODE_TAKEN', message: 'Mã thủ tục "khai-sinh" đã được dùng cho một thủ tục khác.' })
+    const kt = before.find((p) => p.code === 'ket-hon')!
+    expect((await manager.patch(`/api/procedures/${kt.id}`).send({ code: 'khai-sinh' }).expect(409)).body.error.code).toBe('PROCEDURE_CODE_TAKEN')
+    const foreign = await h.handle.db.insertInto('service').values({ center_id: (await h.handle.db.selectFrom('center').select('id').where('slug', '=', 'muong-pon').executeTakeFirstOrThrow()).id,
+      code: 'mp-b', prefix: 'B', name_vi: 'Chứng thực', name_en: 'Certification' }).returning('id').executeTakeFirstOrThrow()
+    expect((await manager.patch(`/api/procedures/${kt.id}`).send({ serviceId: foreign.id }).expect(404)).body.error.code).toBe('SERVICE_NOT_FOUND')
+    expect((await manager.patch('/api/procedures/00000000-0000-4000-8000-000000000000').send({ active: false }).expect(404)).body.error.code).toBe('PROCEDURE_NOT_FOUND')
+    expect(paths(await manager.patch(`/api/procedures/${kt.id}`).send({ processingDays: 366, documents: 'x' }).expect(400))).toEqual(['body.documents', 'body.processingDays'])
+    expect(await lookup()).toEqual(before)
+  })
+
+  it('is for the center’s managers and admins: clerks 403, nobody 401, another center’s manager 403', async () => {
+    const p = (await lookup())[0]!
+    const body = { serviceId: h.demo.services.A, code: 'thu-quyen', nameVi: 'Thử', nameEn: 'Try', processingDays: 1, feeVnd: 0 }
+    for (const [agent, status, code] of [[clerk, 403, 'FORBIDDEN'], [h.http, 401, 'AUTH_REQUIRED'], [otherManager, 403, 'WRONG_CENTER']] as const) {
+      expect((await agent.get('/api/centers/na-sang/settings/procedures').expect(status)).body.error.code).toBe(code)
+      expect((await agent.post('/api/centers/na-sang/procedures').send(body).expect(status)).body.error.code).toBe(code)
+      expect((await agent.patch(`/api/procedures/${p.id}`).send({ active: false }).expect(status)).body.error.code).toBe(code)
+    }
+    expect((await lookup())[0]).toEqual(p)
+  })
+})
+
+describe.each(backends)('priority group settings on %s', (kind) => {
+  let h: Harness
+  let manager: Agent, admin: Agent, clerk: Agent, otherManager: Agent
+  const kioskGroups = async () => (await h.http.get('/api/centers/na-sang/priority-groups').expect(200)).body.priorityGroups as PriorityGroupView[]
+
+  beforeAll(async () => {
+    ;({ h, manager, admin, clerk, otherManager } = await settingsCast(kind))
+  }, 60_000)
+  afterAll(async () => { await h?.close() })
+
+  it('a new bonus orders tickets issued after the change; those already waiting keep their place', async () => {
+    const groups = (await manager.get('/api/centers/na-sang/settings/priority-groups').expect(200)).body.priorityGroups as PriorityGroupSettings[]
+    expect(groups.map((g) => [g.code, g.bonusMinutes, g.active])).toEqual([['tre-em-duoi-6', 30, true], ['phu-nu-mang-thai', 30, true],
+      ['nguoi-khuyet-tat-nang', 30, true], ['nguoi-cao-tuoi', 30, true], ['nguoi-co-cong', 30, true]])
+    const elderly = groups.find((g) => g.code === 'nguoi-cao-tuoi')!
+    const line = await openLine(h)
+    const early = await issued(h, line.serviceId, { priorityGroup: 'nguoi-cao-tuoi' }) // 09:00, counts from 08:30
+    h.clock.advance(MINUTE)
+    const plain = await issued(h, line.serviceId) // 09:01
+
+    const display = h.socket({ center: 'na-sang' })
+    await nextEvent(display, 'board:snapshot')
+    const fresh = nextEvent(display, 'board:snapshot')
+    const res = await manager.patch(`/api/priority-groups/${elderly.id}`).send({ bonusMinutes: 0, nameVi: ' Người cao tuổi (từ 75 tuổi) ' }).expect(200)
+    expect(res.body.priorityGroup).toEqual({ ...elderly, bonusMinutes: 0, nameVi: 'Người cao tuổi (từ 75 tuổi)' })
+    await fresh // kiosks refetch their choices
+    expect((await kioskGroups()).find((g) => g.code === 'nguoi-cao-tuoi')).toMatchObject({ bonusMinutes: 0, nameVi: 'Người cao tuổi (từ 75 tuổi)' })
+
+    h.clock.advance(MINUTE)
+    const late = await issued(h, line.serviceId, { priorityGroup: 'nguoi-cao-tuoi' }) // 09:02 with no bonus
+    expect(new Date(early.queueAt).getTime()).toBe(new Date(early.issuedAt).getTime() - 30 * MINUTE)
+    expect(late.queueAt).toBe(late.issuedAt)
+    const queue = (await line.clerk.get(`/api/counters/${line.counterId}/queue`).expect(200)).body.waiting as { id: string }[]
+    expect(queue.map((t) => t.id)).toEqual([early.id, plain.id, late.id])
+
+    const audit = (await admin.get('/api/centers/na-sang/audit?entity=priority_group').expect(200)).body.entries as AuditEntry[]
+    expect(audit[0]).toMatchObject({ entityId: elderly.id, entityLabel: 'Người cao tuổi (từ 75 tuổi)', action: 'update', staffName: 'Lò Văn Thắng',
+      changes: { bonusMinutes: { from: 30, to: 0 }, nameVi: { from: 'Người từ 75 tuổi trở lên', to: 'Người cao tuổi (từ 75 tuổi)' } } })
+    display.disconnect()
+  })
+
+  it('adds a group at the end of the kiosk’s list; a deactivated group is no longer offered nor accepted', async () => {
+    const line = await openLine(h)
+    const res = await manager.post('/api/centers/na-sang/priority-groups').send({ code: 'thuong-binh', nameVi: 'Thương binh', nameEn: 'War invalid', bonusMinutes: 45 }).expect(201)
+    const g = res.body.priorityGroup as PriorityGroupSettings
+    expect(g).toEqual({ id: expect.any(String), code: 'thuong-binh', nameVi: 'Thương binh', nameEn: 'War invalid', bonusMinutes: 45, active: true })
+    expect((await kioskGroups()).at(-1)).toEqual({ id: g.id, code: 'thuong-binh', nameVi: 'Thương binh', nameEn: 'War invalid', bonusMinutes: 45 })
+    const t = await issued(h, line.serviceId, { priorityGroup: 'thuong-binh' })
+    expect(new Date(t.issuedAt).getTime() - new Date(t.queueAt).getTime()).toBe(45 * MINUTE)
+
+    await manager.patch(`/api/priority-groups/${g.id}`).send({ active: false }).expect(200)
+    expect((await kioskGroups()).some((x) => x.code === 'thuong-binh')).toBe(false)
+    expect((await issue(h, line.serviceId, { priorityGroup: 'thuong-binh' }).expect(404)).body.error.code).toBe('PRIORITY_GROUP_NOT_FOUND')
+    const audit = (await manager.get('/api/centers/na-sang/audit?entity=priority_group').expect(200)).body.entries as AuditEntry[]
+    expect(audit.slice(0, 2).map((e) => [e.action, e.changes])).toEqual([
+      ['update', { active: { from: true, to: false } }],
+      ['create', { code: { from: null, to: 'thuong-binh' }, nameVi: { from: null, to: 'Thương binh' }, nameEn: { from: null, to: 'War invalid' }, bonusMinutes: { from: null, to: 45 }, active: { from: null, to: true } }]])
+  })
+
+  it('refuses a bonus outside 0–600, empty names, a bad or taken code, a code change; and other roles', async () => {
+    const before = await kioskGroups()
+    const g = before[0]!
+    expect(paths(await manager.post('/api/centers/na-sang/priority-groups').send({ code: 'Ưu tiên', nameVi: ' ', bonusMinutes: 601 }).expect(400)))
+      .toEqual(['body.bonusMinutes', 'body.code', 'body.nameEn', 'body.nameVi'])
+    expect(paths(await manager.patch(`/api/priority-groups/${g.id}`).send({ bonusMinutes: -1, code: 'x', active: 'no' }).expect(400)))
+      .toEqual(['body.active', 'body.bonusMinutes', 'body.code'])
+    expect((await manager.post('/api/centers/na-sang/priority-groups').send({ code: g.code, nameVi: 'A', nameEn: 'A', bonusMinutes: 10 }).expect(409)).body.error.code).toBe('PRIORITY_GROUP_CODE_TAKEN')
+    expect((await manager.patch('/api/priority-groups/00000000-0000-4000-8000-000000000000').send({ bonusMinutes: 1 }).expect(404)).body.error.code).toBe('PRIORITY_GROUP_NOT_FOUND')
+    for (const [agent, status, code] of [[clerk, 403, 'FORBIDDEN'], [h.http, 401, 'AUTH_REQUIRED'], [otherManager, 403, 'WRONG_CENTER']] as const) {
+      expect((await agent.get('/api/centers/na-sang/settings/priority-groups').expect(status)).body.error.code).toBe(code)
+      expect((await agent.post('/api/centers/na-sang/priority-groups').send({ code: 'thu', nameVi: 'A', nameEn: 'A', bonusMinutes: 10 }).expect(status)).body.error.code).toBe(code)
+      expect((await agent.patch(`/api/priority-groups/${g.id}`).send({ bonusMinutes: 600 }).expect(status)).body.error.code).toBe(code)
+    }
+    expect(await kioskGroups()).toEqual(before)
+  })
+})
+
+describe.each(backends)('the pause-alert limit on %s', (kind) => {
+  let h: Harness
+  let manager: Agent, clerk: Agent
+
+  beforeAll(async () => {
+    ;({ h, manager, clerk } = await settingsCast(kind))
+  }, 60_000)
+  afterAll(async () => { await h?.close() })
+
+  it('is 30 minutes until the manager sets it; the floor alerts from the center’s own limit', async () => {
+    expect((await manager.get('/api/centers/na-sang/settings/center').expect(200)).body.center.pauseAlertMinutes).toBe(30)
+    const res = await manager.patch('/api/centers/na-sang/settings/center').send({ pauseAlertMinutes: 5 }).expect(200)
+    expect(res.body.center.pauseAlertMinutes).toBe(5)
+    const line = await openLine(h)
+    await line.clerk.post(`/api/counters/${line.counterId}/pause`).send({ reason: 'meeting' }).expect(200)
+    const pauseAlerts = async () => {
+      const floor = (await manager.get('/api/centers/na-sang/floor').expect(200)).body as FloorResponse
+      expect(floor.pauseAlertMinutes).toBe(5)
+      return floor.alerts.filter((a) => a.kind === 'pause')
+    }
+    h.clock.advance(4 * MINUTE)
+    expect(await pauseAlerts()).toEqual([])
+    h.clock.advance(MINUTE)
+    expect(await pauseAlerts()).toEqual([{ kind: 'pause', counterId: line.counterId, counterNumber: line.counterNumber, minutes: 5, limitMinutes: 5, reason: 'meeting' }])
+    const audit = (await manager.get('/api/centers/na-sang/audit?entity=center').expect(200)).body.entries as AuditEntry[]
+    expect(audit[0]!.changes).toEqual({ pauseAlertMinutes: { from: 30, to: 5 } })
+    expect(paths(await manager.patch('/api/centers/na-sang/settings/center').send({ pauseAlertMinutes: 0 }).expect(400))).toEqual(['body.pauseAlertMinutes'])
+    expect(paths(await manager.patch('/api/centers/na-sang/settings/center').send({ pauseAlertMinutes: 481 }).expect(400))).toEqual(['body.pauseAlertMinutes'])
+    expect((await clerk.patch('/api/centers/na-sang/settings/center').send({ pauseAlertMinutes: 60 }).expect(403)).body.error.code).toBe('FORBIDDEN')
+    expect((await manager.get('/api/centers/na-sang/settings/center').expect(200)).body.center.pauseAlertMinutes).toBe(5)
+  })
+})
+
+describe.each(backends)('staff accounts on %s', (kind) => {
+  let h: Harness
+  let manager: Agent, admin: Agent, clerk: Agent, otherManager: Agent
+  const login = (username: string, password: string) => h.http.post('/api/auth/login').send({ username, password })
+  /** A logged-in agent of an account just created through the API. */
+  const agentOf = async (username: string, password: string) => {
+    const a = supertest.agent(h.url)
+    await a.post('/api/auth/login').send({ username, password }).expect(200)
+    return a
+  }
+  const create = (by: Agent, body: Record<string, unknown>) => by.post('/api/centers/na-sang/staff').send(body)
+
+  beforeAll(async () => {
+    ;({ h, manager, admin, clerk, otherManager } = await settingsCast(kind))
+  }, 60_000)
+  afterAll(async () => { await h?.close() })
+
+  it('lists the center’s staff with role, state and counter; an admin sees the admins too', async () => {
+    const mine = (await manager.get('/api/centers/na-sang/staff').expect(200)).body.staff as StaffAccount[]
+    expect(mine.map((s) => s.username)).toEqual(['quanly', 'canbo1', 'canbo2', 'canbo3', 'canbo4', 'canbo5', 'canbo6'])
+    expect(mine[1]).toEqual({ id: h.demo.staff.canbo1, username: 'canbo1', fullName: 'Quàng Thị Hoa', role: 'clerk', active: true, centerSlug: 'na-sang',
+      counterNumber: null, createdAt: expect.any(String) })
+    const all = (await admin.get('/api/centers/na-sang/staff').expect(200)).body.staff as StaffAccount[]
+    expect(all[0]).toMatchObject({ username: 'quantri', role: 'admin', centerSlug: null })
+    expect(JSON.stringify(all)).not.toMatch(/password|hash|argon/i)
+  })
+
+  it('a manager creates a clerk who logs in; the password is hashed, never returned nor written to the audit', async () => {
+    const res = await create(manager, { username: ' CanBo7 ', fullName: ' Lò Thị Bảy ', role: 'clerk', password: 'mat-khau-moi-7' }).expect(201)
+    expect(res.body.staff).toEqual({ id: expect.any(String), username: 'canbo7', fullName: 'Lò Thị Bảy', role: 'clerk', active: true, centerSlug: 'na-sang', counterNumber: null, createdAt: expect.any(String) })
+    expect(JSON.stringify(res.body)).not.toContain('mat-khau-moi-7')
+    const me = await (await agentOf('canbo7', 'mat-khau-moi-7')).get('/api/auth/me').expect(200)
+    expect(me.body.staff).toMatchObject({ username: 'canbo7', role: 'clerk', centerSlug: 'na-sang' })
+    const row = await h.handle.db.selectFrom('staff').select('password_hash').where('username', '=', 'canbo7').executeTakeFirstOrThrow()
+    expect(row.password_hash).toMatch(/^\$argon2/)
+    const audit = (await manager.get('/api/centers/na-sang/audit?entity=staff').expect(200)).body.entries as AuditEntry[]
+    expect(audit[0]).toMatchObject({ action: 'create', entityId: res.body.staff.id, entityLabel: 'Lò Thị Bảy (canbo7)', staffName: 'Lò Văn Thắng',
+      changes: { username: { from: null, to: 'canbo7' }, fullName: { from: null, to: 'Lò Thị Bảy' }, role: { from: null, to: 'clerk' }, active: { from: null, to: true } } })
+    expect(JSON.stringify(audit)).not.toContain('mat-khau-moi-7')
+    expect((await create(manager, { username: 'canbo7', fullName: 'X', role: 'clerk', password: 'mat-khau-khac-1' }).expect(409)).body.error).toMatchObject({ code: 'USERNAME_TAKEN', params: { username: 'canbo7' } })
+  })
+
+  it('reports every problem of a bad account at once; a short password is refused', async () => {
+    const before = await h.handle.db.selectFrom('staff').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    expect(paths(await create(manager, { username: 'a b', fullName: '', role: 'boss', password: 'ngan', centerId: 'x' }).expect(400)))
+      .toEqual(['body.centerId', 'body.fullName', 'body.password', 'body.role', 'body.username'])
+    expect(paths(await create(manager, { username: 'canbo8', fullName: 'Cán bộ 8', role: 'clerk', password: '123456789' }).expect(400))).toEqual(['body.password'])
+    expect(paths(await manager.patch(`/api/centers/na-sang/staff/${h.demo.staff.canbo1}`).send({ role: 'admin', active: 'no', password: 'x' }).expect(400)))
+      .toEqual(['body.active', 'body.password', 'body.role'])
+    expect(paths(await manager.post(`/api/centers/na-sang/staff/${h.demo.staff.canbo1}/password`).send({ password: 'short' }).expect(400))).toEqual(['body.password'])
+    expect((await manager.patch('/api/centers/na-sang/staff/00000000-0000-4000-8000-000000000000').send({ active: false }).expect(404)).body.error.code).toBe('STAFF_NOT_FOUND')
+    expect(await h.handle.db.selectFrom('staff').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).toEqual(before)
+  })
+
+  it('deactivating a clerk closes their free counter, ends their sessions and disconnects their sockets; reactivating lets them log in again', async () => {
+    const line = await openLine(h)
+    const cookie = (await login((await h.handle.db.selectFrom('staff').select('username').where('id', '=', line.staffId).executeTakeFirstOrThrow()).username, 'motcua-demo').expect(200))
+      .headers['set-cookie']![0]!.split(';')[0]!
+    const socket = h.socket({ center: 'na-sang' }, { cookie })
+    await nextEvent(socket, 'board:snapshot')
+    const gone = new Promise<string>((resolve) => socket.on('disconnect', resolve))
+    const res = await manager.patch(`/api/centers/na-sang/staff/${line.staffId}`).send({ active: false }).expect(200)
+    expect(res.body.staff).toMatchObject({ active: false, counterNumber: null })
+    expect(await gone).toBe('io server disconnect')
+    expect((await line.clerk.get('/api/auth/me').expect(401)).body.error.code).toBe('AUTH_REQUIRED')
+    const counters = (await manager.get('/api/centers/na-sang/counters').expect(200)).body.counters as { id: string; status: string }[]
+    expect(counters.find((c) => c.id === line.counterId)!.status).toBe('closed')
+    const username = (await h.handle.db.selectFrom('staff').select('username').where('id', '=', line.staffId).executeTakeFirstOrThrow()).username
+    expect((await login(username, 'motcua-demo').expect(401)).body.error.code).toBe('LOGIN_FAILED')
+    const audit = (await manager.get(`/api/centers/na-sang/audit?staff=${h.demo.staff.quanly}`).expect(200)).body.entries as AuditEntry[]
+    expect(audit.slice(0, 2).map((e) => [e.entity, e.action, e.changes])).toEqual([
+      ['staff', 'update', { active: { from: true, to: false } }], ['counter', 'close', {}]])
+
+    await manager.patch(`/api/centers/na-sang/staff/${line.staffId}`).send({ active: true }).expect(200)
+    await login(username, 'motcua-demo').expect(200)
+  })
+
+  it('refuses to deactivate a clerk while a citizen is at their counter', async () => {
+    const line = await openLine(h)
+    const t = await issued(h, line.serviceId)
+    await line.clerk.post(`/api/counters/${line.counterId}/call-next`).send({}).expect(200)
+    const res = await manager.patch(`/api/centers/na-sang/staff/${line.staffId}`).send({ active: false }).expect(409)
+    expect(res.body.error).toMatchObject({ code: 'COUNTER_BUSY', params: { code: t.code } })
+    await line.clerk.get('/api/auth/me').expect(200)
+  })
+
+  it('a new password ends every session of the account; the old password stops working', async () => {
+    await create(manager, { username: 'canbo9', fullName: 'Cán bộ Chín', role: 'clerk', password: 'mat-khau-cu-99' }).expect(201)
+    const old = await agentOf('canbo9', 'mat-khau-cu-99')
+    const id = (await old.get('/api/auth/me').expect(200)).body.staff.id as string
+    const res = await manager.post(`/api/centers/na-sang/staff/${id}/password`).send({ password: 'mat-khau-moi-99' }).expect(200)
+    expect(JSON.stringify(res.body)).not.toContain('mat-khau')
+    await old.get('/api/auth/me').expect(401)
+    await login('canbo9', 'mat-khau-cu-99').expect(401)
+    await login('canbo9', 'mat-khau-moi-99').expect(200)
+    const audit = (await manager.get('/api/centers/na-sang/audit?entity=staff').expect(200)).body.entries as AuditEntry[]
+    expect(audit[0]).toMatchObject({ entityId: id, action: 'reset_password', changes: {} })
+    expect(JSON.stringify(audit)).not.toContain('mat-khau')
+  })
+
+  it('never writes a password to the log, even at trace level', async () => {
+    const lines: string[] = []
+    const logger = pino({ level: 'trace' }, new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done() } }))
+    const logged = await startHarness(kind, { logger })
+    try {
+      const m = await logged.login('quanly')
+      const res = await m.post('/api/centers/na-sang/staff').send({ username: 'canbo-log', fullName: 'Cán bộ Nhật ký', role: 'clerk', password: 'bi-mat-khong-ghi-log' }).expect(201)
+      await m.post(`/api/centers/na-sang/staff/${res.body.staff.id}/password`).send({ password: 'bi-mat-moi-khong-ghi' }).expect(200)
+      await m.post('/api/centers/na-sang/staff').send({ username: 'canbo-log', fullName: 'X', role: 'clerk', password: 'bi-mat-lan-hai-khong' }).expect(409)
+      expect(lines.length).toBeGreaterThan(3)
+      expect(lines.join('\n')).not.toMatch(/bi-mat|motcua-demo|argon2/)
+    } finally {
+      await logged.close()
+    }
+  })
+
+  it('an admin setting their own password keeps the session in hand and ends the others; the settings log lists setting changes only', async () => {
+    const a4 = (await create(admin, { username: 'quantri4', fullName: 'Quản trị Bốn', role: 'admin', password: 'mat-khau-qt-4' }).expect(201)).body.staff as StaffAccount
+    const [here, elsewhere] = [await agentOf('quantri4', 'mat-khau-qt-4'), await agentOf('quantri4', 'mat-khau-qt-4')]
+    await here.post(`/api/centers/na-sang/staff/${a4.id}/password`).send({ password: 'mat-khau-qt-4-moi' }).expect(200)
+    await here.get('/api/auth/me').expect(200)
+    await elsewhere.get('/api/auth/me').expect(401)
+    await login('quantri4', 'mat-khau-qt-4-moi').expect(200)
+
+    const line = await openLine(h) // a counter opening: activity, not a setting
+    await issued(h, line.serviceId)
+    const entries = (await manager.get('/api/centers/na-sang/audit?entity=settings&limit=200').expect(200)).body.entries as AuditEntry[]
+    expect(entries.length).toBeGreaterThan(0)
+    expect(entries.filter((e) => !e.id.startsWith('a'))).toEqual([])
+    expect(entries[0]).toMatchObject({ entity: 'staff', action: 'reset_password', entityLabel: 'Quản trị Bốn (quantri4)' })
+  })
+
+  it('a manager manages clerks only; an admin creates managers and admins and changes roles', async () => {
+    expect((await create(manager, { username: 'quanly2', fullName: 'Quản lý Hai', role: 'manager', password: 'mat-khau-ql-2' }).expect(403)).body.error.code).toBe('FORBIDDEN')
+    expect((await create(manager, { username: 'quantri2', fullName: 'Quản trị Hai', role: 'admin', password: 'mat-khau-qt-2' }).expect(403)).body.error.code).toBe('FORBIDDEN')
+    expect((await manager.patch(`/api/centers/na-sang/staff/${h.demo.staff.canbo2}`).send({ role: 'manager' }).expect(403)).body.error.code).toBe('FORBIDDEN')
+    const m2 = (await create(admin, { username: 'quanly2', fullName: 'Quản lý Hai', role: 'manager', password: 'mat-khau-ql-2' }).expect(201)).body.staff as StaffAccount
+    expect(m2).toMatchObject({ role: 'manager', centerSlug: 'na-sang' })
+    // a manager cannot touch another manager (nor an admin)
+    for (const [path, body] of [[`/api/centers/na-sang/staff/${m2.id}`, { active: false }], [`/api/centers/na-sang/staff/${h.demo.staff.quantri}`, { fullName: 'X' }]] as const) {
+      expect((await manager.patch(path).send(body)).body.error.code).toMatch(/^(FORBIDDEN|STAFF_NOT_FOUND)$/)
+    }
+    expect((await manager.post(`/api/centers/na-sang/staff/${m2.id}/password`).send({ password: 'mat-khau-chiem-quyen' }).expect(403)).body.error.code).toBe('FORBIDDEN')
+    // nor anyone of another center
+    expect((await otherManager.patch(`/api/centers/na-sang/staff/${h.demo.staff.canbo3}`).send({ active: false }).expect(403)).body.error.code).toBe('WRONG_CENTER')
+    expect((await otherManager.patch(`/api/centers/muong-pon/staff/${h.demo.staff.canbo3}`).send({ active: false }).expect(404)).body.error.code).toBe('STAFF_NOT_FOUND')
+    expect((await clerk.get('/api/centers/na-sang/staff').expect(403)).body.error.code).toBe('FORBIDDEN')
+    expect((await h.http.post('/api/centers/na-sang/staff').send({ username: 'x', fullName: 'x', role: 'clerk', password: '1234567890' }).expect(401)).body.error.code).toBe('AUTH_REQUIRED')
+
+    const demoted = await admin.patch(`/api/centers/na-sang/staff/${m2.id}`).send({ role: 'clerk' }).expect(200)
+    expect(demoted.body.staff.role).toBe('clerk')
+    const a2 = (await create(admin, { username: 'quantri2', fullName: 'Quản trị Hai', role: 'admin', password: 'mat-khau-qt-2' }).expect(201)).body.staff as StaffAccount
+    expect(a2).toMatchObject({ role: 'admin', centerSlug: null })
+    expect((await admin.patch(`/api/centers/na-sang/staff/${a2.id}`).send({ role: 'manager' }).expect(409)).body.error.code).toBe('ADMIN_ROLE_FIXED')
+    const audit = (await admin.get('/api/centers/na-sang/audit?entity=staff&limit=3').expect(200)).body.entries as AuditEntry[]
+    expect(audit.map((e) => [e.action, e.changes.role])).toEqual([['create', { from: null, to: 'admin' }], ['update', { from: 'manager', to: 'clerk' }], ['create', { from: null, to: 'manager' }]])
+  })
+
+  it('nobody deactivates or demotes themselves; of two admins deactivating each other at once, one stays', async () => {
+    expect((await admin.patch(`/api/centers/na-sang/staff/${h.demo.staff.quantri}`).send({ active: false }).expect(409)).body.error.code).toBe('OWN_ACCOUNT')
+    const m3 = (await create(admin, { username: 'quanly3', fullName: 'Quản lý Ba', role: 'manager', password: 'mat-khau-ql-3' }).expect(201)).body.staff as StaffAccount
+    const self = await agentOf('quanly3', 'mat-khau-ql-3')
+    expect((await self.patch(`/api/centers/na-sang/staff/${m3.id}`).send({ active: false }).expect(409)).body.error.code).toBe('OWN_ACCOUNT')
+    expect((await admin.patch(`/api/centers/na-sang/staff/${m3.id}`).send({ role: 'clerk' }).expect(200)).body.staff.role).toBe('clerk')
+
+    const a3 = (await create(admin, { username: 'quantri3', fullName: 'Quản trị Ba', role: 'admin', password: 'mat-khau-qt-3' }).expect(201)).body.staff as StaffAccount
+    const other = await agentOf('quantri3', 'mat-khau-qt-3')
+    // every other admin is deactivated first, so the two below are the last two
+    const admins = await h.handle.db.selectFrom('staff').select('id').where('role', '=', 'admin').where('id', 'not in', [h.demo.staff.quantri!, a3.id]).execute()
+    for (const a of admins) await admin.patch(`/api/centers/na-sang/staff/${a.id}`).send({ active: false }).expect(200)
+    const [x, y] = await Promise.all([
+      admin.patch(`/api/centers/na-sang/staff/${a3.id}`).send({ active: false }),
+      other.patch(`/api/centers/na-sang/staff/${h.demo.staff.quantri}`).send({ active: false }),
+    ])
+    expect([x.status, y.status].filter((s) => s === 200)).toHaveLength(1)
+    for (const r of [x, y]) if (r.status !== 200) expect(r.body.error.code).toMatch(/^(LAST_ADMIN|AUTH_REQUIRED)$/)
+    const active = await h.handle.db.selectFrom('staff').select('username').where('role', '=', 'admin').where('active', '=', true).execute()
+    expect(active).toHaveLength(1)
   })
 })

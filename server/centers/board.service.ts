@@ -8,6 +8,8 @@ import { counterViews, type QueueService } from '../queue/queue.service.js'
 import { serviceStats } from '../queue/estimate.js'
 import { recentCalls } from '../queue/ticket.repository.js'
 import * as centers from './center.repository.js'
+import { readyCodes } from '../dossiers/dossier.repository.js'
+import { MAX_READY_DOSSIERS } from '../../common/board-sync.js'
 
 /** What the public pages read: the board snapshot, procedures, priority groups. */
 export class BoardService {
@@ -24,19 +26,21 @@ export class BoardService {
     const now = this.clock()
     const lt = localTime(now, center.time_zone)
     const services = await centers.listServices(this.db, center.id)
-    const [stats, counters, calls] = await Promise.all([
+    const [stats, counters, calls, ready] = await Promise.all([
       serviceStats(this.db, center.id, lt.day, now, services),
       counterViews(this.db, center.id),
       recentCalls(this.db, center.id, lt.day, 10),
+      readyCodes(this.db, center.id, MAX_READY_DOSSIERS),
     ])
     const byId = new Map(stats.map((s) => [s.id, s]))
-    const closedReason = this.queue.closedReason(center, now)
+    const today = await this.queue.onDay(center, lt.day) // holidays and make-up days of the calendar applied
+    const closedReason = this.queue.closedReason(today, now)
     return {
       seq, centerSlug: center.slug, centerName: center.name, serviceDay: lt.day,
-      open: isOpenAt(center.opening_hours, lt),
+      open: isOpenAt(today.opening_hours, lt),
       acceptingTickets: closedReason === null,
       closedReason,
-      hoursToday: describeHours(center.opening_hours, lt.weekday, catalogs.vi.closedDay),
+      hoursToday: describeHours(today.opening_hours, lt.weekday, catalogs.vi.closedDay),
       ticketCutoff: center.ticket_cutoff,
       announcementTemplate: center.announcement_template,
       services: services.map((s) => ({
@@ -45,7 +49,7 @@ export class BoardService {
       })),
       counters,
       recentCalls: calls.map((c) => ({ ticketId: c.id, code: c.code, serviceId: c.service_id, counterId: c.counter_id!, counterNumber: c.counter_number, calledAt: new Date(c.called_at!).toISOString() })),
-      readyDossiers: [],
+      readyDossiers: ready,
     }
   }
 

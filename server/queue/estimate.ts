@@ -1,6 +1,6 @@
+import { sql } from 'kysely'
 import type { Executor } from '../../db/create-db.js'
 import type { ServiceStat } from '../../common/types.js'
-import { countWaitingByService, issuedToday, openCountersByService, recentServiceSeconds } from './ticket.repository.js'
 
 /**
  * Estimated wait, in whole minutes: the tickets ahead × the average service time of the service's
@@ -12,32 +12,69 @@ export function estimateMinutes(ahead: number, avgServiceSeconds: number, openCo
   return Math.ceil((ahead * avgServiceSeconds) / Math.max(1, openCounters) / 60)
 }
 
-export interface ServiceTiming { avgSeconds: Map<string, number>; openCounters: Map<string, number> }
-
-/** Timing of the center's services (only `serviceIds` when given: an event or one ticket needs no more). */
-export async function loadServiceTiming(db: Executor, centerId: string, now: Date, serviceIds?: string[]): Promise<ServiceTiming> {
-  const [avgSeconds, openCounters] = await Promise.all([
-    recentServiceSeconds(db, centerId, now, serviceIds), openCountersByService(db, centerId, serviceIds)])
-  return { avgSeconds, openCounters }
+/** What the queue figures of one service of the day are made of. */
+export interface ServiceFigures {
+  id: string
+  defaultServiceMinutes: number
+  dailyCap: number | null
+  /** waiting tickets now (`queue_count`, kept exact by triggers on `ticket`) */
+  waiting: number
+  /** the last number taken today (what a daily cap counts) */
+  issued: number
+  /** mean service time of the last 20 completed tickets of the past 14 days; null while fewer than 3 */
+  avgSeconds: number | null
+  /** open (not paused) counters serving it in either tier */
+  openCounters: number
 }
 
-export function estimateFor(timing: ServiceTiming, service: { id: string; default_service_minutes: number }, ahead: number) {
-  const avg = timing.avgSeconds.get(service.id) ?? service.default_service_minutes * 60
-  return estimateMinutes(ahead, avg, timing.openCounters.get(service.id) ?? 0)
+/**
+ * The figures of the center's services for the day (only `serviceIds` when given), in board order
+ * (sort order, prefix): one statement, and none of its parts grows with the queue (the waiting count
+ * is one row of `queue_count`; the service times read at most 20 rows per service through an index).
+ */
+export async function loadServiceFigures(db: Executor, centerId: string, serviceDay: string, now: Date, serviceIds?: string[]): Promise<ServiceFigures[]> {
+  if (serviceIds && !serviceIds.length) return []
+  const { rows } = await serviceFiguresQuery(centerId, serviceDay, now, serviceIds).execute(db)
+  return rows.map((r) => ({
+    id: r.id, defaultServiceMinutes: r.default_service_minutes, dailyCap: r.daily_cap, waiting: Number(r.waiting),
+    issued: Number(r.issued), avgSeconds: r.done_n >= 3 ? r.avg_s : null, openCounters: Number(r.open_counters),
+  }))
 }
 
+/** The statement of `loadServiceFigures` (bench/scaling.ts shows its plan). */
+export function serviceFiguresQuery(centerId: string, serviceDay: string, now: Date, serviceIds?: string[]) {
+  const since = new Date(now.getTime() - 14 * 86_400_000)
+  const only = serviceIds ? sql`AND s.id IN (${sql.join(serviceIds)})` : sql``
+  return sql<{ id: string; default_service_minutes: number; daily_cap: number | null; waiting: number; issued: number; avg_s: number | null; done_n: number; open_counters: number }>`
+    SELECT s.id, s.default_service_minutes, s.daily_cap, coalesce(q.waiting, 0) AS waiting, coalesce(n.last, 0) AS issued,
+      r.avg_s, r.n AS done_n,
+      (SELECT count(*)::int FROM counter_service cs JOIN counter c ON c.id = cs.counter_id
+        WHERE cs.service_id = s.id AND c.status = 'open') AS open_counters
+    FROM service s
+    LEFT JOIN queue_count q ON q.service_id = s.id AND q.service_day = ${serviceDay}
+    LEFT JOIN ticket_number n ON n.service_id = s.id AND n.service_day = ${serviceDay}
+    CROSS JOIN LATERAL (
+      SELECT avg(extract(epoch FROM x.finished_at - x.started_at))::float8 AS avg_s, count(*)::int AS n
+      FROM (SELECT finished_at, started_at FROM ticket
+            WHERE service_id = s.id AND status = 'done' AND finished_at >= ${since}
+            ORDER BY finished_at DESC LIMIT 20) x
+    ) r
+    WHERE s.center_id = ${centerId} ${only}
+    ORDER BY s.sort_order, s.prefix`
+}
+
+export function estimateFor(f: ServiceFigures, ahead: number) {
+  return estimateMinutes(ahead, f.avgSeconds ?? f.defaultServiceMinutes * 60, f.openCounters)
+}
+
+export function statOf(f: ServiceFigures): ServiceStat {
+  return { id: f.id, waiting: f.waiting, estimatedWaitMinutes: estimateFor(f, f.waiting),
+    capReached: !!f.dailyCap && f.issued >= f.dailyCap }
+}
+
+/** Waiting count, estimate and cap of each of `services` (board order of the rows read). */
 export async function serviceStats(db: Executor, centerId: string, serviceDay: string, now: Date,
-  services: { id: string; default_service_minutes: number; daily_cap: number | null }[],
-  timingOf: (ids: string[]) => Promise<ServiceTiming> = (ids) => loadServiceTiming(db, centerId, now, ids)): Promise<ServiceStat[]> {
-  const ids = services.map((s) => s.id)
-  const capped = services.filter((s) => s.daily_cap).map((s) => s.id)
-  const [waitingRows, timing, issued] = await Promise.all([
-    countWaitingByService(db, centerId, serviceDay, ids), timingOf(ids),
-    capped.length ? issuedToday(db, capped, serviceDay) : new Map<string, number>()])
-  const waiting = new Map(waitingRows.map((r) => [r.service_id, Number(r.n)]))
-  return services.map((s) => {
-    const n = waiting.get(s.id) ?? 0
-    return { id: s.id, waiting: n, estimatedWaitMinutes: estimateFor(timing, s, n),
-      capReached: !!s.daily_cap && (issued.get(s.id) ?? 0) >= s.daily_cap }
-  })
+  services: { id: string }[]): Promise<ServiceStat[]> {
+  if (!services.length) return []
+  return (await loadServiceFigures(db, centerId, serviceDay, now, services.map((s) => s.id))).map(statOf)
 }

@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely'
+import { sql, type Transaction } from 'kysely'
 import type { Db, Executor } from '../../db/create-db.js'
 import type { Center, Counter, Database, Service, Ticket, TicketStatus } from '../../db/types.js'
 import type { PublicEventName } from '../../common/events.js'
@@ -11,7 +11,7 @@ import { describeHours, hoursOn, localTime } from '../time.js'
 import { bumpBoardSeq, findCenterById, findCenterBySlug, findPriorityGroupByCode, findService } from '../centers/center.repository.js'
 import * as counters from './counter.repository.js'
 import * as tickets from './ticket.repository.js'
-import { estimateFor, loadServiceTiming, serviceStats, type ServiceTiming } from './estimate.js'
+import { estimateFor, loadServiceFigures, statOf, type ServiceFigures } from './estimate.js'
 
 /** Who acts: a logged-in staff member. */
 export interface Actor { staffId: string; role: 'admin' | 'manager' | 'clerk'; centerId: string | null }
@@ -38,7 +38,7 @@ type Pending =
   | { name: Exclude<PublicEventName, 'queue:changed' | 'counter:changed'>; payload: Record<string, unknown> }
 
 /** Collects a transaction's facts; they get their `seq` inside it and are sent only after it commits. */
-class Outbox {
+export class Outbox {
   events: Pending[] = []
   ticketIds = new Set<string>()
   firstSeq = 0
@@ -49,16 +49,24 @@ class Outbox {
 const ACTIVE: TicketStatus[] = ['called', 'serving']
 /** How long facts wait for those of lower seq before being sent anyway. */
 const PUBLISH_WAIT_MS = 3000
-const isUniqueViolation = (e: unknown, constraint: string) =>
+/** A unique constraint of PostgreSQL refused the write (a racing request got there first). */
+export const isUniqueViolation = (e: unknown, constraint: string) =>
   typeof e === 'object' && e !== null && (e as { code?: string }).code === '23505' &&
   String((e as { constraint?: string }).constraint ?? (e as Error).message).includes(constraint)
 
 export class QueueService {
-  constructor(private db: Db, private clock: Clock, private sink: EventSink, private observer?: QueueObserver) {}
+  constructor(private db: Db, private clock: Clock, private sink: EventSink, private observer?: QueueObserver,
+    private calendar?: { centerOn(center: Center, day: string): Promise<Center> }) {}
+
+  /** The center as it works on `day`: holidays close it, make-up days open it (server/dossiers/calendar-cache.ts). */
+  onDay(center: Center, day: string): Promise<Center> {
+    return this.calendar ? this.calendar.centerOn(center, day) : Promise.resolve(center)
+  }
 
   // ---------- citizen side ----------
 
-  async issue(centerSlug: string, input: { serviceId: string; priorityGroup?: string; requestId?: string }): Promise<TicketView> {
+  /** `dossierId`: a check-in with a dossier's code (server/dossiers), linked in the same transaction. */
+  async issue(centerSlug: string, input: { serviceId: string; priorityGroup?: string; requestId?: string; dossierId?: string }): Promise<TicketView> {
     const center = await this.centerBySlug(centerSlug)
     if (input.requestId) {
       const existing = await tickets.findByRequestId(this.db, center.id, input.requestId)
@@ -69,7 +77,7 @@ export class QueueService {
     const service = await findService(this.db, input.serviceId)
     if (!service || service.center_id !== center.id) throw new AppError('SERVICE_NOT_FOUND')
     if (!service.active) throw new AppError('SERVICE_INACTIVE')
-    this.assertIssuing(center, lt)
+    this.assertIssuing(await this.onDay(center, lt.day), lt)
     let bonus = 0, priorityGroupId: string | null = null
     if (input.priorityGroup) {
       const g = await findPriorityGroupByCode(this.db, center.id, input.priorityGroup)
@@ -86,9 +94,8 @@ export class QueueService {
           center_id: center.id, service_id: service.id, service_day: lt.day, number,
           code: formatTicketCode(service.prefix, number), priority_group_id: priorityGroupId,
           queue_at: new Date(now.getTime() - bonus * 60_000), issued_at: now, request_id: input.requestId ?? null,
-        })
-        await tickets.insertTicketEvent(trx, { ticketId: t.id, centerId: center.id, type: 'issued', from: null, to: 'waiting', at: now,
-          data: priorityGroupId ? { priorityGroup: input.priorityGroup, bonusMinutes: bonus } : {} })
+          dossier_id: input.dossierId ?? null,
+        }, { type: 'issued', data: priorityGroupId ? { priorityGroup: input.priorityGroup, bonusMinutes: bonus } : {} })
         out.add({ name: 'ticket:issued', payload: { ticket: { id: t.id, code: t.code, serviceId: t.service_id, issuedAt: now.toISOString(), priority: !!priorityGroupId } } })
         out.add({ name: 'queue:changed', serviceIds: [service.id] })
         out.touch(t.id) // staff consoles follow every ticket of their center through ticket:updated
@@ -341,8 +348,7 @@ export class QueueService {
         center_id: t.center_id, service_id: target.id, service_day: t.service_day, number,
         code: formatTicketCode(target.prefix, number), priority_group_id: t.priority_group_id,
         queue_at: t.queue_at, issued_at: now, transferred_from_id: t.id,
-      })
-      await tickets.insertTicketEvent(trx, { ticketId: n.id, centerId: n.center_id, type: 'issued_by_transfer', from: null, to: 'waiting', staffId: actor.staffId, at: now, data: { fromTicketId: t.id, fromCode: t.code } })
+      }, { type: 'issued_by_transfer', staffId: actor.staffId, data: { fromTicketId: t.id, fromCode: t.code } })
       newId = n.id
       out.add({ name: 'ticket:finished', payload: finishedPayload(t, 'transferred', c) })
       currentTicketChanged(out, t)
@@ -428,26 +434,29 @@ export class QueueService {
 
   // ---------- views ----------
 
-  /** `timing`: a loader shared by the payloads of one publish (the same service's timing is read once). */
-  async view(ticketId: string, timing?: (serviceIds: string[]) => Promise<ServiceTiming>): Promise<TicketView> {
+  /** `figuresOf`: a loader shared by the payloads of one publish (the same service's figures are read once). */
+  async view(ticketId: string, figuresOf?: (serviceIds: string[]) => Promise<ServiceFigures[]>): Promise<TicketView> {
     const r = await this.db.selectFrom('ticket')
       .innerJoin('service', 'service.id', 'ticket.service_id')
       .innerJoin('center', 'center.id', 'ticket.center_id')
       .leftJoin('counter', 'counter.id', 'ticket.counter_id')
       .leftJoin('priority_group', 'priority_group.id', 'ticket.priority_group_id')
       .leftJoin('ticket as next', 'next.transferred_from_id', 'ticket.id')
+      .leftJoin('dossier', 'dossier.id', 'ticket.dossier_id')
       .selectAll('ticket')
       .select(['service.name_vi', 'service.name_en', 'service.default_service_minutes', 'center.slug', 'counter.number as counter_number',
-        'priority_group.code as priority_code', 'next.id as next_id'])
+        'priority_group.code as priority_code', 'next.id as next_id', 'dossier.code as dossier_code'])
+      // the place in the queue in the same statement (only a waiting ticket has one)
+      .select(sql<number | null>`CASE WHEN ticket.status = 'waiting' THEN ${tickets.ticketsAhead(ticketId)} END`.as('ahead'))
       .where('ticket.id', '=', ticketId).executeTakeFirst()
     if (!r) throw new AppError('TICKET_NOT_FOUND')
     let position: number | null = null, ahead: number | null = null, estimate: number | null = null
-    if (r.status === 'waiting') {
-      const [n, t] = await Promise.all([tickets.countAhead(this.db, r),
-        timing ? timing([r.service_id]) : loadServiceTiming(this.db, r.center_id, this.clock(), [r.service_id])])
-      ahead = n
+    if (r.status === 'waiting' && r.ahead !== null) {
+      const [f] = figuresOf ? await figuresOf([r.service_id])
+        : await loadServiceFigures(this.db, r.center_id, r.service_day, this.clock(), [r.service_id])
+      ahead = Number(r.ahead)
       position = ahead + 1
-      estimate = estimateFor(t, { id: r.service_id, default_service_minutes: r.default_service_minutes }, ahead)
+      estimate = f ? estimateFor(f, ahead) : null
     }
     return {
       id: r.id, code: r.code, number: r.number, status: r.status, centerSlug: r.slug, serviceId: r.service_id,
@@ -455,6 +464,7 @@ export class QueueService {
       issuedAt: iso(r.issued_at)!, queueAt: iso(r.queue_at)!, calledAt: iso(r.called_at), startedAt: iso(r.started_at),
       finishedAt: iso(r.finished_at), counterId: r.counter_id, counterNumber: r.counter_number,
       position, ahead, estimatedWaitMinutes: estimate, transferredFromId: r.transferred_from_id, transferredToId: r.next_id,
+      dossierId: r.dossier_id, dossierCode: r.dossier_code,
     }
   }
 
@@ -469,9 +479,10 @@ export class QueueService {
   /**
    * Runs `fn` in one transaction; its facts take consecutive `seq` numbers from the center's row
    * (locked last, so lock order is always ticket/counter rows before the sequence), and are sent
-   * only after the commit, in `seq` order (see `takeTurn`).
+   * only after the commit, in `seq` order (see `takeTurn`). Dossier writes run here too (server/dossiers),
+   * so `dossier:ready` and `dossier:returned` share the center's sequence and its publish-after-commit.
    */
-  private async inTx<T>(center: Center, fn: (trx: Transaction<Database>, out: Outbox) => Promise<T>, views?: Map<string, TicketView>): Promise<T> {
+  async inTx<T>(center: Center, fn: (trx: Transaction<Database>, out: Outbox) => Promise<T>, views?: Map<string, TicketView>): Promise<T> {
     const out = new Outbox()
     let turn: Turn | undefined
     try {
@@ -522,22 +533,20 @@ export class QueueService {
     const sends: (() => void)[] = []
     try {
       const now = this.clock()
-      // one read per service set: an issue's queue:changed and its ticket view need the same service's timing
-      const timings = new Map<string, Promise<ServiceTiming>>()
-      const timing = (ids: string[]) => {
+      const day = localTime(now, center.time_zone).day
+      // one read per service set: an issue's queue:changed and its ticket view need the same service's figures
+      const figures = new Map<string, Promise<ServiceFigures[]>>()
+      const figuresOf = (ids: string[]) => {
         const key = [...ids].sort().join()
-        let p = timings.get(key)
-        if (!p) timings.set(key, p = loadServiceTiming(this.db, center.id, now, ids))
+        let p = figures.get(key)
+        if (!p) figures.set(key, p = loadServiceFigures(this.db, center.id, day, now, ids))
         return p
       }
-      const day = localTime(now, center.time_zone).day
       let seq = out.firstSeq
       for (const e of out.events) {
         const s = seq++
         if (e.name === 'queue:changed') {
-          const services = !e.serviceIds.length ? [] : await this.db.selectFrom('service').select(['id', 'default_service_minutes', 'daily_cap'])
-            .where('center_id', '=', center.id).where('id', 'in', e.serviceIds).orderBy('sort_order').orderBy('prefix').execute()
-          const payload = { seq: s, services: await serviceStats(this.db, center.id, day, now, services, timing) }
+          const payload = { seq: s, services: (await figuresOf(e.serviceIds)).map(statOf) }
           sends.push(() => this.sink.centerEvent(center.slug, e.name, payload))
         } else if (e.name === 'counter:changed') {
           const payload = { seq: s, counter: await this.counterView(center.id, e.counterId) }
@@ -547,7 +556,7 @@ export class QueueService {
         }
       }
       for (const id of out.ticketIds) {
-        const v = await this.view(id, timing)
+        const v = await this.view(id, figuresOf)
         views?.set(id, v) // the request's answer: read after the commit, as it would be read again
         sends.push(() => this.sink.ticketUpdated(v))
       }

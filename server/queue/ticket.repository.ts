@@ -23,8 +23,17 @@ export async function takeNextNumber(db: Executor, serviceId: string, serviceDay
   return row.last
 }
 
-export function insertTicket(db: Executor, t: NewTicket) {
-  return db.insertInto('ticket').values(t).returningAll().executeTakeFirstOrThrow()
+/** A new waiting ticket and its first event row (`at` = its issue time), in one statement: one round trip. */
+export function insertTicket(db: Executor, t: NewTicket, event: { type: string; staffId?: string | null; data?: Record<string, unknown> }) {
+  return db.with('t', (qb) => qb.insertInto('ticket').values(t).returningAll())
+    .with('e', (qb) => qb.insertInto('ticket_event')
+      .columns(['ticket_id', 'center_id', 'type', 'from_status', 'to_status', 'staff_id', 'at', 'data'])
+      .expression((eb) => eb.selectFrom('t').select([
+        't.id', 't.center_id', sql<string>`${event.type}::text`.as('type'), sql<null>`NULL::ticket_status`.as('from_status'),
+        sql<TicketStatus>`'waiting'::ticket_status`.as('to_status'), sql<string | null>`${event.staffId ?? null}::uuid`.as('staff_id'),
+        't.issued_at', sql<string>`${JSON.stringify(event.data ?? {})}::jsonb`.as('data'),
+      ])))
+    .selectFrom('t').selectAll().executeTakeFirstOrThrow()
 }
 
 export function updateTicket(db: Executor, id: string, patch: Updateable<TicketTable>) {
@@ -79,58 +88,33 @@ export function listTicketEvents(db: Executor, ticketId: string) {
   return db.selectFrom('ticket_event').selectAll().where('ticket_id', '=', ticketId).orderBy('id').execute()
 }
 
-/** Waiting tickets ahead of this one in its service's queue (the order of `lockNextWaiting`). */
-export async function countAhead(db: Executor, t: { service_id: string; service_day: string; queue_at: Date; issued_at: Date; number: number; id: string }) {
-  const row = await db.selectFrom('ticket').select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('service_id', '=', t.service_id).where('service_day', '=', t.service_day).where('status', '=', 'waiting')
-    .where((eb) => eb.or([
-      eb('queue_at', '<', t.queue_at),
-      eb.and([eb('queue_at', '=', t.queue_at), eb('issued_at', '<', t.issued_at)]),
-      eb.and([eb('queue_at', '=', t.queue_at), eb('issued_at', '=', t.issued_at), eb('number', '<', t.number)]),
-      eb.and([eb('queue_at', '=', t.queue_at), eb('issued_at', '=', t.issued_at), eb('number', '=', t.number), eb('id', '<', t.id)]),
-    ]))
-    .executeTakeFirstOrThrow()
-  return Number(row.n)
-}
-
-export async function countWaitingByService(db: Executor, centerId: string, serviceDay: string, serviceIds?: string[]) {
-  if (serviceIds && !serviceIds.length) return []
-  let q = db.selectFrom('ticket').select(['service_id', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('center_id', '=', centerId).where('service_day', '=', serviceDay).where('status', '=', 'waiting')
-  if (serviceIds) q = q.where('service_id', 'in', serviceIds)
-  return q.groupBy('service_id').execute()
-}
+/** Past this many tickets behind it, a ticket's place is counted from the head of its queue instead. */
+const BEHIND_LIMIT = 200
 
 /**
- * Average service time (seconds) of each service's last 20 completed tickets of the past 14 days;
- * services with fewer than 3 such tickets are absent (the caller falls back to the service's default).
+ * An SQL expression: the waiting tickets ahead of ticket `id` in its service's queue (the order of
+ * `lockNextWaiting`), for a select list (one statement, one snapshot). A ticket near the end of a long
+ * queue (one just issued) counts the few tickets behind it and takes them from the service's waiting
+ * count (`queue_count`); one with BEHIND_LIMIT or more behind it counts those ahead. Either way the work
+ * is bounded by the shorter side of the queue, not by its length. Compared on the stored values
+ * (microseconds included, which a JS Date would round away).
  */
-export async function recentServiceSeconds(db: Executor, centerId: string, now: Date, serviceIds?: string[]): Promise<Map<string, number>> {
-  if (serviceIds && !serviceIds.length) return new Map()
-  const since = new Date(now.getTime() - 14 * 86_400_000)
-  const only = serviceIds ? sql`AND s.id IN (${sql.join(serviceIds)})` : sql``
-  const rows = await sql<{ service_id: string; avg_s: number; n: number }>`
-    SELECT s.id AS service_id, r.avg_s, r.n
-    FROM service s
-    CROSS JOIN LATERAL (
-      SELECT avg(extract(epoch FROM x.finished_at - x.started_at))::float8 AS avg_s, count(*)::int AS n
-      FROM (SELECT finished_at, started_at FROM ticket
-            WHERE service_id = s.id AND status = 'done' AND finished_at >= ${since}
-            ORDER BY finished_at DESC LIMIT 20) x
-    ) r
-    WHERE s.center_id = ${centerId} ${only}`.execute(db)
-  return new Map(rows.rows.filter((r) => r.n >= 3).map((r) => [r.service_id, r.avg_s]))
-}
-
-/** Open (not paused) counters that serve each service, in either tier. */
-export async function openCountersByService(db: Executor, centerId: string, serviceIds?: string[]): Promise<Map<string, number>> {
-  if (serviceIds && !serviceIds.length) return new Map()
-  let q = db.selectFrom('counter_service').innerJoin('counter', 'counter.id', 'counter_service.counter_id')
-    .select(['counter_service.service_id', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('counter.center_id', '=', centerId).where('counter.status', '=', 'open')
-  if (serviceIds) q = q.where('counter_service.service_id', 'in', serviceIds)
-  const rows = await q.groupBy('counter_service.service_id').execute()
-  return new Map(rows.map((r) => [r.service_id, Number(r.n)]))
+export function ticketsAhead(id: string) {
+  const sameQueue = sql`a.service_id = k.service_id AND a.service_day = k.service_day AND a.status = 'waiting'`
+  return sql<number>`(
+    SELECT CASE WHEN b.n < ${BEHIND_LIMIT}
+      THEN coalesce(q.waiting, 0) - b.n - (k.status = 'waiting')::int
+      ELSE (SELECT count(*)::int FROM ticket a WHERE ${sameQueue}
+              AND (a.queue_at, a.issued_at, a.number, a.id) < (k.queue_at, k.issued_at, k.number, k.id))
+    END
+    FROM ticket k
+    LEFT JOIN queue_count q ON q.service_id = k.service_id AND q.service_day = k.service_day
+    CROSS JOIN LATERAL (SELECT count(*)::int AS n FROM (SELECT 1 FROM ticket a WHERE ${sameQueue}
+      AND (a.queue_at, a.issued_at, a.number, a.id) > (k.queue_at, k.issued_at, k.number, k.id)
+      -- in index order: the planner walks ticket_waiting_queue from this ticket on and stops at the limit
+      -- (without it, it may take a sequential scan that stops at the limit: the whole table when few are behind)
+      ORDER BY a.queue_at DESC, a.id DESC LIMIT ${BEHIND_LIMIT}) x) b
+    WHERE k.id = ${id})`
 }
 
 export function recentCalls(db: Executor, centerId: string, serviceDay: string, limit: number) {
@@ -146,11 +130,4 @@ export function recentCalls(db: Executor, centerId: string, serviceDay: string, 
 export function lockStaleTickets(db: Executor, centerId: string, today: string) {
   return db.selectFrom('ticket').selectAll().where('center_id', '=', centerId).where('service_day', '<', today)
     .where('status', 'in', ['waiting', 'called', 'serving', 'held']).forUpdate().skipLocked().execute()
-}
-
-/** The last number taken today per service (what a daily cap counts). */
-export async function issuedToday(db: Executor, serviceIds: string[], serviceDay: string): Promise<Map<string, number>> {
-  const rows = await db.selectFrom('ticket_number').select(['service_id', 'last'])
-    .where('service_id', 'in', serviceIds).where('service_day', '=', serviceDay).execute()
-  return new Map(rows.map((r) => [r.service_id, r.last]))
 }

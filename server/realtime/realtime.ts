@@ -10,6 +10,7 @@ import type { AuthService } from '../auth/auth.service.js'
 import { sessionToken } from '../auth/auth.middleware.js'
 import type { BoardService } from '../centers/board.service.js'
 import type { EventSink, QueueService } from '../queue/queue.service.js'
+import type { DossierService } from '../dossiers/dossier.service.js'
 import { findCounter } from '../queue/counter.repository.js'
 import type { Db } from '../../db/create-db.js'
 import { AppError } from '../errors.js'
@@ -22,6 +23,7 @@ export const rooms = {
   ticket: (id: string) => `ticket:${id}`,
   counter: (id: string) => `counter:${id}`,
   staff: (slug: string) => `staff:${slug}`,
+  dossier: (id: string) => `dossier:${id}`,
 }
 
 /** Sends committed facts to rooms; never to everyone. */
@@ -92,10 +94,14 @@ export function orderedNotifies(pool: pg.Pool, logger?: Logger): pg.Pool & { idl
   }
   // The adapter uses connect() (its LISTEN client, kept for good) and query() only. A checked-out client
   // has no error listener of the pool's: the database restarting would be an unhandled 'error' event and
-  // end the process. The adapter reconnects by itself on 'end'.
+  // end the process. The adapter reconnects by itself on 'end' (with a new client), but never releases
+  // the dead one: the pool would count it for ever, one slot lost per database restart. Released here.
   const connect = async () => {
     const client = await pool.connect()
     client.on('error', (err) => logger?.warn({ err }, 'socket.io adapter: LISTEN connection lost'))
+    client.once('end', () => {
+      try { client.release(new Error('LISTEN connection ended')) } catch { /* the adapter released it (close) */ }
+    })
     return client
   }
   return { connect, query, idle } as unknown as pg.Pool & { idle(): Promise<void> }
@@ -109,7 +115,7 @@ export type RealtimeMode = 'single-instance' | 'postgres-adapter'
  * joins `ticket:<id>` (auth `{ ticket }`); a staff socket is recognised by its session cookie and may
  * watch the counters of its center.
  */
-export function attachRealtime(httpServer: HttpServer, deps: { db: Db; auth: AuthService; board: BoardService; queue: QueueService; sink: SocketSink; logger: Logger; pool?: pg.Pool }): IoServer {
+export function attachRealtime(httpServer: HttpServer, deps: { db: Db; auth: AuthService; board: BoardService; queue: QueueService; dossiers?: DossierService; sink: SocketSink; logger: Logger; pool?: pg.Pool }): IoServer {
   const io: IoServer = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 10_000 })
   if (deps.pool) {
     // Every instance on this database LISTENs on one channel; an emit anywhere reaches sockets everywhere.
@@ -146,7 +152,15 @@ export function attachRealtime(httpServer: HttpServer, deps: { db: Db; auth: Aut
         if (!t) return next(new Error('TICKET_NOT_FOUND'))
         socket.data.ticketId = t.id
       }
-      if (!socket.data.centerId && !socket.data.ticketId && !socket.data.staffId) return next(new Error('AUTH_REQUIRED'))
+      if (a.dossier !== undefined) {
+        // a phone following a dossier: both codes, checked (and throttled) like the public lookup
+        const d = (a.dossier ?? {}) as Record<string, unknown>
+        const ok = deps.dossiers && typeof d.code === 'string' && typeof d.lookupCode === 'string' && d.code.length <= 40
+        const id = ok ? await deps.dossiers!.findByCodes(d.code as string, d.lookupCode as string).catch(notFoundAsNull) : null
+        if (!id) return next(new Error('DOSSIER_NOT_FOUND'))
+        socket.data.dossierId = id
+      }
+      if (!socket.data.centerId && !socket.data.ticketId && !socket.data.staffId && !socket.data.dossierId) return next(new Error('AUTH_REQUIRED'))
       next()
     } catch (err) {
       deps.logger.warn({ err }, 'socket handshake failed')
@@ -155,7 +169,7 @@ export function attachRealtime(httpServer: HttpServer, deps: { db: Db; auth: Aut
   })
 
   io.on('connection', async (socket: IoSocket) => {
-    const { centerSlug, ticketId, staffId } = socket.data
+    const { centerSlug, ticketId, staffId, dossierId } = socket.data
     // Listeners first, before any await: a client may send as soon as it sees `connect`.
     // settled even when the database fails, so no rejection goes unhandled while other awaits run
     const staffP = staffId ? deps.auth.staffView(staffId).catch((err) => { deps.logger.warn({ err }, 'staff socket lookup failed'); return undefined }) : undefined
@@ -179,6 +193,10 @@ export function attachRealtime(httpServer: HttpServer, deps: { db: Db; auth: Aut
       if (ticketId) {
         await socket.join(rooms.ticket(ticketId))
         socket.emit('ticket:updated', await deps.queue.getTicket(ticketId))
+      }
+      if (dossierId && deps.dossiers) {
+        await socket.join(rooms.dossier(dossierId))
+        socket.emit('dossier:updated', await deps.dossiers.publicView(dossierId))
       }
       if (staffP) {
         const staff = await staffP

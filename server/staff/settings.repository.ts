@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Executor } from '../../db/create-db.js'
+import type { AuditEntity } from '../../common/staff-types.js'
 
 export function lockService(db: Executor, id: string) {
   return db.selectFrom('service').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
@@ -21,7 +22,7 @@ export interface ActivityRow {
   at: Date | string
   staff_id: string | null
   staff_name: string | null
-  entity: 'service' | 'ticket' | 'counter' | 'center'
+  entity: AuditEntity
   entity_id: string
   label: string | null
   action: string
@@ -32,21 +33,27 @@ export interface ActivityRow {
  * Who did what to which setting, ticket or counter during one service day (in the center's time zone),
  * newest first: the audit log, ticket events done by staff, and counter events, in one list.
  */
-export async function listActivity(db: Executor, center: { id: string; time_zone: string }, opts: { day: string; entity?: string; staffId?: string; limit: number }) {
+export async function listActivity(db: Executor, center: { id: string; time_zone: string }, opts: { day: string; entity?: AuditEntity | 'settings'; staffId?: string; limit: number }) {
   const from = sql`(${opts.day}::date::timestamp AT TIME ZONE ${center.time_zone})`
   const to = sql`((${opts.day}::date + 1)::timestamp AT TIME ZONE ${center.time_zone})`
   const want = (e: string) => !opts.entity || opts.entity === e
   const parts = []
-  // setting changes: services, counters (name, services) and the center (hours, cut-off, announcement)
-  const audited = ['service', 'counter', 'center'].filter(want)
-  if (audited.length) parts.push(sql`
+  // setting changes (the audit log): services, counters, the center (hours, cut-off, announcement, pause
+  // limit), procedures, staff accounts, priority groups, and whatever else writes to it
+  if (opts.entity !== 'ticket') parts.push(sql`
     SELECT 'a' || a.id AS id, a.id AS n, a.at, a.staff_id, a.entity, a.entity_id,
-           CASE a.entity WHEN 'service' THEN s.prefix || ' · ' || s.name_vi WHEN 'counter' THEN ac.number::text ELSE ce.name END AS label,
+           CASE a.entity WHEN 'service' THEN s.prefix || ' · ' || s.name_vi WHEN 'counter' THEN ac.number::text
+             WHEN 'procedure' THEN p.code || ' · ' || p.name_vi WHEN 'staff' THEN sa.full_name || ' (' || sa.username || ')'
+             WHEN 'priority_group' THEN pg.name_vi WHEN 'center' THEN ce.name ELSE a.entity_id END AS label,
            a.action, a.changes
     FROM audit_log a LEFT JOIN service s ON a.entity = 'service' AND s.id::text = a.entity_id
       LEFT JOIN counter ac ON a.entity = 'counter' AND ac.id::text = a.entity_id
       LEFT JOIN center ce ON a.entity = 'center' AND ce.id::text = a.entity_id
-    WHERE a.center_id = ${center.id} AND a.at >= ${from} AND a.at < ${to} AND a.entity IN (${sql.join(audited)})`)
+      LEFT JOIN procedure p ON a.entity = 'procedure' AND p.id::text = a.entity_id
+      LEFT JOIN staff sa ON a.entity = 'staff' AND sa.id::text = a.entity_id
+      LEFT JOIN priority_group pg ON a.entity = 'priority_group' AND pg.id::text = a.entity_id
+    WHERE a.center_id = ${center.id} AND a.at >= ${from} AND a.at < ${to}
+      ${opts.entity && opts.entity !== 'settings' ? sql`AND a.entity = ${opts.entity}` : sql``}`)
   if (want('ticket')) parts.push(sql`
     SELECT 't' || e.id, e.id, e.at, e.staff_id, 'ticket', e.ticket_id::text, t.code, e.type,
            jsonb_build_object('status', jsonb_build_object('from', e.from_status, 'to', e.to_status))
@@ -104,6 +111,6 @@ export function lockCenter(db: Executor, id: string) {
   return db.selectFrom('center').selectAll().where('id', '=', id).forUpdate().executeTakeFirstOrThrow()
 }
 
-export function updateCenter(db: Executor, id: string, patch: { opening_hours?: string; ticket_cutoff?: string | null; announcement_template?: string }) {
+export function updateCenter(db: Executor, id: string, patch: { opening_hours?: string; ticket_cutoff?: string | null; announcement_template?: string; pause_alert_minutes?: number }) {
   return db.updateTable('center').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
 }

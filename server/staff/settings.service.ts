@@ -8,10 +8,11 @@ import { AppError } from '../errors.js'
 import type { Clock } from '../clock.js'
 import { localTime } from '../time.js'
 import type { BoardService } from '../centers/board.service.js'
-import { findCenterById, findCenterBySlug, findService, listServices } from '../centers/center.repository.js'
+import { findCenterById, findService, listServices } from '../centers/center.repository.js'
 import { assertCenter, type Actor } from '../queue/queue.service.js'
-import { rooms, type SocketSink } from '../realtime/realtime.js'
+import type { SocketSink } from '../realtime/realtime.js'
 import * as settings from './settings.repository.js'
+import { centerFor, diffFields, publishBoard, type Changes } from './settings.support.js'
 
 const FIELDS = {
   nameVi: 'name_vi', nameEn: 'name_en', icon: 'icon', targetWaitMinutes: 'target_wait_minutes', dailyCap: 'daily_cap', active: 'active',
@@ -22,9 +23,7 @@ export class SettingsService {
   constructor(private db: Db, private clock: Clock, private board: BoardService, private sink: SocketSink) {}
 
   async services(centerSlug: string, actor: Actor): Promise<ServiceSettings[]> {
-    const center = await findCenterBySlug(this.db, centerSlug)
-    if (!center) throw new AppError('CENTER_NOT_FOUND')
-    assertCenter(actor, center.id)
+    const center = await this.centerFor(centerSlug, actor)
     return (await listServices(this.db, center.id)).map(serviceSettings)
   }
 
@@ -36,14 +35,7 @@ export class SettingsService {
     const now = this.clock()
     const { service, changed } = await this.db.transaction().execute(async (trx) => {
       const s = (await settings.lockService(trx, serviceId))!
-      const set: Record<string, unknown> = {}
-      const changes: Record<string, { from: unknown; to: unknown }> = {}
-      for (const [key, column] of Object.entries(FIELDS) as [keyof ServicePatchBody, keyof Service][]) {
-        const to = patch[key]
-        if (to === undefined || to === s[column]) continue
-        set[column] = to
-        changes[key] = { from: s[column], to }
-      }
+      const { set, changes } = diffFields(s, patch, FIELDS)
       if (!Object.keys(changes).length) return { service: s, changed: false }
       const updated = await settings.updateService(trx, s.id, set)
       await settings.insertAudit(trx, { centerId: s.center_id, staffId: actor.staffId, entity: 'service', entityId: s.id, action: 'update', changes, at: now })
@@ -80,7 +72,7 @@ export class SettingsService {
     const now = this.clock()
     const changed = await this.db.transaction().execute(async (trx) => {
       const c = (await settings.lockCounter(trx, counterId))! // serialised with the counter's own queue actions
-      const changes: Record<string, { from: unknown; to: unknown }> = {}
+      const changes: Changes = {}
       if (patch.name !== undefined && patch.name !== c.name) {
         await settings.renameCounter(trx, c.id, patch.name)
         changes.name = { from: c.name, to: patch.name }
@@ -115,27 +107,21 @@ export class SettingsService {
     const { center, changed } = await this.db.transaction().execute(async (trx) => {
       const c = await settings.lockCenter(trx, c0.id)
       const hours = parseHours(c.opening_hours)
-      const set: { opening_hours?: string; ticket_cutoff?: string | null; announcement_template?: string } = {}
-      const changes: Record<string, { from: unknown; to: unknown }> = {}
+      const { set, changes } = diffFields(c, { ticketCutoff: patch.ticketCutoff, announcementTemplate: patch.announcementTemplate, pauseAlertMinutes: patch.pauseAlertMinutes },
+        { ticketCutoff: 'ticket_cutoff', announcementTemplate: 'announcement_template', pauseAlertMinutes: 'pause_alert_minutes' })
       if (patch.openingHours) {
         const next: WeekHours = { ...hours }
+        let days = false
         for (const [day, list] of Object.entries(patch.openingHours) as [keyof WeekHours, [string, string][] | undefined][]) {
           if (!list) continue
           const from = hoursText(hours[day]), to = hoursText(list)
           if (from === to) continue
           changes[`day${day}`] = { from, to }
+          days = true
           if (list.length) next[day] = list
           else delete next[day]
         }
-        if (Object.keys(changes).length) set.opening_hours = JSON.stringify(next)
-      }
-      if (patch.ticketCutoff !== undefined && patch.ticketCutoff !== c.ticket_cutoff) {
-        set.ticket_cutoff = patch.ticketCutoff
-        changes.ticketCutoff = { from: c.ticket_cutoff, to: patch.ticketCutoff }
-      }
-      if (patch.announcementTemplate !== undefined && patch.announcementTemplate !== c.announcement_template) {
-        set.announcement_template = patch.announcementTemplate
-        changes.announcementTemplate = { from: c.announcement_template, to: patch.announcementTemplate }
+        if (days) set.opening_hours = JSON.stringify(next)
       }
       if (!Object.keys(changes).length) return { center: c, changed: false }
       const updated = await settings.updateCenter(trx, c.id, set)
@@ -146,17 +132,12 @@ export class SettingsService {
     return centerSettings(center)
   }
 
-  private async centerFor(centerSlug: string, actor: Actor) {
-    const center = await findCenterBySlug(this.db, centerSlug)
-    if (!center) throw new AppError('CENTER_NOT_FOUND')
-    assertCenter(actor, center.id)
-    return center
+  private centerFor(centerSlug: string, actor: Actor) {
+    return centerFor(this.db, centerSlug, actor)
   }
 
-  async audit(centerSlug: string, actor: Actor, opts: { entity?: AuditEntity; day?: string; staff?: string; limit?: number }): Promise<{ day: string; entries: AuditEntry[] }> {
-    const center = await findCenterBySlug(this.db, centerSlug)
-    if (!center) throw new AppError('CENTER_NOT_FOUND')
-    assertCenter(actor, center.id)
+  async audit(centerSlug: string, actor: Actor, opts: { entity?: AuditEntity | 'settings'; day?: string; staff?: string; limit?: number }): Promise<{ day: string; entries: AuditEntry[] }> {
+    const center = await this.centerFor(centerSlug, actor)
     const day = opts.day ?? localTime(this.clock(), center.time_zone).day
     const rows = await settings.listActivity(this.db, center, { day, entity: opts.entity, staffId: opts.staff, limit: opts.limit ?? 50 })
     return { day, entries: rows.map((r) => ({
@@ -165,19 +146,8 @@ export class SettingsService {
     })) }
   }
 
-  /**
-   * Names, icons and the active flag are part of the board snapshot: every page of the center gets a
-   * fresh one. Its `seq` is the current one, which a page accepts (never older than what it shows); a
-   * page that already saw a later fact refuses it and refetches the board over HTTP, which is newer still.
-   */
-  private async publishBoard(centerId: string) {
-    try {
-      const center = await findCenterById(this.db, centerId)
-      const snapshot = await this.board.board(center.slug)
-      this.sink.io?.to(rooms.center(center.slug)).emit('board:snapshot', snapshot)
-    } catch (err) {
-      this.sink.publishFailed(err) // committed: pages catch up on their next snapshot
-    }
+  private publishBoard(centerId: string) {
+    return publishBoard(this.db, this.board, this.sink, centerId)
   }
 }
 
@@ -198,5 +168,6 @@ function hoursText(list: [string, string][] | undefined): string {
 }
 
 function centerSettings(c: Center): CenterSettings {
-  return { slug: c.slug, name: c.name, openingHours: parseHours(c.opening_hours), ticketCutoff: c.ticket_cutoff, announcementTemplate: c.announcement_template }
+  return { slug: c.slug, name: c.name, openingHours: parseHours(c.opening_hours), ticketCutoff: c.ticket_cutoff, announcementTemplate: c.announcement_template,
+    pauseAlertMinutes: c.pause_alert_minutes }
 }

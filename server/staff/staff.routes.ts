@@ -1,22 +1,29 @@
 import { Router } from 'express'
 import { z } from 'zod'
 import { CenterSlug, Uuid } from '../../common/schemas.js'
-import { AuditQuery, CenterSettingsPatchBody, CounterPatchBody, ServicePatchBody } from '../../common/staff-schemas.js'
+import {
+  AuditQuery, CenterSettingsPatchBody, CounterPatchBody, PasswordResetBody, PriorityGroupCreateBody, PriorityGroupPatchBody,
+  ProcedureCreateBody, ProcedurePatchBody, ServicePatchBody, StaffCreateBody, StaffPatchBody,
+} from '../../common/staff-schemas.js'
 import { requireRole } from '../auth/auth.middleware.js'
 import { validate } from '../http/validate.js'
 import type { StaffService } from './staff.service.js'
 import type { SettingsService } from './settings.service.js'
+import type { CatalogService } from './catalog.service.js'
+import type { AccountsService } from './accounts.service.js'
 
 const CenterParams = z.strictObject({ center: CenterSlug })
 const IdParams = z.strictObject({ id: Uuid })
+const CenterIdParams = z.strictObject({ center: CenterSlug, id: Uuid })
 
 /**
  * The staff console: a clerk's counters, queue and day, the manager's floor (writes of the queue are the
  * queue routes), and the manager's settings with their audit trail.
  */
-export function staffConsoleRoutes(svc: StaffService, settings: SettingsService): Router {
+export function staffConsoleRoutes(svc: StaffService, settings: SettingsService, catalog: CatalogService, accounts: AccountsService): Router {
   const r = Router()
   const clerk = requireRole('clerk')
+  const manager = requireRole('manager')
   r.get('/centers/:center/counters', clerk, validate({ params: CenterParams }), async (req, res) => {
     res.json(await svc.counters(req.input.params.center, req.auth!.actor))
   })
@@ -49,6 +56,42 @@ export function staffConsoleRoutes(svc: StaffService, settings: SettingsService)
   })
   r.get('/centers/:center/audit', requireRole('manager'), validate({ params: CenterParams, query: AuditQuery }), async (req, res) => {
     res.json(await settings.audit(req.input.params.center, req.auth!.actor, req.input.query))
+  })
+
+  // procedures: the kiosk's lookup and dossiers read the active ones
+  r.get('/centers/:center/settings/procedures', manager, validate({ params: CenterParams }), async (req, res) => {
+    res.json({ procedures: await catalog.procedures(req.input.params.center, req.auth!.actor) })
+  })
+  r.post('/centers/:center/procedures', manager, validate({ params: CenterParams, body: ProcedureCreateBody }), async (req, res) => {
+    res.status(201).json({ procedure: await catalog.createProcedure(req.input.params.center, req.input.body, req.auth!.actor) })
+  })
+  r.patch('/procedures/:id', manager, validate({ params: IdParams, body: ProcedurePatchBody }), async (req, res) => {
+    res.json({ procedure: await catalog.updateProcedure(req.input.params.id, req.input.body, req.auth!.actor) })
+  })
+
+  // priority groups: the kiosk offers the active ones
+  r.get('/centers/:center/settings/priority-groups', manager, validate({ params: CenterParams }), async (req, res) => {
+    res.json({ priorityGroups: await catalog.priorityGroups(req.input.params.center, req.auth!.actor) })
+  })
+  r.post('/centers/:center/priority-groups', manager, validate({ params: CenterParams, body: PriorityGroupCreateBody }), async (req, res) => {
+    res.status(201).json({ priorityGroup: await catalog.createPriorityGroup(req.input.params.center, req.input.body, req.auth!.actor) })
+  })
+  r.patch('/priority-groups/:id', manager, validate({ params: IdParams, body: PriorityGroupPatchBody }), async (req, res) => {
+    res.json({ priorityGroup: await catalog.updatePriorityGroup(req.input.params.id, req.input.body, req.auth!.actor) })
+  })
+
+  // staff accounts of a center (an admin: the admins too)
+  r.get('/centers/:center/staff', manager, validate({ params: CenterParams }), async (req, res) => {
+    res.json({ staff: await accounts.list(req.input.params.center, req.auth!.actor) })
+  })
+  r.post('/centers/:center/staff', manager, validate({ params: CenterParams, body: StaffCreateBody }), async (req, res) => {
+    res.status(201).json({ staff: await accounts.create(req.input.params.center, req.input.body, req.auth!.actor) })
+  })
+  r.patch('/centers/:center/staff/:id', manager, validate({ params: CenterIdParams, body: StaffPatchBody }), async (req, res) => {
+    res.json({ staff: await accounts.update(req.input.params.center, req.input.params.id, req.input.body, req.auth!.actor) })
+  })
+  r.post('/centers/:center/staff/:id/password', manager, validate({ params: CenterIdParams, body: PasswordResetBody }), async (req, res) => {
+    res.json({ staff: await accounts.resetPassword(req.input.params.center, req.input.params.id, req.input.body.password, req.auth!.actor, req.auth!.tokenHash) })
   })
   return r
 }

@@ -11,13 +11,6 @@ import { findCounter, findOpenCounterOfStaff } from '../queue/counter.repository
 import { serviceStats } from '../queue/estimate.js'
 import * as staff from './staff.repository.js'
 
-/**
- * A counter paused longer than this shows an alert on the manager's floor view. A constant for now
- * (a lunch-length break is not an anomaly; a forgotten "pause" after 30 minutes usually is); it
- * becomes a center setting with the settings work.
- */
-export const PAUSE_ALERT_MINUTES = 30
-
 const minutesSince = (now: Date, then: Date | string) => Math.max(0, Math.floor((now.getTime() - new Date(then).getTime()) / 60_000))
 const iso = (d: Date | string) => new Date(d).toISOString()
 
@@ -88,14 +81,14 @@ export class StaffService {
     })
     const floorCounters = counters.map((c) => {
       const minutes = minutesSince(now, c.statusSince)
-      if (c.status === 'paused' && minutes >= PAUSE_ALERT_MINUTES) {
-        alerts.push({ kind: 'pause', counterId: c.id, counterNumber: c.number, minutes, limitMinutes: PAUSE_ALERT_MINUTES, reason: c.pauseReason })
+      if (c.status === 'paused' && minutes >= center.pause_alert_minutes) {
+        alerts.push({ kind: 'pause', counterId: c.id, counterNumber: c.number, minutes, limitMinutes: center.pause_alert_minutes, reason: c.pauseReason })
       }
       return { ...c, minutesInStatus: minutes }
     })
     // the longest overrun first: what the manager should look at now
     alerts.sort((a, b) => (b.minutes - (b.kind === 'wait' ? b.targetMinutes : b.limitMinutes)) - (a.minutes - (a.kind === 'wait' ? a.targetMinutes : a.limitMinutes)))
-    return { now: now.toISOString(), center: this.centerInfo(center, now), pauseAlertMinutes: PAUSE_ALERT_MINUTES, counters: floorCounters, services: floorServices, alerts }
+    return { now: now.toISOString(), center: this.centerInfo(center, now), pauseAlertMinutes: center.pause_alert_minutes, counters: floorCounters, services: floorServices, alerts }
   }
 
   private async center(slug: string, actor: Actor): Promise<Center> {

@@ -1,0 +1,115 @@
+import { z } from 'zod'
+import { DOSSIER_STATUSES } from './dossier-types.js'
+import { CenterSlug, Uuid } from './schemas.js'
+
+// Request shapes of the dossier routes, shared by the server (validation) and the pages (typed calls).
+
+const text = (max: number) => z.string().trim().min(1).max(max)
+const optionalText = (max: number) => z.string().trim().max(max).optional()
+
+/** 'YYYY-MM-DD' that is a real date */
+export const DayText = z.string().regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s))
+
+export const DossierApplicantInput = z.strictObject({
+  fullName: text(120),
+  /** Vietnamese numbers: 0xxxxxxxxx or +84xxxxxxxxx; spaces and dots between digits allowed */
+  phone: z.string().trim().regex(/^\+?[0-9][0-9 .]{7,18}[0-9]$/),
+  address: text(300),
+  /** CMND (9 digits) or CCCD (12 digits); optional, never shown publicly */
+  idNumber: z.string().trim().regex(/^([0-9]{9}|[0-9]{12})$/).nullable().optional().transform((v) => v ?? null),
+})
+
+export const DossierDocumentsInput = z.array(z.strictObject({ name: text(200), received: z.boolean() })).max(30)
+export const DossierSets = z.number().int().min(1).max(99)
+export const DossierDeliveryInput = z.enum(['center', 'post'])
+/** chosen by the page per submit; a retry with the same id returns the same dossier */
+const RequestId = z.string().min(8).max(100).regex(/^[A-Za-z0-9_-]+$/)
+
+export const CreateDossierBody = z.strictObject({
+  ticketId: Uuid.optional(),
+  procedureId: Uuid,
+  applicant: DossierApplicantInput,
+  documents: DossierDocumentsInput,
+  sets: DossierSets,
+  delivery: DossierDeliveryInput,
+  note: optionalText(1000),
+  requestId: RequestId.optional(),
+})
+export type CreateDossierBody = z.infer<typeof CreateDossierBody>
+
+export const DossierStatusBody = z.strictObject({
+  status: z.enum(DOSSIER_STATUSES),
+  /** required for needs_supplement: what is missing (printed on the guidance slip) */
+  note: optionalText(1000),
+}).superRefine((b, ctx) => {
+  // worded like any missing field ("required") by the validator's error map
+  if (b.status === 'needs_supplement' && !b.note) ctx.addIssue({ code: 'invalid_type', expected: 'string', input: undefined, path: ['note'] })
+})
+export type DossierStatusBody = z.infer<typeof DossierStatusBody>
+
+export const ExtendDossierBody = z.strictObject({
+  /** a date (due at the center's closing time that day) or an exact instant with its offset */
+  dueAt: z.union([DayText, z.iso.datetime({ offset: true })]),
+  reason: text(1000),
+})
+export type ExtendDossierBody = z.infer<typeof ExtendDossierBody>
+
+export const ReceiveDossierBody = z.strictObject({
+  ticketId: Uuid.optional(),
+  documents: DossierDocumentsInput,
+  sets: DossierSets,
+  delivery: DossierDeliveryInput,
+})
+export type ReceiveDossierBody = z.infer<typeof ReceiveDossierBody>
+
+export const DOSSIER_LIST_VIEWS = ['all', 'due_today', 'overdue'] as const
+export const DossierListQuery = z.strictObject({
+  /** an admin chooses the center; a clerk or manager may name only their own */
+  center: CenterSlug.optional(),
+  status: z.enum(DOSSIER_STATUSES).optional(),
+  view: z.enum(DOSSIER_LIST_VIEWS).default('all'),
+  procedureId: Uuid.optional(),
+  /** part of the code, the applicant's name or phone */
+  q: z.string().trim().min(1).max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+})
+export type DossierListQuery = z.infer<typeof DossierListQuery>
+
+/** Codes are typed on phones: surrounding spaces and lower case are forgiven. */
+const TypedCode = (max: number) => z.string().trim().toUpperCase().min(1).max(max)
+
+export const CheckInBody = z.strictObject({ code: TypedCode(40), lookupCode: TypedCode(10) })
+
+/** A missing or malformed lookup code answers like a wrong one (404), so it is not required here. */
+export const PublicLookupQuery = z.strictObject({
+  lookupCode: z.string().max(20).optional(),
+  center: CenterSlug.optional(),
+  lang: z.string().optional(),
+})
+
+export const ATTACHMENT_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const
+export const MAX_ATTACHMENTS = 3
+export const MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024
+
+export const AttachmentInput = z.strictObject({
+  // a name shown to staff, never a path
+  name: text(200).refine((s) => !/[\\/\u0000-\u001f]/.test(s)),
+  type: z.enum(ATTACHMENT_TYPES),
+  // the size is checked once decoded; this bound only keeps an absurd body out
+  dataBase64: z.string().min(4).max(Math.ceil(MAX_ATTACHMENT_BYTES / 3) * 4 + 8).regex(/^[A-Za-z0-9+/]*={0,2}$/),
+})
+
+export const PublicFilingBody = z.strictObject({
+  center: CenterSlug,
+  procedureId: Uuid,
+  applicant: DossierApplicantInput,
+  note: optionalText(1000),
+  attachments: z.array(AttachmentInput).max(MAX_ATTACHMENTS).optional(),
+  requestId: RequestId.optional(),
+})
+export type PublicFilingBody = z.infer<typeof PublicFilingBody>
+
+export const CalendarQuery = z.strictObject({ year: z.coerce.number().int().min(2000).max(2100) })
+export const CalendarDayBody = z.strictObject({ kind: z.enum(['holiday', 'workday']), name: text(120) })
+export const CalendarDayParams = z.strictObject({ center: CenterSlug, date: DayText })
