@@ -21,6 +21,8 @@ export default defineConfig({
         display: `${root}display/index.html`,
         portal: `${root}portal/index.html`,
         staff: `${root}staff/index.html`,
+        // the printable dossier slips (/staff/phieu/:id), a page of its own: light, and only print CSS
+        slip: `${root}staff/slip.html`,
       },
     },
   },

@@ -11,6 +11,7 @@ import { icon } from '../web/icons.js'
 import { connectBoard } from '../web/live.js'
 import { speakVietnamese } from '../web/sound.js'
 import { dmy, hm } from '../web/time.js'
+import { KioskCheckin } from './checkin.js'
 
 /** Back to the home screen (in Vietnamese) after this long without a touch. */
 const IDLE_MS = 30_000
@@ -26,6 +27,7 @@ type Screen =
   | { name: 'issueError'; message: string; canRetry: boolean; closed: boolean }
   | { name: 'procedures'; query: string; serviceId: string | null }
   | { name: 'procedure'; procedure: ProcedureView; qr: string }
+  | { name: 'checkin' }
 
 let center = ''
 let board: BoardSnapshot | null = null
@@ -165,8 +167,20 @@ function homeActions(showPriority: boolean): HTMLElement {
       : null,
     h('button', { type: 'button', class: 'action action-procedures', id: 'procedures', onclick: openProcedures },
       markup('span', 'action-icon', icon('book', 44)),
-      h('span', { class: 'action-text' }, h('span', { class: 'action-name' }, k.procedures), h('span', { class: 'action-sub' }, k.proceduresHint))))
+      h('span', { class: 'action-text' }, h('span', { class: 'action-name' }, k.procedures), h('span', { class: 'action-sub' }, k.proceduresHint))),
+    h('button', { type: 'button', class: 'action action-checkin', id: 'checkin', onclick: () => { checkin.reset(); go({ name: 'checkin' }) } },
+      markup('span', 'action-icon', icon('inbox', 44)),
+      h('span', { class: 'action-text' }, h('span', { class: 'action-name' }, t().dossier.kioskEntry), h('span', { class: 'action-sub' }, t().dossier.kioskEntryHint))))
 }
+
+/** The dossier lookup and check-in screen (kiosk/checkin.ts). */
+const checkin = new KioskCheckin({
+  center: () => center,
+  rerender: () => { if (screen.name === 'checkin') render() },
+  showTicket: (ticket) => showTicket(ticket, null),
+  back: () => goHome(),
+  active: () => screen.name === 'checkin',
+})
 
 function renderHome(): (HTMLElement | null)[] {
   const k = t().kiosk
@@ -366,6 +380,7 @@ function render(): void {
     case 'issueError': content = renderIssueError(screen); break
     case 'procedures': content = renderProcedures(screen); break
     case 'procedure': content = renderProcedure(screen); break
+    case 'checkin': content = checkin.render(); break
   }
   screenEl.dataset.screen = screen.name
   fill(screenEl, content)
@@ -386,11 +401,15 @@ function goHome(): void {
   go({ name: 'home' })
 }
 
-async function openPriority(): Promise<void> {
+async function loadPriorityGroups(): Promise<void> {
   try {
     const r = await apiGet<{ priorityGroups: PriorityGroupView[] }>(`/api/centers/${encodeURIComponent(center)}/priority-groups`)
     groups = r.priorityGroups
   } catch { /* keep the groups we had */ }
+}
+
+async function openPriority(): Promise<void> {
+  await loadPriorityGroups()
   go({ name: 'priority' })
 }
 
@@ -506,6 +525,10 @@ resolveCenter().then((slug) => {
         else renderHeader()
       } else renderLive()
     },
+    onResync() {
+      // a settings change pushes a fresh snapshot: a kiosk showing the priority choices takes the new groups
+      if (screen.name === 'priority') void loadPriorityGroups().then(() => { if (screen.name === 'priority') render() })
+    },
     onStatus(ok, why) {
       fatal = why
       const changed = connected !== ok
@@ -518,8 +541,7 @@ resolveCenter().then((slug) => {
       else renderBanner()
     },
   })
-  void apiGet<{ priorityGroups: PriorityGroupView[] }>(`/api/centers/${encodeURIComponent(center)}/priority-groups`)
-    .then((r) => { groups = r.priorityGroups }).catch(() => {})
+  void loadPriorityGroups()
   touched()
 }).catch(() => {
   fatal = 'CENTER_NOT_FOUND'

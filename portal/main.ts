@@ -9,8 +9,8 @@ import type { PageSocket } from '../web/live.js'
 import { chime, unlockAudio, vibrate } from '../web/sound.js'
 import { dmy, hm } from '../web/time.js'
 
-// The citizen's phone pages: /t/:ticketId (live ticket), and for now short pages for /tra-cuu,
-// /danh-gia/:ticketId and /nop-ho-so (their features are other issues).
+// The citizen's phone pages: /t/:ticketId (live ticket) here; /tra-cuu (lookup.ts), /danh-gia (rating.ts)
+// and /nop-ho-so (filing.ts) are loaded on demand, so the ticket page stays light.
 
 const main = byId('main')
 const offline = byId('offline')
@@ -29,18 +29,6 @@ byId('lang').addEventListener('click', () => {
   header()
   rerender()
 })
-
-function comingSoon(titleOf: () => string, back?: string): void {
-  rerender = () => {
-    const title = titleOf()
-    document.title = `${title} · ${t().pages.appName}`
-    fill(main, h('section', { class: 'card soon' },
-      h('h1', null, title),
-      h('p', null, t().portal.comingSoon),
-      back ? h('a', { class: 'btn', href: back }, t().portal.backToTicket) : null))
-  }
-  rerender()
-}
 
 // ---------- /t/:ticketId ----------
 
@@ -205,6 +193,8 @@ function ticketPage(id: string): void {
 
 async function lookupPage(): Promise<void> {
   const code = param('thu-tuc')
+  // the dossier lookup (portal/lookup.ts) is loaded only here, so /t/:id stays light
+  const dossierLookup = code ? null : new (await import('./lookup.js')).DossierLookup()
   let procs: ProcedureView[] | null = null
   let failed = false
   let center = ''
@@ -225,7 +215,7 @@ async function lookupPage(): Promise<void> {
     }
     fill(main,
       code && (procs || failed) ? h('p', { class: 'status bad' }, p.procedureNotFound) : null,
-      h('section', { class: 'card soon' }, h('h1', null, p.dossierLookupTitle), h('p', null, p.comingSoon)),
+      dossierLookup ? (dossierLookup.render(), dossierLookup.el) : null,
       procs ? h('section', { class: 'card' }, h('h2', null, t().kiosk.proceduresTitle),
         h('ul', { class: 'proc-links' }, procs.map((x) => h('li', null,
           h('a', { href: `/tra-cuu?center=${encodeURIComponent(center)}&thu-tuc=${encodeURIComponent(x.code)}` }, getLang() === 'en' ? x.nameEn : x.nameVi))))) : null)
@@ -245,7 +235,10 @@ const path = location.pathname.replace(/\/+$/, '')
 const ticketMatch = /^\/t\/([^/]+)$/.exec(path)
 const ratingMatch = /^\/danh-gia\/([^/]+)$/.exec(path)
 if (ticketMatch) ticketPage(decodeURIComponent(ticketMatch[1]!))
-else if (ratingMatch) comingSoon(() => t().portal.ratingTitle, `/t/${ratingMatch[1]}`)
-else if (path === '/nop-ho-so') comingSoon(() => t().portal.filingTitle)
+else if (ratingMatch || path === '/danh-gia') {
+  // the rating pages (portal/rating.ts): a phone with a ticket id, or the tablet at a counter (?counter=N)
+  void import('./rating.js').then((m) => { rerender = (ratingMatch ? m.ratingPage(main, decodeURIComponent(ratingMatch[1]!)) : m.counterRatingPage(main)).render })
+}
+else if (path === '/nop-ho-so') void import('./filing.js').then((m) => { rerender = m.filingPage(main).render })
 else void lookupPage()
 byId('app-name').setAttribute('href', location.pathname + location.search)

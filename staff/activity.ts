@@ -3,6 +3,7 @@ import { ApiError, apiGet } from '../web/api.js'
 import { fill, h } from '../web/dom.js'
 import { fmt, t } from '../web/i18n.js'
 import { hms } from '../web/time.js'
+import { auditValue, fieldLabel } from './settings-form.js'
 import { splitPauseReason } from './actions.js'
 import { errorText } from './util.js'
 
@@ -92,7 +93,7 @@ export class ActivityView {
         h('tbody', null, ...this.entries.map((e) => h('tr', { 'data-entity': e.entity, 'data-action': e.action },
           h('td', { class: 'nowrap' }, hms(e.at)),
           h('td', { class: 'nowrap' }, e.staffName ?? w.noValue),
-          h('td', null, e.entity === 'counter' ? null : h('span', { class: 'muted' }, `${w.entityNames[e.entity]} `), h('strong', null, label(e))),
+          h('td', null, e.entity === 'counter' ? null : h('span', { class: 'muted' }, `${w.entityNames[e.entity] ?? e.entity} `), h('strong', null, label(e))),
           h('td', null, (w.auditActions as Record<string, string>)[e.action] ?? e.action),
           h('td', null, details(e))))))
         : h('p', { class: 'muted card', id: 'log-empty' }, w.logEmpty))
@@ -101,6 +102,7 @@ export class ActivityView {
 
 function label(e: AuditEntry): string {
   if (e.entity === 'counter') return fmt(t().staff.counterN, { n: e.entityLabel ?? '?' })
+  if (e.entity === 'calendar_day') return e.entityId.split('-').reverse().join('/')
   return e.entityLabel ?? e.entityId
 }
 
@@ -108,7 +110,6 @@ function label(e: AuditEntry): string {
 export function details(e: AuditEntry): string {
   const w = t()
   const status = (s: unknown) => (typeof s === 'string' && s in w.ticketStatus ? w.ticketStatus[s as keyof typeof w.ticketStatus] : '—')
-  const value = (v: unknown) => (v === null || v === undefined || v === '' ? w.staff.noneValue : v === true ? w.staff.yes : v === false ? w.staff.no : String(v))
   if (e.entity === 'ticket') {
     const st = e.changes.status
     const counter = e.changes.counter?.to
@@ -118,5 +119,5 @@ export function details(e: AuditEntry): string {
     const { reason, note } = splitPauseReason(typeof e.changes.reason?.to === 'string' ? e.changes.reason.to : null)
     return reason ? `${(w.pauseReason as Record<string, string>)[reason] ?? reason}${note ? ` (${note})` : ''}` : ''
   }
-  return Object.entries(e.changes).map(([f, c]) => `${(w.staff.fieldNames as Record<string, string>)[f] ?? f}: ${value(c.from)} → ${value(c.to)}`).join('; ')
+  return Object.entries(e.changes).map(([f, c]) => `${fieldLabel(e.entity, f)}: ${e.action === 'create' ? auditValue(f, c.to) : `${auditValue(f, c.from)} → ${auditValue(f, c.to)}`}`).join('; ')
 }

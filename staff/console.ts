@@ -7,6 +7,7 @@ import { fmt, getLang, t } from '../web/i18n.js'
 import { hm } from '../web/time.js'
 import { actionForKey, allowedActions, canCallSpecific, keyLabel, splitPauseReason, type ActionId, type ConsoleState } from './actions.js'
 import { errorText, isConflict, secondsText, sinceText, syncClock } from './util.js'
+import { IntakePanel } from './intake.js'
 
 interface Deps { center: string; onSessionEnded: (message: string) => void }
 type Notice = { kind: 'ok' | 'error'; text: string } | null
@@ -151,6 +152,7 @@ export class CounterConsole {
   onKey(ev: KeyboardEvent): void {
     if (ev.ctrlKey || ev.altKey || ev.metaKey || ev.repeat) return
     if (document.querySelector('dialog[open]')) return
+    if (this.intake?.onKey(ev)) return
     const target = ev.target as HTMLElement | null
     if (target && (target.closest('input, textarea, select') || (ev.key === ' ' && target.closest('button, a')))) return
     const st = this.state()
@@ -344,7 +346,15 @@ export class CounterConsole {
           cur.startedAt && cur.status === 'serving' ? h('p', null, fmt(w.startedAt, { time: hm(cur.startedAt) }), ' · ',
             h('span', { 'data-since': cur.startedAt }, sinceText(cur.startedAt))) : null)),
       h('div', { class: 'cur-actions' }, ...main.filter((a) => allowed.includes(a)).map((a, i) => this.button(a, i === 0 ? 'btn-primary btn-big' : 'btn-big'))),
-      h('div', { class: 'cur-more' }, ...more.filter((a) => allowed.includes(a)).map((a) => this.button(a, a === 'cancel' ? 'btn-danger-outline' : ''))))
+      h('div', { class: 'cur-more' }, ...more.filter((a) => allowed.includes(a)).map((a) => this.button(a, a === 'cancel' ? 'btn-danger-outline' : ''))),
+      this.intakeFor(cur))
+  }
+
+  /** Dossier intake for the ticket at the desk, and the dossier a check-in ticket carries (staff/intake.ts). */
+  private intake?: IntakePanel
+  private intakeFor(cur: TicketView) {
+    this.intake ??= new IntakePanel({ center: this.deps.center, onSessionEnded: this.deps.onSessionEnded, onChanged: () => void this.refresh() })
+    return this.intake.element(cur)
   }
 
   private renderShortcuts(allowed: ActionId[]) {

@@ -11,6 +11,8 @@ import { CounterConsole } from './console.js'
 import { FloorView } from './floor.js'
 import { SettingsView } from './settings.js'
 import { ActivityView } from './activity.js'
+import { DossiersView } from './dossiers.js'
+import { ReportsView } from './reports.js'
 import { debounce, errorText, tickDurations } from './util.js'
 
 /**
@@ -18,10 +20,12 @@ import { debounce, errorText, tickDurations } from './util.js'
  * floor view. Reads over HTTP; the session's socket (center room + staff room) only says "something
  * changed", and the view refetches (debounced), so it never shows a half-applied state.
  */
-type Tab = 'counter' | 'floor' | 'settings' | 'log'
-const TABS: Tab[] = ['counter', 'floor', 'settings', 'log']
+type Tab = 'counter' | 'floor' | 'settings' | 'log' | 'dossiers' | 'reports'
+const TABS: Tab[] = ['counter', 'dossiers', 'floor', 'reports', 'settings', 'log']
+/** the tabs a clerk sees (managers and admins see them all) */
+const CLERK_TABS: Tab[] = ['counter', 'dossiers']
 
-interface Session { staff: StaffView; center: string; centers: CenterSummary[]; socket: PageSocket | null; tab: Tab; console: CounterConsole; floor: FloorView | null; settings: SettingsView | null; log: ActivityView | null; online: boolean }
+interface Session { staff: StaffView; center: string; centers: CenterSummary[]; socket: PageSocket | null; tab: Tab; console: CounterConsole; floor: FloorView | null; settings: SettingsView | null; log: ActivityView | null; dossiers: DossiersView; reports: ReportsView | null; online: boolean }
 let session: Session | null = null
 
 const app = byId('app')
@@ -77,15 +81,17 @@ async function start(staff: StaffView) {
   const isManager = staff.role !== 'clerk'
   const hash = location.hash.slice(1)
   const wanted = (TABS as string[]).includes(hash) ? hash as Tab : null
-  const tab: Tab = isManager ? (wanted ?? 'floor') : 'counter'
+  const tab: Tab = isManager ? (wanted ?? 'floor') : (wanted && CLERK_TABS.includes(wanted) ? wanted : 'counter')
   // an admin belongs to no center and may look at any: a switch in the header
   const centers = staff.role === 'admin' ? await apiGet<{ centers: CenterSummary[] }>('/api/centers').then((r) => r.centers).catch(() => []) : []
   const s: Session = {
     staff, center, centers, socket: null, tab, online: true,
     console: new CounterConsole({ center, onSessionEnded: sessionEnded }),
     floor: isManager ? new FloorView({ center, onSessionEnded: sessionEnded }) : null,
-    settings: isManager ? new SettingsView({ center, onSessionEnded: sessionEnded }) : null,
+    settings: isManager ? new SettingsView({ center, me: staff, onSessionEnded: sessionEnded }) : null,
     log: isManager ? new ActivityView({ center, onSessionEnded: sessionEnded }) : null,
+    dossiers: new DossiersView({ center, onSessionEnded: sessionEnded }),
+    reports: isManager ? new ReportsView({ center, onSessionEnded: sessionEnded }) : null,
   }
   session = s
   renderShell()
@@ -96,13 +102,13 @@ function renderShell() {
   const s = session
   if (!s) return
   const w = t().staff
-  const titles: Record<Tab, string> = { counter: w.title, floor: w.floorTitle, settings: w.settingsTitle, log: w.logTitle }
+  const titles: Record<Tab, string> = { counter: w.title, floor: w.floorTitle, settings: w.settingsTitle, log: w.logTitle, dossiers: t().dossier.listTitle, reports: t().reports.title }
   document.title = `${titles[s.tab]} · ${t().pages.appName}`
-  const tabs = s.floor ? h('nav', { class: 'tabs', 'aria-label': w.title },
-    ...TABS.map((id) => h('button', {
+  const tabs = h('nav', { class: 'tabs', 'aria-label': w.title },
+    ...TABS.filter((id) => s.floor || CLERK_TABS.includes(id)).map((id) => h('button', {
       type: 'button', class: `tab${s.tab === id ? ' active' : ''}`, id: `tab-${id}`, 'aria-current': s.tab === id ? 'page' : null,
       onclick: () => { s.tab = id; history.replaceState(null, '', `${location.pathname}${location.search}#${id}`); renderShell() },
-    }, { counter: w.tabCounter, floor: w.tabFloor, settings: w.tabSettings, log: w.tabLog }[id]))) : null
+    }, { counter: w.tabCounter, floor: w.tabFloor, settings: w.tabSettings, log: w.tabLog, dossiers: t().dossier.tab, reports: t().reports.tab }[id])))
   const header = h('header', { class: 'top' },
     h('div', { class: 'top-brand' }, h('strong', null, t().pages.appName), h('span', null, w.title)),
     tabs,
@@ -117,6 +123,8 @@ function renderShell() {
   if (s.tab === 'floor' && s.floor) s.floor.mount(view)
   else if (s.tab === 'settings' && s.settings) s.settings.mount(view)
   else if (s.tab === 'log' && s.log) s.log.mount(view)
+  else if (s.tab === 'dossiers') s.dossiers.mount(view)
+  else if (s.tab === 'reports' && s.reports) s.reports.mount(view)
   else s.console.mount(view)
 }
 
@@ -133,7 +141,7 @@ function connect(s: Session) {
   s.socket = socket
   const refresh = debounce(() => { void current()?.refresh() }, 250)
   // the settings form is not redrawn by live facts (it may be half typed)
-  const current = () => (session === s ? (s.tab === 'floor' ? s.floor : s.tab === 'counter' ? s.console : s.tab === 'log' ? s.log : null) : null)
+  const current = () => (session === s ? (s.tab === 'floor' ? s.floor : s.tab === 'counter' ? s.console : s.tab === 'log' ? s.log : s.tab === 'dossiers' ? s.dossiers : null) : null)
   for (const name of PUBLIC_EVENTS) socket.on(name, refresh as never)
   socket.on('ticket:updated', refresh)
   socket.on('board:snapshot', refresh) // a setting changed (service names, active) or a reconnect

@@ -1,4 +1,5 @@
 import type { AuditEntry, CenterSettings, CounterSettings, ServiceSettings, WeekHours } from '../common/staff-types.js'
+import type { StaffView } from '../common/types.js'
 import type { CenterSettingsPatchBody, CounterPatchBody, ServicePatchBody } from '../common/staff-schemas.js'
 import { ApiError, apiGet } from '../web/api.js'
 import { fill, h, markup } from '../web/dom.js'
@@ -6,14 +7,20 @@ import { fmt, t } from '../web/i18n.js'
 import { icon } from '../web/icons.js'
 import { dmy, hm } from '../web/time.js'
 import { ApiValidationError, apiPatch, errorText } from './util.js'
+import { auditValue, fieldLabel, typedNumber, type Outcome, type PanelDeps } from './settings-form.js'
+import { ProceduresPanel } from './settings-procedures.js'
+import { GroupsPanel } from './settings-groups.js'
+import { StaffPanel } from './settings-staff.js'
+import { CalendarPanel } from './settings-calendar.js'
 
 /** Icons the pages can draw (web/icons.ts). */
 const ICONS = ['family', 'stamp', 'land', 'people', 'shop', 'laptop', 'inbox', 'book', 'star', 'queue']
 const FIELDS = ['nameVi', 'nameEn', 'icon', 'targetWaitMinutes', 'dailyCap', 'active'] as const
 type Field = (typeof FIELDS)[number]
 const DAYS = ['1', '2', '3', '4', '5', '6', '7'] as const
-type Outcome = { kind: 'ok' | 'error'; text: string; fields?: Record<string, string> }
 type TierChoice = 0 | 1 | 2
+const PANELS = ['general', 'procedures', 'groups', 'staff', 'calendar'] as const
+type Panel = (typeof PANELS)[number]
 
 /** "07:00-11:30, 13:30-17:00" → [['07:00','11:30'], ['13:30','17:00']]; what does not parse is sent as typed, for the server to refuse. */
 export function parseHours(text: string): [string, string][] {
@@ -27,12 +34,16 @@ export function hoursText(list: [string, string][] | undefined): string {
 }
 
 /**
- * The manager's settings, first slice: the services (names, icon, target wait, daily cap, active), each
- * saved on its own, and the audit trail of every change. Not refreshed by live facts: a form being typed
- * in must not be redrawn under the manager's hands.
+ * The manager's settings, in sections: services, counters, hours (this file); procedures, priority groups,
+ * staff accounts, holidays (settings-*.ts); below each, the change log. Each form is saved on its own. Not
+ * refreshed by live facts: a form being typed in must not be redrawn under the manager's hands.
  */
 export class SettingsView {
   private root: HTMLElement | null = null
+  private panelBox: HTMLElement | null = null
+  private auditBox: HTMLElement | null = null
+  private panel: Panel = 'general'
+  private panels: { procedures: ProceduresPanel; groups: GroupsPanel; staff: StaffPanel; calendar: CalendarPanel }
   private services: ServiceSettings[] | null = null
   private audit: AuditEntry[] = []
   private error: string | null = null
@@ -45,33 +56,53 @@ export class SettingsView {
   /** per counter, and 'center' for the hours form: the last save's outcome and what was typed when refused */
   private outcomes = new Map<string, Outcome>()
   private counterDrafts = new Map<string, { name: string; tiers: Record<string, TierChoice> }>()
-  private centerDraft: { days: Record<string, string>; ticketCutoff: string; announcementTemplate: string } | null = null
+  private centerDraft: { days: Record<string, string>; ticketCutoff: string; announcementTemplate: string; pauseAlertMinutes: string } | null = null
 
-  constructor(private deps: { center: string; onSessionEnded: (message: string) => void }) {}
+  constructor(private deps: { center: string; me: StaffView; onSessionEnded: (message: string) => void }) {
+    const panelDeps: PanelDeps = { center: deps.center, onSessionEnded: deps.onSessionEnded, changed: () => void this.refreshAudit() }
+    this.panels = { procedures: new ProceduresPanel(panelDeps), groups: new GroupsPanel(panelDeps), staff: new StaffPanel(panelDeps, deps.me), calendar: new CalendarPanel(panelDeps) }
+  }
 
   mount(root: HTMLElement) {
     this.root = root
+    const w = t().staff
+    this.panelBox = h('div', { id: 'settings-panel' })
+    this.auditBox = h('div', { id: 'settings-audit' })
+    const nav = h('nav', { class: 'subnav', 'aria-label': w.settingsNavLabel }, ...PANELS.map((p) => h('button', {
+      type: 'button', class: `subtab${p === this.panel ? ' active' : ''}`, id: `set-${p}`, 'aria-current': p === this.panel ? 'true' : null,
+      onclick: () => { this.panel = p; this.mount(root) },
+    }, w.settingsNav[p])))
+    fill(root, h('div', { class: 'settings', id: 'settings' }, nav, this.panelBox, this.auditBox))
     // forms appear once, with fresh values: drawing the last visit's values first and redrawing them when
     // the fetch lands would wipe whatever the manager had started to change in between
     this.services = null
+    if (this.panel !== 'general') this.panels[this.panel].mount(this.panelBox)
     this.render()
     void this.refresh()
+  }
+
+  /** The change log only: a section saved something. */
+  async refreshAudit(): Promise<void> {
+    try {
+      this.audit = (await apiGet<{ entries: AuditEntry[] }>(`/api/centers/${encodeURIComponent(this.deps.center)}/audit?entity=settings&limit=50`)).entries
+    } catch { /* the next full refresh shows it */ }
+    this.renderAudit()
   }
 
   async refresh(): Promise<void> {
     try {
       const c = encodeURIComponent(this.deps.center)
-      const [s, cs, ce, ...a] = await Promise.all([
+      const [s, cs, ce, a] = await Promise.all([
         apiGet<{ services: ServiceSettings[] }>(`/api/centers/${c}/settings/services`),
         apiGet<{ counters: CounterSettings[] }>(`/api/centers/${c}/settings/counters`),
         apiGet<{ center: CenterSettings }>(`/api/centers/${c}/settings/center`),
-        ...['service', 'counter', 'center'].map((e) => apiGet<{ entries: AuditEntry[] }>(`/api/centers/${c}/audit?entity=${e}&limit=50`)),
+        // setting changes only (not counter openings nor ticket calls)
+        apiGet<{ entries: AuditEntry[] }>(`/api/centers/${c}/audit?entity=settings&limit=50`),
       ])
       this.services = s.services
       this.counters = cs.counters
       this.center = ce.center
-      // setting changes only (not counter openings): audit_log ids start with 'a'
-      this.audit = a.flatMap((x) => x.entries).filter((e) => e.id.startsWith('a')).sort((x, y) => y.at.localeCompare(x.at) || y.id.localeCompare(x.id, undefined, { numeric: true })).slice(0, 50)
+      this.audit = a.entries
       this.error = null
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) return this.deps.onSessionEnded(errorText(e))
@@ -118,15 +149,17 @@ export class SettingsView {
     await this.refresh()
   }
 
+  /** The general section (when shown) and the change log. */
   private render() {
-    const root = this.root
-    if (!root || !root.isConnected) return
+    this.renderAudit()
+    const root = this.panelBox
+    if (!root || !root.isConnected || this.panel !== 'general') return
     const w = t().staff
     if (!this.services) {
       fill(root, this.error ? h('p', { class: 'notice error', role: 'alert' }, this.error) : h('p', { class: 'loading' }, t().pages.loading))
       return
     }
-    fill(root, h('div', { class: 'settings', id: 'settings' },
+    fill(root, h('section', { class: 'settings-panel', id: 'general' },
       h('h1', null, w.settingsTitle),
       h('p', { class: 'muted' }, w.settingsHint),
       this.error ? h('p', { class: 'notice error', role: 'alert' }, this.error) : null,
@@ -134,8 +167,7 @@ export class SettingsView {
       h('h2', { class: 'settings-sub' }, w.counterSettingsTitle),
       h('p', { class: 'muted' }, w.countersHint),
       h('div', { class: 'svc-grid' }, ...this.counters.map((c) => this.counterForm(c))),
-      this.center ? this.hoursForm(this.center) : null,
-      this.renderAudit()))
+      this.center ? this.hoursForm(this.center) : null))
   }
 
   private serviceForm(s: ServiceSettings) {
@@ -247,7 +279,7 @@ export class SettingsView {
     const r = this.outcomes.get('center')
     const d = this.centerDraft ?? {
       days: Object.fromEntries(DAYS.map((day) => [day, hoursText(center.openingHours[day])])),
-      ticketCutoff: center.ticketCutoff ?? '', announcementTemplate: center.announcementTemplate,
+      ticketCutoff: center.ticketCutoff ?? '', announcementTemplate: center.announcementTemplate, pauseAlertMinutes: String(center.pauseAlertMinutes),
     }
     const problem = (f: string) => r?.fields?.[f] ? h('span', { class: 'field-error', id: `${f}-error` }, r.fields[f]!) : null
     const field = (f: string, label: string, input: HTMLElement) => h('div', { class: `field f-${f}${r?.fields?.[f] ? ' invalid' : ''}` },
@@ -259,51 +291,63 @@ export class SettingsView {
         h('input', { id: `day${day}`, name: `day${day}`, value: d.days[day] ?? '', placeholder: w.closedLabel, autocomplete: 'off' })))),
       h('div', { class: 'svc-fields' },
         field('ticketCutoff', w.fieldNames.ticketCutoff, h('input', { id: 'ticketCutoff', name: 'ticketCutoff', value: d.ticketCutoff, placeholder: 'HH:MM', maxlength: 5, inputmode: 'numeric' })),
-        field('announcementTemplate', w.fieldNames.announcementTemplate, h('input', { id: 'announcementTemplate', name: 'announcementTemplate', value: d.announcementTemplate, maxlength: 200 }))),
+        field('announcementTemplate', w.fieldNames.announcementTemplate, h('input', { id: 'announcementTemplate', name: 'announcementTemplate', value: d.announcementTemplate, maxlength: 200 })),
+        field('pauseAlertMinutes', w.fieldNames.pauseAlertMinutes, h('input', { id: 'pauseAlertMinutes', name: 'pauseAlertMinutes', type: 'number', min: 1, max: 480, step: 1, inputmode: 'numeric', value: d.pauseAlertMinutes, 'aria-describedby': 'pauseAlertHint' }))),
+      h('p', { class: 'muted small', id: 'pauseAlertHint' }, w.pauseAlertHint),
       h('div', { class: 'svc-foot' },
         r ? h('p', { class: `notice ${r.kind}`, role: r.kind === 'error' ? 'alert' : 'status' }, r.text) : h('span'),
         h('button', { type: 'submit', class: 'btn btn-primary', id: 'hours-save' }, w.save)))
     form.addEventListener('submit', (ev) => {
       ev.preventDefault()
       const val = (n: string) => (form.elements.namedItem(n) as HTMLInputElement).value
-      const typed = { days: Object.fromEntries(DAYS.map((day) => [day, val(`day${day}`)])), ticketCutoff: val('ticketCutoff').trim(), announcementTemplate: val('announcementTemplate') }
+      const typed = { days: Object.fromEntries(DAYS.map((day) => [day, val(`day${day}`)])), ticketCutoff: val('ticketCutoff').trim(), announcementTemplate: val('announcementTemplate'), pauseAlertMinutes: val('pauseAlertMinutes') }
       const patch: CenterSettingsPatchBody = {}
       const hours: WeekHours = {}
       for (const day of DAYS) if (typed.days[day]!.replace(/\s|–/g, (m) => m === '–' ? '-' : '') !== hoursText(center.openingHours[day]).replace(/\s/g, '')) hours[day] = parseHours(typed.days[day]!)
       if (Object.keys(hours).length) patch.openingHours = hours
       if ((typed.ticketCutoff || null) !== center.ticketCutoff) patch.ticketCutoff = typed.ticketCutoff || null
       if (typed.announcementTemplate.trim() !== center.announcementTemplate) patch.announcementTemplate = typed.announcementTemplate
+      const pause = typedNumber(typed.pauseAlertMinutes)
+      if (pause !== center.pauseAlertMinutes) patch.pauseAlertMinutes = pause
       if (!Object.keys(patch).length) {
         this.outcomes.set('center', { kind: 'ok', text: w.nothingChanged })
         return this.render()
       }
       const button = form.querySelector<HTMLButtonElement>('button[type=submit]')
       if (button) button.disabled = true
-      const rules: Record<string, string> = { ...Object.fromEntries(DAYS.map((day) => [`day${day}`, w.fieldRules.hours])), ticketCutoff: w.fieldRules.ticketCutoff, announcementTemplate: w.fieldRules.announcementTemplate }
+      const rules: Record<string, string> = { ...Object.fromEntries(DAYS.map((day) => [`day${day}`, w.fieldRules.hours])), ticketCutoff: w.fieldRules.ticketCutoff, announcementTemplate: w.fieldRules.announcementTemplate, pauseAlertMinutes: w.fieldRules.pauseAlertMinutes }
       void this.submit('center', async () => {
         await apiPatch<{ center: CenterSettings }>(`/api/centers/${encodeURIComponent(this.deps.center)}/settings/center`, patch)
         return fmt(w.saved, { name: w.hoursTitle })
       }, (e) => this.fieldErrors(e, (p) => {
         const m = /^body\.openingHours\.([1-7])/.exec(p)
-        return m ? `day${m[1]}` : p === 'body.ticketCutoff' ? 'ticketCutoff' : p === 'body.announcementTemplate' ? 'announcementTemplate' : null
+        return m ? `day${m[1]}` : (['ticketCutoff', 'announcementTemplate', 'pauseAlertMinutes'] as const).find((f) => p === `body.${f}`) ?? null
       }, rules), () => { this.centerDraft = typed })
     })
     return form
   }
 
   private renderAudit() {
+    const box = this.auditBox
+    if (!box?.isConnected) return
     const w = t().staff
-    const value = (v: unknown) => (v === null || v === undefined || v === '' ? w.noneValue : v === true ? w.yes : v === false ? w.no : String(v))
-    return h('section', { class: 'card audit', id: 'audit' },
+    const service = (id: unknown) => this.services?.find((x) => x.id === id)
+    const value = (field: string, v: unknown) => field === 'serviceId' && service(v) ? `${service(v)!.prefix} · ${service(v)!.nameVi}` : auditValue(field, v)
+    const what = (e: AuditEntry) => e.entity === 'counter' && e.entityLabel ? fmt(w.counterLabel, { n: e.entityLabel })
+      : e.entity === 'service' || e.entity === 'center' ? e.entityLabel ?? e.entityId
+      : `${(w.entityNames as Record<string, string>)[e.entity] ?? e.entity}: ${e.entity === 'calendar_day' ? e.entityId.split('-').reverse().join('/') : e.entityLabel ?? e.entityId}`
+    fill(box, h('section', { class: 'card audit', id: 'audit' },
       h('h2', null, w.auditTitle),
       this.audit.length ? h('table', { class: 'tbl' },
         h('thead', null, h('tr', null, ...[w.colWhen, w.colWho, w.colWhat, w.colChange].map((c) => h('th', { scope: 'col' }, c)))),
-        h('tbody', null, ...this.audit.map((e) => h('tr', { 'data-entity': e.entity },
-          h('td', null, `${hm(e.at)} ${dmy(e.at)}`),
-          h('td', null, e.staffName ?? w.noValue),
-          h('td', null, e.entity === 'counter' && e.entityLabel ? fmt(w.counterLabel, { n: e.entityLabel }) : e.entityLabel ?? e.entityId),
-          h('td', null, h('ul', { class: 'changes' }, ...Object.entries(e.changes).map(([f, c]) => h('li', null,
-            h('strong', null, (w.fieldNames as Record<string, string>)[f] ?? f), ': ', value(c.from), ' → ', value(c.to)))))))))
-        : h('p', { class: 'muted' }, w.auditEmpty))
+        h('tbody', null, ...this.audit.map((e) => h('tr', { 'data-entity': e.entity, 'data-action': e.action },
+          h('td', { class: 'nowrap' }, `${hm(e.at)} ${dmy(e.at)}`),
+          h('td', { class: 'nowrap' }, e.staffName ?? w.noValue),
+          h('td', null, what(e)),
+          h('td', null, h('ul', { class: 'changes' },
+            e.action === 'update' ? null : h('li', null, h('strong', null, (w.auditActions as Record<string, string>)[e.action] ?? e.action)),
+            ...Object.entries(e.changes).map(([f, c]) => h('li', null,
+              h('strong', null, fieldLabel(e.entity, f)), ': ', e.action === 'create' ? value(f, c.to) : `${value(f, c.from)} → ${value(f, c.to)}`))))))))
+        : h('p', { class: 'muted' }, w.auditEmpty)))
   }
 }

@@ -71,11 +71,11 @@ export class ApiValidationError extends ApiError {
   }
 }
 
-/** PATCH (web/api.ts speaks GET and POST only); same error shapes. */
-export async function apiPatch<T>(path: string, body: unknown): Promise<T> {
+/** Any write, with the error's details kept (web/api.ts speaks GET and POST only and drops them): forms outline each refused field. */
+export async function apiWrite<T>(method: 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
   let res: Response
   try {
-    res = await fetch(path, { method: 'PATCH', headers: { accept: 'application/json', 'content-type': 'application/json' }, body: JSON.stringify(body), cache: 'no-store' })
+    res = await fetch(path, { method, headers: { accept: 'application/json', 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}), cache: 'no-store' })
   } catch (e) {
     throw new NetworkError(String(e))
   }
@@ -87,3 +87,5 @@ export async function apiPatch<T>(path: string, body: unknown): Promise<T> {
   if (json === null) throw new NetworkError(`bad response ${res.status}`)
   return json as T
 }
+
+export const apiPatch = <T>(path: string, body: unknown): Promise<T> => apiWrite<T>('PATCH', path, body)

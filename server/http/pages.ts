@@ -10,9 +10,11 @@ const ENTRIES: [string, string][] = [
   ['/kiosk', 'kiosk/index.html'],
   ['/display', 'display/index.html'],
   ['/staff', 'staff/index.html'],
+  ['/staff/phieu/:dossierId', 'staff/slip.html'],
   ['/t/:ticketId', 'portal/index.html'],
   ['/tra-cuu', 'portal/index.html'],
   ['/danh-gia/:ticketId', 'portal/index.html'],
+  ['/danh-gia', 'portal/index.html'], // the counter tablet: ?counter=N&center=slug
   ['/nop-ho-so', 'portal/index.html'],
 ]
 

@@ -69,12 +69,12 @@ describeBrowser('phone ticket page /t/:id in Chromium (360×740)', () => {
     expect(pageErrors(phone)).toEqual([])
   })
 
-  it('an unknown ticket says so; the rating page says it is coming; a procedure opens from the kiosk QR', async () => {
+  it('an unknown ticket says so, on the ticket and the rating page; a procedure opens from the kiosk QR', async () => {
     await phone.goto(`${h.url}/t/00000000-0000-4000-8000-000000000000`)
     await phone.waitForSelector('#not-found')
     await phone.goto(`${h.url}/danh-gia/00000000-0000-4000-8000-000000000000`)
-    await phone.waitForSelector('.soon')
-    expect(await phone.textContent('.soon h1')).toBe('Đánh giá chất lượng phục vụ')
+    await phone.waitForSelector('#not-found')
+    expect(await phone.textContent('#not-found')).toBe('Không tìm thấy số thứ tự. Vui lòng quét lại mã QR trên phiếu.')
     await phone.goto(`${h.url}/tra-cuu?center=na-sang&thu-tuc=khai-sinh`)
     await phone.waitForSelector('#procedure')
     expect(await phone.textContent('#procedure h1')).toBe('Đăng ký khai sinh')

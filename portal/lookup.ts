@@ -1,0 +1,170 @@
+import './dossier.css'
+import { io } from 'socket.io-client'
+import { DOSSIER_LOOKUP_ALPHABET, type PublicDossierView } from '../common/dossier-types.js'
+import { ApiError, apiGet } from '../web/api.js'
+import { fill, h, param } from '../web/dom.js'
+import { fmt, getLang, t } from '../web/i18n.js'
+import type { PageSocket } from '../web/live.js'
+import { dmy, hm } from '../web/time.js'
+
+/** "NS2611230007" typed without dashes → "NS-261123-0007" (the code as printed on the slip). */
+export function normalizeCode(typed: string): string {
+  const s = typed.trim().toUpperCase().replace(/\s+/g, '')
+  const m = /^([A-Z]{1,6})(\d{6})(\d{1,6})$/.exec(s)
+  return m ? `${m[1]}-${m[2]}-${m[3]}` : s
+}
+
+/** Only the characters a lookup code can have, upper case, at most 4. */
+export function normalizeLookup(typed: string): string {
+  return [...typed.toUpperCase()].filter((c) => DOSSIER_LOOKUP_ALPHABET.includes(c)).join('').slice(0, 4)
+}
+
+export function when(iso: string): string {
+  return fmt(t().dossier.atTime, { time: hm(iso), date: dmy(iso) })
+}
+
+/** What the citizen should do now, by state. */
+export function guidance(d: PublicDossierView): string | null {
+  const w = t().dossier
+  switch (d.status) {
+    case 'submitted_online': return w.submittedHint
+    case 'needs_supplement': return w.supplementHint
+    case 'ready': return w.readyHint
+    default: return null
+  }
+}
+
+/**
+ * The dossier lookup of /tra-cuu: code + lookup code, typed or from the slip's QR (?code=&lookupCode=).
+ * A wrong pair shows "not found" and nothing else. Once found, one socket with
+ * `auth: { dossier: { code, lookupCode } }` pushes `dossier:updated`, so the page follows the dossier live.
+ * The element is created once: a language switch redraws it without losing what was typed.
+ */
+export class DossierLookup {
+  readonly el = h('section', { class: 'card dossier-lookup', id: 'dossier-lookup' })
+  private code = param('code') ?? ''
+  private lookup = normalizeLookup(param('lookupCode') ?? '')
+  private dossier: PublicDossierView | null = null
+  private state: 'idle' | 'loading' | 'notFound' | 'error' | 'found' = 'idle'
+  private message: string | null = null
+  private socket: PageSocket | null = null
+  private connected = true
+
+  constructor() {
+    if (this.code && this.lookup) void this.find()
+  }
+
+  render(): void {
+    const w = t().dossier
+    if (this.state === 'found' && this.dossier) { fill(this.el, ...this.result(this.dossier)); return }
+    const code = h('input', { id: 'lookup-code', value: this.code, autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false', placeholder: w.codeExample, required: true, maxlength: 40 })
+    const lookup = h('input', { id: 'lookup-key', value: this.lookup, autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false', maxlength: 4, required: true, class: 'lookup-key' })
+    code.addEventListener('input', () => { this.code = code.value })
+    lookup.addEventListener('input', () => {
+      const v = normalizeLookup(lookup.value)
+      if (v !== lookup.value) lookup.value = v
+      this.lookup = v
+    })
+    const form = h('form', { class: 'lookup-form', id: 'lookup-form', novalidate: true },
+      h('label', { for: 'lookup-code' }, w.codeLabel), code,
+      h('label', { for: 'lookup-key' }, w.lookupCodeLabel), lookup,
+      this.state === 'notFound' ? h('p', { class: 'status bad', id: 'dossier-not-found', role: 'alert' }, w.notFound) : null,
+      this.message ? h('p', { class: 'status bad', role: 'alert' }, this.message) : null,
+      h('button', { type: 'submit', class: 'btn btn-primary', id: 'lookup-submit', disabled: this.state === 'loading' }, this.state === 'loading' ? w.looking : w.lookupSubmit))
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault()
+      this.code = normalizeCode(code.value)
+      this.lookup = normalizeLookup(lookup.value)
+      if (!this.code || this.lookup.length !== 4) { this.message = w.fillBoth; this.state = 'idle'; this.render(); return }
+      void this.find()
+    })
+    fill(this.el, h('h1', null, w.lookupTitle), h('p', { class: 'muted' }, w.lookupIntro), form)
+  }
+
+  private async find(): Promise<void> {
+    this.state = 'loading'
+    this.message = null
+    this.render()
+    this.socket?.disconnect()
+    this.socket = null
+    const center = param('center')
+    const qs = new URLSearchParams({ lookupCode: this.lookup })
+    if (center) qs.set('center', center)
+    try {
+      const { dossier } = await apiGet<{ dossier: PublicDossierView }>(`/api/public/dossiers/${encodeURIComponent(this.code)}?${qs.toString()}`)
+      this.dossier = dossier
+      this.state = 'found'
+      // the address now says which dossier this is: a reload or a shared link shows it again
+      const u = new URL(location.href)
+      u.searchParams.set('code', dossier.code)
+      u.searchParams.set('lookupCode', this.lookup)
+      history.replaceState(null, '', u)
+      this.follow(dossier.code)
+    } catch (e) {
+      if (e instanceof ApiError && (e.status === 404 || e.status === 400)) { this.state = 'notFound'; this.dossier = null }
+      else { this.state = 'error'; this.message = e instanceof ApiError && e.status === 429 ? t().errors.RATE_LIMITED : t().portal.loadError }
+    }
+    this.render()
+  }
+
+  private follow(code: string): void {
+    const lookupCode = this.lookup
+    const socket: PageSocket = io({ auth: { dossier: { code, lookupCode } }, transports: ['websocket', 'polling'] })
+    this.socket = socket
+    socket.on('dossier:updated', (d) => {
+      if (this.socket !== socket || d.code !== this.dossier?.code) return
+      this.dossier = d
+      this.render()
+    })
+    socket.on('connect', () => { this.connected = true; this.render() })
+    socket.on('disconnect', (reason) => {
+      this.connected = false
+      this.render()
+      if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 1000 + Math.random() * 2000)
+    })
+    socket.on('connect_error', () => {
+      this.connected = false
+      if (!socket.active) setTimeout(() => { if (this.socket === socket) socket.connect() }, 5000)
+    })
+  }
+
+  private reset(): void {
+    this.socket?.disconnect()
+    this.socket = null
+    this.dossier = null
+    this.state = 'idle'
+    this.code = ''
+    this.lookup = ''
+    const u = new URL(location.href)
+    u.searchParams.delete('code')
+    u.searchParams.delete('lookupCode')
+    history.replaceState(null, '', u)
+    this.render()
+    this.el.querySelector<HTMLInputElement>('#lookup-code')?.focus()
+  }
+
+  private result(d: PublicDossierView): (HTMLElement | null)[] {
+    const w = t().dossier
+    const hint = guidance(d)
+    const facts: [string, string][] = [
+      [w.applicantLabel, d.applicantMasked],
+      [w.procedure, getLang() === 'en' ? d.procedureNameEn : d.procedureNameVi],
+      [w.receivedLabel, d.receivedAt ? when(d.receivedAt) : w.notYet],
+      [w.dueLabel, d.dueAt ? when(d.dueAt) : w.notYet],
+      [w.collectLabel, d.delivery === 'post' ? w.delivery.post : d.collectAt],
+    ]
+    return [
+      h('p', { class: 'label' }, w.codeLabel),
+      h('h1', { class: 'dossier-code', id: 'dossier-code' }, d.code),
+      h('p', { class: `status ds-${d.status}`, id: 'dossier-status', 'data-status': d.status }, w.status[d.status]),
+      hint ? h('p', { class: 'ds-hint', id: 'dossier-hint' }, hint) : null,
+      d.status === 'needs_supplement' && d.supplementNote ? h('div', { class: 'supplement', id: 'dossier-supplement' }, h('h2', null, w.supplementNote), h('p', null, d.supplementNote)) : null,
+      h('dl', { class: 'facts' }, ...facts.flatMap(([k, v]) => [h('dt', null, k), h('dd', null, v)])),
+      h('h2', null, w.history),
+      h('ol', { class: 'timeline', id: 'dossier-history' }, ...[...d.history].reverse().map((x) => h('li', { 'data-status': x.toStatus },
+        h('span', { class: 'tl-status' }, w.status[x.toStatus]), h('span', { class: 'tl-when' }, when(x.at))))),
+      h('p', { class: 'updated' }, this.connected ? w.liveNote : t().pages.connectionLost),
+      h('button', { type: 'button', class: 'btn', id: 'lookup-again', onclick: () => this.reset() }, w.lookAnother),
+    ]
+  }
+}

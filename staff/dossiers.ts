@@ -1,0 +1,277 @@
+import { DOSSIER_STATUSES, DOSSIER_TRANSITIONS, type DossierStatus, type DossierSummary, type DossierView } from '../common/dossier-types.js'
+import type { ProcedureView } from '../common/types.js'
+import { apiGet } from '../web/api.js'
+import { fill, h } from '../web/dom.js'
+import { daysText, fmt, getLang, t } from '../web/i18n.js'
+import { dmy, hm, localParts } from '../web/time.js'
+import { openSlip, pad, procedureName, slipUrl } from './dossiers-format.js'
+import { apiFieldErrors, apiSend, clearErrorsOnEdit, field, formError, isUnauthorized, openDialog, setFormError, showFieldErrors, statusPill } from './dossiers-ui.js'
+import { centerProcedures, dueText } from './intake.js'
+import { debounce, errorText } from './util.js'
+
+type View = 'all' | 'due_today' | 'overdue'
+const enc = encodeURIComponent
+/** Moves that close or pause a dossier ask first; "needs_supplement" asks what is missing. */
+const FINAL: DossierStatus[] = ['returned', 'rejected', 'withdrawn']
+
+/**
+ * The "Hồ sơ" tab (clerks and managers): the center's dossiers by state, due today, overdue, by procedure
+ * and by a search; a dossier's detail with its history and exactly the moves DOSSIER_TRANSITIONS allows,
+ * the supplement dialog (prints the guidance slip) and the extension dialog (prints the apology slip).
+ * The filters are drawn once and never redrawn by live facts; only the list and the detail are.
+ */
+export class DossiersView {
+  private root: HTMLElement | null = null
+  private listEl: HTMLElement | null = null
+  private detailEl: HTMLElement | null = null
+  private view: View = 'all'
+  private status: DossierStatus | '' = ''
+  private procedureId = ''
+  private q = ''
+  private rows: DossierSummary[] | null = null
+  private selected: DossierView | null = null
+  private selectedId: string | null = null
+  private procedures: ProcedureView[] = []
+  private error: string | null = null
+  private notice: { kind: 'ok' | 'error'; text: string } | null = null
+  private gen = 0
+
+  constructor(private deps: { center: string; onSessionEnded: (message: string) => void }) {}
+
+  mount(root: HTMLElement): void {
+    this.root = root
+    this.drawFrame()
+    void centerProcedures(this.deps.center).then((p) => { this.procedures = p; this.drawFrame() }).catch(() => {})
+    void this.refresh()
+  }
+
+  /** Refetches the list (and the dossier shown); a live fact or a reconnect calls it too. */
+  async refresh(): Promise<void> {
+    const gen = ++this.gen
+    const qs = new URLSearchParams({ center: this.deps.center, view: this.view })
+    if (this.status) qs.set('status', this.status)
+    if (this.procedureId) qs.set('procedureId', this.procedureId)
+    if (this.q.trim()) qs.set('q', this.q.trim())
+    try {
+      const [list, one] = await Promise.all([
+        apiGet<{ dossiers: DossierSummary[] }>(`/api/dossiers?${qs.toString()}`),
+        this.selectedId ? apiGet<{ dossier: DossierView }>(`/api/dossiers/${enc(this.selectedId)}`) : Promise.resolve(null),
+      ])
+      if (gen !== this.gen) return
+      this.rows = list.dossiers
+      if (one) this.selected = one.dossier
+      this.error = null
+    } catch (e) {
+      if (isUnauthorized(e)) return this.deps.onSessionEnded(errorText(e))
+      if (gen !== this.gen) return
+      this.error = errorText(e)
+    }
+    this.drawList()
+    this.drawDetail()
+  }
+
+  // ---------- the frame: title and filters, drawn once ----------
+
+  private drawFrame(): void {
+    const root = this.root
+    if (!root) return
+    const w = t().dossier
+    const views: [View, string][] = [['all', w.viewAll], ['due_today', w.viewDueToday], ['overdue', w.viewOverdue]]
+    const status = h('select', { id: 'ds-status', 'aria-label': w.filterStatus },
+      h('option', { value: '' }, w.allStatuses), ...DOSSIER_STATUSES.map((s) => h('option', { value: s, selected: s === this.status }, w.status[s])))
+    status.addEventListener('change', () => { this.status = status.value as DossierStatus | ''; void this.refresh() })
+    const proc = h('select', { id: 'ds-procedure', 'aria-label': w.filterProcedure },
+      h('option', { value: '' }, w.allProcedures), ...this.procedures.map((p) => h('option', { value: p.id, selected: p.id === this.procedureId }, getLang() === 'en' ? p.nameEn : p.nameVi)))
+    proc.addEventListener('change', () => { this.procedureId = proc.value; void this.refresh() })
+    const search = h('input', { type: 'search', id: 'ds-search', value: this.q, placeholder: w.searchHint, 'aria-label': w.search, autocomplete: 'off', spellcheck: 'false' })
+    const later = debounce(() => void this.refresh(), 300)
+    search.addEventListener('input', () => { this.q = search.value; later() })
+    const seg = h('div', { class: 'seg', role: 'group', 'aria-label': w.listTitle }, ...views.map(([v, label]) => h('button', {
+      type: 'button', class: 'seg-btn', id: `ds-view-${v}`, 'aria-pressed': String(this.view === v),
+      onclick: () => { this.view = v; seg.querySelectorAll('button').forEach((b) => b.setAttribute('aria-pressed', String(b.id === `ds-view-${v}`))); void this.refresh() },
+    }, label)))
+    this.listEl = h('section', { class: 'card ds-list', id: 'ds-list' })
+    this.detailEl = h('section', { class: 'card ds-detail', id: 'ds-detail' })
+    fill(root, h('div', { class: 'dossiers', id: 'dossiers' },
+      h('h1', null, w.listTitle),
+      h('div', { class: 'filters' }, seg, status, proc, search),
+      h('div', { class: 'ds-grid' }, this.listEl, this.detailEl)))
+    this.drawList()
+    this.drawDetail()
+  }
+
+  // ---------- the list ----------
+
+  private drawList(): void {
+    const el = this.listEl
+    if (!el) return
+    const w = t().dossier
+    if (!this.rows) { fill(el, this.error ? h('p', { class: 'notice error', role: 'alert' }, this.error) : h('p', { class: 'loading' }, t().pages.loading)); return }
+    fill(el,
+      this.error ? h('p', { class: 'notice error', role: 'alert' }, this.error) : null,
+      h('p', { class: 'muted small', id: 'ds-count' }, fmt(w.count, { n: this.rows.length })),
+      this.rows.length ? h('table', { class: 'tbl ds-table' },
+        h('thead', null, h('tr', null, ...[w.colCode, w.colApplicant, w.colProcedure, w.colStatus, w.colDue].map((c) => h('th', null, c)))),
+        h('tbody', null, ...this.rows.map((r) => {
+          const open = () => this.select(r.id)
+          return h('tr', { class: `ds-row${r.overdue ? ' late' : ''}${r.id === this.selectedId ? ' selected' : ''}`, 'data-code': r.code, 'data-status': r.status },
+            h('td', { class: 'code' }, h('button', { type: 'button', class: 'linkish', onclick: open, 'aria-label': fmt(w.detailTitle, { code: r.code }) }, r.code)),
+            h('td', null, r.applicantName),
+            h('td', null, getLang() === 'en' ? r.procedureNameEn : r.procedureNameVi),
+            h('td', null, statusPill(r.status), r.outcome ? h('span', { class: `badge oc-${r.outcome}` }, w.outcome[r.outcome]) : null),
+            h('td', { class: 'nowrap' }, r.dueAt ? dueText(r.dueAt) : '—', r.overdue ? h('span', { class: 'badge late' }, w.overdue) : null))
+        })))
+        : h('p', { class: 'muted', id: 'ds-empty' }, w.empty))
+  }
+
+  private select(id: string): void {
+    this.selectedId = id
+    this.selected = null
+    this.notice = null
+    this.drawList()
+    this.drawDetail()
+    void this.refresh()
+  }
+
+  // ---------- the detail ----------
+
+  private drawDetail(): void {
+    const el = this.detailEl
+    if (!el) return
+    const w = t().dossier
+    const d = this.selected
+    if (!this.selectedId) { fill(el, h('p', { class: 'muted' }, w.chooseOne)); return }
+    if (!d) { fill(el, h('p', { class: 'loading' }, t().pages.loading)); return }
+    const dl = (pairs: [string, string | Node | null][]) => h('dl', { class: 'ds-facts' }, ...pairs.filter(([, v]) => v !== null).flatMap(([k, v]) => [h('dt', null, k), h('dd', null, v!)]))
+    const moves = DOSSIER_TRANSITIONS[d.status]
+    const canExtend = !!d.dueAt && (d.status === 'received' || d.status === 'processing' || d.status === 'needs_supplement')
+    fill(el,
+      h('div', { class: 'ds-head' },
+        h('h2', { id: 'ds-title' }, fmt(w.detailTitle, { code: d.code })),
+        statusPill(d.status),
+        d.outcome ? h('span', { class: `badge oc-${d.outcome}`, id: 'ds-outcome' }, w.outcome[d.outcome]) : null),
+      this.notice ? h('p', { class: `notice ${this.notice.kind}`, id: 'ds-notice', role: this.notice.kind === 'error' ? 'alert' : 'status' }, this.notice.text) : null,
+      dl([
+        [w.lookupCode, d.lookupCode],
+        [w.procedure, `${procedureName(d)} (${daysText(d.procedure.processingDays)})`],
+        [w.applicant, `${d.applicant.fullName} · ${d.applicant.phone}`],
+        [w.address, d.applicant.address],
+        [w.channelLabel, w.channel[d.channel]],
+        [w.receivedAt, d.receivedAt ? `${dueText(d.receivedAt)}${d.receivedByName ? ` · ${d.receivedByName}` : ''}` : null],
+        [w.dueAt, d.dueAt ? dueText(d.dueAt) : w.notYet],
+        [w.readyAt, d.readyAt ? dueText(d.readyAt) : null],
+        [w.returnedAt, d.returnedAt ? `${dueText(d.returnedAt)}${d.returnedByName ? ` · ${d.returnedByName}` : ''}` : null],
+        [w.deliveryLabel, w.delivery[d.delivery]],
+        [w.supplementNote, d.supplementNote],
+        [w.note, d.note],
+      ]),
+      h('h3', null, w.documentsShort),
+      h('ul', { class: 'ds-docs' }, ...d.documents.map((x) => h('li', { class: x.received ? 'ok' : 'missing' }, x.received ? '✓ ' : '✗ ', x.name, x.received ? '' : ` (${w.notReceived})`))),
+      h('h3', null, w.actions),
+      h('div', { class: 'ds-actions', id: 'ds-actions' },
+        ...moves.map((s) => h('button', { type: 'button', class: `btn ${FINAL.includes(s) && s !== 'returned' ? 'btn-danger-outline' : s === 'ready' || s === 'returned' || s === 'processing' ? 'btn-primary' : ''}`, 'data-move': s, onclick: () => this.moveDialog(d, s) }, w.moveTo[s])),
+        canExtend ? h('button', { type: 'button', class: 'btn', id: 'ds-extend', onclick: () => this.extendDialog(d) }, w.extend) : null,
+        !moves.length && !canExtend ? h('p', { class: 'muted' }, w.noActions) : null),
+      h('div', { class: 'ds-prints' },
+        d.receivedAt ? h('a', { class: 'btn btn-small', href: slipUrl(d.id, 'tiep-nhan'), target: '_blank', id: 'ds-print-receipt' }, w.printReceipt) : null,
+        d.supplementNote ? h('a', { class: 'btn btn-small', href: slipUrl(d.id, 'bo-sung'), target: '_blank', id: 'ds-print-supplement' }, w.printSupplement) : null,
+        d.extensions.length ? h('a', { class: 'btn btn-small', href: slipUrl(d.id, 'xin-loi'), target: '_blank', id: 'ds-print-apology' }, w.printApology) : null),
+      h('h3', null, w.history),
+      h('ol', { class: 'ds-history', id: 'ds-history' }, ...[...d.history].reverse().map((e) => h('li', { 'data-to': e.toStatus },
+        h('span', { class: 'when' }, `${hm(e.at)} ${dmy(e.at)}`),
+        h('span', null, h('b', null, (w.historyType as Record<string, string>)[e.type] ?? e.type), ': ', w.status[e.toStatus],
+          e.staffName ? ` · ${e.staffName}` : '', e.note ? h('span', { class: 'hnote' }, ` — ${e.note}`) : null)))),
+      d.extensions.length ? h('h3', null, w.extensions) : null,
+      d.extensions.length ? h('ul', { class: 'ds-ext' }, ...d.extensions.map((x) => h('li', null,
+        fmt(w.extensionLine, { at: `${hm(x.at)} ${dmy(x.at)}`, from: dmy(x.previousDueAt), to: dmy(x.newDueAt), reason: x.reason })))) : null)
+  }
+
+  // ---------- moves ----------
+
+  private async send(d: DossierView, path: string, body: object, okText: (x: DossierView) => string, form?: HTMLElement, errEl?: HTMLElement): Promise<DossierView | null> {
+    try {
+      const { dossier } = await apiSend<{ dossier: DossierView }>(`/api/dossiers/${enc(d.id)}/${path}`, body)
+      this.selected = dossier
+      this.notice = { kind: 'ok', text: okText(dossier) }
+      void this.refresh()
+      this.drawDetail()
+      return dossier
+    } catch (e) {
+      if (isUnauthorized(e)) { this.deps.onSessionEnded(errorText(e)); return null }
+      const { text, fields } = apiFieldErrors(e)
+      if (form && errEl) { showFieldErrors(form, fields); setFormError(errEl, text) } else { this.notice = { kind: 'error', text }; this.drawDetail() }
+      void this.refresh()
+      return null
+    }
+  }
+
+  private moveDialog(d: DossierView, to: DossierStatus): void {
+    const w = t().dossier
+    const supplement = to === 'needs_supplement'
+    const note = h('textarea', { rows: supplement ? 4 : 2, maxlength: 1000 })
+    const error = formError()
+    const submit = h('button', { type: 'submit', class: `btn ${to === 'rejected' || to === 'withdrawn' ? 'btn-danger' : 'btn-primary'}`, id: 'move-submit' }, supplement ? w.supplementSubmit : w.confirm)
+    const form = h('form', { class: 'move-form', novalidate: true },
+      supplement ? null : h('p', null, `${procedureName(d)} · ${d.applicant.fullName}`),
+      field('note', supplement ? w.supplementLabel : w.statusNote, note),
+      error,
+      h('div', { class: 'dlg-actions' }, submit))
+    let close = () => {}
+    clearErrorsOnEdit(form)
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault()
+      const text = note.value.trim()
+      if (supplement && !text) { showFieldErrors(form, { note: w.fieldRequired }); return }
+      submit.disabled = true
+      const done = await this.send(d, 'status', text ? { status: to, note: text } : { status: to },
+        (x) => fmt(w.statusOk, { code: x.code, status: w.status[x.status] }), form, error)
+      submit.disabled = false
+      if (!done) return
+      close()
+      if (supplement) openSlip(done.id, 'bo-sung')
+    })
+    openDialog('move-dialog', supplement ? fmt(w.supplementTitle, { code: d.code }) : fmt(w.confirmTitle, { action: w.moveTo[to], code: d.code }), (c) => {
+      close = c
+      return [form, h('div', { class: 'dlg-foot' }, h('button', { type: 'button', class: 'btn', onclick: c }, t().staff.closeDialog))]
+    })
+    note.focus()
+  }
+
+  private extendDialog(d: DossierView): void {
+    const w = t().dossier
+    const cur = localParts(d.dueAt!)
+    const minDay = `${cur.year}-${pad(cur.month)}-${pad(cur.day)}`
+    const date = h('input', { type: 'date', min: minDay, required: true })
+    const reason = h('textarea', { rows: 3, maxlength: 500 })
+    const error = formError()
+    const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: 'extend-submit' }, w.extendSubmit)
+    const form = h('form', { class: 'move-form', novalidate: true },
+      h('p', null, fmt(w.extendCurrent, { due: dueText(d.dueAt) })),
+      field('dueAt', w.newDue, date),
+      field('reason', w.reason, reason),
+      error,
+      h('div', { class: 'dlg-actions' }, submit))
+    let close = () => {}
+    clearErrorsOnEdit(form)
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault()
+      const problems: Record<string, string> = {}
+      if (!date.value || date.value <= minDay) problems.dueAt = w.newDueInvalid
+      if (!reason.value.trim()) problems.reason = w.fieldRequired
+      if (!showFieldErrors(form, problems)) return
+      // a day: the server sets the due moment to the center's closing time that day
+      const dueAt = date.value
+      submit.disabled = true
+      const done = await this.send(d, 'extend', { dueAt, reason: reason.value.trim() }, (x) => fmt(w.extendedOk, { code: x.code, due: dueText(x.dueAt) }), form, error)
+      submit.disabled = false
+      if (!done) return
+      close()
+      openSlip(done.id, 'xin-loi')
+    })
+    openDialog('extend-dialog', fmt(w.extendTitle, { code: d.code }), (c) => {
+      close = c
+      return [form, h('div', { class: 'dlg-foot' }, h('button', { type: 'button', class: 'btn', onclick: c }, t().staff.closeDialog))]
+    })
+    date.focus()
+  }
+}

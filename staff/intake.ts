@@ -1,0 +1,338 @@
+import './dossiers.css'
+import type { DossierDelivery, DossierView } from '../common/dossier-types.js'
+import type { ProcedureView, TicketView } from '../common/types.js'
+import { apiGet, newRequestId } from '../web/api.js'
+import { fill, h } from '../web/dom.js'
+import { daysText, feeText, fmt, fold, getLang, t } from '../web/i18n.js'
+import { dmy, hm } from '../web/time.js'
+import { openSlip, procedureName, slipUrl } from './dossiers-format.js'
+import { apiFieldErrors, apiSend, clearErrorsOnEdit, field, formError, isUnauthorized, openDialog, setFormError, showFieldErrors, statusPill } from './dossiers-ui.js'
+import { errorText } from './util.js'
+
+/** The ticket as the console has it; the server adds the dossier a check-in ticket was issued for. */
+type CurrentTicket = TicketView & { dossierId?: string | null; dossierCode?: string | null }
+interface Deps { center: string; onSessionEnded: (message: string) => void; onChanged: () => void }
+
+const enc = encodeURIComponent
+const PHONE = /^0\d{8,10}$/
+
+/** "16:30 23/11/2026" */
+export function dueText(iso: string | null): string {
+  return iso ? `${hm(iso)} ${dmy(iso)}` : t().dossier.notYet
+}
+
+/** The center's procedures, fetched once per page (they change only in settings). */
+const procedureCache = new Map<string, Promise<ProcedureView[]>>()
+export function centerProcedures(center: string): Promise<ProcedureView[]> {
+  let p = procedureCache.get(center)
+  if (!p) {
+    p = apiGet<{ procedures: ProcedureView[] }>(`/api/centers/${enc(center)}/procedures`).then((r) => r.procedures)
+    p.catch(() => procedureCache.delete(center))
+    procedureCache.set(center, p)
+  }
+  return p
+}
+
+/**
+ * The dossier part of the clerk's current ticket: "Tiếp nhận hồ sơ" (F2) opens the intake form; a ticket
+ * taken at the kiosk with a dossier code shows that dossier, with "Tiếp nhận" for an online filing and
+ * "Trả kết quả" for a ready result. Redrawn with the console (every live fact), so it draws from what it
+ * already fetched and refetches the linked dossier in the background.
+ */
+export class IntakePanel {
+  private linked = new Map<string, DossierView>()
+  private fetching = new Set<string>()
+  /** dossiers received from each ticket during this session: their slips can be printed again */
+  private received = new Map<string, DossierView[]>()
+  private el: HTMLElement | null = null
+  private ticket: CurrentTicket | null = null
+  private error: string | null = null
+  /** the last hand-over done here, said once */
+  private ok: string | null = null
+
+  constructor(private deps: Deps) {}
+
+  element(ticket: CurrentTicket): HTMLElement {
+    if (this.ticket?.id !== ticket.id) this.ok = null
+    this.ticket = ticket
+    this.el = h('section', { class: 'intake', id: 'intake' })
+    this.draw()
+    if (ticket.dossierId) void this.loadLinked(ticket.dossierId)
+    return this.el
+  }
+
+  /** F2 anywhere on the counter tab opens the form (when a ticket is at the desk). */
+  onKey(ev: KeyboardEvent): boolean {
+    if (ev.key !== 'F2' || !this.ticket || !document.getElementById('intake-open')) return false
+    ev.preventDefault()
+    this.openIntake()
+    return true
+  }
+
+  private async loadLinked(id: string): Promise<void> {
+    if (this.fetching.has(id)) return
+    this.fetching.add(id)
+    try {
+      const { dossier } = await apiGet<{ dossier: DossierView }>(`/api/dossiers/${enc(id)}`)
+      this.linked.set(id, dossier)
+      this.error = null
+    } catch (e) {
+      if (isUnauthorized(e)) return this.deps.onSessionEnded(errorText(e))
+      this.error = errorText(e)
+    } finally {
+      this.fetching.delete(id)
+    }
+    this.draw()
+  }
+
+  private draw(): void {
+    const el = this.el
+    const tk = this.ticket
+    if (!el || !tk) return
+    const w = t().dossier
+    const linked = tk.dossierId ? this.linked.get(tk.dossierId) : undefined
+    const mine = this.received.get(tk.id) ?? []
+    fill(el,
+      tk.dossierId ? this.linkedCard(tk, linked) : null,
+      this.error ? h('p', { class: 'notice error', role: 'alert' }, this.error) : null,
+      this.ok ? h('p', { class: 'notice ok', role: 'status' }, this.ok) : null,
+      ...mine.map((d) => h('p', { class: 'notice ok just-received', 'data-dossier': d.code },
+        fmt(w.receivedOk, { code: d.code, due: dueText(d.dueAt) }), ' · ',
+        h('a', { href: slipUrl(d.id, 'tiep-nhan'), target: '_blank', class: 'print-again' }, w.printReceipt))),
+      h('button', { type: 'button', class: 'btn intake-btn', id: 'intake-open', onclick: () => this.openIntake() },
+        h('span', null, w.intake), h('kbd', null, 'F2')))
+  }
+
+  private linkedCard(tk: CurrentTicket, d: DossierView | undefined): HTMLElement {
+    const w = t().dossier
+    if (!d) return h('div', { class: 'linked', id: 'linked-dossier' }, h('p', { class: 'muted' }, `${w.ticketDossier}: ${tk.dossierCode ?? ''} · ${t().pages.loading}`))
+    const action = d.status === 'submitted_online'
+      ? h('button', { type: 'button', class: 'btn btn-primary', id: 'linked-receive', onclick: () => this.openReceive(d) }, w.receiveOnline)
+      : d.status === 'ready'
+        ? h('button', { type: 'button', class: 'btn btn-primary', id: 'linked-return', onclick: () => void this.returnResult(d) }, w.returnResult)
+        : d.status === 'needs_supplement'
+          ? h('button', { type: 'button', class: 'btn btn-primary', id: 'linked-resume', onclick: () => void this.move(d, 'processing') }, w.moveTo.processing)
+          : null
+    return h('div', { class: 'linked', id: 'linked-dossier', 'data-dossier': d.code, 'data-status': d.status },
+      h('div', { class: 'linked-head' }, h('strong', null, `${w.ticketDossier}: `, h('span', { class: 'linked-code' }, d.code)), statusPill(d.status)),
+      h('p', null, `${procedureName(d)} · ${d.applicant.fullName}`),
+      d.dueAt ? h('p', { class: 'muted small' }, `${w.dueAt}: ${dueText(d.dueAt)}`) : null,
+      d.supplementNote && d.status === 'needs_supplement' ? h('p', { class: 'small' }, `${w.supplementNote}: ${d.supplementNote}`) : null,
+      action)
+  }
+
+  private async move(d: DossierView, status: 'returned' | 'processing'): Promise<void> {
+    try {
+      const { dossier } = await apiSend<{ dossier: DossierView }>(`/api/dossiers/${enc(d.id)}/status`, { status })
+      this.linked.set(d.id, dossier)
+      this.error = null
+      this.ok = status === 'returned' ? fmt(t().dossier.returnedOk, { code: dossier.code }) : null
+    } catch (e) {
+      if (isUnauthorized(e)) return this.deps.onSessionEnded(errorText(e))
+      this.error = errorText(e)
+      void this.loadLinked(d.id)
+    }
+    this.draw()
+    this.deps.onChanged()
+  }
+
+  private returnResult(d: DossierView) {
+    return this.move(d, 'returned')
+  }
+
+  // ---------- the intake form ----------
+
+  private openIntake(): void {
+    const tk = this.ticket
+    if (!tk) return
+    const w = t().dossier
+    const requestId = newRequestId()
+    let procs: ProcedureView[] = []
+    let chosen: ProcedureView | null = null
+    const search = h('input', { type: 'search', id: 'proc-filter', autocomplete: 'off', spellcheck: 'false', placeholder: w.procedureSearchHint })
+    const list = h('div', { class: 'proc-pick', id: 'proc-pick', role: 'radiogroup', 'aria-label': w.procedure })
+    const procInfo = h('p', { class: 'muted small', id: 'proc-info' })
+    const docs = h('fieldset', { class: 'docs-check', id: 'docs-check' }, h('legend', null, w.documents))
+    const name = h('input', { autocomplete: 'off', maxlength: 120 })
+    const phone = h('input', { type: 'tel', inputmode: 'tel', autocomplete: 'off', maxlength: 15 })
+    const address = h('input', { autocomplete: 'off', maxlength: 200 })
+    const idNumber = h('input', { autocomplete: 'off', maxlength: 20, inputmode: 'numeric' })
+    const sets = h('input', { type: 'number', min: 1, max: 99, value: 1 })
+    const note = h('textarea', { rows: 2, maxlength: 500 })
+    const error = formError()
+    const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-big', id: 'intake-submit' }, w.submitIntake)
+
+    const drawList = () => {
+      const q = fold(search.value).split(/\s+/).filter(Boolean)
+      const hit = (p: ProcedureView) => { const hay = fold(`${p.nameVi} ${p.nameEn} ${p.code}`); return q.every((x) => hay.includes(x)) }
+      const own = procs.filter((p) => p.serviceId === tk.serviceId && hit(p))
+      const other = procs.filter((p) => p.serviceId !== tk.serviceId && hit(p))
+      const option = (p: ProcedureView) => h('label', { class: 'proc-option', 'data-procedure': p.code },
+        h('input', { type: 'radio', name: 'procedure', value: p.id, checked: chosen?.id === p.id, onchange: () => choose(p) }),
+        h('span', null, getLang() === 'en' ? p.nameEn : p.nameVi, h('small', null, ` · ${daysText(p.processingDays)}`)))
+      fill(list,
+        own.length ? h('p', { class: 'proc-group' }, fmt(w.thisService, { code: tk.code })) : null, ...own.map(option),
+        other.length ? h('p', { class: 'proc-group' }, w.otherServices) : null, ...other.map(option),
+        !own.length && !other.length ? h('p', { class: 'muted' }, procs.length ? w.noProcedure : t().pages.loading) : null)
+    }
+    const choose = (p: ProcedureView) => {
+      chosen = p
+      procInfo.textContent = fmt(w.processingLine, { days: daysText(p.processingDays), fee: feeText(p.feeVnd, getLang() === 'vi' ? p.feeNote : '') })
+      fill(docs, h('legend', null, w.documents), h('p', { class: 'muted small' }, w.documentsHint),
+        ...p.documents.map((d, i) => h('label', { class: 'doc-option' }, h('input', { type: 'checkbox', name: 'doc', value: String(i), 'data-doc': d }), h('span', { lang: 'vi' }, d))),
+        h('span', { class: 'field-error', hidden: true }))
+      docs.dataset.field = 'documents'
+    }
+    search.addEventListener('input', drawList)
+    // Enter in the search picks the first match: the clerk types "khai sinh" ⏎, then ticks the documents
+    // (Space, Tab) and goes on to the applicant: the form's order is the order of the work
+    search.addEventListener('keydown', (ev) => {
+      if (ev.key !== 'Enter') return
+      ev.preventDefault()
+      const first = list.querySelector<HTMLInputElement>('input[type=radio]')
+      if (!first) return
+      first.checked = true
+      first.dispatchEvent(new Event('change', { bubbles: true }))
+      ;(docs.querySelector<HTMLInputElement>('input[name=doc]') ?? name).focus()
+    })
+
+    const delivery = h('div', { class: 'radios', role: 'radiogroup' }, ...(['center', 'post'] as DossierDelivery[]).map((v) =>
+      h('label', null, h('input', { type: 'radio', name: 'delivery', value: v, checked: v === 'center' }), ' ', w.delivery[v])))
+
+    const form = h('form', { class: 'intake-form', id: 'intake-form', novalidate: true },
+      h('div', { class: 'intake-grid' },
+        h('div', { class: 'intake-col' },
+          h('div', { class: 'field', 'data-field': 'procedureId' },
+            h('label', { for: 'proc-filter' }, w.procedureSearch), search, list, h('span', { class: 'field-error', hidden: true })),
+          procInfo, docs),
+        h('div', { class: 'intake-col' },
+          h('h3', null, w.applicant),
+          field('fullName', w.fullName, name),
+          field('phone', w.phone, phone),
+          field('address', w.address, address),
+          field('idNumber', w.idNumber, idNumber),
+          h('div', { class: 'row2' }, field('sets', w.sets, sets),
+            h('div', { class: 'field', 'data-field': 'delivery' }, h('span', { class: 'label' }, w.deliveryLabel), delivery)),
+          field('note', w.note, note))),
+      error,
+      h('div', { class: 'dlg-actions' }, submit))
+
+    clearErrorsOnEdit(form)
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault()
+      const problems: Record<string, string> = {}
+      if (!chosen) problems.procedureId = w.chooseProcedureFirst
+      if (!name.value.trim()) problems.fullName = w.fieldRequired
+      if (!PHONE.test(phone.value.replace(/[\s.]/g, ''))) problems.phone = phone.value.trim() ? w.phoneInvalid : w.fieldRequired
+      if (!address.value.trim()) problems.address = w.fieldRequired
+      const n = Number(sets.value)
+      if (!Number.isInteger(n) || n < 1 || n > 99) problems.sets = w.setsInvalid
+      if (idNumber.value.trim() && !/^(\d{9}|\d{12})$/.test(idNumber.value.trim())) problems.idNumber = w.idInvalid
+      const boxes = [...docs.querySelectorAll<HTMLInputElement>('input[name=doc]')]
+      if (chosen && !boxes.some((b) => b.checked)) problems.documents = w.noDocumentChecked
+      if (!showFieldErrors(form, problems)) { setFormError(error, w.fixFields); return }
+      setFormError(error, null)
+      submit.disabled = true
+      submit.textContent = w.saving
+      try {
+        const body = {
+          ticketId: tk.id, procedureId: chosen!.id, requestId,
+          applicant: { fullName: name.value.trim(), phone: phone.value.replace(/[\s.]/g, ''), address: address.value.trim(), idNumber: idNumber.value.trim() || null },
+          documents: boxes.map((b) => ({ name: b.dataset.doc!, received: b.checked })),
+          sets: n,
+          delivery: (form.querySelector<HTMLInputElement>('input[name=delivery]:checked')?.value ?? 'center') as DossierDelivery,
+          ...(note.value.trim() ? { note: note.value.trim() } : {}),
+        }
+        const { dossier } = await apiSend<{ dossier: DossierView }>('/api/dossiers', body)
+        close()
+        this.received.set(tk.id, [...(this.received.get(tk.id) ?? []), dossier])
+        this.error = null
+        this.draw()
+        openSlip(dossier.id, 'tiep-nhan')
+        this.deps.onChanged()
+      } catch (e) {
+        if (isUnauthorized(e)) { close(); return this.deps.onSessionEnded(errorText(e)) }
+        const { text, fields } = apiFieldErrors(e)
+        showFieldErrors(form, fields)
+        setFormError(error, text)
+        submit.disabled = false
+        submit.textContent = w.submitIntake
+      }
+    })
+
+    let close = () => {}
+    const dlg = openDialog('intake-dialog', fmt(w.intakeTitle, { code: tk.code }), (c) => {
+      close = c
+      return [form, h('div', { class: 'dlg-foot' }, h('button', { type: 'button', class: 'btn', onclick: c }, t().staff.closeDialog))]
+    }, 'dlg-wide')
+    search.focus()
+    drawList()
+    centerProcedures(this.deps.center).then((p) => {
+      procs = p
+      drawList()
+      // the ticket's own service first: with a single procedure there, it is chosen already
+      const own = procs.filter((x) => x.serviceId === tk.serviceId)
+      if (own.length === 1 && !chosen) { choose(own[0]!); drawList() }
+    }).catch((e) => setFormError(error, errorText(e)))
+    void dlg
+  }
+
+  // ---------- receiving an online filing ----------
+
+  private openReceive(d: DossierView): void {
+    const tk = this.ticket
+    const w = t().dossier
+    const docs = h('fieldset', { class: 'docs-check', 'data-field': 'documents' }, h('legend', null, w.documents),
+      h('p', { class: 'muted small' }, w.documentsHint),
+      ...d.documents.map((x) => h('label', { class: 'doc-option' }, h('input', { type: 'checkbox', name: 'doc', 'data-doc': x.name }), h('span', { lang: 'vi' }, x.name))),
+      h('span', { class: 'field-error', hidden: true }))
+    const sets = h('input', { type: 'number', min: 1, max: 99, value: d.sets || 1 })
+    const delivery = h('div', { class: 'radios', role: 'radiogroup' }, ...(['center', 'post'] as DossierDelivery[]).map((v) =>
+      h('label', null, h('input', { type: 'radio', name: 'delivery', value: v, checked: v === d.delivery }), ' ', w.delivery[v])))
+    const error = formError()
+    const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-big', id: 'receive-submit' }, w.submitIntake)
+    const form = h('form', { class: 'intake-form', id: 'receive-form', novalidate: true },
+      h('p', null, h('strong', null, procedureName(d)), ` · ${d.applicant.fullName} · ${d.applicant.phone}`),
+      docs,
+      h('div', { class: 'row2' }, field('sets', w.sets, sets), h('div', { class: 'field' }, h('span', { class: 'label' }, w.deliveryLabel), delivery)),
+      error,
+      h('div', { class: 'dlg-actions' }, submit))
+    let close = () => {}
+    clearErrorsOnEdit(form)
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault()
+      const boxes = [...docs.querySelectorAll<HTMLInputElement>('input[name=doc]')]
+      const n = Number(sets.value)
+      const problems: Record<string, string> = {}
+      if (!boxes.some((b) => b.checked)) problems.documents = w.noDocumentChecked
+      if (!Number.isInteger(n) || n < 1 || n > 99) problems.sets = w.setsInvalid
+      if (!showFieldErrors(form, problems)) { setFormError(error, w.fixFields); return }
+      submit.disabled = true
+      try {
+        const { dossier } = await apiSend<{ dossier: DossierView }>(`/api/dossiers/${enc(d.id)}/receive`, {
+          ...(tk ? { ticketId: tk.id } : {}),
+          documents: boxes.map((b) => ({ name: b.dataset.doc!, received: b.checked })),
+          sets: n,
+          delivery: (form.querySelector<HTMLInputElement>('input[name=delivery]:checked')?.value ?? 'center') as DossierDelivery,
+        })
+        close()
+        this.linked.set(dossier.id, dossier)
+        if (tk) this.received.set(tk.id, [...(this.received.get(tk.id) ?? []), dossier])
+        this.draw()
+        openSlip(dossier.id, 'tiep-nhan')
+        this.deps.onChanged()
+      } catch (e) {
+        if (isUnauthorized(e)) { close(); return this.deps.onSessionEnded(errorText(e)) }
+        const { text, fields } = apiFieldErrors(e)
+        showFieldErrors(form, fields)
+        setFormError(error, text)
+        submit.disabled = false
+      }
+    })
+    openDialog('receive-dialog', fmt(w.receiveTitle, { code: d.code }), (c) => {
+      close = c
+      return [form, h('div', { class: 'dlg-foot' }, h('button', { type: 'button', class: 'btn', onclick: c }, t().staff.closeDialog))]
+    })
+    docs.querySelector<HTMLInputElement>('input')?.focus()
+  }
+}

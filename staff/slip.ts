@@ -1,0 +1,195 @@
+import './slip.css'
+import QRCode from 'qrcode'
+import type { DossierView } from '../common/dossier-types.js'
+import { ApiError, apiGet } from '../web/api.js'
+import { byId, fill, h, markup, param } from '../web/dom.js'
+import { daysText, feeText, fmt, getLang, setLang, t } from '../web/i18n.js'
+import { dateWords, pad, placeOf, procedureName, timeLong, type SlipKind } from './dossiers-format.js'
+import { localParts } from '../web/time.js'
+import { errorText } from './util.js'
+
+/**
+ * The printable slips of a dossier at /staff/phieu/:id?loai=tiep-nhan|bo-sung|xin-loi (&kho=a4, &in=1):
+ * the receipt slip "Giấy tiếp nhận hồ sơ và hẹn trả kết quả" in two copies, the supplement guidance and
+ * the apology slip, modelled on the national forms (Circular 01/2018/TT-VPCP). A5 by default, A4 on demand;
+ * each copy is one sheet. Staff only: it reads GET /api/dossiers/:id with the session cookie.
+ */
+type Paper = 'a5' | 'a4'
+const KINDS: SlipKind[] = ['tiep-nhan', 'bo-sung', 'xin-loi']
+const kind: SlipKind = (KINDS as string[]).includes(param('loai') ?? '') ? param('loai') as SlipKind : 'tiep-nhan'
+let paper: Paper = param('kho') === 'a4' ? 'a4' : 'a5'
+const id = decodeURIComponent(location.pathname.replace(/\/+$/, '').split('/').pop() ?? '')
+const sheets = byId('sheets')
+let dossier: DossierView | null = null
+let qr = ''
+let message: string | null = null
+
+const PAGE: Record<Paper, string> = {
+  // Decree 30/2020/NĐ-CP margins for administrative documents (A4); narrower on A5
+  a4: '@page { size: A4 portrait; margin: 20mm 15mm 15mm 30mm; }',
+  a5: '@page { size: A5 portrait; margin: 10mm 10mm 10mm 15mm; }',
+}
+
+function setPaper(p: Paper): void {
+  paper = p
+  byId('page-size').textContent = PAGE[p]
+  const u = new URL(location.href)
+  u.searchParams.set('kho', p)
+  u.searchParams.delete('in')
+  history.replaceState(null, '', u)
+  render()
+}
+
+function kindName(): string {
+  const k = t().dossier.slipKinds
+  return kind === 'bo-sung' ? k.supplement : kind === 'xin-loi' ? k.apology : k.receipt
+}
+
+function toolbar(): void {
+  const w = t().dossier
+  fill(byId('toolbar'),
+    h('span', { class: 'title' }, dossier ? `${kindName()} · ${dossier.code}` : kindName()),
+    h('span', { class: 'group', role: 'group', 'aria-label': w.slipPaper }, w.slipPaper, ' ',
+      ...(['a5', 'a4'] as const).map((p) => h('button', { type: 'button', id: `paper-${p}`, 'aria-pressed': String(paper === p), onclick: () => setPaper(p) }, p.toUpperCase()))),
+    h('button', { type: 'button', class: 'primary', id: 'print', disabled: !dossier, onclick: () => window.print() }, w.slipPrint),
+    h('button', { type: 'button', id: 'lang', 'aria-label': t().pages.switchLangLabel, onclick: () => { setLang(getLang() === 'vi' ? 'en' : 'vi'); render() } }, t().pages.switchLang),
+    h('button', { type: 'button', id: 'close', onclick: () => window.close() }, w.slipClose))
+}
+
+// ---------- pieces of an official document ----------
+
+function heading(d: DossierView): HTMLElement {
+  const w = t().dossier
+  // the document's date: when the dossier was received, when the supplement was asked, when it was extended
+  const supplementAt = [...d.history].reverse().find((e) => e.toStatus === 'needs_supplement')?.at
+  const at = kind === 'xin-loi' ? d.extensions[d.extensions.length - 1]?.at : kind === 'bo-sung' ? supplementAt : d.receivedAt
+  const when = localParts(at ?? d.receivedAt ?? d.history[0]?.at ?? new Date().toISOString())
+  const place = placeOf(d.centerName)
+  const dateText = place ? fmt(w.placeDate, { place, d: pad(when.day), m: pad(when.month), y: when.year })
+    : fmt(w.dateOnly, { d: pad(when.day), m: pad(when.month), y: when.year })
+  return h('header', { class: 'heading' },
+    h('div', null, h('div', { class: 'agency' }, d.centerName), h('div', { class: 'rule' }), h('div', { class: 'number' }, fmt(w.slipNumber, { code: d.code }))),
+    h('div', null, h('div', { class: 'nation' }, w.nation), h('div', { class: 'motto' }, w.motto), h('div', { class: 'rule' }), h('div', { class: 'place' }, dateText.charAt(0).toUpperCase() + dateText.slice(1))))
+}
+
+function field(label: string, value: string): HTMLElement {
+  return h('p', { class: 'field' }, h('span', null, `${label}:`), h('span', null, value))
+}
+
+function lookupRow(d: DossierView): HTMLElement {
+  const w = t().dossier
+  return h('div', { class: 'lookup-row' },
+    markup('div', 'qr', qr),
+    h('div', null,
+      h('p', null, fmt(w.lookupLine, { lookup: '' }), h('b', { class: 'lookup-code' }, d.lookupCode)),
+      h('p', null, fmt(w.qrHint, { url: `${location.host}/tra-cuu` }))))
+}
+
+function signs(left: [string, string] | null, right: [string, string], rightName: string | null = null): HTMLElement {
+  const col = (s: [string, string] | null, name: string | null) => s
+    ? h('div', null, h('div', { class: 'who' }, s[0]), h('div', { class: 'hint' }, s[1]), h('div', { class: 'name' }, name ?? ''))
+    : h('div')
+  return h('footer', { class: `signs${left ? '' : ' one'}` }, col(left, null), col(right, rightName))
+}
+
+function collectText(d: DossierView): string {
+  const w = t().dossier
+  return d.delivery === 'post' ? fmt(w.collectPost, { address: d.applicant.address }) : fmt(w.collectCenter, { center: d.centerName })
+}
+
+function receipt(d: DossierView, copy: string): HTMLElement {
+  const w = t().dossier
+  const docs = d.documents
+  return h('article', { class: 'sheet doc receipt', 'data-copy': copy },
+    h('div', { class: 'copy-label' }, copy),
+    heading(d),
+    h('h1', { class: 'doc-title' }, w.receiptTitle),
+    h('p', { class: 'codes' }, fmt(w.codeLine, { code: '' }), h('b', { class: 'dossier-code' }, d.code)),
+    h('p', null, fmt(w.receivedFrom, { center: d.centerName })),
+    field(w.mrMrs, d.applicant.fullName),
+    field(w.address, d.applicant.address),
+    field(w.phone, d.applicant.phone),
+    d.applicant.idNumber ? field(w.idNumber.replace(/\s*\(.*\)$/, ''), d.applicant.idNumber) : null,
+    field(w.request, procedureName(d)),
+    h('p', null, w.docsHeading),
+    h('table', { class: 'docs-table' },
+      h('thead', null, h('tr', null, h('th', null, w.docNo), h('th', null, w.docName), h('th', null, w.docReceived))),
+      h('tbody', null, ...docs.map((doc, i) => h('tr', { class: doc.received ? '' : 'missing' },
+        h('td', { class: 'n' }, String(i + 1)), h('td', null, doc.name), h('td', { class: 'ok' }, doc.received ? '✓' : '—'))))),
+    h('p', null, fmt(w.setsLine, { n: pad(d.sets) })),
+    h('p', null, fmt(w.daysLine, { days: daysText(d.procedure.processingDays) })),
+    h('p', null, fmt(w.receivedLine, { time: d.receivedAt ? timeLong(d.receivedAt) : '…' })),
+    h('p', null, fmt(w.dueLine, { time: d.dueAt ? timeLong(d.dueAt) : '…' })),
+    h('p', null, fmt(w.collectLine, { where: collectText(d) })),
+    d.procedure.feeVnd ? h('p', null, `${t().pages.fee}: ${feeText(d.procedure.feeVnd, '')}`) : null,
+    lookupRow(d),
+    h('p', null, h('i', null, w.bringSlip)),
+    signs([w.signApplicant, w.signHint], [w.signReceiver, w.signHint], d.receivedByName))
+}
+
+function supplement(d: DossierView): HTMLElement {
+  const w = t().dossier
+  return h('article', { class: 'sheet doc supplement' },
+    heading(d),
+    h('h1', { class: 'doc-title' }, w.supplementSlipTitle),
+    h('p', { class: 'codes' }, fmt(w.codeLine, { code: '' }), h('b', { class: 'dossier-code' }, d.code)),
+    h('p', null, fmt(w.supplementOf, { name: d.applicant.fullName })),
+    field(w.request, procedureName(d)),
+    d.receivedAt ? field(w.receivedAt, timeLong(d.receivedAt)) : null,
+    h('p', null, w.supplementHeading),
+    h('div', { class: 'note-box', id: 'supplement-note' }, d.supplementNote ?? ''),
+    h('p', null, fmt(w.supplementContact, { center: d.centerName })),
+    h('p', null, w.supplementBring),
+    lookupRow(d),
+    signs([w.signApplicant, w.signHint], [w.signGuide, w.signHint]))
+}
+
+function apology(d: DossierView): HTMLElement {
+  const w = t().dossier
+  const ext = d.extensions[d.extensions.length - 1]!
+  return h('article', { class: 'sheet doc apology' },
+    heading(d),
+    h('h1', { class: 'doc-title' }, w.apologyTitle),
+    h('p', { class: 'codes' }, fmt(w.apologyTo, { name: d.applicant.fullName })),
+    h('p', null, fmt(w.apologyReceived, { date: d.receivedAt ? dateWords(d.receivedAt) : '…', center: d.centerName, procedure: procedureName(d), code: d.code })),
+    h('p', null, fmt(w.apologyDue, { due: timeLong(ext.previousDueAt) })),
+    h('p', null, fmt(w.apologyLate, { center: d.centerName })),
+    h('p', { id: 'apology-reason' }, fmt(w.apologyReason, { reason: ext.reason })),
+    h('p', null, fmt(w.apologySorry, { center: d.centerName, due: timeLong(ext.newDueAt) })),
+    h('p', null, w.apologyThanks),
+    lookupRow(d),
+    signs(null, [w.signHead, w.signHeadHint]))
+}
+
+function render(): void {
+  toolbar()
+  sheets.className = `sheets ${paper}`
+  document.title = `${dossier ? dossier.code + ' · ' : ''}${kindName()} · ${t().pages.appName}`
+  if (message || !dossier) {
+    fill(sheets, h('p', { class: 'message', id: 'slip-message', role: message ? 'alert' : 'status' }, message ?? t().pages.loading))
+    return
+  }
+  const d = dossier
+  const w = t().dossier
+  if (kind === 'bo-sung' && !d.supplementNote) return fill(sheets, h('p', { class: 'message', id: 'slip-message', role: 'alert' }, w.slipNoSupplement))
+  if (kind === 'xin-loi' && !d.extensions.length) return fill(sheets, h('p', { class: 'message', id: 'slip-message', role: 'alert' }, w.slipNotExtended))
+  if (kind === 'tiep-nhan') fill(sheets, receipt(d, w.copy1), h('div', { class: 'cut', 'aria-hidden': 'true' }), receipt(d, w.copy2))
+  else fill(sheets, kind === 'bo-sung' ? supplement(d) : apology(d))
+}
+
+async function boot(): Promise<void> {
+  setLang(getLang())
+  byId('page-size').textContent = PAGE[paper]
+  render()
+  try {
+    dossier = (await apiGet<{ dossier: DossierView }>(`/api/dossiers/${encodeURIComponent(id)}`)).dossier
+    qr = await QRCode.toString(location.origin + dossier.lookupPath, { type: 'svg', margin: 2, errorCorrectionLevel: 'M', color: { dark: '#000000', light: '#ffffff' } })
+  } catch (e) {
+    message = e instanceof ApiError && e.status === 401 ? t().dossier.slipLogin : errorText(e)
+  }
+  render()
+  const printable = !!dossier && !document.querySelector('#slip-message')
+  document.body.dataset.ready = printable ? 'yes' : 'no'
+  if (printable && param('in') === '1') requestAnimationFrame(() => setTimeout(() => window.print(), 50))
+}
+void boot()
