@@ -1,10 +1,12 @@
 /** (2) Call-next contention: 50 counters at once drain N waiting tickets; nobody may get a ticket twice. */
 import { DEMO_PASSWORD } from '../db/seed-demo.js'
-import { admin, fmt, freshDatabase, header, login, percentile, post, startServer, writeSection } from './lib.js'
+import { admin, fmt, freshDatabase, header, login, percentile, post, startServer, writeSection, dropDatabase } from './lib.js'
 import { demo, seats, waitingTickets } from './fixtures.js'
 
 const COUNTERS = 50
 const N = Number(process.env.BENCH_CALLNEXT_TICKETS ?? 20_000)
+/** BENCH_CALLNEXT_TRIGGERS=off: the queue_count triggers disabled (the counts then go wrong): what they cost under contention */
+const TRIGGERS = process.env.BENCH_CALLNEXT_TRIGGERS !== 'off'
 
 export async function callNextBench() {
   const dbUrl = await freshDatabase('callnext')
@@ -14,6 +16,7 @@ export async function callNextBench() {
     const serviceIds = d.services.map((s) => s.id)
     const desks = await seats(c, d.center, serviceIds, COUNTERS, 100)
     await waitingTickets(c, d.center, serviceIds, N)
+    if (!TRIGGERS) for (const t of ['insert', 'update', 'delete']) await c.query(`ALTER TABLE ticket DISABLE TRIGGER queue_count_${t}`)
     return { serviceIds, desks }
   }, dbUrl)
   const clerks = []
@@ -57,5 +60,6 @@ export async function callNextBench() {
 
 Called events in the database: ${check.calledEvents} for ${distinct} distinct tickets.
 `)
+  await dropDatabase(dbUrl)
   return { called: got.length, distinct, seconds, p50: percentile(sorted, 50), p99: percentile(sorted, 99), failures, ...check }
 }

@@ -1,15 +1,24 @@
 /** (4) Fan-out: time from a call over HTTP to its ticket:called on the last of N display sockets. */
 import { fork } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { DEMO_PASSWORD } from '../db/seed-demo.js'
-import { admin, fmt, freshDatabase, header, login, percentile, post, sleep, startServer, writeSection } from './lib.js'
+import { admin, fmt, freshDatabase, header, login, percentile, post, sleep, startServer, writeSection, dropDatabase } from './lib.js'
 import { demo, seats, waitingTickets } from './fixtures.js'
 
 const SIZES = (process.env.BENCH_FANOUT_SOCKETS ?? '1000').split(',').map(Number)
 const CALLS = 30
+/** the load process: socket.io-client (as the pages) and/or the same protocol by hand (bench/fanout-clients.ts) */
+const MODES = (process.env.BENCH_FANOUT_CLIENTS ?? 'socket.io,raw').split(',')
+
+/** CPU time (user + system, ms) a process has used so far (Linux /proc). */
+function cpuMs(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  return (Number(f[11]) + Number(f[12])) * 10 // utime, stime in clock ticks of 10 ms
+}
 
 /** The sockets live in their own process (bench/fanout-clients.ts); it reports, per call, when the last socket got it. */
-async function clients(url: string, n: number) {
-  const child = fork(new URL('./fanout-clients.ts', import.meta.url).pathname, [url, String(n)], { execArgv: ['--import', 'tsx'] })
+async function clients(url: string, n: number, mode: string) {
+  const child = fork(new URL('./fanout-clients.ts', import.meta.url).pathname, [url, String(n), mode], { execArgv: ['--import', 'tsx'] })
   await new Promise<void>((resolve, reject) => {
     child.once('message', (m: any) => (m.ready ? resolve() : reject(new Error(String(m.error)))))
     child.once('exit', (code) => reject(new Error(`clients exited ${code}`)))
@@ -21,6 +30,7 @@ async function clients(url: string, n: number) {
       child.on('message', on)
       child.send({ expect: code })
     }),
+    pid: child.pid!,
     stop: () => { child.kill() },
   }
 }
@@ -28,7 +38,7 @@ async function clients(url: string, n: number) {
 export async function fanoutBench() {
   const dbUrl = await freshDatabase('fanout')
   const server = await startServer(dbUrl)
-  const out: { n: number; where: string; p50: number; p99: number; max: number }[] = []
+  const out: { n: number; where: string; mode: string; p50: number; p99: number; max: number; serverCpu: number; clientCpu: number }[] = []
   const { desk } = await admin(async (c) => {
     const d = await demo(c)
     const [desk] = await seats(c, d.center, [d.services[0]!.id], 1, 300)
@@ -39,13 +49,16 @@ export async function fanoutBench() {
   await post(`${server.url}/api/counters/${desk.counterId}/open`, {}, cookie)
   // the same across two instances: the sockets on B, the calls on A (through the PostgreSQL adapter)
   const serverB = await startServer(dbUrl)
-  const runs = [...SIZES.map((n) => ({ n, where: 'one instance', url: server.url })), { n: SIZES[0]!, where: 'sockets on B, call on A', url: serverB.url }]
+  const runs = [...SIZES.flatMap((n) => MODES.map((mode) => ({ n, mode, where: 'one instance', url: server.url, pid: server.proc.pid! }))),
+    { n: SIZES[0]!, mode: MODES[0]!, where: 'sockets on B, call on A', url: serverB.url, pid: serverB.proc.pid! }]
   let current: string | undefined // the ticket at the counter, sent away (no-show) before the next call
-  for (const { n, where, url } of runs) {
-    const cl = await clients(url, n)
+  for (const { n, where, url, mode, pid } of runs) {
+    const cl = await clients(url, n, mode)
     await sleep(1000)
     const lat: number[] = []
+    let cpu0 = { server: 0, client: 0 }
     for (let i = 0; i < CALLS + 3; i++) {
+      if (i === 3) cpu0 = { server: cpuMs(pid), client: cpuMs(cl.pid) }
       if (current) await post(`${server.url}/api/tickets/${current}/no-show`, {}, cookie)
       await sleep(100)
       // the code is known only from the answer; the clients keep what they saw, so asking afterwards is safe
@@ -57,18 +70,22 @@ export async function fanoutBench() {
       if (got.count !== n) throw new Error(`only ${got.count} of ${n} sockets (${where}) got ${r.body.ticket.code} within 10 s`)
       if (i >= 3) lat.push(got.last - t0)
     }
+    const cpu = { server: (cpuMs(pid) - cpu0.server) / CALLS, client: (cpuMs(cl.pid) - cpu0.client) / CALLS }
     cl.stop()
     lat.sort((a, b) => a - b)
-    out.push({ n, where, p50: percentile(lat, 50), p99: percentile(lat, 99), max: lat.at(-1)! })
+    out.push({ n, where, mode, p50: percentile(lat, 50), p99: percentile(lat, 99), max: lat.at(-1)!, serverCpu: cpu.server, clientCpu: cpu.client })
   }
   await serverB.stop()
   await server.stop()
   writeSection('fanout', `${header('4. Fan-out of a call to display sockets (one instance, and across two)', 'npm run bench -- fanout')}
-- N websocket clients in one separate Node process (socket.io-client), all in the center's room; ${CALLS} sequential \`call-next\` (after 3 warm-up), each measured from sending the HTTP request to the moment the last of the N sockets had \`ticket:called\` (wall clock of one machine). The app on PostgreSQL, so each emit also goes through the adapter's NOTIFY (and a local emit waits for it: the adapter emits locally once its NOTIFY has returned). Across two instances: a second app process on the same database holds the sockets, the calls go to the first.${SIZES.includes(5000) ? '' : ' 5,000 sockets were not run here (`BENCH_FANOUT_SOCKETS=1000,5000`).'}
+- N websocket clients in one separate Node process, all in the center's room: socket.io-client (as the pages), or \`raw\` (the same Engine.IO/Socket.IO protocol spoken by hand over \`ws\`, looking only at \`ticket:called\` frames: the server cannot tell them apart, the difference is the load process's own cost); ${CALLS} sequential \`call-next\` (after 3 warm-up), each measured from sending the HTTP request to the moment the last of the N sockets had \`ticket:called\` (wall clock of one machine). The app on PostgreSQL, so each emit also goes through the adapter's NOTIFY (and a local emit waits for it: the adapter emits locally once its NOTIFY has returned). Across two instances: a second app process on the same database holds the sockets, the calls go to the first.${SIZES.includes(5000) ? '' : ' 5,000 sockets were not run here (`BENCH_FANOUT_SOCKETS=1000,5000`).'}
 
-| sockets | where | p50 ms | p99 ms | max ms |
-|---|---|---|---|---|
-${out.map((r) => `| ${r.n.toLocaleString('en')} | ${r.where} | ${fmt(r.p50, 0)} | ${fmt(r.p99, 0)} | ${fmt(r.max, 0)} |`).join('\n')}
+CPU per call: the CPU time the process used during the measured calls (/proc), divided by the calls (each call also waits ~100 ms, and the other events of the call — \`counter:changed\`, \`queue:changed\` — go to the same sockets).
+
+| sockets | where | clients | p50 ms | p99 ms | max ms | app CPU per call ms | load process CPU per call ms |
+|---|---|---|---|---|---|---|---|
+${out.map((r) => `| ${r.n.toLocaleString('en')} | ${r.where} | ${r.mode} | ${fmt(r.p50, 0)} | ${fmt(r.p99, 0)} | ${fmt(r.max, 0)} | ${fmt(r.serverCpu, 0)} | ${fmt(r.clientCpu, 0)} |`).join('\n')}
 `)
+  await dropDatabase(dbUrl)
   return out
 }

@@ -19,8 +19,11 @@ export const CATEGORIES = ['badJson', 'wrongTypes', 'huge', 'unknownIds', 'injec
 export type Category = (typeof CATEGORIES)[number]
 
 export interface FuzzRequest { category: Category; method: string; path: string; headers: Record<string, string>; body?: Buffer }
-/** Real ids of the seeded database, so some malformed requests reach past the id lookups. */
-export interface FuzzTargets { center: string; serviceIds: string[]; counterIds: string[]; ticketIds: string[] }
+/**
+ * Real ids of the seeded database, so some malformed requests reach past the id lookups; `cookies`: staff
+ * sessions (`sid=…`), one of which each request carries (the logged-in fuzz), so they reach past the role checks.
+ */
+export interface FuzzTargets { center: string; serviceIds: string[]; counterIds: string[]; ticketIds: string[]; cookies?: string[] }
 
 /** mulberry32: small, fast, repeatable. */
 export function prng(seed: number) {
@@ -76,6 +79,21 @@ export const ROUTES: Route[] = [
   { method: 'GET', path: (c) => `/api/centers/${c}/audit`, param: 'center', body: 'none' },
   { method: 'GET', path: (id) => `/api/counters/${id}/queue`, param: 'id', body: 'none', idKind: 'counter' },
   { method: 'PATCH', path: (id) => `/api/services/${id}`, param: 'id', body: 'patch', idKind: 'service' },
+]
+
+/**
+ * The routes of the logged-in fuzz: the above but logout (a well-formed logout would end the session the
+ * fuzz uses: a change of data that is no refusal), and the manager's settings writes besides.
+ */
+export const STAFF_ROUTES: Route[] = [
+  ...ROUTES.filter((r) => !r.path('x').endsWith('/logout')),
+  { method: 'PATCH', path: (c) => `/api/centers/${c}/settings/center`, param: 'center', body: 'patch' },
+  { method: 'POST', path: (c) => `/api/centers/${c}/priority-groups`, param: 'center', body: 'patch' },
+  { method: 'POST', path: (c) => `/api/centers/${c}/procedures`, param: 'center', body: 'patch' },
+  { method: 'POST', path: (c) => `/api/centers/${c}/staff`, param: 'center', body: 'patch' },
+  { method: 'PATCH', path: (id) => `/api/counters/${id}`, param: 'id', body: 'patch', idKind: 'counter' },
+  { method: 'GET', path: (c) => `/api/centers/${c}/settings/counters`, param: 'center', body: 'none' },
+  { method: 'GET', path: (c) => `/api/centers/${c}/staff`, param: 'center', body: 'none' },
 ]
 
 export const INJECTIONS = [
@@ -145,11 +163,11 @@ const json = (v: unknown) => Buffer.from(JSON.stringify(v) ?? 'null', 'utf8')
 const JSON_CT = { 'content-type': 'application/json' }
 
 /** Request `i` of the run of `seed` (each category in turn, the route and the rest at random). */
-export function* fuzzRequests(seed: number, count: number, t: FuzzTargets): Generator<FuzzRequest> {
+export function* fuzzRequests(seed: number, count: number, t: FuzzTargets, routes: Route[] = ROUTES): Generator<FuzzRequest> {
   const r = prng(seed)
   for (let i = 0; i < count; i++) {
     const category = CATEGORIES[i % CATEGORIES.length]!
-    const route = r.pick(ROUTES)
+    const route = r.pick(routes)
     const realId = () => route.idKind === 'service' ? r.pick(t.serviceIds) : route.idKind === 'counter' ? r.pick(t.counterIds) : (r.pick(t.ticketIds.length ? t.ticketIds : [r.uuid()]))
     let param = route.param === 'center' ? t.center : realId()
     let headers: Record<string, string> = { ...JSON_CT }
@@ -220,6 +238,7 @@ export function* fuzzRequests(seed: number, count: number, t: FuzzTargets): Gene
     if (r.int(10) === 0) headers.origin = r.pick(['http://evil.example', 'null', 'not a url', 'http://127.0.0.1:1'])
     if (r.int(10) === 0) headers.cookie = r.pick(['sid=garbage', `sid=${'a'.repeat(4000)}`, 'sid=', 'sid="%FF"', 'motcua_session=x; sid=y', `sid=${r.uuid()}`])
     if (r.int(10) === 0) headers['x-request-id'] = r.pick(['x'.repeat(100), '../../', "'; --", ''])
+    if (t.cookies?.length && headers.cookie === undefined) headers.cookie = r.pick(t.cookies)
     if (!hasBody && category !== 'huge' && category !== 'deepNesting') { body = undefined; delete headers['content-type'] }
     yield { category, method: route.method, path: route.path(param) + query, headers, body }
   }
@@ -271,7 +290,8 @@ export async function sendAll(base: string, reqs: Iterable<FuzzRequest>, concurr
 }
 
 /** Tables the fuzz must leave exactly as they were: row count and an md5 of all rows. */
-export const FUZZ_TABLES = ['ticket', 'ticket_number', 'ticket_event', 'counter', 'counter_event', 'staff_session', 'center_board_seq', 'service', 'staff'] as const
+export const FUZZ_TABLES = ['ticket', 'ticket_number', 'ticket_event', 'counter', 'counter_event', 'counter_service', 'staff_session', 'center_board_seq',
+  'center', 'service', 'procedure', 'priority_group', 'staff', 'audit_log'] as const
 export async function snapshot(db: Kysely<any>): Promise<Record<string, { n: number; md5: string }>> {
   const q = sql<{ t: string; n: number; digest: string }>`${sql.join(FUZZ_TABLES.map((t) =>
     sql`select ${t} as t, count(*)::int as n, md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as digest from ${sql.table(t)} x`), sql` union all `)}`
@@ -279,64 +299,96 @@ export async function snapshot(db: Kysely<any>): Promise<Record<string, { n: num
   return Object.fromEntries(rows.map((r) => [r.t, { n: Number(r.n), md5: r.digest }]))
 }
 
+/** Logs in on the app at `base`; the session cookie as a `cookie` header. */
+export async function sessionCookie(base: string, username: string, password: string): Promise<string> {
+  const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: JSON_CT, body: JSON.stringify({ username, password }) })
+  if (res.status !== 200) throw new Error(`login ${username}: ${res.status}`)
+  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+}
+
+/**
+ * The state the logged-in fuzz starts from: the clerk canbo1 has opened counter 1 and called a ticket
+ * there, so ticket and counter actions with real ids reach past the state checks; returns the clerk's
+ * and the manager's (quanly) session cookies.
+ */
+export async function staffSessions(base: string, password: string, counterId: string): Promise<string[]> {
+  const clerk = await sessionCookie(base, 'canbo1', password)
+  const manager = await sessionCookie(base, 'quanly', password)
+  for (const path of [`/api/counters/${counterId}/open`, `/api/counters/${counterId}/call-next`]) {
+    const res = await fetch(`${base}${path}`, { method: 'POST', headers: { ...JSON_CT, cookie: clerk }, body: '{}' })
+    if (res.status !== 200) throw new Error(`${path}: ${res.status}`)
+  }
+  return [clerk, manager]
+}
+
 export async function fuzzBench() {
   const { createDb } = await import('../db/create-db.js')
-  const { freshDatabase, header, startServer, writeSection } = await import('./lib.js')
+  const { DEMO_PASSWORD } = await import('../db/seed-demo.js')
+  const { freshDatabase, dropDatabase, header, startServer, writeSection } = await import('./lib.js')
   const COUNT = Number(process.env.BENCH_FUZZ_COUNT ?? 10_000)
   const SEED = Number(process.env.BENCH_FUZZ_SEED ?? 7)
   const dir = mkdtempSync(join(tmpdir(), 'motcua-bench-fuzz-'))
-  const results: { backend: string; tally: Tally; seconds: number; alive: boolean; same: boolean; counts: Record<string, number>; diff: string[] }[] = []
+  const results: { backend: string; who: string; tally: Tally; seconds: number; alive: boolean; same: boolean; counts: Record<string, number>; diff: string[] }[] = []
   for (const backend of ['postgres', 'pglite'] as const) {
     const target = backend === 'postgres' ? await freshDatabase('fuzz') : `pglite:${join(dir, 'pgdata')}`
     const open = () => backend === 'postgres' ? createDb({ databaseUrl: target, poolMax: 2 }) : createDb({ dataDir: target.slice('pglite:'.length) })
-    // 1. migrate, seed, and issue a few real tickets (so ticket ids exist); 2. stop, read the state
+    // 1. migrate, seed, issue a few real tickets (so ticket ids exist), log the staff in; 2. stop, read the state
     let server = await startServer(target)
-    const board = await (await fetch(`${server.url}/api/centers/na-sang/board`)).json() as { services: { id: string; active: boolean }[] }
+    const board = await (await fetch(`${server.url}/api/centers/na-sang/board`)).json() as { services: { id: string; active: boolean }[]; counters: { id: string; number: number }[] }
     const serviceIds = board.services.filter((s) => s.active).map((s) => s.id)
     for (const id of serviceIds.slice(0, 3)) {
       const res = await fetch(`${server.url}/api/centers/na-sang/tickets`, { method: 'POST', headers: JSON_CT, body: JSON.stringify({ serviceId: id, requestId: `fuzz-setup-${randomUUID()}` }) })
       if (res.status !== 201) throw new Error(`setup ticket: ${res.status}`)
     }
+    const cookies = await staffSessions(server.url, DEMO_PASSWORD, board.counters.find((c) => c.number === 1)!.id)
     await server.stop()
     let h = await open()
-    const before = await snapshot(h.db)
     const counterIds = (await h.db.selectFrom('counter').select('id').execute()).map((c) => c.id as string)
     const ticketIds = (await h.db.selectFrom('ticket').select('id').execute()).map((c) => c.id as string)
     await h.close()
-    // 3. the fuzz against a fresh process on the same data
-    server = await startServer(target)
-    const t0 = Date.now()
-    const tally = await sendAll(server.url, fuzzRequests(SEED, COUNT, { center: 'na-sang', serviceIds, counterIds, ticketIds }))
-    const seconds = (Date.now() - t0) / 1000
-    const alive = server.proc.exitCode === null && server.proc.signalCode === null && (await fetch(`${server.url}/healthz`)).status === 200
-    await server.stop()
-    h = await open()
-    const after = await snapshot(h.db)
-    await h.close()
-    const diff = Object.keys(before).filter((k) => before[k]!.n !== after[k]?.n || before[k]!.md5 !== after[k]?.md5)
-    results.push({ backend, tally, seconds, alive, same: diff.length === 0, counts: Object.fromEntries(Object.entries(before).map(([k, v]) => [k, v.n])), diff })
-    for (const f of tally.fiveXx.slice(0, 20)) process.stderr.write(`5xx ${backend}: ${JSON.stringify(f)}\n`)
-    for (const f of tally.networkErrors.slice(0, 20)) process.stderr.write(`net ${backend}: ${JSON.stringify(f)}\n`)
+    // 3. anonymous, then with the clerk's and the manager's sessions: each against a fresh process on the same data
+    for (const who of ['anonymous', 'clerk + manager'] as const) {
+      h = await open()
+      const before = await snapshot(h.db)
+      await h.close()
+      server = await startServer(target)
+      const t0 = Date.now()
+      const targets = { center: 'na-sang', serviceIds, counterIds, ticketIds, ...(who === 'anonymous' ? {} : { cookies }) }
+      const tally = await sendAll(server.url, fuzzRequests(SEED, COUNT, targets, who === 'anonymous' ? ROUTES : STAFF_ROUTES))
+      const seconds = (Date.now() - t0) / 1000
+      const alive = server.proc.exitCode === null && server.proc.signalCode === null && (await fetch(`${server.url}/healthz`)).status === 200
+      await server.stop()
+      h = await open()
+      const after = await snapshot(h.db)
+      await h.close()
+      const diff = Object.keys(before).filter((k) => before[k]!.n !== after[k]?.n || before[k]!.md5 !== after[k]?.md5)
+      results.push({ backend, who, tally, seconds, alive, same: diff.length === 0, counts: Object.fromEntries(Object.entries(before).map(([k, v]) => [k, v.n])), diff })
+      for (const f of tally.fiveXx.slice(0, 20)) process.stderr.write(`5xx ${backend} ${who}: ${JSON.stringify(f)}\n`)
+      for (const f of tally.networkErrors.slice(0, 20)) process.stderr.write(`net ${backend} ${who}: ${JSON.stringify(f)}\n`)
+      for (const f of tally.okNotGet.slice(0, 20)) process.stderr.write(`2xx ${backend} ${who}: ${f}\n`)
+    }
+    if (backend === 'postgres') await dropDatabase(target)
   }
   rmSync(dir, { recursive: true, force: true })
+  const name = (r: (typeof results)[number]) => `${r.backend === 'postgres' ? 'PostgreSQL' : 'PGlite'} | ${r.who}`
   const statuses = [...new Set(results.flatMap((r) => Object.keys(r.tally.byStatus).filter((k) => /^\d+$/.test(k))))].sort()
-  const rows = results.map((r) => `| ${r.backend === 'postgres' ? 'PostgreSQL' : 'PGlite'} | ${r.tally.sent} | ${CATEGORIES.map((c) => r.tally.byCategory[c]).join(' | ')} | ${r.tally.byStatus['2xx'] ?? 0} (${r.tally.okNotGet.length} not GET) | ${r.tally.byStatus['4xx'] ?? 0} | **${r.tally.byStatus['5xx'] ?? 0}** | ${r.tally.networkErrors.length} | ${r.alive ? 'yes' : '**no**'} | ${r.same ? 'yes' : `**no: ${r.diff.join(', ')}**`} | ${r.seconds.toFixed(1)} |`)
-  const statusRows = results.map((r) => `| ${r.backend === 'postgres' ? 'PostgreSQL' : 'PGlite'} | ${statuses.map((s) => r.tally.byStatus[s] ?? 0).join(' | ')} |`)
-  writeSection('fuzz', `${header('6. Fuzz: malformed requests against every public route and the staff routes (anonymous)', 'npm run bench -- fuzz')}
-- load: ${COUNT} requests per backend from a seeded PRNG (mulberry32, seed ${SEED}: the same seed sends the same requests), 16 keep-alive connections, the app in its own process (bench/server.ts; rate limits out of reach) on a database seeded with the demo plus 3 tickets. Routes: \`POST /api/centers/:center/tickets\` (3× weight), \`GET …/board\`, \`…/procedures\`, \`…/priority-groups\`, \`/api/centers\`, \`GET /api/tickets/:id\` (2×), \`POST /api/auth/login\` (2×), logout, me, and every staff route (counter and ticket actions, counters, my-day, floor, settings, audit, counter queue, \`PATCH /api/services/:id\`) without a session. Categories in turn: bad JSON; wrong types (values and path params); huge bodies (20.5–220 kB, long path params and query strings); unknown ids and centers; injection strings (\`'; DROP TABLE ticket; --\`, \`$1\`, NUL, emoji, RTL marks, lone surrogates, CRLF…) in fields, path params, query, Accept-Language; broken UTF-8 bytes in bodies and percent-encoded paths, odd charsets; wrong content types and encodings; deep nesting (50–20,000 levels, and in the query). One request in ten also carries a foreign Origin, a forged session cookie or an odd request id. A request never has a valid body for a real service, so nothing may be issued.
+  const rows = results.map((r) => `| ${name(r)} | ${r.tally.sent} | ${CATEGORIES.map((c) => r.tally.byCategory[c]).join(' | ')} | ${r.tally.byStatus['2xx'] ?? 0} (${r.tally.okNotGet.length} not GET) | ${r.tally.byStatus['4xx'] ?? 0} | **${r.tally.byStatus['5xx'] ?? 0}** | ${r.tally.networkErrors.length} | ${r.alive ? 'yes' : '**no**'} | ${r.same ? 'yes' : `**no: ${r.diff.join(', ')}**`} | ${r.seconds.toFixed(1)} |`)
+  const statusRows = results.map((r) => `| ${name(r)} | ${statuses.map((s) => r.tally.byStatus[s] ?? 0).join(' | ')} |`)
+  writeSection('fuzz', `${header('6. Fuzz: malformed requests against every public route and the staff routes, anonymous and logged in', 'npm run bench -- fuzz')}
+- load: ${COUNT} requests per backend and per session kind from a seeded PRNG (mulberry32, seed ${SEED}: the same seed sends the same requests), 16 keep-alive connections, the app in its own process (bench/server.ts; rate limits out of reach) on a database seeded with the demo plus 3 tickets, the clerk canbo1 logged in with counter 1 open and a ticket called there, the manager quanly logged in. Routes: \`POST /api/centers/:center/tickets\` (3× weight), \`GET …/board\`, \`…/procedures\`, \`…/priority-groups\`, \`/api/centers\`, \`GET /api/tickets/:id\` (2×), \`POST /api/auth/login\` (2×), logout, me, and every queue staff route (counter and ticket actions, counters, my-day, floor, settings, audit, counter queue, \`PATCH /api/services/:id\`). **Anonymous**: no session (the staff routes must refuse before anything else). **Clerk + manager**: every request carries the session cookie of the clerk or of the manager (so the malformed part meets validation and the state checks, not the role check), logout left out (a well-formed logout is no refusal), and the manager's settings writes added (\`PATCH …/settings/center\`, \`POST …/priority-groups\`, \`…/procedures\`, \`…/staff\`, \`PATCH /api/counters/:id\`, and their GETs). Categories in turn: bad JSON; wrong types (values and path params); huge bodies (20.5–220 kB, long path params and query strings); unknown ids and centers; injection strings (\`'; DROP TABLE ticket; --\`, \`$1\`, NUL, emoji, RTL marks, lone surrogates, CRLF…) in fields, path params, query, Accept-Language; broken UTF-8 bytes in bodies and percent-encoded paths, odd charsets; wrong content types and encodings; deep nesting (50–20,000 levels, and in the query). One request in ten also carries a foreign Origin, a forged session cookie (instead of the real one) or an odd request id. A request never has a valid body, so nothing may change.
 - checks: every answer 4xx (2xx allowed only for a GET whose malformed part the route ignores, e.g. a header), no 5xx, no connection error, the process still alive (\`/healthz\` 200 afterwards), and the tables ${FUZZ_TABLES.join(', ')} identical before and after (row count and md5 over all rows, read with the app stopped).
 
-| backend | requests | ${CATEGORIES.join(' | ')} | 2xx | 4xx | 5xx | connection errors | alive | data unchanged | seconds |
-|---|---|${CATEGORIES.map(() => '---|').join('')}---|---|---|---|---|---|---|
+| backend | session | requests | ${CATEGORIES.join(' | ')} | 2xx | 4xx | 5xx | connection errors | alive | data unchanged | seconds |
+|---|---|---|${CATEGORIES.map(() => '---|').join('')}---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
 Statuses:
 
-| backend | ${statuses.join(' | ')} |
-|---|${statuses.map(() => '---|').join('')}
+| backend | session | ${statuses.join(' | ')} |
+|---|---|${statuses.map(() => '---|').join('')}
 ${statusRows.join('\n')}
 
 Rows before (= after): ${Object.entries(results[0]!.counts).map(([k, v]) => `${k} ${v}`).join(', ')}.
 `)
-  return results.map((r) => ({ backend: r.backend, okNotGet: r.tally.okNotGet.length, sent: r.tally.sent, status: r.tally.byStatus, net: r.tally.networkErrors.length, alive: r.alive, same: r.same, diff: r.diff }))
+  return results.map((r) => ({ backend: r.backend, who: r.who, okNotGet: r.tally.okNotGet.length, sent: r.tally.sent, status: r.tally.byStatus, net: r.tally.networkErrors.length, alive: r.alive, same: r.same, diff: r.diff }))
 }

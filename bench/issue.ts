@@ -7,17 +7,17 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
-import { admin, fmt, freshDatabase, header, percentile, startServer, writeSection } from './lib.js'
+import { admin, fmt, freshDatabase, header, percentile, startServer, writeSection, dropDatabase } from './lib.js'
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 15)
 const CONNECTIONS = [10, 32]
 
-async function services(url: string): Promise<string[]> {
+export async function services(url: string): Promise<string[]> {
   const board = await (await fetch(`${url}/api/centers/na-sang/board`)).json() as { services: { id: string; active: boolean }[] }
   return board.services.filter((s) => s.active).map((s) => s.id)
 }
 
-async function issueLoad(url: string, ids: string[], connections: number, duration: number) {
+export async function issueLoad(url: string, ids: string[], connections: number, duration: number) {
   let i = 0
   const r = await autocannon({
     url, connections, duration,
@@ -106,5 +106,6 @@ ${rows.join('\n')}
 |---|---|---|---|---|---|---|---|
 ${liteRows.join('\n')}
 `)
+  await dropDatabase(dbUrl)
   return { app, bench, embedded }
 }

@@ -6,16 +6,32 @@
  *
  *   npm run bench -- kill     (BENCH_KILL_CLIENTS=16, BENCH_KILL_SECONDS=6 before and after the kill)
  */
-import { admin, freshDatabase, header, sleep, startServer, writeSection, type Server } from './lib.js'
+import { createServer } from 'node:net'
+import { DEMO_PASSWORD } from '../db/seed-demo.js'
+import { admin, freshDatabase, header, login, post, sleep, startServer, writeSection, type Server, dropDatabase } from './lib.js'
+import { connectDisplay, displayMatches } from './display.js'
 
 const CLIENTS = Number(process.env.BENCH_KILL_CLIENTS ?? 16)
 const SECONDS = Number(process.env.BENCH_KILL_SECONDS ?? 6)
 
 interface Ack { id: string; serviceId: string; day: string; number: number }
 
+/** A port free now: the restarted app listens where the killed one did, so a display finds it again by itself. */
+async function freePort(): Promise<number> {
+  const srv = createServer()
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r))
+  const port = (srv.address() as { port: number }).port
+  await new Promise<void>((r) => srv.close(() => r()))
+  return port
+}
+
 export async function killBench() {
   const dbUrl = await freshDatabase('kill')
-  let server: Server = await startServer(dbUrl)
+  const port = String(await freePort())
+  let server: Server = await startServer(dbUrl, { env: { PORT: port } })
+  // a wall display connected before the kill: it must come back by itself and show the server's board
+  const display = connectDisplay(() => server.url)
+  await new Promise<void>((r) => display.socket.once('board:snapshot', () => r()))
   const board = await (await fetch(`${server.url}/api/centers/na-sang/board`)).json() as { services: { id: string; active: boolean }[] }
   const ids = board.services.filter((s) => s.active).map((s) => s.id)
   const acks: Ack[] = []
@@ -51,11 +67,30 @@ export async function killBench() {
   await new Promise<void>((r) => server.proc.exitCode !== null || server.proc.signalCode !== null ? r() : server.proc.once('exit', () => r()))
   const ackedAtKill = acks.length
   phase = 'after'
-  server = await startServer(dbUrl)
+  const connectsBefore = display.stats.connects
+  server = await startServer(dbUrl, { env: { PORT: port } })
   const restartMs = Date.now() - killedAt
+  const listeningAt = Date.now()
+  const reconnectMs = await new Promise<number>((r) => {
+    const check = () => (display.stats.connects > connectsBefore ? r(Date.now() - listeningAt) : setTimeout(check, 10))
+    check()
+  })
   await sleep(SECONDS * 1000)
   running = false
   await Promise.all(clients)
+  // later events of every kind on the reconnected display: a counter opens and calls two tickets
+  const clerk = await login(server.url, 'canbo1', DEMO_PASSWORD)
+  const board0 = await (await fetch(`${server.url}/api/centers/na-sang/board`)).json() as { counters: { id: string; number: number }[] }
+  const counter1 = board0.counters.find((c) => c.number === 1)!.id
+  const later = [await post(`${server.url}/api/counters/${counter1}/open`, {}, clerk)]
+  for (let i = 0; i < 2; i++) {
+    const c = await post(`${server.url}/api/counters/${counter1}/call-next`, {}, clerk)
+    later.push(c)
+    if (c.body?.ticket) later.push(await post(`${server.url}/api/tickets/${c.body.ticket.id}/no-show`, {}, clerk))
+  }
+  if (later.some((r) => r.status !== 200)) throw new Error(`counter actions after the restart: ${later.map((r) => r.status).join(',')}`)
+  const shown = await displayMatches(display, () => server.url)
+  display.close()
   await server.stop()
 
   const db = await admin(async (c) => ({
@@ -70,7 +105,8 @@ export async function killBench() {
   const idDupes = acks.length - new Set(acks.map((a) => a.id)).size
   for (const a of acks) { const k = `${a.serviceId}|${a.day}|${a.number}`; if (seen.has(k)) ackDupes++; seen.add(k) }
   const unacked = db.tickets.length - acks.length
-  const ok = missing === 0 && wrongNumber === 0 && ackDupes === 0 && db.dupes === 0 && idDupes === 0 && unacked === 0
+  const displayOk = shown.same && display.stats.connects > connectsBefore
+  const ok = missing === 0 && wrongNumber === 0 && ackDupes === 0 && db.dupes === 0 && idDupes === 0 && unacked === 0 && displayOk
   writeSection('kill', `${header('7. SIGKILL of the app mid-load (PostgreSQL)', 'npm run bench -- kill')}
 - load: ${CLIENTS} keep-alive clients (fetch) issuing tickets in a loop over the ${ids.length} demo services, each with its own requestId (a request that fails with a connection error is retried with the same requestId until it is answered, as the kiosk does), the app in its own process (bench/server.ts, pool 20) on PostgreSQL; after ${SECONDS} s the process gets SIGKILL, a new one is started on the same database at once (migrate + seed are no-ops), and the load goes on ${SECONDS} s more. Every 201 is recorded (id, service, day, number);
 - checks: every acknowledged ticket is in the database with the service, day and number it was given; no (service, day, number) twice in the database nor among the acknowledgements; no ticket id acknowledged twice; tickets in the database that no client got a 201 for (a retried request whose first try had committed must get that ticket back, not a second one).
@@ -79,7 +115,14 @@ export async function killBench() {
 |---|---|---|---|---|---|---|---|---|---|---|---|
 | ${ackedAtKill} | ${failed.before + failed.after} | ${retried} | ${(restartMs / 1000).toFixed(1)} s | ${acks.length - ackedAtKill} | ${non201.before + non201.after} | ${db.tickets.length} | **${unacked}** | **${missing}** | **${wrongNumber}** | **${db.dupes} / ${ackDupes}** | ${idDupes} |
 
-${ok ? `Every acknowledged ticket survived the kill, no number was issued twice, and every ticket in the database reached a client: the ${retried} requests cut by the kill, retried with their requestId, left neither a second ticket nor one nobody got.` : '**FAILED**: see the bold columns.'}
+A wall display (socket.io-client with its own reconnection, the board kept by the display page's \`BoardState\`: snapshot on every connect, facts in seq order, an HTTP refetch on a gap; bench/display.ts) was connected before the kill; the app came back on the same port. After the load, counter 1 opened and called (and sent away) two tickets, so the display also got facts of every kind after its reconnect. Then its board was compared with \`GET /board\` (seq, waiting per service, counters and their current tickets, recent calls):
+
+| display reconnected by itself | from the new app listening to the reconnect | connects | snapshots | facts | gaps seen (refetched) | board equal to the server's | seq shown / server |
+|---|---|---|---|---|---|---|---|
+| ${display.stats.connects > connectsBefore ? 'yes' : '**no**'} | ${reconnectMs} ms | ${display.stats.connects} | ${display.stats.snapshots} | ${display.stats.facts} | ${display.stats.gaps} (${display.stats.refetches}) | ${shown.same ? `**yes** (after ${shown.afterMs} ms of polling)` : '**NO**'} | ${JSON.parse(shown.shown === 'no board' ? '{}' : shown.shown).seq ?? '–'} / ${shown.server === 'unreachable' ? '–' : JSON.parse(shown.server).seq} |
+
+${ok ? `Every acknowledged ticket survived the kill, no number was issued twice, and every ticket in the database reached a client: the ${retried} requests cut by the kill, retried with their requestId, left neither a second ticket nor one nobody got.` : `**FAILED**: see the bold columns.${shown.same ? '' : ` Display: ${shown.shown} / server: ${shown.server}`}`}
 `)
-  return { retried, idDupes, unacked, ackedBeforeKill, ackedAtKill, total: acks.length, failed, non201, inDb: db.tickets.length, missing, wrongNumber, dbDupes: db.dupes, ackDupes, restartMs, ok }
+  await dropDatabase(dbUrl)
+  return { retried, idDupes, unacked, ackedBeforeKill, ackedAtKill, total: acks.length, failed, non201, inDb: db.tickets.length, missing, wrongNumber, dbDupes: db.dupes, ackDupes, restartMs, display: { ...display.stats, reconnectMs, same: shown.same }, ok }
 }

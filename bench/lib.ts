@@ -1,6 +1,6 @@
 /** Shared pieces of the benchmarks: databases, the app in its own process, machine facts, markdown. */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
-import { cpus, totalmem } from 'node:os'
+import { cpus, loadavg, totalmem } from 'node:os'
 import { readFileSync, writeFileSync, existsSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import pg from 'pg'
@@ -21,21 +21,28 @@ export async function admin<T>(fn: (c: pg.Client) => Promise<T>, url = PG_URL): 
 }
 
 /** A new empty database `motcua_bench_<name>` (dropped first); the server migrates and seeds it. */
-export async function freshDatabase(name: string): Promise<string> {
+export async function freshDatabase(name: string, base = PG_URL): Promise<string> {
   const db = `motcua_bench_${name}`
   await admin(async (c) => {
     await c.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`)
     await c.query(`CREATE DATABASE ${db}`)
-  })
-  return withDatabase(PG_URL, db)
+  }, base)
+  return withDatabase(base, db)
+}
+
+/** Drops a database of freshDatabase once its benchmark is done with it. */
+export async function dropDatabase(url: string): Promise<void> {
+  const name = new URL(url).pathname.slice(1)
+  if (!name.startsWith('motcua_bench_')) throw new Error(`not a bench database: ${name}`)
+  await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`), withDatabase(url, 'postgres'))
 }
 
 export interface Server { url: string; proc: ChildProcess; stop(): Promise<void> }
 
-/** bench/server.ts in its own process; `nodeArgs` e.g. ['--cpu-prof', '--cpu-prof-dir=…']. */
-export async function startServer(benchDb: string, opts: { nodeArgs?: string[]; env?: Record<string, string> } = {}): Promise<Server> {
+/** bench/server.ts in its own process; `nodeArgs` e.g. ['--cpu-prof', '--cpu-prof-dir=…']; `root`: another checkout's app. */
+export async function startServer(benchDb: string, opts: { nodeArgs?: string[]; env?: Record<string, string>; root?: string } = {}): Promise<Server> {
   const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', 'bench/server.ts'], {
-    cwd: ROOT, env: { ...process.env, ...opts.env, BENCH_DB: benchDb }, stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: opts.root ?? ROOT, env: { ...process.env, ...opts.env, BENCH_DB: benchDb }, stdio: ['ignore', 'pipe', 'inherit'],
   })
   const port = await new Promise<number>((resolve, reject) => {
     const rl = createInterface({ input: proc.stdout! })
@@ -63,8 +70,10 @@ export function percentile(sorted: number[], p: number): number {
 export const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '–')
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-/** Replaces one generated section of docs/benchmarks.md (between its markers), keeping the rest. */
+/** Replaces one generated section of docs/benchmarks.md (between its markers), keeping the rest (BENCH_NO_WRITE=1: prints it). */
 export function writeSection(id: string, markdown: string) {
+  // BENCH_NO_WRITE=1: an experiment, printed, docs/benchmarks.md left alone
+  if (process.env.BENCH_NO_WRITE) { process.stdout.write(`${markdown}\n`); return }
   const file = `${ROOT}docs/benchmarks.md`
   const begin = `<!-- bench:${id}:begin -->`, end = `<!-- bench:${id}:end -->`
   let doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n'
@@ -75,7 +84,7 @@ export function writeSection(id: string, markdown: string) {
 }
 
 export function header(title: string, command: string): string {
-  return `### ${title}\n\n- command: \`${command}\`\n- machine: ${machine()}\n- date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC\n`
+  return `### ${title}\n\n- command: \`${command}\`\n- machine: ${machine()}; shared: load average ${loadavg()[0]!.toFixed(1)} when the section was written (other people's test suites run here too: figures are noisy)\n- date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC\n`
 }
 
 /** JSON over HTTP with keep-alive (fetch); throws on a network error, returns status and body. */

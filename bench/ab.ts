@@ -1,0 +1,40 @@
+/**
+ * `npx tsx bench/ab.ts <other checkout>`: the issue load of bench/issue.ts, alternately against the app of
+ * this tree and the app of another checkout (e.g. the last commit: `mkdir /tmp/head && git archive HEAD |
+ * tar -x -C /tmp/head && ln -s $PWD/node_modules /tmp/head/`), each on a fresh database of its own, in
+ * short interleaved rounds: on a machine shared with other work, a busy minute then falls on both alike,
+ * which a before/after taken minutes apart cannot promise. Prints a markdown table; writes nothing.
+ */
+import { dropDatabase, fmt, freshDatabase, startServer } from './lib.js'
+import { issueLoad, services } from './issue.js'
+
+const other = process.argv[2]
+if (!other) throw new Error('usage: npx tsx bench/ab.ts <other checkout>')
+const ROUNDS = Number(process.env.BENCH_AB_ROUNDS ?? 4), SECONDS = Number(process.env.BENCH_AB_SECONDS ?? 5)
+const apps = [{ name: 'this tree', root: undefined as string | undefined }, { name: other, root: other }]
+const started = []
+for (const [k, a] of apps.entries()) {
+  const db = await freshDatabase(`ab${k}`)
+  const server = await startServer(db, { root: a.root })
+  const ids = await services(server.url)
+  await issueLoad(server.url, ids, 10, 3) // warm-up
+  started.push({ ...a, db, server, ids })
+}
+const rows: string[] = []
+for (const connections of [10, 32]) {
+  const sum = started.map(() => ({ ok: 0, seconds: 0, p50: [] as number[], p99: [] as number[] }))
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [k, a] of (r % 2 ? [...started.entries()].reverse() : [...started.entries()])) {
+      const x = await issueLoad(a.server.url, a.ids, connections, SECONDS)
+      sum[k]!.ok += x.ok; sum[k]!.seconds += SECONDS; sum[k]!.p50.push(x.p50); sum[k]!.p99.push(x.p99)
+    }
+  }
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+  for (const [k, a] of started.entries()) {
+    const s = sum[k]!
+    rows.push(`| ${connections} | ${a.name} | ${fmt(s.ok / s.seconds, 0)} | ${med(s.p50)} | ${med(s.p99)} |`)
+  }
+}
+for (const a of started) { await a.server.stop(); await dropDatabase(a.db) }
+process.stdout.write(`${ROUNDS} interleaved rounds of ${SECONDS} s per app and per row (ABBA order); req/s over all rounds, p50/p99: the median of the rounds'.\n\n| connections | app | req/s | p50 ms | p99 ms |\n|---|---|---|---|---|\n${rows.join('\n')}\n`)
+process.exit(0)
