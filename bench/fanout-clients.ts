@@ -1,11 +1,14 @@
 /**
  * N display sockets for bench/fanout.ts: reports, for an expected ticket code, when the last socket received it.
  *
- *   argv: <url> <n> [socket.io|raw]
- *   socket.io: socket.io-client, as the pages run it (every packet decoded, JSON parsed, dispatched)
- *   raw: the same protocol (Engine.IO 4 / Socket.IO 5 over a websocket) spoken by hand with `ws`: only the
- *        `ticket:called` frames are looked at, and only for their code. The server cannot tell the two
- *        apart; the difference between them is what the load process itself costs.
+ *   argv: <url> <n> [socket.io|socket.io-events|raw]
+ *   socket.io: socket.io-client, as the pages run it (`auth.batch`: one `facts` frame per change; every
+ *        packet decoded, JSON parsed, dispatched)
+ *   socket.io-events: socket.io-client taking the facts one event each (the contract's default, without
+ *        `batch`: what the pages did before)
+ *   raw: the pages' protocol (Engine.IO 4 / Socket.IO 5 over a websocket, `batch`) spoken by hand with
+ *        `ws`: frames are only searched for the called ticket's code, never parsed. The server cannot tell
+ *        it from `socket.io`; the difference between them is what the load process itself costs.
  */
 import { io } from 'socket.io-client'
 import WebSocket from 'ws'
@@ -34,18 +37,20 @@ let wave: () => void = () => {}
 const ready = () => { if (++connected === n) process.send!({ ready: true }); if (connected % WAVE === 0) wave() }
 /** sockets connect in waves of this many (all at once overflows the listen backlog of a loaded machine) */
 const WAVE = 250
-const CALLED = '42["ticket:called",'
+const FACTS = '42["facts",'
+const CALLED = '{"name":"ticket:called","payload":{'
 
 function rawSocket() {
   const ws = new WebSocket(`${url!.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`, { perMessageDeflate: false })
   ws.on('message', (data: Buffer, isBinary: boolean) => {
     if (isBinary) return
     const m = data.toString()
-    if (m.startsWith(CALLED)) {
-      const code = /"code":"([^"]+)"/.exec(m)?.[1]
+    if (m.startsWith(FACTS)) {
+      const at = m.indexOf(CALLED)
+      const code = at < 0 ? undefined : /"code":"([^"]+)"/.exec(m.slice(at))?.[1]
       if (code) called(code)
     } else if (m === '2') ws.send('3') // Engine.IO ping → pong
-    else if (m[0] === '0') ws.send(`40${JSON.stringify({ center: 'na-sang' })}`) // open → connect to "/" with auth
+    else if (m[0] === '0') ws.send(`40${JSON.stringify({ center: 'na-sang', batch: true })}`) // open → connect to "/" with auth
     else if (m.startsWith('42["board:snapshot"')) ready()
     else if (m.startsWith('44')) process.send!({ error: m }) // connect_error
   })
@@ -55,10 +60,12 @@ function rawSocket() {
 for (let i = 0; i < n; i++) {
   if (i > 0 && i % WAVE === 0) await new Promise<void>((r) => { wave = r })
   if (mode === 'raw') { rawSocket(); continue }
-  const s = io(url!, { auth: { center: 'na-sang' }, transports: ['websocket'], forceNew: true, reconnection: false })
+  const batch = mode === 'socket.io'
+  const s = io(url!, { auth: { center: 'na-sang', batch }, transports: ['websocket'], forceNew: true, reconnection: false })
   s.once('board:snapshot', ready)
   s.on('connect_error', (e) => process.send!({ error: e.message }))
-  s.on('ticket:called', (p: { code: string }) => called(p.code))
+  if (batch) s.on('facts', (facts: { name: string; payload: { code: string } }[]) => { for (const f of facts) if (f.name === 'ticket:called') called(f.payload.code) })
+  else s.on('ticket:called', (p: { code: string }) => called(p.code))
 }
 process.on('message', (m: { expect: string }) => {
   waiting.set(m.expect, true)

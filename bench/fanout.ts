@@ -8,7 +8,7 @@ import { demo, seats, waitingTickets } from './fixtures.js'
 const SIZES = (process.env.BENCH_FANOUT_SOCKETS ?? '1000').split(',').map(Number)
 const CALLS = 30
 /** the load process: socket.io-client (as the pages) and/or the same protocol by hand (bench/fanout-clients.ts) */
-const MODES = (process.env.BENCH_FANOUT_CLIENTS ?? 'socket.io,raw').split(',')
+const MODES = (process.env.BENCH_FANOUT_CLIENTS ?? 'socket.io,socket.io-events,raw').split(',')
 
 /** CPU time (user + system, ms) a process has used so far (Linux /proc). */
 function cpuMs(pid: number): number {
@@ -78,9 +78,9 @@ export async function fanoutBench() {
   await serverB.stop()
   await server.stop()
   writeSection('fanout', `${header('4. Fan-out of a call to display sockets (one instance, and across two)', 'npm run bench -- fanout')}
-- N websocket clients in one separate Node process, all in the center's room: socket.io-client (as the pages), or \`raw\` (the same Engine.IO/Socket.IO protocol spoken by hand over \`ws\`, looking only at \`ticket:called\` frames: the server cannot tell them apart, the difference is the load process's own cost); ${CALLS} sequential \`call-next\` (after 3 warm-up), each measured from sending the HTTP request to the moment the last of the N sockets had \`ticket:called\` (wall clock of one machine). The app on PostgreSQL, so each emit also goes through the adapter's NOTIFY (and a local emit waits for it: the adapter emits locally once its NOTIFY has returned). Across two instances: a second app process on the same database holds the sockets, the calls go to the first.${SIZES.includes(5000) ? '' : ' 5,000 sockets were not run here (`BENCH_FANOUT_SOCKETS=1000,5000`).'}
+- N websocket clients in one separate Node process, all following the center: \`socket.io\` (socket.io-client as the pages run it: \`auth.batch\`, the facts of one change in one \`facts\` frame), \`socket.io-events\` (socket.io-client taking each fact as its own event: the contract's default, and the pages before batching), or \`raw\` (the pages' protocol spoken by hand over \`ws\`, frames searched for the code, never parsed: the server cannot tell it from \`socket.io\`, the difference is the load process's own cost); ${CALLS} sequential \`call-next\` (after 3 warm-up), each measured from sending the HTTP request to the moment the last of the N sockets had \`ticket:called\` (wall clock of one machine). The app on PostgreSQL, so each emit also goes through the adapter's NOTIFY (and a local emit waits for it: the adapter emits locally once its NOTIFY has returned). Across two instances: a second app process on the same database holds the sockets, the calls go to the first.${SIZES.includes(5000) ? '' : ' 5,000 sockets were not run here (`BENCH_FANOUT_SOCKETS=1000,5000`).'}
 
-CPU per call: the CPU time the process used during the measured calls (/proc), divided by the calls (each call also waits ~100 ms, and the other events of the call — \`counter:changed\`, \`queue:changed\` — go to the same sockets).
+CPU per call: the CPU time the process used during the measured calls (/proc), divided by the calls (each call also waits ~100 ms; the no-show before it and the call's other facts — \`counter:changed\`, \`queue:changed\` — go to the same sockets: 2 frames per socket per measured call batched, 5 one event each).
 
 | sockets | where | clients | p50 ms | p99 ms | max ms | app CPU per call ms | load process CPU per call ms |
 |---|---|---|---|---|---|---|---|

@@ -1,5 +1,5 @@
 import type { BoardSnapshot, CallView, CounterView } from './types.js'
-import type { PublicEventName, ServerToClientEvents } from './events.js'
+import type { PublicFact } from './events.js'
 
 /**
  * The board a page shows, kept current from `board:snapshot` and the public facts of its center.
@@ -10,9 +10,7 @@ import type { PublicEventName, ServerToClientEvents } from './events.js'
  *   so the page refetches the board;
  * - a snapshot older than the board shown is refused (a page never goes back in time).
  */
-export type BoardEvent = {
-  [K in PublicEventName]: { name: K; payload: Parameters<ServerToClientEvents[K]>[0] }
-}[PublicEventName]
+export type BoardEvent = PublicFact
 
 export type ApplyResult = 'applied' | 'stale' | 'gap'
 

@@ -161,18 +161,18 @@ function ticketPage(id: string): void {
       }
     }
     // one socket: this ticket's room (ticket:updated) and its center's room (the queue moving ahead of it)
-    const socket: PageSocket = io({ auth: { ticket: id, center: ticket.centerSlug }, transports: ['websocket', 'polling'] })
+    const socket: PageSocket = io({ auth: { ticket: id, center: ticket.centerSlug, batch: true }, transports: ['websocket', 'polling'] })
     socket.on('ticket:updated', (tk) => {
       if (tk.id !== id) return
       pushes++
       take(tk)
     })
-    socket.on('queue:changed', scheduleRefetch)
-    socket.on('ticket:called', scheduleRefetch)
-    socket.on('ticket:recalled', (e) => {
-      if (e.ticketId !== id) return
-      recalls++
-      renderCalled()
+    // the center's facts, one frame per change: the queue moving ahead of this ticket, or this ticket recalled
+    socket.on('facts', (facts) => {
+      for (const f of facts) {
+        if (f.name === 'queue:changed' || f.name === 'ticket:called') scheduleRefetch()
+        else if (f.name === 'ticket:recalled' && f.payload.ticketId === id) { recalls++; renderCalled() }
+      }
     })
     socket.on('connect', () => { connected = true; render() })
     socket.on('disconnect', (reason) => {

@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client'
 import { BoardState, type ApplyResult, type BoardEvent } from '../common/board-sync.js'
-import { PUBLIC_EVENTS, type ClientToServerEvents, type ServerToClientEvents } from '../common/events.js'
+import type { ClientToServerEvents, ServerToClientEvents } from '../common/events.js'
 import type { BoardSnapshot } from '../common/types.js'
 import { apiGet } from './api.js'
 
@@ -29,7 +29,8 @@ export interface LiveOptions {
  * after a transport failure; after a refused handshake (e.g. the database was down) we retry ourselves.
  */
 export function connectBoard(center: string, opts: LiveOptions): LiveBoard {
-  const socket: PageSocket = io({ auth: { center }, transports: ['websocket', 'polling'] })
+  // batch: the facts of one change arrive in one frame (`facts`), in seq order
+  const socket: PageSocket = io({ auth: { center, batch: true }, transports: ['websocket', 'polling'] })
   const state = new BoardState()
   let fetching: Promise<void> | null = null
   let again = false
@@ -66,15 +67,20 @@ export function connectBoard(center: string, opts: LiveOptions): LiveBoard {
   socket.on('board:snapshot', (b) => {
     if (!take(b)) void refetch(true)
   })
-  for (const name of PUBLIC_EVENTS) {
-    socket.on(name, ((payload: BoardEvent['payload']) => {
-      const e = { name, payload } as BoardEvent
+  socket.on('facts', (facts) => {
+    let changed = false
+    let gap = false
+    const results = facts.map((e) => {
       const result = state.apply(e)
-      if (result !== 'stale' && state.board) opts.onBoard(state.board)
-      opts.onEvent?.(e, result)
-      if (result === 'gap') void refetch()
-    }) as never)
-  }
+      changed ||= result !== 'stale'
+      gap ||= result === 'gap'
+      return result
+    })
+    // the page draws once per change, then hears each fact (sounds, flashes) in order
+    if (changed && state.board) opts.onBoard(state.board)
+    facts.forEach((e, i) => opts.onEvent?.(e, results[i]!))
+    if (gap) void refetch()
+  })
   socket.on('connect', () => opts.onStatus(true))
   let retry: ReturnType<typeof setTimeout> | undefined
   socket.on('disconnect', (reason) => {

@@ -1,7 +1,7 @@
 import { sql, type Transaction } from 'kysely'
 import type { Db, Executor } from '../../db/create-db.js'
 import type { Center, Counter, Database, Service, Ticket, TicketStatus } from '../../db/types.js'
-import type { PublicEventName } from '../../common/events.js'
+import type { PublicEventName, PublicFact } from '../../common/events.js'
 import { formatTicketCode } from '../../common/ticket-code.js'
 import type { CounterView, PauseReason, TicketView } from '../../common/types.js'
 import { catalogs } from '../../common/i18n/index.js'
@@ -18,7 +18,8 @@ export interface Actor { staffId: string; role: 'admin' | 'manager' | 'clerk'; c
 
 /** Where committed facts go (Socket.IO in the app; a recorder in tests). */
 export interface EventSink {
-  centerEvent(centerSlug: string, name: PublicEventName, payload: { seq: number } & Record<string, unknown>): void
+  /** the public facts of one committed change, in seq order (never empty) */
+  centerFacts(centerSlug: string, facts: PublicFact[]): void
   ticketUpdated(ticket: TicketView): void
   /** Facts of a committed transaction could not be prepared (the database went away): they are skipped. */
   publishFailed?(err: unknown): void
@@ -543,18 +544,18 @@ export class QueueService {
         return p
       }
       let seq = out.firstSeq
+      const facts: PublicFact[] = []
       for (const e of out.events) {
         const s = seq++
         if (e.name === 'queue:changed') {
-          const payload = { seq: s, services: (await figuresOf(e.serviceIds)).map(statOf) }
-          sends.push(() => this.sink.centerEvent(center.slug, e.name, payload))
+          facts.push({ name: e.name, payload: { seq: s, services: (await figuresOf(e.serviceIds)).map(statOf) } })
         } else if (e.name === 'counter:changed') {
-          const payload = { seq: s, counter: await this.counterView(center.id, e.counterId) }
-          sends.push(() => this.sink.centerEvent(center.slug, e.name, payload))
+          facts.push({ name: e.name, payload: { seq: s, counter: await this.counterView(center.id, e.counterId) } })
         } else {
-          sends.push(() => this.sink.centerEvent(center.slug, e.name, { seq: s, ...e.payload }))
+          facts.push({ name: e.name, payload: { seq: s, ...e.payload } } as PublicFact)
         }
       }
+      if (facts.length) sends.push(() => this.sink.centerFacts(center.slug, facts))
       for (const id of out.ticketIds) {
         const v = await this.view(id, figuresOf)
         views?.set(id, v) // the request's answer: read after the commit, as it would be read again

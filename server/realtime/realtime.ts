@@ -3,7 +3,7 @@ import { Server, type Socket } from 'socket.io'
 import { createAdapter } from '@socket.io/postgres-adapter'
 import pg from 'pg'
 import type { Logger } from 'pino'
-import type { ClientToServerEvents, ServerToClientEvents, SocketData } from '../../common/events.js'
+import type { ClientToServerEvents, PublicFact, ServerToClientEvents, SocketData } from '../../common/events.js'
 import type { TicketView } from '../../common/types.js'
 import { CenterSlug, Uuid } from '../../common/schemas.js'
 import type { AuthService } from '../auth/auth.service.js'
@@ -19,7 +19,12 @@ export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record
 type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
 
 export const rooms = {
+  /** a center's sockets that take its facts one event each (the contract's default) */
   center: (slug: string) => `center:${slug}`,
+  /** a center's sockets that take the facts of one change in one `facts` frame (`auth.batch`: the pages) */
+  batch: (slug: string) => `batch:${slug}`,
+  /** every socket of a center, whichever way it takes facts (a board snapshot goes to all) */
+  everyone: (slug: string) => [`center:${slug}`, `batch:${slug}`],
   ticket: (id: string) => `ticket:${id}`,
   counter: (id: string) => `counter:${id}`,
   staff: (slug: string) => `staff:${slug}`,
@@ -33,10 +38,16 @@ export class SocketSink implements EventSink {
   publishFailed(err: unknown) {
     this.logger?.warn({ err }, 'events of a committed change were not sent')
   }
-  centerEvent(centerSlug: string, name: Parameters<EventSink['centerEvent']>[1], payload: { seq: number } & Record<string, unknown>) {
-    this.io?.to(rooms.center(centerSlug)).emit(name, payload as never)
-    const counterId = payload.counterId ?? (payload.counter as { id?: string } | undefined)?.id
-    if (typeof counterId === 'string') this.io?.to(rooms.counter(counterId)).emit(name, payload as never)
+  centerFacts(centerSlug: string, facts: PublicFact[]) {
+    const io = this.io
+    if (!io) return
+    for (const { name, payload } of facts) {
+      io.to(rooms.center(centerSlug)).emit(name, payload as never)
+      const counterId = (payload as { counterId?: unknown }).counterId ?? (payload as { counter?: { id?: string } }).counter?.id
+      if (typeof counterId === 'string') io.to(rooms.counter(counterId)).emit(name, payload as never)
+    }
+    // one encoding, one frame per socket for the whole change
+    io.to(rooms.batch(centerSlug)).emit('facts', facts)
   }
   ticketUpdated(ticket: TicketView) {
     this.io?.to([rooms.ticket(ticket.id), rooms.staff(ticket.centerSlug)]).emit('ticket:updated', ticket)
@@ -145,6 +156,8 @@ export function attachRealtime(httpServer: HttpServer, deps: { db: Db; auth: Aut
         if (!center) return next(new Error('CENTER_NOT_FOUND'))
         socket.data.centerId = center.id
         socket.data.centerSlug = center.slug
+        if (a.batch !== undefined && typeof a.batch !== 'boolean') return next(new Error('BAD_AUTH'))
+        socket.data.batch = a.batch === true
       }
       if (a.ticket !== undefined) {
         const id = Uuid.safeParse(a.ticket)
@@ -205,7 +218,7 @@ export function attachRealtime(httpServer: HttpServer, deps: { db: Db; auth: Aut
         if (slug) await socket.join(rooms.staff(slug))
       }
       if (centerSlug) {
-        await socket.join(rooms.center(centerSlug))
+        await socket.join(socket.data.batch ? rooms.batch(centerSlug) : rooms.center(centerSlug))
         socket.emit('board:snapshot', await deps.board.board(centerSlug))
       }
     } catch (err) {

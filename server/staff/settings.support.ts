@@ -48,7 +48,7 @@ export async function publishBoard(db: Db, board: BoardService, sink: SocketSink
   try {
     const center = await findCenterById(db, centerId)
     const snapshot = await board.board(center.slug)
-    sink.io?.to(rooms.center(center.slug)).emit('board:snapshot', snapshot)
+    sink.io?.to(rooms.everyone(center.slug)).emit('board:snapshot', snapshot)
   } catch (err) {
     sink.publishFailed(err) // committed: pages catch up on their next snapshot
   }

@@ -24,7 +24,7 @@ export interface Harness {
   /** an agent carrying the session cookie of a demo user */
   login(username: string): Promise<ReturnType<typeof supertest.agent>>
   /** a socket.io client connected to this server */
-  socket(auth: Record<string, string>, opts?: { cookie?: string }): ClientSocket
+  socket(auth: Record<string, string | boolean>, opts?: { cookie?: string }): ClientSocket
   close(): Promise<void>
 }
 
