@@ -12,6 +12,7 @@ import { bumpBoardSeq, findCenterById, findCenterBySlug, findPriorityGroupByCode
 import * as counters from './counter.repository.js'
 import * as tickets from './ticket.repository.js'
 import { estimateFor, loadServiceFigures, statOf, type ServiceFigures } from './estimate.js'
+import { SeqOrder, type Slot } from './seq-order.js'
 
 /** Who acts: a logged-in staff member. */
 export interface Actor { staffId: string; role: 'admin' | 'manager' | 'clerk'; centerId: string | null }
@@ -30,8 +31,6 @@ export interface QueueObserver {
   factsCommitted(names: readonly string[]): void
   factsSent(msSinceCommit: number): void
 }
-
-interface Turn { prev: Promise<void>; done: () => void }
 
 type Pending =
   | { name: 'queue:changed'; serviceIds: string[] }
@@ -68,14 +67,16 @@ export class QueueService {
 
   /** `dossierId`: a check-in with a dossier's code (server/dossiers), linked in the same transaction. */
   async issue(centerSlug: string, input: { serviceId: string; priorityGroup?: string; requestId?: string; dossierId?: string }): Promise<TicketView> {
-    const center = await this.centerBySlug(centerSlug)
-    if (input.requestId) {
-      const existing = await tickets.findByRequestId(this.db, center.id, input.requestId)
-      if (existing) return this.sameRequest(existing, input.serviceId)
-    }
+    // three independent reads at once: one round trip of waiting instead of three
+    const [center, service, existing] = await Promise.all([
+      findCenterBySlug(this.db, centerSlug),
+      findService(this.db, input.serviceId),
+      input.requestId ? tickets.findByRequestIdAt(this.db, centerSlug, input.requestId) : undefined,
+    ])
+    if (!center) throw new AppError('CENTER_NOT_FOUND')
+    if (existing) return this.sameRequest(existing, input.serviceId)
     const now = this.clock()
     const lt = localTime(now, center.time_zone)
-    const service = await findService(this.db, input.serviceId)
     if (!service || service.center_id !== center.id) throw new AppError('SERVICE_NOT_FOUND')
     if (!service.active) throw new AppError('SERVICE_INACTIVE')
     this.assertIssuing(await this.onDay(center, lt.day), lt)
@@ -86,30 +87,40 @@ export class QueueService {
       bonus = g.bonus_minutes; priorityGroupId = g.id
     }
     const views = new Map<string, TicketView>()
+    // ticket:issued and queue:changed: two seqs, reserved by the issuing statement itself
+    const FACTS = 2
+    const slot = this.order.slot(center.id)
     try {
-      const ticket = await this.inTx(center, async (trx, out) => {
-        const number = await tickets.takeNextNumber(trx, service.id, lt.day)
-        // The cap check rolls the number back with the transaction: the next citizen is refused too.
-        if (service.daily_cap && number > service.daily_cap) throw new AppError('DAILY_CAP_REACHED', { cap: service.daily_cap })
-        const t = await tickets.insertTicket(trx, {
-          center_id: center.id, service_id: service.id, service_day: lt.day, number,
-          code: formatTicketCode(service.prefix, number), priority_group_id: priorityGroupId,
-          queue_at: new Date(now.getTime() - bonus * 60_000), issued_at: now, request_id: input.requestId ?? null,
-          dossier_id: input.dossierId ?? null,
-        }, { type: 'issued', data: priorityGroupId ? { priorityGroup: input.priorityGroup, bonusMinutes: bonus } : {} })
-        out.add({ name: 'ticket:issued', payload: { ticket: { id: t.id, code: t.code, serviceId: t.service_id, issuedAt: now.toISOString(), priority: !!priorityGroupId } } })
-        out.add({ name: 'queue:changed', serviceIds: [service.id] })
-        out.touch(t.id) // staff consoles follow every ticket of their center through ticket:updated
-        return t
-      }, views)
-      return views.get(ticket.id) ?? await this.view(ticket.id)
-    } catch (e) {
-      // Two retries of one tap raced: the loser answers with the winner's ticket.
-      if (input.requestId && isUniqueViolation(e, 'ticket_request_id')) {
-        const existing = await tickets.findByRequestId(this.db, center.id, input.requestId)
-        if (existing) return this.sameRequest(existing, input.serviceId)
+      let t: Awaited<ReturnType<typeof tickets.issueTicket>>
+      try {
+        t = await tickets.issueTicket(this.db, {
+          center_id: center.id, service_id: service.id, service_day: lt.day, prefix: service.prefix,
+          priority_group_id: priorityGroupId, queue_at: new Date(now.getTime() - bonus * 60_000), issued_at: now,
+          request_id: input.requestId ?? null, dossier_id: input.dossierId ?? null,
+        }, { data: priorityGroupId ? { priorityGroup: input.priorityGroup, bonusMinutes: bonus } : {} }, service.daily_cap, FACTS)
+      } catch (e) {
+        // Two retries of one tap raced: the loser answers with the winner's ticket.
+        if (input.requestId && isUniqueViolation(e, 'ticket_request_id')) {
+          slot.done()
+          const winner = await tickets.findByRequestId(this.db, center.id, input.requestId)
+          if (winner) return this.sameRequest(winner, input.serviceId)
+        }
+        throw e
       }
-      throw e
+      // At the cap no number was taken: the next citizen is refused too.
+      if (!t) throw new AppError('DAILY_CAP_REACHED', { cap: service.daily_cap ?? 0 })
+      const out = new Outbox()
+      out.firstSeq = t.board_seq - FACTS + 1
+      const before = slot.reserved(out.firstSeq)
+      out.add({ name: 'ticket:issued', payload: { ticket: { id: t.id, code: t.code, serviceId: t.service_id, issuedAt: now.toISOString(), priority: !!priorityGroupId } } })
+      out.add({ name: 'queue:changed', serviceIds: [service.id] })
+      out.touch(t.id) // staff consoles follow every ticket of their center through ticket:updated
+      this.observer?.factsCommitted(out.events.map((e) => e.name))
+      const committedAt = performance.now()
+      if (await this.publish(center, out, before, views)) this.observer?.factsSent(performance.now() - committedAt)
+      return views.get(t.id) ?? await this.view(t.id)
+    } finally {
+      slot.done()
     }
   }
 
@@ -480,53 +491,38 @@ export class QueueService {
   /**
    * Runs `fn` in one transaction; its facts take consecutive `seq` numbers from the center's row
    * (locked last, so lock order is always ticket/counter rows before the sequence), and are sent
-   * only after the commit, in `seq` order (see `takeTurn`). Dossier writes run here too (server/dossiers),
+   * only after the commit, in `seq` order (`SeqOrder`). Dossier writes run here too (server/dossiers),
    * so `dossier:ready` and `dossier:returned` share the center's sequence and its publish-after-commit.
    */
   async inTx<T>(center: Center, fn: (trx: Transaction<Database>, out: Outbox) => Promise<T>, views?: Map<string, TicketView>): Promise<T> {
     const out = new Outbox()
-    let turn: Turn | undefined
+    let slot: Slot | undefined
+    let before: Promise<void> | undefined
     try {
       const result = await this.db.transaction().execute(async (trx) => {
         const r = await fn(trx, out)
         if (out.events.length) {
+          slot = this.order.slot(center.id)
           out.firstSeq = (await bumpBoardSeq(trx, center.id, out.events.length)) - out.events.length + 1
-          turn = this.takeTurn(center.id)
+          before = slot.reserved(out.firstSeq)
         }
         return r
       })
       if (out.events.length) {
         const committedAt = performance.now()
         this.observer?.factsCommitted(out.events.map((e) => e.name))
-        if (await this.publish(center, out, turn?.prev, views)) this.observer?.factsSent(performance.now() - committedAt)
+        if (await this.publish(center, out, before, views)) this.observer?.factsSent(performance.now() - committedAt)
       } else {
-        await this.publish(center, out, turn?.prev, views)
+        await this.publish(center, out, undefined, views)
       }
       return result
     } finally {
-      turn?.done()
+      slot?.done()
     }
   }
 
-  /** Per center, settles once every fact whose seq this process reserved so far has been sent (or given up). */
-  private sentUpTo = new Map<string, Promise<void>>()
-
-  /**
-   * Queues this transaction's facts behind those of lower seq. The seq row stays locked until commit, so
-   * transactions reserve seqs in commit order, and this runs synchronously right after the reservation:
-   * turns are taken in seq order. Without it, concurrent requests computing their payloads would emit
-   * 12 before 11, and every display would see a gap and refetch the board. (Seqs reserved by another
-   * instance are not waited for: there, a page's gap check and refetch remain the answer.)
-   */
-  private takeTurn(centerId: string): Turn {
-    const prev = this.sentUpTo.get(centerId) ?? Promise.resolve()
-    let done!: () => void
-    const mine = new Promise<void>((resolve) => { done = resolve })
-    const tail = prev.then(() => mine)
-    this.sentUpTo.set(centerId, tail)
-    void tail.then(() => { if (this.sentUpTo.get(centerId) === tail) this.sentUpTo.delete(centerId) })
-    return { prev, done }
-  }
+  /** Sends each center's facts in seq order within this process (server/queue/seq-order.ts). */
+  private order = new SeqOrder()
 
   /** Returns whether anything was emitted. */
   private async publish(center: Center, out: Outbox, prev: Promise<void> = Promise.resolve(), views?: Map<string, TicketView>): Promise<boolean> {
@@ -543,6 +539,9 @@ export class QueueService {
         if (!p) figures.set(key, p = loadServiceFigures(this.db, center.id, day, now, ids))
         return p
       }
+      // the ticket views start now, beside the facts' payloads (they share the figures): one wait, not two
+      const viewsP = [...out.ticketIds].map((id) => this.view(id, figuresOf))
+      viewsP.forEach((p) => p.catch(() => undefined)) // awaited below; a failure there is the one reported
       let seq = out.firstSeq
       const facts: PublicFact[] = []
       for (const e of out.events) {
@@ -556,9 +555,9 @@ export class QueueService {
         }
       }
       if (facts.length) sends.push(() => this.sink.centerFacts(center.slug, facts))
-      for (const id of out.ticketIds) {
-        const v = await this.view(id, figuresOf)
-        views?.set(id, v) // the request's answer: read after the commit, as it would be read again
+      for (const p of viewsP) {
+        const v = await p
+        views?.set(v.id, v) // the request's answer: read after the commit, as it would be read again
         sends.push(() => this.sink.ticketUpdated(v))
       }
     } catch (err) {
@@ -572,12 +571,6 @@ export class QueueService {
     clearTimeout(timer)
     for (const send of sends) send()
     return sends.length > 0
-  }
-
-  private async centerBySlug(slug: string): Promise<Center> {
-    const c = await findCenterBySlug(this.db, slug)
-    if (!c) throw new AppError('CENTER_NOT_FOUND')
-    return c
   }
 }
 

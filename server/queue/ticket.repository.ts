@@ -1,4 +1,4 @@
-import { sql, type Updateable } from 'kysely'
+import { sql, type RawBuilder, type Updateable } from 'kysely'
 import type { Executor } from '../../db/create-db.js'
 import type { NewTicket, Ticket, TicketStatus, TicketTable } from '../../db/types.js'
 
@@ -13,6 +13,12 @@ export function lockTicket(db: Executor, id: string) {
 export function findByRequestId(db: Executor, centerId: string, requestId: string) {
   return db.selectFrom('ticket').selectAll().where('center_id', '=', centerId).where('request_id', '=', requestId)
     .executeTakeFirst()
+}
+
+/** The same, by the center's slug: read beside the center itself (the kiosk's retry of one tap). */
+export function findByRequestIdAt(db: Executor, centerSlug: string, requestId: string) {
+  return db.selectFrom('ticket').selectAll('ticket').innerJoin('center', 'center.id', 'ticket.center_id')
+    .where('center.slug', '=', centerSlug).where('ticket.request_id', '=', requestId).executeTakeFirst()
 }
 
 /** The next number of a service's day, from its counter row: concurrent callers queue on the row lock. */
@@ -34,6 +40,52 @@ export function insertTicket(db: Executor, t: NewTicket, event: { type: string; 
         't.issued_at', sql<string>`${JSON.stringify(event.data ?? {})}::jsonb`.as('data'),
       ])))
     .selectFrom('t').selectAll().executeTakeFirstOrThrow()
+}
+
+/**
+ * The ticket code as PostgreSQL writes it, the same as `formatTicketCode` (common/ticket-code.ts: three
+ * digits at least; `lpad` alone would cut 1000 to 100). tests/ticket-code.test.ts holds the two together.
+ */
+export const ticketCodeSql = (prefix: string, number: RawBuilder<unknown>) =>
+  sql<string>`${prefix}::text || CASE WHEN ${number} < 1000 THEN lpad(${number}::text, 3, '0') ELSE ${number}::text END`
+
+/**
+ * A whole ticket issue in one statement, committed on its own: the day's number from the service's
+ * counter row (not taken past `cap`: no row then, and nothing changes), the waiting ticket, its
+ * `issued` event, and `seqCount` board seqs reserved on the center's row, last (the lock order of
+ * every write: ticket and counter rows, then the sequence). No client round trip happens while the
+ * number and sequence rows are locked, so racing kiosks queue on those rows only for the statement
+ * itself and its commit. Returns the ticket and the last seq reserved, or undefined at the cap.
+ * A reused `request_id` fails the whole statement (unique `ticket_request_id`): no number is used.
+ */
+export async function issueTicket(db: Executor, t: {
+  center_id: string; service_id: string; service_day: string; prefix: string; priority_group_id: string | null
+  queue_at: Date; issued_at: Date; request_id: string | null; dossier_id: string | null
+}, event: { data: Record<string, unknown> }, cap: number | null, seqCount: number): Promise<(Ticket & { board_seq: number }) | undefined> {
+  const { rows } = await sql<Ticket & { board_seq: number | null }>`
+    WITH n AS (
+      INSERT INTO ticket_number AS tn (service_id, service_day, last) VALUES (${t.service_id}, ${t.service_day}, 1)
+      ON CONFLICT (service_id, service_day) DO UPDATE SET last = tn.last + 1
+        WHERE ${cap}::int IS NULL OR tn.last < ${cap}::int
+      RETURNING last
+    ), t AS (
+      INSERT INTO ticket (center_id, service_id, service_day, number, code, priority_group_id, queue_at, issued_at, request_id, dossier_id)
+      SELECT ${t.center_id}::uuid, ${t.service_id}::uuid, ${t.service_day}::date, n.last, ${ticketCodeSql(t.prefix, sql`n.last`)},
+        ${t.priority_group_id}::uuid, ${t.queue_at}::timestamptz, ${t.issued_at}::timestamptz, ${t.request_id}::text, ${t.dossier_id}::uuid
+      FROM n
+      RETURNING *
+    ), e AS (
+      INSERT INTO ticket_event (ticket_id, center_id, type, from_status, to_status, at, data)
+      SELECT t.id, t.center_id, 'issued', NULL, 'waiting', t.issued_at, ${JSON.stringify(event.data)}::jsonb FROM t
+    ), s AS (
+      -- after the ticket (its subquery reads t): the sequence row is locked last
+      UPDATE center_board_seq SET seq = seq + ${seqCount}::int WHERE center_id = (SELECT center_id FROM t) RETURNING seq
+    )
+    SELECT t.*, (SELECT seq FROM s) AS board_seq FROM t`.execute(db)
+  const row = rows[0]
+  if (!row) return undefined
+  if (row.board_seq == null) throw new Error(`center ${t.center_id} has no center_board_seq row`)
+  return row as Ticket & { board_seq: number }
 }
 
 export function updateTicket(db: Executor, id: string, patch: Updateable<TicketTable>) {
