@@ -11,6 +11,20 @@ describe.each(backends)('ticket lifecycle on %s', (kind) => {
   const issue = (prefix: string, body: Record<string, unknown> = {}) =>
     h.http.post('/api/centers/na-sang/tickets').send({ serviceId: h.demo.services[prefix], ...body })
 
+  it('answers an issue with the same view GET /api/tickets/:id gives (normal and priority, with people ahead)', async () => {
+    // the issue's answer is assembled from what the issuing statements return (server/queue/queue.service.ts issueNew)
+    const s = await addService(h)
+    const answers = []
+    for (const body of [{}, {}, { priorityGroup: 'nguoi-cao-tuoi' }, {}]) {
+      const res = await h.http.post('/api/centers/na-sang/tickets').send({ serviceId: s.id, ...body })
+      expect(res.status).toBe(201)
+      expect(res.body.ticket).toEqual((await h.http.get(`/api/tickets/${res.body.ticket.id}`)).body.ticket)
+      answers.push(res.body.ticket)
+    }
+    expect(answers.map((t) => [t.position, t.priorityGroup])).toEqual([[1, null], [2, null], [1, 'nguoi-cao-tuoi'], [4, null]])
+    expect(answers[3].estimatedWaitMinutes).toBeGreaterThan(0)
+  })
+
   it('issues A001, calls, starts and completes it, recording every transition', async () => {
     const issued = await issue('A')
     expect(issued.status).toBe(201)

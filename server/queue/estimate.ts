@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Executor } from '../../db/create-db.js'
 import type { ServiceStat } from '../../common/types.js'
+import { ticketsAhead } from './ticket.repository.js'
 
 /**
  * Estimated wait, in whole minutes: the tickets ahead × the average service time of the service's
@@ -35,17 +36,35 @@ export interface ServiceFigures {
 export async function loadServiceFigures(db: Executor, centerId: string, serviceDay: string, now: Date, serviceIds?: string[]): Promise<ServiceFigures[]> {
   if (serviceIds && !serviceIds.length) return []
   const { rows } = await serviceFiguresQuery(centerId, serviceDay, now, serviceIds).execute(db)
-  return rows.map((r) => ({
+  return rows.map(toFigures)
+}
+
+type FiguresRow = { id: string; default_service_minutes: number; daily_cap: number | null; waiting: number; issued: number; avg_s: number | null; done_n: number; open_counters: number }
+
+function toFigures(r: FiguresRow): ServiceFigures {
+  return {
     id: r.id, defaultServiceMinutes: r.default_service_minutes, dailyCap: r.daily_cap, waiting: Number(r.waiting),
     issued: Number(r.issued), avgSeconds: r.done_n >= 3 ? r.avg_s : null, openCounters: Number(r.open_counters),
-  }))
+  }
+}
+
+/**
+ * After an issue commits, in one statement: the service's figures (its `queue:changed` and the new
+ * ticket's estimate), the ticket's status now, and its place (`ticketsAhead`) if it is still waiting.
+ */
+export async function loadFiguresAndPlace(db: Executor, centerId: string, serviceDay: string, now: Date, serviceId: string, ticketId: string) {
+  const { rows } = await sql<FiguresRow & { ticket_status: string | null; ahead: number | null }>`
+    SELECT f.*, (SELECT status FROM ticket WHERE id = ${ticketId}) AS ticket_status, ${ticketsAhead(ticketId)} AS ahead
+    FROM (${serviceFiguresQuery(centerId, serviceDay, now, [serviceId])}) f`.execute(db)
+  const r = rows[0]
+  return { figures: r ? [toFigures(r)] : [], status: r?.ticket_status ?? null, ahead: r?.ahead == null ? null : Number(r.ahead) }
 }
 
 /** The statement of `loadServiceFigures` (bench/scaling.ts shows its plan). */
 export function serviceFiguresQuery(centerId: string, serviceDay: string, now: Date, serviceIds?: string[]) {
   const since = new Date(now.getTime() - 14 * 86_400_000)
   const only = serviceIds ? sql`AND s.id IN (${sql.join(serviceIds)})` : sql``
-  return sql<{ id: string; default_service_minutes: number; daily_cap: number | null; waiting: number; issued: number; avg_s: number | null; done_n: number; open_counters: number }>`
+  return sql<FiguresRow>`
     SELECT s.id, s.default_service_minutes, s.daily_cap, coalesce(q.waiting, 0) AS waiting, coalesce(n.last, 0) AS issued,
       r.avg_s, r.n AS done_n,
       (SELECT count(*)::int FROM counter_service cs JOIN counter c ON c.id = cs.counter_id

@@ -8,10 +8,10 @@ import { catalogs } from '../../common/i18n/index.js'
 import { AppError } from '../errors.js'
 import type { Clock } from '../clock.js'
 import { describeHours, hoursOn, localTime } from '../time.js'
-import { bumpBoardSeq, findCenterById, findCenterBySlug, findPriorityGroupByCode, findService } from '../centers/center.repository.js'
+import { bumpBoardSeq, findCenterById, findIssueContext, findService } from '../centers/center.repository.js'
 import * as counters from './counter.repository.js'
 import * as tickets from './ticket.repository.js'
-import { estimateFor, loadServiceFigures, statOf, type ServiceFigures } from './estimate.js'
+import { estimateFor, loadFiguresAndPlace, loadServiceFigures, statOf, type ServiceFigures } from './estimate.js'
 import { SeqOrder, type Slot } from './seq-order.js'
 
 /** Who acts: a logged-in staff member. */
@@ -65,59 +65,77 @@ export class QueueService {
 
   // ---------- citizen side ----------
 
-  /** `dossierId`: a check-in with a dossier's code (server/dossiers), linked in the same transaction. */
+  /**
+   * `dossierId`: a check-in with a dossier's code (server/dossiers), linked in the same statement.
+   * `requestId`: the kiosk's retries of one tap; a second request with it answers with the first's
+   * ticket (looked up only when this one cannot issue: a unique violation, or a refusal such as the
+   * cut-off that passed since the first was answered).
+   */
   async issue(centerSlug: string, input: { serviceId: string; priorityGroup?: string; requestId?: string; dossierId?: string }): Promise<TicketView> {
-    // three independent reads at once: one round trip of waiting instead of three
-    const [center, service, existing] = await Promise.all([
-      findCenterBySlug(this.db, centerSlug),
-      findService(this.db, input.serviceId),
-      input.requestId ? tickets.findByRequestIdAt(this.db, centerSlug, input.requestId) : undefined,
-    ])
-    if (!center) throw new AppError('CENTER_NOT_FOUND')
-    if (existing) return this.sameRequest(existing, input.serviceId)
+    try {
+      return await this.issueNew(centerSlug, input)
+    } catch (e) {
+      if (input.requestId && (e instanceof AppError || isUniqueViolation(e, 'ticket_request_id'))) {
+        const existing = await tickets.findByRequestIdAt(this.db, centerSlug, input.requestId)
+        if (existing) return this.sameRequest(existing, input.serviceId)
+      }
+      throw e
+    }
+  }
+
+  /**
+   * Three statements: what the issue checks (center, service, priority group), the issue itself (one
+   * statement, server/queue/ticket.repository.ts `issueTicket`), and after it the service's figures
+   * with the ticket's place, from which its answer and its facts are made.
+   */
+  private async issueNew(centerSlug: string, input: { serviceId: string; priorityGroup?: string; requestId?: string; dossierId?: string }): Promise<TicketView> {
+    const ctx = await findIssueContext(this.db, centerSlug, input.serviceId, input.priorityGroup)
+    if (!ctx) throw new AppError('CENTER_NOT_FOUND')
+    const { service_id: serviceId, service_prefix: prefix, service_active: active, service_daily_cap: cap,
+      service_name_vi: nameVi, service_name_en: nameEn, priority_group_id: priorityGroupId, priority_bonus_minutes: bonusMinutes, ...center } = ctx
     const now = this.clock()
     const lt = localTime(now, center.time_zone)
-    if (!service || service.center_id !== center.id) throw new AppError('SERVICE_NOT_FOUND')
-    if (!service.active) throw new AppError('SERVICE_INACTIVE')
+    if (!serviceId || !prefix || nameVi == null || nameEn == null) throw new AppError('SERVICE_NOT_FOUND')
+    if (!active) throw new AppError('SERVICE_INACTIVE')
     this.assertIssuing(await this.onDay(center, lt.day), lt)
-    let bonus = 0, priorityGroupId: string | null = null
-    if (input.priorityGroup) {
-      const g = await findPriorityGroupByCode(this.db, center.id, input.priorityGroup)
-      if (!g) throw new AppError('PRIORITY_GROUP_NOT_FOUND')
-      bonus = g.bonus_minutes; priorityGroupId = g.id
-    }
-    const views = new Map<string, TicketView>()
+    if (input.priorityGroup && !priorityGroupId) throw new AppError('PRIORITY_GROUP_NOT_FOUND')
+    const bonus = priorityGroupId ? bonusMinutes ?? 0 : 0
     // ticket:issued and queue:changed: two seqs, reserved by the issuing statement itself
     const FACTS = 2
     const slot = this.order.slot(center.id)
     try {
-      let t: Awaited<ReturnType<typeof tickets.issueTicket>>
-      try {
-        t = await tickets.issueTicket(this.db, {
-          center_id: center.id, service_id: service.id, service_day: lt.day, prefix: service.prefix,
-          priority_group_id: priorityGroupId, queue_at: new Date(now.getTime() - bonus * 60_000), issued_at: now,
-          request_id: input.requestId ?? null, dossier_id: input.dossierId ?? null,
-        }, { data: priorityGroupId ? { priorityGroup: input.priorityGroup, bonusMinutes: bonus } : {} }, service.daily_cap, FACTS)
-      } catch (e) {
-        // Two retries of one tap raced: the loser answers with the winner's ticket.
-        if (input.requestId && isUniqueViolation(e, 'ticket_request_id')) {
-          slot.done()
-          const winner = await tickets.findByRequestId(this.db, center.id, input.requestId)
-          if (winner) return this.sameRequest(winner, input.serviceId)
-        }
-        throw e
-      }
+      const t = await tickets.issueTicket(this.db, {
+        center_id: center.id, service_id: serviceId, service_day: lt.day, prefix,
+        priority_group_id: priorityGroupId, queue_at: new Date(now.getTime() - bonus * 60_000), issued_at: now,
+        request_id: input.requestId ?? null, dossier_id: input.dossierId ?? null,
+      }, { data: priorityGroupId ? { priorityGroup: input.priorityGroup, bonusMinutes: bonus } : {} }, cap, FACTS)
       // At the cap no number was taken: the next citizen is refused too.
-      if (!t) throw new AppError('DAILY_CAP_REACHED', { cap: service.daily_cap ?? 0 })
+      if (!t) throw new AppError('DAILY_CAP_REACHED', { cap: cap ?? 0 })
       const out = new Outbox()
       out.firstSeq = t.board_seq - FACTS + 1
       const before = slot.reserved(out.firstSeq)
-      out.add({ name: 'ticket:issued', payload: { ticket: { id: t.id, code: t.code, serviceId: t.service_id, issuedAt: now.toISOString(), priority: !!priorityGroupId } } })
-      out.add({ name: 'queue:changed', serviceIds: [service.id] })
+      out.add({ name: 'ticket:issued', payload: { ticket: { id: t.id, code: t.code, serviceId, issuedAt: now.toISOString(), priority: !!priorityGroupId } } })
+      out.add({ name: 'queue:changed', serviceIds: [serviceId] })
       out.touch(t.id) // staff consoles follow every ticket of their center through ticket:updated
       this.observer?.factsCommitted(out.events.map((e) => e.name))
       const committedAt = performance.now()
-      if (await this.publish(center, out, before, views)) this.observer?.factsSent(performance.now() - committedAt)
+      // read after the commit, as they would be read again: the figures and the ticket's place in one statement
+      const after = loadFiguresAndPlace(this.db, center.id, lt.day, now, serviceId, t.id)
+      const figures = new Map([[serviceId, after.then((a) => a.figures)]])
+      const view = after.then((a) => {
+        // called already, or a check-in (its dossier code): the full view
+        if (a.status !== 'waiting' || a.ahead === null || input.dossierId) return this.view(t.id, () => Promise.resolve(a.figures))
+        const f = a.figures[0]
+        return {
+          id: t.id, code: t.code, number: t.number, status: 'waiting', centerSlug: center.slug, serviceId,
+          serviceNameVi: nameVi, serviceNameEn: nameEn, serviceDay: lt.day, priorityGroup: priorityGroupId ? input.priorityGroup! : null,
+          issuedAt: iso(t.issued_at)!, queueAt: iso(t.queue_at)!, calledAt: null, startedAt: null, finishedAt: null,
+          counterId: null, counterNumber: null, position: a.ahead + 1, ahead: a.ahead, estimatedWaitMinutes: f ? estimateFor(f, a.ahead) : null,
+          transferredFromId: null, transferredToId: null, dossierId: null, dossierCode: null,
+        } satisfies TicketView
+      })
+      const views = new Map<string, TicketView>()
+      if (await this.publish(center, out, before, views, { figures, views: new Map([[t.id, view]]) })) this.observer?.factsSent(performance.now() - committedAt)
       return views.get(t.id) ?? await this.view(t.id)
     } finally {
       slot.done()
@@ -525,14 +543,16 @@ export class QueueService {
   private order = new SeqOrder()
 
   /** Returns whether anything was emitted. */
-  private async publish(center: Center, out: Outbox, prev: Promise<void> = Promise.resolve(), views?: Map<string, TicketView>): Promise<boolean> {
+  /** `preset`: payload parts the caller already has under way (the issue reads figures and its ticket's place in one statement). */
+  private async publish(center: Center, out: Outbox, prev: Promise<void> = Promise.resolve(), views?: Map<string, TicketView>,
+    preset?: { figures?: Map<string, Promise<ServiceFigures[]>>; views?: Map<string, Promise<TicketView>> }): Promise<boolean> {
     // payloads first (they read the committed state), then every event at once, after the lower seqs
     const sends: (() => void)[] = []
     try {
       const now = this.clock()
       const day = localTime(now, center.time_zone).day
       // one read per service set: an issue's queue:changed and its ticket view need the same service's figures
-      const figures = new Map<string, Promise<ServiceFigures[]>>()
+      const figures = preset?.figures ?? new Map<string, Promise<ServiceFigures[]>>()
       const figuresOf = (ids: string[]) => {
         const key = [...ids].sort().join()
         let p = figures.get(key)
@@ -540,7 +560,7 @@ export class QueueService {
         return p
       }
       // the ticket views start now, beside the facts' payloads (they share the figures): one wait, not two
-      const viewsP = [...out.ticketIds].map((id) => this.view(id, figuresOf))
+      const viewsP = [...out.ticketIds].map((id) => preset?.views?.get(id) ?? this.view(id, figuresOf))
       viewsP.forEach((p) => p.catch(() => undefined)) // awaited below; a failure there is the one reported
       let seq = out.firstSeq
       const facts: PublicFact[] = []
