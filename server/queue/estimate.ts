@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { Executor } from '../../db/create-db.js'
+import { PREPARED, type Executor } from '../../db/create-db.js'
 import type { ServiceStat } from '../../common/types.js'
 import { ticketsAhead } from './ticket.repository.js'
 
@@ -53,7 +53,7 @@ function toFigures(r: FiguresRow): ServiceFigures {
  * ticket's estimate), the ticket's status now, and its place (`ticketsAhead`) if it is still waiting.
  */
 export async function loadFiguresAndPlace(db: Executor, centerId: string, serviceDay: string, now: Date, serviceId: string, ticketId: string) {
-  const { rows } = await sql<FiguresRow & { ticket_status: string | null; ahead: number | null }>`
+  const { rows } = await sql<FiguresRow & { ticket_status: string | null; ahead: number | null }>`${sql.raw(PREPARED)}
     SELECT f.*, (SELECT status FROM ticket WHERE id = ${ticketId}) AS ticket_status, ${ticketsAhead(ticketId)} AS ahead
     FROM (${serviceFiguresQuery(centerId, serviceDay, now, [serviceId])}) f`.execute(db)
   const r = rows[0]

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder, type Updateable } from 'kysely'
-import type { Executor } from '../../db/create-db.js'
+import { PREPARED, type Executor } from '../../db/create-db.js'
 import type { NewTicket, Ticket, TicketStatus, TicketTable } from '../../db/types.js'
 
 export function findTicket(db: Executor, id: string) {
@@ -61,8 +61,8 @@ export const ticketCodeSql = (prefix: string, number: RawBuilder<unknown>) =>
 export async function issueTicket(db: Executor, t: {
   center_id: string; service_id: string; service_day: string; prefix: string; priority_group_id: string | null
   queue_at: Date; issued_at: Date; request_id: string | null; dossier_id: string | null
-}, event: { data: Record<string, unknown> }, cap: number | null, seqCount: number): Promise<(Ticket & { board_seq: number }) | undefined> {
-  const { rows } = await sql<Ticket & { board_seq: number | null }>`
+}, event: { data: Record<string, unknown> }, cap: number | null, seqCount: number): Promise<(IssuedTicket & { board_seq: number }) | undefined> {
+  const { rows } = await sql<IssuedTicket & { board_seq: number | null }>`${sql.raw(PREPARED)}
     WITH n AS (
       INSERT INTO ticket_number AS tn (service_id, service_day, last) VALUES (${t.service_id}, ${t.service_day}, 1)
       ON CONFLICT (service_id, service_day) DO UPDATE SET last = tn.last + 1
@@ -81,12 +81,14 @@ export async function issueTicket(db: Executor, t: {
       -- after the ticket (its subquery reads t): the sequence row is locked last
       UPDATE center_board_seq SET seq = seq + ${seqCount}::int WHERE center_id = (SELECT center_id FROM t) RETURNING seq
     )
-    SELECT t.*, (SELECT seq FROM s) AS board_seq FROM t`.execute(db)
+    SELECT t.id, t.code, t.number, t.issued_at, t.queue_at, (SELECT seq FROM s) AS board_seq FROM t`.execute(db)
   const row = rows[0]
   if (!row) return undefined
   if (row.board_seq == null) throw new Error(`center ${t.center_id} has no center_board_seq row`)
-  return row as Ticket & { board_seq: number }
+  return row as IssuedTicket & { board_seq: number }
 }
+
+type IssuedTicket = Pick<Ticket, 'id' | 'code' | 'number' | 'issued_at' | 'queue_at'>
 
 export function updateTicket(db: Executor, id: string, patch: Updateable<TicketTable>) {
   return db.updateTable('ticket').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
