@@ -3,6 +3,7 @@
  * pgbench running the same transaction shape on the same database; (5) the same over embedded PGlite.
  */
 import { execFileSync } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -23,23 +24,39 @@ export async function issueLoad(url: string, ids: string[], connections: number,
     url, connections, duration,
     requests: [{
       method: 'POST', path: '/api/centers/na-sang/tickets', headers: { 'content-type': 'application/json' },
-      setupRequest: (req: Record<string, unknown>) => ({ ...req, body: JSON.stringify({ serviceId: ids[i++ % ids.length] }) }),
+      // as a kiosk sends it: every tap with its own request id (its retries would reuse it)
+      setupRequest: (req: Record<string, unknown>) => ({ ...req, body: JSON.stringify({ serviceId: ids[i++ % ids.length], requestId: randomUUID() }) }),
     }],
   })
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, ok: r['2xx'], non2xx: r.non2xx, errors: r.errors }
 }
 
 /**
- * pgbench, one script per demo service (equal weights): the transaction of QueueService.issue —
- * upsert the day's number row, insert the ticket, insert its event, bump the board seq — with the
- * same statements; only the app's reads before and after (center, service, the answer's view, the
- * events' payloads) are left out.
+ * pgbench, one script per demo service (equal weights), in one of two shapes:
+ * - `statement` (what the app sends since 2026-12-02, `issueTicket` in server/queue/ticket.repository.ts):
+ *   one statement, committed on its own: the number upsert, the ticket, its event and the board seq;
+ * - `transaction` (the app's shape before): `BEGIN; number; ticket; event; seq; END`, six round trips.
+ * Only the app's reads before and after (what it checks, the figures and the ticket's place) are left out.
  */
-function pgbench(dbUrl: string, centerId: string, ids: { id: string; prefix: string }[], clients: number, duration: number) {
+function pgbench(dbUrl: string, centerId: string, ids: { id: string; prefix: string }[], clients: number, duration: number, shape: 'statement' | 'transaction') {
   const dir = mkdtempSync(join(tmpdir(), 'motcua-pgbench-'))
   const files = ids.map((s, k) => {
     const f = join(dir, `issue-${k}.sql`)
-    writeFileSync(f, `BEGIN;
+    writeFileSync(f, shape === 'statement' ? `WITH n AS (
+  INSERT INTO ticket_number AS tn (service_id, service_day, last) VALUES ('${s.id}', '2026-11-23', 1)
+  ON CONFLICT (service_id, service_day) DO UPDATE SET last = tn.last + 1 WHERE NULL::int IS NULL OR tn.last < NULL::int RETURNING last
+), t AS (
+  INSERT INTO ticket (center_id, service_id, service_day, number, code, priority_group_id, queue_at, issued_at, request_id, dossier_id)
+  SELECT '${centerId}', '${s.id}', '2026-11-23', n.last, '${s.prefix}' || CASE WHEN n.last < 1000 THEN lpad(n.last::text, 3, '0') ELSE n.last::text END,
+    NULL, now(), now(), NULL, NULL FROM n RETURNING *
+), e AS (
+  INSERT INTO ticket_event (ticket_id, center_id, type, from_status, to_status, at, data)
+  SELECT t.id, t.center_id, 'issued', NULL, 'waiting', t.issued_at, '{}' FROM t
+), s AS (
+  UPDATE center_board_seq SET seq = seq + 2 WHERE center_id = (SELECT center_id FROM t) RETURNING seq
+)
+SELECT t.id, t.code, t.number, t.issued_at, t.queue_at, (SELECT seq FROM s) AS board_seq FROM t;
+` : `BEGIN;
 INSERT INTO ticket_number (service_id, service_day, last) VALUES ('${s.id}', '2026-11-23', 1)
   ON CONFLICT (service_id, service_day) DO UPDATE SET last = ticket_number.last + 1 RETURNING last AS num \\gset
 INSERT INTO ticket (center_id, service_id, service_day, number, code, priority_group_id, queue_at, issued_at, request_id)
@@ -79,8 +96,11 @@ export async function issueBench(opts: { cpuProfDir?: string } = {}) {
     const svc = (await c.query(`SELECT id, prefix FROM service WHERE center_id = $1 AND active ORDER BY sort_order`, [center])).rows as { id: string; prefix: string }[]
     return { centerId: center, svc }
   }, dbUrl)
-  const bench: Record<number, ReturnType<typeof pgbench>> = {}
-  for (const c of CONNECTIONS) bench[c] = pgbench(dbUrl, centerId, svc, c, DURATION)
+  const bench: Record<number, ReturnType<typeof pgbench>> = {}, benchTx: Record<number, ReturnType<typeof pgbench>> = {}
+  for (const c of CONNECTIONS) {
+    bench[c] = pgbench(dbUrl, centerId, svc, c, DURATION, 'statement')
+    benchTx[c] = pgbench(dbUrl, centerId, svc, c, DURATION, 'transaction')
+  }
 
   // (5) the same HTTP load on the embedded database
   const dir = mkdtempSync(join(tmpdir(), 'motcua-bench-pglite-'))
@@ -92,13 +112,13 @@ export async function issueBench(opts: { cpuProfDir?: string } = {}) {
   await lite.stop()
   rmSync(dir, { recursive: true, force: true })
 
-  const rows = CONNECTIONS.map((c) => `| ${c} | ${fmt(app[c]!.rps, 0)} | ${app[c]!.p50} | ${app[c]!.p99} | ${app[c]!.non2xx + app[c]!.errors} | ${fmt(bench[c]!.tps, 0)} | ${fmt(bench[c]!.p50, 2)} | ${fmt(bench[c]!.p99, 2)} | **${fmt(app[c]!.rps / bench[c]!.tps, 2)}** |`)
+  const rows = CONNECTIONS.map((c) => `| ${c} | ${fmt(app[c]!.rps, 0)} | ${app[c]!.p50} | ${app[c]!.p99} | ${app[c]!.non2xx + app[c]!.errors} | ${fmt(bench[c]!.tps, 0)} | ${fmt(bench[c]!.p50, 2)} | ${fmt(bench[c]!.p99, 2)} | **${fmt(app[c]!.rps / bench[c]!.tps, 2)}** | ${fmt(benchTx[c]!.tps, 0)} | ${fmt(benchTx[c]!.p99, 2)} | ${fmt(app[c]!.rps / benchTx[c]!.tps, 2)} |`)
   const liteRows = CONNECTIONS.map((c) => `| ${c} | ${fmt(embedded[c]!.rps, 0)} | ${embedded[c]!.p50} | ${embedded[c]!.p99} | ${embedded[c]!.non2xx + embedded[c]!.errors} | ${fmt(app[c]!.rps, 0)} | ${app[c]!.p99} | ${fmt(embedded[c]!.rps / app[c]!.rps, 2)} |`)
   writeSection('issue', `${header('1. Ticket issue over HTTP vs pgbench (same transaction shape, same database)', 'npm run bench -- issue')}
-- load: autocannon, ${DURATION} s per row after a 3 s warm-up, \`POST /api/centers/na-sang/tickets\` rotating over the ${ids.length} demo services; the app in its own process (bench/server.ts, pool 20, clock running from Monday 09:00 Asia/Ho_Chi_Minh); pgbench \`-c N -j 2 -T ${DURATION}\` right after, on the same database, one script per service: \`BEGIN; INSERT … ticket_number ON CONFLICT DO UPDATE … RETURNING; INSERT ticket … RETURNING id; INSERT ticket_event; UPDATE center_board_seq … RETURNING; END\` (simple protocol; latencies from its per-transaction log).
+- load: autocannon, ${DURATION} s per row after a 3 s warm-up, \`POST /api/centers/na-sang/tickets\` rotating over the ${ids.length} demo services; the app in its own process (bench/server.ts, pool 20, clock running from Monday 09:00 Asia/Ho_Chi_Minh); then pgbench \`-c N -j 2 -T ${DURATION}\` on the same database, one script per service, in two shapes: **statement**, the app's own issuing statement (number upsert, ticket, event and board seq in one data-modifying CTE, committed on its own: the same transaction the app commits), and **transaction**, the shape the app used before 2026-12-02 (\`BEGIN; number; ticket; event; seq; END\`). Simple protocol; latencies from pgbench's per-transaction log. The app also reads before (center, service, priority group: one statement) and after (figures and the ticket's place: one statement) and answers over HTTP; pgbench does neither.
 
-| connections | app req/s | app p50 ms | app p99 ms | app non-2xx/errors | pgbench tx/s | pgbench p50 ms | pgbench p99 ms | app / pgbench |
-|---|---|---|---|---|---|---|---|---|
+| connections | app req/s | app p50 ms | app p99 ms | app non-2xx/errors | pgbench statement tx/s | p50 ms | p99 ms | app / pgbench statement | pgbench transaction tx/s | p99 ms | app / pgbench transaction |
+|---|---|---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 `)
   writeSection('pglite', `${header('5. Embedded PGlite vs PostgreSQL (the same issue load)', 'npm run bench -- issue')}
