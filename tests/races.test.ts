@@ -130,6 +130,18 @@ describe.each(backends)('races on %s', (kind) => {
     expect(row).toEqual({ status: 'called', counter_id: winner.counterId })
   })
 
+  it('20 kiosks at once against a daily cap of 5: exactly 5 tickets, the rest 409 DAILY_CAP_REACHED, no number burned', async () => {
+    const s = await addService(h, { dailyCap: 5 })
+    const res = await times(20, () => issue(h, s.id))
+    expect(res.filter((r) => r.status === 201)).toHaveLength(5)
+    expect(res.filter((r) => r.status !== 201).map((r) => [r.status, r.body.error.code])).toEqual(Array(15).fill([409, 'DAILY_CAP_REACHED']))
+    expect(res.filter((r) => r.status === 201).map((r) => r.body.ticket.number as number).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5])
+    // the refused ones took no number and no seq: the counter row stops at the cap
+    expect((await db().selectFrom('ticket_number').select('last').where('service_id', '=', s.id).executeTakeFirstOrThrow()).last).toBe(5)
+    await db().updateTable('service').set({ daily_cap: null }).where('id', '=', s.id).execute()
+    expect((await issued(h, s.id)).number).toBe(6)
+  })
+
   it('one requestId sent ten times at once gives one ticket, the same id every time, and burns no number', async () => {
     const s = await addService(h)
     const requestId = 'kiosk-1-tap-000001'

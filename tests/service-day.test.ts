@@ -47,6 +47,22 @@ describe.each(backends)('service day on %s', (kind) => {
     expect(await board()).toMatchObject({ open: false, acceptingTickets: true, closedReason: null })
   })
 
+  it('a kiosk retrying a tap answered just before the cut-off (or before its service was closed) gets that ticket, not a refusal', async () => {
+    const s = await addService(h)
+    h.clock.set(local(MON, '16:29'))
+    const first = await issue(h, s.id, { requestId: 'kiosk-3-tap-000001' })
+    expect(first.status).toBe(201)
+    h.clock.set(local(MON, '16:31'))
+    const retry = await issue(h, s.id, { requestId: 'kiosk-3-tap-000001' })
+    expect({ status: retry.status, id: retry.body.ticket?.id }).toEqual({ status: 201, id: first.body.ticket.id })
+    await h.handle.db.updateTable('service').set({ active: false }).where('id', '=', s.id).execute()
+    expect((await issue(h, s.id, { requestId: 'kiosk-3-tap-000001' })).body.ticket.id).toBe(first.body.ticket.id)
+    // a new tap is refused as before
+    const other = await issue(h, s.id, { requestId: 'kiosk-3-tap-000002' })
+    expect({ status: other.status, code: other.body.error.code }).toEqual({ status: 409, code: 'SERVICE_INACTIVE' })
+    expect(await countTickets(s.id)).toBe(1)
+  })
+
   it('stops issuing at the 16:30 cut-off (16:45 → 409 AFTER_CUTOFF) while the center is still open', async () => {
     const s = await addService(h)
     h.clock.set(local(MON, '16:29'))

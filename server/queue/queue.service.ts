@@ -95,6 +95,7 @@ export class QueueService {
       service_name_vi: nameVi, service_name_en: nameEn, priority_group_id: priorityGroupId, priority_bonus_minutes: bonusMinutes, ...center } = ctx
     const now = this.clock()
     const lt = localTime(now, center.time_zone)
+    // the service's columns are null unless it is one of this center's (a left join)
     if (!serviceId || !prefix || nameVi == null || nameEn == null) throw new AppError('SERVICE_NOT_FOUND')
     if (!active) throw new AppError('SERVICE_INACTIVE')
     this.assertIssuing(await this.onDay(center, lt.day), lt)
@@ -125,13 +126,11 @@ export class QueueService {
       const view = after.then((a) => {
         // called already, or a check-in (its dossier code): the full view
         if (a.status !== 'waiting' || a.ahead === null || input.dossierId) return this.view(t.id, () => Promise.resolve(a.figures))
-        const f = a.figures[0]
         return {
           id: t.id, code: t.code, number: t.number, status: 'waiting', centerSlug: center.slug, serviceId,
           serviceNameVi: nameVi, serviceNameEn: nameEn, serviceDay: lt.day, priorityGroup: priorityGroupId ? input.priorityGroup! : null,
           issuedAt: iso(t.issued_at)!, queueAt: iso(t.queue_at)!, calledAt: null, startedAt: null, finishedAt: null,
-          counterId: null, counterNumber: null, position: a.ahead + 1, ahead: a.ahead, estimatedWaitMinutes: f ? estimateFor(f, a.ahead) : null,
-          transferredFromId: null, transferredToId: null, dossierId: null, dossierCode: null,
+          counterId: null, counterNumber: null, ...placeOf(a.ahead, a.figures[0]), transferredFromId: null, transferredToId: null, dossierId: null, dossierCode: null,
         } satisfies TicketView
       })
       const views = new Map<string, TicketView>()
@@ -480,20 +479,18 @@ export class QueueService {
       .select(sql<number | null>`CASE WHEN ticket.status = 'waiting' THEN ${tickets.ticketsAhead(ticketId)} END`.as('ahead'))
       .where('ticket.id', '=', ticketId).executeTakeFirst()
     if (!r) throw new AppError('TICKET_NOT_FOUND')
-    let position: number | null = null, ahead: number | null = null, estimate: number | null = null
+    let where = placeOf(null)
     if (r.status === 'waiting' && r.ahead !== null) {
       const [f] = figuresOf ? await figuresOf([r.service_id])
         : await loadServiceFigures(this.db, r.center_id, r.service_day, this.clock(), [r.service_id])
-      ahead = Number(r.ahead)
-      position = ahead + 1
-      estimate = f ? estimateFor(f, ahead) : null
+      where = placeOf(Number(r.ahead), f)
     }
     return {
       id: r.id, code: r.code, number: r.number, status: r.status, centerSlug: r.slug, serviceId: r.service_id,
       serviceNameVi: r.name_vi, serviceNameEn: r.name_en, serviceDay: r.service_day, priorityGroup: r.priority_code,
       issuedAt: iso(r.issued_at)!, queueAt: iso(r.queue_at)!, calledAt: iso(r.called_at), startedAt: iso(r.started_at),
       finishedAt: iso(r.finished_at), counterId: r.counter_id, counterNumber: r.counter_number,
-      position, ahead, estimatedWaitMinutes: estimate, transferredFromId: r.transferred_from_id, transferredToId: r.next_id,
+      ...where, transferredFromId: r.transferred_from_id, transferredToId: r.next_id,
       dossierId: r.dossier_id, dossierCode: r.dossier_code,
     }
   }
@@ -638,6 +635,12 @@ function callPayload(t: Ticket, c: Counter, now: Date) {
 
 function finishedPayload(t: Ticket, status: TicketStatus, c: Counter | undefined) {
   return { ticketId: t.id, code: t.code, status, counterId: c?.id ?? null, counterNumber: c?.number ?? null }
+}
+
+/** A ticket's place in its queue (all null for a ticket that is not waiting), as every view gives it. */
+function placeOf(ahead: number | null, f?: ServiceFigures): Pick<TicketView, 'position' | 'ahead' | 'estimatedWaitMinutes'> {
+  if (ahead === null) return { position: null, ahead: null, estimatedWaitMinutes: null }
+  return { position: ahead + 1, ahead, estimatedWaitMinutes: f ? estimateFor(f, ahead) : null }
 }
 
 function iso(d: Date | string | null): string | null {

@@ -10,11 +10,6 @@ export function lockTicket(db: Executor, id: string) {
   return db.selectFrom('ticket').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
 }
 
-export function findByRequestId(db: Executor, centerId: string, requestId: string) {
-  return db.selectFrom('ticket').selectAll().where('center_id', '=', centerId).where('request_id', '=', requestId)
-    .executeTakeFirst()
-}
-
 /** The same, by the center's slug: read beside the center itself (the kiosk's retry of one tap). */
 export function findByRequestIdAt(db: Executor, centerSlug: string, requestId: string) {
   return db.selectFrom('ticket').selectAll('ticket').innerJoin('center', 'center.id', 'ticket.center_id')
