@@ -8,14 +8,15 @@ const N = Number(process.env.BENCH_CALLNEXT_TICKETS ?? 20_000)
 /** BENCH_CALLNEXT_TRIGGERS=off: the queue_count triggers disabled (the counts then go wrong): what they cost under contention */
 const TRIGGERS = process.env.BENCH_CALLNEXT_TRIGGERS !== 'off'
 
-export async function callNextBench() {
-  const dbUrl = await freshDatabase('callnext')
-  const server = await startServer(dbUrl, { env: { BENCH_POOL: '20' } })
+/** A fresh database with `tickets` waiting, the app on it, and `counters` clerks logged in with their counters open. */
+export async function callNextSetup(tickets: number, counters = COUNTERS, opts: { root?: string; name?: string; nodeArgs?: string[] } = {}) {
+  const dbUrl = await freshDatabase(opts.name ?? 'callnext')
+  const server = await startServer(dbUrl, { env: { BENCH_POOL: '20' }, root: opts.root, nodeArgs: opts.nodeArgs })
   const { serviceIds, desks } = await admin(async (c) => {
     const d = await demo(c)
     const serviceIds = d.services.map((s) => s.id)
-    const desks = await seats(c, d.center, serviceIds, COUNTERS, 100)
-    await waitingTickets(c, d.center, serviceIds, N)
+    const desks = await seats(c, d.center, serviceIds, counters, 100)
+    await waitingTickets(c, d.center, serviceIds, tickets)
     if (!TRIGGERS) for (const t of ['insert', 'update', 'delete']) await c.query(`ALTER TABLE ticket DISABLE TRIGGER queue_count_${t}`)
     return { serviceIds, desks }
   }, dbUrl)
@@ -26,22 +27,36 @@ export async function callNextBench() {
     if (r.status !== 200) throw new Error(`open: ${r.status}`)
     clerks.push({ ...d, cookie })
   }
+  return { dbUrl, server, serviceIds, clerks }
+}
+
+/**
+ * Every clerk loops `call-next` → `no-show` until call-next answers no ticket, or until `untilMs`
+ * (performance.now()) has passed. Returns the tickets each call got and the call latencies.
+ */
+export async function drain(url: string, clerks: { counterId: string; cookie: string }[], untilMs = Infinity) {
   const lat: number[] = []
   const got: string[] = []
   let failures = 0
-  const t0 = performance.now()
   await Promise.all(clerks.map(async (k) => {
-    for (;;) {
+    while (performance.now() < untilMs) {
       const s = performance.now()
-      const r = await post(`${server.url}/api/counters/${k.counterId}/call-next`, {}, k.cookie)
+      const r = await post(`${url}/api/counters/${k.counterId}/call-next`, {}, k.cookie)
       lat.push(performance.now() - s)
       if (r.status !== 200) { failures++; continue }
       if (!r.body.ticket) return
       got.push(r.body.ticket.id)
-      const f = await post(`${server.url}/api/tickets/${r.body.ticket.id}/no-show`, {}, k.cookie)
+      const f = await post(`${url}/api/tickets/${r.body.ticket.id}/no-show`, {}, k.cookie)
       if (f.status !== 200) failures++
     }
   }))
+  return { lat, got, failures }
+}
+
+export async function callNextBench() {
+  const { dbUrl, server, serviceIds, clerks } = await callNextSetup(N)
+  const t0 = performance.now()
+  const { lat, got, failures } = await drain(server.url, clerks)
   const seconds = (performance.now() - t0) / 1000
   await server.stop()
   const check = await admin(async (c) => ({

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
-import { Kysely, PGliteDialect, PostgresDialect, type Transaction } from 'kysely'
+import { Kysely, PGliteDialect, PostgresDialect, sql, type Transaction } from 'kysely'
 import pg from 'pg'
 import type { Database } from './types.js'
 
@@ -43,6 +43,9 @@ pg.types.setTypeParser(NUMERIC, (v: string) => Number(v))
  * reads it as the comment it is.
  */
 export const PREPARED = '/*prepared*/ '
+/** The same for a kysely select: `.modifyFront(prepared)` (the marker then follows the leading `select`). */
+export const prepared = sql.raw(PREPARED.trim())
+const isMarked = (text: string) => text.startsWith(PREPARED) || text.startsWith(`select ${PREPARED}`)
 
 const preparedNames = new Map<string, string>()
 function preparedName(text: string): string {
@@ -51,14 +54,73 @@ function preparedName(text: string): string {
   return name
 }
 
+/**
+ * A statement text starting with this comment, without parameters, ends with `; COMMIT`: PostgreSQL
+ * runs both in one round trip (the simple protocol) and the answer is the first statement's. Only
+ * through `thenCommit` below.
+ */
+const THEN_COMMIT = '/*then-commit*/ '
+
 class PreparingClient extends pg.Client {
   override query(...args: unknown[]): never {
     const [text, values] = args
-    if (typeof text === 'string' && text.startsWith(PREPARED) && (values === undefined || Array.isArray(values))) {
+    if (typeof text === 'string' && isMarked(text) && (values === undefined || Array.isArray(values))) {
       args = [{ name: preparedName(text), text, values }, ...args.slice(2)]
+    }
+    if (typeof text === 'string' && text.startsWith(THEN_COMMIT) && args.length <= 2) {
+      if (Array.isArray(values) && values.length) throw new Error('a statement sent with COMMIT takes no parameters')
+      return (super.query(`${text}; COMMIT`) as unknown as Promise<pg.QueryResult[]>).then((results) => {
+        const [first, commit] = results
+        // COMMIT of a transaction that failed answers ROLLBACK: nothing was written
+        if (results.length !== 2 || commit!.command !== 'COMMIT') throw new Error(`transaction not committed (${commit?.command})`)
+        return first
+      }) as never
     }
     return (super.query as (...a: unknown[]) => never)(...args)
   }
+}
+
+const kinds = new WeakMap<object, DbKind>()
+
+/**
+ * Runs `fn` in a transaction on one connection (`BEGIN` … `COMMIT`), whose last statement, `last`
+ * (a constant text: no parameters; values reach it through `set_config` earlier in the transaction),
+ * is sent with the `COMMIT` on PostgreSQL: a row it locks is held only while the server runs it and
+ * commits, never across a client round trip. PGlite (one connection, nothing waits) sends the two
+ * apart. `last` runs only when `fn` returns one; otherwise plain `COMMIT`. A failure rolls back.
+ */
+export async function thenCommit<T, R>(db: Db, fn: (trx: Transaction<Database>) => Promise<{ result: T; last?: { text: string; before?: () => void } }>): Promise<{ result: T; rows?: R[] }> {
+  const onePass = kinds.get(db) === 'postgres'
+  return db.connection().execute(async (conn) => {
+    // the connection's Kysely is not a Transaction (no nested transaction() on it); the repositories only run statements
+    const trx = conn as unknown as Transaction<Database>
+    await sql`BEGIN`.execute(conn)
+    let open = true
+    try {
+      const { result, last } = await fn(trx)
+      if (!last) {
+        open = false
+        await sql`COMMIT`.execute(conn)
+        return { result }
+      }
+      last.before?.()
+      if (onePass) {
+        open = false // whatever happens now, the transaction is over (committed, or failed and rolled back below)
+        const { rows } = await sql.raw<R>(THEN_COMMIT + last.text).execute(conn).catch(async (e: unknown) => {
+          await sql`ROLLBACK`.execute(conn).catch(() => undefined) // an error inside leaves it open and aborted
+          throw e
+        })
+        return { result, rows }
+      }
+      const { rows } = await sql.raw<R>(last.text).execute(conn)
+      open = false
+      await sql`COMMIT`.execute(conn)
+      return { result, rows }
+    } catch (e) {
+      if (open) await sql`ROLLBACK`.execute(conn).catch(() => undefined)
+      throw e
+    }
+  })
 }
 
 export async function createDb(config: DbConfig): Promise<DbHandle> {
@@ -67,6 +129,7 @@ export async function createDb(config: DbConfig): Promise<DbHandle> {
     // An idle client losing its server must not crash the process; the next query reports the error.
     pool.on('error', () => {})
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    kinds.set(db, 'postgres')
     return { db, kind: 'postgres', pool, close: () => db.destroy() }
   }
   if (config.dataDir) mkdirSync(dirname(config.dataDir), { recursive: true })
@@ -77,6 +140,7 @@ export async function createDb(config: DbConfig): Promise<DbHandle> {
   })
   await pglite.waitReady
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) })
+  kinds.set(db, 'pglite')
   return { db, kind: 'pglite', pglite, close: () => db.destroy() }
 }
 

@@ -2,7 +2,8 @@
 // the marker is a comment and the statement runs as it is.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { sql } from 'kysely'
-import { createDb, PREPARED, type DbHandle } from '../db/create-db.js'
+import pg from 'pg'
+import { createDb, PREPARED, thenCommit, type DbHandle } from '../db/create-db.js'
 import { testDatabaseUrl } from '../server/config.js'
 import { backends, freshDb } from './helpers/db.js'
 
@@ -36,5 +37,88 @@ describe.each(backends)('PREPARED statements (%s)', (kind) => {
     expect(names).toHaveLength(1)
     expect(names[0]!.name).toMatch(/^motcua_[0-9a-f]{16}$/)
     expect(names[0]!.statement).toContain('AS marked')
+  })
+})
+
+// thenCommit (db/create-db.ts): a transaction whose last statement goes with its COMMIT
+describe.each(backends)('thenCommit (%s)', (kind) => {
+  let handle: DbHandle
+  beforeAll(async () => {
+    handle = await freshDb(kind)
+    await sql`CREATE TABLE probe (n int NOT NULL)`.execute(handle.db)
+  }, 60_000)
+  afterAll(async () => { await handle?.close() })
+
+  const count = async () => Number((await sql<{ c: number }>`SELECT count(*)::int AS c FROM probe`.execute(handle.db)).rows[0]!.c)
+  const LAST = `UPDATE probe SET n = n + current_setting('motcua.probe_add')::int RETURNING n`
+
+  it('commits the writes; the last statement takes its values from set_config and answers its rows', async () => {
+    const before = await count()
+    let told = 0
+    const { result, rows } = await thenCommit<string, { n: number }>(handle.db, async (trx) => {
+      await sql`INSERT INTO probe (n) VALUES (${1})`.execute(trx)
+      await sql`SELECT set_config('motcua.probe_add', ${'41'}, true)`.execute(trx)
+      return { result: 'ok', last: { text: LAST, before: () => { told++ } } }
+    })
+    expect(result).toBe('ok')
+    expect(told).toBe(1)
+    expect(rows).toEqual([{ n: 42 }])
+    expect(await count()).toBe(before + 1)
+    await sql`DELETE FROM probe`.execute(handle.db)
+  })
+
+  it('commits without a last statement', async () => {
+    const { rows } = await thenCommit(handle.db, async (trx) => {
+      await sql`INSERT INTO probe (n) VALUES (${5})`.execute(trx)
+      return { result: null }
+    })
+    expect(rows).toBeUndefined()
+    expect(await count()).toBe(1)
+    await sql`DELETE FROM probe`.execute(handle.db)
+  })
+
+  it('rolls everything back when the last statement fails, and the connection works afterwards', async () => {
+    await expect(thenCommit(handle.db, async (trx) => {
+      await sql`INSERT INTO probe (n) VALUES (${1})`.execute(trx)
+      return { result: null, last: { text: 'SELECT 1 / 0' } }
+    })).rejects.toThrow(/division by zero/)
+    expect(await count()).toBe(0)
+    for (let i = 0; i < 3; i++) expect((await sql<{ x: number }>`SELECT ${i}::int AS x`.execute(handle.db)).rows).toEqual([{ x: i }])
+  })
+
+  it('rolls back when the work itself fails', async () => {
+    await expect(thenCommit(handle.db, async (trx) => {
+      await sql`INSERT INTO probe (n) VALUES (${1})`.execute(trx)
+      throw new Error('refused')
+    })).rejects.toThrow('refused')
+    expect(await count()).toBe(0)
+  })
+})
+
+;(testDatabaseUrl() ? describe : describe.skip)('thenCommit on postgres', () => {
+  let handle: DbHandle
+  beforeAll(async () => { handle = await createDb({ databaseUrl: testDatabaseUrl()!, poolMax: 1 }) })
+  afterAll(async () => { await handle?.close() })
+
+  it('sends the last statement and COMMIT as one query: nothing is sent between them', async () => {
+    const sent: string[] = []
+    const original = pg.Client.prototype.query
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      const text = args[0]
+      sent.push(typeof text === 'string' ? text : (text as { text: string }).text)
+      return (original as (...a: unknown[]) => unknown).apply(this, args)
+    } as typeof original
+    try {
+      const { rows } = await thenCommit<null, { x: number }>(handle.db, async (trx) => {
+        await sql`SELECT ${1}::int AS work`.execute(trx)
+        return { result: null, last: { text: 'SELECT 7 AS x' } }
+      })
+      expect(rows).toEqual([{ x: 7 }])
+    } finally {
+      pg.Client.prototype.query = original
+    }
+    expect(sent).toEqual(['BEGIN', 'SELECT $1::int AS work', '/*then-commit*/ SELECT 7 AS x; COMMIT'])
+    // and the connection is not left inside a transaction
+    expect((await sql<{ open: boolean }>`SELECT now() <> statement_timestamp() AS open`.execute(handle.db)).rows).toEqual([{ open: false }])
   })
 })

@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
-import type { Executor } from '../../db/create-db.js'
+import { prepared, type Executor } from '../../db/create-db.js'
+import type { CenterTable } from '../../db/types.js'
 
 export function findCenterBySlug(db: Executor, slug: string) {
   return db.selectFrom('center').selectAll().where('slug', '=', slug).executeTakeFirst()
@@ -13,11 +14,16 @@ export function listCenters(db: Executor) {
   return db.selectFrom('center').select(['id', 'slug', 'name', 'name_en', 'time_zone']).orderBy('slug').execute()
 }
 
-/** Reserves `count` board sequence numbers; returns the last. Called last in a transaction (lock order). */
-export async function bumpBoardSeq(db: Executor, centerId: string, count: number): Promise<number> {
-  const row = await db.updateTable('center_board_seq').set({ seq: sql`seq + ${count}` })
-    .where('center_id', '=', centerId).returning('seq').executeTakeFirstOrThrow()
-  return row.seq
+/**
+ * The center's seq bump as the last statement of a transaction, sent with its COMMIT (db/create-db.ts
+ * `thenCommit`): a constant text, whose center and count `setBoardSeqBump` set earlier in the same
+ * transaction. Answers the last seq taken.
+ */
+export const BUMP_BOARD_SEQ = `UPDATE center_board_seq SET seq = seq + split_part(current_setting('motcua.board_seq_bump'), ' ', 2)::int
+  WHERE center_id = split_part(current_setting('motcua.board_seq_bump'), ' ', 1)::uuid RETURNING seq`
+
+export async function setBoardSeqBump(db: Executor, centerId: string, count: number): Promise<void> {
+  await sql`SELECT set_config('motcua.board_seq_bump', ${`${centerId} ${count}`}, true)`.execute(db)
 }
 
 export async function currentBoardSeq(db: Executor, centerId: string): Promise<number> {
@@ -53,12 +59,20 @@ export function listPriorityGroups(db: Executor, centerId: string) {
  * is one of that center's (null columns otherwise), and the priority group only if `priorityCode` is an
  * active group of that center.
  */
+/** Every column of `center`, by name, for PREPARED statements (as TICKET_COLUMNS; the type fails to compile if one is missing). */
+export const CENTER_COLUMNS = ['id', 'slug', 'name', 'name_en', 'time_zone', 'opening_hours', 'ticket_cutoff', 'announcement_template',
+  'created_at', 'pause_alert_minutes', 'dossier_prefix', 'rating_scale'] as const satisfies readonly (keyof CenterTable)[]
+const allCenterColumns: Exclude<keyof CenterTable, (typeof CENTER_COLUMNS)[number]> extends never ? true : never = true
+void allCenterColumns
+
 export function findIssueContext(db: Executor, slug: string, serviceId: string, priorityCode?: string) {
   return db.selectFrom('center')
     .leftJoin('service', (j) => j.on('service.id', '=', serviceId).onRef('service.center_id', '=', 'center.id'))
     .leftJoin('priority_group', (j) => j.on('priority_group.code', '=', priorityCode ?? null).onRef('priority_group.center_id', '=', 'center.id')
       .on('priority_group.active', '=', true))
-    .selectAll('center')
+    // prepared: every kiosk tap sends it
+    .modifyFront(prepared)
+    .select(CENTER_COLUMNS.map((c) => `center.${c}` as const))
     .select(['service.id as service_id', 'service.prefix as service_prefix', 'service.active as service_active',
       'service.daily_cap as service_daily_cap', 'service.name_vi as service_name_vi', 'service.name_en as service_name_en',
       'priority_group.id as priority_group_id', 'priority_group.bonus_minutes as priority_bonus_minutes'])

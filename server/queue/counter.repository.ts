@@ -1,6 +1,6 @@
-import type { Executor } from '../../db/create-db.js'
+import { prepared, type Executor } from '../../db/create-db.js'
 import type { CounterTable } from '../../db/types.js'
-import type { Updateable } from 'kysely'
+import { sql, type Updateable } from 'kysely'
 
 export function findCounter(db: Executor, id: string) {
   return db.selectFrom('counter').selectAll().where('id', '=', id).executeTakeFirst()
@@ -26,7 +26,7 @@ export function insertCounterEvent(db: Executor, e: { counterId: string; staffId
 }
 
 export function counterServices(db: Executor, counterId: string) {
-  return db.selectFrom('counter_service').select(['service_id', 'tier']).where('counter_id', '=', counterId)
+  return db.selectFrom('counter_service').modifyFront(prepared).select(['service_id', 'tier']).where('counter_id', '=', counterId)
     .orderBy('tier').execute()
 }
 
@@ -34,7 +34,9 @@ export function counterServices(db: Executor, counterId: string) {
 export function listCounterViews(db: Executor, centerId: string, counterId?: string) {
   let q = db.selectFrom('counter')
     .leftJoin('staff', 'staff.id', 'counter.staff_id')
-    .leftJoin('ticket', (j) => j.onRef('ticket.counter_id', '=', 'counter.id').on('ticket.status', 'in', ['called', 'serving']))
+    // the statuses as literals: a prepared statement's generic plan can then use the partial index of active tickets
+    .leftJoin('ticket', (j) => j.onRef('ticket.counter_id', '=', 'counter.id').on(sql<boolean>`ticket.status IN ('called', 'serving')`))
+    .modifyFront(prepared)
     .select(['counter.id', 'counter.number', 'counter.name', 'counter.status', 'counter.pause_reason',
       'counter.status_since', 'staff.full_name as staff_name',
       'ticket.id as ticket_id', 'ticket.code as ticket_code', 'ticket.status as ticket_status'])
@@ -45,6 +47,7 @@ export function listCounterViews(db: Executor, centerId: string, counterId?: str
 
 export function listCounterServices(db: Executor, centerId: string, counterId?: string) {
   let q = db.selectFrom('counter_service').innerJoin('counter', 'counter.id', 'counter_service.counter_id')
+    .modifyFront(prepared)
     .select(['counter_service.counter_id', 'counter_service.service_id', 'counter_service.tier'])
     .where('counter.center_id', '=', centerId)
   if (counterId) q = q.where('counter_service.counter_id', '=', counterId)

@@ -35,7 +35,7 @@ export interface ServiceFigures {
  */
 export async function loadServiceFigures(db: Executor, centerId: string, serviceDay: string, now: Date, serviceIds?: string[]): Promise<ServiceFigures[]> {
   if (serviceIds && !serviceIds.length) return []
-  const { rows } = await serviceFiguresQuery(centerId, serviceDay, now, serviceIds).execute(db)
+  const { rows } = await sql<FiguresRow>`${sql.raw(PREPARED)}${serviceFiguresQuery(centerId, serviceDay, now, serviceIds)}`.execute(db)
   return rows.map(toFigures)
 }
 

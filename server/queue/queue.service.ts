@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely'
-import type { Db, Executor } from '../../db/create-db.js'
+import { prepared, thenCommit, type Db, type Executor } from '../../db/create-db.js'
 import type { Center, Counter, Database, Service, Ticket, TicketStatus } from '../../db/types.js'
 import type { PublicEventName, PublicFact } from '../../common/events.js'
 import { formatTicketCode } from '../../common/ticket-code.js'
@@ -8,7 +8,7 @@ import { catalogs } from '../../common/i18n/index.js'
 import { AppError } from '../errors.js'
 import type { Clock } from '../clock.js'
 import { describeHours, hoursOn, localTime } from '../time.js'
-import { bumpBoardSeq, findCenterById, findIssueContext, findService } from '../centers/center.repository.js'
+import { BUMP_BOARD_SEQ, setBoardSeqBump, findCenterById, findIssueContext, findService } from '../centers/center.repository.js'
 import * as counters from './counter.repository.js'
 import * as tickets from './ticket.repository.js'
 import { estimateFor, loadFiguresAndPlace, loadServiceFigures, statOf, type ServiceFigures } from './estimate.js'
@@ -433,8 +433,9 @@ export class QueueService {
   }
 
   private activeTicketAt(db: Executor, counterId: string) {
-    return db.selectFrom('ticket').select(['id', 'code']).where('counter_id', '=', counterId)
-      .where('status', 'in', ACTIVE).executeTakeFirst()
+    // prepared, the statuses literal: the generic plan is the partial unique index of active tickets
+    return db.selectFrom('ticket').modifyFront(prepared).select(['id', 'code']).where('counter_id', '=', counterId)
+      .where(sql<boolean>`status IN ('called', 'serving')`).executeTakeFirst()
   }
 
   // ---------- end of the service day ----------
@@ -472,7 +473,9 @@ export class QueueService {
       .leftJoin('priority_group', 'priority_group.id', 'ticket.priority_group_id')
       .leftJoin('ticket as next', 'next.transferred_from_id', 'ticket.id')
       .leftJoin('dossier', 'dossier.id', 'ticket.dossier_id')
-      .selectAll('ticket')
+      // prepared: it plans in milliseconds (six joins and the place), more than it runs
+      .modifyFront(prepared)
+      .select(tickets.TICKET_COLUMNS.map((c) => `ticket.${c}` as const))
       .select(['service.name_vi', 'service.name_en', 'service.default_service_minutes', 'center.slug', 'counter.number as counter_number',
         'priority_group.code as priority_code', 'next.id as next_id', 'dossier.code as dossier_code'])
       // the place in the queue in the same statement (only a waiting ticket has one)
@@ -514,16 +517,20 @@ export class QueueService {
     let slot: Slot | undefined
     let before: Promise<void> | undefined
     try {
-      const result = await this.db.transaction().execute(async (trx) => {
+      // the seq bump is the last statement and goes with the COMMIT: the center's row, which every
+      // change of the center takes, is never held across a round trip to this process
+      const { result, rows } = await thenCommit<T, { seq: number }>(this.db, async (trx) => {
         const r = await fn(trx, out)
-        if (out.events.length) {
-          slot = this.order.slot(center.id)
-          out.firstSeq = (await bumpBoardSeq(trx, center.id, out.events.length)) - out.events.length + 1
-          before = slot.reserved(out.firstSeq)
-        }
-        return r
+        if (!out.events.length) return { result: r }
+        await setBoardSeqBump(trx, center.id, out.events.length)
+        return { result: r, last: { text: BUMP_BOARD_SEQ, before: () => { slot = this.order.slot(center.id) } } }
       })
       if (out.events.length) {
+        // committed: a center always has its row (made with it); without one the facts cannot be numbered
+        const seq = rows?.[0]?.seq
+        if (seq == null) throw new Error(`center ${center.id} has no center_board_seq row`)
+        out.firstSeq = Number(seq) - out.events.length + 1
+        before = slot!.reserved(out.firstSeq)
         const committedAt = performance.now()
         this.observer?.factsCommitted(out.events.map((e) => e.name))
         if (await this.publish(center, out, before, views)) this.observer?.factsSent(performance.now() - committedAt)

@@ -2,6 +2,16 @@ import { sql, type RawBuilder, type Updateable } from 'kysely'
 import { PREPARED, type Executor } from '../../db/create-db.js'
 import type { NewTicket, Ticket, TicketStatus, TicketTable } from '../../db/types.js'
 
+/**
+ * Every column of `ticket`, by name: what a PREPARED statement selects instead of `ticket.*` (a
+ * prepared `*` fails once a migration adds a column). The type below fails to compile if one is missing.
+ */
+export const TICKET_COLUMNS = ['id', 'center_id', 'service_id', 'service_day', 'number', 'code', 'status', 'priority_group_id',
+  'queue_at', 'issued_at', 'called_at', 'started_at', 'finished_at', 'counter_id', 'staff_id', 'call_count', 'request_id',
+  'transferred_from_id', 'dossier_id'] as const satisfies readonly (keyof TicketTable)[]
+const allTicketColumns: Exclude<keyof TicketTable, (typeof TICKET_COLUMNS)[number]> extends never ? true : never = true
+void allTicketColumns
+
 export function findTicket(db: Executor, id: string) {
   return db.selectFrom('ticket').selectAll().where('id', '=', id).executeTakeFirst()
 }
@@ -99,21 +109,27 @@ const HEADS_PER_SERVICE = 64
 export async function lockNextWaiting(db: Executor, serviceIds: string[], serviceDay: string): Promise<Ticket | undefined> {
   if (serviceIds.length > 1) {
     // One index range per service, merged: sorting every waiting ticket of the tier instead costs
-    // ~100 ms at 100,000 waiting. Only the first heads of each service are candidates; should every one
-    // of them be locked by other counters at once, the full query below decides.
-    const { rows } = await sql<Ticket>`
-      SELECT * FROM ticket
-      WHERE id IN (
-        SELECT c.id FROM unnest(ARRAY[${sql.join(serviceIds)}]::uuid[]) AS s(id)
+    // ~100 ms at 100,000 waiting. The first heads of each service (only their keys, from the index
+    // range) are merged, the first HEADS_PER_SERVICE of them kept in order, and tickets are fetched
+    // and locked in that order until one is free: racing counters skip the locked ones without
+    // fetching every head (a quarter of the time, a fifteenth of the pages, of fetching all and
+    // sorting them). Should every one of them be locked by other counters at once, the full query
+    // below decides. FOR UPDATE rechecks `status` on the row as it is now.
+    const { rows } = await sql<Ticket>`${sql.raw(PREPARED)}
+      SELECT ${sql.join(TICKET_COLUMNS.map((c) => sql.ref(`ticket.${c}`)))} FROM (
+        SELECT c.* FROM unnest(ARRAY[${sql.join(serviceIds)}]::uuid[]) AS s(id)
         CROSS JOIN LATERAL (
-          SELECT t.id FROM ticket t
+          SELECT t.id, t.queue_at, t.issued_at, t.number FROM ticket t
           WHERE t.service_id = s.id AND t.service_day = ${serviceDay} AND t.status = 'waiting'
           ORDER BY t.queue_at, t.issued_at, t.number, t.id
-          LIMIT ${HEADS_PER_SERVICE}
-        ) c)
-        AND status = 'waiting' AND service_day = ${serviceDay}
-      ORDER BY queue_at, issued_at, number, id
-      LIMIT 1 FOR UPDATE SKIP LOCKED`.execute(db)
+          LIMIT ${sql.lit(HEADS_PER_SERVICE)}
+        ) c
+        ORDER BY c.queue_at, c.issued_at, c.number, c.id
+        LIMIT ${sql.lit(HEADS_PER_SERVICE)}) h
+      JOIN ticket ON ticket.id = h.id
+      WHERE ticket.status = 'waiting' AND ticket.service_day = ${serviceDay}
+      ORDER BY h.queue_at, h.issued_at, h.number, h.id
+      LIMIT 1 FOR UPDATE OF ticket SKIP LOCKED`.execute(db)
     if (rows[0]) return rows[0]
   }
   return db.selectFrom('ticket').selectAll()
