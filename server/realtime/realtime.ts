@@ -15,8 +15,10 @@ import { findCounter } from '../queue/counter.repository.js'
 import type { Db } from '../../db/create-db.js'
 import { AppError } from '../errors.js'
 
-export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
-type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
+/** What instances tell each other through the adapter (besides Socket.IO's own broadcasts): SocketSink's changes. */
+interface InterServerEvents { 'motcua:sink': (batch: SinkMessage[]) => void }
+export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>
+type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>
 
 export const rooms = {
   /** a center's sockets that take its facts one event each (the contract's default) */
@@ -31,27 +33,61 @@ export const rooms = {
   dossier: (id: string) => `dossier:${id}`,
 }
 
-/** Sends committed facts to rooms; never to everyone. */
+/** One thing SocketSink sends: a center's facts of one change, or a ticket's new view. */
+type SinkMessage = ['facts', string, PublicFact[]] | ['ticket', TicketView]
+
+/**
+ * Sends committed facts to rooms; never to everyone. To this instance's sockets at once; to the other
+ * instances (`crossInstance`, the PostgreSQL adapter) as one adapter message per change — the facts and
+ * ticket views a publish sends together, gathered until the end of the current task — which each
+ * instance replays to its own sockets (`replay`). One NOTIFY per change instead of one per room and
+ * event (a call-next: 1 instead of 7), in the order they were sent, as every adapter message is.
+ */
 export class SocketSink implements EventSink {
   io: IoServer | undefined
   logger: Logger | undefined
+  crossInstance = false
+  private pending: SinkMessage[] = []
   publishFailed(err: unknown) {
     this.logger?.warn({ err }, 'events of a committed change were not sent')
   }
   centerFacts(centerSlug: string, facts: PublicFact[]) {
-    const io = this.io
-    if (!io) return
-    for (const { name, payload } of facts) {
-      io.to(rooms.center(centerSlug)).emit(name, payload as never)
-      const counterId = (payload as { counterId?: unknown }).counterId ?? (payload as { counter?: { id?: string } }).counter?.id
-      if (typeof counterId === 'string') io.to(rooms.counter(counterId)).emit(name, payload as never)
-    }
-    // one encoding, one frame per socket for the whole change
-    io.to(rooms.batch(centerSlug)).emit('facts', facts)
+    this.send(['facts', centerSlug, facts])
   }
   ticketUpdated(ticket: TicketView) {
-    this.io?.to([rooms.ticket(ticket.id), rooms.staff(ticket.centerSlug)]).emit('ticket:updated', ticket)
+    this.send(['ticket', ticket])
   }
+  private send(m: SinkMessage) {
+    const io = this.io
+    if (!io) return
+    replay(io, m)
+    if (!this.crossInstance) return
+    if (!this.pending.length) {
+      queueMicrotask(() => {
+        const batch = this.pending
+        this.pending = []
+        io.serverSideEmit('motcua:sink', batch)
+      })
+    }
+    this.pending.push(m)
+  }
+}
+
+/** A sink message to this instance's sockets (`io.local`: not through the adapter again). */
+function replay(io: IoServer, m: SinkMessage) {
+  const local = io.local
+  if (m[0] === 'ticket') {
+    local.to([rooms.ticket(m[1].id), rooms.staff(m[1].centerSlug)]).emit('ticket:updated', m[1])
+    return
+  }
+  const [, centerSlug, facts] = m
+  for (const { name, payload } of facts) {
+    local.to(rooms.center(centerSlug)).emit(name, payload as never)
+    const counterId = (payload as { counterId?: unknown }).counterId ?? (payload as { counter?: { id?: string } }).counter?.id
+    if (typeof counterId === 'string') local.to(rooms.counter(counterId)).emit(name, payload as never)
+  }
+  // one encoding, one frame per socket for the whole change
+  local.to(rooms.batch(centerSlug)).emit('facts', facts)
 }
 
 const NOTIFY = 'SELECT pg_notify($1, $2)'
@@ -139,6 +175,14 @@ export function attachRealtime(httpServer: HttpServer, deps: { db: Db; auth: Aut
   }
   deps.sink.io = io
   deps.sink.logger = deps.logger
+  if (deps.pool) {
+    deps.sink.crossInstance = true
+    // another instance's changes, to this instance's sockets (sent by instances of this code only)
+    io.on('motcua:sink', (batch) => {
+      if (!Array.isArray(batch)) return
+      for (const m of batch) if (Array.isArray(m) && (m[0] === 'facts' || m[0] === 'ticket')) replay(io, m)
+    })
+  }
 
   // "not found" refuses the socket for good; a database outage answers INTERNAL, and pages retry soon
   const notFoundAsNull = (e: unknown) => { if (e instanceof AppError) return null; throw e }
