@@ -84,7 +84,8 @@ const kinds = new WeakMap<object, DbKind>()
 
 /**
  * Runs `fn` in a transaction on one connection (`BEGIN` … `COMMIT`), whose last statement, `last`
- * (a constant text: no parameters; values reach it through `set_config` earlier in the transaction),
+ * (a text without parameters: a constant, with values from `set_config` earlier in the transaction,
+ * or with literals its maker has checked, as `boardSeqBump` in server/centers/center.repository.ts),
  * is sent with the `COMMIT` on PostgreSQL: a row it locks is held only while the server runs it and
  * commits, never across a client round trip. PGlite (one connection, nothing waits) sends the two
  * apart. `last` runs only when `fn` returns one; otherwise plain `COMMIT`. A failure rolls back.

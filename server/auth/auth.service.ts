@@ -43,13 +43,15 @@ export class AuthService {
   async authenticate(token: string | undefined): Promise<Authenticated | null> {
     if (!token || token.length > 100) return null
     const tokenHash = sha256(token)
-    // prepared (db/create-db.ts): every staff request and socket asks these two
+    // one prepared statement (db/create-db.ts): every staff request and socket asks it
     const row = await this.db.selectFrom('staff_session').innerJoin('staff', 'staff.id', 'staff_session.staff_id')
+      .leftJoin('center', 'center.id', 'staff.center_id')
       .modifyFront(prepared)
-      .select(['staff.id', 'staff.active', 'staff_session.expires_at', 'staff_session.revoked_at'])
+      .select(['staff.id', 'staff.active', 'staff_session.expires_at', 'staff_session.revoked_at',
+        'staff.username', 'staff.full_name', 'staff.role', 'staff.center_id', 'center.slug'])
       .where('staff_session.token_hash', '=', tokenHash).executeTakeFirst()
     if (!row || !row.active || row.revoked_at || new Date(row.expires_at) <= this.clock()) return null
-    const staff = (await this.staffView(row.id))!
+    const staff = toStaffView(row)
     return { staff, tokenHash, actor: { staffId: staff.id, role: staff.role, centerId: staff.centerId } }
   }
 
@@ -62,7 +64,7 @@ export class AuthService {
       .modifyFront(prepared)
       .select(['staff.id', 'staff.username', 'staff.full_name', 'staff.role', 'staff.center_id', 'center.slug'])
       .where('staff.id', '=', id).executeTakeFirst()
-    return r && { id: r.id, username: r.username, fullName: r.full_name, role: r.role, centerId: r.center_id, centerSlug: r.slug }
+    return r && toStaffView(r)
   }
 
   /** Creates a staff member (the CLI's first admin, the demo seed). */
@@ -72,4 +74,8 @@ export class AuthService {
       password_hash: await hashPassword(input.password),
     }).returning('id').executeTakeFirstOrThrow()
   }
+}
+
+function toStaffView(r: { id: string; username: string; full_name: string; role: StaffRole; center_id: string | null; slug: string | null }): StaffView {
+  return { id: r.id, username: r.username, fullName: r.full_name, role: r.role, centerId: r.center_id, centerSlug: r.slug }
 }

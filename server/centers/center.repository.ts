@@ -14,16 +14,18 @@ export function listCenters(db: Executor) {
   return db.selectFrom('center').select(['id', 'slug', 'name', 'name_en', 'time_zone']).orderBy('slug').execute()
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
 /**
  * The center's seq bump as the last statement of a transaction, sent with its COMMIT (db/create-db.ts
- * `thenCommit`): a constant text, whose center and count `setBoardSeqBump` set earlier in the same
- * transaction. Answers the last seq taken.
+ * `thenCommit`, the simple protocol: no parameters). Its two values are written into the text, and
+ * only after checking they are what they must be: the center's id a UUID (it comes from the
+ * center's row), the count a small positive integer (the facts of the change). Answers the last seq taken.
  */
-export const BUMP_BOARD_SEQ = `UPDATE center_board_seq SET seq = seq + split_part(current_setting('motcua.board_seq_bump'), ' ', 2)::int
-  WHERE center_id = split_part(current_setting('motcua.board_seq_bump'), ' ', 1)::uuid RETURNING seq`
-
-export async function setBoardSeqBump(db: Executor, centerId: string, count: number): Promise<void> {
-  await sql`SELECT set_config('motcua.board_seq_bump', ${`${centerId} ${count}`}, true)`.execute(db)
+export function boardSeqBump(centerId: string, count: number): string {
+  if (!UUID.test(centerId)) throw new Error(`not a center id: ${JSON.stringify(centerId)}`)
+  if (!Number.isSafeInteger(count) || count < 1 || count > 1000) throw new Error(`not a fact count: ${count}`)
+  return `UPDATE center_board_seq SET seq = seq + ${count} WHERE center_id = '${centerId}' RETURNING seq`
 }
 
 export async function currentBoardSeq(db: Executor, centerId: string): Promise<number> {

@@ -1,6 +1,6 @@
-import { sql, type Transaction } from 'kysely'
+import { sql, type Transaction, type Updateable } from 'kysely'
 import { prepared, thenCommit, type Db, type Executor } from '../../db/create-db.js'
-import type { Center, Counter, Database, Service, Ticket, TicketStatus } from '../../db/types.js'
+import type { Center, Counter, Database, Service, Ticket, TicketStatus, TicketTable } from '../../db/types.js'
 import type { PublicEventName, PublicFact } from '../../common/events.js'
 import { formatTicketCode } from '../../common/ticket-code.js'
 import type { CounterView, PauseReason, TicketView } from '../../common/types.js'
@@ -8,7 +8,7 @@ import { catalogs } from '../../common/i18n/index.js'
 import { AppError } from '../errors.js'
 import type { Clock } from '../clock.js'
 import { describeHours, hoursOn, localTime } from '../time.js'
-import { BUMP_BOARD_SEQ, setBoardSeqBump, findCenterById, findIssueContext, findService } from '../centers/center.repository.js'
+import { boardSeqBump, findCenterById, findIssueContext, findService } from '../centers/center.repository.js'
 import * as counters from './counter.repository.js'
 import * as tickets from './ticket.repository.js'
 import { estimateFor, loadFiguresAndPlace, loadServiceFigures, statOf, type ServiceFigures } from './estimate.js'
@@ -291,12 +291,12 @@ export class QueueService {
   private async markCalled(trx: Transaction<Database>, out: Outbox, t: Ticket, c: Counter, actor: Actor, now: Date,
     type: string, data: Record<string, unknown>): Promise<string> {
     try {
-      await tickets.updateTicket(trx, t.id, { status: 'called', counter_id: c.id, staff_id: actor.staffId, called_at: now, call_count: t.call_count + 1 })
+      await tickets.updateTicketWithEvent(trx, { status: 'called', counter_id: c.id, staff_id: actor.staffId, called_at: now, call_count: t.call_count + 1 },
+        { ticketId: t.id, centerId: t.center_id, type, from: t.status, to: 'called', counterId: c.id, staffId: actor.staffId, at: now, data })
     } catch (e) {
       if (isUniqueViolation(e, 'ticket_one_active_per_counter')) throw new AppError('COUNTER_BUSY', { code: '' })
       throw e
     }
-    await tickets.insertTicketEvent(trx, { ticketId: t.id, centerId: t.center_id, type, from: t.status, to: 'called', counterId: c.id, staffId: actor.staffId, at: now, data })
     out.add({ name: 'ticket:called', payload: callPayload(t, c, now) })
     out.add({ name: 'counter:changed', counterId: c.id })
     out.add({ name: 'queue:changed', serviceIds: [t.service_id] })
@@ -308,8 +308,7 @@ export class QueueService {
 
   async recall(ticketId: string, actor: Actor): Promise<TicketView> {
     return this.transition(ticketId, actor, ['called'], async (trx, t, c, now, out) => {
-      await tickets.updateTicket(trx, t.id, { call_count: t.call_count + 1 })
-      await this.event(trx, t, 'recalled', 'called', c, actor, now)
+      await this.change(trx, t, { call_count: t.call_count + 1 }, 'recalled', 'called', c, actor, now)
       out.add({ name: 'ticket:recalled', payload: callPayload(t, c!, now) })
     })
   }
@@ -317,8 +316,7 @@ export class QueueService {
   async start(ticketId: string, actor: Actor): Promise<TicketView> {
     return this.transition(ticketId, actor, ['called'], async (trx, t, c, now, out) => {
       // a held ticket called back keeps its first start: service time counts from when serving began
-      await tickets.updateTicket(trx, t.id, { status: 'serving', started_at: t.started_at ?? now })
-      await this.event(trx, t, 'started', 'serving', c, actor, now)
+      await this.change(trx, t, { status: 'serving', started_at: t.started_at ?? now }, 'started', 'serving', c, actor, now)
       currentTicketChanged(out, t)
     })
   }
@@ -338,8 +336,7 @@ export class QueueService {
   /** Parks a ticket while the citizen fills a form; the counter is free for the next one. */
   async hold(ticketId: string, actor: Actor): Promise<TicketView> {
     return this.transition(ticketId, actor, ['called', 'serving'], async (trx, t, c, now, out) => {
-      await tickets.updateTicket(trx, t.id, { status: 'held' })
-      await this.event(trx, t, 'held', 'held', c, actor, now)
+      await this.change(trx, t, { status: 'held' }, 'held', 'held', c, actor, now)
       out.add({ name: 'ticket:finished', payload: finishedPayload(t, 'held', c) })
       currentTicketChanged(out, t)
     })
@@ -370,8 +367,7 @@ export class QueueService {
       if (!target || target.center_id !== t.center_id) throw new AppError('SERVICE_NOT_FOUND')
       if (target.id === t.service_id) throw new AppError('TRANSFER_SAME_SERVICE')
       if (!target.active) throw new AppError('SERVICE_INACTIVE')
-      await tickets.updateTicket(trx, t.id, { status: 'transferred', finished_at: now })
-      await this.event(trx, t, 'transferred', 'transferred', c, actor, now, { toServiceId: target.id })
+      await this.change(trx, t, { status: 'transferred', finished_at: now }, 'transferred', 'transferred', c, actor, now, { toServiceId: target.id })
       const number = await tickets.takeNextNumber(trx, target.id, t.service_day)
       const n = await tickets.insertTicket(trx, {
         center_id: t.center_id, service_id: target.id, service_day: t.service_day, number,
@@ -390,8 +386,7 @@ export class QueueService {
 
   private async finish(ticketId: string, actor: Actor, from: TicketStatus[], to: TicketStatus, type: string) {
     return this.transition(ticketId, actor, from, async (trx, t, c, now, out) => {
-      await tickets.updateTicket(trx, t.id, { status: to, finished_at: now })
-      await this.event(trx, t, type, to, c, actor, now)
+      await this.change(trx, t, { status: to, finished_at: now }, type, to, c, actor, now)
       out.add({ name: 'ticket:finished', payload: finishedPayload(t, to, c) })
       currentTicketChanged(out, t)
       if (t.status === 'waiting') out.add({ name: 'queue:changed', serviceIds: [t.service_id] })
@@ -428,8 +423,9 @@ export class QueueService {
     return views.get(ticketId) ?? await this.view(ticketId)
   }
 
-  private event(trx: Executor, t: Ticket, type: string, to: TicketStatus, c: Counter | undefined, actor: Actor, at: Date, data?: Record<string, unknown>) {
-    return tickets.insertTicketEvent(trx, { ticketId: t.id, centerId: t.center_id, type, from: t.status, to, counterId: c?.id ?? t.counter_id, staffId: actor.staffId, at, data })
+  /** The ticket's change and its event, in one statement. */
+  private change(trx: Executor, t: Ticket, patch: Updateable<TicketTable>, type: string, to: TicketStatus, c: Counter | undefined, actor: Actor, at: Date, data?: Record<string, unknown>) {
+    return tickets.updateTicketWithEvent(trx, patch, { ticketId: t.id, centerId: t.center_id, type, from: t.status, to, counterId: c?.id ?? t.counter_id, staffId: actor.staffId, at, data })
   }
 
   private activeTicketAt(db: Executor, counterId: string) {
@@ -522,8 +518,7 @@ export class QueueService {
       const { result, rows } = await thenCommit<T, { seq: number }>(this.db, async (trx) => {
         const r = await fn(trx, out)
         if (!out.events.length) return { result: r }
-        await setBoardSeqBump(trx, center.id, out.events.length)
-        return { result: r, last: { text: BUMP_BOARD_SEQ, before: () => { slot = this.order.slot(center.id) } } }
+        return { result: r, last: { text: boardSeqBump(center.id, out.events.length), before: () => { slot = this.order.slot(center.id) } } }
       })
       if (out.events.length) {
         // committed: a center always has its row (made with it); without one the facts cannot be numbered

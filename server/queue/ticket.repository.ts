@@ -139,6 +139,30 @@ export async function lockNextWaiting(db: Executor, serviceIds: string[], servic
     .forUpdate().skipLocked().executeTakeFirst()
 }
 
+type TicketEventInput = {
+  ticketId: string; centerId: string; type: string; from: TicketStatus | null; to: TicketStatus
+  counterId?: string | null; staffId?: string | null; at: Date; data?: Record<string, unknown>
+}
+
+/**
+ * A ticket's change and its event row in one statement (one round trip in the transaction that
+ * holds the ticket's lock). Fails as the update would: a constraint the new values break (such as
+ * `ticket_one_active_per_counter`) refuses the whole statement, and a ticket that is not there throws.
+ */
+export async function updateTicketWithEvent(db: Executor, patch: Updateable<TicketTable>, e: TicketEventInput): Promise<void> {
+  const r = await db.with('u', (qb) => qb.updateTable('ticket').set(patch).where('id', '=', e.ticketId).returning('id'))
+    .insertInto('ticket_event')
+    .columns(['ticket_id', 'center_id', 'type', 'from_status', 'to_status', 'counter_id', 'staff_id', 'at', 'data'])
+    .expression((eb) => eb.selectFrom('u').select([
+      'u.id', sql<string>`${e.centerId}::uuid`.as('center_id'), sql<string>`${e.type}::text`.as('type'),
+      sql<TicketStatus | null>`${e.from}::ticket_status`.as('from_status'), sql<TicketStatus>`${e.to}::ticket_status`.as('to_status'),
+      sql<string | null>`${e.counterId ?? null}::uuid`.as('counter_id'), sql<string | null>`${e.staffId ?? null}::uuid`.as('staff_id'),
+      sql<Date>`${e.at}::timestamptz`.as('at'), sql<string>`${JSON.stringify(e.data ?? {})}::jsonb`.as('data'),
+    ]))
+    .executeTakeFirstOrThrow()
+  if (Number(r.numInsertedOrUpdatedRows ?? 0) !== 1) throw new Error(`ticket ${e.ticketId} not found`)
+}
+
 export function insertTicketEvent(db: Executor, e: {
   ticketId: string; centerId: string; type: string; from: TicketStatus | null; to: TicketStatus
   counterId?: string | null; staffId?: string | null; at: Date; data?: Record<string, unknown>
