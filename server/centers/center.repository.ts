@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import { prepared, type Executor } from '../../db/create-db.js'
-import type { CenterTable } from '../../db/types.js'
+import type { Center, CenterTable } from '../../db/types.js'
 
 export function findCenterBySlug(db: Executor, slug: string) {
   return db.selectFrom('center').selectAll().where('slug', '=', slug).executeTakeFirst()
@@ -66,6 +66,16 @@ export const CENTER_COLUMNS = ['id', 'slug', 'name', 'name_en', 'time_zone', 'op
   'created_at', 'pause_alert_minutes', 'dossier_prefix', 'rating_scale'] as const satisfies readonly (keyof CenterTable)[]
 const allCenterColumns: Exclude<keyof CenterTable, (typeof CENTER_COLUMNS)[number]> extends never ? true : never = true
 void allCenterColumns
+
+/** The center of a counter or of a ticket (one prepared statement), or undefined when there is no such row. */
+export function findCenterOf(db: Executor, of: 'counter' | 'ticket', id: string): Promise<Center | undefined> {
+  return (of === 'counter'
+    ? db.selectFrom('counter').innerJoin('center', 'center.id', 'counter.center_id').modifyFront(prepared)
+      .select(CENTER_COLUMNS.map((c) => `center.${c}` as const)).where('counter.id', '=', id)
+    : db.selectFrom('ticket').innerJoin('center', 'center.id', 'ticket.center_id').modifyFront(prepared)
+      .select(CENTER_COLUMNS.map((c) => `center.${c}` as const)).where('ticket.id', '=', id)
+  ).executeTakeFirst()
+}
 
 export function findIssueContext(db: Executor, slug: string, serviceId: string, priorityCode?: string) {
   return db.selectFrom('center')

@@ -11,6 +11,14 @@ export function lockCounter(db: Executor, id: string) {
   return db.selectFrom('counter').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
 }
 
+/** The same, with the counter's services (primaries first) in the same statement: what a call needs. */
+export function lockCounterWithServices(db: Executor, id: string) {
+  return db.selectFrom('counter').selectAll('counter')
+    .select(sql<{ service_id: string; tier: 1 | 2 }[]>`(SELECT coalesce(json_agg(json_build_object('service_id', cs.service_id, 'tier', cs.tier) ORDER BY cs.tier), '[]')
+      FROM counter_service cs WHERE cs.counter_id = counter.id)`.as('services'))
+    .where('id', '=', id).forUpdate().executeTakeFirst()
+}
+
 export function findOpenCounterOfStaff(db: Executor, staffId: string) {
   return db.selectFrom('counter').selectAll().where('staff_id', '=', staffId).executeTakeFirst()
 }
@@ -30,7 +38,7 @@ export function counterServices(db: Executor, counterId: string) {
     .orderBy('tier').execute()
 }
 
-/** Counters with who works there and their current (called or serving) ticket. */
+/** Counters with who works there, their current (called or serving) ticket and their services. */
 export function listCounterViews(db: Executor, centerId: string, counterId?: string) {
   let q = db.selectFrom('counter')
     .leftJoin('staff', 'staff.id', 'counter.staff_id')
@@ -40,16 +48,10 @@ export function listCounterViews(db: Executor, centerId: string, counterId?: str
     .select(['counter.id', 'counter.number', 'counter.name', 'counter.status', 'counter.pause_reason',
       'counter.status_since', 'staff.full_name as staff_name',
       'ticket.id as ticket_id', 'ticket.code as ticket_code', 'ticket.status as ticket_status'])
+    // its services in the same statement, primaries first
+    .select(sql<{ id: string; tier: 1 | 2 }[]>`(SELECT coalesce(json_agg(json_build_object('id', cs.service_id, 'tier', cs.tier) ORDER BY cs.tier), '[]')
+      FROM counter_service cs WHERE cs.counter_id = counter.id)`.as('services'))
     .where('counter.center_id', '=', centerId)
   if (counterId) q = q.where('counter.id', '=', counterId)
   return q.orderBy('counter.number').execute()
-}
-
-export function listCounterServices(db: Executor, centerId: string, counterId?: string) {
-  let q = db.selectFrom('counter_service').innerJoin('counter', 'counter.id', 'counter_service.counter_id')
-    .modifyFront(prepared)
-    .select(['counter_service.counter_id', 'counter_service.service_id', 'counter_service.tier'])
-    .where('counter.center_id', '=', centerId)
-  if (counterId) q = q.where('counter_service.counter_id', '=', counterId)
-  return q.orderBy('counter_service.tier').execute()
 }

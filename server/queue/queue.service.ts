@@ -8,7 +8,7 @@ import { catalogs } from '../../common/i18n/index.js'
 import { AppError } from '../errors.js'
 import type { Clock } from '../clock.js'
 import { describeHours, hoursOn, localTime } from '../time.js'
-import { boardSeqBump, findCenterById, findIssueContext, findService } from '../centers/center.repository.js'
+import { boardSeqBump, findCenterOf, findIssueContext, findService } from '../centers/center.repository.js'
 import * as counters from './counter.repository.js'
 import * as tickets from './ticket.repository.js'
 import { estimateFor, loadFiguresAndPlace, loadServiceFigures, statOf, type ServiceFigures } from './estimate.js'
@@ -222,9 +222,8 @@ export class QueueService {
   private async counterChange(counterId: string, actor: Actor,
     change: (trx: Transaction<Database>, c: Counter, now: Date) => Promise<boolean>,
     opts: { atCounter: boolean } = { atCounter: true }): Promise<CounterView> {
-    const c0 = await counters.findCounter(this.db, counterId)
-    if (!c0) throw new AppError('COUNTER_NOT_FOUND')
-    const center = await findCenterById(this.db, c0.center_id)
+    const center = await findCenterOf(this.db, 'counter', counterId)
+    if (!center) throw new AppError('COUNTER_NOT_FOUND')
     assertCenter(actor, center.id)
     await this.inTx(center, async (trx, out) => {
       const c = (await counters.lockCounter(trx, counterId))!
@@ -244,7 +243,7 @@ export class QueueService {
   async callNext(counterId: string, actor: Actor): Promise<TicketView | null> {
     const views = new Map<string, TicketView>()
     const id = await this.atOpenCounter(counterId, actor, async (trx, c, center, now, day, out) => {
-      const tiers = await counters.counterServices(trx, c.id)
+      const tiers = c.services
       for (const tier of [1, 2] as const) {
         const ids = tiers.filter((s) => s.tier === tier).map((s) => s.service_id)
         if (!ids.length) continue
@@ -269,14 +268,13 @@ export class QueueService {
   }
 
   private async atOpenCounter<T>(counterId: string, actor: Actor,
-    fn: (trx: Transaction<Database>, c: Counter, center: Center, now: Date, day: string, out: Outbox) => Promise<T>,
+    fn: (trx: Transaction<Database>, c: Counter & { services: { service_id: string; tier: 1 | 2 }[] }, center: Center, now: Date, day: string, out: Outbox) => Promise<T>,
     views?: Map<string, TicketView>): Promise<T> {
-    const c0 = await counters.findCounter(this.db, counterId)
-    if (!c0) throw new AppError('COUNTER_NOT_FOUND')
-    const center = await findCenterById(this.db, c0.center_id)
+    const center = await findCenterOf(this.db, 'counter', counterId)
+    if (!center) throw new AppError('COUNTER_NOT_FOUND')
     assertCenter(actor, center.id)
     return this.inTx(center, async (trx, out) => {
-      const c = (await counters.lockCounter(trx, counterId))!
+      const c = (await counters.lockCounterWithServices(trx, counterId))!
       // closed first: a closed counter has no clerk, and "closed" is what the clerk's stale tab needs to hear
       if (c.status === 'closed') throw new AppError('COUNTER_CLOSED')
       assertAtCounter(actor, c)
@@ -401,10 +399,9 @@ export class QueueService {
   private async transition(ticketId: string, actor: Actor, from: TicketStatus[],
     apply: (trx: Transaction<Database>, t: Ticket, c: Counter | undefined, now: Date, out: Outbox) => Promise<void>,
     opts: { waitingByAnyClerk?: boolean } = {}): Promise<TicketView> {
-    const t0 = await tickets.findTicket(this.db, ticketId)
-    if (!t0) throw new AppError('TICKET_NOT_FOUND')
-    assertCenter(actor, t0.center_id)
-    const center = await findCenterById(this.db, t0.center_id)
+    const center = await findCenterOf(this.db, 'ticket', ticketId)
+    if (!center) throw new AppError('TICKET_NOT_FOUND')
+    assertCenter(actor, center.id)
     const views = new Map<string, TicketView>()
     await this.inTx(center, async (trx, out) => {
       const t = (await tickets.lockTicket(trx, ticketId))!
@@ -594,12 +591,12 @@ export class QueueService {
 }
 
 export async function counterViews(db: Executor, centerId: string, counterId?: string): Promise<CounterView[]> {
-  const [rows, svc] = await Promise.all([counters.listCounterViews(db, centerId, counterId), counters.listCounterServices(db, centerId, counterId)])
+  const rows = await counters.listCounterViews(db, centerId, counterId)
   return rows.map((r) => ({
     id: r.id, number: r.number, name: r.name, status: r.status, pauseReason: r.pause_reason, statusSince: iso(r.status_since)!,
     staffName: r.staff_name,
     currentTicket: r.ticket_id ? { id: r.ticket_id, code: r.ticket_code!, status: r.ticket_status as 'called' | 'serving' } : null,
-    services: svc.filter((s) => s.counter_id === r.id).map((s) => ({ id: s.service_id, tier: s.tier })),
+    services: r.services,
   }))
 }
 
