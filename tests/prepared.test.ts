@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { sql } from 'kysely'
 import pg from 'pg'
 import { createDb, PREPARED, thenCommit, type DbHandle } from '../db/create-db.js'
+import { boardSeqBump } from '../server/centers/center.repository.js'
 import { testDatabaseUrl } from '../server/config.js'
 import { backends, freshDb } from './helpers/db.js'
 
@@ -120,5 +121,14 @@ describe.each(backends)('thenCommit (%s)', (kind) => {
     expect(sent).toEqual(['BEGIN', 'SELECT $1::int AS work', '/*then-commit*/ SELECT 7 AS x; COMMIT'])
     // and the connection is not left inside a transaction
     expect((await sql<{ open: boolean }>`SELECT now() <> statement_timestamp() AS open`.execute(handle.db)).rows).toEqual([{ open: false }])
+  })
+})
+
+describe('boardSeqBump', () => {
+  it('writes only a center UUID and a small positive count into its text', () => {
+    const id = '0b9c1c7e-3f5a-4d2b-9a61-2f1e8c3d4b5a'
+    expect(boardSeqBump(id, 3)).toBe(`UPDATE center_board_seq SET seq = seq + 3 WHERE center_id = '${id}' RETURNING seq`)
+    for (const bad of [`${id}'; DROP TABLE ticket; --`, '', 'x', id.slice(1)]) expect(() => boardSeqBump(bad, 1)).toThrow(/not a center id/)
+    for (const n of [0, -1, 1.5, Number.NaN, 1001]) expect(() => boardSeqBump(id, n)).toThrow(/not a fact count/)
   })
 })

@@ -163,10 +163,7 @@ export async function updateTicketWithEvent(db: Executor, patch: Updateable<Tick
   if (Number(r.numInsertedOrUpdatedRows ?? 0) !== 1) throw new Error(`ticket ${e.ticketId} not found`)
 }
 
-export function insertTicketEvent(db: Executor, e: {
-  ticketId: string; centerId: string; type: string; from: TicketStatus | null; to: TicketStatus
-  counterId?: string | null; staffId?: string | null; at: Date; data?: Record<string, unknown>
-}) {
+export function insertTicketEvent(db: Executor, e: TicketEventInput) {
   return db.insertInto('ticket_event').values({
     ticket_id: e.ticketId, center_id: e.centerId, type: e.type, from_status: e.from, to_status: e.to,
     counter_id: e.counterId ?? null, staff_id: e.staffId ?? null, at: e.at, data: JSON.stringify(e.data ?? {}),
