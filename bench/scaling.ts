@@ -4,7 +4,7 @@ import pg from 'pg'
 import { DEMO_PASSWORD } from '../db/seed-demo.js'
 import type { Database } from '../db/types.js'
 import { serviceFiguresQuery } from '../server/queue/estimate.js'
-import { ticketsAhead } from '../server/queue/ticket.repository.js'
+import { queueHeadsQuery, ticketsAhead } from '../server/queue/ticket.repository.js'
 import { admin, fmt, freshDatabase, header, login, percentile, post, startServer, writeSection, dropDatabase } from './lib.js'
 import { demo, seats, waitingTickets } from './fixtures.js'
 
@@ -73,15 +73,12 @@ export async function scalingBench() {
     const center = (await c.query(`SELECT center_id FROM service WHERE id = $1`, [longest.serviceIds[0]])).rows[0].center_id as string
     const one = await c.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT * FROM ticket WHERE service_id IN ($1) AND service_day = '${DAY}' AND status = 'waiting'
       ORDER BY queue_at, issued_at, number, id LIMIT 1 FOR UPDATE SKIP LOCKED`, [longest.serviceIds[0]])
-    const multi = await c.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT * FROM ticket WHERE id IN (
-      SELECT c.id FROM unnest($1::uuid[]) AS s(id) CROSS JOIN LATERAL (
-        SELECT t.id FROM ticket t WHERE t.service_id = s.id AND t.service_day = '${DAY}' AND t.status = 'waiting'
-        ORDER BY t.queue_at, t.issued_at, t.number, t.id LIMIT 64) c)
-      AND status = 'waiting' AND service_day = '${DAY}' ORDER BY queue_at, issued_at, number, id LIMIT 1 FOR UPDATE SKIP LOCKED`, [longest.serviceIds])
+    // the app's own statement (its PREPARED marker is a comment here)
+    const multi = await explain(c, compiler, queueHeadsQuery(longest.serviceIds, DAY))
     const last = (await c.query(`SELECT id FROM ticket WHERE service_id = $1 AND status = 'waiting' ORDER BY queue_at DESC, issued_at DESC, number DESC, id DESC LIMIT 1`, [longest.serviceIds[0]])).rows[0].id as string
     return {
       one: one.rows.map((r) => r['QUERY PLAN']).join('\n'),
-      multi: multi.rows.map((r) => r['QUERY PLAN']).join('\n'),
+      multi,
       figures: await explain(c, compiler, serviceFiguresQuery(center, DAY, new Date(`${DAY}T09:00:00+07:00`), longest.serviceIds)),
       ahead: await explain(c, compiler, sql`SELECT ${ticketsAhead(last)} AS ahead`),
       counts: (await c.query(`SELECT q.waiting, (SELECT count(*)::int FROM ticket t WHERE t.service_id = q.service_id AND t.service_day = q.service_day AND t.status = 'waiting') AS real

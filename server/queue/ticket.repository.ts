@@ -115,7 +115,19 @@ export async function lockNextWaiting(db: Executor, serviceIds: string[], servic
     // fetching every head (a quarter of the time, a fifteenth of the pages, of fetching all and
     // sorting them). Should every one of them be locked by other counters at once, the full query
     // below decides. FOR UPDATE rechecks `status` on the row as it is now.
-    const { rows } = await sql<Ticket>`${sql.raw(PREPARED)}
+    const { rows } = await queueHeadsQuery(serviceIds, serviceDay).execute(db)
+    if (rows[0]) return rows[0]
+  }
+  return db.selectFrom('ticket').selectAll()
+    .where('service_id', 'in', serviceIds).where('service_day', '=', serviceDay).where('status', '=', 'waiting')
+    // ties (one instant, or a priority ticket landing on a normal one's time): the earlier issued, then the lower number
+    .orderBy('queue_at').orderBy('issued_at').orderBy('number').orderBy('id').limit(1)
+    .forUpdate().skipLocked().executeTakeFirst()
+}
+
+/** The multi-service statement of `lockNextWaiting` (bench/scaling.ts shows its plan). */
+export function queueHeadsQuery(serviceIds: string[], serviceDay: string) {
+  return sql<Ticket>`${sql.raw(PREPARED)}
       SELECT ${sql.join(TICKET_COLUMNS.map((c) => sql.ref(`ticket.${c}`)))} FROM (
         SELECT c.* FROM unnest(ARRAY[${sql.join(serviceIds)}]::uuid[]) AS s(id)
         CROSS JOIN LATERAL (
@@ -129,14 +141,7 @@ export async function lockNextWaiting(db: Executor, serviceIds: string[], servic
       JOIN ticket ON ticket.id = h.id
       WHERE ticket.status = 'waiting' AND ticket.service_day = ${serviceDay}
       ORDER BY h.queue_at, h.issued_at, h.number, h.id
-      LIMIT 1 FOR UPDATE OF ticket SKIP LOCKED`.execute(db)
-    if (rows[0]) return rows[0]
-  }
-  return db.selectFrom('ticket').selectAll()
-    .where('service_id', 'in', serviceIds).where('service_day', '=', serviceDay).where('status', '=', 'waiting')
-    // ties (one instant, or a priority ticket landing on a normal one's time): the earlier issued, then the lower number
-    .orderBy('queue_at').orderBy('issued_at').orderBy('number').orderBy('id').limit(1)
-    .forUpdate().skipLocked().executeTakeFirst()
+      LIMIT 1 FOR UPDATE OF ticket SKIP LOCKED`
 }
 
 type TicketEventInput = {
