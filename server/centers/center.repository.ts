@@ -56,11 +56,6 @@ export function listPriorityGroups(db: Executor, centerId: string) {
     .orderBy('sort_order').execute()
 }
 
-/**
- * What an issue checks before it writes, in one statement: the center by its slug, the service only if it
- * is one of that center's (null columns otherwise), and the priority group only if `priorityCode` is an
- * active group of that center.
- */
 /** Every column of `center`, by name, for PREPARED statements (as TICKET_COLUMNS; the type fails to compile if one is missing). */
 export const CENTER_COLUMNS = ['id', 'slug', 'name', 'name_en', 'time_zone', 'opening_hours', 'ticket_cutoff', 'announcement_template',
   'created_at', 'pause_alert_minutes', 'dossier_prefix', 'rating_scale'] as const satisfies readonly (keyof CenterTable)[]
@@ -77,6 +72,11 @@ export function findCenterOf(db: Executor, of: 'counter' | 'ticket', id: string)
   ).executeTakeFirst()
 }
 
+/**
+ * What an issue checks before it writes, in one statement: the center by its slug, the service only if it
+ * is one of that center's (null columns otherwise), and the priority group only if `priorityCode` is an
+ * active group of that center.
+ */
 export function findIssueContext(db: Executor, slug: string, serviceId: string, priorityCode?: string) {
   return db.selectFrom('center')
     .leftJoin('service', (j) => j.on('service.id', '=', serviceId).onRef('service.center_id', '=', 'center.id'))

@@ -11,14 +11,6 @@ export function lockCounter(db: Executor, id: string) {
   return db.selectFrom('counter').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
 }
 
-/** The same, with the counter's services (primaries first) in the same statement: what a call needs. */
-export function lockCounterWithServices(db: Executor, id: string) {
-  return db.selectFrom('counter').selectAll('counter')
-    .select(sql<{ service_id: string; tier: 1 | 2 }[]>`(SELECT coalesce(json_agg(json_build_object('service_id', cs.service_id, 'tier', cs.tier) ORDER BY cs.tier), '[]')
-      FROM counter_service cs WHERE cs.counter_id = counter.id)`.as('services'))
-    .where('id', '=', id).forUpdate().executeTakeFirst()
-}
-
 export function findOpenCounterOfStaff(db: Executor, staffId: string) {
   return db.selectFrom('counter').selectAll().where('staff_id', '=', staffId).executeTakeFirst()
 }

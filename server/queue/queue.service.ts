@@ -243,7 +243,8 @@ export class QueueService {
   async callNext(counterId: string, actor: Actor): Promise<TicketView | null> {
     const views = new Map<string, TicketView>()
     const id = await this.atOpenCounter(counterId, actor, async (trx, c, center, now, day, out) => {
-      const tiers = c.services
+      // read after the counter's lock: a manager's change of its services that committed meanwhile counts
+      const tiers = await counters.counterServices(trx, c.id)
       for (const tier of [1, 2] as const) {
         const ids = tiers.filter((s) => s.tier === tier).map((s) => s.service_id)
         if (!ids.length) continue
@@ -268,13 +269,13 @@ export class QueueService {
   }
 
   private async atOpenCounter<T>(counterId: string, actor: Actor,
-    fn: (trx: Transaction<Database>, c: Counter & { services: { service_id: string; tier: 1 | 2 }[] }, center: Center, now: Date, day: string, out: Outbox) => Promise<T>,
+    fn: (trx: Transaction<Database>, c: Counter, center: Center, now: Date, day: string, out: Outbox) => Promise<T>,
     views?: Map<string, TicketView>): Promise<T> {
     const center = await findCenterOf(this.db, 'counter', counterId)
     if (!center) throw new AppError('COUNTER_NOT_FOUND')
     assertCenter(actor, center.id)
     return this.inTx(center, async (trx, out) => {
-      const c = (await counters.lockCounterWithServices(trx, counterId))!
+      const c = (await counters.lockCounter(trx, counterId))!
       // closed first: a closed counter has no clerk, and "closed" is what the clerk's stale tab needs to hear
       if (c.status === 'closed') throw new AppError('COUNTER_CLOSED')
       assertAtCounter(actor, c)

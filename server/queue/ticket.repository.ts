@@ -99,7 +99,7 @@ export function updateTicket(db: Executor, id: string, patch: Updateable<TicketT
   return db.updateTable('ticket').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
 }
 
-/** How many queue heads of each service a multi-service call-next considers (≥ the connections that can lock them at once). */
+/** How many queue heads of each service, and of all of them merged, a multi-service call-next considers (≥ the connections that can lock them at once). */
 const HEADS_PER_SERVICE = 64
 
 /**

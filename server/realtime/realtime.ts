@@ -39,7 +39,7 @@ type SinkMessage = ['facts', string, PublicFact[]] | ['ticket', TicketView]
 /**
  * Sends committed facts to rooms; never to everyone. To this instance's sockets at once; to the other
  * instances (`crossInstance`, the PostgreSQL adapter) as one adapter message per change — the facts and
- * ticket views a publish sends together, gathered until the end of the current task — which each
+ * ticket views a publish sends together, gathered until the next microtask — which each
  * instance replays to its own sockets (`replay`). One NOTIFY per change instead of one per room and
  * event (a call-next: 1 instead of 7), in the order they were sent, as every adapter message is.
  */
