@@ -34,16 +34,22 @@ export async function issueLoad(url: string, ids: string[], connections: number,
 /**
  * pgbench, one script per demo service (equal weights), in one of two shapes:
  * - `statement` (what the app sends since 2026-12-02, `issueTicket` in server/queue/ticket.repository.ts):
- *   one statement, committed on its own: the number upsert, the ticket, its event and the board seq;
+ *   one statement, committed on its own: the check that the center and service rows are as the app read
+ *   them (since 2026-12-03), the number upsert, the ticket, its event and the board seq;
  * - `transaction` (the app's shape before): `BEGIN; number; ticket; event; seq; END`, six round trips.
- * Only the app's reads before and after (what it checks, the figures and the ticket's place) are left out.
+ * Only the app's read after (the figures and the ticket's place) is left out, and its read before (what
+ * it checks), which it makes only when the rows changed since the last tap of the service.
  */
-function pgbench(dbUrl: string, centerId: string, ids: { id: string; prefix: string }[], clients: number, duration: number, shape: 'statement' | 'transaction') {
+function pgbench(dbUrl: string, centerId: string, ids: { id: string; prefix: string; version: string; centerVersion: string }[], clients: number, duration: number, shape: 'statement' | 'transaction') {
   const dir = mkdtempSync(join(tmpdir(), 'motcua-pgbench-'))
   const files = ids.map((s, k) => {
     const f = join(dir, `issue-${k}.sql`)
-    writeFileSync(f, shape === 'statement' ? `WITH n AS (
-  INSERT INTO ticket_number AS tn (service_id, service_day, last) VALUES ('${s.id}', '2026-11-23', 1)
+    writeFileSync(f, shape === 'statement' ? `WITH g AS (
+  SELECT EXISTS (SELECT 1 FROM center c JOIN service v ON v.center_id = c.id
+      WHERE c.id = '${centerId}' AND v.id = '${s.id}' AND c.xmin::text = '${s.centerVersion}' AND v.xmin::text = '${s.version}')
+    AND (NULL::uuid IS NULL OR EXISTS (SELECT 1 FROM priority_group p WHERE p.id = NULL::uuid AND p.xmin::text = NULL::text)) AS fresh
+), n AS (
+  INSERT INTO ticket_number AS tn (service_id, service_day, last) SELECT '${s.id}', '2026-11-23', 1 FROM g WHERE g.fresh
   ON CONFLICT (service_id, service_day) DO UPDATE SET last = tn.last + 1 WHERE NULL::int IS NULL OR tn.last < NULL::int RETURNING last
 ), t AS (
   INSERT INTO ticket (center_id, service_id, service_day, number, code, priority_group_id, queue_at, issued_at, request_id, dossier_id)
@@ -55,7 +61,7 @@ function pgbench(dbUrl: string, centerId: string, ids: { id: string; prefix: str
 ), s AS (
   UPDATE center_board_seq SET seq = seq + 2 WHERE center_id = (SELECT center_id FROM t) RETURNING seq
 )
-SELECT t.id, t.code, t.number, t.issued_at, t.queue_at, (SELECT seq FROM s) AS board_seq FROM t;
+SELECT t.id, t.code, t.number, t.issued_at, t.queue_at, (SELECT seq FROM s) AS board_seq, g.fresh FROM g LEFT JOIN t ON true;
 ` : `BEGIN;
 INSERT INTO ticket_number (service_id, service_day, last) VALUES ('${s.id}', '2026-11-23', 1)
   ON CONFLICT (service_id, service_day) DO UPDATE SET last = ticket_number.last + 1 RETURNING last AS num \\gset
@@ -93,7 +99,9 @@ export async function issueBench(opts: { cpuProfDir?: string } = {}) {
   await server.stop()
   const { centerId, svc } = await admin(async (c) => {
     const center = (await c.query(`SELECT id FROM center WHERE slug = 'na-sang'`)).rows[0].id as string
-    const svc = (await c.query(`SELECT id, prefix FROM service WHERE center_id = $1 AND active ORDER BY sort_order`, [center])).rows as { id: string; prefix: string }[]
+    // the row versions the app's statement compares (its check of center and service, remembered between taps)
+    const svc = (await c.query(`SELECT s.id, s.prefix, s.xmin::text AS version, c.xmin::text AS "centerVersion"
+      FROM service s JOIN center c ON c.id = s.center_id WHERE s.center_id = $1 AND s.active ORDER BY s.sort_order`, [center])).rows as { id: string; prefix: string; version: string; centerVersion: string }[]
     return { centerId: center, svc }
   }, dbUrl)
   const bench: Record<number, ReturnType<typeof pgbench>> = {}, benchTx: Record<number, ReturnType<typeof pgbench>> = {}
@@ -115,7 +123,7 @@ export async function issueBench(opts: { cpuProfDir?: string } = {}) {
   const rows = CONNECTIONS.map((c) => `| ${c} | ${fmt(app[c]!.rps, 0)} | ${app[c]!.p50} | ${app[c]!.p99} | ${app[c]!.non2xx + app[c]!.errors} | ${fmt(bench[c]!.tps, 0)} | ${fmt(bench[c]!.p50, 2)} | ${fmt(bench[c]!.p99, 2)} | **${fmt(app[c]!.rps / bench[c]!.tps, 2)}** | ${fmt(benchTx[c]!.tps, 0)} | ${fmt(benchTx[c]!.p99, 2)} | ${fmt(app[c]!.rps / benchTx[c]!.tps, 2)} |`)
   const liteRows = CONNECTIONS.map((c) => `| ${c} | ${fmt(embedded[c]!.rps, 0)} | ${embedded[c]!.p50} | ${embedded[c]!.p99} | ${embedded[c]!.non2xx + embedded[c]!.errors} | ${fmt(app[c]!.rps, 0)} | ${app[c]!.p99} | ${fmt(embedded[c]!.rps / app[c]!.rps, 2)} |`)
   writeSection('issue', `${header('1. Ticket issue over HTTP vs pgbench (same transaction shape, same database)', 'npm run bench -- issue')}
-- load: autocannon, ${DURATION} s per row after a 3 s warm-up, \`POST /api/centers/na-sang/tickets\` rotating over the ${ids.length} demo services; the app in its own process (bench/server.ts, pool 20, clock running from Monday 09:00 Asia/Ho_Chi_Minh); then pgbench \`-c N -j 2 -T ${DURATION}\` on the same database, one script per service, in two shapes: **statement**, the app's own issuing statement (number upsert, ticket, event and board seq in one data-modifying CTE, committed on its own: the same transaction the app commits), and **transaction**, the shape the app used before 2026-12-02 (\`BEGIN; number; ticket; event; seq; END\`). Simple protocol; latencies from pgbench's per-transaction log. The app also reads before (center, service, priority group: one statement) and after (figures and the ticket's place: one statement) and answers over HTTP; pgbench does neither.
+- load: autocannon, ${DURATION} s per row after a 3 s warm-up, \`POST /api/centers/na-sang/tickets\` rotating over the ${ids.length} demo services; the app in its own process (bench/server.ts, pool 20, clock running from Monday 09:00 Asia/Ho_Chi_Minh); then pgbench \`-c N -j 2 -T ${DURATION}\` on the same database, one script per service, in two shapes: **statement**, the app's own issuing statement (the check that the center and service rows are as the app last read them, number upsert, ticket, event and board seq in one data-modifying CTE, committed on its own: the same transaction the app commits), and **transaction**, the shape the app used before 2026-12-02 (\`BEGIN; number; ticket; event; seq; END\`). Simple protocol; latencies from pgbench's per-transaction log. The app also reads after (figures and the ticket's place: one statement) and answers over HTTP; pgbench does neither. What the app checks before (center, service, priority group: one statement) it reads only on the first tap of a service, or after one of those rows changed (since 2026-12-03).
 
 | connections | app req/s | app p50 ms | app p99 ms | app non-2xx/errors | pgbench statement tx/s | p50 ms | p99 ms | app / pgbench statement | pgbench transaction tx/s | p99 ms | app / pgbench transaction |
 |---|---|---|---|---|---|---|---|---|---|---|---|

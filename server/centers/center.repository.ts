@@ -75,7 +75,9 @@ export function findCenterOf(db: Executor, of: 'counter' | 'ticket', id: string)
 /**
  * What an issue checks before it writes, in one statement: the center by its slug, the service only if it
  * is one of that center's (null columns otherwise), and the priority group only if `priorityCode` is an
- * active group of that center.
+ * active group of that center. With each row its version (`xmin`, the transaction that wrote the row as it
+ * is: any change to the row gives it another): the issuing statement writes only while all three are still
+ * as read (server/queue/ticket.repository.ts `issueTicket`), so these facts can be remembered between taps.
  */
 export function findIssueContext(db: Executor, slug: string, serviceId: string, priorityCode?: string) {
   return db.selectFrom('center')
@@ -88,5 +90,7 @@ export function findIssueContext(db: Executor, slug: string, serviceId: string, 
     .select(['service.id as service_id', 'service.prefix as service_prefix', 'service.active as service_active',
       'service.daily_cap as service_daily_cap', 'service.name_vi as service_name_vi', 'service.name_en as service_name_en',
       'priority_group.id as priority_group_id', 'priority_group.bonus_minutes as priority_bonus_minutes'])
+    .select([sql<string>`center.xmin::text`.as('center_version'), sql<string | null>`service.xmin::text`.as('service_version'),
+      sql<string | null>`priority_group.xmin::text`.as('priority_group_version')])
     .where('center.slug', '=', slug).executeTakeFirst()
 }

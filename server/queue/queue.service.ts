@@ -46,6 +46,12 @@ export class Outbox {
   touch(...ids: string[]) { for (const id of ids) this.ticketIds.add(id) }
 }
 
+type IssueInput = { serviceId: string; priorityGroup?: string; requestId?: string; dossierId?: string }
+type IssueContext = NonNullable<Awaited<ReturnType<typeof findIssueContext>>>
+/** How long an issue's checked rows are remembered (the issuing statement refuses them once changed: this only bounds what is kept). */
+const ISSUE_CONTEXT_TTL_MS = 60_000
+const ISSUE_CONTEXTS_MAX = 1_000
+
 const ACTIVE: TicketStatus[] = ['called', 'serving']
 /** How long facts wait for those of lower seq before being sent anyway. */
 const PUBLISH_WAIT_MS = 3000
@@ -55,6 +61,9 @@ export const isUniqueViolation = (e: unknown, constraint: string) =>
   String((e as { constraint?: string }).constraint ?? (e as Error).message).includes(constraint)
 
 export class QueueService {
+  /** What the last issue of a center's service (and priority group) checked: see `issueNew`. */
+  private issueContexts = new Map<string, { context: IssueContext; until: number }>()
+
   constructor(private db: Db, private clock: Clock, private sink: EventSink, private observer?: QueueObserver,
     private calendar?: { centerOn(center: Center, day: string): Promise<Center> }) {}
 
@@ -71,7 +80,7 @@ export class QueueService {
    * ticket (looked up only when this one cannot issue: a unique violation, or a refusal such as the
    * cut-off that passed since the first was answered).
    */
-  async issue(centerSlug: string, input: { serviceId: string; priorityGroup?: string; requestId?: string; dossierId?: string }): Promise<TicketView> {
+  async issue(centerSlug: string, input: IssueInput): Promise<TicketView> {
     try {
       return await this.issueNew(centerSlug, input)
     } catch (e) {
@@ -84,34 +93,70 @@ export class QueueService {
   }
 
   /**
-   * Three statements: what the issue checks (center, service, priority group), the issue itself (one
-   * statement, server/queue/ticket.repository.ts `issueTicket`), and after it the service's figures
-   * with the ticket's place, from which its answer and its facts are made.
+   * Two statements on the usual path: the issue itself (one statement, server/queue/ticket.repository.ts
+   * `issueTicket`), and after it the service's figures with the ticket's place, from which its answer and
+   * its facts are made. What the issue checks (center, service, priority group: `findIssueContext`) is
+   * remembered from the last tap of the same service; the issuing statement writes only while those
+   * rows are as they were read (their versions), and otherwise the check is made again on the rows as
+   * they are now. A refusal is never made on remembered rows: they are read again first.
    */
-  private async issueNew(centerSlug: string, input: { serviceId: string; priorityGroup?: string; requestId?: string; dossierId?: string }): Promise<TicketView> {
-    const ctx = await findIssueContext(this.db, centerSlug, input.serviceId, input.priorityGroup)
-    if (!ctx) throw new AppError('CENTER_NOT_FOUND')
+  private async issueNew(centerSlug: string, input: IssueInput): Promise<TicketView> {
+    const key = `${centerSlug}|${input.serviceId}|${input.priorityGroup ?? ''}`
+    const known = this.issueContexts.get(key)
+    if (known && known.until > Date.now()) {
+      const plan = await this.planIssue(known.context, input).catch((e: unknown) => { if (e instanceof AppError) return undefined; throw e })
+      const view = plan && await this.issueAs(plan, input)
+      if (view) return view
+      this.issueContexts.delete(key)
+    }
+    // a change that commits between the read and the write makes the write stale: read again
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const context = await findIssueContext(this.db, centerSlug, input.serviceId, input.priorityGroup)
+      if (!context) throw new AppError('CENTER_NOT_FOUND')
+      const view = await this.issueAs(await this.planIssue(context, input), input)
+      if (view) {
+        if (this.issueContexts.size >= ISSUE_CONTEXTS_MAX) this.issueContexts.clear()
+        this.issueContexts.set(key, { context, until: Date.now() + ISSUE_CONTEXT_TTL_MS })
+        return view
+      }
+    }
+    throw new Error(`the center or service of ${centerSlug} changed during each of three tries to issue a ticket`)
+  }
+
+  /** The checks of an issue on these rows (a refusal throws), and what the issuing statement writes. */
+  private async planIssue(ctx: IssueContext, input: IssueInput) {
     const { service_id: serviceId, service_prefix: prefix, service_active: active, service_daily_cap: cap,
-      service_name_vi: nameVi, service_name_en: nameEn, priority_group_id: priorityGroupId, priority_bonus_minutes: bonusMinutes, ...center } = ctx
+      service_name_vi: nameVi, service_name_en: nameEn, priority_group_id: priorityGroupId, priority_bonus_minutes: bonusMinutes,
+      center_version: centerVersion, service_version: serviceVersion, priority_group_version: priorityGroupVersion, ...center } = ctx
     const now = this.clock()
     const lt = localTime(now, center.time_zone)
     // the service's columns are null unless it is one of this center's (a left join)
-    if (!serviceId || !prefix || nameVi == null || nameEn == null) throw new AppError('SERVICE_NOT_FOUND')
+    if (!serviceId || !prefix || nameVi == null || nameEn == null || !serviceVersion) throw new AppError('SERVICE_NOT_FOUND')
     if (!active) throw new AppError('SERVICE_INACTIVE')
     this.assertIssuing(await this.onDay(center, lt.day), lt)
     if (input.priorityGroup && !priorityGroupId) throw new AppError('PRIORITY_GROUP_NOT_FOUND')
     const bonus = priorityGroupId ? bonusMinutes ?? 0 : 0
+    return {
+      center, serviceId, prefix, cap, nameVi, nameEn, priorityGroupId, bonus, now, day: lt.day,
+      versions: { center: centerVersion, service: serviceVersion, priorityGroup: priorityGroupId ? priorityGroupVersion : null },
+    }
+  }
+
+  /** The issue as planned: the ticket's view, or undefined when a checked row changed meanwhile (nothing written). */
+  private async issueAs(plan: Awaited<ReturnType<QueueService['planIssue']>>, input: IssueInput): Promise<TicketView | undefined> {
+    const { center, serviceId, prefix, cap, nameVi, nameEn, priorityGroupId, bonus, now } = plan
     // ticket:issued and queue:changed: two seqs, reserved by the issuing statement itself
     const FACTS = 2
     const slot = this.order.slot(center.id)
     try {
       const t = await tickets.issueTicket(this.db, {
-        center_id: center.id, service_id: serviceId, service_day: lt.day, prefix,
+        center_id: center.id, service_id: serviceId, service_day: plan.day, prefix,
         priority_group_id: priorityGroupId, queue_at: new Date(now.getTime() - bonus * 60_000), issued_at: now,
         request_id: input.requestId ?? null, dossier_id: input.dossierId ?? null,
-      }, { data: priorityGroupId ? { priorityGroup: input.priorityGroup, bonusMinutes: bonus } : {} }, cap, FACTS)
+      }, { data: priorityGroupId ? { priorityGroup: input.priorityGroup, bonusMinutes: bonus } : {} }, cap, FACTS, plan.versions)
+      if (t === 'stale') return undefined
       // At the cap no number was taken: the next citizen is refused too.
-      if (!t) throw new AppError('DAILY_CAP_REACHED', { cap: cap ?? 0 })
+      if (t === 'cap') throw new AppError('DAILY_CAP_REACHED', { cap: cap ?? 0 })
       const out = new Outbox()
       out.firstSeq = t.board_seq - FACTS + 1
       const before = slot.reserved(out.firstSeq)
@@ -121,14 +166,14 @@ export class QueueService {
       this.observer?.factsCommitted(out.events.map((e) => e.name))
       const committedAt = performance.now()
       // read after the commit, as they would be read again: the figures and the ticket's place in one statement
-      const after = loadFiguresAndPlace(this.db, center.id, lt.day, now, serviceId, t.id)
+      const after = loadFiguresAndPlace(this.db, center.id, plan.day, now, serviceId, t.id)
       const figures = new Map([[serviceId, after.then((a) => a.figures)]])
       const view = after.then((a) => {
         // called already, or a check-in (its dossier code): the full view
         if (a.status !== 'waiting' || a.ahead === null || input.dossierId) return this.view(t.id, () => Promise.resolve(a.figures))
         return {
           id: t.id, code: t.code, number: t.number, status: 'waiting', centerSlug: center.slug, serviceId,
-          serviceNameVi: nameVi, serviceNameEn: nameEn, serviceDay: lt.day, priorityGroup: priorityGroupId ? input.priorityGroup! : null,
+          serviceNameVi: nameVi, serviceNameEn: nameEn, serviceDay: plan.day, priorityGroup: priorityGroupId ? input.priorityGroup! : null,
           issuedAt: iso(t.issued_at)!, queueAt: iso(t.queue_at)!, calledAt: null, startedAt: null, finishedAt: null,
           counterId: null, counterNumber: null, ...placeOf(a.ahead, a.figures[0]), transferredFromId: null, transferredToId: null, dossierId: null, dossierCode: null,
         } satisfies TicketView

@@ -60,16 +60,29 @@ export const ticketCodeSql = (prefix: string, number: RawBuilder<unknown>) =>
  * `issued` event, and `seqCount` board seqs reserved on the center's row, last (the lock order of
  * every write: ticket and counter rows, then the sequence). No client round trip happens while the
  * number and sequence rows are locked, so racing kiosks queue on those rows only for the statement
- * itself and its commit. Returns the ticket and the last seq reserved, or undefined at the cap.
- * A reused `request_id` fails the whole statement (unique `ticket_request_id`): no number is used.
+ * itself and its commit. A reused `request_id` fails the whole statement (unique `ticket_request_id`):
+ * no number is used.
+ *
+ * `versions`: the center, service and priority group rows as the caller checked them (their `xmin`,
+ * server/centers/center.repository.ts `findIssueContext`). Should any of them have changed since (a
+ * manager closed the service, moved the cut-off, changed a bonus, on this instance or another), nothing
+ * is written and the answer is `stale`: the caller checks again on the rows as they are now.
+ * Otherwise the ticket with the last seq reserved, or `cap` when the daily cap is reached.
  */
 export async function issueTicket(db: Executor, t: {
   center_id: string; service_id: string; service_day: string; prefix: string; priority_group_id: string | null
   queue_at: Date; issued_at: Date; request_id: string | null; dossier_id: string | null
-}, event: { data: Record<string, unknown> }, cap: number | null, seqCount: number): Promise<(IssuedTicket & { board_seq: number }) | undefined> {
-  const { rows } = await sql<IssuedTicket & { board_seq: number | null }>`${sql.raw(PREPARED)}
-    WITH n AS (
-      INSERT INTO ticket_number AS tn (service_id, service_day, last) VALUES (${t.service_id}, ${t.service_day}, 1)
+}, event: { data: Record<string, unknown> }, cap: number | null, seqCount: number,
+versions: { center: string; service: string; priorityGroup: string | null }): Promise<(IssuedTicket & { board_seq: number }) | 'cap' | 'stale'> {
+  const { rows } = await sql<Partial<IssuedTicket> & { board_seq: number | null; fresh: boolean }>`${sql.raw(PREPARED)}
+    WITH g AS (
+      SELECT EXISTS (SELECT 1 FROM center c JOIN service v ON v.center_id = c.id
+          WHERE c.id = ${t.center_id}::uuid AND v.id = ${t.service_id}::uuid AND c.xmin::text = ${versions.center}::text AND v.xmin::text = ${versions.service}::text)
+        AND (${t.priority_group_id}::uuid IS NULL OR EXISTS (SELECT 1 FROM priority_group p
+          WHERE p.id = ${t.priority_group_id}::uuid AND p.xmin::text = ${versions.priorityGroup}::text)) AS fresh
+    ), n AS (
+      INSERT INTO ticket_number AS tn (service_id, service_day, last)
+      SELECT ${t.service_id}::uuid, ${t.service_day}::date, 1 FROM g WHERE g.fresh
       ON CONFLICT (service_id, service_day) DO UPDATE SET last = tn.last + 1
         WHERE ${cap}::int IS NULL OR tn.last < ${cap}::int
       RETURNING last
@@ -86,9 +99,10 @@ export async function issueTicket(db: Executor, t: {
       -- after the ticket (its subquery reads t): the sequence row is locked last
       UPDATE center_board_seq SET seq = seq + ${seqCount}::int WHERE center_id = (SELECT center_id FROM t) RETURNING seq
     )
-    SELECT t.id, t.code, t.number, t.issued_at, t.queue_at, (SELECT seq FROM s) AS board_seq FROM t`.execute(db)
-  const row = rows[0]
-  if (!row) return undefined
+    SELECT t.id, t.code, t.number, t.issued_at, t.queue_at, (SELECT seq FROM s) AS board_seq, g.fresh FROM g LEFT JOIN t ON true`.execute(db)
+  const row = rows[0]!
+  if (!row.fresh) return 'stale'
+  if (!row.id) return 'cap'
   if (row.board_seq == null) throw new Error(`center ${t.center_id} has no center_board_seq row`)
   return row as IssuedTicket & { board_seq: number }
 }

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { sql } from 'kysely'
+import { backends } from './helpers/db.js'
+import { startHarness, type Harness } from './helpers/harness.js'
+import { addService, issue, issued } from './queue-fixtures.js'
+
+/**
+ * An issue remembers what it checked (center, service, priority group) between taps, and its one
+ * statement writes only while those rows are unchanged (server/queue/queue.service.ts `issueNew`). Here
+ * the rows are changed straight in the database, as another instance (or a manager's edit there) would
+ * change them, and the next tap at this instance must follow the rows as they are now.
+ */
+describe.each(backends)('an issue follows the rows it checked on %s', (kind) => {
+  let h: Harness
+  beforeAll(async () => { h = await startHarness(kind) }, 60_000)
+  afterAll(async () => { await h?.close() })
+
+  const lastNumber = async (serviceId: string) =>
+    (await h.handle.db.selectFrom('ticket_number').select('last').where('service_id', '=', serviceId).executeTakeFirst())?.last ?? 0
+  const ticketCount = async (serviceId: string) =>
+    Number((await h.handle.db.selectFrom('ticket').select((eb) => eb.fn.countAll<number>().as('n')).where('service_id', '=', serviceId).executeTakeFirstOrThrow()).n)
+
+  it('a service closed elsewhere is refused at the next tap, with no number used, and taken again once reopened', async () => {
+    h.clock.set('2026-11-23T09:00:00+07:00')
+    const s = await addService(h)
+    expect((await issued(h, s.id)).number).toBe(1)
+    await h.handle.db.updateTable('service').set({ active: false }).where('id', '=', s.id).execute()
+    const refused = await issue(h, s.id)
+    expect(refused.status).toBe(409)
+    expect(refused.body.error.code).toBe('SERVICE_INACTIVE')
+    expect(await lastNumber(s.id)).toBe(1)
+    expect(await ticketCount(s.id)).toBe(1)
+    // reopened elsewhere: the refusal is not remembered either
+    await h.handle.db.updateTable('service').set({ active: true }).where('id', '=', s.id).execute()
+    expect((await issued(h, s.id)).number).toBe(2)
+  })
+
+  it('a daily cap set elsewhere holds from the next tap', async () => {
+    h.clock.set('2026-11-23T09:05:00+07:00')
+    const s = await addService(h)
+    await issued(h, s.id)
+    await issued(h, s.id)
+    await h.handle.db.updateTable('service').set({ daily_cap: 2 }).where('id', '=', s.id).execute()
+    const refused = await issue(h, s.id)
+    expect(refused.body.error?.code).toBe('DAILY_CAP_REACHED')
+    expect(await lastNumber(s.id)).toBe(2)
+  })
+
+  it('a cut-off moved earlier elsewhere refuses the next tap', async () => {
+    const s = await addService(h)
+    h.clock.set('2026-11-23T15:00:00+07:00')
+    await issued(h, s.id)
+    await h.handle.db.updateTable('center').set({ ticket_cutoff: '14:30' }).where('id', '=', h.demo.centerId).execute()
+    try {
+      const refused = await issue(h, s.id)
+      expect(refused.body.error?.code).toBe('AFTER_CUTOFF')
+      expect(await ticketCount(s.id)).toBe(1)
+    } finally {
+      await h.handle.db.updateTable('center').set({ ticket_cutoff: '16:30' }).where('id', '=', h.demo.centerId).execute()
+    }
+    expect((await issued(h, s.id)).number).toBe(2)
+  })
+
+  it('a priority bonus changed elsewhere counts from the next tap', async () => {
+    h.clock.set('2026-11-23T10:00:00+07:00')
+    const s = await addService(h)
+    const first = await issued(h, s.id, { priorityGroup: 'nguoi-co-cong' })
+    expect(new Date(first.issuedAt).getTime() - new Date(first.queueAt).getTime()).toBe(30 * 60_000)
+    await h.handle.db.updateTable('priority_group').set({ bonus_minutes: 45 }).where('code', '=', 'nguoi-co-cong').execute()
+    const second = await issued(h, s.id, { priorityGroup: 'nguoi-co-cong' })
+    expect(new Date(second.issuedAt).getTime() - new Date(second.queueAt).getTime()).toBe(45 * 60_000)
+    await h.handle.db.updateTable('priority_group').set({ active: false }).where('code', '=', 'nguoi-co-cong').execute()
+    expect((await issue(h, s.id, { priorityGroup: 'nguoi-co-cong' })).body.error?.code).toBe('PRIORITY_GROUP_NOT_FOUND')
+    await h.handle.db.updateTable('priority_group').set({ active: true, bonus_minutes: 30 }).where('code', '=', 'nguoi-co-cong').execute()
+  })
+
+  it('a row changed between the check and the write: nothing is written on the old facts, the tap is issued on the new', async () => {
+    h.clock.set('2026-11-23T10:30:00+07:00')
+    const s = await addService(h)
+    await issued(h, s.id)
+    // the service's prefix changes under the remembered facts: the ticket carries the new one
+    await h.handle.db.updateTable('service').set({ prefix: 'ZQ' }).where('id', '=', s.id).execute()
+    const t = await issued(h, s.id)
+    expect(t).toMatchObject({ number: 2, code: 'ZQ002' })
+    const codes = await h.handle.db.selectFrom('ticket').select('code').where('service_id', '=', s.id).orderBy('number').execute()
+    expect(codes.map((c) => c.code)).toEqual([`${s.prefix}001`, 'ZQ002'])
+    // the versions compared are the rows' own: a row rewritten with the same values is a change too
+    await sql`UPDATE service SET name_vi = name_vi WHERE id = ${s.id}`.execute(h.handle.db)
+    expect((await issued(h, s.id)).number).toBe(3)
+  })
+})
