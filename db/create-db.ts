@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
-import { Kysely, PGliteDialect, PostgresDialect, sql, type Transaction } from 'kysely'
+import { CompiledQuery, Kysely, PGliteDialect, PostgresDialect, sql, type Transaction } from 'kysely'
 import pg from 'pg'
 import type { Database } from './types.js'
 
@@ -61,7 +61,99 @@ function preparedName(text: string): string {
  */
 const THEN_COMMIT = '/*then-commit*/ '
 
+/** A statement as kysely compiles it (`sql\`…\`.compile(db)`): its text and its parameters. */
+export interface Statement { sql: string; parameters: readonly unknown[] }
+
+type PgConnection = {
+  parsedStatements: Record<string, string>
+  stream: { cork?(): void; uncork?(): void }
+  bind(config: { statement: string; values: unknown[]; valueMapper: (v: unknown) => unknown }): void
+  describe(msg: { type: 'P'; name?: string }): void
+  execute(config: { portal?: string; rows?: number }): void
+  sync(): void
+}
+const { Result, utils } = pg as unknown as {
+  Result: new () => pg.QueryResult & { addFields(f: unknown): void; parseRow(f: unknown): unknown; addRow(r: unknown): void; addCommandComplete(m: unknown): void }
+  utils: { prepareValue(v: unknown): unknown }
+}
+
+/**
+ * Prepared statements (parsed on this connection already) sent as one message train with one Sync: a
+ * Submittable of node-pg's, as pg-cursor is one. PostgreSQL runs them in order as one implicit
+ * transaction, each with a snapshot of its own, and commits after the last; an error rolls all back.
+ */
+class Pipeline {
+  private results: pg.QueryResult[] = []
+  private current: InstanceType<typeof Result> | undefined
+  private settled = false
+  constructor(private statements: { name: string; values: unknown[] }[], private done: (err: unknown, results?: pg.QueryResult[]) => void) {}
+  submit(connection: PgConnection) {
+    connection.stream.cork?.()
+    try {
+      for (const s of this.statements) {
+        connection.bind({ statement: s.name, values: s.values, valueMapper: utils.prepareValue })
+        connection.describe({ type: 'P', name: '' })
+        connection.execute({ portal: '', rows: 0 })
+      }
+      connection.sync()
+    } finally {
+      connection.stream.uncork?.()
+    }
+    return null
+  }
+  handleRowDescription(msg: { fields: unknown }) {
+    this.current = new Result()
+    this.current.addFields(msg.fields)
+  }
+  handleDataRow(msg: { fields: unknown }) {
+    this.current!.addRow(this.current!.parseRow(msg.fields))
+  }
+  handleCommandComplete(msg: unknown) {
+    const r = this.current ?? new Result()
+    r.addCommandComplete(msg)
+    this.results.push(r)
+    this.current = undefined
+  }
+  handleEmptyQuery() {}
+  handlePortalSuspended() {}
+  // the client drops a query at its error; the ReadyForQuery that follows finds none
+  handleError(err: unknown) { this.settle(err) }
+  handleReadyForQuery() {
+    this.settle(this.results.length === this.statements.length ? undefined : new Error(`pipeline answered ${this.results.length} of ${this.statements.length} statements`), this.results)
+  }
+  private settle(err: unknown, results?: pg.QueryResult[]) {
+    if (this.settled) return
+    this.settled = true
+    this.done(err, results)
+  }
+}
+
 class PreparingClient extends pg.Client {
+  /**
+   * `statements` (each PREPARED) in one round trip, as one transaction (see `pipelined`). On a
+   * connection that has not parsed one of them yet, they are parsed the usual way, one round trip
+   * each, inside BEGIN … COMMIT: the same transaction, once per statement and connection.
+   */
+  async inOneTrip(statements: readonly Statement[]): Promise<pg.QueryResult[]> {
+    const named = statements.map((q) => ({ name: preparedName(q.sql), text: q.sql, values: [...q.parameters] }))
+    const connection = (this as unknown as { connection: PgConnection }).connection
+    if (named.every((s) => connection.parsedStatements[s.name] === s.text)) {
+      return new Promise((resolve, reject) => {
+        super.query(new Pipeline(named, (err, results) => (err ? reject(err) : resolve(results!))) as never)
+      })
+    }
+    await super.query('BEGIN')
+    try {
+      const results: pg.QueryResult[] = []
+      for (const s of named) results.push(await super.query(s))
+      await super.query('COMMIT')
+      return results
+    } catch (e) {
+      await super.query('ROLLBACK').catch(() => undefined)
+      throw e
+    }
+  }
+
   override query(...args: unknown[]): never {
     const [text, values] = args
     if (typeof text === 'string' && isMarked(text) && (values === undefined || Array.isArray(values))) {
@@ -81,6 +173,38 @@ class PreparingClient extends pg.Client {
 }
 
 const kinds = new WeakMap<object, DbKind>()
+const pools = new WeakMap<object, pg.Pool>()
+
+/**
+ * PREPARED statements in one round trip on PostgreSQL, run in order as one transaction: each statement
+ * sees what those before it wrote and what other transactions committed before it started (READ
+ * COMMITTED), the rows they lock stay locked until the commit after the last (no client round trip
+ * in between), and an error in any rolls back all. A statement cannot use an earlier one's answer:
+ * values it needs are made before (a ticket's id, say). PGlite (in-process, nothing to save) runs them
+ * one after the other in BEGIN … COMMIT: the same transaction. The rows of each statement, in order.
+ */
+export async function pipelined(db: Db, statements: readonly Statement[]): Promise<unknown[][]> {
+  if (!statements.every((q) => isMarked(q.sql))) throw new Error('only PREPARED statements are pipelined')
+  const pool = pools.get(db)
+  if (!pool) {
+    return db.transaction().execute(async (trx) => {
+      const out: unknown[][] = []
+      for (const q of statements) out.push((await trx.executeQuery(CompiledQuery.raw(q.sql, [...q.parameters]))).rows)
+      return out
+    })
+  }
+  const client = await pool.connect() as unknown as PreparingClient & pg.PoolClient
+  let broken: Error | undefined
+  try {
+    return (await client.inOneTrip(statements)).map((r) => r.rows)
+  } catch (e) {
+    // an answer of the server's (a constraint, a bad value) leaves the connection usable; anything else ends it
+    if (!(e instanceof pg.DatabaseError)) broken = e instanceof Error ? e : new Error(String(e))
+    throw e
+  } finally {
+    client.release(broken)
+  }
+}
 
 /**
  * Runs `fn` in a transaction on one connection (`BEGIN` … `COMMIT`), whose last statement, `last`
@@ -131,6 +255,7 @@ export async function createDb(config: DbConfig): Promise<DbHandle> {
     pool.on('error', () => {})
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
     kinds.set(db, 'postgres')
+    pools.set(db, pool)
     return { db, kind: 'postgres', pool, close: () => db.destroy() }
   }
   if (config.dataDir) mkdirSync(dirname(config.dataDir), { recursive: true })

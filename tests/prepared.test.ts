@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { sql } from 'kysely'
 import pg from 'pg'
-import { createDb, PREPARED, thenCommit, type DbHandle } from '../db/create-db.js'
+import { createDb, pipelined, PREPARED, thenCommit, type DbHandle } from '../db/create-db.js'
 import { boardSeqBump } from '../server/centers/center.repository.js'
 import { testDatabaseUrl } from '../server/config.js'
 import { backends, freshDb } from './helpers/db.js'
@@ -130,5 +130,65 @@ describe('boardSeqBump', () => {
     expect(boardSeqBump(id, 3)).toBe(`UPDATE center_board_seq SET seq = seq + 3 WHERE center_id = '${id}' RETURNING seq`)
     for (const bad of [`${id}'; DROP TABLE ticket; --`, '', 'x', id.slice(1)]) expect(() => boardSeqBump(bad, 1)).toThrow(/not a center id/)
     for (const n of [0, -1, 1.5, Number.NaN, 1001]) expect(() => boardSeqBump(id, n)).toThrow(/not a fact count/)
+  })
+})
+
+// pipelined (db/create-db.ts): PREPARED statements in one round trip, as one transaction
+describe.each(backends)('pipelined (%s)', (kind) => {
+  // one connection on PostgreSQL: its first call parses the statements, the later ones reuse them
+  let handle: DbHandle
+  beforeAll(async () => {
+    handle = await freshDb(kind, { poolMax: 1 })
+    await sql`CREATE TABLE piped (n int PRIMARY KEY)`.execute(handle.db)
+  }, 60_000)
+  afterAll(async () => { await handle?.close() })
+
+  const insert = (n: number) => sql`${sql.raw(PREPARED)}INSERT INTO piped (n) VALUES (${n}::int) RETURNING n`.compile(handle.db)
+  const total = () => sql<{ c: number; s: number }>`${sql.raw(PREPARED)}SELECT count(*)::int AS c, coalesce(sum(n), 0)::int AS s FROM piped`.compile(handle.db)
+
+  it('answers each statement’s rows in order, a later statement seeing what an earlier one wrote (first call and later ones)', async () => {
+    for (const n of [1, 2, 3]) {
+      const [inserted, after] = await pipelined(handle.db, [insert(n), total()])
+      expect(inserted).toEqual([{ n }])
+      expect(after).toEqual([{ c: n, s: (n * (n + 1)) / 2 }])
+    }
+  })
+
+  it('rolls every statement back when a later one fails, and the connection works afterwards', async () => {
+    // 1 exists: the second insert fails after the first (4) was written
+    await expect(pipelined(handle.db, [insert(4), insert(1)])).rejects.toMatchObject({ code: '23505' })
+    const [after] = await pipelined(handle.db, [total()])
+    expect(after).toEqual([{ c: 3, s: 6 }])
+    const [again] = await pipelined(handle.db, [insert(4)])
+    expect(again).toEqual([{ n: 4 }])
+  })
+
+  it('takes PREPARED statements only', async () => {
+    await expect(pipelined(handle.db, [sql`SELECT 1 AS x`.compile(handle.db)])).rejects.toThrow(/only PREPARED/)
+  })
+})
+
+;(testDatabaseUrl() ? describe : describe.skip)('pipelined on postgres', () => {
+  let handle: DbHandle
+  beforeAll(async () => { handle = await createDb({ databaseUrl: testDatabaseUrl()!, poolMax: 1 }) })
+  afterAll(async () => { await handle?.close() })
+
+  it('parses on a connection’s first call (in BEGIN … COMMIT), then sends all its statements as one query', async () => {
+    const sent: unknown[] = []
+    const original = pg.Client.prototype.query
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      sent.push(args[0])
+      return (original as (...a: unknown[]) => unknown).apply(this, args)
+    } as typeof original
+    const statements = [sql`${sql.raw(PREPARED)}SELECT ${1}::int AS a`.compile(handle.db), sql`${sql.raw(PREPARED)}SELECT ${2}::int AS b`.compile(handle.db)]
+    try {
+      expect(await pipelined(handle.db, statements)).toEqual([[{ a: 1 }], [{ b: 2 }]])
+      expect(sent.length).toBe(4) // BEGIN, a, b, COMMIT
+      sent.length = 0
+      expect(await pipelined(handle.db, statements)).toEqual([[{ a: 1 }], [{ b: 2 }]])
+      expect(sent.length).toBe(1)
+    } finally {
+      pg.Client.prototype.query = original
+    }
   })
 })

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { PREPARED, type Executor } from '../../db/create-db.js'
+import { PREPARED, type Executor, type Statement } from '../../db/create-db.js'
 import type { ServiceStat } from '../../common/types.js'
 import { ticketsAhead } from './ticket.repository.js'
 
@@ -49,14 +49,18 @@ function toFigures(r: FiguresRow): ServiceFigures {
 }
 
 /**
- * After an issue commits, in one statement: the service's figures (its `queue:changed` and the new
- * ticket's estimate), the ticket's status now, and its place (`ticketsAhead`) if it is still waiting.
+ * After an issue, in one statement: the service's figures (its `queue:changed` and the new ticket's
+ * estimate), the ticket's status now, and its place (`ticketsAhead`) if it is still waiting. Sent with
+ * the issuing statement (db/create-db.ts `pipelined`); `figuresAndPlaceFrom` reads its answer.
  */
-export async function loadFiguresAndPlace(db: Executor, centerId: string, serviceDay: string, now: Date, serviceId: string, ticketId: string) {
-  const { rows } = await sql<FiguresRow & { ticket_status: string | null; ahead: number | null }>`${sql.raw(PREPARED)}
+export function figuresAndPlaceStatement(db: Executor, centerId: string, serviceDay: string, now: Date, serviceId: string, ticketId: string): Statement {
+  return sql`${sql.raw(PREPARED)}
     SELECT f.*, (SELECT status FROM ticket WHERE id = ${ticketId}) AS ticket_status, ${ticketsAhead(ticketId)} AS ahead
-    FROM (${serviceFiguresQuery(centerId, serviceDay, now, [serviceId])}) f`.execute(db)
-  const r = rows[0]
+    FROM (${serviceFiguresQuery(centerId, serviceDay, now, [serviceId])}) f`.compile(db)
+}
+
+export function figuresAndPlaceFrom(rows: unknown[]) {
+  const r = rows[0] as (FiguresRow & { ticket_status: string | null; ahead: number | null }) | undefined
   return { figures: r ? [toFigures(r)] : [], status: r?.ticket_status ?? null, ahead: r?.ahead == null ? null : Number(r.ahead) }
 }
 

@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto'
 import { sql, type Transaction, type Updateable } from 'kysely'
-import { prepared, thenCommit, type Db, type Executor } from '../../db/create-db.js'
+import { pipelined, prepared, thenCommit, type Db, type Executor } from '../../db/create-db.js'
 import type { Center, Counter, Database, Service, Ticket, TicketStatus, TicketTable } from '../../db/types.js'
 import type { PublicEventName, PublicFact } from '../../common/events.js'
 import { formatTicketCode } from '../../common/ticket-code.js'
@@ -11,7 +12,7 @@ import { describeHours, hoursOn, localTime } from '../time.js'
 import { boardSeqBump, findCenterOf, findIssueContext, findService } from '../centers/center.repository.js'
 import * as counters from './counter.repository.js'
 import * as tickets from './ticket.repository.js'
-import { estimateFor, loadFiguresAndPlace, loadServiceFigures, statOf, type ServiceFigures } from './estimate.js'
+import { estimateFor, figuresAndPlaceFrom, figuresAndPlaceStatement, loadServiceFigures, statOf, type ServiceFigures } from './estimate.js'
 import { SeqOrder, type Slot } from './seq-order.js'
 
 /** Who acts: a logged-in staff member. */
@@ -93,9 +94,9 @@ export class QueueService {
   }
 
   /**
-   * Two statements on the usual path: the issue itself (one statement, server/queue/ticket.repository.ts
-   * `issueTicket`), and after it the service's figures with the ticket's place, from which its answer and
-   * its facts are made. What the issue checks (center, service, priority group: `findIssueContext`) is
+   * One round trip on the usual path: the issue itself (one statement, server/queue/ticket.repository.ts
+   * `issueTicketStatement`) and, sent with it, the service's figures with the ticket's place, from which
+   * its answer and its facts are made. What the issue checks (center, service, priority group: `findIssueContext`) is
    * remembered from the last tap of the same service; the issuing statement writes only while those
    * rows are as they were read (their versions), and otherwise the check is made again on the rows as
    * they are now. A refusal is never made on remembered rows: they are read again first.
@@ -149,11 +150,21 @@ export class QueueService {
     const FACTS = 2
     const slot = this.order.slot(center.id)
     try {
-      const t = await tickets.issueTicket(this.db, {
-        center_id: center.id, service_id: serviceId, service_day: plan.day, prefix,
-        priority_group_id: priorityGroupId, queue_at: new Date(now.getTime() - bonus * 60_000), issued_at: now,
-        request_id: input.requestId ?? null, dossier_id: input.dossierId ?? null,
-      }, { data: priorityGroupId ? { priorityGroup: input.priorityGroup, bonusMinutes: bonus } : {} }, cap, FACTS, plan.versions)
+      // The issue and the read after it (the service's figures, the ticket's status and place) go in one
+      // round trip, as one transaction: the read sees the ticket, and every change of a lower seq (the
+      // issue waited for the center's seq row until they committed), and none of a higher one (they wait
+      // for this commit): its figures are the board as of this change's seq.
+      const id = randomUUID()
+      const [issuedRows, , afterRows] = await pipelined(this.db, [
+        tickets.issueTicketStatement(this.db, {
+          id, center_id: center.id, service_id: serviceId, service_day: plan.day, prefix,
+          priority_group_id: priorityGroupId, queue_at: new Date(now.getTime() - bonus * 60_000), issued_at: now,
+          request_id: input.requestId ?? null, dossier_id: input.dossierId ?? null,
+        }, { data: priorityGroupId ? { priorityGroup: input.priorityGroup, bonusMinutes: bonus } : {} }, cap, FACTS, plan.versions),
+        tickets.countInsertedNow,
+        figuresAndPlaceStatement(this.db, center.id, plan.day, now, serviceId, id),
+      ])
+      const t = tickets.issuedFrom(issuedRows!, center.id)
       if (t === 'stale') return undefined
       // At the cap no number was taken: the next citizen is refused too.
       if (t === 'cap') throw new AppError('DAILY_CAP_REACHED', { cap: cap ?? 0 })
@@ -165,19 +176,15 @@ export class QueueService {
       out.touch(t.id) // staff consoles follow every ticket of their center through ticket:updated
       this.observer?.factsCommitted(out.events.map((e) => e.name))
       const committedAt = performance.now()
-      // read after the commit, as they would be read again: the figures and the ticket's place in one statement
-      const after = loadFiguresAndPlace(this.db, center.id, plan.day, now, serviceId, t.id)
-      const figures = new Map([[serviceId, after.then((a) => a.figures)]])
-      const view = after.then((a) => {
-        // called already, or a check-in (its dossier code): the full view
-        if (a.status !== 'waiting' || a.ahead === null || input.dossierId) return this.view(t.id, () => Promise.resolve(a.figures))
-        return {
-          id: t.id, code: t.code, number: t.number, status: 'waiting', centerSlug: center.slug, serviceId,
-          serviceNameVi: nameVi, serviceNameEn: nameEn, serviceDay: plan.day, priorityGroup: priorityGroupId ? input.priorityGroup! : null,
-          issuedAt: iso(t.issued_at)!, queueAt: iso(t.queue_at)!, calledAt: null, startedAt: null, finishedAt: null,
-          counterId: null, counterNumber: null, ...placeOf(a.ahead, a.figures[0]), transferredFromId: null, transferredToId: null, dossierId: null, dossierCode: null,
-        } satisfies TicketView
-      })
+      const a = figuresAndPlaceFrom(afterRows!)
+      const figures = new Map([[serviceId, Promise.resolve(a.figures)]])
+      // called already, or a check-in (its dossier code): the full view
+      const view = a.status !== 'waiting' || a.ahead === null || input.dossierId ? this.view(t.id, () => Promise.resolve(a.figures)) : Promise.resolve({
+        id: t.id, code: t.code, number: t.number, status: 'waiting', centerSlug: center.slug, serviceId,
+        serviceNameVi: nameVi, serviceNameEn: nameEn, serviceDay: plan.day, priorityGroup: priorityGroupId ? input.priorityGroup! : null,
+        issuedAt: iso(t.issued_at)!, queueAt: iso(t.queue_at)!, calledAt: null, startedAt: null, finishedAt: null,
+        counterId: null, counterNumber: null, ...placeOf(a.ahead, a.figures[0]), transferredFromId: null, transferredToId: null, dossierId: null, dossierCode: null,
+      } satisfies TicketView)
       const views = new Map<string, TicketView>()
       if (await this.publish(center, out, before, views, { figures, views: new Map([[t.id, view]]) })) this.observer?.factsSent(performance.now() - committedAt)
       return views.get(t.id) ?? await this.view(t.id)

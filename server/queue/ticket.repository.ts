@@ -1,5 +1,5 @@
 import { sql, type RawBuilder, type Updateable } from 'kysely'
-import { PREPARED, type Executor } from '../../db/create-db.js'
+import { PREPARED, type Executor, type Statement } from '../../db/create-db.js'
 import type { NewTicket, Ticket, TicketStatus, TicketTable } from '../../db/types.js'
 
 /**
@@ -67,14 +67,15 @@ export const ticketCodeSql = (prefix: string, number: RawBuilder<unknown>) =>
  * server/centers/center.repository.ts `findIssueContext`). Should any of them have changed since (a
  * manager closed the service, moved the cut-off, changed a bonus, on this instance or another), nothing
  * is written and the answer is `stale`: the caller checks again on the rows as they are now.
- * Otherwise the ticket with the last seq reserved, or `cap` when the daily cap is reached.
+ * Otherwise the ticket with the last seq reserved, or `cap` when the daily cap is reached (`issuedFrom`).
+ * The ticket's id is made by the caller, so that a statement sent with this one can read the ticket.
  */
-export async function issueTicket(db: Executor, t: {
-  center_id: string; service_id: string; service_day: string; prefix: string; priority_group_id: string | null
+export function issueTicketStatement(db: Executor, t: {
+  id: string; center_id: string; service_id: string; service_day: string; prefix: string; priority_group_id: string | null
   queue_at: Date; issued_at: Date; request_id: string | null; dossier_id: string | null
 }, event: { data: Record<string, unknown> }, cap: number | null, seqCount: number,
-versions: { center: string; service: string; priorityGroup: string | null }): Promise<(IssuedTicket & { board_seq: number }) | 'cap' | 'stale'> {
-  const { rows } = await sql<Partial<IssuedTicket> & { board_seq: number | null; fresh: boolean }>`${sql.raw(PREPARED)}
+versions: { center: string; service: string; priorityGroup: string | null }): Statement {
+  return sql`${sql.raw(PREPARED)}
     WITH g AS (
       SELECT EXISTS (SELECT 1 FROM center c JOIN service v ON v.center_id = c.id
           WHERE c.id = ${t.center_id}::uuid AND v.id = ${t.service_id}::uuid AND c.xmin::text = ${versions.center}::text AND v.xmin::text = ${versions.service}::text)
@@ -87,8 +88,8 @@ versions: { center: string; service: string; priorityGroup: string | null }): Pr
         WHERE ${cap}::int IS NULL OR tn.last < ${cap}::int
       RETURNING last
     ), t AS (
-      INSERT INTO ticket (center_id, service_id, service_day, number, code, priority_group_id, queue_at, issued_at, request_id, dossier_id)
-      SELECT ${t.center_id}::uuid, ${t.service_id}::uuid, ${t.service_day}::date, n.last, ${ticketCodeSql(t.prefix, sql`n.last`)},
+      INSERT INTO ticket (id, center_id, service_id, service_day, number, code, priority_group_id, queue_at, issued_at, request_id, dossier_id)
+      SELECT ${t.id}::uuid, ${t.center_id}::uuid, ${t.service_id}::uuid, ${t.service_day}::date, n.last, ${ticketCodeSql(t.prefix, sql`n.last`)},
         ${t.priority_group_id}::uuid, ${t.queue_at}::timestamptz, ${t.issued_at}::timestamptz, ${t.request_id}::text, ${t.dossier_id}::uuid
       FROM n
       RETURNING *
@@ -99,11 +100,22 @@ versions: { center: string; service: string; priorityGroup: string | null }): Pr
       -- after the ticket (its subquery reads t): the sequence row is locked last
       UPDATE center_board_seq SET seq = seq + ${seqCount}::int WHERE center_id = (SELECT center_id FROM t) RETURNING seq
     )
-    SELECT t.id, t.code, t.number, t.issued_at, t.queue_at, (SELECT seq FROM s) AS board_seq, g.fresh FROM g LEFT JOIN t ON true`.execute(db)
-  const row = rows[0]!
+    SELECT t.id, t.code, t.number, t.issued_at, t.queue_at, (SELECT seq FROM s) AS board_seq, g.fresh FROM g LEFT JOIN t ON true`.compile(db)
+}
+
+/**
+ * The waiting count of the tickets this transaction inserted, kept now rather than at COMMIT (the count
+ * triggers are deferred, migration 0006): a statement after it in the transaction counts them. Sent after
+ * the issuing statement, so the count row is still locked after the center's seq row, as at COMMIT.
+ */
+export const countInsertedNow: Statement = { sql: `${PREPARED}SET CONSTRAINTS queue_count_insert IMMEDIATE`, parameters: [] }
+
+/** The answer of `issueTicketStatement`: the ticket with the last seq reserved, `cap`, or `stale`. */
+export function issuedFrom(rows: unknown[], centerId: string): (IssuedTicket & { board_seq: number }) | 'cap' | 'stale' {
+  const row = rows[0] as Partial<IssuedTicket> & { board_seq: number | null; fresh: boolean }
   if (!row.fresh) return 'stale'
   if (!row.id) return 'cap'
-  if (row.board_seq == null) throw new Error(`center ${t.center_id} has no center_board_seq row`)
+  if (row.board_seq == null) throw new Error(`center ${centerId} has no center_board_seq row`)
   return row as IssuedTicket & { board_seq: number }
 }
 
