@@ -3,6 +3,7 @@
  * pgbench running the same transaction shape on the same database; (5) the same over embedded PGlite.
  */
 import { execFileSync } from 'node:child_process'
+import http from 'node:http'
 import { randomUUID } from 'node:crypto'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -29,6 +30,46 @@ export async function issueLoad(url: string, ids: string[], connections: number,
     }],
   })
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, ok: r['2xx'], non2xx: r.non2xx, errors: r.errors }
+}
+
+/**
+ * Open loop: `rate` taps a second, evenly spaced, over at most `kiosks` keep-alive connections (a tap
+ * finding them all busy waits for one). Each latency runs from the moment its tap was due, not from when
+ * it could be sent, so a slow answer counts for the taps queued behind it too (no coordinated omission;
+ * autocannon's `overallRate` sends each second's budget in a burst at its start instead).
+ */
+export async function issueOpenLoop(url: string, ids: string[], kiosks: number, duration: number, rate: number) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: kiosks })
+  const { hostname, port } = new URL(url)
+  const lat: number[] = []
+  let ok = 0, failed = 0, sent = 0
+  const total = Math.floor(rate * duration)
+  const answered: Promise<void>[] = []
+  const tap = (due: number) => new Promise<void>((resolve) => {
+    const body = JSON.stringify({ serviceId: ids[sent % ids.length], requestId: randomUUID() })
+    const req = http.request({ agent, hostname, port, method: 'POST', path: '/api/centers/na-sang/tickets',
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      res.resume()
+      res.on('end', () => { lat.push(performance.now() - due); if (res.statusCode === 201) ok++; else failed++; resolve() })
+    })
+    req.on('error', () => { failed++; resolve() })
+    req.end(body)
+  })
+  const start = performance.now()
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const now = performance.now()
+      while (sent < total && start + (sent * 1000) / rate <= now) answered.push(tap(start + (sent++ * 1000) / rate))
+      if (sent < total) setTimeout(tick, 1)
+      else resolve()
+    }
+    tick()
+  })
+  await Promise.all(answered)
+  const seconds = (performance.now() - start) / 1000
+  agent.destroy()
+  lat.sort((a, b) => a - b)
+  return { rps: ok / seconds, p50: Math.round(percentile(lat, 50)), p99: Math.round(percentile(lat, 99)), ok, non2xx: failed, errors: 0 }
 }
 
 /**
@@ -110,6 +151,23 @@ export async function issueBench(opts: { cpuProfDir?: string } = {}) {
     benchTx[c] = pgbench(dbUrl, centerId, svc, c, DURATION, 'transaction')
   }
 
+  // 32 kiosks offering together a fixed rate, open loop: the latency a kiosk sees at a given load, apart
+  // from the queueing of a closed loop run flat out; the rates are shares of pgbench's at 32 (half: the
+  // throughput the goal asks for)
+  // (on a database of its own: pgbench's tickets queue at the database's clock, hours after the app's)
+  const SHARES = [0.15, 0.3, 0.5]
+  const openDb = await freshDatabase('issueopen')
+  const again = await startServer(openDb)
+  const openIds = await services(again.url)
+  await issueOpenLoop(again.url, openIds, 32, 3, Math.round(bench[32]!.tps * SHARES[0]!))
+  const openLoop: { share: number; rate: number; r: Awaited<ReturnType<typeof issueOpenLoop>> }[] = []
+  for (const share of SHARES) {
+    const rate = Math.round(bench[32]!.tps * share)
+    openLoop.push({ share, rate, r: await issueOpenLoop(again.url, openIds, 32, DURATION, rate) })
+  }
+  await again.stop()
+  await dropDatabase(openDb)
+
   // (5) the same HTTP load on the embedded database
   const dir = mkdtempSync(join(tmpdir(), 'motcua-bench-pglite-'))
   const lite = await startServer(`pglite:${join(dir, 'pgdata')}`)
@@ -123,11 +181,17 @@ export async function issueBench(opts: { cpuProfDir?: string } = {}) {
   const rows = CONNECTIONS.map((c) => `| ${c} | ${fmt(app[c]!.rps, 0)} | ${app[c]!.p50} | ${app[c]!.p99} | ${app[c]!.non2xx + app[c]!.errors} | ${fmt(bench[c]!.tps, 0)} | ${fmt(bench[c]!.p50, 2)} | ${fmt(bench[c]!.p99, 2)} | **${fmt(app[c]!.rps / bench[c]!.tps, 2)}** | ${fmt(benchTx[c]!.tps, 0)} | ${fmt(benchTx[c]!.p99, 2)} | ${fmt(app[c]!.rps / benchTx[c]!.tps, 2)} |`)
   const liteRows = CONNECTIONS.map((c) => `| ${c} | ${fmt(embedded[c]!.rps, 0)} | ${embedded[c]!.p50} | ${embedded[c]!.p99} | ${embedded[c]!.non2xx + embedded[c]!.errors} | ${fmt(app[c]!.rps, 0)} | ${app[c]!.p99} | ${fmt(embedded[c]!.rps / app[c]!.rps, 2)} |`)
   writeSection('issue', `${header('1. Ticket issue over HTTP vs pgbench (same transaction shape, same database)', 'npm run bench -- issue')}
-- load: autocannon, ${DURATION} s per row after a 3 s warm-up, \`POST /api/centers/na-sang/tickets\` rotating over the ${ids.length} demo services; the app in its own process (bench/server.ts, pool 20, clock running from Monday 09:00 Asia/Ho_Chi_Minh); then pgbench \`-c N -j 2 -T ${DURATION}\` on the same database, one script per service, in two shapes: **statement**, the app's own issuing statement (the check that the center and service rows are as the app last read them, number upsert, ticket, event and board seq in one data-modifying CTE, committed on its own: the same transaction the app commits), and **transaction**, the shape the app used before 2026-12-02 (\`BEGIN; number; ticket; event; seq; END\`). Simple protocol; latencies from pgbench's per-transaction log. The app also reads after (figures and the ticket's place: one statement) and answers over HTTP; pgbench does neither. What the app checks before (center, service, priority group: one statement) it reads only on the first tap of a service, or after one of those rows changed (since 2026-12-03).
+- load: autocannon, ${DURATION} s per row after a 3 s warm-up, \`POST /api/centers/na-sang/tickets\` rotating over the ${ids.length} demo services; the app in its own process (bench/server.ts, pool 20, clock running from Monday 09:00 Asia/Ho_Chi_Minh); then pgbench \`-c N -j 2 -T ${DURATION}\` on the same database, one script per service, in two shapes: **statement**, the app's own issuing statement (the check that the center and service rows are as the app last read them, number upsert, ticket, event and board seq in one data-modifying CTE, committed on its own: the same transaction the app commits), and **transaction**, the shape the app used before 2026-12-02 (\`BEGIN; number; ticket; event; seq; END\`). Simple protocol; latencies from pgbench's per-transaction log. The app's transaction also makes the waiting count at once and reads the service's figures and the ticket's place (two more statements, sent with the issuing one: one round trip, since 2026-12-03), and it answers over HTTP; pgbench does neither. What the app checks before (center, service, priority group: one statement) it reads only on the first tap of a service, or after one of those rows changed (since 2026-12-03).
 
 | connections | app req/s | app p50 ms | app p99 ms | app non-2xx/errors | pgbench statement tx/s | p50 ms | p99 ms | app / pgbench statement | pgbench transaction tx/s | p99 ms | app / pgbench transaction |
 |---|---|---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
+
+32 kiosks at fixed rates, shares of pgbench's at 32 connections (half: the throughput the goal asks for), on a fresh database: open loop (\`issueOpenLoop\`: taps evenly spaced over at most 32 keep-alive connections of node:http, a heavier client than autocannon's; each latency from the moment its tap was due, so a rate above what the app answers shows as a queue that grows for the whole run).
+
+| kiosks | offered req/s (share of pgbench) | app req/s | p50 ms | p99 ms | non-2xx/errors |
+|---|---|---|---|---|---|
+${openLoop.map(({ share, rate, r }) => `| 32 | ${rate} (${share}) | ${fmt(r.rps, 0)} | ${r.p50} | ${r.p99} | ${r.non2xx + r.errors} |`).join('\n')}
 `)
   writeSection('pglite', `${header('5. Embedded PGlite vs PostgreSQL (the same issue load)', 'npm run bench -- issue')}
 | connections | PGlite req/s | PGlite p50 ms | PGlite p99 ms | PGlite non-2xx/errors | PostgreSQL req/s | PostgreSQL p99 ms | PGlite / PostgreSQL |
@@ -135,5 +199,5 @@ ${rows.join('\n')}
 ${liteRows.join('\n')}
 `)
   await dropDatabase(dbUrl)
-  return { app, bench, embedded }
+  return { app, bench, openLoop, embedded }
 }
