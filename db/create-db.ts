@@ -67,6 +67,7 @@ export interface Statement { sql: string; parameters: readonly unknown[] }
 type PgConnection = {
   parsedStatements: Record<string, string>
   stream: { cork?(): void; uncork?(): void }
+  parse(query: { name: string; text: string; types: unknown[] }): void
   bind(config: { statement: string; values: unknown[]; valueMapper: (v: unknown) => unknown }): void
   describe(msg: { type: 'P'; name?: string }): void
   execute(config: { portal?: string; rows?: number }): void
@@ -78,19 +79,25 @@ const { Result, utils } = pg as unknown as {
 }
 
 /**
- * Prepared statements (parsed on this connection already) sent as one message train with one Sync: a
- * Submittable of node-pg's, as pg-cursor is one. PostgreSQL runs them in order as one implicit
- * transaction, each with a snapshot of its own, and commits after the last; an error rolls all back.
+ * Prepared statements sent as one train of messages with one Sync: a Submittable of node-pg's, as
+ * pg-cursor is one. `parse`: each statement is parsed (named, nothing runs); `run`: each, parsed on this
+ * connection already, is bound, described and executed, and PostgreSQL answers all of them at once.
  */
-class Pipeline {
+class Train {
   private results: pg.QueryResult[] = []
   private current: InstanceType<typeof Result> | undefined
+  private failed: unknown
   private settled = false
-  constructor(private statements: { name: string; values: unknown[] }[], private done: (err: unknown, results?: pg.QueryResult[]) => void) {}
+  constructor(private mode: 'parse' | 'run', private statements: { name: string; text: string; values: unknown[] }[],
+    private done: (err: unknown, results?: pg.QueryResult[]) => void) {}
   submit(connection: PgConnection) {
     connection.stream.cork?.()
     try {
       for (const s of this.statements) {
+        if (this.mode === 'parse') {
+          connection.parse({ name: s.name, text: s.text, types: [] })
+          continue
+        }
         connection.bind({ statement: s.name, values: s.values, valueMapper: utils.prepareValue })
         connection.describe({ type: 'P', name: '' })
         connection.execute({ portal: '', rows: 0 })
@@ -106,7 +113,9 @@ class Pipeline {
     this.current.addFields(msg.fields)
   }
   handleDataRow(msg: { fields: unknown }) {
-    this.current!.addRow(this.current!.parseRow(msg.fields))
+    if (this.failed) return
+    // a type parser that throws fails this call, as it fails a Query of node-pg's (not the process)
+    try { this.current!.addRow(this.current!.parseRow(msg.fields)) } catch (e) { this.failed = e }
   }
   handleCommandComplete(msg: unknown) {
     const r = this.current ?? new Result()
@@ -119,7 +128,8 @@ class Pipeline {
   // the client drops a query at its error; the ReadyForQuery that follows finds none
   handleError(err: unknown) { this.settle(err) }
   handleReadyForQuery() {
-    this.settle(this.results.length === this.statements.length ? undefined : new Error(`pipeline answered ${this.results.length} of ${this.statements.length} statements`), this.results)
+    const expected = this.mode === 'parse' ? 0 : this.statements.length
+    this.settle(this.failed ?? (this.results.length === expected ? undefined : new Error(`a train answered ${this.results.length} of ${expected} statements`)), this.results)
   }
   private settle(err: unknown, results?: pg.QueryResult[]) {
     if (this.settled) return
@@ -128,28 +138,42 @@ class Pipeline {
   }
 }
 
+/** The connection cannot be trusted after this error: `pipelined` ends it instead of returning it to the pool. */
+class BrokenConnection extends Error {}
+
+const BEGIN = `${PREPARED}BEGIN`, COMMIT = `${PREPARED}COMMIT`
+
 class PreparingClient extends pg.Client {
+  private train(mode: 'parse' | 'run', statements: { name: string; text: string; values: unknown[] }[]): Promise<pg.QueryResult[]> {
+    return new Promise((resolve, reject) => {
+      super.query(new Train(mode, statements, (err, results) => (err ? reject(err) : resolve(results!))) as never)
+    })
+  }
+
   /**
-   * `statements` (each PREPARED) in one round trip, as one transaction (see `pipelined`). On a
-   * connection that has not parsed one of them yet, they are parsed the usual way, one round trip
-   * each, inside BEGIN … COMMIT: the same transaction, once per statement and connection.
+   * `statements` (each PREPARED) between BEGIN and COMMIT, in one round trip (see `pipelined`). Those not
+   * yet parsed on this connection are parsed first, in a round trip of their own that runs nothing: no
+   * row is locked while the client waits.
    */
   async inOneTrip(statements: readonly Statement[]): Promise<pg.QueryResult[]> {
-    const named = statements.map((q) => ({ name: preparedName(q.sql), text: q.sql, values: [...q.parameters] }))
+    const named = [{ sql: BEGIN, parameters: [] }, ...statements, { sql: COMMIT, parameters: [] }]
+      .map((q) => ({ name: preparedName(q.sql), text: q.sql, values: [...q.parameters] }))
     const connection = (this as unknown as { connection: PgConnection }).connection
-    if (named.every((s) => connection.parsedStatements[s.name] === s.text)) {
-      return new Promise((resolve, reject) => {
-        super.query(new Pipeline(named, (err, results) => (err ? reject(err) : resolve(results!))) as never)
-      })
+    const missing = named.filter((s, k) => connection.parsedStatements[s.name] !== s.text && named.findIndex((o) => o.name === s.name) === k)
+    if (missing.length) {
+      // which of them the server now holds is unknown after a failure: the connection goes
+      await this.train('parse', missing).catch((e: unknown) => { throw new BrokenConnection(`parsing failed: ${String(e)}`, { cause: e }) })
+      for (const s of missing) connection.parsedStatements[s.name] = s.text
     }
-    await super.query('BEGIN')
     try {
-      const results: pg.QueryResult[] = []
-      for (const s of named) results.push(await super.query(s))
-      await super.query('COMMIT')
-      return results
+      return (await this.train('run', named)).slice(1, -1)
     } catch (e) {
-      await super.query('ROLLBACK').catch(() => undefined)
+      if (!(e instanceof pg.DatabaseError)) throw e
+      // The server skipped the rest of the train, COMMIT included: the block is open and aborted (unless
+      // COMMIT itself failed, which ends it: the ROLLBACK then only warns). End it, or end the connection.
+      // (The client gives up on a query at its error, before the ReadyForQuery that tells the block's
+      // state: this ROLLBACK is sent after it.)
+      await super.query('ROLLBACK').catch((r: unknown) => { throw new BrokenConnection(`rollback failed: ${String(r)}`, { cause: e }) })
       throw e
     }
   }
@@ -176,12 +200,14 @@ const kinds = new WeakMap<object, DbKind>()
 const pools = new WeakMap<object, pg.Pool>()
 
 /**
- * PREPARED statements in one round trip on PostgreSQL, run in order as one transaction: each statement
- * sees what those before it wrote and what other transactions committed before it started (READ
- * COMMITTED), the rows they lock stay locked until the commit after the last (no client round trip
- * in between), and an error in any rolls back all. A statement cannot use an earlier one's answer:
- * values it needs are made before (a ticket's id, say). PGlite (in-process, nothing to save) runs them
- * one after the other in BEGIN … COMMIT: the same transaction. The rows of each statement, in order.
+ * PREPARED statements in one round trip on PostgreSQL, run in order between BEGIN and COMMIT, sent as
+ * one train with one Sync: each statement sees what those before it wrote and what other transactions
+ * committed before it started (READ COMMITTED), the rows they lock stay locked until the COMMIT after the
+ * last (no client round trip in between), and an error in any rolls back all. A statement cannot use an
+ * earlier one's answer: values it needs are made before (a ticket's id, say). On a connection's first
+ * use of a statement, it is parsed first, in a round trip of its own that runs nothing. PGlite
+ * (in-process, nothing to save) runs them one after the other in BEGIN … COMMIT: the same transaction.
+ * The rows of each statement, in order.
  */
 export async function pipelined(db: Db, statements: readonly Statement[]): Promise<unknown[][]> {
   if (!statements.every((q) => isMarked(q.sql))) throw new Error('only PREPARED statements are pipelined')
@@ -198,12 +224,23 @@ export async function pipelined(db: Db, statements: readonly Statement[]): Promi
   try {
     return (await client.inOneTrip(statements)).map((r) => r.rows)
   } catch (e) {
-    // an answer of the server's (a constraint, a bad value) leaves the connection usable; anything else ends it
-    if (!(e instanceof pg.DatabaseError)) broken = e instanceof Error ? e : new Error(String(e))
+    if (!usableAfter(e)) broken = e instanceof Error ? e : new Error(String(e))
     throw e
   } finally {
     client.release(broken)
   }
+}
+
+/**
+ * Whether a connection goes back to the pool after this error: an answer of the server's about the
+ * statement (a constraint, a bad value) leaves it usable; the server ending the session (FATAL, a
+ * connection or shutdown class), a prepared statement it no longer holds (26000: the names this client
+ * keeps would fail again), and anything not from the server end it.
+ */
+function usableAfter(e: unknown): boolean {
+  if (!(e instanceof pg.DatabaseError)) return false
+  const code = e.code ?? ''
+  return e.severity !== 'FATAL' && e.severity !== 'PANIC' && !code.startsWith('08') && !code.startsWith('57P') && code !== '26000'
 }
 
 /**

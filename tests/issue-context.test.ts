@@ -2,6 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { sql } from 'kysely'
 import { backends } from './helpers/db.js'
 import { startHarness, type Harness } from './helpers/harness.js'
+import { randomUUID } from 'node:crypto'
+import pg from 'pg'
+import { pipelined } from '../db/create-db.js'
+import { findIssueContext } from '../server/centers/center.repository.js'
+import { issuedFrom, issueTicketStatement } from '../server/queue/ticket.repository.js'
+import { testDatabaseUrl } from '../server/config.js'
 import { addService, issue, issued } from './queue-fixtures.js'
 
 /**
@@ -66,26 +72,74 @@ describe.each(backends)('an issue follows the rows it checked on %s', (kind) => 
     const s = await addService(h)
     const first = await issued(h, s.id, { priorityGroup: 'nguoi-co-cong' })
     expect(new Date(first.issuedAt).getTime() - new Date(first.queueAt).getTime()).toBe(30 * 60_000)
-    await h.handle.db.updateTable('priority_group').set({ bonus_minutes: 45 }).where('code', '=', 'nguoi-co-cong').execute()
-    const second = await issued(h, s.id, { priorityGroup: 'nguoi-co-cong' })
-    expect(new Date(second.issuedAt).getTime() - new Date(second.queueAt).getTime()).toBe(45 * 60_000)
-    await h.handle.db.updateTable('priority_group').set({ active: false }).where('code', '=', 'nguoi-co-cong').execute()
-    expect((await issue(h, s.id, { priorityGroup: 'nguoi-co-cong' })).body.error?.code).toBe('PRIORITY_GROUP_NOT_FOUND')
-    await h.handle.db.updateTable('priority_group').set({ active: true, bonus_minutes: 30 }).where('code', '=', 'nguoi-co-cong').execute()
+    const group = h.handle.db.updateTable('priority_group').where('code', '=', 'nguoi-co-cong').where('center_id', '=', h.demo.centerId)
+    try {
+      await group.set({ bonus_minutes: 45 }).execute()
+      const second = await issued(h, s.id, { priorityGroup: 'nguoi-co-cong' })
+      expect(new Date(second.issuedAt).getTime() - new Date(second.queueAt).getTime()).toBe(45 * 60_000)
+      await group.set({ active: false }).execute()
+      expect((await issue(h, s.id, { priorityGroup: 'nguoi-co-cong' })).body.error?.code).toBe('PRIORITY_GROUP_NOT_FOUND')
+    } finally {
+      await group.set({ active: true, bonus_minutes: 30 }).execute()
+    }
   })
 
-  it('a row changed between the check and the write: nothing is written on the old facts, the tap is issued on the new', async () => {
+  it('a row changed between two taps: the next ticket is issued on the row as it is now', async () => {
     h.clock.set('2026-11-23T10:30:00+07:00')
     const s = await addService(h)
     await issued(h, s.id)
-    // the service's prefix changes under the remembered facts: the ticket carries the new one
+    // the service's prefix changes under the remembered rows: the ticket carries the new one
     await h.handle.db.updateTable('service').set({ prefix: 'ZQ' }).where('id', '=', s.id).execute()
     const t = await issued(h, s.id)
     expect(t).toMatchObject({ number: 2, code: 'ZQ002' })
     const codes = await h.handle.db.selectFrom('ticket').select('code').where('service_id', '=', s.id).orderBy('number').execute()
     expect(codes.map((c) => c.code)).toEqual([`${s.prefix}001`, 'ZQ002'])
-    // the versions compared are the rows' own: a row rewritten with the same values is a change too
+  })
+
+  it('the issuing statement writes nothing on versions that are no longer the rows’ own, even after an update that changed no value', async () => {
+    const s = await addService(h)
+    const context = (await findIssueContext(h.handle.db, 'na-sang', s.id))!
+    const attempt = () => pipelined(h.handle.db, [issueTicketStatement(h.handle.db, {
+      id: randomUUID(), center_id: h.demo.centerId, service_id: s.id, service_day: '2026-11-23', prefix: s.prefix, priority_group_id: null,
+      queue_at: new Date(), issued_at: new Date(), request_id: null, dossier_id: null,
+    }, { data: {} }, null, 2, { center: context.center_version, service: context.service_version!, priorityGroup: null })]).then(([rows]) => issuedFrom(rows!, h.demo.centerId))
+    expect(await attempt()).toMatchObject({ number: 1 })
     await sql`UPDATE service SET name_vi = name_vi WHERE id = ${s.id}`.execute(h.handle.db)
-    expect((await issued(h, s.id)).number).toBe(3)
+    expect(await attempt()).toBe('stale')
+    const fresh = (await findIssueContext(h.handle.db, 'na-sang', s.id))!
+    expect(fresh.service_version).not.toBe(context.service_version)
+    expect(await lastNumber(s.id)).toBe(1)
+    expect(await ticketCount(s.id)).toBe(1)
+  })
+})
+
+// PostgreSQL: the statements sent can be counted on the wire
+;(testDatabaseUrl() ? describe : describe.skip)('an issue on postgres', () => {
+  let h: Harness
+  beforeAll(async () => { h = await startHarness('postgres') }, 60_000)
+  afterAll(async () => { await h?.close() })
+
+  it('reads what it checks on a service’s first tap only, and again after one of those rows changed', async () => {
+    h.clock.set('2026-11-23T09:00:00+07:00')
+    const s = await addService(h)
+    const checks: string[] = []
+    const original = pg.Client.prototype.query
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string } | undefined)?.text
+      if (text?.includes('"center_version"')) checks.push(text)
+      return (original as (...a: unknown[]) => unknown).apply(this, args)
+    } as typeof original
+    try {
+      await issued(h, s.id)
+      expect(checks).toHaveLength(1)
+      await issued(h, s.id)
+      await issued(h, s.id)
+      expect(checks).toHaveLength(1)
+      await h.handle.db.updateTable('service').set({ name_en: 'Changed' }).where('id', '=', s.id).execute()
+      expect((await issued(h, s.id)).serviceNameEn).toBe('Changed')
+      expect(checks).toHaveLength(2)
+    } finally {
+      pg.Client.prototype.query = original
+    }
   })
 })

@@ -163,32 +163,77 @@ describe.each(backends)('pipelined (%s)', (kind) => {
     expect(again).toEqual([{ n: 4 }])
   })
 
+  it('rolls back when the first statement fails too: the later ones change nothing', async () => {
+    await expect(pipelined(handle.db, [insert(1), insert(5)])).rejects.toMatchObject({ code: '23505' })
+    expect((await pipelined(handle.db, [total()]))[0]).toEqual([{ c: 4, s: 10 }])
+  })
+
+  it('passes dates and big integers, and reads them back as the rest of the app does', async () => {
+    const at = new Date('2026-11-23T02:00:00.123Z')
+    const [[row]] = await pipelined(handle.db, [sql`${sql.raw(PREPARED)}SELECT ${at}::timestamptz AS at, ${'2026-11-23'}::date AS d,
+      ${'9007199254740991'}::int8 AS big, ${'12.5'}::numeric AS num, interval '90 minutes' AS span`.compile(handle.db)]) as [[Record<string, unknown>]]
+    expect(row).toEqual({ at, d: '2026-11-23', big: 9007199254740991, num: 12.5, span: '01:30:00' })
+  })
+
   it('takes PREPARED statements only', async () => {
     await expect(pipelined(handle.db, [sql`SELECT 1 AS x`.compile(handle.db)])).rejects.toThrow(/only PREPARED/)
   })
 })
 
 ;(testDatabaseUrl() ? describe : describe.skip)('pipelined on postgres', () => {
+  // one connection: the first call parses, later ones reuse what it parsed
   let handle: DbHandle
-  beforeAll(async () => { handle = await createDb({ databaseUrl: testDatabaseUrl()!, poolMax: 1 }) })
+  const notices: string[] = []
+  beforeAll(async () => {
+    handle = await createDb({ databaseUrl: testDatabaseUrl()!, poolMax: 1 })
+    handle.pool!.on('connect', (c) => { c.on('notice', (n) => { notices.push(n.message ?? '') }) })
+    await sql`CREATE TEMP TABLE one_trip (n int PRIMARY KEY, d int NOT NULL DEFAULT 0)`.execute(handle.db)
+  })
   afterAll(async () => { await handle?.close() })
 
-  it('parses on a connection’s first call (in BEGIN … COMMIT), then sends all its statements as one query', async () => {
+  const spy = async <T>(fn: () => Promise<T>) => {
     const sent: unknown[] = []
     const original = pg.Client.prototype.query
     pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
       sent.push(args[0])
       return (original as (...a: unknown[]) => unknown).apply(this, args)
     } as typeof original
+    try { return { result: await fn(), sent: sent.length } } finally { pg.Client.prototype.query = original }
+  }
+  const put = (n: number) => sql`${sql.raw(PREPARED)}INSERT INTO one_trip (n) VALUES (${n}::int) RETURNING n`.compile(handle.db)
+  const count = async () => Number((await sql<{ c: number }>`SELECT count(*)::int AS c FROM one_trip`.execute(handle.db)).rows[0]!.c)
+
+  it('parses a connection’s new statements in a round trip that runs nothing, then sends the whole transaction as one', async () => {
     const statements = [sql`${sql.raw(PREPARED)}SELECT ${1}::int AS a`.compile(handle.db), sql`${sql.raw(PREPARED)}SELECT ${2}::int AS b`.compile(handle.db)]
-    try {
-      expect(await pipelined(handle.db, statements)).toEqual([[{ a: 1 }], [{ b: 2 }]])
-      expect(sent.length).toBe(4) // BEGIN, a, b, COMMIT
-      sent.length = 0
-      expect(await pipelined(handle.db, statements)).toEqual([[{ a: 1 }], [{ b: 2 }]])
-      expect(sent.length).toBe(1)
-    } finally {
-      pg.Client.prototype.query = original
-    }
+    const first = await spy(() => pipelined(handle.db, statements))
+    expect(first).toEqual({ result: [[{ a: 1 }], [{ b: 2 }]], sent: 2 }) // parse, run
+    const again = await spy(() => pipelined(handle.db, statements))
+    expect(again).toEqual({ result: [[{ a: 1 }], [{ b: 2 }]], sent: 1 })
+  })
+
+  it('runs the statements inside a transaction block: SET CONSTRAINTS takes effect and nothing warns', async () => {
+    notices.length = 0
+    const deferred = sql`${sql.raw(PREPARED)}SET CONSTRAINTS ALL IMMEDIATE`.compile(handle.db)
+    for (let i = 0; i < 2; i++) await pipelined(handle.db, [deferred, sql`${sql.raw(PREPARED)}SELECT ${i}::int AS i`.compile(handle.db)])
+    expect(notices).toEqual([])
+  })
+
+  it('after a failure in the one-trip train, the block is rolled back and the connection is idle and usable', async () => {
+    await pipelined(handle.db, [put(1)])
+    await pipelined(handle.db, [put(2), put(3)]) // both parsed now
+    const failed = await spy(() => pipelined(handle.db, [put(4), put(1)]).catch((e: unknown) => e))
+    expect(failed.result).toMatchObject({ code: '23505' })
+    expect(failed.sent).toBe(2) // the train, then its ROLLBACK
+    expect(await count()).toBe(3)
+    const client = await handle.pool!.connect()
+    try { expect(client.getTransactionStatus()).toBe('I') } finally { client.release() }
+    expect(await pipelined(handle.db, [put(4)])).toEqual([[{ n: 4 }]])
+    expect(notices).toEqual([])
+  })
+
+  it('a statement the server refuses to parse ends the connection, and the pool goes on with a new one', async () => {
+    const bad = { sql: `${PREPARED}SELECT * FROM no_such_table_here`, parameters: [] }
+    await expect(pipelined(handle.db, [bad])).rejects.toThrow(/parsing failed/)
+    expect((await sql<{ x: number }>`SELECT 1 AS x`.execute(handle.db)).rows).toEqual([{ x: 1 }])
   })
 })

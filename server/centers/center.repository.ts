@@ -77,7 +77,7 @@ export function findCenterOf(db: Executor, of: 'counter' | 'ticket', id: string)
  * is one of that center's (null columns otherwise), and the priority group only if `priorityCode` is an
  * active group of that center. With each row its version (`xmin`, the transaction that wrote the row as it
  * is: any change to the row gives it another): the issuing statement writes only while all three are still
- * as read (server/queue/ticket.repository.ts `issueTicket`), so these facts can be remembered between taps.
+ * as read (server/queue/ticket.repository.ts `issueTicketStatement`), so these facts can be remembered between taps.
  */
 export function findIssueContext(db: Executor, slug: string, serviceId: string, priorityCode?: string) {
   return db.selectFrom('center')

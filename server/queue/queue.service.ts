@@ -178,7 +178,8 @@ export class QueueService {
       const committedAt = performance.now()
       const a = figuresAndPlaceFrom(afterRows!)
       const figures = new Map([[serviceId, Promise.resolve(a.figures)]])
-      // called already, or a check-in (its dossier code): the full view
+      // a check-in (its dossier code) takes the full view; the read is in the transaction, so the
+      // ticket is waiting (its place null only if the read missed it, which would be a bug: the full view then)
       const view = a.status !== 'waiting' || a.ahead === null || input.dossierId ? this.view(t.id, () => Promise.resolve(a.figures)) : Promise.resolve({
         id: t.id, code: t.code, number: t.number, status: 'waiting', centerSlug: center.slug, serviceId,
         serviceNameVi: nameVi, serviceNameEn: nameEn, serviceDay: plan.day, priorityGroup: priorityGroupId ? input.priorityGroup! : null,

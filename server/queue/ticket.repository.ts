@@ -55,12 +55,13 @@ export const ticketCodeSql = (prefix: string, number: RawBuilder<unknown>) =>
   sql<string>`${prefix}::text || CASE WHEN ${number} < 1000 THEN lpad(${number}::text, 3, '0') ELSE ${number}::text END`
 
 /**
- * A whole ticket issue in one statement, committed on its own: the day's number from the service's
- * counter row (not taken past `cap`: no row then, and nothing changes), the waiting ticket, its
- * `issued` event, and `seqCount` board seqs reserved on the center's row, last (the lock order of
- * every write: ticket and counter rows, then the sequence). No client round trip happens while the
- * number and sequence rows are locked, so racing kiosks queue on those rows only for the statement
- * itself and its commit. A reused `request_id` fails the whole statement (unique `ticket_request_id`):
+ * A whole ticket issue in one statement: the day's number from the service's counter row (not taken
+ * past `cap`: no row then, and nothing changes), the waiting ticket, its `issued` event, and `seqCount`
+ * board seqs reserved on the center's row, last (the lock order of every write: ticket and counter rows,
+ * then the sequence). It is sent with the statements that follow it in its transaction and the COMMIT,
+ * in one round trip (db/create-db.ts `pipelined`): no client round trip happens while the number and
+ * sequence rows are locked, so racing kiosks queue on those rows only while the server runs the
+ * transaction and commits. A reused `request_id` fails the whole statement (unique `ticket_request_id`):
  * no number is used.
  *
  * `versions`: the center, service and priority group rows as the caller checked them (their `xmin`,
