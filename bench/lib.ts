@@ -39,11 +39,18 @@ export async function dropDatabase(url: string): Promise<void> {
 
 export interface Server { url: string; proc: ChildProcess; stop(): Promise<void> }
 
+// Ctrl-C or a timeout's SIGTERM ends a benchmark through 'exit', where its apps are stopped (startServer)
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) process.once(signal, () => process.exit(code))
+
 /** bench/server.ts in its own process; `nodeArgs` e.g. ['--cpu-prof', '--cpu-prof-dir=…']; `root`: another checkout's app. */
 export async function startServer(benchDb: string, opts: { nodeArgs?: string[]; env?: Record<string, string>; root?: string } = {}): Promise<Server> {
   const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', 'bench/server.ts'], {
     cwd: opts.root ?? ROOT, env: { ...process.env, ...opts.env, BENCH_DB: benchDb }, stdio: ['ignore', 'pipe', 'inherit'],
   })
+  // a benchmark that dies (an error, a timeout's SIGTERM) takes its app with it instead of leaving it running
+  const orphan = () => { proc.kill('SIGKILL') }
+  process.once('exit', orphan)
+  proc.once('exit', () => { process.off('exit', orphan) })
   const port = await new Promise<number>((resolve, reject) => {
     const rl = createInterface({ input: proc.stdout! })
     rl.on('line', (line) => { const m = /^LISTENING (\d+)$/.exec(line); if (m) resolve(Number(m[1])) })
