@@ -61,9 +61,6 @@ function preparedName(text: string): string {
  */
 const THEN_COMMIT = '/*then-commit*/ '
 
-/** A statement as kysely compiles it (`sql\`…\`.compile(db)`): its text and its parameters. */
-export interface Statement { sql: string; parameters: readonly unknown[] }
-
 type PgConnection = {
   parsedStatements: Record<string, string>
   stream: { cork?(): void; uncork?(): void }
@@ -155,8 +152,8 @@ class PreparingClient extends pg.Client {
    * yet parsed on this connection are parsed first, in a round trip of their own that runs nothing: no
    * row is locked while the client waits.
    */
-  async inOneTrip(statements: readonly Statement[]): Promise<pg.QueryResult[]> {
-    const named = [{ sql: BEGIN, parameters: [] }, ...statements, { sql: COMMIT, parameters: [] }]
+  async inOneTrip(statements: readonly CompiledQuery[]): Promise<pg.QueryResult[]> {
+    const named = [CompiledQuery.raw(BEGIN), ...statements, CompiledQuery.raw(COMMIT)]
       .map((q) => ({ name: preparedName(q.sql), text: q.sql, values: [...q.parameters] }))
     const connection = (this as unknown as { connection: PgConnection }).connection
     const missing = named.filter((s, k) => connection.parsedStatements[s.name] !== s.text && named.findIndex((o) => o.name === s.name) === k)
@@ -200,7 +197,7 @@ const kinds = new WeakMap<object, DbKind>()
 const pools = new WeakMap<object, pg.Pool>()
 
 /**
- * PREPARED statements in one round trip on PostgreSQL, run in order between BEGIN and COMMIT, sent as
+ * PREPARED statements (as kysely compiles them: `sql\`…\`.compile(db)`) in one round trip on PostgreSQL, run in order between BEGIN and COMMIT, sent as
  * one train with one Sync: each statement sees what those before it wrote and what other transactions
  * committed before it started (READ COMMITTED), the rows they lock stay locked until the COMMIT after the
  * last (no client round trip in between), and an error in any rolls back all. A statement cannot use an
@@ -209,13 +206,13 @@ const pools = new WeakMap<object, pg.Pool>()
  * (in-process, nothing to save) runs them one after the other in BEGIN … COMMIT: the same transaction.
  * The rows of each statement, in order.
  */
-export async function pipelined(db: Db, statements: readonly Statement[]): Promise<unknown[][]> {
+export async function pipelined(db: Db, statements: readonly CompiledQuery[]): Promise<unknown[][]> {
   if (!statements.every((q) => isMarked(q.sql))) throw new Error('only PREPARED statements are pipelined')
   const pool = pools.get(db)
   if (!pool) {
     return db.transaction().execute(async (trx) => {
       const out: unknown[][] = []
-      for (const q of statements) out.push((await trx.executeQuery(CompiledQuery.raw(q.sql, [...q.parameters]))).rows)
+      for (const q of statements) out.push((await trx.executeQuery(q)).rows)
       return out
     })
   }

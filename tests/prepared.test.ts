@@ -1,12 +1,12 @@
 // Statements marked PREPARED (db/create-db.ts) go to PostgreSQL as named prepared statements; on PGlite
 // the marker is a comment and the statement runs as it is.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { sql } from 'kysely'
-import pg from 'pg'
+import { CompiledQuery, sql } from 'kysely'
 import { createDb, pipelined, PREPARED, thenCommit, type DbHandle } from '../db/create-db.js'
 import { boardSeqBump } from '../server/centers/center.repository.js'
 import { testDatabaseUrl } from '../server/config.js'
 import { backends, freshDb } from './helpers/db.js'
+import { statementsSent } from './helpers/sent.js'
 
 describe.each(backends)('PREPARED statements (%s)', (kind) => {
   let handle: DbHandle
@@ -102,22 +102,11 @@ describe.each(backends)('thenCommit (%s)', (kind) => {
   afterAll(async () => { await handle?.close() })
 
   it('sends the last statement and COMMIT as one query: nothing is sent between them', async () => {
-    const sent: string[] = []
-    const original = pg.Client.prototype.query
-    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-      const text = args[0]
-      sent.push(typeof text === 'string' ? text : (text as { text: string }).text)
-      return (original as (...a: unknown[]) => unknown).apply(this, args)
-    } as typeof original
-    try {
-      const { rows } = await thenCommit<null, { x: number }>(handle.db, async (trx) => {
-        await sql`SELECT ${1}::int AS work`.execute(trx)
-        return { result: null, last: { text: 'SELECT 7 AS x' } }
-      })
-      expect(rows).toEqual([{ x: 7 }])
-    } finally {
-      pg.Client.prototype.query = original
-    }
+    const { result: { rows }, sent } = await statementsSent(handle, () => thenCommit<null, { x: number }>(handle.db, async (trx) => {
+      await sql`SELECT ${1}::int AS work`.execute(trx)
+      return { result: null, last: { text: 'SELECT 7 AS x' } }
+    }))
+    expect(rows).toEqual([{ x: 7 }])
     expect(sent).toEqual(['BEGIN', 'SELECT $1::int AS work', '/*then-commit*/ SELECT 7 AS x; COMMIT'])
     // and the connection is not left inside a transaction
     expect((await sql<{ open: boolean }>`SELECT now() <> statement_timestamp() AS open`.execute(handle.db)).rows).toEqual([{ open: false }])
@@ -192,13 +181,8 @@ describe.each(backends)('pipelined (%s)', (kind) => {
   afterAll(async () => { await handle?.close() })
 
   const spy = async <T>(fn: () => Promise<T>) => {
-    const sent: unknown[] = []
-    const original = pg.Client.prototype.query
-    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-      sent.push(args[0])
-      return (original as (...a: unknown[]) => unknown).apply(this, args)
-    } as typeof original
-    try { return { result: await fn(), sent: sent.length } } finally { pg.Client.prototype.query = original }
+    const { result, sent } = await statementsSent(handle, fn)
+    return { result, sent: sent.length }
   }
   const put = (n: number) => sql`${sql.raw(PREPARED)}INSERT INTO one_trip (n) VALUES (${n}::int) RETURNING n`.compile(handle.db)
   const count = async () => Number((await sql<{ c: number }>`SELECT count(*)::int AS c FROM one_trip`.execute(handle.db)).rows[0]!.c)
@@ -232,7 +216,7 @@ describe.each(backends)('pipelined (%s)', (kind) => {
   })
 
   it('a statement the server refuses to parse ends the connection, and the pool goes on with a new one', async () => {
-    const bad = { sql: `${PREPARED}SELECT * FROM no_such_table_here`, parameters: [] }
+    const bad = CompiledQuery.raw(`${PREPARED}SELECT * FROM no_such_table_here`)
     await expect(pipelined(handle.db, [bad])).rejects.toThrow(/parsing failed/)
     expect((await sql<{ x: number }>`SELECT 1 AS x`.execute(handle.db)).rows).toEqual([{ x: 1 }])
   })

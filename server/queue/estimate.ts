@@ -1,5 +1,5 @@
-import { sql } from 'kysely'
-import { PREPARED, type Executor, type Statement } from '../../db/create-db.js'
+import { sql, type CompiledQuery } from 'kysely'
+import { PREPARED, type Executor } from '../../db/create-db.js'
 import type { ServiceStat } from '../../common/types.js'
 import { ticketsAhead } from './ticket.repository.js'
 
@@ -53,7 +53,7 @@ function toFigures(r: FiguresRow): ServiceFigures {
  * estimate), the ticket's status now, and its place (`ticketsAhead`) if it is still waiting. Sent with
  * the issuing statement (db/create-db.ts `pipelined`); `figuresAndPlaceFrom` reads its answer.
  */
-export function figuresAndPlaceStatement(db: Executor, centerId: string, serviceDay: string, now: Date, serviceId: string, ticketId: string): Statement {
+export function figuresAndPlaceStatement(db: Executor, centerId: string, serviceDay: string, now: Date, serviceId: string, ticketId: string): CompiledQuery {
   return sql`${sql.raw(PREPARED)}
     SELECT f.*, (SELECT status FROM ticket WHERE id = ${ticketId}) AS ticket_status, ${ticketsAhead(ticketId)} AS ahead
     FROM (${serviceFiguresQuery(centerId, serviceDay, now, [serviceId])}) f`.compile(db)

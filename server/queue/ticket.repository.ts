@@ -1,5 +1,5 @@
-import { sql, type RawBuilder, type Updateable } from 'kysely'
-import { PREPARED, type Executor, type Statement } from '../../db/create-db.js'
+import { CompiledQuery, sql, type RawBuilder, type Updateable } from 'kysely'
+import { PREPARED, type Executor } from '../../db/create-db.js'
 import type { NewTicket, Ticket, TicketStatus, TicketTable } from '../../db/types.js'
 
 /**
@@ -75,7 +75,7 @@ export function issueTicketStatement(db: Executor, t: {
   id: string; center_id: string; service_id: string; service_day: string; prefix: string; priority_group_id: string | null
   queue_at: Date; issued_at: Date; request_id: string | null; dossier_id: string | null
 }, event: { data: Record<string, unknown> }, cap: number | null, seqCount: number,
-versions: { center: string; service: string; priorityGroup: string | null }): Statement {
+versions: { center: string; service: string; priorityGroup: string | null }): CompiledQuery {
   return sql`${sql.raw(PREPARED)}
     WITH g AS (
       SELECT EXISTS (SELECT 1 FROM center c JOIN service v ON v.center_id = c.id
@@ -109,7 +109,7 @@ versions: { center: string; service: string; priorityGroup: string | null }): St
  * triggers are deferred, migration 0006): a statement after it in the transaction counts them. Sent after
  * the issuing statement, so the count row is still locked after the center's seq row, as at COMMIT.
  */
-export const countInsertedNow: Statement = { sql: `${PREPARED}SET CONSTRAINTS queue_count_insert IMMEDIATE`, parameters: [] }
+export const countInsertedNow = CompiledQuery.raw(`${PREPARED}SET CONSTRAINTS queue_count_insert IMMEDIATE`)
 
 /** The answer of `issueTicketStatement`: the ticket with the last seq reserved, `cap`, or `stale`. */
 export function issuedFrom(rows: unknown[], centerId: string): (IssuedTicket & { board_seq: number }) | 'cap' | 'stale' {
