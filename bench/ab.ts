@@ -6,9 +6,11 @@
  * which a before/after taken minutes apart cannot promise. Prints a markdown table; writes nothing.
  * `npx tsx bench/ab.ts <other checkout> callnext`: the same for bench/call-next.ts (50 clerks calling
  * next and marking no-show, against 20,000 waiting tickets each, in timed rounds).
+ * `BENCH_AB_RATES=150,300 npx tsx bench/ab.ts <other checkout>`: the issue rows open loop instead (32 kiosks
+ * at these fixed rates, bench/issue.ts `issueOpenLoop`: latency from each tap's due time).
  */
 import { dropDatabase, fmt, freshDatabase, percentile, startServer } from './lib.js'
-import { issueLoad, services } from './issue.js'
+import { issueLoad, issueOpenLoop, services } from './issue.js'
 import { callNextSetup, drain } from './call-next.js'
 
 const other = process.argv[2]
@@ -44,20 +46,21 @@ for (const [k, a] of apps.entries()) {
   started.push({ ...a, db, server, ids })
 }
 const rows: string[] = []
-for (const connections of [10, 32]) {
+const rates = process.env.BENCH_AB_RATES?.split(',').map(Number)
+for (const load of rates ?? [10, 32]) {
   const sum = started.map(() => ({ ok: 0, seconds: 0, p50: [] as number[], p99: [] as number[] }))
   for (let r = 0; r < ROUNDS; r++) {
     for (const [k, a] of (r % 2 ? [...started.entries()].reverse() : [...started.entries()])) {
-      const x = await issueLoad(a.server.url, a.ids, connections, SECONDS)
+      const x = rates ? await issueOpenLoop(a.server.url, a.ids, 32, SECONDS, load) : await issueLoad(a.server.url, a.ids, load, SECONDS)
       sum[k]!.ok += x.ok; sum[k]!.seconds += SECONDS; sum[k]!.p50.push(x.p50); sum[k]!.p99.push(x.p99)
     }
   }
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
   for (const [k, a] of started.entries()) {
     const s = sum[k]!
-    rows.push(`| ${connections} | ${a.name} | ${fmt(s.ok / s.seconds, 0)} | ${med(s.p50)} | ${med(s.p99)} |`)
+    rows.push(`| ${rates ? `32 kiosks at ${load}/s` : load} | ${a.name} | ${fmt(s.ok / s.seconds, 0)} | ${med(s.p50)} | ${med(s.p99)} |`)
   }
 }
 for (const a of started) { await a.server.stop(); await dropDatabase(a.db) }
-process.stdout.write(`${ROUNDS} interleaved rounds of ${SECONDS} s per app and per row (ABBA order); req/s over all rounds, p50/p99: the median of the rounds'.\n\n| connections | app | req/s | p50 ms | p99 ms |\n|---|---|---|---|---|\n${rows.join('\n')}\n`)
+process.stdout.write(`${ROUNDS} interleaved rounds of ${SECONDS} s per app and per row (ABBA order); req/s over all rounds, p50/p99: the median of the rounds'.\n\n| ${rates ? 'load' : 'connections'} | app | req/s | p50 ms | p99 ms |\n|---|---|---|---|---|\n${rows.join('\n')}\n`)
 process.exit(0)

@@ -74,9 +74,12 @@ export async function issueOpenLoop(url: string, ids: string[], kiosks: number, 
 
 /**
  * pgbench, one script per demo service (equal weights), in one of two shapes:
- * - `statement` (what the app sends since 2026-12-02, `issueTicket` in server/queue/ticket.repository.ts):
- *   one statement, committed on its own: the check that the center and service rows are as the app read
- *   them (since 2026-12-03), the number upsert, the ticket, its event and the board seq;
+ * - `statement` (a tap's writes as the app makes them, `issueTicketStatement` in server/queue/ticket.repository.ts,
+ *   with the board seq update the app sends once per train, `seqsForIssued`, as a last CTE): one statement,
+ *   committed on its own: the check that the center and service rows are as the app read them, the number
+ *   upsert, the ticket, its event and the board seq. The app sends one transaction for all the taps of a
+ *   center that come while its last one is in flight (server/queue/issue-trains.ts); pgbench's clients
+ *   each send their own, one round trip each: the per-tap work, in the fewest round trips it can take;
  * - `transaction` (the app's shape before): `BEGIN; number; ticket; event; seq; END`, six round trips.
  * Only the app's read after (the figures and the ticket's place) is left out, and its read before (what
  * it checks), which it makes only when the rows changed since the last tap of the service.

@@ -229,6 +229,16 @@ export async function pipelined(db: Db, statements: readonly CompiledQuery[]): P
 }
 
 /**
+ * Whether `pipelined` failing with `e` wrote nothing for certain: the server refused a statement of the
+ * train (which then never reached its COMMIT, or whose COMMIT failed) and the connection is sound. Not so
+ * when the connection was lost: the COMMIT may have been carried out before. PGlite runs in this process:
+ * its transaction failed.
+ */
+export function wroteNothing(db: Db, e: unknown): boolean {
+  return kinds.get(db) === 'pglite' || (e instanceof pg.DatabaseError && usableAfter(e))
+}
+
+/**
  * Whether a connection goes back to the pool after this error: an answer of the server's about the
  * statement (a constraint, a bad value) leaves it usable; the server ending the session (FATAL, a
  * connection or shutdown class), a prepared statement it no longer holds (26000: the names this client

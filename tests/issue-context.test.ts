@@ -101,7 +101,7 @@ describe.each(backends)('an issue follows the rows it checked on %s', (kind) => 
     const attempt = () => pipelined(h.handle.db, [issueTicketStatement(h.handle.db, {
       id: randomUUID(), center_id: h.demo.centerId, service_id: s.id, service_day: '2026-11-23', prefix: s.prefix, priority_group_id: null,
       queue_at: new Date(), issued_at: new Date(), request_id: null, dossier_id: null,
-    }, { data: {} }, null, 2, { center: context.center_version, service: context.service_version!, priorityGroup: null })]).then(([rows]) => issuedFrom(rows!, h.demo.centerId))
+    }, { data: {} }, null, { center: context.center_version, service: context.service_version!, priorityGroup: null })]).then(([rows]) => issuedFrom(rows!))
     expect(await attempt()).toMatchObject({ number: 1 })
     await sql`UPDATE service SET name_vi = name_vi WHERE id = ${s.id}`.execute(h.handle.db)
     expect(await attempt()).toBe('stale')

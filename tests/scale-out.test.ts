@@ -121,6 +121,32 @@ if (!postgres) {
       expect(await called).toMatchObject({ id: res.body.ticket.id, status: 'called', counterNumber: line.counterNumber })
     })
 
+    it('kiosks tapping on both instances at once: trains on both, every number once, no deadlock', async () => {
+      const services = [await addService(h), await addService(h), await addService(h), await addService(h)]
+      const deadlocks = async () => {
+        await sql`SELECT pg_stat_clear_snapshot()`.execute(h.handle.db)
+        const { rows } = await sql<{ n: string }>`SELECT deadlocks::text AS n FROM pg_stat_database WHERE datname = current_database()`.execute(h.handle.db)
+        return Number(rows[0]!.n)
+      }
+      const before = await deadlocks()
+      // each instance's taps of a burst leave in a train or two, trains of the two instances at the same time
+      const sentBefore = [h.app.queue.trains.sent, appB.queue.trains.sent]
+      for (let round = 0; round < 5; round++) {
+        const got = await Promise.all([h.app.queue, appB.queue].flatMap((q, side) => Array.from({ length: 16 }, (_, k) =>
+          q.issue('na-sang', { serviceId: services[side ? 3 - (k % 4) : k % 4]!.id }))))
+        expect(got.every((t) => t.status === 'waiting')).toBe(true)
+      }
+      const trains = [h.app.queue.trains.sent - sentBefore[0]!, appB.queue.trains.sent - sentBefore[1]!]
+      expect(trains.every((n) => n < 5 * 16)).toBe(true)
+      for (const s of services) {
+        const rows = await h.handle.db.selectFrom('ticket').select('number').where('service_id', '=', s.id).orderBy('number').execute()
+        expect(rows.map((r) => r.number)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1))
+      }
+      // the statistics are flushed within a second of a transaction's end
+      await new Promise((r) => setTimeout(r, 1100))
+      expect(await deadlocks()).toBe(before)
+    }, 60_000)
+
     it('2 × 25 counters calling next at once across both instances never share a ticket', async () => {
       const services = [await addService(h), await addService(h)]
       const serviceIds = services.map((s) => s.id)

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import { sql, type Transaction, type Updateable } from 'kysely'
-import { pipelined, prepared, thenCommit, type Db, type Executor } from '../../db/create-db.js'
+import { prepared, thenCommit, type Db, type Executor } from '../../db/create-db.js'
 import type { Center, Counter, Database, Service, Ticket, TicketStatus, TicketTable } from '../../db/types.js'
 import type { PublicEventName, PublicFact } from '../../common/events.js'
 import { formatTicketCode } from '../../common/ticket-code.js'
 import type { CounterView, PauseReason, TicketView } from '../../common/types.js'
 import { catalogs } from '../../common/i18n/index.js'
 import { AppError } from '../errors.js'
+import { IssueTrains } from './issue-trains.js'
 import type { Clock } from '../clock.js'
 import { describeHours, hoursOn, localTime } from '../time.js'
 import { boardSeqBump, findCenterOf, findIssueContext, findService } from '../centers/center.repository.js'
@@ -52,6 +53,8 @@ type IssueContext = NonNullable<Awaited<ReturnType<typeof findIssueContext>>>
 /** How long an issue's checked rows are remembered (the issuing statement refuses them once changed: this only bounds what is kept). */
 const ISSUE_CONTEXT_TTL_MS = 60_000
 const ISSUE_CONTEXTS_MAX = 1_000
+/** An issue's facts, ticket:issued and queue:changed: two board seqs for each ticket a train issues. */
+const ISSUE_FACTS = 2
 
 const ACTIVE: TicketStatus[] = ['called', 'serving']
 /** How long facts wait for those of lower seq before being sent anyway. */
@@ -64,9 +67,13 @@ export const isUniqueViolation = (e: unknown, constraint: string) =>
 export class QueueService {
   /** What the last issue of a center's service (and priority group) checked: see `issueNew`. */
   private issueContexts = new Map<string, { context: IssueContext; until: number }>()
+  /** A center's kiosk taps, several to a transaction under load (server/queue/issue-trains.ts). */
+  readonly trains: IssueTrains
 
   constructor(private db: Db, private clock: Clock, private sink: EventSink, private observer?: QueueObserver,
-    private calendar?: { centerOn(center: Center, day: string): Promise<Center> }) {}
+    private calendar?: { centerOn(center: Center, day: string): Promise<Center> }) {
+    this.trains = new IssueTrains(db, ISSUE_FACTS)
+  }
 
   /** The center as it works on `day`: holidays close it, make-up days open it (server/dossiers/calendar-cache.ts). */
   onDay(center: Center, day: string): Promise<Center> {
@@ -96,7 +103,8 @@ export class QueueService {
   /**
    * One round trip on the usual path: the issue itself (one statement, server/queue/ticket.repository.ts
    * `issueTicketStatement`) and, sent with it, the service's figures with the ticket's place, from which
-   * its answer and its facts are made. What the issue checks (center, service, priority group: `findIssueContext`) is
+   * its answer and its facts are made; under load, with the other taps of the center that came while its
+   * last train was in flight, in one transaction (server/queue/issue-trains.ts). What the issue checks (center, service, priority group: `findIssueContext`) is
    * remembered from the last tap of the same service; the issuing statement writes only while those
    * rows are as they were read (their versions), and otherwise the check is made again on the rows as
    * they are now. A refusal is never made on remembered rows: they are read again first.
@@ -146,37 +154,38 @@ export class QueueService {
   /** The issue as planned: the ticket's view, or undefined when a checked row changed meanwhile (nothing written). */
   private async issueAs(plan: Awaited<ReturnType<QueueService['planIssue']>>, input: IssueInput): Promise<TicketView | undefined> {
     const { center, serviceId, prefix, cap, nameVi, nameEn, priorityGroupId, bonus, now } = plan
-    // ticket:issued and queue:changed: two seqs, reserved by the issuing statement itself
-    const FACTS = 2
-    const slot = this.order.slot(center.id)
+    // taken when its train leaves (a slot taken while the tap waits for the train in flight would make
+    // every change that learns its seq meanwhile wait for the next train)
+    let slot: Slot | undefined
     try {
       // The issue and the read after it (the service's figures, the ticket's status and place) go in one
-      // round trip, as one transaction: the read sees the ticket, and every change of a lower seq (the
-      // issue waited for the center's seq row until they committed), and none of a higher one (they wait
-      // for this commit): its figures are the board as of this change's seq.
+      // round trip, as one transaction (with the center's other taps of the moment): the read sees the
+      // ticket, every change of a lower seq (the train waited for the center's seq row until they
+      // committed), and of higher ones only the other tickets of its train: its figures are the board as
+      // of this change's seq, or of a seq a few tickets later.
       const id = randomUUID()
-      const [issuedRows, , afterRows] = await pipelined(this.db, [
-        tickets.issueTicketStatement(this.db, {
+      const answer = await this.trains.send(center.id, {
+        serviceId, ticketId: id, sending: () => { slot ??= this.order.slot(center.id) },
+        issue: tickets.issueTicketStatement(this.db, {
           id, center_id: center.id, service_id: serviceId, service_day: plan.day, prefix,
           priority_group_id: priorityGroupId, queue_at: new Date(now.getTime() - bonus * 60_000), issued_at: now,
           request_id: input.requestId ?? null, dossier_id: input.dossierId ?? null,
-        }, { data: priorityGroupId ? { priorityGroup: input.priorityGroup, bonusMinutes: bonus } : {} }, cap, FACTS, plan.versions),
-        tickets.countInsertedNow,
-        figuresAndPlaceStatement(this.db, center.id, plan.day, now, serviceId, id),
-      ])
-      const t = tickets.issuedFrom(issuedRows!, center.id)
+        }, { data: priorityGroupId ? { priorityGroup: input.priorityGroup, bonusMinutes: bonus } : {} }, cap, plan.versions),
+        read: figuresAndPlaceStatement(this.db, center.id, plan.day, now, serviceId, id),
+      })
+      const t = tickets.issuedFrom(answer.issued)
       if (t === 'stale') return undefined
       // At the cap no number was taken: the next citizen is refused too.
       if (t === 'cap') throw new AppError('DAILY_CAP_REACHED', { cap: cap ?? 0 })
       const out = new Outbox()
-      out.firstSeq = t.board_seq - FACTS + 1
-      const before = slot.reserved(out.firstSeq)
+      out.firstSeq = answer.lastSeq! - ISSUE_FACTS + 1
+      const before = slot!.reserved(out.firstSeq)
       out.add({ name: 'ticket:issued', payload: { ticket: { id: t.id, code: t.code, serviceId, issuedAt: now.toISOString(), priority: !!priorityGroupId } } })
       out.add({ name: 'queue:changed', serviceIds: [serviceId] })
       out.touch(t.id) // staff consoles follow every ticket of their center through ticket:updated
       this.observer?.factsCommitted(out.events.map((e) => e.name))
       const committedAt = performance.now()
-      const a = figuresAndPlaceFrom(afterRows!)
+      const a = figuresAndPlaceFrom(answer.read)
       const figures = new Map([[serviceId, Promise.resolve(a.figures)]])
       // a check-in (its dossier code) takes the full view; the read is in the issue's transaction, so the
       // ticket is waiting (its place null only if the read missed it, which would be a bug: the full view then)
@@ -190,7 +199,7 @@ export class QueueService {
       if (await this.publish(center, out, before, views, { figures, views: new Map([[t.id, view]]) })) this.observer?.factsSent(performance.now() - committedAt)
       return views.get(t.id) ?? await this.view(t.id)
     } finally {
-      slot.done()
+      slot?.done()
     }
   }
 

@@ -55,26 +55,26 @@ export const ticketCodeSql = (prefix: string, number: RawBuilder<unknown>) =>
   sql<string>`${prefix}::text || CASE WHEN ${number} < 1000 THEN lpad(${number}::text, 3, '0') ELSE ${number}::text END`
 
 /**
- * A whole ticket issue in one statement: the day's number from the service's counter row (not taken
- * past `cap`: no row then, and nothing changes), the waiting ticket, its `issued` event, and `seqCount`
- * board seqs reserved on the center's row, last (the lock order of every write: ticket and counter rows,
- * then the sequence). It is sent with the statements that follow it in its transaction and the COMMIT,
- * in one round trip (db/create-db.ts `pipelined`): no client round trip happens while the number and
- * sequence rows are locked, so racing kiosks queue on those rows only while the server runs the
- * transaction and commits. A reused `request_id` fails the whole statement (unique `ticket_request_id`):
- * no number is used.
+ * A ticket issue in one statement: the day's number from the service's counter row (not taken past
+ * `cap`: no row then, and nothing changes), the waiting ticket and its `issued` event. It is sent in a
+ * train (server/queue/issue-trains.ts): one or more of these, then `seqsForIssued` (the center's board
+ * seqs for all of them, on its row, last: the lock order of every write is ticket and counter rows, then
+ * the sequence), the count and the reads, and the COMMIT, in one round trip (db/create-db.ts
+ * `pipelined`): no client round trip happens while the number and sequence rows are locked, so racing
+ * kiosks queue on those rows only while the server runs the transaction and commits. A reused
+ * `request_id` fails the statement (unique `ticket_request_id`), and with it its train: no number is used.
  *
  * `versions`: the center, service and priority group rows as the caller checked them (their `xmin`,
  * server/centers/center.repository.ts `findIssueContext`). Should any of them have changed since (a
  * manager closed the service, moved the cut-off, changed a bonus, on this instance or another), nothing
  * is written and the answer is `stale`: the caller checks again on the rows as they are now.
- * Otherwise the ticket with the last seq reserved, or `cap` when the daily cap is reached (`issuedFrom`).
- * The ticket's id is made by the caller, so that a statement sent with this one can read the ticket.
+ * Otherwise the ticket, or `cap` when the daily cap is reached (`issuedFrom`).
+ * The ticket's id is made by the caller, so that statements sent after this one can find the ticket.
  */
 export function issueTicketStatement(db: Executor, t: {
   id: string; center_id: string; service_id: string; service_day: string; prefix: string; priority_group_id: string | null
   queue_at: Date; issued_at: Date; request_id: string | null; dossier_id: string | null
-}, event: { data: Record<string, unknown> }, cap: number | null, seqCount: number,
+}, event: { data: Record<string, unknown> }, cap: number | null,
 versions: { center: string; service: string; priorityGroup: string | null }): CompiledQuery {
   return sql`${sql.raw(PREPARED)}
     WITH g AS (
@@ -97,27 +97,37 @@ versions: { center: string; service: string; priorityGroup: string | null }): Co
     ), e AS (
       INSERT INTO ticket_event (ticket_id, center_id, type, from_status, to_status, at, data)
       SELECT t.id, t.center_id, 'issued', NULL, 'waiting', t.issued_at, ${JSON.stringify(event.data)}::jsonb FROM t
-    ), s AS (
-      -- after the ticket (its subquery reads t): the sequence row is locked last
-      UPDATE center_board_seq SET seq = seq + ${seqCount}::int WHERE center_id = (SELECT center_id FROM t) RETURNING seq
     )
-    SELECT t.id, t.code, t.number, t.issued_at, t.queue_at, (SELECT seq FROM s) AS board_seq, g.fresh FROM g LEFT JOIN t ON true`.compile(db)
+    SELECT t.id, t.code, t.number, t.issued_at, t.queue_at, g.fresh FROM g LEFT JOIN t ON true`.compile(db)
+}
+
+/**
+ * The board seqs of the tickets a train issued (those of `ids` that its issuing statements inserted:
+ * none when every one was stale or capped, and then the center's row is left alone), `perTicket` each,
+ * reserved on the center's row after them. Answers the last seq taken and how many tickets took seqs
+ * (no row when none did); the train's tickets have them in the train's order, `perTicket` apart.
+ */
+export function seqsForIssued(db: Executor, centerId: string, ids: string[], perTicket: number): CompiledQuery {
+  return sql`${sql.raw(PREPARED)}
+    WITH k AS (SELECT count(*)::int AS n FROM ticket WHERE id = ANY(${ids}::uuid[]) AND center_id = ${centerId}::uuid)
+    UPDATE center_board_seq SET seq = seq + ${perTicket}::int * k.n FROM k
+    WHERE center_id = ${centerId}::uuid AND k.n > 0
+    RETURNING seq, k.n AS issued`.compile(db)
 }
 
 /**
  * The waiting count of the tickets this transaction inserted, kept now rather than at COMMIT (the count
  * triggers are deferred, migration 0006): a statement after it in the transaction counts them. Sent after
- * the issuing statement, so the count row is still locked after the center's seq row, as at COMMIT.
+ * the seq statement, so the count rows are locked after the center's seq row, as at COMMIT.
  */
 export const countInsertedNow = CompiledQuery.raw(`${PREPARED}SET CONSTRAINTS queue_count_insert IMMEDIATE`)
 
-/** The answer of `issueTicketStatement`: the ticket with the last seq reserved, `cap`, or `stale`. */
-export function issuedFrom(rows: unknown[], centerId: string): (IssuedTicket & { board_seq: number }) | 'cap' | 'stale' {
-  const row = rows[0] as Partial<IssuedTicket> & { board_seq: number | null; fresh: boolean }
+/** The answer of `issueTicketStatement`: the ticket, `cap`, or `stale`. */
+export function issuedFrom(rows: unknown[]): IssuedTicket | 'cap' | 'stale' {
+  const row = rows[0] as Partial<IssuedTicket> & { fresh: boolean }
   if (!row.fresh) return 'stale'
   if (!row.id) return 'cap'
-  if (row.board_seq == null) throw new Error(`center ${centerId} has no center_board_seq row`)
-  return row as IssuedTicket & { board_seq: number }
+  return row as IssuedTicket
 }
 
 type IssuedTicket = Pick<Ticket, 'id' | 'code' | 'number' | 'issued_at' | 'queue_at'>

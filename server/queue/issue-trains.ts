@@ -1,0 +1,111 @@
+import type { CompiledQuery } from 'kysely'
+import { pipelined, wroteNothing, type Db } from '../../db/create-db.js'
+import { countInsertedNow, seqsForIssued } from './ticket.repository.js'
+
+/** One kiosk tap as a train carries it: its issuing statement and its read after (both PREPARED). */
+export interface Tap {
+  serviceId: string
+  ticketId: string
+  /** `issueTicketStatement` (server/queue/ticket.repository.ts) */
+  issue: CompiledQuery
+  /** a read that runs after every issue of the train, the count and the seqs (the figures and the ticket's place) */
+  read: CompiledQuery
+  /** called right before the train carrying the tap is sent (again, if its first train failed): where its change takes its SeqOrder slot */
+  sending?: () => void
+}
+
+/** What a tap's train answered: its issuing statement's rows, its read's rows, and its last board seq (null: it issued nothing). */
+export interface TapAnswer { issued: unknown[]; read: unknown[]; lastSeq: number | null }
+
+/** The most taps one train carries: each adds its statements to the time the center's rows stay locked. */
+export const MAX_TAPS_PER_TRAIN = 32
+/**
+ * How many trains of one center this process has in flight at once. One: a second would queue on the
+ * center's seq row, and the first train's answers would wait for its seqs before they are published
+ * (server/queue/seq-order.ts): measured with two, 578 vs 672 req/s at 32 connections, the same p99 open
+ * loop (bench/ab.ts, 2026-12-03).
+ */
+export const TRAINS_IN_FLIGHT = 1
+
+interface Queued { tap: Tap; resolve: (a: TapAnswer) => void; reject: (e: unknown) => void }
+
+/**
+ * Ticket issues of one center, sent as trains (group commit). Every issue of a center takes the center's
+ * board seq row and holds it until its COMMIT is flushed, so a center's issues go one after the other
+ * however many kiosks tap at once. Here a center has at most TRAINS_IN_FLIGHT trains in flight from this
+ * process: a tap that comes while they are waits for the first of them to come back and leaves with every
+ * tap that came meanwhile (up to MAX_TAPS_PER_TRAIN), in one transaction and one round trip, with one seq
+ * update and one commit for all of them. A tap that finds a train free leaves at once (nothing waits for
+ * company), so a quiet center pays nothing. Kiosks queue here, first come first served, instead of on the
+ * row lock, where a woken waiter can be overtaken by a newcomer.
+ *
+ * A train: BEGIN; the taps' issuing statements (in service order: trains of two instances lock the
+ * service number rows in one order); `seqsForIssued` (the center's seq row, after them); the waiting
+ * counts made now; each tap's read; COMMIT. Each read sees every ticket of the train, those of the taps
+ * after its own too. A failing statement fails its whole train, which wrote nothing: each of its taps is
+ * then sent again in a train of its own, so one tap's error (a kiosk's retry with a used request id)
+ * reaches that tap only. A train that may have committed (the connection lost) is not sent again: its
+ * taps fail, and a kiosk's retry with its request id finds the ticket that was made.
+ */
+export class IssueTrains {
+  private centers = new Map<string, { waiting: Queued[]; running: number }>()
+  /** Trains sent so far, and of them those that failed and had their taps sent again one by one (tests). */
+  sent = 0
+  split = 0
+
+  constructor(private db: Db, private seqsPerTicket: number, private inFlight = TRAINS_IN_FLIGHT) {}
+
+  send(centerId: string, tap: Tap): Promise<TapAnswer> {
+    return new Promise((resolve, reject) => {
+      let center = this.centers.get(centerId)
+      if (!center) this.centers.set(centerId, center = { waiting: [], running: 0 })
+      center.waiting.push({ tap, resolve, reject })
+      if (center.running < this.inFlight) void this.run(centerId, center)
+    })
+  }
+
+  /** Sends what waits, then whatever came meanwhile, until nothing waits. */
+  private async run(centerId: string, center: { waiting: Queued[]; running: number }) {
+    center.running++
+    while (center.waiting.length) await this.carry(centerId, center.waiting.splice(0, MAX_TAPS_PER_TRAIN))
+    if (--center.running === 0) this.centers.delete(centerId)
+  }
+
+  private async carry(centerId: string, batch: Queued[]) {
+    try {
+      const answers = await this.train(centerId, batch.map((q) => q.tap))
+      batch.forEach((q, k) => q.resolve(answers[k]!))
+    } catch (e) {
+      if (batch.length === 1 || !wroteNothing(this.db, e)) { for (const q of batch) q.reject(e); return }
+      this.split++
+      for (const q of batch) {
+        try { q.resolve((await this.train(centerId, [q.tap]))[0]!) } catch (e1) { q.reject(e1) }
+      }
+    }
+  }
+
+  private async train(centerId: string, taps: Tap[]): Promise<TapAnswer[]> {
+    const order = taps.map((_, k) => k).sort((a, b) => compare(taps[a]!.serviceId, taps[b]!.serviceId) || a - b)
+    const n = taps.length
+    this.sent++
+    for (const t of taps) t.sending?.()
+    const rows = await pipelined(this.db, [
+      ...order.map((k) => taps[k]!.issue),
+      seqsForIssued(this.db, centerId, taps.map((t) => t.ticketId), this.seqsPerTicket),
+      countInsertedNow,
+      ...order.map((k) => taps[k]!.read),
+    ])
+    const seqs = rows[n]![0] as { seq: number; issued: number } | undefined
+    const answers: TapAnswer[] = new Array(n)
+    // the tickets issued, in train order, took the seqs up to the last one `seqsPerTicket` apart
+    const made = order.filter((k, i) => (rows[i]![0] as { id?: string | null }).id)
+    if (made.length !== (seqs?.issued ?? 0)) throw new Error(`train of center ${centerId}: ${made.length} tickets issued, ${seqs?.issued ?? 0} given seqs`)
+    order.forEach((k, i) => {
+      const j = made.indexOf(k)
+      answers[k] = { issued: rows[i]!, read: rows[n + 2 + i]!, lastSeq: j < 0 ? null : seqs!.seq - this.seqsPerTicket * (made.length - 1 - j) }
+    })
+    return answers
+  }
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)

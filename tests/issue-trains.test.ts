@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { sql } from 'kysely'
+import { backends } from './helpers/db.js'
+import { nextEvent, startHarness, type Harness } from './helpers/harness.js'
+import { addService, issued } from './queue-fixtures.js'
+import { AppError } from '../server/errors.js'
+import { TRAINS_IN_FLIGHT } from '../server/queue/issue-trains.js'
+import type { TicketView } from '../common/types.js'
+
+/**
+ * Kiosk taps of one center that come while its last train is in flight leave together, in one
+ * transaction (server/queue/issue-trains.ts). The taps here are started in one tick through the
+ * service itself: the first leaves alone and the others reach the queue while it is in flight.
+ */
+describe.each(backends)('issue trains on %s', (kind) => {
+  let h: Harness
+  beforeAll(async () => { h = await startHarness(kind) }, 60_000)
+  afterAll(async () => { await h?.close() })
+
+  const trains = () => h.app.queue.trains
+  const seq = async () => (await h.handle.db.selectFrom('center_board_seq').select('seq').where('center_id', '=', h.demo.centerId).executeTakeFirstOrThrow()).seq
+  const lastNumber = async (serviceId: string) =>
+    (await h.handle.db.selectFrom('ticket_number').select('last').where('service_id', '=', serviceId).executeTakeFirst())?.last ?? 0
+  /** `n` taps started at once, round the services; each settles to its view or its error code. */
+  const burst = (n: number, body: (k: number) => { serviceId: string; requestId?: string }) =>
+    Promise.all(Array.from({ length: n }, (_, k) => h.app.queue.issue('na-sang', body(k))
+      .catch((e: unknown) => { if (e instanceof AppError) return e.code; throw e })))
+
+  it('taps that come together leave in a train or two, each with its own number, seqs and place', async () => {
+    const services = [await addService(h), await addService(h), await addService(h)]
+    for (const s of services) await issued(h, s.id) // what each checks is now remembered: no read before the train
+    const display = h.socket({ center: 'na-sang' })
+    await nextEvent(display, 'board:snapshot')
+    const shown: { code: string; serviceId: string; seq: number }[] = []
+    display.on('ticket:issued', (e) => shown.push({ code: e.ticket.code, serviceId: e.ticket.serviceId, seq: e.seq }))
+    const [sent, seq0] = [trains().sent, await seq()]
+    const got = await burst(30, (k) => ({ serviceId: services[k % 3]!.id })) as TicketView[]
+    expect(trains().sent - sent).toBeLessThanOrEqual(3)
+    expect(await seq() - seq0).toBe(60)
+    // the wall screen: every ticket once, in seq order, and a service's tickets in number order
+    for (let i = 0; i < 100 && shown.length < 30; i++) await new Promise((r) => setTimeout(r, 20))
+    display.disconnect()
+    expect(shown.map((e) => e.seq)).toEqual([...shown.map((e) => e.seq)].sort((a, b) => a - b))
+    expect(new Set(shown.map((e) => e.code)).size).toBe(30)
+    for (const s of services) {
+      const codes = shown.filter((e) => e.serviceId === s.id).map((e) => e.code)
+      expect(codes).toHaveLength(10)
+      expect(codes).toEqual([...codes].sort())
+    }
+    for (const s of services) {
+      const mine = got.filter((t) => t.serviceId === s.id)
+      expect(mine.map((t) => t.number).sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
+      expect(await lastNumber(s.id)).toBe(11)
+    }
+    // each answer's place is the one the ticket has (nothing was called since): a read of the train
+    // sees the tickets after its own, which are behind it
+    for (const t of got) {
+      expect(t).toMatchObject({ status: 'waiting', ahead: t.number - 1, position: t.number })
+      const now = (await h.http.get(`/api/tickets/${t.id}`)).body.ticket as TicketView
+      expect(now).toMatchObject({ ahead: t.ahead, estimatedWaitMinutes: t.estimatedWaitMinutes, code: t.code })
+    }
+  })
+
+  it('one tap’s error stays its own: a used request id answers its first ticket, the rest of its train is issued, no number used', async () => {
+    const s = await addService(h)
+    const first = await issued(h, s.id, { requestId: 'kiosk-7-tap-1' })
+    const [split, seq0] = [trains().split, await seq()]
+    const got = await burst(8, (k) => ({ serviceId: s.id, requestId: k === 4 ? 'kiosk-7-tap-1' : `kiosk-7-tap-burst-${k}` })) as TicketView[]
+    // the retry rode in a train with others: the train failed, its taps went again one by one
+    expect(trains().split - split).toBe(1)
+    expect(got[4]!.id).toBe(first.id)
+    expect(got.filter((_, k) => k !== 4).map((t) => t.number).sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 6, 7, 8])
+    expect(await lastNumber(s.id)).toBe(8)
+    expect(await seq() - seq0).toBe(14)
+  })
+
+  it('capped taps in a train are refused and take neither a number nor a seq', async () => {
+    const s = await addService(h, { dailyCap: 4 })
+    await issued(h, s.id)
+    const seq0 = await seq()
+    const got = await burst(8, () => ({ serviceId: s.id }))
+    expect(got.filter((t) => t === 'DAILY_CAP_REACHED')).toHaveLength(5)
+    expect(got.filter((t): t is TicketView => typeof t === 'object').map((t) => t.number).sort()).toEqual([2, 3, 4])
+    expect(await lastNumber(s.id)).toBe(4)
+    expect(await seq() - seq0).toBe(6)
+  })
+
+  it('a train on rows changed since they were checked writes nothing for those taps; each is checked again and issued', async () => {
+    const s = await addService(h)
+    await issued(h, s.id)
+    await sql`UPDATE service SET name_vi = name_vi WHERE id = ${s.id}`.execute(h.handle.db)
+    const seq0 = await seq()
+    const got = await burst(10, () => ({ serviceId: s.id })) as TicketView[]
+    expect(got.map((t) => t.number).sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
+    expect(await seq() - seq0).toBe(20)
+  })
+})
+
+describe.each(backends.filter((k) => k === 'postgres'))('a train’s lock order on %s', (kind) => {
+  let h: Harness
+  beforeAll(async () => { h = await startHarness(kind) }, 60_000)
+  afterAll(async () => { await h?.close() })
+
+  it('a train takes its services’ number rows in service order, whatever order its taps came in (two instances’ trains never wait on each other in a circle)', async () => {
+    const [a, d, b, c] = [await addService(h), await addService(h), await addService(h), await addService(h)]
+    const [lo, hi] = [b, c].sort((x, y) => (x.id < y.id ? -1 : 1)) as [typeof b, typeof c]
+    for (const s of [a, d, b, c]) await issued(h, s.id)
+    const pool = h.handle.pool!
+    const holdNumberRow = async (serviceId: string) => {
+      const x = await pool.connect()
+      await x.query('BEGIN')
+      await x.query('SELECT last FROM ticket_number WHERE service_id = $1 FOR UPDATE', [serviceId])
+      return x
+    }
+    const waitingOnLocks = async (n: number) => {
+      for (let i = 0; i < 500; i++) {
+        const { rows } = await pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)
+        if (rows[0].n >= n) return
+        await new Promise((r) => setTimeout(r, 10))
+      }
+      throw new Error(`never ${n} waiting on a lock`)
+    }
+    // a's tap leaves alone and waits on x1 (as d's would: with two trains in flight, it leaves alone too);
+    // hi's and lo's taps (in that order) queue behind them and leave in one train
+    expect(TRAINS_IN_FLIGHT).toBeLessThanOrEqual(2)
+    const x1 = await holdNumberRow(a.id), x2 = await holdNumberRow(lo.id)
+    await x1.query('SELECT last FROM ticket_number WHERE service_id = $1 FOR UPDATE', [d.id])
+    const taps = [a, d, hi, lo].map((s) => h.app.queue.issue('na-sang', { serviceId: s.id }))
+    await waitingOnLocks(TRAINS_IN_FLIGHT)
+    await x1.query('COMMIT'); x1.release()
+    expect((await taps[0]!).number).toBe(2)
+    // the train now waits on lo's row, held by x2: had it taken hi's row first, hi's row would be locked
+    await waitingOnLocks(1)
+    const probe = await pool.connect()
+    let hiFree: boolean
+    try {
+      await probe.query('BEGIN')
+      hiFree = await probe.query('SELECT last FROM ticket_number WHERE service_id = $1 FOR UPDATE NOWAIT', [hi.id]).then(() => true, () => false)
+      await probe.query('ROLLBACK')
+    } finally {
+      probe.release()
+      await x2.query('COMMIT'); x2.release()
+    }
+    expect(hiFree).toBe(true)
+    const got = await Promise.all(taps)
+    expect(got.map((t) => t.number)).toEqual([2, 2, 2, 2])
+  })
+})
