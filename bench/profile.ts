@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/profile.ts [callnext] [seconds]`: the issue load at 10 connections (or 50 clerks
+ * `npx tsx bench/profile.ts [callnext] [seconds]`: the issue load at 10 connections (BENCH_CONNECTIONS) (or 50 clerks
  * calling next and marking no-show, bench/call-next.ts) against the app started with
  * --cpu-prof; prints the functions with the most self time and the share of time per package, and
  * counts the SQL statements one issue request sends (pg_stat_statements is not needed: the pool's
@@ -26,7 +26,7 @@ if (setup) {
   const board = await (await fetch(`${server.url}/api/centers/na-sang/board`)).json() as { services: { id: string }[] }
   const ids = board.services.map((s) => s.id)
   let i = 0
-  const r = await autocannon({ url: server.url, connections: 10, duration: seconds, requests: [{ method: 'POST', path: '/api/centers/na-sang/tickets',
+  const r = await autocannon({ url: server.url, connections: Number(process.env.BENCH_CONNECTIONS ?? 10), duration: seconds, requests: [{ method: 'POST', path: '/api/centers/na-sang/tickets',
     headers: { 'content-type': 'application/json' }, setupRequest: (req: Record<string, unknown>) => ({ ...req, body: JSON.stringify({ serviceId: ids[i++ % ids.length] }) }) }] })
   process.stdout.write(`${r.requests.average} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms\n`)
 }
