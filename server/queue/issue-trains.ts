@@ -53,7 +53,7 @@ export class IssueTrains {
   sent = 0
   split = 0
 
-  constructor(private db: Db, private seqsPerTicket: number, private inFlight = TRAINS_IN_FLIGHT) {}
+  constructor(private db: Db, private seqsPerTicket: number, private onTrain?: (taps: number) => void, private inFlight = TRAINS_IN_FLIGHT) {}
 
   send(centerId: string, tap: Tap): Promise<TapAnswer> {
     return new Promise((resolve, reject) => {
@@ -88,6 +88,7 @@ export class IssueTrains {
     const order = taps.map((_, k) => k).sort((a, b) => compare(taps[a]!.serviceId, taps[b]!.serviceId) || a - b)
     const n = taps.length
     this.sent++
+    this.onTrain?.(taps.length)
     for (const t of taps) t.sending?.()
     const rows = await pipelined(this.db, [
       ...order.map((k) => taps[k]!.issue),

@@ -32,6 +32,8 @@ export interface EventSink {
 export interface QueueObserver {
   factsCommitted(names: readonly string[]): void
   factsSent(msSinceCommit: number): void
+  /** An issue transaction left with this many taps. */
+  trainSent?(taps: number): void
 }
 
 type Pending =
@@ -72,7 +74,7 @@ export class QueueService {
 
   constructor(private db: Db, private clock: Clock, private sink: EventSink, private observer?: QueueObserver,
     private calendar?: { centerOn(center: Center, day: string): Promise<Center> }) {
-    this.trains = new IssueTrains(db, ISSUE_FACTS)
+    this.trains = new IssueTrains(db, ISSUE_FACTS, (taps) => this.observer?.trainSent?.(taps))
   }
 
   /** The center as it works on `day`: holidays close it, make-up days open it (server/dossiers/calendar-cache.ts). */
