@@ -229,13 +229,13 @@ export async function pipelined(db: Db, statements: readonly CompiledQuery[]): P
 }
 
 /**
- * Whether `pipelined` failing with `e` wrote nothing for certain: the server refused a statement of the
- * train (which then never reached its COMMIT, or whose COMMIT failed) and the connection is sound. Not so
- * when the connection was lost: the COMMIT may have been carried out before. PGlite runs in this process:
- * its transaction failed.
+ * Whether `pipelined`, rejecting with `e`, wrote nothing for certain (only for its rejection, not for an
+ * error thrown after it): the server refused a statement of the train (which then never reached its
+ * COMMIT, or whose COMMIT failed) and the connection is sound. Not so when the connection was lost: the
+ * COMMIT may have been carried out before. PGlite runs in this process: its transaction failed.
  */
 export function wroteNothing(db: Db, e: unknown): boolean {
-  return kinds.get(db) === 'pglite' || (e instanceof pg.DatabaseError && usableAfter(e))
+  return kinds.get(db) === 'pglite' || usableAfter(e)
 }
 
 /**

@@ -5,13 +5,14 @@ import { countInsertedNow, seqsForIssued } from './ticket.repository.js'
 /** One kiosk tap as a train carries it: its issuing statement and its read after (both PREPARED). */
 export interface Tap {
   serviceId: string
+  serviceDay: string
   ticketId: string
   /** `issueTicketStatement` (server/queue/ticket.repository.ts) */
   issue: CompiledQuery
   /** a read that runs after every issue of the train, the count and the seqs (the figures and the ticket's place) */
   read: CompiledQuery
   /** called right before the train carrying the tap is sent (again, if its first train failed): where its change takes its SeqOrder slot */
-  sending?: () => void
+  sending: () => void
 }
 
 /** What a tap's train answered: its issuing statement's rows, its read's rows, and its last board seq (null: it issued nothing). */
@@ -21,9 +22,9 @@ export interface TapAnswer { issued: unknown[]; read: unknown[]; lastSeq: number
 export const MAX_TAPS_PER_TRAIN = 32
 /**
  * How many trains of one center this process has in flight at once. One: a second would queue on the
- * center's seq row, and the first train's answers would wait for its seqs before they are published
- * (server/queue/seq-order.ts): measured with two, 578 vs 672 req/s at 32 connections, the same p99 open
- * loop (bench/ab.ts, 2026-12-03).
+ * center's seq row, and the first train's answers would wait for the second train's seqs before they are
+ * published (server/queue/seq-order.ts). Measured (bench/ab.ts, 2026-12-03): 672 req/s at 32 connections
+ * with one train in flight, 578 with two; the same p99 open loop.
  */
 export const TRAINS_IN_FLIGHT = 1
 
@@ -39,13 +40,20 @@ interface Queued { tap: Tap; resolve: (a: TapAnswer) => void; reject: (e: unknow
  * company), so a quiet center pays nothing. Kiosks queue here, first come first served, instead of on the
  * row lock, where a woken waiter can be overtaken by a newcomer.
  *
- * A train: BEGIN; the taps' issuing statements (in service order: trains of two instances lock the
- * service number rows in one order); `seqsForIssued` (the center's seq row, after them); the waiting
+ * A train: BEGIN; the taps' issuing statements (in service and day order: trains of two instances lock
+ * the service number rows in one order); `seqsForIssued` (the center's seq row, after them); the waiting
  * counts made now; each tap's read; COMMIT. Each read sees every ticket of the train, those of the taps
  * after its own too. A failing statement fails its whole train, which wrote nothing: each of its taps is
  * then sent again in a train of its own, so one tap's error (a kiosk's retry with a used request id)
  * reaches that tap only. A train that may have committed (the connection lost) is not sent again: its
  * taps fail, and a kiosk's retry with its request id finds the ticket that was made.
+ *
+ * Left as they are: a train waiting on a lock (a manager's edit of a service row, a transfer's number
+ * row: each a short transaction) holds up every tap of its center on this instance, where before only
+ * that service's taps waited; two instances' trains can still wait on each other through a request id
+ * (a kiosk's retry reaching the other instance while its first tap's train waits on a number row the
+ * other train holds): PostgreSQL ends one of them after deadlock_timeout (1 s), and its taps go again one
+ * by one.
  */
 export class IssueTrains {
   private centers = new Map<string, { waiting: Queued[]; running: number }>()
@@ -53,22 +61,32 @@ export class IssueTrains {
   sent = 0
   split = 0
 
-  constructor(private db: Db, private seqsPerTicket: number, private onTrain?: (taps: number) => void, private inFlight = TRAINS_IN_FLIGHT) {}
+  constructor(private db: Db, private seqsPerTicket: number, private onTrain?: (taps: number) => void) {}
 
   send(centerId: string, tap: Tap): Promise<TapAnswer> {
     return new Promise((resolve, reject) => {
       let center = this.centers.get(centerId)
       if (!center) this.centers.set(centerId, center = { waiting: [], running: 0 })
       center.waiting.push({ tap, resolve, reject })
-      if (center.running < this.inFlight) void this.run(centerId, center)
+      if (center.running < TRAINS_IN_FLIGHT) void this.run(centerId, center)
     })
   }
 
-  /** Sends what waits, then whatever came meanwhile, until nothing waits. */
+  /**
+   * Sends what waits, then whatever came meanwhile, until nothing waits. A train's answers are handed
+   * out before the next train leaves (its taps take their SeqOrder slots in `sending`): each answered
+   * tap learns its seq in its first continuation, queued ahead of this loop's, so it never waits for the
+   * next train's seqs (an `await` before `reserved()` in `issueAs` would make it).
+   */
   private async run(centerId: string, center: { waiting: Queued[]; running: number }) {
     center.running++
-    while (center.waiting.length) await this.carry(centerId, center.waiting.splice(0, MAX_TAPS_PER_TRAIN))
-    if (--center.running === 0) this.centers.delete(centerId)
+    try {
+      while (center.waiting.length) await this.carry(centerId, center.waiting.splice(0, MAX_TAPS_PER_TRAIN))
+    } catch (e) {
+      for (const q of center.waiting.splice(0)) q.reject(e) // a bug: no tap waits for ever
+    } finally {
+      if (--center.running === 0) this.centers.delete(centerId)
+    }
   }
 
   private async carry(centerId: string, batch: Queued[]) {
@@ -76,30 +94,32 @@ export class IssueTrains {
       const answers = await this.train(centerId, batch.map((q) => q.tap))
       batch.forEach((q, k) => q.resolve(answers[k]!))
     } catch (e) {
-      if (batch.length === 1 || !wroteNothing(this.db, e)) { for (const q of batch) q.reject(e); return }
+      if (batch.length === 1 || !(e instanceof WroteNothing)) { for (const q of batch) q.reject(e instanceof WroteNothing ? e.cause : e); return }
       this.split++
       for (const q of batch) {
-        try { q.resolve((await this.train(centerId, [q.tap]))[0]!) } catch (e1) { q.reject(e1) }
+        try { q.resolve((await this.train(centerId, [q.tap]))[0]!) } catch (e1) { q.reject(e1 instanceof WroteNothing ? e1.cause : e1) }
       }
     }
   }
 
   private async train(centerId: string, taps: Tap[]): Promise<TapAnswer[]> {
-    const order = taps.map((_, k) => k).sort((a, b) => compare(taps[a]!.serviceId, taps[b]!.serviceId) || a - b)
+    const key = (t: Tap) => `${t.serviceId}|${t.serviceDay}`
+    const order = taps.map((_, k) => k).sort((a, b) => compare(key(taps[a]!), key(taps[b]!)) || a - b)
     const n = taps.length
     this.sent++
-    this.onTrain?.(taps.length)
-    for (const t of taps) t.sending?.()
+    for (const t of taps) t.sending()
     const rows = await pipelined(this.db, [
       ...order.map((k) => taps[k]!.issue),
       seqsForIssued(this.db, centerId, taps.map((t) => t.ticketId), this.seqsPerTicket),
       countInsertedNow,
       ...order.map((k) => taps[k]!.read),
-    ])
+    ]).catch((e: unknown) => { throw wroteNothing(this.db, e) ? new WroteNothing(e) : e })
+    this.onTrain?.(n)
     const seqs = rows[n]![0] as { seq: number; issued: number } | undefined
     const answers: TapAnswer[] = new Array(n)
     // the tickets issued, in train order, took the seqs up to the last one `seqsPerTicket` apart
     const made = order.filter((k, i) => (rows[i]![0] as { id?: string | null }).id)
+    if (made.length && !seqs) throw new Error(`center ${centerId} has no center_board_seq row`)
     if (made.length !== (seqs?.issued ?? 0)) throw new Error(`train of center ${centerId}: ${made.length} tickets issued, ${seqs?.issued ?? 0} given seqs`)
     order.forEach((k, i) => {
       const j = made.indexOf(k)
@@ -110,3 +130,8 @@ export class IssueTrains {
 }
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+
+/** A train's transaction failed and wrote nothing for certain (db/create-db.ts `wroteNothing`): its taps may go again. */
+class WroteNothing extends Error {
+  constructor(override readonly cause: unknown) { super('the train wrote nothing', { cause }) }
+}

@@ -167,7 +167,7 @@ export class QueueService {
       // of this change's seq, or of a seq a few tickets later.
       const id = randomUUID()
       const answer = await this.trains.send(center.id, {
-        serviceId, ticketId: id, sending: () => { slot ??= this.order.slot(center.id) },
+        serviceId, serviceDay: plan.day, ticketId: id, sending: () => { slot ??= this.order.slot(center.id) },
         issue: tickets.issueTicketStatement(this.db, {
           id, center_id: center.id, service_id: serviceId, service_day: plan.day, prefix,
           priority_group_id: priorityGroupId, queue_at: new Date(now.getTime() - bonus * 60_000), issued_at: now,
