@@ -53,7 +53,8 @@ interface Queued { tap: Tap; resolve: (a: TapAnswer) => void; reject: (e: unknow
  * that service's taps waited; two instances' trains can still wait on each other through a request id
  * (a kiosk's retry reaching the other instance while its first tap's train waits on a number row the
  * other train holds): PostgreSQL ends one of them after deadlock_timeout (1 s), and its taps go again one
- * by one.
+ * by one; and those go one after the other, each answer waiting until the other taps of its first train
+ * know their seqs (SeqOrder): a failed train of 32 answers after 32 round trips.
  */
 export class IssueTrains {
   private centers = new Map<string, { waiting: Queued[]; running: number }>()
