@@ -165,7 +165,7 @@ class PreparingClient extends pg.Client {
     try {
       return (await this.train('run', named)).slice(1, -1)
     } catch (e) {
-      if (!(e instanceof pg.DatabaseError)) throw e
+      if (!usableAfter(e)) throw e // the session is over: nothing to roll back, the connection goes
       // The server skipped the rest of the train, COMMIT included: the block is open and aborted (unless
       // COMMIT itself failed, which ends it: the ROLLBACK then only warns). End it, or end the connection.
       // (The client gives up on a query at its error, before the ReadyForQuery that tells the block's
@@ -295,8 +295,11 @@ export async function thenCommit<T, R>(db: Db, fn: (trx: Transaction<Database>) 
 export async function createDb(config: DbConfig): Promise<DbHandle> {
   if ('databaseUrl' in config) {
     const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.poolMax ?? 10, Client: PreparingClient })
-    // An idle client losing its server must not crash the process; the next query reports the error.
+    // A client losing its server must not crash the process: idle, the next query reports the error;
+    // checked out (pg-pool then listens no more), its queries fail with it and the pool drops it when
+    // it comes back (seen: a session ended by the server during a train, tests/issue-trains.test.ts).
     pool.on('error', () => {})
+    pool.on('connect', (client) => { client.on('error', () => {}) })
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
     kinds.set(db, 'postgres')
     pools.set(db, pool)

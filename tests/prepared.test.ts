@@ -221,3 +221,22 @@ describe.each(backends)('pipelined (%s)', (kind) => {
     expect((await sql<{ x: number }>`SELECT 1 AS x`.execute(handle.db)).rows).toEqual([{ x: 1 }])
   })
 })
+
+;(testDatabaseUrl() ? describe : describe.skip)('a session the server ends, on postgres', () => {
+  it('fails the call that was using it (in a transaction, its ROLLBACK too), never the process; the pool goes on with a new connection', async () => {
+    const handle = await createDb({ databaseUrl: testDatabaseUrl()!, poolMax: 2 })
+    try {
+      await expect(thenCommit(handle.db, async (trx) => {
+        const { rows } = await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(trx)
+        // as a failover or `pg_ctl stop -m fast` would, while the connection is checked out
+        await handle.pool!.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid])
+        await sql`SELECT 1`.execute(trx)
+        return { result: 1 }
+      })).rejects.toThrow()
+      await new Promise((r) => setTimeout(r, 100)) // the socket's end, and the error event it raises
+      expect((await sql<{ x: number }>`SELECT 1 AS x`.execute(handle.db)).rows).toEqual([{ x: 1 }])
+    } finally {
+      await handle.close()
+    }
+  })
+})
