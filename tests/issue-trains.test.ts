@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { sql } from 'kysely'
 import { backends } from './helpers/db.js'
 import { nextEvent, startHarness, type Harness } from './helpers/harness.js'
-import { addService, issued } from './queue-fixtures.js'
+import { addService, issue, issued } from './queue-fixtures.js'
 import { AppError } from '../server/errors.js'
 import { TRAINS_IN_FLIGHT } from '../server/queue/issue-trains.js'
 import type { TicketView } from '../common/types.js'
@@ -104,25 +104,29 @@ describe.each(backends.filter((k) => k === 'postgres'))('a train’s lock order 
   beforeAll(async () => { h = await startHarness(kind) }, 60_000)
   afterAll(async () => { await h?.close() })
 
+  /** A connection of the test's own holding these services' number rows (as a transfer or another instance would). */
+  const holdNumberRows = async (...serviceIds: string[]) => {
+    const x = await h.handle.pool!.connect()
+    await x.query('BEGIN')
+    for (const id of serviceIds) await x.query('SELECT last FROM ticket_number WHERE service_id = $1 FOR UPDATE', [id])
+    return x
+  }
+  /** Until `n` sessions of the test's database wait on a lock; their pids. */
+  const waitingOnLocks = async (n: number) => {
+    for (let i = 0; i < 500; i++) {
+      const { rows } = await h.handle.pool!.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)
+      if (rows.length >= n) return rows.map((r) => r.pid as number)
+      await new Promise((r) => setTimeout(r, 10))
+    }
+    throw new Error(`never ${n} waiting on a lock`)
+  }
+
   it('a train takes its services’ number rows in service order, whatever order its taps came in (two instances’ trains never wait on each other in a circle through them)', async () => {
     const [a, d, b, c] = [await addService(h), await addService(h), await addService(h), await addService(h)]
     const [lo, hi] = [b, c].sort((x, y) => (x.id < y.id ? -1 : 1)) as [typeof b, typeof c]
     for (const s of [a, d, b, c]) await issued(h, s.id)
     const pool = h.handle.pool!
-    const holdNumberRow = async (serviceId: string) => {
-      const x = await pool.connect()
-      await x.query('BEGIN')
-      await x.query('SELECT last FROM ticket_number WHERE service_id = $1 FOR UPDATE', [serviceId])
-      return x
-    }
-    const waitingOnLocks = async (n: number) => {
-      for (let i = 0; i < 500; i++) {
-        const { rows } = await pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)
-        if (rows[0].n >= n) return
-        await new Promise((r) => setTimeout(r, 10))
-      }
-      throw new Error(`never ${n} waiting on a lock`)
-    }
+    const holdNumberRow = (serviceId: string) => holdNumberRows(serviceId)
     // a's tap leaves alone and waits on x1 (as d's would: with two trains in flight, it leaves alone too);
     // hi's and lo's taps (in that order) queue behind them and leave in one train
     expect(TRAINS_IN_FLIGHT).toBeLessThanOrEqual(2)
@@ -147,5 +151,34 @@ describe.each(backends.filter((k) => k === 'postgres'))('a train’s lock order 
     expect(hiFree).toBe(true)
     const got = await Promise.all(taps)
     expect(got.map((t) => t.number)).toEqual([2, 2, 2, 2])
+  })
+  it('a train whose connection is lost on the way is not sent again: its kiosks are told the system is down (503), nothing of it is written', async () => {
+    const [a, b, c] = [await addService(h), await addService(h), await addService(h)]
+    for (const s of [a, b, c]) await issued(h, s.id)
+    const split = h.app.queue.trains.split
+    // a's tap leaves alone and waits on x1; b's and c's, sent meanwhile, leave together once it is back
+    const x1 = await holdNumberRows(a.id), x2 = await holdNumberRows(b.id, c.id)
+    const first = issue(h, a.id)
+    const firstAnswer = first.then((r) => r)
+    await waitingOnLocks(1)
+    const rest = [issue(h, b.id), issue(h, c.id)].map((r) => r.then((x) => x))
+    await new Promise((r) => setTimeout(r, 100)) // both reach the queue behind a's train
+    await x1.query('COMMIT'); x1.release()
+    expect((await firstAnswer).status).toBe(201)
+    // the train of b and c waits on x2: its session is ended before it could commit (a lost connection)
+    const [pid] = await waitingOnLocks(1)
+    await h.handle.pool!.query('SELECT pg_terminate_backend($1)', [pid])
+    await x2.query('COMMIT'); x2.release()
+    for (const res of await Promise.all(rest)) {
+      expect(res.status).toBe(503)
+      expect(res.body.error).toEqual({ code: 'DB_UNAVAILABLE', message: 'Hệ thống tạm thời gián đoạn. Vui lòng thử lại sau ít phút.' })
+    }
+    expect(h.app.queue.trains.split).toBe(split)
+    for (const s of [b, c]) {
+      const { last } = await h.handle.db.selectFrom('ticket_number').select('last').where('service_id', '=', s.id).executeTakeFirstOrThrow()
+      expect(last).toBe(1)
+      // the next tap is served (the lost connection left the pool)
+      expect((await issued(h, s.id)).number).toBe(2)
+    }
   })
 })

@@ -1,6 +1,6 @@
 import type { CompiledQuery } from 'kysely'
 import { pipelined, wroteNothing, type Db } from '../../db/create-db.js'
-import { countInsertedNow, seqsForIssued } from './ticket.repository.js'
+import { countInsertedNow, issuedFrom, seqsForIssued } from './ticket.repository.js'
 
 /** One kiosk tap as a train carries it: its issuing statement and its read after (both PREPARED). */
 export interface Tap {
@@ -15,8 +15,8 @@ export interface Tap {
   sending: () => void
 }
 
-/** What a tap's train answered: its issuing statement's rows, its read's rows, and its last board seq (null: it issued nothing). */
-export interface TapAnswer { issued: unknown[]; read: unknown[]; lastSeq: number | null }
+/** What a tap's train answered: its issuing statement's answer (`issuedFrom`), its read's rows, and its last board seq (null: it issued nothing). */
+export interface TapAnswer { ticket: ReturnType<typeof issuedFrom>; read: unknown[]; lastSeq: number | null }
 
 /** The most taps one train carries: each adds its statements to the time the center's rows stay locked. */
 export const MAX_TAPS_PER_TRAIN = 32
@@ -118,13 +118,14 @@ export class IssueTrains {
     this.onTrain?.(n)
     const seqs = rows[n]![0] as { seq: number; issued: number } | undefined
     const answers: TapAnswer[] = new Array(n)
+    const tickets = order.map((_, i) => issuedFrom(rows[i]!))
     // the tickets issued, in train order, took the seqs up to the last one `seqsPerTicket` apart
-    const made = order.filter((k, i) => (rows[i]![0] as { id?: string | null }).id)
+    const made = order.filter((_, i) => typeof tickets[i] === 'object')
     if (made.length && !seqs) throw new Error(`center ${centerId} has no center_board_seq row`)
     if (made.length !== (seqs?.issued ?? 0)) throw new Error(`train of center ${centerId}: ${made.length} tickets issued, ${seqs?.issued ?? 0} given seqs`)
     order.forEach((k, i) => {
       const j = made.indexOf(k)
-      answers[k] = { issued: rows[i]!, read: rows[n + 2 + i]!, lastSeq: j < 0 ? null : seqs!.seq - this.seqsPerTicket * (made.length - 1 - j) }
+      answers[k] = { ticket: tickets[i]!, read: rows[n + 2 + i]!, lastSeq: j < 0 ? null : seqs!.seq - this.seqsPerTicket * (made.length - 1 - j) }
     })
     return answers
   }

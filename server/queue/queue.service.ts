@@ -175,7 +175,7 @@ export class QueueService {
         }, { data: priorityGroupId ? { priorityGroup: input.priorityGroup, bonusMinutes: bonus } : {} }, cap, plan.versions),
         read: figuresAndPlaceStatement(this.db, center.id, plan.day, now, serviceId, id),
       })
-      const t = tickets.issuedFrom(answer.issued)
+      const t = answer.ticket
       if (t === 'stale') return undefined
       // At the cap no number was taken: the next citizen is refused too.
       if (t === 'cap') throw new AppError('DAILY_CAP_REACHED', { cap: cap ?? 0 })
