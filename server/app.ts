@@ -1,4 +1,4 @@
-import { createServer, type Server as HttpServer } from 'node:http'
+import { createServer, type Server as HttpServer, type ServerResponse } from 'node:http'
 import express, { type Express, type RequestHandler } from 'express'
 import helmet from 'helmet'
 import compression from 'compression'
@@ -15,8 +15,9 @@ import { checkOrigin, loadSession } from './auth/auth.middleware.js'
 import { authRoutes } from './auth/auth.routes.js'
 import { BoardService } from './centers/board.service.js'
 import { QueueService } from './queue/queue.service.js'
-import { publicRoutes, staffQueueRoutes } from './queue/queue.routes.js'
-import { chooseLanguage, errorHandler, notFound } from './http/errors.middleware.js'
+import { issueRoute, publicRoutes, staffQueueRoutes } from './queue/queue.routes.js'
+import { chooseLanguage, errorAnswer, errorHandler, notFound } from './http/errors.middleware.js'
+import { leanRoute } from './http/lean-route.js'
 import { pagesRouter } from './http/pages.js'
 import { StaffService } from './staff/staff.service.js'; import { SettingsService } from './staff/settings.service.js'; import { staffConsoleRoutes } from './staff/staff.routes.js'; import { CatalogService } from './staff/catalog.service.js'; import { AccountsService } from './staff/accounts.service.js'
 import { RatingService } from './ratings/rating.service.js'
@@ -99,13 +100,14 @@ export function createApp(deps: AppDeps): App {
   const app = express()
   app.set('trust proxy', deps.trustProxy ?? 0)
   app.disable('x-powered-by')
-  app.use(metrics.middleware())
-  app.use((_req, res, next) => {
+  /** a request in flight, until its connection is done with it (graceful shutdown waits for these) */
+  const track = (_req: unknown, res: ServerResponse) => {
     inFlight++
     res.once('close', () => { if (--inFlight === 0) drained?.() })
-    next()
-  })
-  app.use(pinoHttp({
+  }
+  app.use(metrics.middleware())
+  app.use((req, res, next) => { track(req, res); next() })
+  const httpLogger = pinoHttp({
     logger,
     // a session token in a log line is a session anyone reading the logs can use
     redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'], censor: '[redacted]' },
@@ -115,16 +117,18 @@ export function createApp(deps: AppDeps): App {
       res.setHeader('x-request-id', id)
       return id
     },
-  }))
+  })
   // Helmet's CSP tells browsers to fetch every asset over https: on a plain-http install (the embedded
   // default on a commune LAN, http://192.168.x.y:3000) the pages would load without their scripts.
   // The directive goes only to requests that came over https (directly or via a trusted proxy).
   const headersHttps = helmet()
   const headersHttp = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } })
-  app.use((req, res, next) => (req.secure ? headersHttps : headersHttp)(req, res, next))
+  const securityHeaders: RequestHandler = (req, res, next) => (req.secure ? headersHttps : headersHttp)(req, res, next)
   // phones on slow rural networks: pages, assets and JSON go gzipped (the phone page is ~25 KB so)
-  app.use(compression())
-  app.use(chooseLanguage)
+  const compress = compression()
+  /** what every request goes through (the lean route too) */
+  const appSteps = [httpLogger as unknown as RequestHandler, securityHeaders, compress, chooseLanguage]
+  app.use(...appSteps)
 
   // Readiness (a load balancer sends traffic here only while it answers 200): the database answers,
   // and the instance is not shutting down.
@@ -151,7 +155,8 @@ export function createApp(deps: AppDeps): App {
   // online filing carries up to 3 files of 2 MB, base64: its own larger limit, on that route only
   const filingJson = express.json({ limit: '9mb' })
   api.use((req, res, next) => (req.method === 'POST' && req.path === '/public/dossiers' ? filingJson(req, res, next) : next()))
-  api.use(express.json({ limit: '20kb' }))
+  const apiJson = express.json({ limit: '20kb' })
+  api.use(apiJson)
   api.use(jsonBodiesOnly)
   api.use(loadSession(auth))
   /** At most `limit` requests a minute from one address, then 429 RATE_LIMITED (each limiter counts apart). */
@@ -161,7 +166,8 @@ export function createApp(deps: AppDeps): App {
   })
   const issueLimiter = perAddressPerMinute(deps.publicRateLimitPerMinute ?? 120)
   api.use(authRoutes(auth, { failedLoginsPer15Min: deps.failedLoginsPer15Min ?? 10, sessionHours: deps.sessionHours ?? 12 }))
-  api.use(publicRoutes(queue, board, issueLimiter))
+  const issue = issueRoute(queue, issueLimiter)
+  api.use(publicRoutes(queue, board, issue))
   api.use(staffQueueRoutes(queue))
   const lookupLimiter = perAddressPerMinute(deps.dossierLookupsPerMinute ?? 60)
   api.use(dossierPublicRoutes(dossiers, { issue: issueLimiter, lookup: lookupLimiter }))
@@ -177,7 +183,16 @@ export function createApp(deps: AppDeps): App {
   app.use(notFound)
   app.use(errorHandler(logger))
 
-  const httpServer = createServer(app)
+  // The kiosk's tap, the hot public write, without Express's per-request cost: the same middlewares
+  // (but loadSession: a tap reads no session), the same handler, the same errors (server/http/lean-route.ts).
+  const issueLane = leanRoute({
+    method: 'POST', path: /^\/api\/centers\/([a-z0-9-]+)\/tickets$/, params: ['center'], route: '/api/centers/:center/tickets',
+    steps: [...appSteps, checkOrigin, apiJson, jsonBodiesOnly, ...issue.steps], handle: issue.handle,
+  }, {
+    app, track, done: (method, route, status, start) => { metrics.requestDone(method, route, status, start) },
+    fail: (err, req) => errorAnswer(err, req.lang ?? 'vi', logger, req.id),
+  })
+  const httpServer = createServer((req, res) => { if (!issueLane(req, res)) app(req, res) })
   const io = attachRealtime(httpServer, { db, auth, board, queue, dossiers, sink, logger, pool })
   metrics.countSockets(() => io.engine.clientsCount)
 

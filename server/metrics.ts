@@ -94,11 +94,13 @@ export class AppMetrics {
           if (v && typeof v.path === 'string') route = `${req.baseUrl}${v.path}`
         },
       })
-      res.once('finish', () => {
-        const s = Number(process.hrtime.bigint() - start) / 1e9
-        this.httpDuration.observe({ method: req.method, route: route ?? '(unmatched)', status: String(res.statusCode) }, s)
-      })
+      res.once('finish', () => { this.requestDone(req.method, route ?? '(unmatched)', res.statusCode, start) })
       next()
     }
+  }
+
+  /** A request to `route` (its pattern), started at `start` (`process.hrtime.bigint()`), was answered. */
+  requestDone(method: string, route: string, status: number, start: bigint) {
+    this.httpDuration.observe({ method, route, status: String(status) }, Number(process.hrtime.bigint() - start) / 1e9)
   }
 }

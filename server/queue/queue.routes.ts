@@ -1,4 +1,4 @@
-import { Router, type RequestHandler } from 'express'
+import { Router, type Request, type RequestHandler } from 'express'
 import { z } from 'zod'
 import { CallTicketBody, CenterSlug, EmptyBody, IssueTicketBody, PauseBody, ResumeBody, TransferBody, Uuid } from '../../common/schemas.js'
 import { requireRole } from '../auth/auth.middleware.js'
@@ -9,7 +9,7 @@ import type { QueueService } from './queue.service.js'
 const IdParams = z.strictObject({ id: Uuid })
 const CenterParams = z.strictObject({ center: CenterSlug })
 
-export function publicRoutes(queue: QueueService, board: BoardService, issueLimiter: RequestHandler): Router {
+export function publicRoutes(queue: QueueService, board: BoardService, issue: ReturnType<typeof issueRoute>): Router {
   const r = Router()
   r.get('/centers', async (_req, res) => { res.json({ centers: await board.listCenters() }) })
   r.get('/centers/:center/board', validate({ params: CenterParams }), async (req, res) => {
@@ -21,13 +21,25 @@ export function publicRoutes(queue: QueueService, board: BoardService, issueLimi
   r.get('/centers/:center/priority-groups', validate({ params: CenterParams }), async (req, res) => {
     res.json({ priorityGroups: await board.priorityGroups(req.input.params.center) })
   })
-  r.post('/centers/:center/tickets', issueLimiter, validate({ params: CenterParams, body: IssueTicketBody }), async (req, res) => {
-    res.status(201).json({ ticket: await queue.issue(req.input.params.center, req.input.body) })
+  r.post('/centers/:center/tickets', ...issue.steps, async (req, res) => {
+    const { status, body } = await issue.handle(req)
+    res.status(status).json(body)
   })
   r.get('/tickets/:id', validate({ params: IdParams }), async (req, res) => {
     res.json({ ticket: await queue.getTicket(req.input.params.id) })
   })
   return r
+}
+
+/**
+ * A kiosk's tap: its own middlewares after the API's, and its answer. Served by Express here (every
+ * spelling of the path) and by a lean route for the canonical one (server/app.ts, server/http/lean-route.ts).
+ */
+export function issueRoute(queue: QueueService, issueLimiter: RequestHandler) {
+  return {
+    steps: [issueLimiter, validate({ params: CenterParams, body: IssueTicketBody })],
+    handle: async (req: Request) => ({ status: 201, body: { ticket: await queue.issue(req.input.params.center, req.input.body) } }),
+  }
 }
 
 export function staffQueueRoutes(queue: QueueService): Router {
