@@ -42,8 +42,12 @@ export function connectDisplay(base: () => string, center = 'na-sang'): Display 
     fetching = true
     stats.refetches++
     try {
-      const b = await (await fetch(`${base()}/api/centers/${center}/board`)).json() as BoardSnapshot
-      if (!state.acceptSnapshot(b)) state.acceptSnapshot(b, true)
+      // as the pages do (web/live.ts): a board that does not cover the gap is asked for again
+      for (let misses = 1; misses <= 4; misses++) {
+        const b = await (await fetch(`${base()}/api/centers/${center}/board`)).json() as BoardSnapshot
+        if (state.acceptSnapshot(b) || !state.unsure) break
+        await new Promise((r) => setTimeout(r, 100 * misses))
+      }
     } catch { /* the next connect brings a snapshot */ } finally { fetching = false }
   }
   socket.on('connect', () => { stats.connects++ })

@@ -43,17 +43,26 @@ export function connectBoard(center: string, opts: LiveOptions): LiveBoard {
     return true
   }
 
-  async function refetchOnce(forceIfOlder: boolean): Promise<void> {
+  async function refetchOnce(forceIfOlder: boolean): Promise<boolean> {
     const b = await apiGet<BoardSnapshot>(`/api/centers/${encodeURIComponent(center)}/board`)
+    if (take(b)) return true
     // older than what is shown even over HTTP: the server's sequence was reset (restored database)
-    if (!take(b) && forceIfOlder) take(b, true)
+    return forceIfOlder && take(b, true)
   }
 
   function refetch(forceIfOlder = false): Promise<void> {
     if (fetching) { again = true; return fetching }
     fetching = (async () => {
       try {
-        do { again = false; await refetchOnce(forceIfOlder) } while (again)
+        let misses = 0
+        do {
+          again = false
+          // after a gap, a board read before the missed facts were committed does not cover them: ask again
+          if (!await refetchOnce(forceIfOlder) && state.unsure && ++misses <= 3) {
+            await new Promise((r) => setTimeout(r, 100 * misses))
+            again = true
+          }
+        } while (again)
       } catch {
         // the socket's next connect brings a snapshot; until then retry now and then
         setTimeout(() => { if (socket.connected) void refetch() }, 3000)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { AnnouncementQueue, announcementText, DEFAULT_ANNOUNCEMENT_TEMPLATE } from '../../common/announce.js'
-import { BoardState, MAX_RECENT_CALLS, parseCounterFilter } from '../../common/board-sync.js'
+import { BoardState, MAX_FACTS_SINCE_GAP, MAX_RECENT_CALLS, parseCounterFilter } from '../../common/board-sync.js'
 import { catalogs } from '../../common/i18n/index.js'
 import type { BoardSnapshot, CounterView } from '../../common/types.js'
 
@@ -48,6 +48,50 @@ describe('BoardState: seq order, gaps and stale snapshots', () => {
     expect(s.acceptSnapshot(snapshot(21))).toBe(true)
     expect(s.acceptSnapshot(snapshot(3), true)).toBe(true)
     expect(s.seq).toBe(3)
+  })
+
+  it('after a gap, takes a snapshot that covers it with the facts since replayed, though older than the board shown', () => {
+    const s = new BoardState()
+    s.acceptSnapshot(snapshot(10))
+    expect(s.apply(call(14, 't4', 'A004'))).toBe('gap') // 11-13 missed: among them the call of A003 at counter 2
+    expect(s.unsure).toBe(true)
+    expect(s.apply(call(15, 't5', 'A005', 2))).toBe('applied')
+    // read before the missed facts were committed: no help, refused, nothing changes
+    expect(s.acceptSnapshot(snapshot(12))).toBe(false)
+    expect(s.seq).toBe(15)
+    expect(s.unsure).toBe(true)
+    // read after fact 13, before 14 arrived at the server's reader: taken, 14 and 15 replayed on top
+    const missed = { id: 't3', code: 'A003', status: 'called' as const }
+    expect(s.acceptSnapshot(snapshot(13, {
+      counters: [counter(1), { ...counter(2), currentTicket: missed }],
+      recentCalls: [{ ticketId: 't3', code: 'A003', serviceId: 's1', counterId: 'c2', counterNumber: 2, calledAt: '2026-11-23T02:03:00.000Z' }],
+    }))).toBe(true)
+    expect(s.unsure).toBe(false)
+    expect(s.seq).toBe(15)
+    expect(s.board!.recentCalls.map((c) => c.code)).toEqual(['A005', 'A004', 'A003'])
+    expect(s.board!.counters.map((c) => c.currentTicket?.code)).toEqual(['A004', 'A005'])
+    // covered: an older snapshot is refused again, as always
+    expect(s.acceptSnapshot(snapshot(14))).toBe(false)
+  })
+
+  it('after two gaps, takes only a snapshot that covers the later one too; keeps a bounded number of facts', () => {
+    const s = new BoardState()
+    s.acceptSnapshot(snapshot(0))
+    s.apply(call(3, 't3', 'A003'))
+    s.apply(call(4, 't4', 'A004'))
+    expect(s.apply(call(8, 't8', 'A008'))).toBe('gap')
+    expect(s.acceptSnapshot(snapshot(2))).toBe(false)
+    expect(s.acceptSnapshot(snapshot(5))).toBe(false) // covers 1-2, not 5-7
+    expect(s.acceptSnapshot(snapshot(7))).toBe(true)
+    expect(s.board!.recentCalls.map((c) => c.code)).toEqual(['A008'])
+
+    const t = new BoardState()
+    t.acceptSnapshot(snapshot(0))
+    for (let seq = 2; seq <= MAX_FACTS_SINCE_GAP + 11; seq++) t.apply({ name: 'queue:changed', payload: { seq, services: [{ id: 's1', waiting: seq, estimatedWaitMinutes: 1, capReached: false }] } })
+    // the oldest kept fact is now 12: a snapshot at 11 covers what was dropped
+    expect(t.acceptSnapshot(snapshot(10))).toBe(false)
+    expect(t.acceptSnapshot(snapshot(11))).toBe(true)
+    expect(t.board!.services[0]!.waiting).toBe(MAX_FACTS_SINCE_GAP + 11)
   })
 
   it('a finished ticket leaves its counter; recent calls stay bounded and a recall moves to the top', () => {
