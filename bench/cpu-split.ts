@@ -24,6 +24,8 @@ const comm = (pid: string) => { try { return readFileSync(`/proc/${pid}/comm`, '
 const pgPids = () => readdirSync('/proc').filter((p) => /^\d+$/.test(p) && comm(p) === 'postgres')
 const machineTicks = () => readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1, 8).reduce((a, b) => a + Number(b), 0)
 const idleTicks = () => { const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/); return Number(f[4]) + Number(f[5]) }
+/** time the hypervisor gave our vCPUs to someone else (a shared host's noise) */
+const stealTicks = () => Number(readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/)[8])
 
 const setup = callnext ? await callNextSetup(20_000, 50, { name: 'cpusplit' }) : undefined
 const dbUrl = setup?.dbUrl ?? await freshDatabase('cpusplit')
@@ -38,7 +40,7 @@ const load = async (s: number) => {
 await load(3)
 const snap = () => {
   const pg = new Map(pgPids().map((p) => [p, ticks(p)]))
-  return { app: ticks(server.proc.pid!), self: ticks(process.pid), pg, all: machineTicks(), idle: idleTicks() }
+  return { app: ticks(server.proc.pid!), self: ticks(process.pid), pg, all: machineTicks(), idle: idleTicks(), steal: stealTicks() }
 }
 const a = snap()
 const r = await load(seconds)
@@ -50,7 +52,8 @@ const ms = (t: number) => ((t * 10) / reqs).toFixed(2) // 100 ticks/s
 const busy = (b.all - a.all) - (b.idle - a.idle)
 process.stdout.write(`${connections} ${callnext ? 'clerks' : 'connections'}: ${r.rps.toFixed(1)} ${callnext ? 'calls' : 'req'}/s, p50 ${r.p50} p99 ${r.p99} ms\n` +
   `CPU ms per ${callnext ? 'call' : 'request'}: app ${ms(b.app - a.app)}, postgres ${ms(pgT)}, load ${ms(b.self - a.self)}, ` +
-  `other ${ms(busy - (b.app - a.app) - pgT - (b.self - a.self))}; machine busy ${(100 * busy / (b.all - a.all)).toFixed(0)} %\n`)
+  `other ${ms(busy - (b.app - a.app) - pgT - (b.self - a.self))}; machine busy ${(100 * busy / (b.all - a.all)).toFixed(0)} %, ` +
+  `stolen by the host ${(100 * (b.steal - a.steal) / (b.all - a.all + b.steal - a.steal)).toFixed(0)} %\n`)
 await server.stop()
 await dropDatabase(dbUrl)
 process.exit(0)
