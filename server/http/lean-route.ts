@@ -73,18 +73,23 @@ export function leanRoute(route: LeanRoute, deps: LeanDeps): (req: IncomingMessa
     const m = route.path.exec(q < 0 ? url : url.slice(0, q))
     if (!m) return false
     const start = process.hrtime.bigint()
-    deps.track(raw, res)
-    res.once('finish', () => { deps.done(route.method, route.route, res.statusCode, start) })
     const req = raw as unknown as Request & Record<string, unknown>
     req.app = deps.app
     req.get = get as Request['get']
-    for (const [k, fn] of getters) (req as Record<string, unknown>)[k] = fn.call(req)
+    try {
+      for (const [k, fn] of getters) (req as Record<string, unknown>)[k] = fn.call(req)
+    } catch {
+      return false // Express reads them again, and answers the error as it does for any route
+    }
+    deps.track(raw, res)
+    res.once('finish', () => { deps.done(route.method, route.route, res.statusCode, start) })
     req.params = Object.fromEntries(route.params.map((p, i) => [p, m[i + 1]!]))
     req.res = res as unknown as Response
     const r = res as unknown as Record<string, unknown>
     r.req = req
     for (const [k, fn] of resMethods) r[k] = fn
-    void answer(route, deps, req, res as unknown as Response)
+    // answer() sends every error as JSON; should sending itself fail, the connection goes, not the process
+    answer(route, deps, req, res as unknown as Response).catch(() => { res.destroy() })
     return true
   }
 }
