@@ -187,10 +187,11 @@ export function createApp(deps: AppDeps): App {
   // (but loadSession: a tap reads no session), the same handler, the same errors (server/http/lean-route.ts).
   const issueLane = leanRoute({
     method: 'POST', path: /^\/api\/centers\/([a-z0-9-]+)\/tickets$/, params: ['center'], route: '/api/centers/:center/tickets',
-    steps: [...appSteps, checkOrigin, apiJson, jsonBodiesOnly, ...issue.steps], handle: issue.handle,
+    steps: [...appSteps, checkOrigin, apiJson, jsonBodiesOnly, ...issue.steps], routeSteps: issue.steps.length, handle: issue.handle,
   }, {
     app, track, done: (method, route, status, start) => { metrics.requestDone(method, route, status, start) },
     fail: (err, req) => errorAnswer(err, req.lang ?? 'vi', logger, req.id),
+    lost: (err) => { logger.error({ err }, 'an answer could not be sent') },
   })
   const httpServer = createServer((req, res) => { if (!issueLane(req, res)) app(req, res) })
   const io = attachRealtime(httpServer, { db, auth, board, queue, dossiers, sink, logger, pool })

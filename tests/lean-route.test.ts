@@ -57,10 +57,18 @@ describe.each(backends)('the lean issue route on %s', (kind) => {
     ['an unknown center', (p: string, ip: string) => post(p.replace('na-sang', 'nowhere'), ip).send({ serviceId: h.demo.services.A }), 404],
     ['a foreign page', (p: string, ip: string) => post(p, ip).set('origin', 'https://evil.example').send({ serviceId: h.demo.services.A }), 403],
     ['a page of this host', (p: string, ip: string) => post(p, ip).set('origin', `http://${new URL(h.url).host}`).send({ serviceId: h.demo.services.C }), 201],
+    ['a tap through the TLS proxy', (p: string, ip: string) => post(p, ip).set('x-forwarded-proto', 'https').send({ serviceId: h.demo.services.D }), 201],
   ])('answers %s as Express does', async (_name, send, status) => {
     const { lean, express } = await both(send)
     expect(lean.status).toBe(status)
     expect(comparable(lean)).toEqual(comparable(express))
+  })
+
+  it('tells https through the trusted proxy from plain http, as Express does (the CSP upgrades requests only over https)', async () => {
+    const { lean } = await both((p, ip) => post(p, ip).set('x-forwarded-proto', 'https').send({ serviceId: h.demo.services.A }))
+    expect(lean.headers['content-security-policy']).toContain('upgrade-insecure-requests')
+    const plain = await post(LEAN, '198.51.100.240').send({ serviceId: h.demo.services.A })
+    expect(plain.headers['content-security-policy']).not.toContain('upgrade-insecure-requests')
   })
 
   it('keeps the caller\'s request id and logs the request as Express does', async () => {
@@ -87,16 +95,23 @@ describe.each(backends)('the lean issue route on %s', (kind) => {
     expect(after.n).toBe(before.n)
   })
 
-  it('times its requests under the route pattern in /metrics', async () => {
-    const count = async () => {
+  it('times its requests in /metrics under the labels Express gives: the pattern once the route matched, (unmatched) before', async () => {
+    const count = async (route: string) => {
       const text = (await h.http.get('/metrics')).text
-      const m = /motcua_http_request_duration_seconds_count\{method="POST",route="\/api\/centers\/:center\/tickets",status="400"\} (\d+)/.exec(text)
-      return Number(m?.[1] ?? 0)
+      const line = text.split('\n').find((l) => l.startsWith(`motcua_http_request_duration_seconds_count{method="POST",route="${route}",status="400"}`))
+      return Number(line?.split(' ')[1] ?? 0)
     }
-    const before = await count()
-    await post(LEAN, '198.51.100.220').set('content-type', 'application/json').send('{')
-    await post(LEAN, '198.51.100.221').set('content-type', 'application/json').send('{')
-    expect(await count()).toBe(before + 2)
+    const counts = async () => [await count('/api/centers/:center/tickets'), await count('(unmatched)')]
+    let before = await counts()
+    await post(LEAN, '198.51.100.220').set('content-type', 'application/json').send('{') // refused by the API's JSON parser, before the route
+    expect(await counts()).toEqual([before[0], before[1]! + 1])
+    await post(EXPRESS, '198.51.100.221').set('content-type', 'application/json').send('{')
+    expect(await counts()).toEqual([before[0], before[1]! + 2])
+    before = await counts()
+    await post(LEAN, '198.51.100.222').send({ serviceId: 'x' }) // refused by the route's validation
+    expect(await counts()).toEqual([before[0]! + 1, before[1]])
+    await post(EXPRESS, '198.51.100.223').send({ serviceId: 'x' })
+    expect(await counts()).toEqual([before[0]! + 2, before[1]])
   })
 
   it('leaves other methods and spellings to Express', async () => {

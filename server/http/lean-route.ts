@@ -17,7 +17,10 @@ import type { Express, Request, RequestHandler, Response } from 'express'
  * `errorAnswer`. The Express getters those middlewares read (`ip`, `host`, `secure`, `query`: what
  * `trust proxy` and the query parser decide) are Express's own, evaluated once on the plain request.
  * What differs: no ETag on the answer (a POST's answer is never cached or revalidated), and the
- * request's `req.route`/`req.baseUrl` are not set (nothing of ours reads them here; metrics get the pattern).
+ * request's `req.route`/`req.baseUrl` are not set (nothing of ours reads them here; metrics get the pattern
+ * once the route's own steps start, as Express gives it).
+ *
+ * A step may not call `next('route')` or `next('router')` (Express would skip on; here it is a 500): none does.
  *
  * Only the canonical spelling of the path is served here (`path`, lowercase, no trailing slash, no
  * percent-escapes); every other spelling, method or path goes on to Express (`false`), which answers it
@@ -30,7 +33,10 @@ export interface LeanRoute {
   params: readonly string[]
   /** the route pattern, as /metrics labels it */
   route: string
+  /** the middlewares in Express's order: the app's and the API router's, then the route's own */
   steps: readonly RequestHandler[]
+  /** how many of `steps`, at the end, are the route's own: an error before them is `(unmatched)` in /metrics, as in Express */
+  routeSteps: number
   handle: (req: Request) => Promise<{ status: number; body: unknown }>
 }
 
@@ -40,10 +46,16 @@ export interface LeanDeps {
   track: (req: IncomingMessage, res: ServerResponse) => void
   done: (method: string, route: string, status: number, start: bigint) => void
   fail: (err: unknown, req: Request) => { status: number; body: unknown }
+  /** an answer that could not be sent (the connection is destroyed) */
+  lost: (err: unknown) => void
 }
 
-/** Express's own getters, evaluated on a plain request (they read `this.app`, `this.get`, headers, socket, url). */
-const GETTERS = ['ip', 'host', 'secure', 'query'] as const
+/**
+ * Express's own getters, evaluated on a plain request in this order (they read `this.app`, `this.get`,
+ * headers, socket, url, and each other: `secure` reads `protocol`). A getter not listed reads as
+ * undefined on the plain request: a step that starts reading another one needs it added here.
+ */
+const GETTERS = ['protocol', 'secure', 'ip', 'host', 'hostname', 'path', 'query'] as const
 /**
  * Express's response methods the steps call (express-rate-limit's `append`, and what it calls), given to
  * the plain response as its own properties. A step that starts calling another one fails every tap with a
@@ -81,23 +93,28 @@ export function leanRoute(route: LeanRoute, deps: LeanDeps): (req: IncomingMessa
     } catch {
       return false // Express reads them again, and answers the error as it does for any route
     }
+    req.originalUrl = url
+    const at = { matched: false }
     deps.track(raw, res)
-    res.once('finish', () => { deps.done(route.method, route.route, res.statusCode, start) })
+    res.once('finish', () => { deps.done(route.method, at.matched ? route.route : '(unmatched)', res.statusCode, start) })
     req.params = Object.fromEntries(route.params.map((p, i) => [p, m[i + 1]!]))
     req.res = res as unknown as Response
     const r = res as unknown as Record<string, unknown>
     r.req = req
+    r.locals = Object.create(null)
     for (const [k, fn] of resMethods) r[k] = fn
     // answer() sends every error as JSON; should sending itself fail, the connection goes, not the process
-    answer(route, deps, req, res as unknown as Response).catch(() => { res.destroy() })
+    answer(route, deps, req, res as unknown as Response, at).catch((err: unknown) => { deps.lost(err); res.destroy() })
     return true
   }
 }
 
-async function answer(route: LeanRoute, deps: LeanDeps, req: Request, res: Response): Promise<void> {
+async function answer(route: LeanRoute, deps: LeanDeps, req: Request, res: Response, at: { matched: boolean }): Promise<void> {
   let status: number, body: unknown
+  const firstOwn = route.steps.length - route.routeSteps
   try {
-    for (const step of route.steps) {
+    for (const [k, step] of route.steps.entries()) {
+      if (k === firstOwn) at.matched = true
       await new Promise<void>((resolve, reject) => {
         const next = (err?: unknown) => (err ? reject(err) : resolve())
         const r = step(req, res, next) as unknown
@@ -105,7 +122,8 @@ async function answer(route: LeanRoute, deps: LeanDeps, req: Request, res: Respo
         if (r instanceof Promise) r.catch(reject)
       })
     }
-    ({ status, body } = await route.handle(req))
+    at.matched = true
+    ;({ status, body } = await route.handle(req))
   } catch (err) {
     ({ status, body } = deps.fail(err, req))
   }
