@@ -14,8 +14,8 @@ import type { Express, Request, RequestHandler, Response } from 'express'
  * What stays the same: the request runs through **the same middleware instances, in the same order** as
  * Express runs them for this route (`steps`: request log and id, security headers, compression, language,
  * origin check, JSON body, rate limit, validation), then the same handler, and its errors go to the same
- * `errorAnswer`. The Express getters those middlewares read (`ip`, `host`, `secure`, `query`: what
- * `trust proxy` and the query parser decide) are Express's own, evaluated once on the plain request.
+ * `errorAnswer`. The Express getters those middlewares read (`GETTERS`: what `trust proxy` and the
+ * query parser decide) are Express's own, evaluated once on the plain request.
  * What differs: no ETag on the answer (a POST's answer is never cached or revalidated), and the
  * request's `req.route`/`req.baseUrl` are not set (nothing of ours reads them here; metrics get the pattern
  * once the route's own steps start, as Express gives it).
