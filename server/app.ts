@@ -101,12 +101,12 @@ export function createApp(deps: AppDeps): App {
   app.set('trust proxy', deps.trustProxy ?? 0)
   app.disable('x-powered-by')
   /** a request in flight, until its connection is done with it (graceful shutdown waits for these) */
-  const track = (_req: unknown, res: ServerResponse) => {
+  const track = (res: ServerResponse) => {
     inFlight++
     res.once('close', () => { if (--inFlight === 0) drained?.() })
   }
   app.use(metrics.middleware())
-  app.use((req, res, next) => { track(req, res); next() })
+  app.use((_req, res, next) => { track(res); next() })
   const httpLogger = pinoHttp({
     logger,
     // a session token in a log line is a session anyone reading the logs can use
@@ -189,7 +189,7 @@ export function createApp(deps: AppDeps): App {
     method: 'POST', path: /^\/api\/centers\/([a-z0-9-]+)\/tickets$/, params: ['center'], route: '/api/centers/:center/tickets',
     steps: [...appSteps, checkOrigin, apiJson, jsonBodiesOnly, ...issue.steps], routeSteps: issue.steps.length, handle: issue.handle,
   }, {
-    app, track, done: (method, route, status, start) => { metrics.requestDone(method, route, status, start) },
+    app, track, done: metrics.requestDone.bind(metrics),
     fail: (err, req) => errorAnswer(err, req.lang ?? 'vi', logger, req.id),
     lost: (err) => { logger.error({ err }, 'an answer could not be sent') },
   })

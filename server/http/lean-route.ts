@@ -43,7 +43,7 @@ export interface LeanRoute {
 export interface LeanDeps {
   app: Express
   /** the request's start, counted for graceful shutdown (the same as Express requests) */
-  track: (req: IncomingMessage, res: ServerResponse) => void
+  track: (res: ServerResponse) => void
   done: (method: string, route: string, status: number, start: bigint) => void
   fail: (err: unknown, req: Request) => { status: number; body: unknown }
   /** an answer that could not be sent (the connection is destroyed) */
@@ -95,7 +95,7 @@ export function leanRoute(route: LeanRoute, deps: LeanDeps): (req: IncomingMessa
     }
     req.originalUrl = url
     const at = { matched: false }
-    deps.track(raw, res)
+    deps.track(res)
     res.once('finish', () => { deps.done(route.method, at.matched ? route.route : '(unmatched)', res.statusCode, start) })
     req.params = Object.fromEntries(route.params.map((p, i) => [p, m[i + 1]!]))
     req.res = res as unknown as Response
