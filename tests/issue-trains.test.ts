@@ -97,6 +97,43 @@ describe.each(backends)('issue trains on %s', (kind) => {
     expect(got.map((t) => t.number).sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
     expect(await seq() - seq0).toBe(20)
   })
+
+  it('a train that crosses midnight reads each tap on its own service day: numbers, places and figures of that day', async () => {
+    // open around the clock on Monday and Tuesday (the clock stands at Monday 09:00 until told)
+    const hours = JSON.stringify({ 1: [['00:00', '23:59']], 2: [['00:00', '23:59']] })
+    await sql`UPDATE center SET opening_hours = ${hours}::jsonb, ticket_cutoff = NULL WHERE id = ${h.demo.centerId}`.execute(h.handle.db)
+    const s = await addService(h)
+    h.clock.set('2026-11-23T23:58:30+07:00')
+    await issued(h, s.id) // what it checks is now remembered
+    const display = h.socket({ center: 'na-sang' })
+    await nextEvent(display, 'board:snapshot')
+    const waiting: number[] = [] // the service's waiting count in each queue:changed, in seq order
+    display.on('queue:changed', (e) => { const f = e.services.find((x) => x.id === s.id); if (f) waiting.push(f.waiting) })
+    const sent = trains().sent
+    // three taps on Monday's clock, then three on Tuesday's, in one tick: the first leaves alone, the
+    // other five in one train with taps of both days
+    const taps: Promise<TicketView>[] = []
+    for (let k = 0; k < 3; k++) taps.push(h.app.queue.issue('na-sang', { serviceId: s.id }))
+    h.clock.set('2026-11-24T00:00:30+07:00')
+    for (let k = 0; k < 3; k++) taps.push(h.app.queue.issue('na-sang', { serviceId: s.id }))
+    const got = await Promise.all(taps)
+    expect(trains().sent - sent).toBe(2)
+    // a day's numbers go in the order its taps reached the train (Tuesday's first tap reads the new day first)
+    expect(got.map((t) => t.serviceDay)).toEqual(['2026-11-23', '2026-11-23', '2026-11-23', '2026-11-24', '2026-11-24', '2026-11-24'])
+    expect(got.slice(0, 3).map((t) => t.number).sort()).toEqual([2, 3, 4])
+    expect(got.slice(3).map((t) => t.number).sort()).toEqual([1, 2, 3])
+    // each place in its own day's queue (nothing called): Monday's first ticket and the train's are ahead
+    for (const t of got) expect(t).toMatchObject({ status: 'waiting', ahead: t.number - 1 })
+    // the wall screen's counts: the first tap's train (Monday: 2 waiting), then the train's Monday
+    // tickets with Monday's queue (4), its Tuesday tickets with Tuesday's (3)
+    for (let i = 0; i < 100 && waiting.length < 6; i++) await new Promise((r) => setTimeout(r, 20))
+    display.disconnect()
+    expect(waiting).toEqual([2, 4, 4, 3, 3, 3])
+    for (const t of got) {
+      const now = (await h.http.get(`/api/tickets/${t.id}`)).body.ticket as TicketView
+      expect(now).toMatchObject({ serviceDay: t.serviceDay, ahead: t.ahead, estimatedWaitMinutes: t.estimatedWaitMinutes, code: t.code })
+    }
+  })
 })
 
 describe.each(backends.filter((k) => k === 'postgres'))('a train’s lock order on %s', (kind) => {

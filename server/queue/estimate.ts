@@ -49,25 +49,36 @@ function toFigures(r: FiguresRow): ServiceFigures {
 }
 
 /**
- * After an issue, in one statement: the service's figures (its `queue:changed` and the new ticket's
- * estimate), the ticket's status now, and its place (`ticketsAhead`) if it is still waiting. Sent with
- * the issuing statement (db/create-db.ts `pipelined`); `figuresAndPlaceFrom` reads its answer.
+ * After a train's issues (server/queue/issue-trains.ts), in one statement for all its taps of one
+ * service day: for each tap, in the order given, its service's figures (its `queue:changed` and the
+ * new ticket's estimate), its ticket's status now, and its place (`ticketsAhead`) if it is still
+ * waiting. Each service's figures are made once however many of the train's taps are for it (the
+ * figures CTE is MATERIALIZED: inlined, its subqueries would run once per tap). The arrays travel as
+ * two parameters, so the statement is one prepared statement whatever the train's length. Sent with
+ * the issuing statements (db/create-db.ts `pipelined`); `figuresAndPlaceFrom` reads a tap's row.
  */
-export function figuresAndPlaceStatement(db: Executor, centerId: string, serviceDay: string, now: Date, serviceId: string, ticketId: string): CompiledQuery {
+export function trainReadStatement(db: Executor, centerId: string, serviceDay: string, now: Date, taps: readonly { serviceId: string; ticketId: string }[]): CompiledQuery {
+  const serviceIds = [...new Set(taps.map((t) => t.serviceId))]
   return sql`${sql.raw(PREPARED)}
-    SELECT f.*, (SELECT status FROM ticket WHERE id = ${ticketId}) AS ticket_status, ${ticketsAhead(ticketId)} AS ahead
-    FROM (${serviceFiguresQuery(centerId, serviceDay, now, [serviceId])}) f`.compile(db)
+    WITH f AS MATERIALIZED (${serviceFiguresQuery(centerId, serviceDay, now, serviceIds)})
+    SELECT f.*, t.status AS ticket_status, ${ticketsAhead(sql.ref('x.ticket_id'))} AS ahead
+    FROM unnest(${taps.map((t) => t.ticketId)}::uuid[], ${taps.map((t) => t.serviceId)}::uuid[]) WITH ORDINALITY AS x(ticket_id, service_id, k)
+    LEFT JOIN f ON f.id = x.service_id
+    LEFT JOIN ticket t ON t.id = x.ticket_id
+    ORDER BY x.k`.compile(db)
 }
 
-export function figuresAndPlaceFrom(rows: unknown[]) {
-  const r = rows[0] as (FiguresRow & { ticket_status: string | null; ahead: number | null }) | undefined
-  return { figures: r ? [toFigures(r)] : [], status: r?.ticket_status ?? null, ahead: r?.ahead == null ? null : Number(r.ahead) }
+/** A tap's row of `trainReadStatement`: its service's figures (none if the service was not found), its ticket's status and place. */
+export function figuresAndPlaceFrom(row: unknown) {
+  const r = row as (Partial<FiguresRow> & { ticket_status: string | null; ahead: number | null }) | undefined
+  return { figures: r?.id ? [toFigures(r as FiguresRow)] : [], status: r?.ticket_status ?? null, ahead: r?.ahead == null ? null : Number(r.ahead) }
 }
 
 /** The statement of `loadServiceFigures` (bench/scaling.ts shows its plan). */
 export function serviceFiguresQuery(centerId: string, serviceDay: string, now: Date, serviceIds?: string[]) {
   const since = new Date(now.getTime() - 14 * 86_400_000)
-  const only = serviceIds ? sql`AND s.id IN (${sql.join(serviceIds)})` : sql``
+  // one parameter, whatever the number of services: one prepared statement
+  const only = serviceIds ? sql`AND s.id = ANY(${serviceIds}::uuid[])` : sql``
   return sql<FiguresRow>`
     SELECT s.id, s.default_service_minutes, s.daily_cap, coalesce(q.waiting, 0) AS waiting, coalesce(n.last, 0) AS issued,
       r.avg_s, r.n AS done_n,

@@ -1,22 +1,23 @@
 import type { CompiledQuery } from 'kysely'
 import { pipelined, wroteNothing, type Db } from '../../db/create-db.js'
+import { trainReadStatement } from './estimate.js'
 import { countInsertedNow, issuedFrom, seqsForIssued } from './ticket.repository.js'
 
-/** One kiosk tap as a train carries it: its issuing statement and its read after (both PREPARED). */
+/** One kiosk tap as a train carries it: its issuing statement (PREPARED), and what the train's read after it needs. */
 export interface Tap {
   serviceId: string
   serviceDay: string
   ticketId: string
+  /** the tap's clock (the read's figures are as of the latest of its train's taps) */
+  now: Date
   /** `issueTicketStatement` (server/queue/ticket.repository.ts) */
   issue: CompiledQuery
-  /** a read that runs after every issue of the train, the count and the seqs (the figures and the ticket's place) */
-  read: CompiledQuery
   /** called right before the train carrying the tap is sent (again, if its first train failed): where its change takes its SeqOrder slot */
   sending: () => void
 }
 
-/** What a tap's train answered: its issuing statement's answer (`issuedFrom`), its read's rows, and its last board seq (null: it issued nothing). */
-export interface TapAnswer { ticket: ReturnType<typeof issuedFrom>; read: unknown[]; lastSeq: number | null }
+/** What a tap's train answered: its issuing statement's answer (`issuedFrom`), its row of the train's read (`figuresAndPlaceFrom`), and its last board seq (null: it issued nothing). */
+export interface TapAnswer { ticket: ReturnType<typeof issuedFrom>; read: unknown; lastSeq: number | null }
 
 /** The most taps one train carries: each adds its statements to the time the center's rows stay locked. */
 export const MAX_TAPS_PER_TRAIN = 32
@@ -42,8 +43,9 @@ interface Queued { tap: Tap; resolve: (a: TapAnswer) => void; reject: (e: unknow
  *
  * A train: BEGIN; the taps' issuing statements (in service and day order: trains of two instances lock
  * the service number rows in one order); `seqsForIssued` (the center's seq row, after them); the waiting
- * counts made now; each tap's read; COMMIT. Each read sees every ticket of the train, those of the taps
- * after its own too. A failing statement fails its whole train, which wrote nothing: each of its taps is
+ * counts made now; one read for all its taps (`trainReadStatement`: each service's figures once, each
+ * ticket's status and place; one per service day, so one but at midnight); COMMIT. The read sees every
+ * ticket of the train, those of the taps after a tap's own too. A failing statement fails its whole train, which wrote nothing: each of its taps is
  * then sent again in a train of its own, so one tap's error (a kiosk's retry with a used request id)
  * reaches that tap only. A train that may have committed (the connection lost) is not sent again: its
  * taps fail, and a kiosk's retry with its request id finds the ticket that was made.
@@ -109,11 +111,13 @@ export class IssueTrains {
     const n = taps.length
     this.sent++
     for (const t of taps) t.sending()
+    const days = [...new Set(taps.map((t) => t.serviceDay))]
+    const byDay = days.map((day) => taps.map((t, k) => k).filter((k) => taps[k]!.serviceDay === day))
     const rows = await pipelined(this.db, [
       ...order.map((k) => taps[k]!.issue),
       seqsForIssued(this.db, centerId, taps.map((t) => t.ticketId), this.seqsPerTicket),
       countInsertedNow,
-      ...order.map((k) => taps[k]!.read),
+      ...byDay.map((ks, d) => trainReadStatement(this.db, centerId, days[d]!, new Date(Math.max(...ks.map((k) => taps[k]!.now.getTime()))), ks.map((k) => taps[k]!))),
     ]).catch((e: unknown) => { throw wroteNothing(this.db, e) ? new WroteNothing(e) : e })
     this.onTrain?.(n)
     const seqs = rows[n]![0] as { seq: number; issued: number } | undefined
@@ -123,9 +127,11 @@ export class IssueTrains {
     const made = order.filter((_, i) => typeof tickets[i] === 'object')
     if (made.length && !seqs) throw new Error(`center ${centerId} has no center_board_seq row`)
     if (made.length !== (seqs?.issued ?? 0)) throw new Error(`train of center ${centerId}: ${made.length} tickets issued, ${seqs?.issued ?? 0} given seqs`)
+    const read: unknown[] = new Array(n)
+    byDay.forEach((ks, d) => ks.forEach((k, i) => { read[k] = rows[n + 2 + d]![i] }))
     order.forEach((k, i) => {
       const j = made.indexOf(k)
-      answers[k] = { ticket: tickets[i]!, read: rows[n + 2 + i]!, lastSeq: j < 0 ? null : seqs!.seq - this.seqsPerTicket * (made.length - 1 - j) }
+      answers[k] = { ticket: tickets[i]!, read: read[k], lastSeq: j < 0 ? null : seqs!.seq - this.seqsPerTicket * (made.length - 1 - j) }
     })
     return answers
   }

@@ -13,7 +13,7 @@ import { describeHours, hoursOn, localTime } from '../time.js'
 import { boardSeqBump, findCenterOf, findIssueContext, findService } from '../centers/center.repository.js'
 import * as counters from './counter.repository.js'
 import * as tickets from './ticket.repository.js'
-import { estimateFor, figuresAndPlaceFrom, figuresAndPlaceStatement, loadServiceFigures, statOf, type ServiceFigures } from './estimate.js'
+import { estimateFor, figuresAndPlaceFrom, loadServiceFigures, statOf, type ServiceFigures } from './estimate.js'
 import { SeqOrder, type Slot } from './seq-order.js'
 
 /** Who acts: a logged-in staff member. */
@@ -167,13 +167,12 @@ export class QueueService {
       // of this change's seq, or of a seq a few tickets later.
       const id = randomUUID()
       const answer = await this.trains.send(center.id, {
-        serviceId, serviceDay: plan.day, ticketId: id, sending: () => { slot ??= this.order.slot(center.id) },
+        serviceId, serviceDay: plan.day, ticketId: id, now, sending: () => { slot ??= this.order.slot(center.id) },
         issue: tickets.issueTicketStatement(this.db, {
           id, center_id: center.id, service_id: serviceId, service_day: plan.day, prefix,
           priority_group_id: priorityGroupId, queue_at: new Date(now.getTime() - bonus * 60_000), issued_at: now,
           request_id: input.requestId ?? null, dossier_id: input.dossierId ?? null,
         }, { data: priorityGroupId ? { priorityGroup: input.priorityGroup, bonusMinutes: bonus } : {} }, cap, plan.versions),
-        read: figuresAndPlaceStatement(this.db, center.id, plan.day, now, serviceId, id),
       })
       const t = answer.ticket
       if (t === 'stale') return undefined

@@ -229,9 +229,10 @@ const BEHIND_LIMIT = 200
  * queue (one just issued) counts the few tickets behind it and takes them from the service's waiting
  * count (`queue_count`); one with BEHIND_LIMIT or more behind it counts those ahead. Either way the work
  * is bounded by the shorter side of the queue, not by its length. Compared on the stored values
- * (microseconds included, which a JS Date would round away).
+ * (microseconds included, which a JS Date would round away). `id`: a value, or a column of the statement
+ * it is put in (`sql.ref`).
  */
-export function ticketsAhead(id: string) {
+export function ticketsAhead(id: string | RawBuilder<unknown>) {
   const sameQueue = sql`a.service_id = k.service_id AND a.service_day = k.service_day AND a.status = 'waiting'`
   return sql<number>`(
     SELECT CASE WHEN b.n < ${BEHIND_LIMIT}
