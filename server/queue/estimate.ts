@@ -53,7 +53,10 @@ function toFigures(r: FiguresRow): ServiceFigures {
  * service day: for each tap, in the order given, its service's figures (its `queue:changed` and the
  * new ticket's estimate), its ticket's status now, and its place (`ticketsAhead`) if it is still
  * waiting. Each service's figures are made once however many of the train's taps are for it (the
- * figures CTE is MATERIALIZED: inlined, its subqueries would run once per tap). The arrays travel as
+ * figures CTE is MATERIALIZED: inlined, its subqueries would run once per tap). Tickets are looked up
+ * by id in subqueries, never joined: a join was planned as a scan of the whole ticket table by a
+ * connection whose generic plan was made while the table was small, and kept as it grew (see
+ * `seqsForIssued`). The arrays travel as
  * two parameters, so the statement is one prepared statement whatever the train's length. Sent with
  * the issuing statements (db/create-db.ts `pipelined`); `figuresAndPlaceFrom` reads a tap's row.
  */
@@ -61,10 +64,9 @@ export function trainReadStatement(db: Executor, centerId: string, serviceDay: s
   const serviceIds = [...new Set(taps.map((t) => t.serviceId))]
   return sql`${sql.raw(PREPARED)}
     WITH f AS MATERIALIZED (${serviceFiguresQuery(centerId, serviceDay, now, serviceIds)})
-    SELECT f.*, t.status AS ticket_status, ${ticketsAhead(sql.ref('x.ticket_id'))} AS ahead
+    SELECT f.*, (SELECT t.status FROM ticket t WHERE t.id = x.ticket_id) AS ticket_status, ${ticketsAhead(sql.ref('x.ticket_id'))} AS ahead
     FROM unnest(${taps.map((t) => t.ticketId)}::uuid[], ${taps.map((t) => t.serviceId)}::uuid[]) WITH ORDINALITY AS x(ticket_id, service_id, k)
     LEFT JOIN f ON f.id = x.service_id
-    LEFT JOIN ticket t ON t.id = x.ticket_id
     ORDER BY x.k`.compile(db)
 }
 
