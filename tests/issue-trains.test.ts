@@ -5,6 +5,8 @@ import { nextEvent, startHarness, type Harness } from './helpers/harness.js'
 import { addService, issue, issued } from './queue-fixtures.js'
 import { AppError } from '../server/errors.js'
 import { TRAINS_IN_FLIGHT } from '../server/queue/issue-trains.js'
+import { seqsForIssued } from '../server/queue/ticket.repository.js'
+import { trainReadStatement } from '../server/queue/estimate.js'
 import type { TicketView } from '../common/types.js'
 
 /**
@@ -96,6 +98,34 @@ describe.each(backends)('issue trains on %s', (kind) => {
     const got = await burst(10, () => ({ serviceId: s.id })) as TicketView[]
     expect(got.map((t) => t.number).sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
     expect(await seq() - seq0).toBe(20)
+  })
+
+  it('a train’s seq statement and read find its tickets by primary key in their generic plans, even on a small new table', async () => {
+    // A connection makes its generic plan of a statement after five runs and keeps it; made while the
+    // ticket table is small (a new database, here a test's), a plan that scans the table gets slower
+    // with every ticket issued afterwards. The harness's table is small and has no statistics.
+    const s = await addService(h)
+    const tickets = [await issued(h, s.id), await issued(h, s.id)]
+    const day = tickets[0]!.serviceDay
+    const statements = [
+      seqsForIssued(h.handle.db, h.demo.centerId, tickets.map((t) => t.id), 2),
+      trainReadStatement(h.handle.db, h.demo.centerId, day, new Date(), tickets.map((t) => ({ serviceId: s.id, ticketId: t.id }))),
+    ]
+    const literal = (v: unknown) => Array.isArray(v) ? `'{${v.join(',')}}'` : v instanceof Date ? `'${v.toISOString()}'` : typeof v === 'number' ? String(v) : `'${String(v).replace(/'/g, "''")}'`
+    await h.handle.db.connection().execute(async (c) => {
+      await sql`SET plan_cache_mode = force_generic_plan`.execute(c)
+      try {
+        for (const [k, q] of statements.entries()) {
+          await sql.raw(`PREPARE train_plan_${k} AS ${q.sql}`).execute(c)
+          const plan = (await sql.raw<{ 'QUERY PLAN': string }>(`EXPLAIN EXECUTE train_plan_${k}(${q.parameters.map(literal).join(', ')})`).execute(c)).rows.map((r) => r['QUERY PLAN']).join('\n')
+          await sql.raw(`DEALLOCATE train_plan_${k}`).execute(c)
+          expect(plan).toMatch(/ticket_pkey on ticket/)
+          expect(plan).not.toMatch(/Seq Scan on ticket\b/)
+        }
+      } finally {
+        await sql`RESET plan_cache_mode`.execute(c)
+      }
+    })
   })
 
   it('a train that crosses midnight reads each tap on its own service day: numbers, places and figures of that day', async () => {
