@@ -6,7 +6,7 @@ import { admin, fmt, freshDatabase, header, login, percentile, post, sleep, star
 import { demo, seats, waitingTickets } from './fixtures.js'
 
 const SIZES = (process.env.BENCH_FANOUT_SOCKETS ?? '1000').split(',').map(Number)
-const CALLS = 30
+const CALLS = Number(process.env.BENCH_FANOUT_CALLS ?? 100)
 /** the load process: socket.io-client (as the pages) and/or the same protocol by hand (bench/fanout-clients.ts) */
 const MODES = (process.env.BENCH_FANOUT_CLIENTS ?? 'socket.io,socket.io-events,raw').split(',')
 
@@ -24,11 +24,11 @@ async function clients(url: string, n: number, mode: string) {
     child.once('exit', (code) => reject(new Error(`clients exited ${code}`)))
   })
   return {
-    /** resolves with the wall time at which the last socket received `code` */
-    lastFor: (code: string) => new Promise<{ last: number; first: number; count: number }>((resolve) => {
-      const on = (m: any) => { if (m.code === code) { child.off('message', on); resolve(m) } }
+    /** resolves with the wall time at which the last socket received `fact` (`ticket:called A001`, `ticket:finished A001`) */
+    lastFor: (fact: string) => new Promise<{ last: number; first: number; count: number }>((resolve) => {
+      const on = (m: any) => { if (m.fact === fact) { child.off('message', on); resolve(m) } }
       child.on('message', on)
-      child.send({ expect: code })
+      child.send({ expect: fact })
     }),
     pid: child.pid!,
     stop: () => { child.kill() },
@@ -51,7 +51,7 @@ export async function fanoutBench() {
   const serverB = await startServer(dbUrl)
   const runs = [...SIZES.flatMap((n) => MODES.map((mode) => ({ n, mode, where: 'one instance', url: server.url, pid: server.proc.pid! }))),
     { n: SIZES[0]!, mode: MODES[0]!, where: 'sockets on B, call on A', url: serverB.url, pid: serverB.proc.pid! }]
-  let current: string | undefined // the ticket at the counter, sent away (no-show) before the next call
+  let current: { id: string; code: string } | undefined // the ticket at the counter, sent away (no-show) before the next call
   for (const { n, where, url, mode, pid } of runs) {
     const cl = await clients(url, n, mode)
     await sleep(1000)
@@ -59,14 +59,19 @@ export async function fanoutBench() {
     let cpu0 = { server: 0, client: 0 }
     for (let i = 0; i < CALLS + 3; i++) {
       if (i === 3) cpu0 = { server: cpuMs(pid), client: cpuMs(cl.pid) }
-      if (current) await post(`${server.url}/api/tickets/${current}/no-show`, {}, cookie)
+      if (current) {
+        await post(`${server.url}/api/tickets/${current.id}/no-show`, {}, cookie)
+        // the call starts once every socket has the no-show: its frames do not queue behind the no-show's
+        const gone = await cl.lastFor(`ticket:finished ${current.code}`)
+        if (gone.count !== n) throw new Error(`only ${gone.count} of ${n} sockets (${where}) got the no-show of ${current.code} within 10 s`)
+      }
       await sleep(100)
       // the code is known only from the answer; the clients keep what they saw, so asking afterwards is safe
       const t0 = Date.now()
       const r = await post(`${server.url}/api/counters/${desk.counterId}/call-next`, {}, cookie)
       if (r.status !== 200 || !r.body?.ticket) throw new Error(`call-next (${where}): ${r.status} ${JSON.stringify(r.body)}`)
-      current = r.body.ticket.id
-      const got = await cl.lastFor(r.body.ticket.code)
+      current = { id: r.body.ticket.id, code: r.body.ticket.code }
+      const got = await cl.lastFor(`ticket:called ${current.code}`)
       if (got.count !== n) throw new Error(`only ${got.count} of ${n} sockets (${where}) got ${r.body.ticket.code} within 10 s`)
       if (i >= 3) lat.push(got.last - t0)
     }
@@ -78,7 +83,7 @@ export async function fanoutBench() {
   await serverB.stop()
   await server.stop()
   writeSection('fanout', `${header('4. Fan-out of a call to display sockets (one instance, and across two)', 'npm run bench -- fanout')}
-- N websocket clients in one separate Node process, all following the center: \`socket.io\` (socket.io-client as the pages run it: \`auth.batch\`, the facts of one change in one \`facts\` frame), \`socket.io-events\` (socket.io-client taking each fact as its own event: the contract's default, and the pages before batching), or \`raw\` (the pages' protocol spoken by hand over \`ws\`, frames searched for the code, never parsed: the server cannot tell it from \`socket.io\`, the difference is the load process's own cost); ${CALLS} sequential \`call-next\` (after 3 warm-up), each measured from sending the HTTP request to the moment the last of the N sockets had \`ticket:called\` (wall clock of one machine). The app on PostgreSQL, so each emit also goes through the adapter's NOTIFY (and a local emit waits for it: the adapter emits locally once its NOTIFY has returned). Across two instances: a second app process on the same database holds the sockets, the calls go to the first.${SIZES.includes(5000) ? '' : ' 5,000 sockets were not run here (`BENCH_FANOUT_SOCKETS=1000,5000`).'}
+- N websocket clients in one separate Node process, all following the center: \`socket.io\` (socket.io-client as the pages run it: \`auth.batch\`, the facts of one change in one \`facts\` frame), \`socket.io-events\` (socket.io-client taking each fact as its own event: the contract's default, and the pages before batching), or \`raw\` (the pages' protocol spoken by hand over \`ws\`, frames searched for the code, never parsed: the server cannot tell it from \`socket.io\`, the difference is the load process's own cost); ${CALLS} sequential \`call-next\` (after 3 warm-up), each measured from sending the HTTP request to the moment the last of the N sockets had \`ticket:called\` (wall clock of one machine). Before each call the ticket called before it is marked no-show, and the call is sent 100 ms after every socket has that change (its \`ticket:finished\`), so the call's frames do not queue behind the no-show's (before 2026-12-03 13:00 the call followed the no-show's answer by 100 ms, and at 5,000 sockets the no-show's frames were still being sent and read). The app on PostgreSQL, so each emit also goes through the adapter's NOTIFY (and a local emit waits for it: the adapter emits locally once its NOTIFY has returned). Across two instances: a second app process on the same database holds the sockets, the calls go to the first.${SIZES.includes(5000) ? '' : ' 5,000 sockets were not run here (`BENCH_FANOUT_SOCKETS=1000,5000`).'}
 
 CPU per call: the CPU time the process used during the measured calls (/proc), divided by the calls (each call also waits ~100 ms; the no-show before it and the call's other facts — \`counter:changed\`, \`queue:changed\` — go to the same sockets: 2 frames per socket per measured call batched, 5 one event each).
 
