@@ -55,8 +55,8 @@ function toFigures(r: FiguresRow): ServiceFigures {
  * waiting. Each service's figures are made once however many of the train's taps are for it (the
  * figures CTE is MATERIALIZED: inlined, its subqueries would run once per tap). Tickets are looked up
  * by id in subqueries, never joined: a join was planned as a scan of the whole ticket table by a
- * connection whose generic plan was made while the table was small, and kept as it grew (see
- * `seqsForIssued`). The arrays travel as
+ * connection whose generic plan was made while the table was small and unanalysed, and kept as it grew
+ * (see `seqsForIssued`). The arrays travel as
  * two parameters, so the statement is one prepared statement whatever the train's length. Sent with
  * the issuing statements (db/create-db.ts `pipelined`); `figuresAndPlaceFrom` reads a tap's row.
  */
@@ -64,16 +64,21 @@ export function trainReadStatement(db: Executor, centerId: string, serviceDay: s
   const serviceIds = [...new Set(taps.map((t) => t.serviceId))]
   return sql`${sql.raw(PREPARED)}
     WITH f AS MATERIALIZED (${serviceFiguresQuery(centerId, serviceDay, now, serviceIds)})
-    SELECT f.*, (SELECT t.status FROM ticket t WHERE t.id = x.ticket_id) AS ticket_status, ${ticketsAhead(sql.ref('x.ticket_id'))} AS ahead
-    FROM unnest(${taps.map((t) => t.ticketId)}::uuid[], ${taps.map((t) => t.serviceId)}::uuid[]) WITH ORDINALITY AS x(ticket_id, service_id, k)
-    LEFT JOIN f ON f.id = x.service_id
-    ORDER BY x.k`.compile(db)
+    SELECT f.*, (SELECT t.status FROM ticket t WHERE t.id = tap.ticket_id) AS ticket_status, ${ticketsAhead(sql.ref('tap.ticket_id'))} AS ahead
+    FROM unnest(${taps.map((t) => t.ticketId)}::uuid[], ${taps.map((t) => t.serviceId)}::uuid[]) WITH ORDINALITY AS tap(ticket_id, service_id, k)
+    LEFT JOIN f ON f.id = tap.service_id
+    ORDER BY tap.k`.compile(db)
 }
 
-/** A tap's row of `trainReadStatement`: its service's figures (none if the service was not found), its ticket's status and place. */
+/**
+ * A tap's row of `trainReadStatement`: its service's figures, its ticket's status and place. A row
+ * without its service (not found: the issue would have refused it) answers nothing, as the per-tap read
+ * did: the caller then reads the ticket's full view.
+ */
 export function figuresAndPlaceFrom(row: unknown) {
   const r = row as (Partial<FiguresRow> & { ticket_status: string | null; ahead: number | null }) | undefined
-  return { figures: r?.id ? [toFigures(r as FiguresRow)] : [], status: r?.ticket_status ?? null, ahead: r?.ahead == null ? null : Number(r.ahead) }
+  if (!r?.id) return { figures: [], status: null, ahead: null }
+  return { figures: [toFigures(r as FiguresRow)], status: r.ticket_status, ahead: r.ahead == null ? null : Number(r.ahead) }
 }
 
 /** The statement of `loadServiceFigures` (bench/scaling.ts shows its plan). */

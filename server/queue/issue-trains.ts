@@ -8,7 +8,7 @@ export interface Tap {
   serviceId: string
   serviceDay: string
   ticketId: string
-  /** the tap's clock (the read's figures are as of the latest of its train's taps) */
+  /** the tap's clock (the read's figures are as of the latest of its train's taps of the same service day) */
   now: Date
   /** `issueTicketStatement` (server/queue/ticket.repository.ts) */
   issue: CompiledQuery

@@ -59,7 +59,7 @@ export const ticketCodeSql = (prefix: string, number: RawBuilder<unknown>) =>
  * `cap`: no row then, and nothing changes), the waiting ticket and its `issued` event. It is sent in a
  * train (server/queue/issue-trains.ts): one or more of these, then `seqsForIssued` (the center's board
  * seqs for all of them, on its row, last: the lock order of every write is ticket and counter rows, then
- * the sequence), the count and the reads, and the COMMIT, in one round trip (db/create-db.ts
+ * the sequence), the count and the train's read (one per service day), and the COMMIT, in one round trip (db/create-db.ts
  * `pipelined`): no client round trip happens while the number and sequence rows are locked, so racing
  * kiosks queue on those rows only while the server runs the transaction and commits. A reused
  * `request_id` fails the statement (unique `ticket_request_id`), and with it its train: no number is used.
@@ -108,15 +108,17 @@ versions: { center: string; service: string; priorityGroup: string | null }): Co
  * (no row when none did); the train's tickets have them in the train's order, `perTicket` apart.
  */
 export function seqsForIssued(db: Executor, centerId: string, ids: string[], perTicket: number): CompiledQuery {
-  // One lookup by primary key per id, whatever the statistics say: a subquery on `id = x.id` is planned
-  // as an index scan even on a new table. As a join or `WHERE id = ANY(…)`, PostgreSQL planned a scan of
-  // the whole table where the ticket table was small when a connection made its generic plan (a new
-  // database), and kept that plan as the table grew: 8 ms a train (p50) at ~20,000 tickets in the
-  // statement log (2026-12-03 13:00), where the lookups take 0.2; before that, with `AND center_id = …`,
-  // it went through ticket_center_day, reading every ticket of the center.
+  // One lookup by primary key per id: a subquery on `id = tap.id` is planned as an index scan on a table
+  // without statistics (a new database, or a cluster without autovacuum, as CI's). As a join or `WHERE
+  // id = ANY(…)`, a connection that made its generic plan while the table was small and unanalysed
+  // scanned the whole table with it, and kept the plan as the table grew: 8 ms a train (p50) at 20,000-
+  // 27,000 tickets in the statement log (2026-12-03 13:00), where the lookups take 0.2. (Once the table
+  // has statistics PostgreSQL plans from them, and the next ANALYZE replaces a plan made on a small table.)
+  // Before, with `AND center_id = …`, it went through ticket_center_day, reading the center's tickets.
+  // The ids are distinct (a ticket id twice fails its INSERT, and with it the train).
   return sql`${sql.raw(PREPARED)}
-    WITH k AS (SELECT count(*)::int AS n FROM unnest(${ids}::uuid[]) AS x(id)
-      WHERE (SELECT t.id FROM ticket t WHERE t.id = x.id) IS NOT NULL)
+    WITH k AS (SELECT count(*)::int AS n FROM unnest(${ids}::uuid[]) AS tap(id)
+      WHERE (SELECT t.id FROM ticket t WHERE t.id = tap.id) IS NOT NULL)
     UPDATE center_board_seq SET seq = seq + ${perTicket}::int * k.n FROM k
     WHERE center_id = ${centerId}::uuid AND k.n > 0
     RETURNING seq, k.n AS issued`.compile(db)
