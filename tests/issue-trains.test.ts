@@ -113,6 +113,7 @@ describe.each(backends)('issue trains on %s', (kind) => {
       seqsForIssued(h.handle.db, h.demo.centerId, tickets.map((t) => t.id), 2),
       trainReadStatement(h.handle.db, h.demo.centerId, day, new Date(), tickets.map((t) => ({ serviceId: s.id, ticketId: t.id }))),
     ]
+    // EXPLAIN EXECUTE takes no bound parameters (a utility statement): the values go in as literals
     const literal = (v: unknown) => Array.isArray(v) ? `'{${v.join(',')}}'` : v instanceof Date ? `'${v.toISOString()}'` : typeof v === 'number' ? String(v) : `'${String(v).replace(/'/g, "''")}'`
     await h.handle.db.connection().execute(async (c) => {
       await sql`SET plan_cache_mode = force_generic_plan`.execute(c)

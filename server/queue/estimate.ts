@@ -56,9 +56,9 @@ function toFigures(r: FiguresRow): ServiceFigures {
  * figures CTE is MATERIALIZED: inlined, its subqueries would run once per tap). Tickets are looked up
  * by id in subqueries, never joined: a join was planned as a scan of the whole ticket table by a
  * connection whose generic plan was made while the table was small and unanalysed, and kept as it grew
- * (see `seqsForIssued`). The arrays travel as
- * two parameters, so the statement is one prepared statement whatever the train's length. Sent with
- * the issuing statements (db/create-db.ts `pipelined`); `figuresAndPlaceFrom` reads a tap's row.
+ * (see `seqsForIssued`). The arrays travel as two parameters, so the statement is one prepared
+ * statement whatever the train's length. Sent with the issuing statements (db/create-db.ts
+ * `pipelined`); `figuresAndPlaceFrom` reads a tap's row.
  */
 export function trainReadStatement(db: Executor, centerId: string, serviceDay: string, now: Date, taps: readonly { serviceId: string; ticketId: string }[]): CompiledQuery {
   const serviceIds = [...new Set(taps.map((t) => t.serviceId))]

@@ -1,6 +1,6 @@
 import type { CompiledQuery } from 'kysely'
 import { pipelined, wroteNothing, type Db } from '../../db/create-db.js'
-import { trainReadStatement } from './estimate.js'
+import { figuresAndPlaceFrom, trainReadStatement } from './estimate.js'
 import { countInsertedNow, issuedFrom, seqsForIssued } from './ticket.repository.js'
 
 /** One kiosk tap as a train carries it: its issuing statement (PREPARED), and what the train's read after it needs. */
@@ -17,7 +17,7 @@ export interface Tap {
 }
 
 /** What a tap's train answered: its issuing statement's answer (`issuedFrom`), its row of the train's read (`figuresAndPlaceFrom`), and its last board seq (null: it issued nothing). */
-export interface TapAnswer { ticket: ReturnType<typeof issuedFrom>; read: unknown; lastSeq: number | null }
+export interface TapAnswer { ticket: ReturnType<typeof issuedFrom>; read: ReturnType<typeof figuresAndPlaceFrom>; lastSeq: number | null }
 
 /** The most taps one train carries: each adds its statements to the time the center's rows stay locked. */
 export const MAX_TAPS_PER_TRAIN = 32
@@ -45,8 +45,8 @@ interface Queued { tap: Tap; resolve: (a: TapAnswer) => void; reject: (e: unknow
  * the service number rows in one order); `seqsForIssued` (the center's seq row, after them); the waiting
  * counts made now; one read for all its taps (`trainReadStatement`: each service's figures once, each
  * ticket's status and place; one per service day, so one but at midnight); COMMIT. The read sees every
- * ticket of the train, those of the taps after a tap's own too. A failing statement fails its whole train, which wrote nothing: each of its taps is
- * then sent again in a train of its own, so one tap's error (a kiosk's retry with a used request id)
+ * ticket of the train, those of the taps after a tap's own too. A failing statement fails its whole
+ * train, which wrote nothing: each of its taps is then sent again in a train of its own, so one tap's error (a kiosk's retry with a used request id)
  * reaches that tap only. A train that may have committed (the connection lost) is not sent again: its
  * taps fail, and a kiosk's retry with its request id finds the ticket that was made.
  *
@@ -127,11 +127,11 @@ export class IssueTrains {
     const made = order.filter((_, i) => typeof tickets[i] === 'object')
     if (made.length && !seqs) throw new Error(`center ${centerId} has no center_board_seq row`)
     if (made.length !== (seqs?.issued ?? 0)) throw new Error(`train of center ${centerId}: ${made.length} tickets issued, ${seqs?.issued ?? 0} given seqs`)
-    const read: unknown[] = new Array(n)
-    byDay.forEach((ks, d) => ks.forEach((k, i) => { read[k] = rows[n + 2 + d]![i] }))
+    const read: TapAnswer['read'][] = new Array(n)
+    byDay.forEach((ks, d) => ks.forEach((k, i) => { read[k] = figuresAndPlaceFrom(rows[n + 2 + d]![i]) }))
     order.forEach((k, i) => {
       const j = made.indexOf(k)
-      answers[k] = { ticket: tickets[i]!, read: read[k], lastSeq: j < 0 ? null : seqs!.seq - this.seqsPerTicket * (made.length - 1 - j) }
+      answers[k] = { ticket: tickets[i]!, read: read[k]!, lastSeq: j < 0 ? null : seqs!.seq - this.seqsPerTicket * (made.length - 1 - j) }
     })
     return answers
   }

@@ -13,7 +13,7 @@ import { describeHours, hoursOn, localTime } from '../time.js'
 import { boardSeqBump, findCenterOf, findIssueContext, findService } from '../centers/center.repository.js'
 import * as counters from './counter.repository.js'
 import * as tickets from './ticket.repository.js'
-import { estimateFor, figuresAndPlaceFrom, loadServiceFigures, statOf, type ServiceFigures } from './estimate.js'
+import { estimateFor, loadServiceFigures, statOf, type ServiceFigures } from './estimate.js'
 import { SeqOrder, type Slot } from './seq-order.js'
 
 /** Who acts: a logged-in staff member. */
@@ -186,7 +186,7 @@ export class QueueService {
       out.touch(t.id) // staff consoles follow every ticket of their center through ticket:updated
       this.observer?.factsCommitted(out.events.map((e) => e.name))
       const committedAt = performance.now()
-      const a = figuresAndPlaceFrom(answer.read)
+      const a = answer.read
       const figures = new Map([[serviceId, Promise.resolve(a.figures)]])
       // a check-in (its dossier code) takes the full view; the read is in the issue's transaction, so the
       // ticket is waiting (its place null only if the read missed it, which would be a bug: the full view then)
