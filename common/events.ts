@@ -35,12 +35,6 @@ export interface ServerToClientEvents {
   'dossier:updated': (dossier: PublicDossierView) => void
   /** to a phone following one ticket (room ticket:<id>) and to staff of its center */
   'ticket:updated': (ticket: TicketView) => void
-  /**
-   * To a center's sockets that connected with `auth: { center, batch: true }` (the pages do), instead of
-   * the facts one by one: every public fact of one committed change, in `seq` order, in one frame. A
-   * call-next is one frame per socket instead of three (what a call costs at 5,000 sockets).
-   */
-  'facts': (facts: PublicFact[]) => void
 }
 
 /** Writes go over HTTP; a socket only chooses what to listen to. */
@@ -52,15 +46,13 @@ export interface ClientToServerEvents {
 export interface SocketData {
   centerId?: string
   centerSlug?: string
-  /** takes the center's facts as one `facts` frame per change */
-  batch?: boolean
   ticketId?: string
   staffId?: string
   dossierId?: string
 }
 
-export type PublicEventName = Exclude<keyof ServerToClientEvents, 'board:snapshot' | 'ticket:updated' | 'dossier:updated' | 'facts'>
-/** One public fact of a center, as the `facts` frame carries it: its event name and that event's payload. */
+export type PublicEventName = Exclude<keyof ServerToClientEvents, 'board:snapshot' | 'ticket:updated' | 'dossier:updated'>
+/** One public fact of a center: its event name and that event's payload. */
 export type PublicFact = {
   [K in PublicEventName]: { name: K; payload: Parameters<ServerToClientEvents[K]>[0] }
 }[PublicEventName]

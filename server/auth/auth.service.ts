@@ -5,7 +5,7 @@ import type { StaffRole } from '../../db/types.js'
 import type { StaffView } from '../../common/types.js'
 import { AppError } from '../errors.js'
 import type { Clock } from '../clock.js'
-import type { Actor } from '../queue/queue.service.js'
+import type { Actor } from './actor.js'
 
 export const SESSION_COOKIE = 'motcua_session'
 

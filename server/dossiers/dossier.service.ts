@@ -17,9 +17,11 @@ import { AppError } from '../errors.js'
 import type { Clock } from '../clock.js'
 import { localTime } from '../time.js'
 import { findCenterById, findCenterBySlug } from '../centers/center.repository.js'
-import { assertCenter, isUniqueViolation, type Actor, type Outbox, type QueueService } from '../queue/queue.service.js'
+import { assertCenter, type Actor } from '../auth/actor.js'
+import { isUniqueViolation } from '../../db/unique-violation.js'
+import type { Outbox, QueueService } from '../queue/queue.service.js'
 import { findTicket } from '../queue/ticket.repository.js'
-import { rooms, type SocketSink } from '../realtime/realtime.js'
+import type { EventSink } from '../realtime/event-sink.js'
 import * as repo from './dossier.repository.js'
 import { addDays, closingInstant, dueAt, outcomeOf, zonedInstant, type WorkCalendar } from './working-days.js'
 import { GuessThrottle } from './guess-throttle.js'
@@ -70,7 +72,7 @@ const iso = (d: Date | string | null) => (d == null ? null : new Date(d).toISOSt
 export class DossierService {
   private guesses: GuessThrottle
 
-  constructor(private db: Db, private clock: Clock, private queue: QueueService, private sink: SocketSink,
+  constructor(private db: Db, private clock: Clock, private queue: QueueService, private sink: EventSink,
     opts: { failedLookupsPerCode?: number } = {}) {
     this.guesses = new GuessThrottle(clock, opts.failedLookupsPerCode ?? 10, 15 * 60_000)
   }
@@ -376,9 +378,7 @@ export class DossierService {
   /** After a commit: phones following the dossier get its new public view. */
   private async publishPublic(id: string) {
     try {
-      const io = this.sink.io
-      if (!io) return
-      io.to(rooms.dossier(id)).emit('dossier:updated', await this.publicView(id))
+      this.sink.dossierUpdated(id, await this.publicView(id))
     } catch (err) {
       this.sink.publishFailed(err) // committed: the phone refetches on its next connect
     }

@@ -7,6 +7,9 @@ import { formatTicketCode } from '../../common/ticket-code.js'
 import type { CounterView, PauseReason, TicketView } from '../../common/types.js'
 import { catalogs } from '../../common/i18n/index.js'
 import { AppError } from '../errors.js'
+import type { EventSink } from '../realtime/event-sink.js'
+import { assertAtCounter, assertCenter, type Actor } from '../auth/actor.js'
+import { isUniqueViolation } from '../../db/unique-violation.js'
 import { IssueTrains } from './issue-trains.js'
 import type { Clock } from '../clock.js'
 import { describeHours, hoursOn, localTime } from '../time.js'
@@ -16,17 +19,6 @@ import * as tickets from './ticket.repository.js'
 import { estimateFor, loadServiceFigures, statOf, type ServiceFigures } from './estimate.js'
 import { SeqOrder, type Slot } from './seq-order.js'
 
-/** Who acts: a logged-in staff member. */
-export interface Actor { staffId: string; role: 'admin' | 'manager' | 'clerk'; centerId: string | null }
-
-/** Where committed facts go (Socket.IO in the app; a recorder in tests). */
-export interface EventSink {
-  /** the public facts of one committed change, in seq order (never empty) */
-  centerFacts(centerSlug: string, facts: PublicFact[]): void
-  ticketUpdated(ticket: TicketView): void
-  /** Facts of a committed transaction could not be prepared (the database went away): they are skipped. */
-  publishFailed?(err: unknown): void
-}
 
 /** Told about committed facts (metrics): their names at commit, and how long after the commit they were emitted. */
 export interface QueueObserver {
@@ -61,10 +53,6 @@ const ISSUE_FACTS = 2
 const ACTIVE: TicketStatus[] = ['called', 'serving']
 /** How long facts wait for those of lower seq before being sent anyway. */
 const PUBLISH_WAIT_MS = 3000
-/** A unique constraint of PostgreSQL refused the write (a racing request got there first). */
-export const isUniqueViolation = (e: unknown, constraint: string) =>
-  typeof e === 'object' && e !== null && (e as { code?: string }).code === '23505' &&
-  String((e as { constraint?: string }).constraint ?? (e as Error).message).includes(constraint)
 
 export class QueueService {
   /** What the last issue of a center's service (and priority group) checked: see `issueNew`. */
@@ -678,14 +666,6 @@ function issuingClosedReason(center: Center, lt: ReturnType<typeof localTime>): 
   return null
 }
 
-export function assertCenter(actor: Actor, centerId: string) {
-  if (actor.role !== 'admin' && actor.centerId !== centerId) throw new AppError('WRONG_CENTER')
-}
-
-/** A clerk acts only at the counter they opened; a manager or admin may act at any counter of the center. */
-function assertAtCounter(actor: Actor, c: Counter) {
-  if (actor.role === 'clerk' && c.staff_id !== actor.staffId) throw new AppError('NOT_AT_COUNTER')
-}
 
 /** A ticket that was called or serving at a counter changed: the counter's current ticket did too (boards show it). */
 function currentTicketChanged(out: Outbox, t: Ticket) {

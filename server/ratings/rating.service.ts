@@ -7,7 +7,7 @@ import type { RatingBody } from '../../common/schemas.js'
 import { AppError } from '../errors.js'
 import type { Clock } from '../clock.js'
 import { findCenterBySlug } from '../centers/center.repository.js'
-import { assertCenter, type Actor } from '../queue/queue.service.js'
+import { assertCenter, type Actor } from '../auth/actor.js'
 import { insertAudit } from '../staff/settings.repository.js'
 import * as ratings from './rating.repository.js'
 

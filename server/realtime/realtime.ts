@@ -4,12 +4,14 @@ import { createAdapter } from '@socket.io/postgres-adapter'
 import pg from 'pg'
 import type { Logger } from 'pino'
 import type { ClientToServerEvents, PublicFact, ServerToClientEvents, SocketData } from '../../common/events.js'
-import type { TicketView } from '../../common/types.js'
+import type { BoardSnapshot, TicketView } from '../../common/types.js'
+import type { PublicDossierView } from '../../common/dossier-types.js'
 import { CenterSlug, Uuid } from '../../common/schemas.js'
 import type { AuthService } from '../auth/auth.service.js'
 import { sessionToken } from '../auth/auth.middleware.js'
 import type { BoardService } from '../centers/board.service.js'
-import type { EventSink, QueueService } from '../queue/queue.service.js'
+import type { QueueService } from '../queue/queue.service.js'
+import type { EventSink } from './event-sink.js'
 import type { DossierService } from '../dossiers/dossier.service.js'
 import { findCounter } from '../queue/counter.repository.js'
 import type { Db } from '../../db/create-db.js'
@@ -21,12 +23,7 @@ export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, InterS
 type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>
 
 export const rooms = {
-  /** a center's sockets that take its facts one event each (the contract's default) */
   center: (slug: string) => `center:${slug}`,
-  /** a center's sockets that take the facts of one change in one `facts` frame (`auth.batch`: the pages) */
-  batch: (slug: string) => `batch:${slug}`,
-  /** every socket of a center, whichever way it takes facts (a board snapshot goes to all) */
-  everyone: (slug: string) => [`center:${slug}`, `batch:${slug}`],
   ticket: (id: string) => `ticket:${id}`,
   counter: (id: string) => `counter:${id}`,
   staff: (slug: string) => `staff:${slug}`,
@@ -34,7 +31,7 @@ export const rooms = {
 }
 
 /** One thing SocketSink sends: a center's facts of one change, or a ticket's new view. */
-type SinkMessage = ['facts', string, PublicFact[]] | ['ticket', TicketView]
+type SinkMessage = ['facts', string, PublicFact[]] | ['ticket', TicketView] | ['dossier', string, PublicDossierView] | ['board', string, BoardSnapshot]
 
 /**
  * Sends committed facts to rooms; never to everyone. To this instance's sockets at once; to the other
@@ -56,6 +53,23 @@ export class SocketSink implements EventSink {
   }
   ticketUpdated(ticket: TicketView) {
     this.send(['ticket', ticket])
+  }
+  dossierUpdated(dossierId: string, dossier: PublicDossierView) {
+    this.send(['dossier', dossierId, dossier])
+  }
+  boardChanged(centerSlug: string, board: BoardSnapshot) {
+    this.send(['board', centerSlug, board])
+  }
+  async staffSignedOut(staffId: string, centerSlug?: string) {
+    const io = this.io
+    if (!io) return
+    try {
+      // staff sockets of a center sit in its staff room; an admin's may be anywhere
+      const sockets = await (centerSlug ? io.in(rooms.staff(centerSlug)) : io).fetchSockets()
+      for (const s of sockets) if (s.data.staffId === staffId) s.disconnect(true)
+    } catch (err) {
+      this.publishFailed(err) // the sessions are revoked: the sockets' next handshake is refused anyway
+    }
   }
   private send(m: SinkMessage) {
     const io = this.io
@@ -80,14 +94,20 @@ function replay(io: IoServer, m: SinkMessage) {
     local.to([rooms.ticket(m[1].id), rooms.staff(m[1].centerSlug)]).emit('ticket:updated', m[1])
     return
   }
+  if (m[0] === 'dossier') {
+    local.to(rooms.dossier(m[1])).emit('dossier:updated', m[2])
+    return
+  }
+  if (m[0] === 'board') {
+    local.to(rooms.center(m[1])).emit('board:snapshot', m[2])
+    return
+  }
   const [, centerSlug, facts] = m
   for (const { name, payload } of facts) {
     local.to(rooms.center(centerSlug)).emit(name, payload as never)
     const counterId = (payload as { counterId?: unknown }).counterId ?? (payload as { counter?: { id?: string } }).counter?.id
     if (typeof counterId === 'string') local.to(rooms.counter(counterId)).emit(name, payload as never)
   }
-  // one encoding, one frame per socket for the whole change
-  local.to(rooms.batch(centerSlug)).emit('facts', facts)
 }
 
 const NOTIFY = 'SELECT pg_notify($1, $2)'
@@ -180,7 +200,7 @@ export function attachRealtime(httpServer: HttpServer, deps: { db: Db; auth: Aut
     // another instance's changes, to this instance's sockets (sent by instances of this code only)
     io.on('motcua:sink', (batch) => {
       if (!Array.isArray(batch)) return
-      for (const m of batch) if (Array.isArray(m) && (m[0] === 'facts' || m[0] === 'ticket')) replay(io, m)
+      for (const m of batch) if (Array.isArray(m) && ['facts', 'ticket', 'dossier', 'board'].includes(m[0])) replay(io, m)
     })
   }
 
@@ -200,8 +220,6 @@ export function attachRealtime(httpServer: HttpServer, deps: { db: Db; auth: Aut
         if (!center) return next(new Error('CENTER_NOT_FOUND'))
         socket.data.centerId = center.id
         socket.data.centerSlug = center.slug
-        if (a.batch !== undefined && typeof a.batch !== 'boolean') return next(new Error('BAD_AUTH'))
-        socket.data.batch = a.batch === true
       }
       if (a.ticket !== undefined) {
         const id = Uuid.safeParse(a.ticket)
@@ -262,7 +280,7 @@ export function attachRealtime(httpServer: HttpServer, deps: { db: Db; auth: Aut
         if (slug) await socket.join(rooms.staff(slug))
       }
       if (centerSlug) {
-        await socket.join(socket.data.batch ? rooms.batch(centerSlug) : rooms.center(centerSlug))
+        await socket.join(rooms.center(centerSlug))
         socket.emit('board:snapshot', await deps.board.board(centerSlug))
       }
     } catch (err) {

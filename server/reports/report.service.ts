@@ -10,7 +10,7 @@ import { AppError } from '../errors.js'
 import type { Clock } from '../clock.js'
 import { localTime } from '../time.js'
 import { findCenterBySlug } from '../centers/center.repository.js'
-import { assertCenter, type Actor } from '../queue/queue.service.js'
+import { assertCenter, type Actor } from '../auth/actor.js'
 import * as reports from './report.repository.js'
 
 type Parts = {

@@ -7,11 +7,13 @@ import type { Clock } from '../clock.js'
 import { hashPassword } from '../auth/auth.service.js'
 import { findOpenCounterOfStaff } from '../queue/counter.repository.js'
 import { findCenterById } from '../centers/center.repository.js'
-import type { Actor, QueueService } from '../queue/queue.service.js'
-import { rooms, type SocketSink } from '../realtime/realtime.js'
+import type { Actor } from '../auth/actor.js'
+import type { QueueService } from '../queue/queue.service.js'
+import type { EventSink } from '../realtime/event-sink.js'
 import { insertAudit } from './settings.repository.js'
 import * as accounts from './accounts.repository.js'
-import { centerFor, diffFields, isUniqueViolation } from './settings.support.js'
+import { centerFor, diffFields } from './settings.support.js'
+import { isUniqueViolation } from '../../db/unique-violation.js'
 
 type Target = NonNullable<Awaited<ReturnType<typeof accounts.findAccount>>>
 
@@ -24,7 +26,7 @@ const FIELDS = { fullName: 'full_name', role: 'role', active: 'active' } as cons
  * disconnects its sockets at once; passwords are hashed (argon2) and never logged or returned.
  */
 export class AccountsService {
-  constructor(private db: Db, private clock: Clock, private queue: QueueService, private sink: SocketSink) {}
+  constructor(private db: Db, private clock: Clock, private queue: QueueService, private sink: EventSink) {}
 
   async list(centerSlug: string, actor: Actor): Promise<StaffAccount[]> {
     const center = await centerFor(this.db, centerSlug, actor)
@@ -123,12 +125,9 @@ export class AccountsService {
    * admin's may be anywhere.
    */
   private async disconnect(target: Target) {
-    const io = this.sink.io
-    if (!io) return
     try {
       const center = target.center_id ? await findCenterById(this.db, target.center_id) : undefined
-      const sockets = await (center ? io.in(rooms.staff(center.slug)) : io).fetchSockets()
-      for (const s of sockets) if (s.data.staffId === target.id) s.disconnect(true)
+      await this.sink.staffSignedOut(target.id, center?.slug)
     } catch (err) {
       this.sink.publishFailed(err) // the sessions are revoked: the sockets' next handshake is refused anyway
     }

@@ -5,11 +5,12 @@ import type { PriorityGroupCreateBody, PriorityGroupPatchBody, ProcedureCreateBo
 import { AppError } from '../errors.js'
 import type { Clock } from '../clock.js'
 import type { BoardService } from '../centers/board.service.js'
-import { assertCenter, type Actor } from '../queue/queue.service.js'
-import type { SocketSink } from '../realtime/realtime.js'
+import { assertCenter, type Actor } from '../auth/actor.js'
+import type { EventSink } from '../realtime/event-sink.js'
 import { insertAudit, servicesOfCenter } from './settings.repository.js'
 import * as catalog from './catalog.repository.js'
-import { centerFor, diffFields, isUniqueViolation, publishBoard, type Changes } from './settings.support.js'
+import { centerFor, diffFields, publishBoard, type Changes } from './settings.support.js'
+import { isUniqueViolation } from '../../db/unique-violation.js'
 
 const PROCEDURE_FIELDS = {
   serviceId: 'service_id', code: 'code', nameVi: 'name_vi', nameEn: 'name_en', processingDays: 'processing_days',
@@ -24,7 +25,7 @@ const GROUP_FIELDS = { nameVi: 'name_vi', nameEn: 'name_en', bonusMinutes: 'bonu
  * name it keep their meaning. Every change writes one audit row.
  */
 export class CatalogService {
-  constructor(private db: Db, private clock: Clock, private board: BoardService, private sink: SocketSink) {}
+  constructor(private db: Db, private clock: Clock, private board: BoardService, private sink: EventSink) {}
 
   async procedures(centerSlug: string, actor: Actor): Promise<ProcedureSettings[]> {
     const center = await centerFor(this.db, centerSlug, actor)

@@ -9,8 +9,8 @@ import type { Clock } from '../clock.js'
 import { localTime } from '../time.js'
 import type { BoardService } from '../centers/board.service.js'
 import { findCenterById, findService, listServices } from '../centers/center.repository.js'
-import { assertCenter, type Actor } from '../queue/queue.service.js'
-import type { SocketSink } from '../realtime/realtime.js'
+import { assertCenter, type Actor } from '../auth/actor.js'
+import type { EventSink } from '../realtime/event-sink.js'
 import * as settings from './settings.repository.js'
 import { centerFor, diffFields, publishBoard, type Changes } from './settings.support.js'
 
@@ -20,7 +20,7 @@ const FIELDS = {
 
 /** The manager's settings: validated changes, one audit row each, and the pages told at once. */
 export class SettingsService {
-  constructor(private db: Db, private clock: Clock, private board: BoardService, private sink: SocketSink) {}
+  constructor(private db: Db, private clock: Clock, private board: BoardService, private sink: EventSink) {}
 
   async services(centerSlug: string, actor: Actor): Promise<ServiceSettings[]> {
     const center = await this.centerFor(centerSlug, actor)

@@ -3,9 +3,8 @@ import type { Center } from '../../db/types.js'
 import { AppError } from '../errors.js'
 import type { BoardService } from '../centers/board.service.js'
 import { findCenterById, findCenterBySlug } from '../centers/center.repository.js'
-import { assertCenter, type Actor } from '../queue/queue.service.js'
-export { isUniqueViolation } from '../queue/queue.service.js'
-import { rooms, type SocketSink } from '../realtime/realtime.js'
+import { assertCenter, type Actor } from '../auth/actor.js'
+import type { EventSink } from '../realtime/event-sink.js'
 
 /** What one audit row records: every changed field, from → to. */
 export type Changes = Record<string, { from: unknown; to: unknown }>
@@ -44,11 +43,10 @@ function same(a: unknown, b: unknown): boolean {
  * board snapshot. Its `seq` is the current one, which a page accepts (never older than what it shows); a
  * page that already saw a later fact refuses it and refetches the board over HTTP, which is newer still.
  */
-export async function publishBoard(db: Db, board: BoardService, sink: SocketSink, centerId: string): Promise<void> {
+export async function publishBoard(db: Db, board: BoardService, sink: EventSink, centerId: string): Promise<void> {
   try {
     const center = await findCenterById(db, centerId)
-    const snapshot = await board.board(center.slug)
-    sink.io?.to(rooms.everyone(center.slug)).emit('board:snapshot', snapshot)
+    sink.boardChanged(center.slug, await board.board(center.slug))
   } catch (err) {
     sink.publishFailed(err) // committed: pages catch up on their next snapshot
   }
