@@ -2,8 +2,9 @@ import type { BoardSnapshot, CallView, CounterView } from './types.js'
 import type { PublicFact } from './events.js'
 
 /**
- * The board a page shows, kept current from `board:snapshot` and the public facts of its center.
- * DOM-free so that pages and tests share it. Rules (DESIGN.md §2 "Board sequence"):
+ * The board a page shows, kept current from `board:snapshot` and the public facts of its center
+ * (`FactOrder` below puts the facts back in seq order first). DOM-free so that pages and tests share it.
+ * Rules (DESIGN.md §2 "Board sequence"):
  * - an event whose `seq` is not newer than the board's is already in it: ignored;
  * - an event one past the board's `seq` is applied;
  * - an event further ahead is applied too (it is newer than anything shown) but reported as a gap,
@@ -74,6 +75,113 @@ export class BoardState {
       if (kept.length > MAX_FACTS_SINCE_GAP) kept.shift()
     }
     return gap ? 'gap' : 'applied'
+  }
+}
+
+/** How long a fact whose predecessors are missing waits for them before the page calls it a gap. */
+export const HOLD_MS = 100
+
+/** The clock and timer `FactOrder` runs on; tests pass a manual one. */
+export interface HoldClock {
+  now(): number
+  set(run: () => void, ms: number): unknown
+  clear(handle: unknown): void
+}
+
+const realClock: HoldClock = {
+  now: () => Date.now(),
+  set: (run, ms) => setTimeout(run, ms),
+  clear: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+}
+
+/** A fact as the page hears it, with what the board made of it. */
+export interface Heard { fact: BoardEvent; result: ApplyResult }
+
+/**
+ * Puts a center's facts back in seq order before they reach the board. Across app instances a fact may
+ * overtake the one before it (such a gap closes within ~20 ms), so a fact whose predecessors are missing
+ * is held up to `HOLD_MS` from its arrival: when they come, all are applied in seq order; when they do
+ * not, the oldest held fact is applied as a gap (the page refetches the board) and the ones after it
+ * keep their own wait. Facts already in the board are heard at once as stale.
+ */
+export class FactOrder {
+  private held = new Map<number, { fact: BoardEvent; at: number }>()
+  private timer: unknown = null
+  /** the held seq the timer waits for */
+  private timedSeq: number | null = null
+
+  constructor(
+    readonly state: BoardState,
+    /** facts applied or found stale, in seq order; a 'gap' among them means some were missed */
+    private hear: (facts: Heard[]) => void,
+    private clock: HoldClock = realClock,
+    private holdMs = HOLD_MS,
+  ) {}
+
+  /** how many facts wait for their predecessors */
+  get holding(): number {
+    return this.held.size
+  }
+
+  receive(fact: BoardEvent): void {
+    const seq = fact.payload.seq
+    // already shown, or a second copy of one held
+    if ((this.state.board && seq <= this.state.seq) || this.held.has(seq)) return this.hear([{ fact, result: 'stale' }])
+    this.held.set(seq, { fact, at: this.clock.now() })
+    this.release(false)
+  }
+
+  /**
+   * The board took a snapshot: held facts it already holds are stale, those that now follow it are
+   * applied. `reset` (a forced snapshot: the server's sequence started again) drops every held fact.
+   */
+  snapshotTaken(reset = false): void {
+    if (reset) {
+      const dropped = this.sorted().map((seq) => ({ fact: this.held.get(seq)!.fact, result: 'stale' as const }))
+      this.held.clear()
+      this.arm()
+      if (dropped.length) this.hear(dropped)
+      return
+    }
+    this.release(false)
+  }
+
+  private sorted(): number[] {
+    return [...this.held.keys()].sort((a, b) => a - b)
+  }
+
+  /** Applies what follows the board; `expired`: the oldest held fact waited long enough and goes as a gap. */
+  private release(expired: boolean): void {
+    const heard: Heard[] = []
+    for (const seq of this.sorted()) {
+      const { fact } = this.held.get(seq)!
+      const board = this.state.board
+      if (board && seq <= board.seq) heard.push({ fact, result: 'stale' })
+      else if ((board && seq === board.seq + 1) || expired) {
+        heard.push({ fact, result: this.state.apply(fact) })
+        // without a board every held fact is a gap (the refetch brings one); with one, only the oldest
+        expired &&= !this.state.board
+      } else break
+      this.held.delete(seq)
+    }
+    this.arm()
+    if (heard.length) this.hear(heard)
+  }
+
+  /** Times the oldest held fact from its arrival; nothing held, no timer. */
+  private arm(): void {
+    const oldest = this.sorted()[0]
+    if (oldest === this.timedSeq) return
+    if (this.timer !== null) this.clock.clear(this.timer)
+    this.timer = null
+    this.timedSeq = oldest ?? null
+    if (oldest === undefined) return
+    const wait = Math.max(0, this.held.get(oldest)!.at + this.holdMs - this.clock.now())
+    this.timer = this.clock.set(() => {
+      this.timer = null
+      this.timedSeq = null
+      this.release(true)
+    }, wait)
   }
 }
 

@@ -5,6 +5,7 @@ import type { ProcedureView, TicketView } from '../common/types.js'
 import { ApiError, apiGet, resolveCenter } from '../web/api.js'
 import { byId, fill, h, param } from '../web/dom.js'
 import { aheadText, daysText, estimateText, feeText, fmt, getLang, setLang, t } from '../web/i18n.js'
+import { onPublicFacts } from '../web/facts.js'
 import type { PageSocket } from '../web/live.js'
 import { chime, unlockAudio, vibrate } from '../web/sound.js'
 import { dmy, hm } from '../web/time.js'
@@ -161,18 +162,16 @@ function ticketPage(id: string): void {
       }
     }
     // one socket: this ticket's room (ticket:updated) and its center's room (the queue moving ahead of it)
-    const socket: PageSocket = io({ auth: { ticket: id, center: ticket.centerSlug, batch: true }, transports: ['websocket', 'polling'] })
+    const socket: PageSocket = io({ auth: { ticket: id, center: ticket.centerSlug }, transports: ['websocket', 'polling'] })
     socket.on('ticket:updated', (tk) => {
       if (tk.id !== id) return
       pushes++
       take(tk)
     })
-    // the center's facts, one frame per change: the queue moving ahead of this ticket, or this ticket recalled
-    socket.on('facts', (facts) => {
-      for (const f of facts) {
-        if (f.name === 'queue:changed' || f.name === 'ticket:called') scheduleRefetch()
-        else if (f.name === 'ticket:recalled' && f.payload.ticketId === id) { recalls++; renderCalled() }
-      }
+    // the center's facts: the queue moving ahead of this ticket, or this ticket recalled (order does not matter here)
+    onPublicFacts(socket, (f) => {
+      if (f.name === 'queue:changed' || f.name === 'ticket:called') scheduleRefetch()
+      else if (f.name === 'ticket:recalled' && f.payload.ticketId === id) { recalls++; renderCalled() }
     })
     socket.on('connect', () => { connected = true; render() })
     socket.on('disconnect', (reason) => {

@@ -5,6 +5,7 @@ import type { CenterSummary, StaffView } from '../common/types.js'
 import { ApiError, apiGet, apiPost, resolveCenter } from '../web/api.js'
 import { byId, fill, h, param } from '../web/dom.js'
 import { getLang, setLang, t } from '../web/i18n.js'
+import { onPublicFacts } from '../web/facts.js'
 import type { PageSocket } from '../web/live.js'
 import { CounterConsole } from './console.js'
 import { FloorView } from './floor.js'
@@ -136,12 +137,12 @@ function centerSwitch(s: Session) {
 
 function connect(s: Session) {
   // the session cookie goes with the handshake: the server adds the staff room to the center's
-  const socket: PageSocket = io({ auth: { center: s.center, batch: true }, transports: ['websocket', 'polling'] })
+  const socket: PageSocket = io({ auth: { center: s.center }, transports: ['websocket', 'polling'] })
   s.socket = socket
   const refresh = debounce(() => { void current()?.refresh() }, 250)
   // the settings form is not redrawn by live facts (it may be half typed)
   const current = () => (session === s ? (s.tab === 'floor' ? s.floor : s.tab === 'counter' ? s.console : s.tab === 'log' ? s.log : s.tab === 'dossiers' ? s.dossiers : null) : null)
-  socket.on('facts', refresh) // the public facts of one change, in one frame
+  onPublicFacts(socket, refresh) // each public fact; the debounce makes one refresh of a change's facts
   socket.on('ticket:updated', refresh)
   socket.on('board:snapshot', refresh) // a setting changed (service names, active) or a reconnect
   const setOnline = (on: boolean) => {

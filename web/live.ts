@@ -1,8 +1,9 @@
 import { io, type Socket } from 'socket.io-client'
-import { BoardState, type ApplyResult, type BoardEvent } from '../common/board-sync.js'
+import { BoardState, FactOrder, type ApplyResult, type BoardEvent, type Heard } from '../common/board-sync.js'
 import type { ClientToServerEvents, ServerToClientEvents } from '../common/events.js'
 import type { BoardSnapshot } from '../common/types.js'
 import { apiGet } from './api.js'
+import { onPublicFacts } from './facts.js'
 
 export type PageSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 
@@ -25,13 +26,14 @@ export interface LiveOptions {
 
 /**
  * A public page's live board: joins `center:<slug>`, takes `board:snapshot` on every connect, applies
- * facts in `seq` order and refetches the board over HTTP on a gap. Socket.IO reconnects by itself
- * after a transport failure; after a refused handshake (e.g. the database was down) we retry ourselves.
+ * facts in `seq` order (a fact that overtook another waits for it a moment, `FactOrder`) and refetches
+ * the board over HTTP on a gap. Socket.IO reconnects by itself after a transport failure; after a
+ * refused handshake (e.g. the database was down) we retry ourselves.
  */
 export function connectBoard(center: string, opts: LiveOptions): LiveBoard {
-  // batch: the facts of one change arrive in one frame (`facts`), in seq order
-  const socket: PageSocket = io({ auth: { center, batch: true }, transports: ['websocket', 'polling'] })
+  const socket: PageSocket = io({ auth: { center }, transports: ['websocket', 'polling'] })
   const state = new BoardState()
+  const order = new FactOrder(state, hear)
   let fetching: Promise<void> | null = null
   let again = false
 
@@ -40,7 +42,15 @@ export function connectBoard(center: string, opts: LiveOptions): LiveBoard {
     if (!state.acceptSnapshot(b, force)) return false
     opts.onResync?.(state.board!, previous)
     opts.onBoard(state.board!)
+    order.snapshotTaken(force)
     return true
+  }
+
+  // the page draws once for the facts released together, then hears each (sounds, flashes) in seq order
+  function hear(facts: Heard[]): void {
+    if (facts.some((f) => f.result !== 'stale') && state.board) opts.onBoard(state.board)
+    for (const { fact, result } of facts) opts.onEvent?.(fact, result)
+    if (facts.some((f) => f.result === 'gap')) void refetch()
   }
 
   async function refetchOnce(forceIfOlder: boolean): Promise<boolean> {
@@ -76,20 +86,7 @@ export function connectBoard(center: string, opts: LiveOptions): LiveBoard {
   socket.on('board:snapshot', (b) => {
     if (!take(b)) void refetch(true)
   })
-  socket.on('facts', (facts) => {
-    let changed = false
-    let gap = false
-    const results = facts.map((e) => {
-      const result = state.apply(e)
-      changed ||= result !== 'stale'
-      gap ||= result === 'gap'
-      return result
-    })
-    // the page draws once per change, then hears each fact (sounds, flashes) in order
-    if (changed && state.board) opts.onBoard(state.board)
-    facts.forEach((e, i) => opts.onEvent?.(e, results[i]!))
-    if (gap) void refetch()
-  })
+  onPublicFacts(socket, (fact) => order.receive(fact))
   socket.on('connect', () => opts.onStatus(true))
   let retry: ReturnType<typeof setTimeout> | undefined
   socket.on('disconnect', (reason) => {

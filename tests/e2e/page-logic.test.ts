@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { AnnouncementQueue, announcementText, DEFAULT_ANNOUNCEMENT_TEMPLATE } from '../../common/announce.js'
-import { BoardState, MAX_FACTS_SINCE_GAP, MAX_RECENT_CALLS, parseCounterFilter } from '../../common/board-sync.js'
+import { BoardState, FactOrder, HOLD_MS, MAX_FACTS_SINCE_GAP, MAX_RECENT_CALLS, parseCounterFilter, type HoldClock, type Heard } from '../../common/board-sync.js'
 import { catalogs } from '../../common/i18n/index.js'
 import type { BoardSnapshot, CounterView } from '../../common/types.js'
 
@@ -111,6 +111,164 @@ describe('BoardState: seq order, gaps and stale snapshots', () => {
     expect(parseCounterFilter('1, 2,3,2')).toEqual([1, 2, 3])
     expect(parseCounterFilter('')).toBeNull()
     expect(parseCounterFilter('x')).toBeNull()
+  })
+})
+
+/** A clock the test moves by hand: timers fire when it passes their time. */
+function manualClock(): HoldClock & { advance(ms: number): void; pending(): number } {
+  let now = 0
+  let timers: { at: number; run: () => void; id: number }[] = []
+  let ids = 0
+  return {
+    now: () => now,
+    set: (run, ms) => { timers.push({ at: now + ms, run, id: ++ids }); return ids },
+    clear: (id) => { timers = timers.filter((x) => x.id !== id) },
+    pending: () => timers.length,
+    advance(ms) {
+      const end = now + ms
+      for (let next = timers.sort((x, y) => x.at - y.at)[0]; next && next.at <= end; next = timers.sort((x, y) => x.at - y.at)[0]) {
+        timers = timers.filter((x) => x !== next)
+        now = next.at
+        next.run()
+      }
+      now = end
+    },
+  }
+}
+
+describe('FactOrder: facts out of seq order wait for the ones before them', () => {
+  /** a board at seq 4, and what the page hears (seq:result, one entry per hand-over) */
+  function setup() {
+    const clock = manualClock()
+    const state = new BoardState()
+    state.acceptSnapshot(snapshot(4))
+    const heard: string[][] = []
+    const order = new FactOrder(state, (facts: Heard[]) => heard.push(facts.map((f) => `${f.fact.payload.seq}:${f.result}`)), clock)
+    const refetches = () => heard.flat().filter((x) => x.endsWith(':gap')).length
+    return { clock, state, order, heard, refetches }
+  }
+
+  it('holds 7 until 6 arrives within the window, then applies 6 and 7 in order, and asks no refetch', () => {
+    const { clock, state, order, heard, refetches } = setup()
+    order.receive(call(5, 't5', 'A005'))
+    order.receive(call(7, 't7', 'A007'))
+    expect(state.seq).toBe(5)
+    expect(order.holding).toBe(1)
+    clock.advance(20)
+    order.receive(call(6, 't6', 'A006'))
+    expect(heard).toEqual([['5:applied'], ['6:applied', '7:applied']])
+    expect(state.seq).toBe(7)
+    expect(state.board!.recentCalls.map((c) => c.code)).toEqual(['A007', 'A006', 'A005'])
+    clock.advance(1000)
+    expect(refetches()).toBe(0)
+    expect(state.unsure).toBe(false)
+    expect(clock.pending()).toBe(0)
+  })
+
+  it(`calls it a gap when 6 has not come ${HOLD_MS} ms after 7: 7 is applied then, and 6 arriving later is stale`, () => {
+    const { clock, state, order, heard, refetches } = setup()
+    order.receive(call(5, 't5', 'A005'))
+    order.receive(call(7, 't7', 'A007'))
+    clock.advance(HOLD_MS - 1)
+    expect(state.seq).toBe(5)
+    expect(refetches()).toBe(0)
+    clock.advance(1)
+    expect(heard).toEqual([['5:applied'], ['7:gap']])
+    expect(state.seq).toBe(7)
+    expect(state.unsure).toBe(true)
+    order.receive(call(6, 't6', 'A006'))
+    expect(heard.at(-1)).toEqual(['6:stale'])
+    expect(refetches()).toBe(1)
+  })
+
+  it('ignores a fact the board already holds, at once', () => {
+    const { order, heard, state } = setup()
+    order.receive(call(4, 't4', 'A004'))
+    order.receive(call(2, 't2', 'A002'))
+    expect(heard).toEqual([['4:stale'], ['2:stale']])
+    expect(state.board!.recentCalls).toEqual([])
+    expect(order.holding).toBe(0)
+  })
+
+  it('gives each held fact its own wait: after the oldest goes as a gap, a later one still waits for its predecessor', () => {
+    const { clock, order, heard } = setup()
+    order.receive(call(6, 't6', 'A006')) // 5 missing
+    clock.advance(60)
+    order.receive(call(8, 't8', 'A008')) // 7 missing
+    clock.advance(40)
+    expect(heard).toEqual([['6:gap']])
+    clock.advance(30)
+    order.receive(call(7, 't7', 'A007')) // 70 ms after 8: in its window
+    expect(heard).toEqual([['6:gap'], ['7:applied', '8:applied']])
+    clock.advance(1000)
+    expect(heard).toHaveLength(2)
+  })
+
+  it('restarts the wait for the next held fact when the oldest is released in order', () => {
+    const { clock, order, heard } = setup()
+    order.receive(call(6, 't6', 'A006')) // 5 missing, held at 0
+    clock.advance(50)
+    order.receive(call(8, 't8', 'A008')) // 7 missing, held at 50
+    order.receive(call(5, 't5', 'A005')) // 5 and 6 go; 8 waits until 150, not 100
+    expect(heard).toEqual([['5:applied', '6:applied']])
+    clock.advance(60)
+    expect(heard).toHaveLength(1)
+    clock.advance(40)
+    expect(heard).toEqual([['5:applied', '6:applied'], ['8:gap']])
+  })
+
+  it('releases held facts a snapshot makes next, and hears those it already holds as stale', () => {
+    const clock = manualClock()
+    const state = new BoardState()
+    const heard: string[][] = []
+    const order = new FactOrder(state, (facts) => heard.push(facts.map((f) => `${f.fact.payload.seq}:${f.result}`)), clock)
+    // facts before the page's first snapshot: held, not a gap
+    order.receive(call(11, 't11', 'A011'))
+    order.receive(call(12, 't12', 'A012'))
+    order.receive(call(10, 't10', 'A010'))
+    expect(heard).toEqual([])
+    state.acceptSnapshot(snapshot(10))
+    order.snapshotTaken()
+    expect(heard).toEqual([['10:stale', '11:applied', '12:applied']])
+    expect(state.seq).toBe(12)
+    expect(clock.pending()).toBe(0)
+  })
+
+  it('without a snapshot for the whole window, hears every held fact as a gap (the page refetches)', () => {
+    const clock = manualClock()
+    const state = new BoardState()
+    const heard: string[][] = []
+    const order = new FactOrder(state, (facts) => heard.push(facts.map((f) => `${f.fact.payload.seq}:${f.result}`)), clock)
+    order.receive(call(3, 't3', 'A003'))
+    order.receive(call(5, 't5', 'A005'))
+    clock.advance(HOLD_MS)
+    expect(heard).toEqual([['3:gap', '5:gap']])
+    expect(order.holding).toBe(0)
+  })
+
+  it('drops what it holds when a forced snapshot restarts the sequence', () => {
+    const { clock, state, order, heard } = setup()
+    order.receive(call(9, 't9', 'A009'))
+    state.acceptSnapshot(snapshot(1), true)
+    order.snapshotTaken(true)
+    expect(heard).toEqual([['9:stale']])
+    clock.advance(1000)
+    expect(state.seq).toBe(1)
+    expect(heard).toHaveLength(1)
+  })
+
+  it('keeps the after-gap replay: a refetched board older than the one shown is taken with the facts since on top', () => {
+    const { clock, state, order, refetches } = setup()
+    order.receive(call(6, 't6', 'A006')) // 5 never comes
+    clock.advance(HOLD_MS)
+    expect(refetches()).toBe(1)
+    order.receive(call(7, 't7', 'A007', 2))
+    const missed = { ticketId: 't5', code: 'A005', serviceId: 's1', counterId: 'c2', counterNumber: 2, calledAt: '2026-11-23T02:05:00.000Z' }
+    expect(state.acceptSnapshot(snapshot(5, { recentCalls: [missed] }))).toBe(true)
+    order.snapshotTaken()
+    expect(state.seq).toBe(7)
+    expect(state.unsure).toBe(false)
+    expect(state.board!.recentCalls.map((c) => c.code)).toEqual(['A007', 'A006', 'A005'])
   })
 })
 
