@@ -74,26 +74,18 @@ export async function issueOpenLoop(url: string, ids: string[], kiosks: number, 
 
 /**
  * pgbench, one script per demo service (equal weights), in one of two shapes:
- * - `statement` (a tap's writes as the app makes them, `issueTicketStatement` in server/queue/ticket.repository.ts,
- *   with the board seq update the app sends once per train, `seqsForIssued`, as a last CTE): one statement,
- *   committed on its own: the check that the center and service rows are as the app read them, the number
- *   upsert, the ticket, its event and the board seq. The app sends one transaction for all the taps of a
- *   center that come while its last one is in flight (server/queue/issue-trains.ts); pgbench's clients
- *   each send their own, one round trip each: the per-tap work, in the fewest round trips it can take;
- * - `transaction` (the app's shape before): `BEGIN; number; ticket; event; seq; END`, six round trips.
- * Only the app's read after (the figures and the ticket's place) is left out, and its read before (what
- * it checks), which it makes only when the rows changed since the last tap of the service.
+ * - `statement`: a tap's writes as the app makes them (`issueTicket` in server/queue/ticket.repository.ts):
+ *   one statement, committed on its own: the number upsert, the ticket, its event and the board seqs;
+ * - `transaction`: the same writes as `BEGIN; number; ticket; event; seq; END`, six round trips.
+ * Left out: the app's read before (what it checks: center, service, priority group, calendar) and its
+ * reads after (the ticket's view and its service's figures, for the answer and the facts).
  */
-function pgbench(dbUrl: string, centerId: string, ids: { id: string; prefix: string; version: string; centerVersion: string }[], clients: number, duration: number, shape: 'statement' | 'transaction') {
+function pgbench(dbUrl: string, centerId: string, ids: { id: string; prefix: string }[], clients: number, duration: number, shape: 'statement' | 'transaction') {
   const dir = mkdtempSync(join(tmpdir(), 'motcua-pgbench-'))
   const files = ids.map((s, k) => {
     const f = join(dir, `issue-${k}.sql`)
-    writeFileSync(f, shape === 'statement' ? `WITH g AS (
-  SELECT EXISTS (SELECT 1 FROM center c JOIN service v ON v.center_id = c.id
-      WHERE c.id = '${centerId}' AND v.id = '${s.id}' AND c.xmin::text = '${s.centerVersion}' AND v.xmin::text = '${s.version}')
-    AND (NULL::uuid IS NULL OR EXISTS (SELECT 1 FROM priority_group p WHERE p.id = NULL::uuid AND p.xmin::text = NULL::text)) AS fresh
-), n AS (
-  INSERT INTO ticket_number AS tn (service_id, service_day, last) SELECT '${s.id}', '2026-11-23', 1 FROM g WHERE g.fresh
+    writeFileSync(f, shape === 'statement' ? `WITH n AS (
+  INSERT INTO ticket_number AS tn (service_id, service_day, last) VALUES ('${s.id}', '2026-11-23', 1)
   ON CONFLICT (service_id, service_day) DO UPDATE SET last = tn.last + 1 WHERE NULL::int IS NULL OR tn.last < NULL::int RETURNING last
 ), t AS (
   INSERT INTO ticket (center_id, service_id, service_day, number, code, priority_group_id, queue_at, issued_at, request_id, dossier_id)
@@ -103,9 +95,9 @@ function pgbench(dbUrl: string, centerId: string, ids: { id: string; prefix: str
   INSERT INTO ticket_event (ticket_id, center_id, type, from_status, to_status, at, data)
   SELECT t.id, t.center_id, 'issued', NULL, 'waiting', t.issued_at, '{}' FROM t
 ), s AS (
-  UPDATE center_board_seq SET seq = seq + 2 WHERE center_id = (SELECT center_id FROM t) RETURNING seq
+  UPDATE center_board_seq SET seq = seq + 2 WHERE center_id = '${centerId}' AND EXISTS (SELECT 1 FROM t) RETURNING seq
 )
-SELECT t.id, t.code, t.number, t.issued_at, t.queue_at, (SELECT seq FROM s) AS board_seq, g.fresh FROM g LEFT JOIN t ON true;
+SELECT t.*, s.seq FROM t LEFT JOIN s ON true;
 ` : `BEGIN;
 INSERT INTO ticket_number (service_id, service_day, last) VALUES ('${s.id}', '2026-11-23', 1)
   ON CONFLICT (service_id, service_day) DO UPDATE SET last = ticket_number.last + 1 RETURNING last AS num \\gset
@@ -143,9 +135,7 @@ export async function issueBench(opts: { cpuProfDir?: string } = {}) {
   await server.stop()
   const { centerId, svc } = await admin(async (c) => {
     const center = (await c.query(`SELECT id FROM center WHERE slug = 'na-sang'`)).rows[0].id as string
-    // the row versions the app's statement compares (its check of center and service, remembered between taps)
-    const svc = (await c.query(`SELECT s.id, s.prefix, s.xmin::text AS version, c.xmin::text AS "centerVersion"
-      FROM service s JOIN center c ON c.id = s.center_id WHERE s.center_id = $1 AND s.active ORDER BY s.sort_order`, [center])).rows as { id: string; prefix: string; version: string; centerVersion: string }[]
+    const svc = (await c.query(`SELECT id, prefix FROM service WHERE center_id = $1 AND active ORDER BY sort_order`, [center])).rows as { id: string; prefix: string }[]
     return { centerId: center, svc }
   }, dbUrl)
   const bench: Record<number, ReturnType<typeof pgbench>> = {}, benchTx: Record<number, ReturnType<typeof pgbench>> = {}
@@ -184,7 +174,7 @@ export async function issueBench(opts: { cpuProfDir?: string } = {}) {
   const rows = CONNECTIONS.map((c) => `| ${c} | ${fmt(app[c]!.rps, 0)} | ${app[c]!.p50} | ${app[c]!.p99} | ${app[c]!.non2xx + app[c]!.errors} | ${fmt(bench[c]!.tps, 0)} | ${fmt(bench[c]!.p50, 2)} | ${fmt(bench[c]!.p99, 2)} | **${fmt(app[c]!.rps / bench[c]!.tps, 2)}** | ${fmt(benchTx[c]!.tps, 0)} | ${fmt(benchTx[c]!.p99, 2)} | ${fmt(app[c]!.rps / benchTx[c]!.tps, 2)} |`)
   const liteRows = CONNECTIONS.map((c) => `| ${c} | ${fmt(embedded[c]!.rps, 0)} | ${embedded[c]!.p50} | ${embedded[c]!.p99} | ${embedded[c]!.non2xx + embedded[c]!.errors} | ${fmt(app[c]!.rps, 0)} | ${app[c]!.p99} | ${fmt(embedded[c]!.rps / app[c]!.rps, 2)} |`)
   writeSection('issue', `${header('1. Ticket issue over HTTP vs pgbench (same transaction shape, same database)', 'npm run bench -- issue')}
-- load: autocannon, ${DURATION} s per row after a 3 s warm-up, \`POST /api/centers/na-sang/tickets\` rotating over the ${ids.length} demo services; the app in its own process (bench/server.ts, pool 20, clock running from Monday 09:00 Asia/Ho_Chi_Minh); then pgbench \`-c N -j 2 -T ${DURATION}\` on the same database, one script per service, in two shapes: **statement**, a tap's writes as the app makes them in one statement (the app's issuing statement: the check that the center and service rows are as the app last read them, number upsert, ticket, event; and the board seq, which the app updates once per train, as a last CTE), committed on its own, and **transaction**, the shape the app used before 2026-12-02 (\`BEGIN; number; ticket; event; seq; END\`). Simple protocol; latencies from pgbench's per-transaction log. The app's transaction also makes the waiting count at once and reads the service's figures and the ticket's place (sent with the issuing statement: one round trip, since 2026-12-03; one read for all the taps of a train since 2026-12-03 13:00), and it answers over HTTP; pgbench does neither. Since 2026-12-03 09:00 the app sends the taps of the center that come while its last transaction is in flight together, in one transaction (server/queue/issue-trains.ts: one seq update, one commit for all); each pgbench client commits its own. Since 2026-12-03 11:00 the app answers the tap on a lean route, without Express's per-request cost (server/http/lean-route.ts). What the app checks before (center, service, priority group: one statement) it reads only on the first tap of a service, or after one of those rows changed (since 2026-12-03).
+- load: autocannon, ${DURATION} s per row after a 3 s warm-up, \`POST /api/centers/na-sang/tickets\` rotating over the ${ids.length} demo services; the app in its own process (bench/server.ts, pool 20, clock running from Monday 09:00 Asia/Ho_Chi_Minh); then pgbench \`-c N -j 2 -T ${DURATION}\` on the same database, one script per service, in two shapes: **statement**, a tap's writes as the app makes them (number upsert, ticket, event and the board seqs in one statement, committed on its own), and **transaction**, the same writes as \`BEGIN; number; ticket; event; seq; END\`. Simple protocol; latencies from pgbench's per-transaction log. The app also reads what it checks before (center, service, priority group, calendar) and, after the commit, the ticket's view and its service's figures (for the answer and the facts), and answers over HTTP through Express; pgbench does none of that.
 
 | connections | app req/s | app p50 ms | app p99 ms | app non-2xx/errors | pgbench statement tx/s | p50 ms | p99 ms | app / pgbench statement | pgbench transaction tx/s | p99 ms | app / pgbench transaction |
 |---|---|---|---|---|---|---|---|---|---|---|---|

@@ -1,4 +1,4 @@
-import { createServer, type Server as HttpServer, type ServerResponse } from 'node:http'
+import { createServer, type Server as HttpServer } from 'node:http'
 import express, { type Express, type RequestHandler } from 'express'
 import helmet from 'helmet'
 import compression from 'compression'
@@ -11,24 +11,27 @@ import type { DbHandle } from '../db/create-db.js'
 import { AppError } from './errors.js'
 import { systemClock, type Clock } from './clock.js'
 import { AuthService } from './auth/auth.service.js'
-import { checkOrigin, loadSession } from './auth/auth.middleware.js'
+import { checkOrigin, loadSession, sessionToken } from './auth/auth.middleware.js'
 import { authRoutes } from './auth/auth.routes.js'
 import { BoardService } from './centers/board.service.js'
-import { QueueService } from './queue/queue.service.js'
-import { issueRoute, publicRoutes, staffQueueRoutes } from './queue/queue.routes.js'
-import { chooseLanguage, errorAnswer, errorHandler, notFound } from './http/errors.middleware.js'
-import { leanRoute } from './http/lean-route.js'
+import { Changes } from './queue/changes.js'
+import { IssueService } from './queue/issue.service.js'
+import { CounterService } from './queue/counter.service.js'
+import { TicketService } from './queue/ticket.service.js'
+import { publicRoutes, staffQueueRoutes } from './queue/queue.routes.js'
+import { chooseLanguage, errorHandler, notFound } from './http/errors.middleware.js'
 import { pagesRouter } from './http/pages.js'
 import { StaffService } from './staff/staff.service.js'; import { SettingsService } from './staff/settings.service.js'; import { staffConsoleRoutes } from './staff/staff.routes.js'; import { CatalogService } from './staff/catalog.service.js'; import { AccountsService } from './staff/accounts.service.js'
 import { RatingService } from './ratings/rating.service.js'
 import { ratingRoutes } from './ratings/rating.routes.js'
 import { ReportService } from './reports/report.service.js'
 import { reportRoutes } from './reports/report.routes.js'
-import { DossierService } from './dossiers/dossier.service.js'
+import { createDossiers } from './dossiers/dossiers.js'
 import { CalendarService } from './dossiers/calendar.service.js'
 import { CalendarCache } from './dossiers/calendar-cache.js'
 import { dossierPublicRoutes, dossierStaffRoutes } from './dossiers/dossier.routes.js'
 import { attachRealtime, realtimeFlushed, SocketSink, type IoServer, type RealtimeMode } from './realtime/realtime.js'
+import { findCounter } from './queue/counter.repository.js'
 import { AppMetrics } from './metrics.js'
 
 export interface AppDeps {
@@ -54,7 +57,11 @@ export interface App {
   app: Express
   httpServer: HttpServer
   io: IoServer
-  queue: QueueService
+  /** the one transaction-and-publish path of every change */
+  changes: Changes
+  issuing: IssueService
+  counters: CounterService
+  tickets: TicketService
   auth: AuthService
   board: BoardService
   logger: Logger
@@ -88,10 +95,13 @@ export function createApp(deps: AppDeps): App {
   const pool = deps.dbHandle.pool
   const metrics = new AppMetrics({ pool, processMetrics: deps.processMetrics })
   const calendar = new CalendarCache(db, clock)
-  const queue = new QueueService(db, clock, sink, metrics, calendar)
+  const changes = new Changes(db, clock, sink, metrics)
+  const issuing = new IssueService(db, clock, changes, calendar)
+  const counters = new CounterService(db, clock, changes)
+  const tickets = new TicketService(db, clock, changes)
   const auth = new AuthService(db, clock, deps.sessionHours ?? 12)
-  const board = new BoardService(db, clock, queue)
-  const dossiers = new DossierService(db, clock, queue, sink, { failedLookupsPerCode: deps.failedLookupsPerCode })
+  const board = new BoardService(db, clock, calendar)
+  const dossiers = createDossiers(db, clock, { changes, issuing, tickets }, sink, { failedLookupsPerCode: deps.failedLookupsPerCode })
 
   let stopping = false
   let inFlight = 0
@@ -101,12 +111,12 @@ export function createApp(deps: AppDeps): App {
   app.set('trust proxy', deps.trustProxy ?? 0)
   app.disable('x-powered-by')
   /** a request in flight, until its connection is done with it (graceful shutdown waits for these) */
-  const track = (res: ServerResponse) => {
+  app.use(metrics.middleware())
+  app.use((_req, res, next) => {
     inFlight++
     res.once('close', () => { if (--inFlight === 0) drained?.() })
-  }
-  app.use(metrics.middleware())
-  app.use((_req, res, next) => { track(res); next() })
+    next()
+  })
   const httpLogger = pinoHttp({
     logger,
     // a session token in a log line is a session anyone reading the logs can use
@@ -126,9 +136,7 @@ export function createApp(deps: AppDeps): App {
   const securityHeaders: RequestHandler = (req, res, next) => (req.secure ? headersHttps : headersHttp)(req, res, next)
   // phones on slow rural networks: pages, assets and JSON go gzipped (the phone page is ~25 KB so)
   const compress = compression()
-  /** what every request goes through (the lean route too) */
-  const appSteps = [httpLogger as unknown as RequestHandler, securityHeaders, compress, chooseLanguage]
-  app.use(...appSteps)
+  app.use(httpLogger, securityHeaders, compress, chooseLanguage)
 
   // Readiness (a load balancer sends traffic here only while it answers 200): the database answers,
   // and the instance is not shutting down.
@@ -166,13 +174,12 @@ export function createApp(deps: AppDeps): App {
   })
   const issueLimiter = perAddressPerMinute(deps.publicRateLimitPerMinute ?? 120)
   api.use(authRoutes(auth, { failedLoginsPer15Min: deps.failedLoginsPer15Min ?? 10, sessionHours: deps.sessionHours ?? 12 }))
-  const issue = issueRoute(queue, issueLimiter)
-  api.use(publicRoutes(queue, board, issue))
-  api.use(staffQueueRoutes(queue))
+  api.use(publicRoutes(issuing, tickets, board, issueLimiter))
+  api.use(staffQueueRoutes(counters, tickets))
   const lookupLimiter = perAddressPerMinute(deps.dossierLookupsPerMinute ?? 60)
   api.use(dossierPublicRoutes(dossiers, { issue: issueLimiter, lookup: lookupLimiter }))
   api.use(dossierStaffRoutes(dossiers, new CalendarService(db, clock, calendar)))
-  api.use(staffConsoleRoutes(new StaffService(db, clock, queue), new SettingsService(db, clock, board, sink), new CatalogService(db, clock, board, sink), new AccountsService(db, clock, queue, sink)))
+  api.use(staffConsoleRoutes(new StaffService(db, clock), new SettingsService(db, clock, board, sink), new CatalogService(db, clock, board, sink), new AccountsService(db, clock, counters, sink)))
   // ratings come from phones and counter tablets: their own per-address budget, apart from the kiosks'
   const ratingLimiter = perAddressPerMinute(deps.publicRateLimitPerMinute ?? 120)
   api.use(ratingRoutes(new RatingService(db, clock), ratingLimiter))
@@ -183,22 +190,17 @@ export function createApp(deps: AppDeps): App {
   app.use(notFound)
   app.use(errorHandler(logger))
 
-  // The kiosk's tap, the hot public write, without Express's per-request cost: the same middlewares
-  // (but loadSession: a tap reads no session), the same handler, the same errors (server/http/lean-route.ts).
-  const issueLane = leanRoute({
-    method: 'POST', path: /^\/api\/centers\/([a-z0-9-]+)\/tickets$/, params: ['center'], route: '/api/centers/:center/tickets',
-    steps: [...appSteps, checkOrigin, apiJson, jsonBodiesOnly, ...issue.steps], routeSteps: issue.steps.length, handle: issue.handle,
-  }, {
-    app, track, done: metrics.requestDone.bind(metrics),
-    fail: (err, req) => errorAnswer(err, req.lang ?? 'vi', logger, req.id),
-    lost: (err) => { logger.error({ err }, 'an answer could not be sent') },
-  })
-  const httpServer = createServer((req, res) => { if (!issueLane(req, res)) app(req, res) })
-  const io = attachRealtime(httpServer, { db, auth, board, queue, dossiers, sink, logger, pool })
+  const httpServer = createServer(app)
+  const io = attachRealtime(httpServer, { sink, logger, pool, lookups: {
+    staffOfSession: async (cookie) => (await auth.authenticate(sessionToken(cookie)))?.staff.id ?? null,
+    center: (slug) => board.center(slug), ticket: (id) => tickets.getTicket(id), board: (slug) => board.board(slug),
+    dossierByCodes: (code, lookupCode) => dossiers.citizens.findByCodes(code, lookupCode), publicDossier: (id) => dossiers.citizens.publicView(id),
+    counter: async (id) => { const c = await findCounter(db, id); return c && { id: c.id, centerId: c.center_id } }, staff: (id) => auth.staffView(id),
+  } })
   metrics.countSockets(() => io.engine.clientsCount)
 
   return {
-    app, httpServer, io, queue, auth, board, logger, metrics,
+    app, httpServer, io, changes, issuing, counters, tickets, auth, board, logger, metrics,
     realtimeMode: pool ? 'postgres-adapter' : 'single-instance',
     async close(opts = {}) {
       stopping = true

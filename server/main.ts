@@ -35,8 +35,8 @@ async function main() {
   logger.info({ realtime: app.realtimeMode }, app.realtimeMode === 'postgres-adapter'
     ? 'realtime: Socket.IO events cross instances through PostgreSQL (@socket.io/postgres-adapter)'
     : 'realtime: single instance (embedded PGlite); run more instances only on PostgreSQL (DATABASE_URL)')
-  await app.queue.expireStale()
-  const expiry = setInterval(() => { app.queue.expireStale().catch((err) => logger.warn({ err }, 'expiry failed')) }, 60_000)
+  await app.tickets.expireStale()
+  const expiry = setInterval(() => { app.tickets.expireStale().catch((err) => logger.warn({ err }, 'expiry failed')) }, 60_000)
   expiry.unref()
 
   await new Promise<void>((resolve, reject) => {

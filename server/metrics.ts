@@ -12,7 +12,6 @@ export class AppMetrics {
   readonly ticketsIssued: Counter
   readonly ticketsCalled: Counter
   readonly eventEmitDelay: Histogram
-  readonly issueTrainTaps: Histogram
   private socketsCount: () => number = () => 0
 
   constructor(opts: { pool?: pg.Pool; processMetrics?: boolean } = {}) {
@@ -31,12 +30,6 @@ export class AppMetrics {
       name: 'motcua_event_emit_delay_seconds',
       help: 'From the commit of a change to the emit of its Socket.IO facts (payloads read after the commit)',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 3],
-      registers,
-    })
-    this.issueTrainTaps = new Histogram({
-      name: 'motcua_issue_train_taps',
-      help: 'Kiosk taps per issue transaction (the taps of a center that came while its last one was in flight leave together)',
-      buckets: [1, 2, 4, 8, 16, 32],
       registers,
     })
     const self = this
@@ -62,11 +55,6 @@ export class AppMetrics {
   /** Facts of one committed transaction were emitted `ms` after its commit. */
   factsSent(ms: number) {
     this.eventEmitDelay.observe(ms / 1000)
-  }
-
-  /** An issue transaction carried `taps` kiosk taps (server/queue/issue-trains.ts). */
-  trainSent(taps: number) {
-    this.issueTrainTaps.observe(taps)
   }
 
   factsCommitted(names: readonly string[]) {

@@ -109,7 +109,7 @@ describe.each(backends)('queue counts (%s)', (kind) => {
 
     // the end of the day: leftovers expire, and the next day starts from zero
     h.clock.advance(24 * 3600_000)
-    expect(await h.app.queue.expireStale()).toBeGreaterThan(0)
+    expect(await h.app.tickets.expireStale()).toBeGreaterThan(0)
     for (let i = 0; i < 6; i++) await issued(h, pick(lines).serviceId)
     await expectExact()
   }, 120_000)

@@ -114,7 +114,7 @@ describe.each(backends)('reports on %s', (kind) => {
     at('09:30'); await ok(canbo2, `/api/counters/${c2}/close`)
 
     // ---- Tuesday 24 ----
-    at('07:00', '24'); expect(await h.app.queue.expireStale()).toBe(1)
+    at('07:00', '24'); expect(await h.app.tickets.expireStale()).toBe(1)
     at('08:00', '24'); await ok(canbo1, `/api/counters/${c1}/open`); ids.t7 = (await issued(h, A)).id
     at('08:05', '24'); await call(canbo1, c1, ids.t7)
     at('08:06', '24'); await ok(canbo1, `/api/tickets/${ids.t7}/start`)

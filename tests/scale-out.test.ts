@@ -120,24 +120,17 @@ if (!postgres) {
       expect(await called).toMatchObject({ id: res.body.ticket.id, status: 'called', counterNumber: line.counterNumber })
     })
 
-    it('kiosks tapping on both instances at once: trains on both, every number once, no deadlock', async () => {
+    it('kiosks tapping on both instances at once: every number once, no deadlock', async () => {
       const services = [await addService(h), await addService(h), await addService(h), await addService(h)]
-      // each instance's taps of a burst leave in a train or two, trains of the two instances at the same time
-      const sentBefore = [h.app.queue.trains.sent, appB.queue.trains.sent]
-      const splitBefore = [h.app.queue.trains.split, appB.queue.trains.split]
       for (let round = 0; round < 5; round++) {
-        const got = await Promise.all([h.app.queue, appB.queue].flatMap((q, side) => Array.from({ length: 16 }, (_, k) =>
+        const got = await Promise.all([h.app.issuing, appB.issuing].flatMap((q, side) => Array.from({ length: 16 }, (_, k) =>
           q.issue('na-sang', { serviceId: services[side ? 3 - (k % 4) : k % 4]!.id }))))
         expect(got.every((t) => t.status === 'waiting')).toBe(true)
       }
-      const trains = [h.app.queue.trains.sent - sentBefore[0]!, appB.queue.trains.sent - sentBefore[1]!]
-      expect(trains.every((n) => n < 5 * 16)).toBe(true)
       for (const s of services) {
         const rows = await h.handle.db.selectFrom('ticket').select('number').where('service_id', '=', s.id).orderBy('number').execute()
         expect(rows.map((r) => r.number)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1))
       }
-      // no train failed (a deadlock, say, which PostgreSQL would have ended after a second, its taps then sent again one by one)
-      expect([h.app.queue.trains.split, appB.queue.trains.split]).toEqual(splitBefore)
     }, 60_000)
 
     it('2 × 25 counters calling next at once across both instances never share a ticket', async () => {

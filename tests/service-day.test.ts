@@ -137,7 +137,7 @@ describe.each(backends)('service day on %s', (kind) => {
     h.clock.set('2026-11-23T16:59:00Z') // 23:59 Monday in Na Sang
     expect(await board()).toMatchObject({ serviceDay: MON })
     expect((await board()).services.find((x: { id: string }) => x.id === line.serviceId).waiting).toBe(1)
-    expect(await h.app.queue.expireStale()).toBe(0)
+    expect(await h.app.tickets.expireStale()).toBe(0)
     expect((await h.http.get(`/api/tickets/${late.id}`)).body.ticket.status).toBe('waiting')
 
     h.clock.set('2026-11-23T17:01:00Z') // 00:01 Tuesday in Na Sang, still Monday in UTC
@@ -153,7 +153,7 @@ describe.each(backends)('service day on %s', (kind) => {
     expect(night.body.error.code).toBe('CENTER_CLOSED')
     expect(night.body.error.message).toContain('07:00–11:30, 13:30–17:00')
 
-    expect(await h.app.queue.expireStale()).toBeGreaterThanOrEqual(1)
+    expect(await h.app.tickets.expireStale()).toBeGreaterThanOrEqual(1)
     expect((await h.http.get(`/api/tickets/${late.id}`)).body.ticket).toMatchObject({ status: 'expired', serviceDay: MON })
   })
 
@@ -186,7 +186,7 @@ describe.each(backends)('service day on %s', (kind) => {
     const freed = new Promise<CounterChangedEvent>((resolve) => {
       display.on('counter:changed', (e) => { if (e.counter.id === line.counterId) resolve(e) })
     })
-    expect(await h.app.queue.expireStale()).toBeGreaterThanOrEqual(3)
+    expect(await h.app.tickets.expireStale()).toBeGreaterThanOrEqual(3)
     expect((await freed).counter.currentTicket).toBeNull()
 
     const rows = await h.handle.db.selectFrom('ticket').select(['id', 'status', 'finished_at', 'service_day'])
@@ -204,7 +204,7 @@ describe.each(backends)('service day on %s', (kind) => {
     // the counter works again, today's ticket first; a second run finds nothing left
     const next = await clerk.post(`/api/counters/${line.counterId}/call-next`).send({})
     expect(next.body.ticket).toMatchObject({ id: today.id, status: 'called' })
-    expect(await h.app.queue.expireStale()).toBe(0)
+    expect(await h.app.tickets.expireStale()).toBe(0)
     expect((await h.http.get(`/api/tickets/${waiting.id}`)).body.ticket).toMatchObject({ status: 'expired', position: null })
     display.disconnect()
   })

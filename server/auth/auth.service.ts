@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { hash, verify } from '@node-rs/argon2'
-import { prepared, type Db } from '../../db/create-db.js'
+import type { Db } from '../../db/create-db.js'
 import type { StaffRole } from '../../db/types.js'
 import type { StaffView } from '../../common/types.js'
 import { AppError } from '../errors.js'
@@ -43,10 +43,8 @@ export class AuthService {
   async authenticate(token: string | undefined): Promise<Authenticated | null> {
     if (!token || token.length > 100) return null
     const tokenHash = sha256(token)
-    // one prepared statement (db/create-db.ts): every staff request and socket asks it
     const row = await this.db.selectFrom('staff_session').innerJoin('staff', 'staff.id', 'staff_session.staff_id')
       .leftJoin('center', 'center.id', 'staff.center_id')
-      .modifyFront(prepared)
       .select(['staff.id', 'staff.active', 'staff_session.expires_at', 'staff_session.revoked_at',
         'staff.username', 'staff.full_name', 'staff.role', 'staff.center_id', 'center.slug'])
       .where('staff_session.token_hash', '=', tokenHash).executeTakeFirst()
@@ -61,7 +59,6 @@ export class AuthService {
 
   async staffView(id: string): Promise<StaffView | undefined> {
     const r = await this.db.selectFrom('staff').leftJoin('center', 'center.id', 'staff.center_id')
-      .modifyFront(prepared)
       .select(['staff.id', 'staff.username', 'staff.full_name', 'staff.role', 'staff.center_id', 'center.slug'])
       .where('staff.id', '=', id).executeTakeFirst()
     return r && toStaffView(r)

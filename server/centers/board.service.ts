@@ -4,7 +4,8 @@ import { catalogs } from '../../common/i18n/index.js'
 import { AppError } from '../errors.js'
 import type { Clock } from '../clock.js'
 import { describeHours, isOpenAt, localTime } from '../time.js'
-import { counterViews, type QueueService } from '../queue/queue.service.js'
+import { counterViews } from '../queue/ticket-views.js'
+import { closedReason as issuingClosedReason, type CenterCalendar } from '../queue/issue.service.js'
 import { serviceStats } from '../queue/estimate.js'
 import { recentCalls } from '../queue/ticket.repository.js'
 import * as centers from './center.repository.js'
@@ -13,7 +14,7 @@ import { MAX_READY_DOSSIERS } from '../../common/board-sync.js'
 
 /** What the public pages read: the board snapshot, procedures, priority groups. */
 export class BoardService {
-  constructor(private db: Db, private clock: Clock, private queue: QueueService) {}
+  constructor(private db: Db, private clock: Clock, private calendar: CenterCalendar) {}
 
   async listCenters(): Promise<CenterSummary[]> {
     return (await centers.listCenters(this.db)).map((c) => ({ slug: c.slug, name: c.name, nameEn: c.name_en }))
@@ -33,8 +34,8 @@ export class BoardService {
       readyCodes(this.db, center.id, MAX_READY_DOSSIERS),
     ])
     const byId = new Map(stats.map((s) => [s.id, s]))
-    const today = await this.queue.onDay(center, lt.day) // holidays and make-up days of the calendar applied
-    const closedReason = this.queue.closedReason(today, now)
+    const today = await this.calendar.centerOn(center, lt.day) // holidays and make-up days of the calendar applied
+    const closedReason = issuingClosedReason(today, now)
     return {
       seq, centerSlug: center.slug, centerName: center.name, serviceDay: lt.day,
       open: isOpenAt(today.opening_hours, lt),

@@ -1,4 +1,4 @@
-import { prepared, type Executor } from '../../db/create-db.js'
+import type { Executor } from '../../db/create-db.js'
 import type { CounterTable } from '../../db/types.js'
 import { sql, type Updateable } from 'kysely'
 
@@ -26,7 +26,7 @@ export function insertCounterEvent(db: Executor, e: { counterId: string; staffId
 }
 
 export function counterServices(db: Executor, counterId: string) {
-  return db.selectFrom('counter_service').modifyFront(prepared).select(['service_id', 'tier']).where('counter_id', '=', counterId)
+  return db.selectFrom('counter_service').select(['service_id', 'tier']).where('counter_id', '=', counterId)
     .orderBy('tier').execute()
 }
 
@@ -34,9 +34,7 @@ export function counterServices(db: Executor, counterId: string) {
 export function listCounterViews(db: Executor, centerId: string, counterId?: string) {
   let q = db.selectFrom('counter')
     .leftJoin('staff', 'staff.id', 'counter.staff_id')
-    // the statuses as literals: a prepared statement's generic plan can then use the partial index of active tickets
     .leftJoin('ticket', (j) => j.onRef('ticket.counter_id', '=', 'counter.id').on(sql<boolean>`ticket.status IN ('called', 'serving')`))
-    .modifyFront(prepared)
     .select(['counter.id', 'counter.number', 'counter.name', 'counter.status', 'counter.pause_reason',
       'counter.status_since', 'staff.full_name as staff_name',
       'ticket.id as ticket_id', 'ticket.code as ticket_code', 'ticket.status as ticket_status'])

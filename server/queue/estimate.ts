@@ -1,7 +1,6 @@
-import { sql, type CompiledQuery } from 'kysely'
-import { PREPARED, type Executor } from '../../db/create-db.js'
+import { sql } from 'kysely'
+import type { Executor } from '../../db/create-db.js'
 import type { ServiceStat } from '../../common/types.js'
-import { ticketsAhead } from './ticket.repository.js'
 
 /**
  * Estimated wait, in whole minutes: the tickets ahead × the average service time of the service's
@@ -35,7 +34,7 @@ export interface ServiceFigures {
  */
 export async function loadServiceFigures(db: Executor, centerId: string, serviceDay: string, now: Date, serviceIds?: string[]): Promise<ServiceFigures[]> {
   if (serviceIds && !serviceIds.length) return []
-  const { rows } = await sql<FiguresRow>`${sql.raw(PREPARED)}${serviceFiguresQuery(centerId, serviceDay, now, serviceIds)}`.execute(db)
+  const { rows } = await serviceFiguresQuery(centerId, serviceDay, now, serviceIds).execute(db)
   return rows.map(toFigures)
 }
 
@@ -48,43 +47,9 @@ function toFigures(r: FiguresRow): ServiceFigures {
   }
 }
 
-/**
- * After a train's issues (server/queue/issue-trains.ts), in one statement for all its taps of one
- * service day: for each tap, in the order given, its service's figures (its `queue:changed` and the
- * new ticket's estimate), its ticket's status now, and its place (`ticketsAhead`) if it is still
- * waiting. Each service's figures are made once however many of the train's taps are for it (the
- * figures CTE is MATERIALIZED: inlined, its subqueries would run once per tap). Tickets are looked up
- * by id in subqueries, never joined: a join was planned as a scan of the whole ticket table by a
- * connection whose generic plan was made while the table was small and unanalysed, and kept as it grew
- * (see `seqsForIssued`). The arrays travel as two parameters, so the statement is one prepared
- * statement whatever the train's length. Sent with the issuing statements (db/create-db.ts
- * `pipelined`); `figuresAndPlaceFrom` reads a tap's row.
- */
-export function trainReadStatement(db: Executor, centerId: string, serviceDay: string, now: Date, taps: readonly { serviceId: string; ticketId: string }[]): CompiledQuery {
-  const serviceIds = [...new Set(taps.map((t) => t.serviceId))]
-  return sql`${sql.raw(PREPARED)}
-    WITH f AS MATERIALIZED (${serviceFiguresQuery(centerId, serviceDay, now, serviceIds)})
-    SELECT f.*, (SELECT t.status FROM ticket t WHERE t.id = tap.ticket_id) AS ticket_status, ${ticketsAhead(sql.ref('tap.ticket_id'))} AS ahead
-    FROM unnest(${taps.map((t) => t.ticketId)}::uuid[], ${taps.map((t) => t.serviceId)}::uuid[]) WITH ORDINALITY AS tap(ticket_id, service_id, k)
-    LEFT JOIN f ON f.id = tap.service_id
-    ORDER BY tap.k`.compile(db)
-}
-
-/**
- * A tap's row of `trainReadStatement`: its service's figures, its ticket's status and place. A row
- * without its service (not found: the issue would have refused it) answers nothing, as the per-tap read
- * did: the caller then reads the ticket's full view.
- */
-export function figuresAndPlaceFrom(row: unknown) {
-  const r = row as (Partial<FiguresRow> & { ticket_status: string | null; ahead: number | null }) | undefined
-  if (!r?.id) return { figures: [], status: null, ahead: null }
-  return { figures: [toFigures(r as FiguresRow)], status: r.ticket_status, ahead: r.ahead == null ? null : Number(r.ahead) }
-}
-
 /** The statement of `loadServiceFigures` (bench/scaling.ts shows its plan). */
 export function serviceFiguresQuery(centerId: string, serviceDay: string, now: Date, serviceIds?: string[]) {
   const since = new Date(now.getTime() - 14 * 86_400_000)
-  // one parameter, whatever the number of services: one prepared statement
   const only = serviceIds ? sql`AND s.id = ANY(${serviceIds}::uuid[])` : sql``
   return sql<FiguresRow>`
     SELECT s.id, s.default_service_minutes, s.daily_cap, coalesce(q.waiting, 0) AS waiting, coalesce(n.last, 0) AS issued,

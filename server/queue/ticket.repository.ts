@@ -1,16 +1,6 @@
-import { CompiledQuery, sql, type RawBuilder, type Updateable } from 'kysely'
-import { PREPARED, type Executor } from '../../db/create-db.js'
+import { sql, type RawBuilder, type Updateable } from 'kysely'
+import type { Executor } from '../../db/create-db.js'
 import type { NewTicket, Ticket, TicketStatus, TicketTable } from '../../db/types.js'
-
-/**
- * Every column of `ticket`, by name: what a PREPARED statement selects instead of `ticket.*` (a
- * prepared `*` fails once a migration adds a column). The type below fails to compile if one is missing.
- */
-export const TICKET_COLUMNS = ['id', 'center_id', 'service_id', 'service_day', 'number', 'code', 'status', 'priority_group_id',
-  'queue_at', 'issued_at', 'called_at', 'started_at', 'finished_at', 'counter_id', 'staff_id', 'call_count', 'request_id',
-  'transferred_from_id', 'dossier_id'] as const satisfies readonly (keyof TicketTable)[]
-const allTicketColumns: Exclude<keyof TicketTable, (typeof TICKET_COLUMNS)[number]> extends never ? true : never = true
-void allTicketColumns
 
 export function findTicket(db: Executor, id: string) {
   return db.selectFrom('ticket').selectAll().where('id', '=', id).executeTakeFirst()
@@ -55,91 +45,41 @@ export const ticketCodeSql = (prefix: string, number: RawBuilder<unknown>) =>
   sql<string>`${prefix}::text || CASE WHEN ${number} < 1000 THEN lpad(${number}::text, 3, '0') ELSE ${number}::text END`
 
 /**
- * A ticket issue in one statement: the day's number from the service's counter row (not taken past
- * `cap`: no row then, and nothing changes), the waiting ticket and its `issued` event. It is sent in a
- * train (server/queue/issue-trains.ts): one or more of these, then `seqsForIssued` (the center's board
- * seqs for all of them, on its row, last: the lock order of every write is ticket and counter rows, then
- * the sequence), the count and the train's read (one per service day), and the COMMIT, in one round trip (db/create-db.ts
- * `pipelined`): no client round trip happens while the number and sequence rows are locked, so racing
- * kiosks queue on those rows only while the server runs the transaction and commits. A reused
- * `request_id` fails the statement (unique `ticket_request_id`), and with it its train: no number is used.
- *
- * `versions`: the center, service and priority group rows as the caller checked them (their `xmin`,
- * server/centers/center.repository.ts `findIssueContext`). Should any of them have changed since (a
- * manager closed the service, moved the cut-off, changed a bonus, on this instance or another), nothing
- * is written and the answer is `stale`: the caller checks again on the rows as they are now.
- * Otherwise the ticket, or `cap` when the daily cap is reached (`issuedFrom`).
- * The ticket's id is made by the caller, so that statements sent after this one can find the ticket.
+ * A kiosk's ticket in one statement, so one transaction with nothing between its steps: the day's number
+ * from the service's counter row (not taken past `cap`: then nothing is written and the answer is
+ * undefined), the waiting ticket, its `issued` event, and `seqs` board seqs of the center for the
+ * change's facts (the center's row after the service's: every change locks in that order). No row stays
+ * locked across a round trip to the app, so racing kiosks queue on the rows only while PostgreSQL runs
+ * the statement and commits. A reused `request_id` fails it (unique `ticket_request_id`): no number used.
  */
-export function issueTicketStatement(db: Executor, t: {
-  id: string; center_id: string; service_id: string; service_day: string; prefix: string; priority_group_id: string | null
+export async function issueTicket(db: Executor, t: {
+  center_id: string; service_id: string; service_day: string; prefix: string; priority_group_id: string | null
   queue_at: Date; issued_at: Date; request_id: string | null; dossier_id: string | null
-}, event: { data: Record<string, unknown> }, cap: number | null,
-versions: { center: string; service: string; priorityGroup: string | null }): CompiledQuery {
-  return sql`${sql.raw(PREPARED)}
-    WITH g AS (
-      SELECT EXISTS (SELECT 1 FROM center c JOIN service v ON v.center_id = c.id
-          WHERE c.id = ${t.center_id}::uuid AND v.id = ${t.service_id}::uuid AND c.xmin::text = ${versions.center}::text AND v.xmin::text = ${versions.service}::text)
-        AND (${t.priority_group_id}::uuid IS NULL OR EXISTS (SELECT 1 FROM priority_group p
-          WHERE p.id = ${t.priority_group_id}::uuid AND p.xmin::text = ${versions.priorityGroup}::text)) AS fresh
-    ), n AS (
+}, event: { data: Record<string, unknown> }, cap: number | null, seqs: number): Promise<(Ticket & { seq: number }) | undefined> {
+  const { rows } = await sql<Ticket & { seq: number }>`
+    WITH n AS (
       INSERT INTO ticket_number AS tn (service_id, service_day, last)
-      SELECT ${t.service_id}::uuid, ${t.service_day}::date, 1 FROM g WHERE g.fresh
+      VALUES (${t.service_id}::uuid, ${t.service_day}::date, 1)
       ON CONFLICT (service_id, service_day) DO UPDATE SET last = tn.last + 1
         WHERE ${cap}::int IS NULL OR tn.last < ${cap}::int
       RETURNING last
     ), t AS (
-      INSERT INTO ticket (id, center_id, service_id, service_day, number, code, priority_group_id, queue_at, issued_at, request_id, dossier_id)
-      SELECT ${t.id}::uuid, ${t.center_id}::uuid, ${t.service_id}::uuid, ${t.service_day}::date, n.last, ${ticketCodeSql(t.prefix, sql`n.last`)},
+      INSERT INTO ticket (center_id, service_id, service_day, number, code, priority_group_id, queue_at, issued_at, request_id, dossier_id)
+      SELECT ${t.center_id}::uuid, ${t.service_id}::uuid, ${t.service_day}::date, n.last, ${ticketCodeSql(t.prefix, sql`n.last`)},
         ${t.priority_group_id}::uuid, ${t.queue_at}::timestamptz, ${t.issued_at}::timestamptz, ${t.request_id}::text, ${t.dossier_id}::uuid
       FROM n
       RETURNING *
     ), e AS (
       INSERT INTO ticket_event (ticket_id, center_id, type, from_status, to_status, at, data)
       SELECT t.id, t.center_id, 'issued', NULL, 'waiting', t.issued_at, ${JSON.stringify(event.data)}::jsonb FROM t
+    ), s AS (
+      UPDATE center_board_seq SET seq = seq + ${seqs}::int
+      WHERE center_id = ${t.center_id}::uuid AND EXISTS (SELECT 1 FROM t)
+      RETURNING seq
     )
-    SELECT t.id, t.code, t.number, t.issued_at, t.queue_at, g.fresh FROM g LEFT JOIN t ON true`.compile(db)
+    SELECT t.*, s.seq FROM t LEFT JOIN s ON true`.execute(db)
+  return rows[0]
 }
-
-/**
- * The board seqs of the tickets a train issued (those of `ids` that its issuing statements inserted:
- * none when every one was stale or capped, and then the center's row is left alone), `perTicket` each,
- * reserved on the center's row after them. Answers the last seq taken and how many tickets took seqs
- * (no row when none did); the train's tickets have them in the train's order, `perTicket` apart.
- */
-export function seqsForIssued(db: Executor, centerId: string, ids: string[], perTicket: number): CompiledQuery {
-  // One lookup by primary key per id: a subquery on `id = tap.id` is planned as an index scan on a table
-  // without statistics (a new database, or a cluster without autovacuum, as CI's). As a join or `WHERE
-  // id = ANY(…)`, a connection that made its generic plan while the table was small and unanalysed
-  // scanned the whole table with it, and kept the plan as the table grew: 8 ms a train (p50) at 20,000-
-  // 27,000 tickets in the statement log (2026-12-03 13:00), where the lookups take 0.2. (Once the table
-  // has statistics PostgreSQL plans from them, and the next ANALYZE replaces a plan made on a small table.)
-  // Before, with `AND center_id = …`, it went through ticket_center_day, reading the center's tickets.
-  // The ids are distinct (a ticket id twice fails its INSERT, and with it the train).
-  return sql`${sql.raw(PREPARED)}
-    WITH k AS (SELECT count(*)::int AS n FROM unnest(${ids}::uuid[]) AS tap(id)
-      WHERE (SELECT t.id FROM ticket t WHERE t.id = tap.id) IS NOT NULL)
-    UPDATE center_board_seq SET seq = seq + ${perTicket}::int * k.n FROM k
-    WHERE center_id = ${centerId}::uuid AND k.n > 0
-    RETURNING seq, k.n AS issued`.compile(db)
-}
-
-/**
- * The waiting count of the tickets this transaction inserted, kept now rather than at COMMIT (the count
- * triggers are deferred, migration 0006): a statement after it in the transaction counts them. Sent after
- * the seq statement, so the count rows are locked after the center's seq row, as at COMMIT.
- */
-export const countInsertedNow = CompiledQuery.raw(`${PREPARED}SET CONSTRAINTS queue_count_insert IMMEDIATE`)
-
-/** The answer of `issueTicketStatement`: the ticket, `cap`, or `stale`. */
-export function issuedFrom(rows: unknown[]): IssuedTicket | 'cap' | 'stale' {
-  const row = rows[0] as Partial<IssuedTicket> & { fresh: boolean }
-  if (!row.fresh) return 'stale'
-  if (!row.id) return 'cap'
-  return row as IssuedTicket
-}
-
-type IssuedTicket = Pick<Ticket, 'id' | 'code' | 'number' | 'issued_at' | 'queue_at'>
 
 export function updateTicket(db: Executor, id: string, patch: Updateable<TicketTable>) {
   return db.updateTable('ticket').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
@@ -173,8 +113,8 @@ export async function lockNextWaiting(db: Executor, serviceIds: string[], servic
 
 /** The multi-service statement of `lockNextWaiting` (bench/scaling.ts shows its plan). */
 export function queueHeadsQuery(serviceIds: string[], serviceDay: string) {
-  return sql<Ticket>`${sql.raw(PREPARED)}
-      SELECT ${sql.join(TICKET_COLUMNS.map((c) => sql.ref(`ticket.${c}`)))} FROM (
+  return sql<Ticket>`
+      SELECT ticket.* FROM (
         SELECT c.* FROM unnest(ARRAY[${sql.join(serviceIds)}]::uuid[]) AS s(id)
         CROSS JOIN LATERAL (
           SELECT t.id, t.queue_at, t.issued_at, t.number FROM ticket t
@@ -268,4 +208,10 @@ export function recentCalls(db: Executor, centerId: string, serviceDay: string, 
 export function lockStaleTickets(db: Executor, centerId: string, today: string) {
   return db.selectFrom('ticket').selectAll().where('center_id', '=', centerId).where('service_day', '<', today)
     .where('status', 'in', ['waiting', 'called', 'serving', 'held']).forUpdate().skipLocked().execute()
+}
+
+/** The ticket called or serving at a counter, if any. */
+export function findActiveAtCounter(db: Executor, counterId: string) {
+  return db.selectFrom('ticket').select(['id', 'code']).where('counter_id', '=', counterId)
+    .where('status', 'in', ['called', 'serving']).executeTakeFirst()
 }

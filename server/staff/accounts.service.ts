@@ -8,7 +8,7 @@ import { hashPassword } from '../auth/auth.service.js'
 import { findOpenCounterOfStaff } from '../queue/counter.repository.js'
 import { findCenterById } from '../centers/center.repository.js'
 import type { Actor } from '../auth/actor.js'
-import type { QueueService } from '../queue/queue.service.js'
+import type { CounterService } from '../queue/counter.service.js'
 import type { EventSink } from '../realtime/event-sink.js'
 import { insertAudit } from './settings.repository.js'
 import * as accounts from './accounts.repository.js'
@@ -26,7 +26,7 @@ const FIELDS = { fullName: 'full_name', role: 'role', active: 'active' } as cons
  * disconnects its sockets at once; passwords are hashed (argon2) and never logged or returned.
  */
 export class AccountsService {
-  constructor(private db: Db, private clock: Clock, private queue: QueueService, private sink: EventSink) {}
+  constructor(private db: Db, private clock: Clock, private counters: CounterService, private sink: EventSink) {}
 
   async list(centerSlug: string, actor: Actor): Promise<StaffAccount[]> {
     const center = await centerFor(this.db, centerSlug, actor)
@@ -69,7 +69,7 @@ export class AccountsService {
       // a counter with nobody behind it must not stay open: closed as the manager would (COUNTER_BUSY while a
       // citizen is at the desk: the clerk finishes or transfers first)
       const counter = await findOpenCounterOfStaff(this.db, target.id)
-      if (counter) await this.queue.closeCounter(counter.id, actor)
+      if (counter) await this.counters.closeCounter(counter.id, actor)
     }
     const now = this.clock()
     await this.db.transaction().execute(async (trx) => {

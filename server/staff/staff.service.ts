@@ -7,7 +7,7 @@ import type { Clock } from '../clock.js'
 import { describeHours, isOpenAt, localTime } from '../time.js'
 import { findCenterById, findCenterBySlug, listServices } from '../centers/center.repository.js'
 import { assertCenter, type Actor } from '../auth/actor.js'
-import { counterViews, type QueueService } from '../queue/queue.service.js'
+import { counterView, counterViews, ticketView } from '../queue/ticket-views.js'
 import { findCounter, findOpenCounterOfStaff } from '../queue/counter.repository.js'
 import { serviceStats } from '../queue/estimate.js'
 import * as staff from './staff.repository.js'
@@ -17,7 +17,7 @@ const iso = (d: Date | string) => new Date(d).toISOString()
 
 /** What the staff console reads: counters to choose from, a counter's live queue, the clerk's day, the floor. */
 export class StaffService {
-  constructor(private db: Db, private clock: Clock, private queue: QueueService) {}
+  constructor(private db: Db, private clock: Clock) {}
 
   async counters(centerSlug: string, actor: Actor): Promise<StaffCountersResponse> {
     const center = await this.center(centerSlug, actor)
@@ -38,12 +38,12 @@ export class StaffService {
     const center = await findCenterById(this.db, c.center_id)
     const now = this.clock()
     const lt = localTime(now, center.time_zone)
-    const counter = await this.queue.counterView(center.id, c.id)
+    const counter = await counterView(this.db, center.id, c.id)
     const [waiting, total, held, current] = await Promise.all([
       staff.listCounterWaiting(this.db, c.id, lt.day),
       staff.countCounterWaiting(this.db, c.id, lt.day),
       staff.listHeldBy(this.db, center.id, actor.staffId, lt.day),
-      counter.currentTicket ? this.queue.getTicket(counter.currentTicket.id) : Promise.resolve(null),
+      counter.currentTicket ? ticketView(this.db, counter.currentTicket.id, this.clock()) : Promise.resolve(null),
     ])
     return {
       now: now.toISOString(), open: isOpenAt(center.opening_hours, lt),

@@ -1,0 +1,68 @@
+import { sql } from 'kysely'
+import type { Executor } from '../../db/create-db.js'
+import type { CounterView, TicketView } from '../../common/types.js'
+import { AppError } from '../errors.js'
+import * as counters from './counter.repository.js'
+import * as tickets from './ticket.repository.js'
+import { estimateFor, loadServiceFigures, type ServiceFigures } from './estimate.js'
+
+/** Reads a service's figures for the views of one publish (each service's figures are read once). */
+export type FiguresOf = (serviceIds: string[]) => Promise<ServiceFigures[]>
+
+/** A ticket as the API, its phone page and the staff console see it: with its place and estimate while it waits. */
+export async function ticketView(db: Executor, ticketId: string, now: Date, figuresOf?: FiguresOf): Promise<TicketView> {
+  const r = await db.selectFrom('ticket')
+    .innerJoin('service', 'service.id', 'ticket.service_id')
+    .innerJoin('center', 'center.id', 'ticket.center_id')
+    .leftJoin('counter', 'counter.id', 'ticket.counter_id')
+    .leftJoin('priority_group', 'priority_group.id', 'ticket.priority_group_id')
+    .leftJoin('ticket as next', 'next.transferred_from_id', 'ticket.id')
+    .leftJoin('dossier', 'dossier.id', 'ticket.dossier_id')
+    .selectAll('ticket')
+    .select(['service.name_vi', 'service.name_en', 'center.slug', 'counter.number as counter_number',
+      'priority_group.code as priority_code', 'next.id as next_id', 'dossier.code as dossier_code'])
+    // the place in the queue in the same statement (only a waiting ticket has one)
+    .select(sql<number | null>`CASE WHEN ticket.status = 'waiting' THEN ${tickets.ticketsAhead(ticketId)} END`.as('ahead'))
+    .where('ticket.id', '=', ticketId).executeTakeFirst()
+  if (!r) throw new AppError('TICKET_NOT_FOUND')
+  let where = placeOf(null)
+  if (r.status === 'waiting' && r.ahead !== null) {
+    const [f] = figuresOf ? await figuresOf([r.service_id]) : await loadServiceFigures(db, r.center_id, r.service_day, now, [r.service_id])
+    where = placeOf(Number(r.ahead), f)
+  }
+  return {
+    id: r.id, code: r.code, number: r.number, status: r.status, centerSlug: r.slug, serviceId: r.service_id,
+    serviceNameVi: r.name_vi, serviceNameEn: r.name_en, serviceDay: r.service_day, priorityGroup: r.priority_code,
+    issuedAt: iso(r.issued_at)!, queueAt: iso(r.queue_at)!, calledAt: iso(r.called_at), startedAt: iso(r.started_at),
+    finishedAt: iso(r.finished_at), counterId: r.counter_id, counterNumber: r.counter_number,
+    ...where, transferredFromId: r.transferred_from_id, transferredToId: r.next_id,
+    dossierId: r.dossier_id, dossierCode: r.dossier_code,
+  }
+}
+
+/** The center's counters (or one of them) with who works there, their current ticket and their services. */
+export async function counterViews(db: Executor, centerId: string, counterId?: string): Promise<CounterView[]> {
+  const rows = await counters.listCounterViews(db, centerId, counterId)
+  return rows.map((r) => ({
+    id: r.id, number: r.number, name: r.name, status: r.status, pauseReason: r.pause_reason, statusSince: iso(r.status_since)!,
+    staffName: r.staff_name,
+    currentTicket: r.ticket_id ? { id: r.ticket_id, code: r.ticket_code!, status: r.ticket_status as 'called' | 'serving' } : null,
+    services: r.services,
+  }))
+}
+
+export async function counterView(db: Executor, centerId: string, counterId: string): Promise<CounterView> {
+  const [v] = await counterViews(db, centerId, counterId)
+  if (!v) throw new AppError('COUNTER_NOT_FOUND')
+  return v
+}
+
+/** A ticket's place in its queue (all null for a ticket that is not waiting). */
+function placeOf(ahead: number | null, f?: ServiceFigures): Pick<TicketView, 'position' | 'ahead' | 'estimatedWaitMinutes'> {
+  if (ahead === null) return { position: null, ahead: null, estimatedWaitMinutes: null }
+  return { position: ahead + 1, ahead, estimatedWaitMinutes: f ? estimateFor(f, ahead) : null }
+}
+
+export function iso(d: Date | string | null): string | null {
+  return d == null ? null : new Date(d).toISOString()
+}

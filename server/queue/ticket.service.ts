@@ -1,0 +1,252 @@
+import type { Transaction, Updateable } from 'kysely'
+import type { Db, Executor } from '../../db/create-db.js'
+import type { Center, Counter, Database, Ticket, TicketStatus, TicketTable } from '../../db/types.js'
+import type { TicketView } from '../../common/types.js'
+import { formatTicketCode } from '../../common/ticket-code.js'
+import { isUniqueViolation } from '../../db/unique-violation.js'
+import { AppError } from '../errors.js'
+import type { Clock } from '../clock.js'
+import { localTime } from '../time.js'
+import { assertAtCounter, assertCenter, type Actor } from '../auth/actor.js'
+import { findCenterOf, findService } from '../centers/center.repository.js'
+import * as counters from './counter.repository.js'
+import * as tickets from './ticket.repository.js'
+import type { Changes, Outbox } from './changes.js'
+import { ticketView } from './ticket-views.js'
+
+const ACTIVE: TicketStatus[] = ['called', 'serving']
+
+/** A ticket's life at the counters: called (next, or out of order), started, finished, held, transferred; and its end of day. */
+export class TicketService {
+  constructor(private db: Db, private clock: Clock, private changes: Changes) {}
+
+  getTicket(id: string): Promise<TicketView> {
+    return ticketView(this.db, id, this.clock())
+  }
+
+  // ---------- calling ----------
+
+  /** The counter's next ticket: primary services first, then backup; `null` when nobody waits. */
+  async callNext(counterId: string, actor: Actor): Promise<TicketView | null> {
+    const views = new Map<string, TicketView>()
+    const id = await this.atOpenCounter(counterId, actor, async (trx, c, center, now, day, out) => {
+      // read after the counter's lock: a manager's change of its services that committed meanwhile counts
+      const tiers = await counters.counterServices(trx, c.id)
+      for (const tier of [1, 2] as const) {
+        const ids = tiers.filter((s) => s.tier === tier).map((s) => s.service_id)
+        if (!ids.length) continue
+        const t = await tickets.lockNextWaiting(trx, ids, day)
+        if (t) return this.markCalled(trx, out, t, c, actor, now, 'called', { tier })
+      }
+      return null
+    }, views)
+    return id ? views.get(id) ?? await this.getTicket(id) : null
+  }
+
+  /** A specific waiting ticket, out of queue order (logged as such). */
+  async callTicket(counterId: string, ticketId: string, actor: Actor): Promise<TicketView> {
+    const id = await this.atOpenCounter(counterId, actor, async (trx, c, center, now, day, out) => {
+      const t = await tickets.lockTicket(trx, ticketId)
+      if (!t || t.center_id !== center.id) throw new AppError('TICKET_NOT_FOUND')
+      if (t.status !== 'waiting') throw new AppError('TICKET_NOT_WAITING')
+      if (t.service_day !== day) throw new AppError('TICKET_NOT_TODAY')
+      return this.markCalled(trx, out, t, c, actor, now, 'called_out_of_order', {})
+    })
+    return this.getTicket(id!)
+  }
+
+  private async atOpenCounter<T>(counterId: string, actor: Actor,
+    fn: (trx: Transaction<Database>, c: Counter, center: Center, now: Date, day: string, out: Outbox) => Promise<T>,
+    views?: Map<string, TicketView>): Promise<T> {
+    const center = await findCenterOf(this.db, 'counter', counterId)
+    if (!center) throw new AppError('COUNTER_NOT_FOUND')
+    assertCenter(actor, center.id)
+    return this.changes.inTx(center, async (trx, out) => {
+      const c = (await counters.lockCounter(trx, counterId))!
+      // closed first: a closed counter has no clerk, and "closed" is what the clerk's stale tab needs to hear
+      if (c.status === 'closed') throw new AppError('COUNTER_CLOSED')
+      assertAtCounter(actor, c)
+      if (c.status === 'paused') throw new AppError('COUNTER_PAUSED')
+      const active = await tickets.findActiveAtCounter(trx, c.id)
+      if (active) throw new AppError('COUNTER_BUSY', { code: active.code })
+      const now = this.clock()
+      return fn(trx, c, center, now, localTime(now, center.time_zone).day, out)
+    }, views)
+  }
+
+  private async markCalled(trx: Transaction<Database>, out: Outbox, t: Ticket, c: Counter, actor: Actor, now: Date,
+    type: string, data: Record<string, unknown>): Promise<string> {
+    try {
+      await tickets.updateTicketWithEvent(trx, { status: 'called', counter_id: c.id, staff_id: actor.staffId, called_at: now, call_count: t.call_count + 1 },
+        { ticketId: t.id, centerId: t.center_id, type, from: t.status, to: 'called', counterId: c.id, staffId: actor.staffId, at: now, data })
+    } catch (e) {
+      if (isUniqueViolation(e, 'ticket_one_active_per_counter')) throw new AppError('COUNTER_BUSY', { code: '' })
+      throw e
+    }
+    out.add({ name: 'ticket:called', payload: callPayload(t, c, now) })
+    out.add({ name: 'counter:changed', counterId: c.id })
+    out.add({ name: 'queue:changed', serviceIds: [t.service_id] })
+    out.touch(t.id)
+    return t.id
+  }
+
+  // ---------- ticket transitions ----------
+
+  async recall(ticketId: string, actor: Actor): Promise<TicketView> {
+    return this.transition(ticketId, actor, ['called'], async (trx, t, c, now, out) => {
+      await this.change(trx, t, { call_count: t.call_count + 1 }, 'recalled', 'called', c, actor, now)
+      out.add({ name: 'ticket:recalled', payload: callPayload(t, c!, now) })
+    })
+  }
+
+  async start(ticketId: string, actor: Actor): Promise<TicketView> {
+    return this.transition(ticketId, actor, ['called'], async (trx, t, c, now, out) => {
+      // a held ticket called back keeps its first start: service time counts from when serving began
+      await this.change(trx, t, { status: 'serving', started_at: t.started_at ?? now }, 'started', 'serving', c, actor, now)
+      currentTicketChanged(out, t)
+    })
+  }
+
+  async complete(ticketId: string, actor: Actor): Promise<TicketView> {
+    return this.finish(ticketId, actor, ['serving'], 'done', 'completed')
+  }
+
+  async noShow(ticketId: string, actor: Actor): Promise<TicketView> {
+    return this.finish(ticketId, actor, ['called'], 'no_show', 'no_show')
+  }
+
+  async cancel(ticketId: string, actor: Actor): Promise<TicketView> {
+    return this.finish(ticketId, actor, ['waiting', 'called', 'serving', 'held'], 'cancelled', 'cancelled')
+  }
+
+  /** Parks a ticket while the citizen fills a form; the counter is free for the next one. */
+  async hold(ticketId: string, actor: Actor): Promise<TicketView> {
+    return this.transition(ticketId, actor, ['called', 'serving'], async (trx, t, c, now, out) => {
+      await this.change(trx, t, { status: 'held' }, 'held', 'held', c, actor, now)
+      out.add({ name: 'ticket:finished', payload: finishedPayload(t, 'held', c) })
+      currentTicketChanged(out, t)
+    })
+  }
+
+  /** Calls a held ticket back to the clerk's open counter (only the clerk who held it, or a manager). */
+  async resume(ticketId: string, actor: Actor, counterId?: string): Promise<TicketView> {
+    const t0 = await tickets.findTicket(this.db, ticketId)
+    if (!t0) throw new AppError('TICKET_NOT_FOUND')
+    assertCenter(actor, t0.center_id)
+    const target = counterId ?? (await counters.findOpenCounterOfStaff(this.db, actor.staffId))?.id
+    if (!target) throw new AppError('NO_OPEN_COUNTER')
+    const id = await this.atOpenCounter(target, actor, async (trx, c, center, now, day, out) => {
+      const t = (await tickets.lockTicket(trx, ticketId))!
+      if (t.center_id !== center.id) throw new AppError('TICKET_NOT_FOUND')
+      if (t.status !== 'held') throw new AppError('TICKET_WRONG_STATE', { status: t.status })
+      if (t.staff_id !== actor.staffId && actor.role === 'clerk') throw new AppError('NOT_YOUR_HELD_TICKET')
+      return this.markCalled(trx, out, t, c, actor, now, 'resumed', {})
+    })
+    return this.getTicket(id)
+  }
+
+  /** Moves a ticket to another service; the new ticket keeps the original place in the queue. */
+  async transfer(ticketId: string, serviceId: string, actor: Actor): Promise<TicketView> {
+    let newId = ''
+    await this.transition(ticketId, actor, ['waiting', 'called', 'serving', 'held'], async (trx, t, c, now, out) => {
+      const target = await findService(trx, serviceId)
+      if (!target || target.center_id !== t.center_id) throw new AppError('SERVICE_NOT_FOUND')
+      if (target.id === t.service_id) throw new AppError('TRANSFER_SAME_SERVICE')
+      if (!target.active) throw new AppError('SERVICE_INACTIVE')
+      await this.change(trx, t, { status: 'transferred', finished_at: now }, 'transferred', 'transferred', c, actor, now, { toServiceId: target.id })
+      const number = await tickets.takeNextNumber(trx, target.id, t.service_day)
+      const n = await tickets.insertTicket(trx, {
+        center_id: t.center_id, service_id: target.id, service_day: t.service_day, number,
+        code: formatTicketCode(target.prefix, number), priority_group_id: t.priority_group_id,
+        queue_at: t.queue_at, issued_at: now, transferred_from_id: t.id,
+      }, { type: 'issued_by_transfer', staffId: actor.staffId, data: { fromTicketId: t.id, fromCode: t.code } })
+      newId = n.id
+      out.add({ name: 'ticket:finished', payload: finishedPayload(t, 'transferred', c) })
+      currentTicketChanged(out, t)
+      out.add({ name: 'ticket:issued', payload: { ticket: { id: n.id, code: n.code, serviceId: n.service_id, issuedAt: now.toISOString(), priority: !!n.priority_group_id } } })
+      out.add({ name: 'queue:changed', serviceIds: [t.service_id, target.id] })
+      out.touch(n.id)
+    }, { waitingByAnyClerk: true })
+    return this.getTicket(newId)
+  }
+
+  private async finish(ticketId: string, actor: Actor, from: TicketStatus[], to: TicketStatus, type: string) {
+    return this.transition(ticketId, actor, from, async (trx, t, c, now, out) => {
+      await this.change(trx, t, { status: to, finished_at: now }, type, to, c, actor, now)
+      out.add({ name: 'ticket:finished', payload: finishedPayload(t, to, c) })
+      currentTicketChanged(out, t)
+      if (t.status === 'waiting') out.add({ name: 'queue:changed', serviceIds: [t.service_id] })
+    }, { waitingByAnyClerk: true })
+  }
+
+  /**
+   * One ticket transition: the ticket is locked, must be in one of `from`, and the actor must work at
+   * its counter (a manager or admin of the center may act anywhere). A waiting ticket has no counter:
+   * any clerk of the center may act on it when `waitingByAnyClerk`.
+   */
+  private async transition(ticketId: string, actor: Actor, from: TicketStatus[],
+    apply: (trx: Transaction<Database>, t: Ticket, c: Counter | undefined, now: Date, out: Outbox) => Promise<void>,
+    opts: { waitingByAnyClerk?: boolean } = {}): Promise<TicketView> {
+    const center = await findCenterOf(this.db, 'ticket', ticketId)
+    if (!center) throw new AppError('TICKET_NOT_FOUND')
+    assertCenter(actor, center.id)
+    const views = new Map<string, TicketView>()
+    await this.changes.inTx(center, async (trx, out) => {
+      const t = (await tickets.lockTicket(trx, ticketId))!
+      if (!from.includes(t.status)) throw new AppError('TICKET_WRONG_STATE', { status: t.status })
+      let c: Counter | undefined
+      if (t.counter_id) c = await counters.findCounter(trx, t.counter_id)
+      if (t.status === 'held') {
+        if (t.staff_id !== actor.staffId && actor.role === 'clerk') throw new AppError('NOT_YOUR_HELD_TICKET')
+      } else if (t.status !== 'waiting' || !opts.waitingByAnyClerk) {
+        if (!c) throw new AppError('TICKET_WRONG_STATE', { status: t.status })
+        assertAtCounter(actor, c)
+      }
+      await apply(trx, t, c, this.clock(), out)
+      out.touch(t.id)
+    }, views)
+    return views.get(ticketId) ?? await this.getTicket(ticketId)
+  }
+
+  /** The ticket's change and its event, in one statement. */
+  private change(trx: Executor, t: Ticket, patch: Updateable<TicketTable>, type: string, to: TicketStatus, c: Counter | undefined, actor: Actor, at: Date, data?: Record<string, unknown>) {
+    return tickets.updateTicketWithEvent(trx, patch, { ticketId: t.id, centerId: t.center_id, type, from: t.status, to, counterId: c?.id ?? t.counter_id, staffId: actor.staffId, at, data })
+  }
+
+  // ---------- end of the service day ----------
+
+  /** Leftover tickets of past service days become `expired`: recorded, reported, never deleted. */
+  async expireStale(): Promise<number> {
+    let total = 0
+    for (const center of await this.db.selectFrom('center').selectAll().execute()) {
+      const now = this.clock()
+      const today = localTime(now, center.time_zone).day
+      total += await this.changes.inTx(center, async (trx, out) => {
+        const stale = await tickets.lockStaleTickets(trx, center.id, today)
+        for (const t of stale) {
+          await tickets.updateTicket(trx, t.id, { status: 'expired', finished_at: now })
+          await tickets.insertTicketEvent(trx, { ticketId: t.id, centerId: center.id, type: 'expired', from: t.status, to: 'expired', counterId: t.counter_id, at: now })
+          out.touch(t.id)
+        }
+        if (stale.length) out.add({ name: 'queue:changed', serviceIds: [...new Set(stale.map((t) => t.service_id))] })
+        const freed = [...new Set(stale.filter((t) => ACTIVE.includes(t.status)).map((t) => t.counter_id!))]
+        for (const counterId of freed) out.add({ name: 'counter:changed', counterId })
+        return stale.length
+      })
+    }
+    return total
+  }
+}
+
+/** A ticket that was called or serving at a counter changed: the counter's current ticket did too (boards show it). */
+function currentTicketChanged(out: Outbox, t: Ticket) {
+  if (t.counter_id && ACTIVE.includes(t.status)) out.add({ name: 'counter:changed', counterId: t.counter_id })
+}
+
+function callPayload(t: Ticket, c: Counter, now: Date) {
+  return { ticketId: t.id, code: t.code, serviceId: t.service_id, counterId: c.id, counterNumber: c.number, calledAt: now.toISOString() }
+}
+
+function finishedPayload(t: Ticket, status: TicketStatus, c: Counter | undefined) {
+  return { ticketId: t.id, code: t.code, status, counterId: c?.id ?? null, counterNumber: c?.number ?? null }
+}
