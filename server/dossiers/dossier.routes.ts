@@ -7,7 +7,7 @@ import {
 } from '../../common/dossier-schemas.js'
 import { requireRole } from '../auth/auth.middleware.js'
 import { validate } from '../http/validate.js'
-import type { DossierService } from './dossier.service.js'
+import type { Dossiers } from './dossiers.js'
 import type { CalendarService } from './calendar.service.js'
 
 const IdParams = z.strictObject({ id: Uuid })
@@ -18,37 +18,37 @@ const AttachmentParams = z.strictObject({ id: Uuid, attachmentId: Uuid })
 const CodeParams = z.strictObject({ code: z.string().min(1).max(40) })
 
 /** Citizens: online filing, lookup with both codes, kiosk check-in. Each rate-limited per address. */
-export function dossierPublicRoutes(svc: DossierService, limits: { issue: RequestHandler; lookup: RequestHandler }): Router {
+export function dossierPublicRoutes({ citizens }: Dossiers, limits: { issue: RequestHandler; lookup: RequestHandler }): Router {
   const r = Router()
   r.post('/public/dossiers', limits.issue, validate({ body: PublicFilingBody }), async (req, res) => {
-    res.status(201).json(await svc.fileOnline(req.input.body))
+    res.status(201).json(await citizens.fileOnline(req.input.body))
   })
   r.get('/public/dossiers/:code', limits.lookup, validate({ params: CodeParams, query: PublicLookupQuery }), async (req, res) => {
-    res.json({ dossier: await svc.publicLookup(req.input.params.code, req.input.query.lookupCode, req.input.query.center) })
+    res.json({ dossier: await citizens.publicLookup(req.input.params.code, req.input.query.lookupCode, req.input.query.center) })
   })
   r.post('/centers/:center/check-in', limits.lookup, limits.issue, validate({ params: CenterParams, body: CheckInBody }), async (req, res) => {
-    res.status(201).json({ ticket: await svc.checkIn(req.input.params.center, req.input.body.code, req.input.body.lookupCode) })
+    res.status(201).json({ ticket: await citizens.checkIn(req.input.params.center, req.input.body.code, req.input.body.lookupCode) })
   })
   return r
 }
 
 /** Clerks and managers of the dossier's center (an admin: any center); the calendar's changes: managers. */
-export function dossierStaffRoutes(svc: DossierService, calendar: CalendarService): Router {
+export function dossierStaffRoutes({ staff, attachments }: Dossiers, calendar: CalendarService): Router {
   const r = Router()
   const clerk = requireRole('clerk')
   const manager = requireRole('manager')
   r.post('/dossiers', clerk, validate({ body: CreateDossierBody }), async (req, res) => {
-    res.status(201).json({ dossier: await svc.create(req.input.body, req.auth!.actor) })
+    res.status(201).json({ dossier: await staff.create(req.input.body, req.auth!.actor) })
   })
   r.get('/dossiers', clerk, validate({ query: DossierListQuery }), async (req, res) => {
-    res.json({ dossiers: await svc.list(req.input.query, req.auth!.actor) })
+    res.json({ dossiers: await staff.list(req.input.query, req.auth!.actor) })
   })
   r.get('/dossiers/:id', clerk, validate({ params: IdParams }), async (req, res) => {
-    res.json({ dossier: await svc.get(req.input.params.id, req.auth!.actor) })
+    res.json({ dossier: await staff.get(req.input.params.id, req.auth!.actor) })
   })
   // a citizen's file, untrusted: downloaded, never rendered in the app's origin
   r.get('/dossiers/:id/attachments/:attachmentId', clerk, validate({ params: AttachmentParams }), async (req, res) => {
-    const file = await svc.attachment(req.input.params.id, req.input.params.attachmentId, req.auth!.actor)
+    const file = await attachments.file(req.input.params.id, req.input.params.attachmentId, req.auth!.actor)
     res.set({
       'content-type': file.type,
       'content-disposition': `attachment; filename="${file.name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${rfc5987(file.name)}`,
@@ -57,13 +57,13 @@ export function dossierStaffRoutes(svc: DossierService, calendar: CalendarServic
     }).send(file.data)
   })
   r.post('/dossiers/:id/status', clerk, validate({ params: IdParams, body: DossierStatusBody }), async (req, res) => {
-    res.json({ dossier: await svc.setStatus(req.input.params.id, req.input.body, req.auth!.actor) })
+    res.json({ dossier: await staff.setStatus(req.input.params.id, req.input.body, req.auth!.actor) })
   })
   r.post('/dossiers/:id/extend', clerk, validate({ params: IdParams, body: ExtendDossierBody }), async (req, res) => {
-    res.json({ dossier: await svc.extend(req.input.params.id, req.input.body, req.auth!.actor) })
+    res.json({ dossier: await staff.extend(req.input.params.id, req.input.body, req.auth!.actor) })
   })
   r.post('/dossiers/:id/receive', clerk, validate({ params: IdParams, body: ReceiveDossierBody }), async (req, res) => {
-    res.json({ dossier: await svc.receive(req.input.params.id, req.input.body, req.auth!.actor) })
+    res.json({ dossier: await staff.receive(req.input.params.id, req.input.body, req.auth!.actor) })
   })
   r.get('/centers/:center/calendar', clerk, validate({ params: CenterParams, query: CalendarQuery }), async (req, res) => {
     res.json({ days: await calendar.year(req.input.params.center, req.input.query.year, req.auth!.actor) })

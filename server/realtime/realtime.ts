@@ -4,17 +4,10 @@ import { createAdapter } from '@socket.io/postgres-adapter'
 import pg from 'pg'
 import type { Logger } from 'pino'
 import type { ClientToServerEvents, PublicFact, ServerToClientEvents, SocketData } from '../../common/events.js'
-import type { BoardSnapshot, TicketView } from '../../common/types.js'
+import type { BoardSnapshot, StaffView, TicketView } from '../../common/types.js'
 import type { PublicDossierView } from '../../common/dossier-types.js'
 import { CenterSlug, Uuid } from '../../common/schemas.js'
-import type { AuthService } from '../auth/auth.service.js'
-import { sessionToken } from '../auth/auth.middleware.js'
-import type { BoardService } from '../centers/board.service.js'
-import type { QueueService } from '../queue/queue.service.js'
 import type { EventSink } from './event-sink.js'
-import type { DossierService } from '../dossiers/dossier.service.js'
-import { findCounter } from '../queue/counter.repository.js'
-import type { Db } from '../../db/create-db.js'
 import { AppError } from '../errors.js'
 
 /** What instances tell each other through the adapter (besides Socket.IO's own broadcasts): SocketSink's changes. */
@@ -174,6 +167,25 @@ export function orderedNotifies(pool: pg.Pool, logger?: Logger): pg.Pool & { idl
   return { connect, query, idle } as unknown as pg.Pool & { idle(): Promise<void> }
 }
 
+/**
+ * What sockets need to know, as lookups that app.ts builds from the services: this file imports no
+ * service, so no service can reach it. The AppError of a lookup ("not found") refuses the socket.
+ */
+export interface RealtimeLookups {
+  /** the staff member whose live session the handshake's cookie header carries, or null */
+  staffOfSession(cookieHeader: string | undefined): Promise<string | null>
+  /** the center of a slug (CENTER_NOT_FOUND when none) */
+  center(slug: string): Promise<{ id: string; slug: string }>
+  ticket(id: string): Promise<TicketView>
+  /** the dossier both codes name, throttled against guessing like the public lookup (DOSSIER_NOT_FOUND) */
+  dossierByCodes(code: string, lookupCode: string): Promise<string>
+  publicDossier(dossierId: string): Promise<PublicDossierView>
+  board(centerSlug: string): Promise<BoardSnapshot>
+  /** a counter (its id as stored) and the center it belongs to, or undefined when there is no such counter */
+  counter(counterId: string): Promise<{ id: string; centerId: string } | undefined>
+  staff(staffId: string): Promise<StaffView | undefined>
+}
+
 /** How events reach sockets: this process only (PGlite), or every instance on one PostgreSQL database. */
 export type RealtimeMode = 'single-instance' | 'postgres-adapter'
 
@@ -182,7 +194,7 @@ export type RealtimeMode = 'single-instance' | 'postgres-adapter'
  * joins `ticket:<id>` (auth `{ ticket }`); a staff socket is recognised by its session cookie and may
  * watch the counters of its center.
  */
-export function attachRealtime(httpServer: HttpServer, deps: { db: Db; auth: AuthService; board: BoardService; queue: QueueService; dossiers?: DossierService; sink: SocketSink; logger: Logger; pool?: pg.Pool }): IoServer {
+export function attachRealtime(httpServer: HttpServer, deps: { lookups: RealtimeLookups; sink: SocketSink; logger: Logger; pool?: pg.Pool }): IoServer {
   const io: IoServer = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 10_000 })
   if (deps.pool) {
     // Every instance on this database LISTENs on one channel; an emit anywhere reaches sockets everywhere.
@@ -204,90 +216,96 @@ export function attachRealtime(httpServer: HttpServer, deps: { db: Db; auth: Aut
     })
   }
 
-  // "not found" refuses the socket for good; a database outage answers INTERNAL, and pages retry soon
-  const notFoundAsNull = (e: unknown) => { if (e instanceof AppError) return null; throw e }
+  io.use(handshake(deps.lookups, deps.logger))
+  io.on('connection', (socket: IoSocket) => connected(socket, deps.lookups, deps.logger))
+  return io
+}
 
-  io.use(async (socket, next) => {
+// "not found" refuses the socket for good; a database outage answers INTERNAL, and pages retry soon
+const notFoundAsNull = (e: unknown) => { if (e instanceof AppError) return null; throw e }
+
+/** Who a socket is, from its cookie and its auth: each claim checked, or the socket refused. */
+function handshake(lookups: RealtimeLookups, logger: Logger): Parameters<IoServer['use']>[0] {
+  return async (socket, next) => {
     try {
       const a = (socket.handshake.auth ?? {}) as Record<string, unknown>
-      const token = sessionToken(socket.handshake.headers.cookie)
-      const staff = token ? await deps.auth.authenticate(token) : null
-      if (staff) socket.data.staffId = staff.staff.id
+      const staffId = await lookups.staffOfSession(socket.handshake.headers.cookie)
+      if (staffId) socket.data.staffId = staffId
       if (a.center !== undefined) {
         const slug = CenterSlug.safeParse(a.center)
         if (!slug.success) return next(new Error('CENTER_NOT_FOUND'))
-        const center = await deps.board.center(slug.data).catch(notFoundAsNull)
+        const center = await lookups.center(slug.data).catch(notFoundAsNull)
         if (!center) return next(new Error('CENTER_NOT_FOUND'))
         socket.data.centerId = center.id
         socket.data.centerSlug = center.slug
       }
       if (a.ticket !== undefined) {
         const id = Uuid.safeParse(a.ticket)
-        const t = id.success ? await deps.queue.getTicket(id.data).catch(notFoundAsNull) : null
+        const t = id.success ? await lookups.ticket(id.data).catch(notFoundAsNull) : null
         if (!t) return next(new Error('TICKET_NOT_FOUND'))
         socket.data.ticketId = t.id
       }
       if (a.dossier !== undefined) {
         // a phone following a dossier: both codes, checked (and throttled) like the public lookup
         const d = (a.dossier ?? {}) as Record<string, unknown>
-        const ok = deps.dossiers && typeof d.code === 'string' && typeof d.lookupCode === 'string' && d.code.length <= 40
-        const id = ok ? await deps.dossiers!.findByCodes(d.code as string, d.lookupCode as string).catch(notFoundAsNull) : null
+        const ok = typeof d.code === 'string' && typeof d.lookupCode === 'string' && d.code.length <= 40
+        const id = ok ? await lookups.dossierByCodes(d.code as string, d.lookupCode as string).catch(notFoundAsNull) : null
         if (!id) return next(new Error('DOSSIER_NOT_FOUND'))
         socket.data.dossierId = id
       }
       if (!socket.data.centerId && !socket.data.ticketId && !socket.data.staffId && !socket.data.dossierId) return next(new Error('AUTH_REQUIRED'))
       next()
     } catch (err) {
-      deps.logger.warn({ err }, 'socket handshake failed')
+      logger.warn({ err }, 'socket handshake failed')
       next(new Error('INTERNAL'))
     }
-  })
+  }
+}
 
-  io.on('connection', async (socket: IoSocket) => {
-    const { centerSlug, ticketId, staffId, dossierId } = socket.data
-    // Listeners first, before any await: a client may send as soon as it sees `connect`.
-    // settled even when the database fails, so no rejection goes unhandled while other awaits run
-    const staffP = staffId ? deps.auth.staffView(staffId).catch((err) => { deps.logger.warn({ err }, 'staff socket lookup failed'); return undefined }) : undefined
-    if (staffP) {
-      socket.on('counter:watch', async (counterId, ack) => {
-        let ok = false
-        try {
-          const staff = await staffP
-          const id = Uuid.safeParse(counterId)
-          const c = id.success ? await findCounter(deps.db, id.data) : undefined
-          ok = !!c && !!staff && (staff.role === 'admin' || staff.centerId === c.center_id)
-          if (ok) await socket.join(rooms.counter(c!.id))
-        } catch (err) {
-          deps.logger.warn({ err }, 'counter:watch failed')
-          ok = false
-        }
-        if (typeof ack === 'function') ack(ok)
-      })
-    }
-    try {
-      if (ticketId) {
-        await socket.join(rooms.ticket(ticketId))
-        socket.emit('ticket:updated', await deps.queue.getTicket(ticketId))
-      }
-      if (dossierId && deps.dossiers) {
-        await socket.join(rooms.dossier(dossierId))
-        socket.emit('dossier:updated', await deps.dossiers.publicView(dossierId))
-      }
-      if (staffP) {
+/** A socket's rooms and first views; a staff socket may also watch counters of its center. */
+async function connected(socket: IoSocket, lookups: RealtimeLookups, logger: Logger) {
+  const { centerSlug, ticketId, staffId, dossierId } = socket.data
+  // Listeners first, before any await: a client may send as soon as it sees `connect`.
+  // settled even when the database fails, so no rejection goes unhandled while other awaits run
+  const staffP = staffId ? lookups.staff(staffId).catch((err) => { logger.warn({ err }, 'staff socket lookup failed'); return undefined }) : undefined
+  if (staffP) {
+    socket.on('counter:watch', async (counterId, ack) => {
+      let ok = false
+      try {
         const staff = await staffP
-        // staff follow every ticket of their own center (an admin: of the center it connected to)
-        const slug = staff?.centerSlug ?? (staff?.role === 'admin' ? centerSlug : undefined)
-        if (slug) await socket.join(rooms.staff(slug))
+        const id = Uuid.safeParse(counterId)
+        const c = id.success ? await lookups.counter(id.data) : undefined
+        ok = !!c && !!staff && (staff.role === 'admin' || staff.centerId === c.centerId)
+        if (ok) await socket.join(rooms.counter(c!.id))
+      } catch (err) {
+        logger.warn({ err }, 'counter:watch failed')
+        ok = false
       }
-      if (centerSlug) {
-        await socket.join(rooms.center(centerSlug))
-        socket.emit('board:snapshot', await deps.board.board(centerSlug))
-      }
-    } catch (err) {
-      // the database went away mid-handshake: the page reconnects and gets a fresh snapshot
-      deps.logger.warn({ err }, 'socket setup failed')
-      socket.disconnect(true)
+      if (typeof ack === 'function') ack(ok)
+    })
+  }
+  try {
+    if (ticketId) {
+      await socket.join(rooms.ticket(ticketId))
+      socket.emit('ticket:updated', await lookups.ticket(ticketId))
     }
-  })
-  return io
+    if (dossierId) {
+      await socket.join(rooms.dossier(dossierId))
+      socket.emit('dossier:updated', await lookups.publicDossier(dossierId))
+    }
+    if (staffP) {
+      const staff = await staffP
+      // staff follow every ticket of their own center (an admin: of the center it connected to)
+      const slug = staff?.centerSlug ?? (staff?.role === 'admin' ? centerSlug : undefined)
+      if (slug) await socket.join(rooms.staff(slug))
+    }
+    if (centerSlug) {
+      await socket.join(rooms.center(centerSlug))
+      socket.emit('board:snapshot', await lookups.board(centerSlug))
+    }
+  } catch (err) {
+    // the database went away mid-handshake: the page reconnects and gets a fresh snapshot
+    logger.warn({ err }, 'socket setup failed')
+    socket.disconnect(true)
+  }
 }

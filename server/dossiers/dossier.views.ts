@@ -1,0 +1,81 @@
+/** The dossier views of docs/api.md, built from rows: the full one for staff, the public one for anyone with both codes. */
+
+import type { Db } from '../../db/create-db.js'
+import type { DossierStatus } from '../../db/types.js'
+import { lookupPath, type DossierSummary, type DossierView, type PublicDossierView } from '../../common/dossier-types.js'
+import { maskName } from '../../common/dossier-mask.js'
+import { catalogs, format } from '../../common/i18n/index.js'
+import { AppError } from '../errors.js'
+import { localTime } from '../time.js'
+import * as repo from './dossier.repository.js'
+
+export const iso = (d: Date | string | null) => (d == null ? null : new Date(d).toISOString())
+
+/** "16:59 25/11/2026" in the center's time zone: how messages and slips write a due date. */
+export function localText(at: Date | string, timeZone: string): string {
+  const lt = localTime(new Date(at), timeZone)
+  const [y, m, d] = lt.day.split('-')
+  return `${lt.hm} ${d}/${m}/${y}`
+}
+
+export function parseJson<T>(v: unknown): T {
+  return (typeof v === 'string' ? JSON.parse(v) : v) as T
+}
+
+/** What staff see: the applicant, documents, history with staff names, extensions, attachments. */
+export async function dossierView(db: Db, id: string): Promise<DossierView> {
+  const [d, events, files] = await Promise.all([repo.dossierDetail(db, id), repo.dossierEvents(db, id), repo.listAttachments(db, id)])
+  if (!d) throw new AppError('DOSSIER_NOT_FOUND')
+  return {
+    id: d.id, centerSlug: d.center_slug, centerName: d.center_name, code: d.code, lookupCode: d.lookup_code, status: d.status,
+    channel: d.channel,
+    procedure: { id: d.procedure_id, code: d.procedure_code, nameVi: d.procedure_name_vi, nameEn: d.procedure_name_en, serviceId: d.service_id, processingDays: d.processing_days, feeVnd: d.fee_vnd },
+    applicant: { fullName: d.applicant_name, phone: d.applicant_phone, address: d.applicant_address, idNumber: d.applicant_id_number },
+    documents: parseJson(d.documents), sets: d.sets, delivery: d.delivery, ticketId: d.ticket_id,
+    receivedAt: iso(d.received_at), receivedByName: d.received_by_name, dueAt: iso(d.due_at), readyAt: iso(d.ready_at),
+    returnedAt: iso(d.returned_at), returnedByName: d.returned_by_name, outcome: d.outcome, supplementNote: d.supplement_note, note: d.note,
+    history: events.map((e) => ({ type: e.type, fromStatus: e.from_status, toStatus: e.to_status, at: iso(e.at)!, staffName: e.staff_name, note: e.note })),
+    extensions: events.filter((e) => e.type === 'extended').map((e) => {
+      const data = parseJson<{ previousDueAt: string; newDueAt: string }>(e.data)
+      return { at: iso(e.at)!, previousDueAt: data.previousDueAt, newDueAt: data.newDueAt, reason: e.note ?? '', staffName: e.staff_name }
+    }),
+    attachments: files.map((f) => ({ id: f.id, name: f.name, type: f.content_type, size: f.size })),
+    lookupPath: lookupPath(d.center_slug, d.code, d.lookup_code),
+  }
+}
+
+/** What anyone with both codes sees: never phone, address, ID, staff names or notes (but the supplement guidance). */
+export async function publicDossierView(db: Db, id: string): Promise<PublicDossierView> {
+  const [d, events] = await Promise.all([repo.dossierDetail(db, id), repo.dossierEvents(db, id)])
+  if (!d) throw new AppError('DOSSIER_NOT_FOUND')
+  return {
+    code: d.code, status: d.status, centerName: d.center_name, procedureNameVi: d.procedure_name_vi, procedureNameEn: d.procedure_name_en,
+    applicantMasked: maskName(d.applicant_name), receivedAt: iso(d.received_at), dueAt: iso(d.due_at), readyAt: iso(d.ready_at),
+    returnedAt: iso(d.returned_at), delivery: d.delivery, collectAt: await collectAt(db, d),
+    supplementNote: d.status === 'needs_supplement' ? d.supplement_note : null,
+    history: events.filter((e) => e.from_status !== e.to_status).map((e) => ({ toStatus: e.to_status, at: iso(e.at)! })),
+  }
+}
+
+async function collectAt(db: Db, d: repo.DossierDetail): Promise<string> {
+  const words = catalogs.vi.dossier
+  if (d.delivery === 'post') return words.collectByPost
+  const pickup = await repo.findPickupService(db, d.center_id)
+  if (!pickup) return d.center_name
+  const counters = await repo.primaryCounterNumbers(db, pickup.id)
+  const params = { center: d.center_name, service: pickup.name_vi, counters: counters.join(', ') }
+  return format(counters.length ? words.collectAtCounters : words.collectAtCenter, params)
+}
+
+/** One line of the staff list. */
+export function dossierSummary(r: Awaited<ReturnType<typeof repo.listDossiers>>[number], now: Date): DossierSummary {
+  return {
+    id: r.id, code: r.code, status: r.status, channel: r.channel, procedureId: r.procedure_id, procedureNameVi: r.name_vi,
+    procedureNameEn: r.name_en, applicantName: r.applicant_name, receivedAt: iso(r.received_at), dueAt: iso(r.due_at),
+    readyAt: iso(r.ready_at), outcome: r.outcome, overdue: isOverdue(r, now),
+  }
+}
+
+function isOverdue(r: { status: DossierStatus; due_at: Date | string | null }, now: Date): boolean {
+  return repo.OPEN_STATUSES.includes(r.status) && r.due_at != null && new Date(r.due_at).getTime() < now.getTime()
+}
