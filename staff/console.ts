@@ -1,12 +1,12 @@
 import type { CounterView, TicketView } from '../common/types.js'
 import type { CounterQueueResponse, MyDayResponse, QueueTicket, StaffCountersResponse, StaffServiceOption } from '../common/staff-types.js'
-import { PAUSE_REASONS, type PauseReason } from '../common/types.js'
 import { ApiError, apiGet, apiPost } from '../web/api.js'
 import { fill, h } from '../web/dom.js'
 import { fmt, getLang, t } from '../web/i18n.js'
 import { hm } from '../web/time.js'
 import { actionForKey, allowedActions, canCallSpecific, keyLabel, splitPauseReason, type ActionId, type ConsoleState } from './actions.js'
-import { errorText, isConflict, secondsText, sinceText, syncClock } from './util.js'
+import { errorText, isConflict, secondsText, serviceName, sinceText, syncClock } from './util.js'
+import { cancelDialog, pauseDialog, transferDialog } from './console-dialogs.js'
 import { IntakePanel } from './intake.js'
 
 interface Deps { center: string; onSessionEnded: (message: string) => void }
@@ -14,7 +14,10 @@ type Notice = { kind: 'ok' | 'error'; text: string } | null
 
 const enc = encodeURIComponent
 
-/** The clerk's counter: choose or resume a counter, then call, serve and finish tickets, mostly from the keyboard. */
+/**
+ * The clerk's counter: choose or resume a counter, then call, serve and finish tickets, mostly from the
+ * keyboard. What the dialogs ask is in staff/console-dialogs.ts; this file acts on the answers and draws the view.
+ */
 export class CounterConsole {
   private root: HTMLElement | null = null
   private counters: StaffCountersResponse | null = null
@@ -163,83 +166,28 @@ export class CounterConsole {
     this.run(action)
   }
 
-  // ---------- dialogs ----------
-
-  private dialog(id: string, title: string, body: (close: () => void) => (Node | string | null)[]) {
-    document.getElementById(id)?.remove()
-    const dlg = h('dialog', { id, class: 'dlg', 'aria-labelledby': `${id}-title` })
-    const close = () => { dlg.close(); dlg.remove() }
-    fill(dlg, h('h2', { id: `${id}-title` }, title), ...body(close),
-      h('div', { class: 'dlg-foot' }, h('button', { type: 'button', class: 'btn', onclick: close }, t().staff.closeDialog)))
-    dlg.addEventListener('close', () => dlg.remove())
-    document.body.append(dlg)
-    dlg.showModal()
-    return dlg
-  }
-
   private pauseDialog() {
-    const w = t().staff
     const counter = this.counterId
     if (!counter || !this.q) return
-    const note = h('input', { id: 'pause-note', maxlength: 200, autocomplete: 'off' })
-    const dlg = this.dialog('pause-dialog', fmt(w.pauseTitle, { n: this.q.counter.number }), (close) => [
-      h('p', null, w.pauseChoose),
-      h('div', { class: 'reasons' }, ...PAUSE_REASONS.map((r: PauseReason, i) => h('button', {
-        type: 'button', class: 'btn btn-reason', 'data-reason': r,
-        onclick: () => {
-          close()
-          const text = note.value.trim()
-          void this.act(async () => {
-            await apiPost(`/api/counters/${enc(counter)}/pause`, text ? { reason: r, note: text } : { reason: r })
-            return { kind: 'ok', text: w.pausedOk }
-          })
-        },
-      }, h('kbd', null, String(i + 1)), t().pauseReason[r]))),
-      h('label', { for: 'pause-note' }, w.pauseNote), note,
-    ])
-    dlg.addEventListener('keydown', (ev) => {
-      const i = Number(ev.key) - 1
-      if (ev.target !== note && i >= 0 && i < PAUSE_REASONS.length) {
-        ev.preventDefault()
-        dlg.querySelectorAll<HTMLButtonElement>('.btn-reason')[i]?.click()
-      }
+    pauseDialog(this.q.counter.number, (reason, note) => {
+      void this.act(async () => {
+        await apiPost(`/api/counters/${enc(counter)}/pause`, note ? { reason, note } : { reason })
+        return { kind: 'ok', text: t().staff.pausedOk }
+      })
     })
-    dlg.querySelector<HTMLButtonElement>('.btn-reason')?.focus()
   }
 
   private transferDialog() {
-    const w = t().staff
     const cur = this.q?.current
     if (!cur || !this.counters) return
     const options = this.counters.services.filter((s) => s.active && s.id !== cur.serviceId)
-    this.dialog('transfer-dialog', fmt(w.transferTitle, { code: cur.code }), (close) => [
-      h('p', { class: 'muted' }, w.transferHint, ' ', w.transferKeys),
-      h('div', { class: 'transfer-list' }, ...options.map((s) => h('button', {
-        type: 'button', class: 'btn btn-service', 'data-service': s.prefix,
-        onclick: () => { close(); void this.ticketAction('transfer', w.transferredOk, { serviceId: s.id }) },
-      }, h('span', { class: 'prefix' }, s.prefix), serviceName(s)))),
-    ])
-    const dlg = document.getElementById('transfer-dialog')!
-    // keyboard first: the service's letter picks it
-    dlg.addEventListener('keydown', (ev) => {
-      if (ev.key.length !== 1 || ev.ctrlKey || ev.altKey || ev.metaKey) return
-      const pick = dlg.querySelector<HTMLButtonElement>(`.btn-service[data-service="${ev.key.toUpperCase()}"]`)
-      if (pick) { ev.preventDefault(); pick.click() }
-    })
-    dlg.querySelector<HTMLButtonElement>('.btn-service')?.focus()
+    transferDialog(cur.code, options, (serviceId) => void this.ticketAction('transfer', t().staff.transferredOk, { serviceId }))
   }
 
   private cancelDialog() {
-    const w = t().staff
     const cur = this.q?.current
     if (!cur) return
-    this.dialog('cancel-dialog', fmt(w.cancelTitle, { code: cur.code }), (close) => [
-      h('p', null, w.cancelBody),
-      h('div', { class: 'dlg-actions' },
-        h('button', { type: 'button', class: 'btn btn-danger', id: 'confirm-cancel', onclick: () => { close(); void this.ticketAction('cancel', w.cancelledOk) } }, w.confirmCancel),
-        h('button', { type: 'button', class: 'btn', id: 'keep-ticket', onclick: close }, w.keep)),
-    ])
-    document.getElementById('keep-ticket')?.focus()
+    cancelDialog(cur.code, () => void this.ticketAction('cancel', t().staff.cancelledOk))
   }
 
   // ---------- rendering ----------
@@ -416,8 +364,4 @@ export class CounterConsole {
     const s = this.counters?.services.find((x) => x.id === tk.serviceId)
     return h('span', { class: 'q-service' }, s ? serviceName(s) : '')
   }
-}
-
-function serviceName(s: { nameVi: string; nameEn: string }) {
-  return getLang() === 'en' ? s.nameEn : s.nameVi
 }

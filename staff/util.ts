@@ -1,5 +1,5 @@
 import { ApiError, NetworkError } from '../web/api.js'
-import { duration, fmt, t } from '../web/i18n.js'
+import { duration, fmt, getLang, t } from '../web/i18n.js'
 
 /** The server's clock as last seen: waiting times tick from it, not from the counter PC's own clock. */
 let skewMs = 0
@@ -89,3 +89,8 @@ export async function apiWrite<T>(method: 'POST' | 'PATCH' | 'PUT' | 'DELETE', p
 }
 
 export const apiPatch = <T>(path: string, body: unknown): Promise<T> => apiWrite<T>('PATCH', path, body)
+
+/** A service's name in the page's language. */
+export function serviceName(s: { nameVi: string; nameEn: string }): string {
+  return getLang() === 'en' ? s.nameEn : s.nameVi
+}

@@ -1,0 +1,79 @@
+import type { StaffServiceOption } from '../common/staff-types.js'
+import { PAUSE_REASONS, type PauseReason } from '../common/types.js'
+import { fill, h } from '../web/dom.js'
+import { fmt, t } from '../web/i18n.js'
+import { serviceName } from './util.js'
+
+/**
+ * The counter console's dialogs (pause, transfer, cancel): each asks the clerk one thing, keyboard first,
+ * and hands the answer back; the console (staff/console.ts) acts on it.
+ */
+
+/** A modal dialog with a title, its body and a close button; it leaves the page when closed. */
+function dialog(id: string, title: string, body: (close: () => void) => (Node | string | null)[]): HTMLDialogElement {
+  document.getElementById(id)?.remove()
+  const dlg = h('dialog', { id, class: 'dlg', 'aria-labelledby': `${id}-title` })
+  const close = () => { dlg.close(); dlg.remove() }
+  fill(dlg, h('h2', { id: `${id}-title` }, title), ...body(close),
+    h('div', { class: 'dlg-foot' }, h('button', { type: 'button', class: 'btn', onclick: close }, t().staff.closeDialog)))
+  dlg.addEventListener('close', () => dlg.remove())
+  document.body.append(dlg)
+  dlg.showModal()
+  return dlg
+}
+
+/** Why the counter pauses: a reason (its button, or its digit key) and an optional note. */
+export function pauseDialog(counterNumber: number, onPick: (reason: PauseReason, note: string) => void): void {
+  const w = t().staff
+  const note = h('input', { id: 'pause-note', maxlength: 200, autocomplete: 'off' })
+  const dlg = dialog('pause-dialog', fmt(w.pauseTitle, { n: counterNumber }), (close) => [
+    h('p', null, w.pauseChoose),
+    h('div', { class: 'reasons' }, ...PAUSE_REASONS.map((r: PauseReason, i) => h('button', {
+      type: 'button', class: 'btn btn-reason', 'data-reason': r,
+      onclick: () => {
+        close()
+        onPick(r, note.value.trim())
+      },
+    }, h('kbd', null, String(i + 1)), t().pauseReason[r]))),
+    h('label', { for: 'pause-note' }, w.pauseNote), note,
+  ])
+  dlg.addEventListener('keydown', (ev) => {
+    const i = Number(ev.key) - 1
+    if (ev.target !== note && i >= 0 && i < PAUSE_REASONS.length) {
+      ev.preventDefault()
+      dlg.querySelectorAll<HTMLButtonElement>('.btn-reason')[i]?.click()
+    }
+  })
+  dlg.querySelector<HTMLButtonElement>('.btn-reason')?.focus()
+}
+
+/** To which service the ticket `code` goes: its button, or the service's letter. */
+export function transferDialog(code: string, options: StaffServiceOption[], onPick: (serviceId: string) => void): void {
+  const w = t().staff
+  const dlg = dialog('transfer-dialog', fmt(w.transferTitle, { code }), (close) => [
+    h('p', { class: 'muted' }, w.transferHint, ' ', w.transferKeys),
+    h('div', { class: 'transfer-list' }, ...options.map((s) => h('button', {
+      type: 'button', class: 'btn btn-service', 'data-service': s.prefix,
+      onclick: () => { close(); onPick(s.id) },
+    }, h('span', { class: 'prefix' }, s.prefix), serviceName(s)))),
+  ])
+  // keyboard first: the service's letter picks it
+  dlg.addEventListener('keydown', (ev) => {
+    if (ev.key.length !== 1 || ev.ctrlKey || ev.altKey || ev.metaKey) return
+    const pick = dlg.querySelector<HTMLButtonElement>(`.btn-service[data-service="${ev.key.toUpperCase()}"]`)
+    if (pick) { ev.preventDefault(); pick.click() }
+  })
+  dlg.querySelector<HTMLButtonElement>('.btn-service')?.focus()
+}
+
+/** Cancelling a ticket cannot be undone: asked once more, "keep" focused. */
+export function cancelDialog(code: string, onConfirm: () => void): void {
+  const w = t().staff
+  dialog('cancel-dialog', fmt(w.cancelTitle, { code }), (close) => [
+    h('p', null, w.cancelBody),
+    h('div', { class: 'dlg-actions' },
+      h('button', { type: 'button', class: 'btn btn-danger', id: 'confirm-cancel', onclick: () => { close(); onConfirm() } }, w.confirmCancel),
+      h('button', { type: 'button', class: 'btn', id: 'keep-ticket', onclick: close }, w.keep)),
+  ])
+  document.getElementById('keep-ticket')?.focus()
+}
