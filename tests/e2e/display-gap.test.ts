@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals'
 import type { Browser, Page } from 'playwright-core'
+import { spellTicketCode } from '../../common/ticket-code.js'
 import { startHarness, type Harness } from '../helpers/harness.js'
 import { describeBrowser, ensurePagesBuilt, launch, newPage, shot, VIEWPORTS } from './browser.js'
 
 /** Browser globals inside page.waitForFunction callbacks (the root tsconfig has no DOM lib). */
 declare const document: { querySelector(s: string): { textContent: string | null } | null }
+declare const window: { __spoken: string[] }
 
 // A wall display that missed a change (a frame lost on the way) sees the gap at the next fact and
 // refetches the board. Facts keep coming meanwhile, so the board it gets is older than the one it shows:
@@ -63,5 +65,59 @@ describeBrowser('the wall display recovers a missed call while facts keep coming
     expect(dropped).toBe(1)
     expect(refetches).toBe(1)
     await shot(display, 'display-after-gap-1920x1080.png')
+  }, 60_000)
+
+  // With two app instances a fact can reach a page before the one before it; such a gap closes within
+  // ~20 ms, so the page waits for it (up to 100 ms, common/board-sync.ts FactOrder) instead of refetching.
+  it('waits for a call that a later fact overtook: no refetch, the call shown and announced once', async () => {
+    const { page } = await newPage(browser, VIEWPORTS.display)
+    page.context().setDefaultTimeout(8000)
+    const clerk1 = await h.login('canbo1')
+    const c1 = h.demo.counters[1]!
+    // counter 1 open and free (the test above left A001 there), someone waiting
+    await clerk1.post(`/api/counters/${c1}/open`).send({}).expect((r) => expect([200, 409]).toContain(r.status))
+    const { body: q } = await clerk1.get(`/api/counters/${c1}/queue`).expect(200)
+    if (q.current) {
+      await clerk1.post(`/api/tickets/${q.current.id}/start`).send({}).expect(200)
+      await clerk1.post(`/api/tickets/${q.current.id}/complete`).send({}).expect(200)
+    }
+    await h.http.post('/api/centers/na-sang/tickets').send({ serviceId: h.demo.services.A }).expect(201)
+
+    // the frame carrying the next call is held until the fact after it has been delivered, and 30 ms more
+    let held: string | null = null
+    let overtaken = 0
+    await page.routeWebSocket(/socket\.io/, (ws) => {
+      const server = ws.connectToServer()
+      server.onMessage((m) => {
+        const text = String(m)
+        if (!overtaken && !held && text.includes('"ticket:called"')) { held = text; return }
+        ws.send(m)
+        if (held && text.startsWith('42')) {
+          const late = held
+          held = null
+          overtaken++
+          setTimeout(() => ws.send(late), 30)
+        }
+      })
+    })
+    let refetches = 0
+    await page.route('**/api/centers/na-sang/board', async (route) => { refetches++; await route.continue() })
+
+    await page.goto(`${h.url}/display?center=na-sang`)
+    await page.waitForFunction(() => document.querySelector('.counter[data-counter="1"] .counter-code')?.textContent === '—')
+    const before = await page.evaluate(() => window.__spoken.length)
+    const called = await clerk1.post(`/api/counters/${c1}/call-next`).send({}).expect(200)
+    const code: string = called.body.ticket.code
+    await h.http.post('/api/centers/na-sang/tickets').send({ serviceId: h.demo.services.A }).expect(201) // a fact after the call, whatever the call sends
+    await page.waitForFunction((c) => document.querySelector('.counter[data-counter="1"] .counter-code')?.textContent === c, code)
+    await page.waitForFunction((n) => window.__spoken.length >= n + 2, before, { timeout: 15_000 })
+    await new Promise((r) => setTimeout(r, 500)) // a needless refetch or a second announcement would show by now
+    expect(overtaken).toBe(1)
+    expect(refetches).toBe(0)
+    const spoken = (await page.evaluate(() => window.__spoken)).slice(before)
+    expect(spoken).toHaveLength(2) // one announcement, read twice
+    expect(spoken[0]).toContain(spellTicketCode(code))
+    expect(spoken[1]).toBe(spoken[0])
+    await page.context().close()
   }, 60_000)
 })
