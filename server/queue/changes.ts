@@ -34,9 +34,10 @@ export class Outbox {
  * statement takes its facts' board seqs from the center's row (so every change locks ticket and counter
  * rows first, the center's row last, and holds that only until COMMIT). After the commit, the facts'
  * payloads and the changed tickets' views are read from the committed state and sent through the sink.
- * Within this process a center's changes are sent in the order their commits were answered, which is
- * their seq order: a change takes its seqs only after the one before it committed. Across instances a
- * page may see facts out of seq order for a moment (docs/queue.md).
+ * Within this process a center's changes are sent in the order their commits were answered. That is
+ * their seq order (a change takes its seqs only once the one before it has committed) but for a commit
+ * answered late on a busy host; across instances facts interleave too. Pages put facts back in seq
+ * order (common/board-sync.ts); docs/queue.md says what a page may see.
  */
 export class Changes {
   /** per center: settles when its last change's facts were sent */
