@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
+import type { ParamsDictionary, Query } from 'express-serve-static-core'
 import { z } from 'zod'
 import { AppError } from '../errors.js'
 import { catalogs, format, type Lang } from '../../common/i18n/index.js'
@@ -7,10 +8,25 @@ interface Shapes { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType }
 type Out<S extends Shapes> = { [K in keyof S]: S[K] extends z.ZodType ? z.infer<S[K]> : never }
 type Detail = { path: string; message: string }
 
+/**
+ * How a route's handlers learn the type of `req.input`: Express's router infers one set of request
+ * generics for all the handlers of `router.post(path, ...handlers)`, and `validate()`'s handler states
+ * its output type in the last of them, `LocalsObj`, under this key. Type-only: nothing is stored under it.
+ */
+declare const parsedInput: unique symbol
+type InputLocals<I> = Record<string, unknown> & { readonly [parsedInput]: I }
+
+/** The request a route's handler sees after `validate(shapes)`. */
+export type Validated<S extends Shapes> = Request<ParamsDictionary, unknown, unknown, Query, InputLocals<Out<S>>>
+
+/** `validate()`'s middleware, typed so that the route's later handlers see `req.input` as `Out<S>`. */
+type Validator<S extends Shapes> = RequestHandler<ParamsDictionary, unknown, unknown, Query, InputLocals<Out<S>>>
+
 declare module 'express-serve-static-core' {
-  interface Request {
-    /** the parsed, validated params/query/body of `validate()` */
-    input: any
+  // the type parameters exactly as Express declares them: a merged declaration must repeat them
+  interface Request<P, ResBody, ReqBody, ReqQuery, LocalsObj extends Record<string, any>> {
+    /** the parsed params/query/body of the route's `validate()`, typed by its schemas; unknown on a route without one */
+    input: LocalsObj extends { readonly [parsedInput]: infer I } ? I : unknown
     /** 'vi' unless the caller asked for English (`?lang=en` or Accept-Language) */
     lang: Lang
   }
@@ -33,8 +49,8 @@ function nulStrings(value: unknown, path: string[], out: string[][], depth = 0):
 }
 
 /** Parses params, query and body together and reports every problem of all three at once. */
-export function validate<S extends Shapes>(shapes: S): RequestHandler {
-  return (req: Request, _res: Response, next: NextFunction) => {
+export function validate<S extends Shapes>(shapes: S): Validator<S> {
+  return (req: Validated<S>, _res: Response, next: NextFunction) => {
     const lang = req.lang ?? 'vi'
     const words = catalogs[lang].validation
     const details: Detail[] = []
@@ -63,9 +79,8 @@ export function validate<S extends Shapes>(shapes: S): RequestHandler {
       details.push(...found)
     }
     if (details.length) throw new AppError('VALIDATION_FAILED', {}, details)
+    // each part of `shapes` was parsed into `input` above: its type is what the shapes say
     req.input = input as Out<S>
     next()
   }
 }
-
-export type Input<S extends Shapes> = Out<S>

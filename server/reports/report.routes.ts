@@ -8,7 +8,7 @@ import { reportCsv, type ReportService } from './report.service.js'
 export function reportRoutes(reports: ReportService): Router {
   const r = Router()
   r.get('/reports/summary', requireRole('manager'), validate({ query: ReportQuery }), async (req, res) => {
-    const query = req.input.query as ReportQuery
+    const query = req.input.query
     const report = await reports.summary(query, req.auth!.actor, req.lang)
     if (query.format === 'csv') {
       const name = `bao-cao-${report.center.slug}-${report.from}-${report.to}-${report.groupBy}.csv`
