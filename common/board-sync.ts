@@ -98,11 +98,12 @@ const realClock: HoldClock = {
 export interface Heard { fact: BoardEvent; result: ApplyResult }
 
 /**
- * Puts a center's facts back in seq order before they reach the board. Across app instances a fact may
- * overtake the one before it (such a gap closes within ~20 ms), so a fact whose predecessors are missing
- * is held up to `HOLD_MS` from its arrival: when they come, all are applied in seq order; when they do
- * not, the oldest held fact is applied as a gap (the page refetches the board) and the ones after it
- * keep their own wait. Facts already in the board are heard at once as stale.
+ * Puts a center's facts back in seq order before they reach the board. A fact may overtake the one before
+ * it (across app instances, or two commits answered swapped on a busy host; such a gap closes within
+ * ~20 ms), so a fact whose predecessors are missing is held up to `HOLD_MS` from its arrival: when they
+ * come, all are applied in seq order; when they do not, the oldest held fact is applied as a gap (the
+ * page refetches the board) and the ones after it keep their own wait. Facts already in the board are
+ * heard at once as stale.
  */
 export class FactOrder {
   private held = new Map<number, { fact: BoardEvent; at: number }>()
