@@ -1,19 +1,23 @@
 /**
  * A wall display in Node, for the resilience benchmarks: socket.io-client with its own reconnection, the
- * board kept by `BoardState` (common/board-sync.ts, the state the display page keeps): a snapshot on every
- * connect, facts applied in seq order, the board refetched over HTTP on a gap, and a refused handshake
- * retried (what web/live.ts does in the browser). `compare()` says whether its board is the server's.
+ * board kept as web/live.ts keeps it in the browser: `BoardState` fed through `FactOrder`
+ * (common/board-sync.ts), a snapshot on every connect, each fact its own event, put back in seq order
+ * (a fact that overtook another waits up to `HOLD_MS` for it), the board refetched over HTTP on a gap,
+ * and a refused handshake retried. `compare()` says whether its board is the server's.
  */
 import { io, type Socket } from 'socket.io-client'
-import { BoardState, type BoardEvent } from '../common/board-sync.js'
+import { BoardState, FactOrder, type BoardEvent, type Heard } from '../common/board-sync.js'
 import { PUBLIC_EVENTS } from '../common/events.js'
 import type { BoardSnapshot } from '../common/types.js'
 
 export interface Display {
   socket: Socket
   state: BoardState
-  /** connects (first one included), snapshots taken, facts applied, gaps seen, refetches done */
-  stats: { connects: number; snapshots: number; facts: number; gaps: number; refetches: number; disconnects: number }
+  /**
+   * connects (first one included), snapshots taken, facts received, facts held on arrival (a predecessor
+   * missing), gaps (facts applied with predecessors missing after the wait), board requests, disconnects
+   */
+  stats: { connects: number; snapshots: number; facts: number; held: number; gaps: number; refetches: number; disconnects: number }
   /** the parts a resident sees: seq, waiting per service, counters with their current ticket, recent calls */
   compare(server: BoardSnapshot): { same: boolean; shown: string; server: string }
   close(): void
@@ -32,24 +36,48 @@ export function visible(b: BoardSnapshot | null): string {
 
 export function connectDisplay(base: () => string, center = 'na-sang'): Display {
   const state = new BoardState()
-  const stats = { connects: 0, snapshots: 0, facts: 0, gaps: 0, refetches: 0, disconnects: 0 }
+  const stats = { connects: 0, snapshots: 0, facts: 0, held: 0, gaps: 0, refetches: 0, disconnects: 0 }
+  const order = new FactOrder(state, hear)
   // the server's address may change (a restarted bench server listens on a new port): read it at each attempt
   const socket = io(base(), { auth: { center }, transports: ['websocket'], reconnectionDelay: 200, reconnectionDelayMax: 1000 })
   socket.io.on('reconnect_attempt', () => { (socket.io as unknown as { uri: string }).uri = base() })
-  let fetching = false
-  const refetch = async () => {
-    if (fetching) return
-    fetching = true
-    stats.refetches++
-    try {
-      // as the pages do (web/live.ts): a board that does not cover the gap is asked for again
-      for (let misses = 1; misses <= 4; misses++) {
-        const b = await (await fetch(`${base()}/api/centers/${center}/board`)).json() as BoardSnapshot
-        if (state.acceptSnapshot(b) || !state.unsure) break
-        await new Promise((r) => setTimeout(r, 100 * misses))
-      }
-    } catch { /* the next connect brings a snapshot */ } finally { fetching = false }
+
+  const take = (b: BoardSnapshot, force = false): boolean => {
+    if (!state.acceptSnapshot(b, force)) return false
+    order.snapshotTaken(force)
+    return true
   }
+  function hear(facts: Heard[]): void {
+    const gaps = facts.filter((f) => f.result === 'gap').length
+    if (gaps) { stats.gaps += gaps; void refetch() }
+  }
+  // as web/live.ts: one refetch at a time (asked again while one runs: once more after it); a board that
+  // does not cover the gap is asked for again; one older than the board even over HTTP means the
+  // server's sequence started again (`forceIfOlder`)
+  let fetching: Promise<void> | null = null
+  let again = false
+  const refetchOnce = async (forceIfOlder: boolean) => {
+    const b = await (await fetch(`${base()}/api/centers/${center}/board`)).json() as BoardSnapshot
+    return take(b) || (forceIfOlder && take(b, true))
+  }
+  function refetch(forceIfOlder = false): Promise<void> {
+    if (fetching) { again = true; return fetching }
+    fetching = (async () => {
+      try {
+        let misses = 0
+        do {
+          again = false
+          stats.refetches++
+          if (!await refetchOnce(forceIfOlder) && state.unsure && ++misses <= 3) {
+            await new Promise((r) => setTimeout(r, 100 * misses))
+            again = true
+          }
+        } while (again)
+      } catch { /* the next connect brings a snapshot */ } finally { fetching = null }
+    })()
+    return fetching
+  }
+
   socket.on('connect', () => { stats.connects++ })
   socket.on('disconnect', (reason) => {
     stats.disconnects++
@@ -61,12 +89,14 @@ export function connectDisplay(base: () => string, center = 'na-sang'): Display 
   })
   socket.on('board:snapshot', (b: BoardSnapshot) => {
     stats.snapshots++
-    if (!state.acceptSnapshot(b)) void refetch()
+    if (!take(b)) void refetch(true)
   })
   for (const name of PUBLIC_EVENTS) {
     socket.on(name, (payload: BoardEvent['payload']) => {
       stats.facts++
-      if (state.apply({ name, payload } as BoardEvent) === 'gap') { stats.gaps++; void refetch() }
+      const before = order.holding
+      order.receive({ name, payload } as BoardEvent)
+      if (order.holding > before) stats.held++
     })
   }
   return {

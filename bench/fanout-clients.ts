@@ -1,27 +1,37 @@
 /**
- * N display sockets for bench/fanout.ts: reports, for an expected fact (`ticket:called A001`, `ticket:finished A001`),
- * when the last socket received it.
+ * Display sockets in a process of their own, for bench/fanout.ts and bench/memory.ts: reports, for an
+ * expected fact (`ticket:called A001`, `ticket:finished A001`), when the last socket received it, and
+ * on request how many event frames all the sockets have received so far.
  *
- *   argv: <url> <n> [socket.io|socket.io-events|raw]
- *   socket.io: socket.io-client, as the pages run it (`auth.batch`: one `facts` frame per change; every
- *        packet decoded, JSON parsed, dispatched)
- *   socket.io-events: socket.io-client taking the facts one event each (the contract's default, without
- *        `batch`: what the pages did before)
- *   raw: the pages' protocol (Engine.IO 4 / Socket.IO 5 over a websocket, `batch`) spoken by hand with
- *        `ws`: frames are only searched for the watched facts' ticket codes, never parsed. The server cannot tell
- *        it from `socket.io`; the difference between them is what the load process itself costs.
+ *   argv: <url> <n> [socket.io|raw] [centers]
+ *   n sockets per center; centers: comma-separated slugs (default na-sang), the sockets dealt round-robin
+ *   socket.io: socket.io-client, as the pages run it (web/live.ts, web/facts.ts): a listener on every
+ *        public event, each fact its own event; every packet decoded, its JSON parsed, dispatched
+ *   raw: the same protocol (Engine.IO 4 / Socket.IO 5 over a websocket) spoken by hand with `ws`: event
+ *        frames (`42["ticket:called",{…}]`) are only searched for the watched event's name and the
+ *        ticket code, never parsed. The server cannot tell it from `socket.io`; the difference between
+ *        them is what the load process itself costs.
+ *
+ *   messages from the parent: { expect: 'ticket:called A001' } → { fact, first, last, count, frames }
+ *   (count: sockets that got it; after 10 s without all of them, sent anyway with `timedOut`);
+ *   { frames: true } → { frames }
  */
 import { io } from 'socket.io-client'
 import WebSocket from 'ws'
+import { PUBLIC_EVENTS } from '../common/events.js'
 
-const [url, nArg, mode = 'socket.io'] = process.argv.slice(2)
-const n = Number(nArg)
+const [url, nArg, mode = 'socket.io', centersArg = 'na-sang'] = process.argv.slice(2)
+if (mode !== 'socket.io' && mode !== 'raw') throw new Error(`unknown mode ${mode} (socket.io or raw)`)
+const centers = centersArg.split(',')
+const total = Number(nArg) * centers.length
 const seen = new Map<string, { first: number; last: number; count: number }>()
 const waiting = new Map<string, true>()
+/** event frames received by all the sockets (snapshots included) */
+let frames = 0
 
 function report(fact: string) {
   const s = seen.get(fact)
-  if (s && s.count === n && waiting.has(fact)) { waiting.delete(fact); process.send!({ fact, ...s }) }
+  if (s && s.count === total && waiting.has(fact)) { waiting.delete(fact); process.send!({ fact, ...s, frames }) }
 }
 
 /** a socket got the fact `name` about the ticket `code` */
@@ -37,45 +47,54 @@ function got(name: string, code: string) {
 
 let connected = 0
 let wave: () => void = () => {}
-const ready = () => { if (++connected === n) process.send!({ ready: true }); if (connected % WAVE === 0) wave() }
+const ready = () => { if (++connected === total) process.send!({ ready: true }); if (connected % WAVE === 0) wave() }
 /** sockets connect in waves of this many (all at once overflows the listen backlog of a loaded machine) */
 const WAVE = 250
-const FACTS = '42["facts",'
 const WATCHED = ['ticket:called', 'ticket:finished']
-const MARKS = WATCHED.map((name) => [name, `{"name":"${name}","payload":{`] as const)
+/** the start of a watched event's frame, and its name */
+const MARKS = WATCHED.map((name) => [`42["${name}",`, name] as const)
+const CODE = '"code":"'
 
-function rawSocket() {
+function rawSocket(center: string) {
   const ws = new WebSocket(`${url!.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`, { perMessageDeflate: false })
   ws.on('message', (data: Buffer, isBinary: boolean) => {
     if (isBinary) return
     const m = data.toString()
-    if (m.startsWith(FACTS)) {
-      for (const [name, mark] of MARKS) {
-        const at = m.indexOf(mark)
-        const code = at < 0 ? undefined : /"code":"([^"]+)"/.exec(m.slice(at))?.[1]
-        if (code) got(name, code)
+    if (m.startsWith('42[')) {
+      frames++
+      for (const [mark, name] of MARKS) {
+        if (!m.startsWith(mark)) continue
+        const at = m.indexOf(CODE, mark.length)
+        if (at >= 0) got(name, m.slice(at + CODE.length, m.indexOf('"', at + CODE.length)))
+        return
       }
+      if (m.startsWith('42["board:snapshot"')) ready()
     } else if (m === '2') ws.send('3') // Engine.IO ping → pong
-    else if (m[0] === '0') ws.send(`40${JSON.stringify({ center: 'na-sang', batch: true })}`) // open → connect to "/" with auth
-    else if (m.startsWith('42["board:snapshot"')) ready()
+    else if (m[0] === '0') ws.send(`40${JSON.stringify({ center })}`) // open → connect to "/" with auth
     else if (m.startsWith('44')) process.send!({ error: m }) // connect_error
   })
   ws.on('error', (e) => process.send!({ error: e.message }))
 }
 
-for (let i = 0; i < n; i++) {
+for (let i = 0; i < total; i++) {
   if (i > 0 && i % WAVE === 0) await new Promise<void>((r) => { wave = r })
-  if (mode === 'raw') { rawSocket(); continue }
-  const batch = mode === 'socket.io'
-  const s = io(url!, { auth: { center: 'na-sang', batch }, transports: ['websocket'], forceNew: true, reconnection: false })
-  s.once('board:snapshot', ready)
+  const center = centers[i % centers.length]!
+  if (mode === 'raw') { rawSocket(center); continue }
+  const s = io(url!, { auth: { center }, transports: ['websocket'], forceNew: true, reconnection: false })
+  s.once('board:snapshot', () => { frames++; ready() })
   s.on('connect_error', (e) => process.send!({ error: e.message }))
-  if (batch) s.on('facts', (facts: { name: string; payload: { code: string } }[]) => { for (const f of facts) if (WATCHED.includes(f.name)) got(f.name, f.payload.code) })
-  else for (const name of WATCHED) s.on(name as 'ticket:called', (p: { code: string }) => got(name, p.code))
+  for (const name of PUBLIC_EVENTS) {
+    const watched = WATCHED.includes(name)
+    s.on(name, (p: { code?: string }) => { frames++; if (watched && p.code) got(name, p.code) })
+  }
 }
-process.on('message', (m: { expect: string }) => {
-  waiting.set(m.expect, true)
-  report(m.expect)
+process.on('message', (m: { expect?: string; frames?: true }) => {
+  if (m.frames) { process.send!({ frames }); return }
+  const fact = m.expect!
+  waiting.set(fact, true)
+  report(fact)
   // never wait for ever: after 10 s, say how many sockets got it
-  setTimeout(() => { if (waiting.delete(m.expect)) process.send!({ fact: m.expect, ...(seen.get(m.expect) ?? { first: 0, last: 0, count: 0 }), timedOut: true }) }, 10_000).unref()
+  setTimeout(() => { if (waiting.delete(fact)) process.send!({ fact, ...(seen.get(fact) ?? { first: 0, last: 0, count: 0 }), frames, timedOut: true }) }, 10_000).unref()
 })
+// the parent gone (its benchmark ended or died): the sockets go with it
+process.on('disconnect', () => process.exit(0))

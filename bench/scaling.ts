@@ -73,7 +73,7 @@ export async function scalingBench() {
     const center = (await c.query(`SELECT center_id FROM service WHERE id = $1`, [longest.serviceIds[0]])).rows[0].center_id as string
     const one = await c.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT * FROM ticket WHERE service_id IN ($1) AND service_day = '${DAY}' AND status = 'waiting'
       ORDER BY queue_at, issued_at, number, id LIMIT 1 FOR UPDATE SKIP LOCKED`, [longest.serviceIds[0]])
-    // the app's own statement (its PREPARED marker is a comment here)
+    // the app's own statement, as kysely compiles it
     const multi = await explain(c, compiler, queueHeadsQuery(longest.serviceIds, DAY))
     const last = (await c.query(`SELECT id FROM ticket WHERE service_id = $1 AND status = 'waiting' ORDER BY queue_at DESC, issued_at DESC, number DESC, id DESC LIMIT 1`, [longest.serviceIds[0]])).rows[0].id as string
     return {
