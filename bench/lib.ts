@@ -37,7 +37,11 @@ export async function dropDatabase(url: string): Promise<void> {
   await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`), withDatabase(url, 'postgres'))
 }
 
-export interface Server { url: string; proc: ChildProcess; stop(): Promise<void> }
+export interface Server {
+  url: string; proc: ChildProcess; stop(): Promise<void>
+  /** calls `fn` with each line the app prints on stdout from now on; returns what stops it */
+  onLine(fn: (line: string) => void): () => void
+}
 
 // Ctrl-C or a timeout's SIGTERM ends a benchmark through 'exit', where its apps are stopped (startServer)
 for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) process.once(signal, () => process.exit(code))
@@ -51,13 +55,14 @@ export async function startServer(benchDb: string, opts: { nodeArgs?: string[]; 
   const orphan = () => { proc.kill('SIGKILL') }
   process.once('exit', orphan)
   proc.once('exit', () => { process.off('exit', orphan) })
+  const rl = createInterface({ input: proc.stdout! })
   const port = await new Promise<number>((resolve, reject) => {
-    const rl = createInterface({ input: proc.stdout! })
     rl.on('line', (line) => { const m = /^LISTENING (\d+)$/.exec(line); if (m) resolve(Number(m[1])) })
     proc.once('exit', (code) => reject(new Error(`bench server exited (${code})`)))
   })
   return {
     url: `http://127.0.0.1:${port}`, proc,
+    onLine: (fn) => { rl.on('line', fn); return () => { rl.off('line', fn) } },
     stop: () => new Promise<void>((resolve) => { proc.once('exit', () => resolve()); proc.kill('SIGTERM') }),
   }
 }

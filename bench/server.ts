@@ -4,6 +4,7 @@
  * time, a rate limit no benchmark reaches. Prints `LISTENING <port>` when ready.
  *
  *   BENCH_DB=postgres://… | pglite:<dir>   (PGlite: a fresh data directory, migrated and seeded here)
+ *   BENCH_POOL (default 20), BENCH_COUNT_QUERIES=1 (bench/profile.ts), BENCH_MEMORY=1 (bench/memory.ts)
  */
 import type { AddressInfo } from 'node:net'
 import { pino } from 'pino'
@@ -40,6 +41,17 @@ const app = createApp({
 })
 await new Promise<void>((r) => app.httpServer.listen(Number(process.env.PORT ?? 0), '127.0.0.1', r))
 process.stdout.write(`LISTENING ${(app.httpServer.address() as AddressInfo).port}\n`)
+// BENCH_MEMORY=1 (bench/memory.ts): on SIGUSR2 prints `MEMORY {json}`: process.memoryUsage() as it is, then after a
+// full GC when node runs with --expose-gc, and the connected sockets (Engine.IO clients)
+if (process.env.BENCH_MEMORY) {
+  process.on('SIGUSR2', () => {
+    const now = process.memoryUsage()
+    const gc = (globalThis as { gc?: () => void }).gc
+    gc?.()
+    const afterGc = gc ? process.memoryUsage() : undefined
+    process.stdout.write(`MEMORY ${JSON.stringify({ now, afterGc, sockets: app.io.engine.clientsCount })}\n`)
+  })
+}
 const stop = async () => {
   if (counts.size) process.stderr.write(`QUERIES ${JSON.stringify([...counts].sort((a, b) => b[1] - a[1]))}\n`)
   await app.close({ timeoutMs: 2000 })
