@@ -88,35 +88,81 @@ const jsonBodiesOnly: RequestHandler = (req, _res, next) => {
 
 /** Builds everything and never listens: main.ts listens; tests listen on port 0 with their own database. */
 export function createApp(deps: AppDeps): App {
-  const { db } = deps.dbHandle
-  const clock = deps.clock ?? systemClock
   const logger = deps.logger ?? pino({ level: 'silent' })
-  const sink = new SocketSink()
   const pool = deps.dbHandle.pool
   const metrics = new AppMetrics({ pool, processMetrics: deps.processMetrics })
+  const sink = new SocketSink()
+  const s = services(deps, sink, metrics)
+  const inFlight = new InFlight()
+  let stopping = false
+
+  const app = express()
+  app.set('trust proxy', deps.trustProxy ?? 0)
+  app.disable('x-powered-by')
+  app.use(metrics.middleware(), inFlight.middleware, ...commonMiddleware(logger))
+  // Readiness (a load balancer sends traffic here only while it answers 200): the database answers,
+  // and the instance is not shutting down.
+  app.get('/healthz', async (_req, res) => {
+    if (stopping) {
+      res.status(503).json({ status: 'stopping', db: deps.dbHandle.kind })
+      return
+    }
+    try {
+      await sql`select 1`.execute(s.db)
+      res.json({ status: 'ok', db: deps.dbHandle.kind })
+    } catch {
+      res.status(503).json({ status: 'unavailable', db: deps.dbHandle.kind })
+    }
+  })
+  // Liveness: the process answers (restart it when this fails); the database is not asked.
+  app.get('/healthz/live', (_req, res) => { res.json({ status: 'ok' }) })
+  app.get('/metrics', async (_req, res) => {
+    res.set('content-type', metrics.registry.contentType).send(await metrics.registry.metrics())
+  })
+  app.use('/api', apiRouter(deps, s, sink))
+  app.use(pagesRouter(deps.pagesDir))
+  app.use(notFound)
+  app.use(errorHandler(logger))
+
+  const httpServer = createServer(app)
+  const { db, auth, board, tickets, dossiers } = s
+  const io = attachRealtime(httpServer, { sink, logger, pool, lookups: {
+    staffOfSession: async (cookie) => (await auth.authenticate(sessionToken(cookie)))?.staff.id ?? null,
+    center: (slug) => board.center(slug), ticket: (id) => tickets.getTicket(id), board: (slug) => board.board(slug),
+    dossierByCodes: (code, lookupCode) => dossiers.citizens.findByCodes(code, lookupCode), publicDossier: (id) => dossiers.citizens.publicView(id),
+    counter: async (id) => { const c = await findCounter(db, id); return c && { id: c.id, centerId: c.center_id } }, staff: (id) => auth.staffView(id),
+  } })
+  metrics.countSockets(() => io.engine.clientsCount)
+
+  return {
+    app, httpServer, io, changes: s.changes, issuing: s.issuing, counters: s.counters, tickets, auth, board, logger, metrics,
+    realtimeMode: pool ? 'postgres-adapter' : 'single-instance',
+    async close(opts = {}) {
+      stopping = true
+      await closeGracefully(httpServer, io, inFlight, logger, opts.timeoutMs ?? 10_000)
+    },
+  }
+}
+
+/** The services, each built once over the app's database, clock and event sink. */
+function services(deps: AppDeps, sink: SocketSink, metrics: AppMetrics) {
+  const { db } = deps.dbHandle
+  const clock = deps.clock ?? systemClock
   const calendar = new CalendarCache(db, clock)
   const changes = new Changes(db, clock, sink, metrics)
   const issuing = new IssueService(db, clock, changes, calendar)
   const counters = new CounterService(db, clock, changes)
   const tickets = new TicketService(db, clock, changes)
-  const auth = new AuthService(db, clock, deps.sessionHours ?? 12)
   const board = new BoardService(db, clock, calendar)
-  const dossiers = createDossiers(db, clock, { changes, issuing, tickets }, sink, { failedLookupsPerCode: deps.failedLookupsPerCode })
+  return {
+    db, clock, calendar, changes, issuing, counters, tickets, board,
+    auth: new AuthService(db, clock, deps.sessionHours ?? 12),
+    dossiers: createDossiers(db, clock, { changes, issuing, tickets }, sink, { failedLookupsPerCode: deps.failedLookupsPerCode }),
+  }
+}
 
-  let stopping = false
-  let inFlight = 0
-  let drained: (() => void) | undefined
-
-  const app = express()
-  app.set('trust proxy', deps.trustProxy ?? 0)
-  app.disable('x-powered-by')
-  /** a request in flight, until its connection is done with it (graceful shutdown waits for these) */
-  app.use(metrics.middleware())
-  app.use((_req, res, next) => {
-    inFlight++
-    res.once('close', () => { if (--inFlight === 0) drained?.() })
-    next()
-  })
+/** Request log with its id, security headers, compression, the reader's language: every request. */
+function commonMiddleware(logger: Logger): RequestHandler[] {
   const httpLogger = pinoHttp({
     logger,
     // a session token in a log line is a session anyone reading the logs can use
@@ -134,96 +180,75 @@ export function createApp(deps: AppDeps): App {
   const headersHttps = helmet()
   const headersHttp = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } })
   const securityHeaders: RequestHandler = (req, res, next) => (req.secure ? headersHttps : headersHttp)(req, res, next)
-  // phones on slow rural networks: pages, assets and JSON go gzipped (the phone page is ~25 KB so)
-  const compress = compression()
-  app.use(httpLogger, securityHeaders, compress, chooseLanguage)
+  // phones on slow rural networks: pages, assets and JSON go gzipped
+  return [httpLogger as unknown as RequestHandler, securityHeaders, compression(), chooseLanguage]
+}
 
-  // Readiness (a load balancer sends traffic here only while it answers 200): the database answers,
-  // and the instance is not shutting down.
-  app.get('/healthz', async (_req, res) => {
-    if (stopping) {
-      res.status(503).json({ status: 'stopping', db: deps.dbHandle.kind })
-      return
-    }
-    try {
-      await sql`select 1`.execute(db)
-      res.json({ status: 'ok', db: deps.dbHandle.kind })
-    } catch {
-      res.status(503).json({ status: 'unavailable', db: deps.dbHandle.kind })
-    }
-  })
-  // Liveness: the process answers (restart it when this fails); the database is not asked.
-  app.get('/healthz/live', (_req, res) => { res.json({ status: 'ok' }) })
-  app.get('/metrics', async (_req, res) => {
-    res.set('content-type', metrics.registry.contentType).send(await metrics.registry.metrics())
-  })
-
+/** `/api`: JSON bodies, the session, the per-address limits and every domain's routes. */
+function apiRouter(deps: AppDeps, s: ReturnType<typeof services>, sink: SocketSink): express.Router {
+  const { db, clock } = s
   const api = express.Router()
   api.use(checkOrigin) // a foreign page is refused before its body is even read
   // online filing carries up to 3 files of 2 MB, base64: its own larger limit, on that route only
   const filingJson = express.json({ limit: '9mb' })
   api.use((req, res, next) => (req.method === 'POST' && req.path === '/public/dossiers' ? filingJson(req, res, next) : next()))
-  const apiJson = express.json({ limit: '20kb' })
-  api.use(apiJson)
+  api.use(express.json({ limit: '20kb' }))
   api.use(jsonBodiesOnly)
-  api.use(loadSession(auth))
+  api.use(loadSession(s.auth))
   /** At most `limit` requests a minute from one address, then 429 RATE_LIMITED (each limiter counts apart). */
   const perAddressPerMinute = (limit: number) => rateLimit({
     windowMs: 60_000, limit, standardHeaders: 'draft-8', legacyHeaders: false,
     handler: () => { throw new AppError('RATE_LIMITED') },
   })
   const issueLimiter = perAddressPerMinute(deps.publicRateLimitPerMinute ?? 120)
-  api.use(authRoutes(auth, { failedLoginsPer15Min: deps.failedLoginsPer15Min ?? 10, sessionHours: deps.sessionHours ?? 12 }))
-  api.use(publicRoutes(issuing, tickets, board, issueLimiter))
-  api.use(staffQueueRoutes(counters, tickets))
+  api.use(authRoutes(s.auth, { failedLoginsPer15Min: deps.failedLoginsPer15Min ?? 10, sessionHours: deps.sessionHours ?? 12 }))
+  api.use(publicRoutes(s.issuing, s.tickets, s.board, issueLimiter))
+  api.use(staffQueueRoutes(s.counters, s.tickets))
   const lookupLimiter = perAddressPerMinute(deps.dossierLookupsPerMinute ?? 60)
-  api.use(dossierPublicRoutes(dossiers, { issue: issueLimiter, lookup: lookupLimiter }))
-  api.use(dossierStaffRoutes(dossiers, new CalendarService(db, clock, calendar)))
-  api.use(staffConsoleRoutes(new StaffService(db, clock), new SettingsService(db, clock, board, sink), new CatalogService(db, clock, board, sink), new AccountsService(db, clock, counters, sink)))
+  api.use(dossierPublicRoutes(s.dossiers, { issue: issueLimiter, lookup: lookupLimiter }))
+  api.use(dossierStaffRoutes(s.dossiers, new CalendarService(db, clock, s.calendar)))
+  api.use(staffConsoleRoutes(new StaffService(db, clock), new SettingsService(db, clock, s.board, sink), new CatalogService(db, clock, s.board, sink), new AccountsService(db, clock, s.counters, sink)))
   // ratings come from phones and counter tablets: their own per-address budget, apart from the kiosks'
   const ratingLimiter = perAddressPerMinute(deps.publicRateLimitPerMinute ?? 120)
   api.use(ratingRoutes(new RatingService(db, clock), ratingLimiter))
   api.use(reportRoutes(new ReportService(db, clock)))
   api.use(notFound)
-  app.use('/api', api)
-  app.use(pagesRouter(deps.pagesDir))
-  app.use(notFound)
-  app.use(errorHandler(logger))
+  return api
+}
 
-  const httpServer = createServer(app)
-  const io = attachRealtime(httpServer, { sink, logger, pool, lookups: {
-    staffOfSession: async (cookie) => (await auth.authenticate(sessionToken(cookie)))?.staff.id ?? null,
-    center: (slug) => board.center(slug), ticket: (id) => tickets.getTicket(id), board: (slug) => board.board(slug),
-    dossierByCodes: (code, lookupCode) => dossiers.citizens.findByCodes(code, lookupCode), publicDossier: (id) => dossiers.citizens.publicView(id),
-    counter: async (id) => { const c = await findCounter(db, id); return c && { id: c.id, centerId: c.center_id } }, staff: (id) => auth.staffView(id),
-  } })
-  metrics.countSockets(() => io.engine.clientsCount)
-
-  return {
-    app, httpServer, io, changes, issuing, counters, tickets, auth, board, logger, metrics,
-    realtimeMode: pool ? 'postgres-adapter' : 'single-instance',
-    async close(opts = {}) {
-      stopping = true
-      const timeoutMs = opts.timeoutMs ?? 10_000
-      // stop accepting; idle keep-alive connections go now, busy ones after their response
-      const closed = httpServer.listening ? new Promise<void>((resolve) => httpServer.close(() => resolve())) : Promise.resolve()
-      httpServer.closeIdleConnections()
-      if (inFlight > 0) {
-        let timer: NodeJS.Timeout | undefined
-        await Promise.race([
-          new Promise<void>((resolve) => { drained = resolve }),
-          new Promise<void>((resolve) => { timer = setTimeout(resolve, timeoutMs) }),
-        ])
-        clearTimeout(timer)
-        if (inFlight > 0) logger.warn({ inFlight }, 'shutdown: cutting requests still running')
-      }
-      // cut what is still open now: io.close() waits for the http server, which waits for every connection
-      httpServer.closeAllConnections()
-      io.disconnectSockets(true)
-      await new Promise<void>((resolve) => io.close(() => resolve()))
-      await realtimeFlushed(io)
-      httpServer.closeAllConnections()
-      await closed
-    },
+/** Requests in flight, until their connection is done with them: a graceful shutdown waits for these. */
+class InFlight {
+  count = 0
+  private drained: (() => void) | undefined
+  readonly middleware: RequestHandler = (_req, res, next) => {
+    this.count++
+    res.once('close', () => { if (--this.count === 0) this.drained?.() })
+    next()
   }
+  /** settles when none is left, or after `timeoutMs` */
+  async settled(timeoutMs: number) {
+    if (this.count === 0) return
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([
+      new Promise<void>((resolve) => { this.drained = resolve }),
+      new Promise<void>((resolve) => { timer = setTimeout(resolve, timeoutMs) }),
+    ])
+    clearTimeout(timer)
+  }
+}
+
+/** Stops accepting, lets requests in flight finish (at most `timeoutMs`), then closes the sockets. */
+async function closeGracefully(httpServer: HttpServer, io: IoServer, inFlight: InFlight, logger: Logger, timeoutMs: number) {
+  // stop accepting; idle keep-alive connections go now, busy ones after their response
+  const closed = httpServer.listening ? new Promise<void>((resolve) => httpServer.close(() => resolve())) : Promise.resolve()
+  httpServer.closeIdleConnections()
+  await inFlight.settled(timeoutMs)
+  if (inFlight.count > 0) logger.warn({ inFlight: inFlight.count }, 'shutdown: cutting requests still running')
+  // cut what is still open now: io.close() waits for the http server, which waits for every connection
+  httpServer.closeAllConnections()
+  io.disconnectSockets(true)
+  await new Promise<void>((resolve) => io.close(() => resolve()))
+  await realtimeFlushed(io)
+  httpServer.closeAllConnections()
+  await closed
 }

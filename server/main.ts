@@ -45,26 +45,7 @@ async function main() {
       : err))
     app.httpServer.listen(config.port, config.host, resolve)
   })
-  const base = config.publicUrl
-  const demo = handle.kind === 'pglite' || config.seedDemo
-  const lines = [
-    '',
-    `Một Cửa is running on ${handle.kind === 'pglite' ? `the embedded database in ${config.dataDir}` : 'PostgreSQL'}${seeded ? ' (Na Sang demo center seeded)' : ''}.`,
-    handle.kind === 'pglite'
-      ? '  Single instance: the embedded database belongs to this one process. To run several instances, use PostgreSQL (DATABASE_URL).'
-      : '  Scale-out ready: several instances on this database share live events (Socket.IO PostgreSQL adapter).',
-    `  Kiosk           ${base}/kiosk?center=na-sang`,
-    `  Wall display    ${base}/display?center=na-sang`,
-    `  Staff console   ${base}/staff`,
-    `  Board (JSON)    ${base}/api/centers/na-sang/board`,
-    `  Health          ${base}/healthz (ready) · ${base}/healthz/live · ${base}/metrics`,
-  ]
-  if (demo) {
-    lines.push('', `Demo logins (password for all: ${DEMO_PASSWORD}):`,
-      ...DEMO_STAFF.map((s) => `  ${s.username.padEnd(8)} ${s.role.padEnd(8)} ${s.fullName}${s.counter ? ` (quầy ${s.counter})` : ''}`))
-  }
-  lines.push('', 'Stop with Ctrl+C.', '')
-  process.stdout.write(lines.join('\n'))
+  process.stdout.write(banner(config.publicUrl, handle.kind, config.dataDir, handle.kind === 'pglite' || config.seedDemo, !!seeded))
 
   // Graceful stop: readiness turns 503, no new connections, in-flight requests finish (≤ 10 s), sockets
   // close (pages reconnect to another instance), then the pool. Should anything hang, exit anyway.
@@ -90,6 +71,28 @@ async function main() {
   }
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))
+}
+
+/** What `npm start` prints once listening: where the pages are, and the demo logins. */
+function banner(base: string, kind: DbHandle['kind'], dataDir: string, demo: boolean, seeded: boolean): string {
+  const lines = [
+    '',
+    `Một Cửa is running on ${kind === 'pglite' ? `the embedded database in ${dataDir}` : 'PostgreSQL'}${seeded ? ' (Na Sang demo center seeded)' : ''}.`,
+    kind === 'pglite'
+      ? '  Single instance: the embedded database belongs to this one process. To run several instances, use PostgreSQL (DATABASE_URL).'
+      : '  Scale-out ready: several instances on this database share live events (Socket.IO PostgreSQL adapter).',
+    `  Kiosk           ${base}/kiosk?center=na-sang`,
+    `  Wall display    ${base}/display?center=na-sang`,
+    `  Staff console   ${base}/staff`,
+    `  Board (JSON)    ${base}/api/centers/na-sang/board`,
+    `  Health          ${base}/healthz (ready) · ${base}/healthz/live · ${base}/metrics`,
+  ]
+  if (demo) {
+    lines.push('', `Demo logins (password for all: ${DEMO_PASSWORD}):`,
+      ...DEMO_STAFF.map((s) => `  ${s.username.padEnd(8)} ${s.role.padEnd(8)} ${s.fullName}${s.counter ? ` (quầy ${s.counter})` : ''}`))
+  }
+  lines.push('', 'Stop with Ctrl+C.', '')
+  return lines.join('\n')
 }
 
 main().catch((err) => {
