@@ -3,10 +3,11 @@ import type { DossierDelivery, DossierView } from '../common/dossier-types.js'
 import type { ProcedureView, TicketView } from '../common/types.js'
 import { apiGet, newRequestId } from '../web/api.js'
 import { fill, h } from '../web/dom.js'
-import { daysText, feeText, fmt, fold, getLang, t } from '../web/i18n.js'
+import { fmt, t } from '../web/i18n.js'
 import { dmy, hm } from '../web/time.js'
 import { openSlip, procedureName, slipUrl } from './dossiers-format.js'
 import { apiFieldErrors, apiSend, clearErrorsOnEdit, field, formError, isUnauthorized, openDialog, setFormError, showFieldErrors, statusPill } from './dossiers-ui.js'
+import { intakeForm, type IntakeForm } from './intake-form.js'
 import { errorText } from './util.js'
 
 /** The ticket as the console has it; the server adds the dossier a check-in ticket was issued for. */
@@ -14,7 +15,6 @@ type CurrentTicket = TicketView & { dossierId?: string | null; dossierCode?: str
 interface Deps { center: string; onSessionEnded: (message: string) => void; onChanged: () => void }
 
 const enc = encodeURIComponent
-const PHONE = /^0\d{8,10}$/
 
 /** "16:30 23/11/2026" */
 export function dueText(iso: string | null): string {
@@ -145,136 +145,39 @@ export class IntakePanel {
   private openIntake(): void {
     const tk = this.ticket
     if (!tk) return
-    const w = t().dossier
     const requestId = newRequestId()
-    let procs: ProcedureView[] = []
-    let chosen: ProcedureView | null = null
-    const search = h('input', { type: 'search', id: 'proc-filter', autocomplete: 'off', spellcheck: 'false', placeholder: w.procedureSearchHint })
-    const list = h('div', { class: 'proc-pick', id: 'proc-pick', role: 'radiogroup', 'aria-label': w.procedure })
-    const procInfo = h('p', { class: 'muted small', id: 'proc-info' })
-    const docs = h('fieldset', { class: 'docs-check', id: 'docs-check' }, h('legend', null, w.documents))
-    const name = h('input', { autocomplete: 'off', maxlength: 120 })
-    const phone = h('input', { type: 'tel', inputmode: 'tel', autocomplete: 'off', maxlength: 15 })
-    const address = h('input', { autocomplete: 'off', maxlength: 200 })
-    const idNumber = h('input', { autocomplete: 'off', maxlength: 20, inputmode: 'numeric' })
-    const sets = h('input', { type: 'number', min: 1, max: 99, value: 1 })
-    const note = h('textarea', { rows: 2, maxlength: 500 })
-    const error = formError()
-    const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-big', id: 'intake-submit' }, w.submitIntake)
-
-    const drawList = () => {
-      const q = fold(search.value).split(/\s+/).filter(Boolean)
-      const hit = (p: ProcedureView) => { const hay = fold(`${p.nameVi} ${p.nameEn} ${p.code}`); return q.every((x) => hay.includes(x)) }
-      const own = procs.filter((p) => p.serviceId === tk.serviceId && hit(p))
-      const other = procs.filter((p) => p.serviceId !== tk.serviceId && hit(p))
-      const option = (p: ProcedureView) => h('label', { class: 'proc-option', 'data-procedure': p.code },
-        h('input', { type: 'radio', name: 'procedure', value: p.id, checked: chosen?.id === p.id, onchange: () => choose(p) }),
-        h('span', null, getLang() === 'en' ? p.nameEn : p.nameVi, h('small', null, ` · ${daysText(p.processingDays)}`)))
-      fill(list,
-        own.length ? h('p', { class: 'proc-group' }, fmt(w.thisService, { code: tk.code })) : null, ...own.map(option),
-        other.length ? h('p', { class: 'proc-group' }, w.otherServices) : null, ...other.map(option),
-        !own.length && !other.length ? h('p', { class: 'muted' }, procs.length ? w.noProcedure : t().pages.loading) : null)
-    }
-    const choose = (p: ProcedureView) => {
-      chosen = p
-      procInfo.textContent = fmt(w.processingLine, { days: daysText(p.processingDays), fee: feeText(p.feeVnd, getLang() === 'vi' ? p.feeNote : '') })
-      fill(docs, h('legend', null, w.documents), h('p', { class: 'muted small' }, w.documentsHint),
-        ...p.documents.map((d, i) => h('label', { class: 'doc-option' }, h('input', { type: 'checkbox', name: 'doc', value: String(i), 'data-doc': d }), h('span', { lang: 'vi' }, d))),
-        h('span', { class: 'field-error', hidden: true }))
-      docs.dataset.field = 'documents'
-    }
-    search.addEventListener('input', drawList)
-    // Enter in the search picks the first match: the clerk types "khai sinh" ⏎, then ticks the documents
-    // (Space, Tab) and goes on to the applicant: the form's order is the order of the work
-    search.addEventListener('keydown', (ev) => {
-      if (ev.key !== 'Enter') return
+    const f = intakeForm(tk)
+    clearErrorsOnEdit(f.form)
+    f.form.addEventListener('submit', (ev) => {
       ev.preventDefault()
-      const first = list.querySelector<HTMLInputElement>('input[type=radio]')
-      if (!first) return
-      first.checked = true
-      first.dispatchEvent(new Event('change', { bubbles: true }))
-      ;(docs.querySelector<HTMLInputElement>('input[name=doc]') ?? name).focus()
+      void this.submitIntake(tk, f, requestId, () => close())
     })
-
-    const delivery = h('div', { class: 'radios', role: 'radiogroup' }, ...(['center', 'post'] as DossierDelivery[]).map((v) =>
-      h('label', null, h('input', { type: 'radio', name: 'delivery', value: v, checked: v === 'center' }), ' ', w.delivery[v])))
-
-    const form = h('form', { class: 'intake-form', id: 'intake-form', novalidate: true },
-      h('div', { class: 'intake-grid' },
-        h('div', { class: 'intake-col' },
-          h('div', { class: 'field', 'data-field': 'procedureId' },
-            h('label', { for: 'proc-filter' }, w.procedureSearch), search, list, h('span', { class: 'field-error', hidden: true })),
-          procInfo, docs),
-        h('div', { class: 'intake-col' },
-          h('h3', null, w.applicant),
-          field('fullName', w.fullName, name),
-          field('phone', w.phone, phone),
-          field('address', w.address, address),
-          field('idNumber', w.idNumber, idNumber),
-          h('div', { class: 'row2' }, field('sets', w.sets, sets),
-            h('div', { class: 'field', 'data-field': 'delivery' }, h('span', { class: 'label' }, w.deliveryLabel), delivery)),
-          field('note', w.note, note))),
-      error,
-      h('div', { class: 'dlg-actions' }, submit))
-
-    clearErrorsOnEdit(form)
-    form.addEventListener('submit', async (ev) => {
-      ev.preventDefault()
-      const problems: Record<string, string> = {}
-      if (!chosen) problems.procedureId = w.chooseProcedureFirst
-      if (!name.value.trim()) problems.fullName = w.fieldRequired
-      if (!PHONE.test(phone.value.replace(/[\s.]/g, ''))) problems.phone = phone.value.trim() ? w.phoneInvalid : w.fieldRequired
-      if (!address.value.trim()) problems.address = w.fieldRequired
-      const n = Number(sets.value)
-      if (!Number.isInteger(n) || n < 1 || n > 99) problems.sets = w.setsInvalid
-      if (idNumber.value.trim() && !/^(\d{9}|\d{12})$/.test(idNumber.value.trim())) problems.idNumber = w.idInvalid
-      const boxes = [...docs.querySelectorAll<HTMLInputElement>('input[name=doc]')]
-      if (chosen && !boxes.some((b) => b.checked)) problems.documents = w.noDocumentChecked
-      if (!showFieldErrors(form, problems)) { setFormError(error, w.fixFields); return }
-      setFormError(error, null)
-      submit.disabled = true
-      submit.textContent = w.saving
-      try {
-        const body = {
-          ticketId: tk.id, procedureId: chosen!.id, requestId,
-          applicant: { fullName: name.value.trim(), phone: phone.value.replace(/[\s.]/g, ''), address: address.value.trim(), idNumber: idNumber.value.trim() || null },
-          documents: boxes.map((b) => ({ name: b.dataset.doc!, received: b.checked })),
-          sets: n,
-          delivery: (form.querySelector<HTMLInputElement>('input[name=delivery]:checked')?.value ?? 'center') as DossierDelivery,
-          ...(note.value.trim() ? { note: note.value.trim() } : {}),
-        }
-        const { dossier } = await apiSend<{ dossier: DossierView }>('/api/dossiers', body)
-        close()
-        this.received.set(tk.id, [...(this.received.get(tk.id) ?? []), dossier])
-        this.error = null
-        this.draw()
-        openSlip(dossier.id, 'tiep-nhan')
-        this.deps.onChanged()
-      } catch (e) {
-        if (isUnauthorized(e)) { close(); return this.deps.onSessionEnded(errorText(e)) }
-        const { text, fields } = apiFieldErrors(e)
-        showFieldErrors(form, fields)
-        setFormError(error, text)
-        submit.disabled = false
-        submit.textContent = w.submitIntake
-      }
-    })
-
     let close = () => {}
-    const dlg = openDialog('intake-dialog', fmt(w.intakeTitle, { code: tk.code }), (c) => {
+    openDialog('intake-dialog', fmt(t().dossier.intakeTitle, { code: tk.code }), (c) => {
       close = c
-      return [form, h('div', { class: 'dlg-foot' }, h('button', { type: 'button', class: 'btn', onclick: c }, t().staff.closeDialog))]
+      return [f.form, h('div', { class: 'dlg-foot' }, h('button', { type: 'button', class: 'btn', onclick: c }, t().staff.closeDialog))]
     }, 'dlg-wide')
-    search.focus()
-    drawList()
-    centerProcedures(this.deps.center).then((p) => {
-      procs = p
-      drawList()
-      // the ticket's own service first: with a single procedure there, it is chosen already
-      const own = procs.filter((x) => x.serviceId === tk.serviceId)
-      if (own.length === 1 && !chosen) { choose(own[0]!); drawList() }
-    }).catch((e) => setFormError(error, errorText(e)))
-    void dlg
+    f.search.focus()
+    f.drawList()
+    centerProcedures(this.deps.center).then(f.setProcedures).catch((e) => setFormError(f.error, errorText(e)))
+  }
+
+  /** Sends the intake and prints its receipt; the form's one requestId makes a retry after a failure receive it once. */
+  private async submitIntake(tk: CurrentTicket, f: IntakeForm, requestId: string, close: () => void): Promise<void> {
+    if (!f.check()) return
+    f.sending(true)
+    try {
+      const { dossier } = await apiSend<{ dossier: DossierView }>('/api/dossiers', f.body(requestId))
+      close()
+      this.received.set(tk.id, [...(this.received.get(tk.id) ?? []), dossier])
+      this.error = null
+      this.draw()
+      openSlip(dossier.id, 'tiep-nhan')
+      this.deps.onChanged()
+    } catch (e) {
+      if (isUnauthorized(e)) { close(); return this.deps.onSessionEnded(errorText(e)) }
+      f.refused(e)
+    }
   }
 
   // ---------- receiving an online filing ----------
