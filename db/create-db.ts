@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
@@ -34,9 +35,30 @@ pg.types.setTypeParser(DATE, asText)
 pg.types.setTypeParser(INTERVAL, asText)
 pg.types.setTypeParser(NUMERIC, (v: string) => Number(v))
 
+/**
+ * A pg client whose statements are prepared statements of its connection, named by their text (node-pg's
+ * documented `name`): PostgreSQL parses and plans each once per connection and may keep a generic plan.
+ * Planning the hot statements cost more than running them (docs/benchmarks.md, "Prepared statements").
+ * Only calls with a values array, which is how kysely sends every statement; a text without one (the
+ * adapter's batched NOTIFYs: several statements) goes as it is.
+ */
+class PreparedStatementsClient extends pg.Client {
+  override query(...args: unknown[]): never {
+    const [text, values] = args
+    if (typeof text === 'string' && Array.isArray(values) && args.length === 2) args = [{ name: statementName(text), text, values }]
+    return (super.query as (...a: unknown[]) => never)(...args)
+  }
+}
+const statementNames = new Map<string, string>()
+function statementName(text: string): string {
+  let name = statementNames.get(text)
+  if (!name) statementNames.set(text, name = `s_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`)
+  return name
+}
+
 export async function createDb(config: DbConfig): Promise<DbHandle> {
   if ('databaseUrl' in config) {
-    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.poolMax ?? 10 })
+    const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.poolMax ?? 10, Client: PreparedStatementsClient })
     // A client losing its server must not crash the process: idle, the next query reports the error;
     // checked out (pg-pool then listens no more), its queries fail with it and the pool drops it when
     // it comes back.

@@ -99,6 +99,8 @@ export function createApp(deps: AppDeps): App {
   const app = express()
   app.set('trust proxy', deps.trustProxy ?? 0)
   app.disable('x-powered-by')
+  // no ETag on JSON answers: hashing every body cost a tenth of a kiosk tap's CPU, and no page revalidates them
+  app.set('etag', false)
   app.use(metrics.middleware(), inFlight.middleware, ...commonMiddleware(logger))
   // Readiness (a load balancer sends traffic here only while it answers 200): the database answers,
   // and the instance is not shutting down.
@@ -153,7 +155,7 @@ function services(deps: AppDeps, sink: SocketSink, metrics: AppMetrics) {
   const issuing = new IssueService(db, clock, changes, calendar)
   const counters = new CounterService(db, clock, changes)
   const tickets = new TicketService(db, clock, changes)
-  const board = new BoardService(db, clock, calendar)
+  const board = new BoardService(db, clock, calendar, (centerId) => issuing.forget(centerId))
   return {
     db, clock, calendar, changes, issuing, counters, tickets, board,
     auth: new AuthService(db, clock, deps.sessionHours ?? 12),

@@ -14,7 +14,12 @@ import { MAX_READY_DOSSIERS } from '../../common/board-sync.js'
 
 /** What the public pages read: the board snapshot, procedures, priority groups. */
 export class BoardService {
-  constructor(private db: Db, private clock: Clock, private calendar: CenterCalendar) {}
+  /** `onSettingsChanged`: told when a center's settings (center, services, priority groups) changed on this instance */
+  constructor(private db: Db, private clock: Clock, private calendar: CenterCalendar, private onSettingsChanged?: (centerId: string) => void) {}
+
+  settingsChanged(centerId: string) {
+    this.onSettingsChanged?.(centerId)
+  }
 
   async listCenters(): Promise<CenterSummary[]> {
     return (await centers.listCenters(this.db)).map((c) => ({ slug: c.slug, name: c.name, nameEn: c.name_en }))

@@ -69,6 +69,7 @@ export function findIssueContext(db: Executor, slug: string, serviceId: string, 
       .on('priority_group.active', '=', true))
     .selectAll('center')
     .select(['service.id as service_id', 'service.prefix as service_prefix', 'service.active as service_active',
-      'service.daily_cap as service_daily_cap', 'priority_group.id as priority_group_id', 'priority_group.bonus_minutes as priority_bonus_minutes'])
+      'service.name_vi as service_name_vi', 'service.name_en as service_name_en',
+      'priority_group.id as priority_group_id', 'priority_group.bonus_minutes as priority_bonus_minutes'])
     .where('center.slug', '=', slug).executeTakeFirst()
 }

@@ -21,6 +21,9 @@ type Pending =
   | { name: 'counter:changed'; counterId: string }
   | { name: Exclude<PublicEventName, 'queue:changed' | 'counter:changed'>; payload: Record<string, unknown> }
 
+/** Payload parts a change read itself (a kiosk's tap reads its service's figures and its ticket's view in one statement). */
+export interface Known { figures?: ServiceFigures[]; views?: TicketView[] }
+
 /** A change's facts, in the order they happened, and the tickets whose views it changed. */
 export class Outbox {
   events: Pending[] = []
@@ -60,10 +63,10 @@ export class Changes {
    * Sends a committed change's facts, numbered up to `lastSeq`, and its tickets' views. Call it right
    * after the commit was answered, before any other await: that fixes its place in the center's order.
    */
-  publish(center: Center, out: Outbox, lastSeq: number, views?: Map<string, TicketView>): Promise<void> {
+  publish(center: Center, out: Outbox, lastSeq: number, views?: Map<string, TicketView>, known?: Promise<Known>): Promise<void> {
     const committedAt = performance.now()
     if (out.events.length) this.observer?.factsCommitted(out.events.map((e) => e.name))
-    const built = this.build(center, out, lastSeq - out.events.length + 1).catch((err: unknown) => {
+    const built = this.build(center, out, lastSeq - out.events.length + 1, known).catch((err: unknown) => {
       // committed: the request succeeded. Pages see the seq gap and refetch the board.
       this.sink.publishFailed(err)
       return undefined
@@ -81,10 +84,11 @@ export class Changes {
   }
 
   /** The facts' payloads and the tickets' views, read after the commit (each service's figures once). */
-  private async build(center: Center, out: Outbox, firstSeq: number) {
+  private async build(center: Center, out: Outbox, firstSeq: number, known?: Promise<Known>) {
     const now = this.clock()
     const day = localTime(now, center.time_zone).day
-    const figures = new Map<string, Promise<ServiceFigures[]>>()
+    const { figures: knownFigures = [], views: knownViews = [] } = (await known) ?? {}
+    const figures = new Map(knownFigures.map((f) => [f.id, Promise.resolve([f])]))
     const figuresOf = (ids: string[]) => {
       const key = [...ids].sort().join()
       let p = figures.get(key)
@@ -98,7 +102,7 @@ export class Changes {
         if (e.name === 'counter:changed') return { name: e.name, payload: { seq, counter: await counterView(this.db, center.id, e.counterId) } }
         return { name: e.name, payload: { seq, ...e.payload } } as PublicFact
       })),
-      Promise.all([...out.ticketIds].map((id) => ticketView(this.db, id, now, figuresOf))),
+      Promise.all([...out.ticketIds].map((id) => knownViews.find((v) => v.id === id) ?? ticketView(this.db, id, now, figuresOf))),
     ])
     return { facts, views }
   }

@@ -9,16 +9,35 @@ import { describeHours, hoursOn, localTime } from '../time.js'
 import { findIssueContext } from '../centers/center.repository.js'
 import * as tickets from './ticket.repository.js'
 import { Outbox, type Changes } from './changes.js'
-import { ticketView } from './ticket-views.js'
+import { ticketView, toTicketView } from './ticket-views.js'
+import { loadFiguresAndPlace } from './estimate.js'
 
 export type IssueInput = { serviceId: string; priorityGroup?: string; requestId?: string; dossierId?: string }
 
 /** The center as it works on a day: holidays close it, make-up days open it (server/dossiers/calendar-cache.ts). */
 export interface CenterCalendar { centerOn(center: Center, day: string): Promise<Center> }
 
+/**
+ * How long what an issue checks (center, hours, service, priority group) is reused for the next taps of
+ * the same service. The service's active flag and daily cap are read by the issuing statement itself,
+ * so they count at once everywhere; the rest, changed on this instance, at once too (`forget`), and
+ * changed on another instance, within this. Reading it on every tap cost a third of the issue
+ * throughput (docs/benchmarks.md, "What the core needs").
+ */
+const CONTEXT_TTL_MS = 5_000
+
+type IssueContext = NonNullable<Awaited<ReturnType<typeof findIssueContext>>>
+
 /** A kiosk's tap (and a dossier check-in's ticket): checks, one statement, and its facts after the commit. */
 export class IssueService {
+  private contexts = new Map<string, { context: IssueContext; until: number }>()
+
   constructor(private db: Db, private clock: Clock, private changes: Changes, private calendar: CenterCalendar) {}
+
+  /** A center's settings changed on this instance: its next taps read them again. */
+  forget(centerId: string) {
+    for (const [key, c] of this.contexts) if (c.context.id === centerId) this.contexts.delete(key)
+  }
 
   /**
    * `requestId`: the kiosk's retries of one tap; a second request with it answers with the first's
@@ -37,13 +56,35 @@ export class IssueService {
     }
   }
 
+  /**
+   * On what the last tap of the same service checked, if it is recent (CONTEXT_TTL_MS); a refusal is
+   * never made on remembered rows: they are read again and the tap checked on them as they are now.
+   */
   private async issueNew(centerSlug: string, input: IssueInput): Promise<TicketView> {
-    const ctx = await findIssueContext(this.db, centerSlug, input.serviceId, input.priorityGroup)
-    if (!ctx) throw new AppError('CENTER_NOT_FOUND')
-    const { service_id: serviceId, service_prefix: prefix, service_active: active, service_daily_cap: cap,
-      priority_group_id: priorityGroupId, priority_bonus_minutes: bonusMinutes, ...center } = ctx
+    const key = `${centerSlug}|${input.serviceId}|${input.priorityGroup ?? ''}`
+    const known = this.contexts.get(key)
+    if (known && known.until > performance.now()) {
+      try {
+        return await this.issueOn(known.context, input)
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e
+        this.contexts.delete(key)
+      }
+    }
+    const context = await findIssueContext(this.db, centerSlug, input.serviceId, input.priorityGroup)
+    if (!context) throw new AppError('CENTER_NOT_FOUND')
+    const view = await this.issueOn(context, input)
+    if (this.contexts.size >= 1_000) this.contexts.clear() // bounded: keys are centers × services × groups
+    this.contexts.set(key, { context, until: performance.now() + CONTEXT_TTL_MS })
+    return view
+  }
+
+  /** The checks of an issue on these rows (a refusal throws), its statement, and its facts. */
+  private async issueOn(ctx: IssueContext, input: IssueInput): Promise<TicketView> {
+    const { service_id: serviceId, service_prefix: prefix, service_active: active,
+      service_name_vi: nameVi, service_name_en: nameEn, priority_group_id: priorityGroupId, priority_bonus_minutes: bonusMinutes, ...center } = ctx
     // the service's columns are null unless it is one of this center's (a left join)
-    if (!serviceId || !prefix) throw new AppError('SERVICE_NOT_FOUND')
+    if (!serviceId || !prefix || nameVi == null || nameEn == null) throw new AppError('SERVICE_NOT_FOUND')
     if (!active) throw new AppError('SERVICE_INACTIVE')
     const now = this.clock()
     const lt = localTime(now, center.time_zone)
@@ -54,17 +95,27 @@ export class IssueService {
     const out = new Outbox()
     out.add({ name: 'ticket:issued', payload: {} }) // its payload once the ticket has its number
     out.add({ name: 'queue:changed', serviceIds: [serviceId] })
-    const t = await tickets.issueTicket(this.db, {
+    const issued = await tickets.issueTicket(this.db, {
       center_id: center.id, service_id: serviceId, service_day: lt.day, prefix, priority_group_id: priorityGroupId,
       queue_at: new Date(now.getTime() - bonus * 60_000), issued_at: now,
       request_id: input.requestId ?? null, dossier_id: input.dossierId ?? null,
-    }, { data: priorityGroupId ? { priorityGroup: input.priorityGroup, bonusMinutes: bonus } : {} }, cap, out.events.length)
-    // At the cap no number was taken: the next citizen is refused too.
-    if (!t) throw new AppError('DAILY_CAP_REACHED', { cap: cap ?? 0 })
+    }, { data: priorityGroupId ? { priorityGroup: input.priorityGroup, bonusMinutes: bonus } : {} }, out.events.length)
+    if ('refused' in issued) {
+      // At the cap no number was taken: the next citizen is refused too.
+      throw issued.refused === 'cap' ? new AppError('DAILY_CAP_REACHED', { cap: issued.cap }) : new AppError('SERVICE_INACTIVE')
+    }
+    const t = issued.ticket
     out.events[0] = { name: 'ticket:issued', payload: { ticket: { id: t.id, code: t.code, serviceId, issuedAt: now.toISOString(), priority: !!priorityGroupId } } }
     out.touch(t.id) // staff consoles follow every ticket of their center through ticket:updated
+    // its answer and its facts from one read: the service's figures and the ticket's place (a check-in's
+    // view, with its dossier's code, is read whole)
+    const known = input.dossierId ? undefined : loadFiguresAndPlace(this.db, center.id, lt.day, now, serviceId, t.id).then(({ figures, ahead }) => ({
+      figures: [figures],
+      views: [toTicketView({ ...t, name_vi: nameVi, name_en: nameEn, slug: center.slug, counter_number: null,
+        priority_code: priorityGroupId ? input.priorityGroup! : null, next_id: null, dossier_code: null, ahead }, figures)],
+    }))
     const views = new Map<string, TicketView>()
-    await this.changes.publish(center, out, t.seq, views)
+    await this.changes.publish(center, out, t.seq, views, known)
     return views.get(t.id) ?? await ticketView(this.db, t.id, this.clock())
   }
 

@@ -46,22 +46,25 @@ export const ticketCodeSql = (prefix: string, number: RawBuilder<unknown>) =>
 
 /**
  * A kiosk's ticket in one statement, so one transaction with nothing between its steps: the day's number
- * from the service's counter row (not taken past `cap`: then nothing is written and the answer is
- * undefined), the waiting ticket, its `issued` event, and `seqs` board seqs of the center for the
- * change's facts (the center's row after the service's: every change locks in that order). No row stays
- * locked across a round trip to the app, so racing kiosks queue on the rows only while PostgreSQL runs
- * the statement and commits. A reused `request_id` fails it (unique `ticket_request_id`): no number used.
+ * from the service's counter row, the waiting ticket, its `issued` event, and `seqs` board seqs of the
+ * center for the change's facts (the center's row after the service's: every change locks in that
+ * order). No row stays locked across a round trip to the app, so racing kiosks queue on the rows only
+ * while PostgreSQL runs the statement and commits. The service's `active` and `daily_cap` are read here,
+ * from the row as it is: an inactive service, or one at its cap, gets nothing written (no number
+ * taken), and the answer says which. A reused `request_id` fails it (unique `ticket_request_id`).
  */
 export async function issueTicket(db: Executor, t: {
   center_id: string; service_id: string; service_day: string; prefix: string; priority_group_id: string | null
   queue_at: Date; issued_at: Date; request_id: string | null; dossier_id: string | null
-}, event: { data: Record<string, unknown> }, cap: number | null, seqs: number): Promise<(Ticket & { seq: number }) | undefined> {
-  const { rows } = await sql<Ticket & { seq: number }>`
-    WITH n AS (
+}, event: { data: Record<string, unknown> }, seqs: number): Promise<IssueResult> {
+  const { rows } = await sql<Partial<Ticket> & { active: boolean; daily_cap: number | null; seq: number | null }>`
+    WITH v AS (
+      SELECT active, daily_cap FROM service WHERE id = ${t.service_id}::uuid
+    ), n AS (
       INSERT INTO ticket_number AS tn (service_id, service_day, last)
-      VALUES (${t.service_id}::uuid, ${t.service_day}::date, 1)
+      SELECT ${t.service_id}::uuid, ${t.service_day}::date, 1 FROM v WHERE v.active AND (v.daily_cap IS NULL OR v.daily_cap > 0)
       ON CONFLICT (service_id, service_day) DO UPDATE SET last = tn.last + 1
-        WHERE ${cap}::int IS NULL OR tn.last < ${cap}::int
+        WHERE tn.last < coalesce((SELECT daily_cap FROM service WHERE id = ${t.service_id}::uuid), 2147483647)
       RETURNING last
     ), t AS (
       INSERT INTO ticket (center_id, service_id, service_day, number, code, priority_group_id, queue_at, issued_at, request_id, dossier_id)
@@ -77,9 +80,15 @@ export async function issueTicket(db: Executor, t: {
       WHERE center_id = ${t.center_id}::uuid AND EXISTS (SELECT 1 FROM t)
       RETURNING seq
     )
-    SELECT t.*, s.seq FROM t LEFT JOIN s ON true`.execute(db)
-  return rows[0]
+    SELECT v.active, v.daily_cap, t.*, s.seq FROM v LEFT JOIN t ON true LEFT JOIN s ON true`.execute(db)
+  const r = rows[0]
+  if (!r?.active) return { refused: 'inactive' }
+  if (!r.id) return { refused: 'cap', cap: r.daily_cap ?? 0 }
+  if (r.seq == null) throw new Error(`center ${t.center_id} has no center_board_seq row`)
+  return { ticket: r as Ticket & { seq: number } }
 }
+
+export type IssueResult = { ticket: Ticket & { seq: number } } | { refused: 'inactive' } | { refused: 'cap'; cap: number }
 
 export function updateTicket(db: Executor, id: string, patch: Updateable<TicketTable>) {
   return db.updateTable('ticket').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow()

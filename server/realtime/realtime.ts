@@ -73,7 +73,9 @@ export class SocketSink implements EventSink {
       queueMicrotask(() => {
         const batch = this.pending
         this.pending = []
-        io.serverSideEmit('motcua:sink', batch)
+        // alone (no other instance has answered the adapter's heartbeats), the NOTIFY would reach no one:
+        // skipping it is a fifth of a kiosk tap's CPU (docs/benchmarks.md, "What the core needs")
+        void io.of('/').adapter.serverCount().then((n) => { if (n > 1) io.serverSideEmit('motcua:sink', batch) })
       })
     }
     this.pending.push(m)

@@ -44,6 +44,7 @@ function same(a: unknown, b: unknown): boolean {
  * page that already saw a later fact refuses it and refetches the board over HTTP, which is newer still.
  */
 export async function publishBoard(db: Db, board: BoardService, sink: EventSink, centerId: string): Promise<void> {
+  board.settingsChanged(centerId)
   try {
     const center = await findCenterById(db, centerId)
     sink.boardChanged(center.slug, await board.board(center.slug))
