@@ -56,20 +56,3 @@ export function findCenterOf(db: Executor, of: 'counter' | 'ticket', id: string)
     : db.selectFrom('ticket').innerJoin('center', 'center.id', 'ticket.center_id').selectAll('center').where('ticket.id', '=', id)
   ).executeTakeFirst()
 }
-
-/**
- * What an issue checks before it writes, in one statement: the center by its slug, the service only if it
- * is one of that center's (null columns otherwise), and the priority group only if `priorityCode` is an
- * active group of that center.
- */
-export function findIssueContext(db: Executor, slug: string, serviceId: string, priorityCode?: string) {
-  return db.selectFrom('center')
-    .leftJoin('service', (j) => j.on('service.id', '=', serviceId).onRef('service.center_id', '=', 'center.id'))
-    .leftJoin('priority_group', (j) => j.on('priority_group.code', '=', priorityCode ?? null).onRef('priority_group.center_id', '=', 'center.id')
-      .on('priority_group.active', '=', true))
-    .selectAll('center')
-    .select(['service.id as service_id', 'service.prefix as service_prefix', 'service.active as service_active',
-      'service.name_vi as service_name_vi', 'service.name_en as service_name_en',
-      'priority_group.id as priority_group_id', 'priority_group.bonus_minutes as priority_bonus_minutes'])
-    .where('center.slug', '=', slug).executeTakeFirst()
-}

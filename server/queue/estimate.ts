@@ -1,7 +1,6 @@
 import { sql } from 'kysely'
 import type { Executor } from '../../db/create-db.js'
 import type { ServiceStat } from '../../common/types.js'
-import { ticketsAhead } from './ticket.repository.js'
 
 /**
  * Estimated wait, in whole minutes: the tickets ahead × the average service time of the service's
@@ -39,26 +38,13 @@ export async function loadServiceFigures(db: Executor, centerId: string, service
   return rows.map(toFigures)
 }
 
-type FiguresRow = { id: string; default_service_minutes: number; daily_cap: number | null; waiting: number; issued: number; avg_s: number | null; done_n: number; open_counters: number }
+export type FiguresRow = { id: string; default_service_minutes: number; daily_cap: number | null; waiting: number; issued: number; avg_s: number | null; done_n: number; open_counters: number }
 
-function toFigures(r: FiguresRow): ServiceFigures {
+export function toFigures(r: FiguresRow): ServiceFigures {
   return {
     id: r.id, defaultServiceMinutes: r.default_service_minutes, dailyCap: r.daily_cap, waiting: Number(r.waiting),
     issued: Number(r.issued), avgSeconds: r.done_n >= 3 ? r.avg_s : null, openCounters: Number(r.open_counters),
   }
-}
-
-/**
- * A service's figures and one of its tickets' place, in one statement: what a kiosk's tap answers and
- * tells the board, read right after its commit. `ahead` is null once the ticket is no longer waiting.
- */
-export async function loadFiguresAndPlace(db: Executor, centerId: string, serviceDay: string, now: Date, serviceId: string, ticketId: string) {
-  const { rows } = await sql<FiguresRow & { ahead: number | null; status: string }>`
-    SELECT f.*, (SELECT status FROM ticket WHERE id = ${ticketId}) AS status, ${ticketsAhead(ticketId)} AS ahead
-    FROM (${serviceFiguresQuery(centerId, serviceDay, now, [serviceId])}) f`.execute(db)
-  const r = rows[0]
-  if (!r) throw new Error(`service ${serviceId} has no figures`)
-  return { figures: toFigures(r), ahead: r.status === 'waiting' && r.ahead != null ? Number(r.ahead) : null }
 }
 
 /** The statement of `loadServiceFigures` (bench/scaling.ts shows its plan). */

@@ -7,11 +7,9 @@ import { isUniqueViolation } from '../../db/unique-violation.js'
 import { AppError } from '../errors.js'
 import type { Clock } from '../clock.js'
 import { describeHours, hoursOn, localTime } from '../time.js'
-import { findIssueContext } from '../centers/center.repository.js'
 import * as tickets from './ticket.repository.js'
 import { Outbox, type Changes } from './changes.js'
 import { ticketView, toTicketView } from './ticket-views.js'
-import { loadFiguresAndPlace } from './estimate.js'
 
 export type IssueInput = { serviceId: string; priorityGroup?: string; requestId?: string; dossierId?: string }
 
@@ -27,7 +25,7 @@ export interface CenterCalendar { centerOn(center: Center, day: string): Promise
  */
 const CONTEXT_TTL_MS = 5_000
 
-type IssueContext = NonNullable<Awaited<ReturnType<typeof findIssueContext>>>
+type IssueContext = NonNullable<Awaited<ReturnType<typeof tickets.findIssueContext>>>
 
 /**
  * How many issuing statements of one center this instance has at PostgreSQL at once; the other taps
@@ -82,7 +80,7 @@ export class IssueService {
         this.contexts.delete(key)
       }
     }
-    const context = await findIssueContext(this.db, centerSlug, input.serviceId, input.priorityGroup)
+    const context = await tickets.findIssueContext(this.db, centerSlug, input.serviceId, input.priorityGroup)
     if (!context) throw new AppError('CENTER_NOT_FOUND')
     const view = await this.issueOn(context, input)
     if (this.contexts.size >= 1_000) this.contexts.clear() // bounded: keys are centers × services × groups
@@ -120,7 +118,7 @@ export class IssueService {
     out.touch(t.id) // staff consoles follow every ticket of their center through ticket:updated
     // its answer and its facts from one read: the service's figures and the ticket's place (a check-in's
     // view, with its dossier's code, is read whole)
-    const known = input.dossierId ? undefined : loadFiguresAndPlace(this.db, center.id, lt.day, now, serviceId, t.id).then(({ figures, ahead }) => ({
+    const known = input.dossierId ? undefined : tickets.loadFiguresAndPlace(this.db, center.id, lt.day, now, serviceId, t.id).then(({ figures, ahead }) => ({
       figures: [figures],
       views: [toTicketView({ ...t, name_vi: nameVi, name_en: nameEn, slug: center.slug, counter_number: null,
         priority_code: priorityGroupId ? input.priorityGroup! : null, next_id: null, dossier_code: null, ahead }, figures)],

@@ -1,5 +1,6 @@
 import { sql, type RawBuilder, type Updateable } from 'kysely'
 import type { Executor } from '../../db/create-db.js'
+import { serviceFiguresQuery, toFigures, type FiguresRow } from './estimate.js'
 import type { NewTicket, Ticket, TicketStatus, TicketTable } from '../../db/types.js'
 
 export function findTicket(db: Executor, id: string) {
@@ -43,6 +44,23 @@ export function insertTicket(db: Executor, t: NewTicket, event: { type: string; 
  */
 export const ticketCodeSql = (prefix: string, number: RawBuilder<unknown>) =>
   sql<string>`${prefix}::text || CASE WHEN ${number} < 1000 THEN lpad(${number}::text, 3, '0') ELSE ${number}::text END`
+
+/**
+ * What an issue checks before it writes, in one statement: the center by its slug, the service only if it
+ * is one of that center's (null columns otherwise), and the priority group only if `priorityCode` is an
+ * active group of that center.
+ */
+export function findIssueContext(db: Executor, slug: string, serviceId: string, priorityCode?: string) {
+  return db.selectFrom('center')
+    .leftJoin('service', (j) => j.on('service.id', '=', serviceId).onRef('service.center_id', '=', 'center.id'))
+    .leftJoin('priority_group', (j) => j.on('priority_group.code', '=', priorityCode ?? null).onRef('priority_group.center_id', '=', 'center.id')
+      .on('priority_group.active', '=', true))
+    .selectAll('center')
+    .select(['service.id as service_id', 'service.prefix as service_prefix', 'service.active as service_active',
+      'service.name_vi as service_name_vi', 'service.name_en as service_name_en',
+      'priority_group.id as priority_group_id', 'priority_group.bonus_minutes as priority_bonus_minutes'])
+    .where('center.slug', '=', slug).executeTakeFirst()
+}
 
 /**
  * A kiosk's ticket in one statement, so one transaction with nothing between its steps: the day's number
@@ -89,6 +107,19 @@ export async function issueTicket(db: Executor, t: {
 }
 
 export type IssueResult = { ticket: Ticket & { seq: number } } | { refused: 'inactive' } | { refused: 'cap'; cap: number }
+
+/**
+ * A service's figures and one of its tickets' place, in one statement: what a kiosk's tap answers and
+ * tells the board, read right after its commit. `ahead` is null once the ticket is no longer waiting.
+ */
+export async function loadFiguresAndPlace(db: Executor, centerId: string, serviceDay: string, now: Date, serviceId: string, ticketId: string) {
+  const { rows } = await sql<FiguresRow & { ahead: number | null; status: string }>`
+    SELECT f.*, (SELECT status FROM ticket WHERE id = ${ticketId}) AS status, ${ticketsAhead(ticketId)} AS ahead
+    FROM (${serviceFiguresQuery(centerId, serviceDay, now, [serviceId])}) f`.execute(db)
+  const r = rows[0]
+  if (!r) throw new Error(`service ${serviceId} has no figures`)
+  return { figures: toFigures(r), ahead: r.status === 'waiting' && r.ahead != null ? Number(r.ahead) : null }
+}
 
 export function updateTicket(db: Executor, id: string, patch: Updateable<TicketTable>) {
   return db.updateTable('ticket').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
