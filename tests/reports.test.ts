@@ -6,6 +6,7 @@ import { backends } from './helpers/db.js'
 import { addOtherCenter, startHarness, type Harness } from './helpers/harness.js'
 import { issued, type Agent } from './queue-fixtures.js'
 import { REPORT_COLUMNS, type ReportFigures, type ReportResponse } from '../common/rating-types.js'
+import { reportCsv } from '../server/reports/report.service.js'
 
 /*
  * The scenario (local time, Asia/Ho_Chi_Minh; the report covers Mon 23 and Tue 24 Nov 2026, asked on Wed 25 at 10:00).
@@ -57,6 +58,24 @@ const TOTALS = fig({
   pauseSeconds: 900, idleSeconds: 6780,
   ratings: 4, levels: [1, 1, 1, 0, 1], satisfied: 2, notSatisfied: 1, satisfiedShare: 0.5,
   dossiersReceived: 4, dossiersEarly: 1, dossiersOnTime: 1, dossiersLate: 1, dossiersOverdueNow: 1, dossiersRatedNotSatisfied: 2, ratio766: 0.5,
+})
+
+describe('report CSV cells', () => {
+  it('prefixes text starting with = + - @, a tab or a line break with a quote, and keeps every figure a number, negative ones too', () => {
+    const labels = ['=1+1', '+84 912 345 678', '-1', '@SUM(A1)', '\tTab', '\rCR', 'Quầy 1', '2026-11-23', 'a=b']
+    const report: ReportResponse = {
+      center: { slug: 'na-sang', name: 'Na Sang', timeZone: 'Asia/Ho_Chi_Minh' }, from: '2026-11-23', to: '2026-11-24', groupBy: 'staff',
+      generatedAt: '2026-11-25T03:00:00.000Z', ratingScale: 5,
+      rows: labels.map((label, i) => ({ key: String(i), label, ...fig({ issued: 1, walkAvg: -2.4, satisfiedShare: -0.125 }) })),
+      totals: fig({ walkAvg: -61 }),
+    }
+    const rows = Papa.parse<string[]>(reportCsv(report, 'vi').replace(/^\uFEFF/, ''), { delimiter: ';', skipEmptyLines: true }).data
+    const [head, ...body] = rows
+    expect(body.map((r) => r[0])).toEqual(["'=1+1", "'+84 912 345 678", "'-1", "'@SUM(A1)", "'\tTab", "'\rCR", 'Quầy 1', '2026-11-23', 'a=b', 'Tổng cộng'])
+    const col = (r: string[], name: string) => r[head!.indexOf(name)]
+    expect([col(body[0]!, 'Số phiếu cấp'), col(body[0]!, 'Từ lúc gọi đến quầy (giây)'), col(body[0]!, 'Tỷ lệ hài lòng (%)')]).toEqual(['1', '-2', '-12,5'])
+    expect(col(body.at(-1)!, 'Từ lúc gọi đến quầy (giây)')).toBe('-61')
+  })
 })
 
 describe.each(backends)('reports on %s', (kind) => {
@@ -295,6 +314,22 @@ describe.each(backends)('reports on %s', (kind) => {
     const en = (await manager.get('/api/reports/summary?center=na-sang&from=2026-11-23&to=2026-11-24&groupBy=service&format=csv&lang=en').expect(200)).text
     expect(en.split('\r\n')[0]).toMatch(/^\uFEFFService;Issued;Served;/)
     expect(en).toContain('A · Civil status;6;2;1;1;1;1;')
+  })
+
+  it('writes a staff name a spreadsheet would run as a formula as text: `=HYPERLINK(…)` becomes `\'=HYPERLINK(…)`', async () => {
+    const evil = '=HYPERLINK("http://x","y")'
+    await h.handle.db.updateTable('staff').set({ full_name: evil }).where('username', '=', 'canbo2').execute()
+    try {
+      const csv = (await manager.get('/api/reports/summary?center=na-sang&from=2026-11-23&to=2026-11-24&groupBy=staff&format=csv').expect(200)).text
+      expect(csv).toContain(`"'=HYPERLINK(""http://x"",""y"")";`)
+      const labels = Papa.parse<string[]>(csv.replace(/^\uFEFF/, ''), { delimiter: ';', skipEmptyLines: true }).data.map((r) => r[0])
+      expect(labels).toContain(`'${evil}`)
+      expect(labels).not.toContain(evil)
+      // JSON is data for programs: the name as it is
+      expect((await report('staff')).rows.map((r) => r.label)).toContain(evil)
+    } finally {
+      await h.handle.db.updateTable('staff').set({ full_name: 'Lường Văn Minh' }).where('username', '=', 'canbo2').execute()
+    }
   })
 
   it('lets a manager read their center and an admin any center; refuses clerks, other centers and bad queries (listing every problem)', async () => {

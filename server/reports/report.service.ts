@@ -123,6 +123,8 @@ function figures(p: Parts, withCounterTime: boolean): ReportFigures {
  * The report as CSV for Excel: UTF-8 with a BOM (so Excel reads Vietnamese correctly), `;` between
  * fields and a decimal comma (what Excel expects with Vietnamese regional settings), CRLF line ends,
  * fields quoted when they hold `;`, `"` or a line break. Durations in whole seconds, shares in percent.
+ * Text cells (names, labels, headers) that a spreadsheet would run as a formula are neutralised (`textCell`);
+ * figure cells are numbers this function formats itself, so a negative one stays a number.
  */
 export function reportCsv(report: ReportResponse, lang: Lang): string {
   const words = catalogs[lang].reports
@@ -134,9 +136,17 @@ export function reportCsv(report: ReportResponse, lang: Lang): string {
     if (kind === 'share') return (Math.round(v * 1000) / 10).toFixed(1).replace('.', ',')
     return String(v)
   }
-  const line = (label: string, f: ReportFigures) => [label, ...REPORT_COLUMNS.map((c) => cell(reportValue(f, c.key), c.kind))]
-  const lines = [head, ...report.rows.map((r) => line(r.label, r)), line(words.total, report.totals)]
+  const line = (label: string, f: ReportFigures) => [textCell(label), ...REPORT_COLUMNS.map((c) => cell(reportValue(f, c.key), c.kind))]
+  const lines = [head.map(textCell), ...report.rows.map((r) => line(r.label, r)), line(words.total, report.totals)]
   return '\uFEFF' + lines.map((l) => l.map(csvField).join(';')).join('\r\n') + '\r\n'
+}
+
+/**
+ * A text cell as data, never a formula (OWASP "CSV Injection"): one starting with `=`, `+`, `-`, `@`, a tab
+ * or a line break gets a leading `'`, so a staff member named `=HYPERLINK(…)` is shown, not run.
+ */
+export function textCell(s: string): string {
+  return /^[=+\-@\t\r\n]/.test(s) ? `'${s}` : s
 }
 
 function csvField(s: string): string {
