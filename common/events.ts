@@ -48,6 +48,8 @@ export interface SocketData {
   centerSlug?: string
   ticketId?: string
   staffId?: string
+  /** the session (its token's hash) a staff socket authenticated with: a logout ends its sockets only */
+  staffSession?: string
   dossierId?: string
 }
 

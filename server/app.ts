@@ -13,6 +13,7 @@ import { systemClock, type Clock } from './clock.js'
 import { AuthService } from './auth/auth.service.js'
 import { checkOrigin, loadSession, sessionToken } from './auth/auth.middleware.js'
 import { authRoutes } from './auth/auth.routes.js'
+import type { LoginLimits } from './auth/login-throttle.js'
 import { BoardService } from './centers/board.service.js'
 import { Changes } from './queue/changes.js'
 import { IssueService } from './queue/issue.service.js'
@@ -45,6 +46,8 @@ export interface AppDeps {
   /** failed lookups of one dossier code (any address) before it is refused for 15 minutes */
   failedLookupsPerCode?: number
   failedLoginsPer15Min?: number
+  /** failed logins per address over every username, and per username before it backs off (server/auth/login-throttle.ts) */
+  loginLimits?: Partial<Omit<LoginLimits, 'perAddressAndUsername'>>
   sessionHours?: number
   trustProxy?: number
   /** built pages (default dist/pages) */
@@ -129,7 +132,7 @@ export function createApp(deps: AppDeps): App {
   const httpServer = createServer(app)
   const { db, auth, board, tickets, dossiers } = s
   const io = attachRealtime(httpServer, { sink, logger, pool, lookups: {
-    staffOfSession: async (cookie) => (await auth.authenticate(sessionToken(cookie)))?.staff.id ?? null,
+    staffOfSession: async (cookie) => { const a = await auth.authenticate(sessionToken(cookie)); return a && { staffId: a.staff.id, session: a.tokenHash } },
     center: (slug) => board.center(slug), ticket: (id) => tickets.getTicket(id), board: (slug) => board.board(slug),
     dossierByCodes: (code, lookupCode) => dossiers.citizens.findByCodes(code, lookupCode), publicDossier: (id) => dossiers.citizens.publicView(id),
     counter: async (id) => { const c = await findCounter(db, id); return c && { id: c.id, centerId: c.center_id } }, staff: (id) => auth.staffView(id),
@@ -158,7 +161,7 @@ function services(deps: AppDeps, sink: SocketSink, metrics: AppMetrics) {
   const board = new BoardService(db, clock, calendar, (centerId) => issuing.forget(centerId))
   return {
     db, clock, calendar, changes, issuing, counters, tickets, board,
-    auth: new AuthService(db, clock, deps.sessionHours ?? 12),
+    auth: new AuthService(db, clock, { sessionHours: deps.sessionHours ?? 12, sink, limits: { perAddressAndUsername: deps.failedLoginsPer15Min, ...deps.loginLimits } }),
     dossiers: createDossiers(db, clock, { changes, issuing, tickets }, sink, { failedLookupsPerCode: deps.failedLookupsPerCode }),
   }
 }
@@ -203,7 +206,7 @@ function apiRouter(deps: AppDeps, s: ReturnType<typeof services>, sink: SocketSi
     handler: () => { throw new AppError('RATE_LIMITED') },
   })
   const issueLimiter = perAddressPerMinute(deps.publicRateLimitPerMinute ?? 120)
-  api.use(authRoutes(s.auth, { failedLoginsPer15Min: deps.failedLoginsPer15Min ?? 10, sessionHours: deps.sessionHours ?? 12 }))
+  api.use(authRoutes(s.auth, { sessionHours: deps.sessionHours ?? 12 }))
   api.use(publicRoutes(s.issuing, s.tickets, s.board, issueLimiter))
   api.use(staffQueueRoutes(s.counters, s.tickets))
   const lookupLimiter = perAddressPerMinute(deps.dossierLookupsPerMinute ?? 60)

@@ -7,7 +7,7 @@ import type supertest from 'supertest'
 import { DEMO_PASSWORD } from '../db/seed-demo.js'
 import { backends } from './helpers/db.js'
 import { MINUTE } from './helpers/clock.js'
-import { startHarness, type Harness } from './helpers/harness.js'
+import { nextEvent, startHarness, type Harness } from './helpers/harness.js'
 
 type Res = supertest.Response
 const HOUR = 60 * MINUTE
@@ -142,6 +142,40 @@ describe.each(backends)('auth and security on %s', (kind) => {
       expect((await me(other)).status).toBe(200)
     })
 
+    it('logout ends the staff sockets of that session at once; the same clerk\'s other session keeps its own', async () => {
+      const [mine, other] = [sessionCookie(await login('canbo2'))!.value, sessionCookie(await login('canbo2'))!.value]
+      const connect = async (token: string) => {
+        const s = h.socket({ center: 'na-sang' }, { cookie: `motcua_session=${token}` })
+        await nextEvent(s, 'board:snapshot')
+        return s
+      }
+      const [s1, s2] = [await connect(mine), await connect(other)]
+      expect(await s1.emitWithAck('counter:watch', h.demo.counters[2]!)).toBe(true)
+      const ended = new Promise<string>((resolve) => s1.once('disconnect', resolve))
+      await h.http.post('/api/auth/logout').set('cookie', `motcua_session=${mine}`).send({}).expect(200)
+      expect(await ended).toBe('io server disconnect')
+      // the cookie, kept by someone and connecting again, is a public page's: no staff event, no counter to watch
+      const again = await connect(mine)
+      let staffEvents = 0
+      again.on('ticket:updated', () => { staffEvents++ })
+      const toOther = nextEvent(s2, 'ticket:updated')
+      await h.http.post('/api/centers/na-sang/tickets').send({ serviceId: h.demo.services.A }).expect(201)
+      expect((await toOther).status).toBe('waiting') // the other session's socket is still staff
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      expect(staffEvents).toBe(0)
+      await expect(again.timeout(500).emitWithAck('counter:watch', h.demo.counters[2]!)).rejects.toThrow()
+      for (const s of [s2, again]) s.disconnect()
+    })
+
+    it('logout ends an admin\'s socket too (an admin belongs to no center: every socket is looked at)', async () => {
+      const token = sessionCookie(await login('quantri'))!.value
+      const s = h.socket({ center: 'na-sang' }, { cookie: `motcua_session=${token}` })
+      await nextEvent(s, 'board:snapshot')
+      const ended = new Promise<string>((resolve) => s.once('disconnect', resolve))
+      await h.http.post('/api/auth/logout').set('cookie', `motcua_session=${token}`).send({}).expect(200)
+      expect(await ended).toBe('io server disconnect')
+    })
+
     it('expires a session after 12 hours, by the server\'s clock', async () => {
       const start = h.clock()
       const cookie = sessionCookie(await login('canbo4'))!.value
@@ -164,23 +198,24 @@ describe.each(backends)('auth and security on %s', (kind) => {
     })
   })
 
+  // the other limits (per address, per username from anywhere): tests/login-guessing.test.ts
   describe('throttling of failed logins (3 per 15 minutes per address and username)', () => {
     const attempt = (ip: string, username: string, password = 'sai-mat-khau') =>
       limited.http.post('/api/auth/login').set('x-forwarded-for', ip).send({ username, password })
 
-    it('answers the 4th failed attempt with 429 RATE_LIMITED, even when its password is right', async () => {
+    it('answers the 4th failed attempt with 429 LOGIN_THROTTLED, even when its password is right', async () => {
       for (let i = 0; i < 3; i++) expectError(await attempt('203.0.113.1', 'canbo1'), 401, 'LOGIN_FAILED')
       const fourth = await attempt('203.0.113.1', 'canbo1')
-      expectError(fourth, 429, 'RATE_LIMITED')
+      expectError(fourth, 429, 'LOGIN_THROTTLED')
       expect(Number(fourth.headers['retry-after'])).toBeGreaterThan(0)
       const sessions = await count('staff_session', limited)
-      expectError(await attempt('203.0.113.1', 'canbo1', DEMO_PASSWORD), 429, 'RATE_LIMITED')
+      expectError(await attempt('203.0.113.1', 'canbo1', DEMO_PASSWORD), 429, 'LOGIN_THROTTLED')
       expect(await count('staff_session', limited)).toBe(sessions)
     })
 
     it('counts per address and username: another user, or the same user elsewhere, is not blocked', async () => {
       for (let i = 0; i < 4; i++) await attempt('203.0.113.2', 'canbo2')
-      expectError(await attempt('203.0.113.2', 'canbo2'), 429, 'RATE_LIMITED')
+      expectError(await attempt('203.0.113.2', 'canbo2'), 429, 'LOGIN_THROTTLED')
       expect((await attempt('203.0.113.2', 'canbo3', DEMO_PASSWORD)).status).toBe(200)
       expect((await attempt('203.0.113.99', 'canbo2', DEMO_PASSWORD)).status).toBe(200)
     })
@@ -189,7 +224,7 @@ describe.each(backends)('auth and security on %s', (kind) => {
       expectError(await attempt('203.0.113.3', 'canbo4'), 401, 'LOGIN_FAILED')
       expectError(await attempt('203.0.113.3', 'CANBO4'), 401, 'LOGIN_FAILED')
       expectError(await attempt('203.0.113.3', ' canbo4 '), 401, 'LOGIN_FAILED')
-      expectError(await attempt('203.0.113.3', 'canbo4'), 429, 'RATE_LIMITED')
+      expectError(await attempt('203.0.113.3', 'canbo4'), 429, 'LOGIN_THROTTLED')
     })
 
     it('does not count successful logins', async () => {

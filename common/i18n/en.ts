@@ -15,6 +15,8 @@ export const en: Catalog = {
     STAFF_NOT_FOUND: 'Staff account not found.',
     AUTH_REQUIRED: 'Please log in.',
     LOGIN_FAILED: 'Wrong username or password.',
+    LOGIN_THROTTLED: 'Too many failed logins from this computer. Please try again in {minutes} minutes.',
+    LOGIN_BACKOFF: 'This account has had several wrong passwords just now. Please try again in {seconds} seconds.',
     FORBIDDEN: 'You are not allowed to do this.',
     WRONG_CENTER: 'You do not belong to this center.',
     NOT_AT_COUNTER: 'You are not working at this counter.',

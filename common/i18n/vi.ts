@@ -15,6 +15,8 @@ export const vi = {
     STAFF_NOT_FOUND: 'Không tìm thấy tài khoản cán bộ.',
     AUTH_REQUIRED: 'Vui lòng đăng nhập.',
     LOGIN_FAILED: 'Tên đăng nhập hoặc mật khẩu không đúng.',
+    LOGIN_THROTTLED: 'Máy này đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút.',
+    LOGIN_BACKOFF: 'Tài khoản này vừa bị nhập sai mật khẩu nhiều lần. Vui lòng thử lại sau {seconds} giây.',
     FORBIDDEN: 'Bạn không có quyền thực hiện thao tác này.',
     WRONG_CENTER: 'Bạn không thuộc trung tâm này.',
     NOT_AT_COUNTER: 'Bạn không làm việc tại quầy này.',

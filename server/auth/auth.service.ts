@@ -6,6 +6,8 @@ import type { StaffView } from '../../common/types.js'
 import { AppError } from '../errors.js'
 import type { Clock } from '../clock.js'
 import type { Actor } from './actor.js'
+import type { EventSink } from '../realtime/event-sink.js'
+import { DEFAULT_LOGIN_LIMITS, LoginThrottle, type LoginLimits } from './login-throttle.js'
 
 export const SESSION_COOKIE = 'motcua_session'
 
@@ -19,10 +21,41 @@ let dummyHash: Promise<string> | undefined
 
 export interface Authenticated { staff: StaffView; actor: Actor; tokenHash: string }
 
-export class AuthService {
-  constructor(private db: Db, private clock: Clock, private sessionHours: number) {}
+export interface AuthOptions {
+  sessionHours: number
+  /** where a logout ends the session's sockets (none for the CLI) */
+  sink?: EventSink
+  limits?: Partial<LoginLimits>
+}
 
-  async login(username: string, password: string): Promise<{ token: string; expiresAt: Date; staff: StaffView }> {
+export class AuthService {
+  private sessionHours: number
+  private sink: EventSink | undefined
+  private throttle: LoginThrottle
+
+  constructor(private db: Db, private clock: Clock, opts: AuthOptions) {
+    this.sessionHours = opts.sessionHours
+    this.sink = opts.sink
+    const given = Object.entries(opts.limits ?? {}).filter(([, v]) => v !== undefined)
+    this.throttle = new LoginThrottle({ ...DEFAULT_LOGIN_LIMITS, ...Object.fromEntries(given) })
+  }
+
+  /**
+   * A new session for the right password. `address` is the caller's (its /56 for IPv6): guessing is
+   * throttled per address, per address and username, and per username (LoginThrottle).
+   */
+  async login(username: string, password: string, address: string): Promise<{ token: string; expiresAt: Date; staff: StaffView }> {
+    const attempt = this.throttle.begin(address, username, this.clock().getTime())
+    const result = await this.signIn(username, password).catch((err: unknown) => {
+      // only a wrong password counts; a database outage is nobody's guess
+      if (!(err instanceof AppError && err.code === 'LOGIN_FAILED')) attempt.undo()
+      throw err
+    })
+    attempt.succeeded()
+    return result
+  }
+
+  private async signIn(username: string, password: string) {
     const s = await this.db.selectFrom('staff').selectAll().where('username', '=', username).executeTakeFirst()
     if (!s || !s.active) {
       await verify(await (dummyHash ??= hash('not-a-password')), password).catch(() => false)
@@ -53,8 +86,13 @@ export class AuthService {
     return { staff, tokenHash, actor: { staffId: staff.id, role: staff.role, centerId: staff.centerId } }
   }
 
-  async logout(tokenHash: string): Promise<void> {
-    await this.db.updateTable('staff_session').set({ revoked_at: this.clock() }).where('token_hash', '=', tokenHash).execute()
+  /**
+   * Ends this session: revoked here, and the sockets it authenticated are disconnected (on every
+   * instance), so they stop receiving staff events; the staff member's other sessions keep theirs.
+   */
+  async logout(session: Authenticated): Promise<void> {
+    await this.db.updateTable('staff_session').set({ revoked_at: this.clock() }).where('token_hash', '=', session.tokenHash).execute()
+    await this.sink?.staffSignedOut(session.staff.id, session.staff.centerSlug ?? undefined, session.tokenHash)
   }
 
   async staffView(id: string): Promise<StaffView | undefined> {

@@ -15,8 +15,11 @@ export interface EventSink {
   dossierUpdated(dossierId: string, dossier: PublicDossierView): void
   /** a setting changed what every page of the center shows: a fresh snapshot to all of them */
   boardChanged(centerSlug: string, board: BoardSnapshot): void
-  /** an account's sessions were revoked: its open sockets are closed now (`centerSlug`: where they sit, if known) */
-  staffSignedOut(staffId: string, centerSlug?: string): Promise<void>
+  /**
+   * an account's sessions were revoked: its open sockets are closed now (`centerSlug`: where they sit, if
+   * known; `session`: only the sockets of that one session, its token's hash)
+   */
+  staffSignedOut(staffId: string, centerSlug?: string, session?: string): Promise<void>
   /** facts of a committed change could not be prepared (the database went away): pages catch up on a gap */
   publishFailed(err: unknown): void
 }

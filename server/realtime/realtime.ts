@@ -53,13 +53,13 @@ export class SocketSink implements EventSink {
   boardChanged(centerSlug: string, board: BoardSnapshot) {
     this.send(['board', centerSlug, board])
   }
-  async staffSignedOut(staffId: string, centerSlug?: string) {
+  async staffSignedOut(staffId: string, centerSlug?: string, session?: string) {
     const io = this.io
     if (!io) return
     try {
       // staff sockets of a center sit in its staff room; an admin's may be anywhere
       const sockets = await (centerSlug ? io.in(rooms.staff(centerSlug)) : io).fetchSockets()
-      for (const s of sockets) if (s.data.staffId === staffId) s.disconnect(true)
+      for (const s of sockets) if (s.data.staffId === staffId && (!session || s.data.staffSession === session)) s.disconnect(true)
     } catch (err) {
       this.publishFailed(err) // the sessions are revoked: the sockets' next handshake is refused anyway
     }
@@ -175,7 +175,7 @@ export function orderedNotifies(pool: pg.Pool, logger?: Logger): pg.Pool & { idl
  */
 export interface RealtimeLookups {
   /** the staff member whose live session the handshake's cookie header carries, or null */
-  staffOfSession(cookieHeader: string | undefined): Promise<string | null>
+  staffOfSession(cookieHeader: string | undefined): Promise<{ staffId: string; session: string } | null>
   /** the center of a slug (CENTER_NOT_FOUND when none) */
   center(slug: string): Promise<{ id: string; slug: string }>
   ticket(id: string): Promise<TicketView>
@@ -231,8 +231,8 @@ function handshake(lookups: RealtimeLookups, logger: Logger): Parameters<IoServe
   return async (socket, next) => {
     try {
       const a = (socket.handshake.auth ?? {}) as Record<string, unknown>
-      const staffId = await lookups.staffOfSession(socket.handshake.headers.cookie)
-      if (staffId) socket.data.staffId = staffId
+      const staff = await lookups.staffOfSession(socket.handshake.headers.cookie)
+      if (staff) { socket.data.staffId = staff.staffId; socket.data.staffSession = staff.session }
       if (a.center !== undefined) {
         const slug = CenterSlug.safeParse(a.center)
         if (!slug.success) return next(new Error('CENTER_NOT_FOUND'))
