@@ -1,4 +1,4 @@
-import { createServer, type Server as HttpServer } from 'node:http'
+import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http'
 import express, { type Express, type RequestHandler } from 'express'
 import helmet from 'helmet'
 import compression from 'compression'
@@ -27,7 +27,7 @@ import { RatingService } from './ratings/rating.service.js'
 import { ratingRoutes } from './ratings/rating.routes.js'
 import { ReportService } from './reports/report.service.js'
 import { reportRoutes } from './reports/report.routes.js'
-import { createDossiers } from './dossiers/dossiers.js'
+import { createDossiers, type DossierLimits } from './dossiers/dossiers.js'
 import { CalendarService } from './dossiers/calendar.service.js'
 import { CalendarCache } from './dossiers/calendar-cache.js'
 import { dossierPublicRoutes, dossierStaffRoutes } from './dossiers/dossier.routes.js'
@@ -41,10 +41,8 @@ export interface AppDeps {
   logger?: Logger
   /** tickets one address may take per minute */
   publicRateLimitPerMinute?: number
-  /** dossier lookups and check-ins one address may try per minute (guessing lookup codes) */
-  dossierLookupsPerMinute?: number
-  /** failed lookups of one dossier code (any address) before it is refused for 15 minutes */
-  failedLookupsPerCode?: number
+  /** what strangers may do with dossiers: lookups and filings per address, failed guesses, pending filings per center */
+  dossierLimits?: Partial<DossierLimits>
   failedLoginsPer15Min?: number
   /** failed logins per address over every username, and per username before it backs off (server/auth/login-throttle.ts) */
   loginLimits?: Partial<Omit<LoginLimits, 'perAddressAndUsername'>>
@@ -131,10 +129,13 @@ export function createApp(deps: AppDeps): App {
 
   const httpServer = createServer(app)
   const { db, auth, board, tickets, dossiers } = s
-  const io = attachRealtime(httpServer, { sink, logger, pool, lookups: {
+  // a handshake's address as Express reads a request's (`req.ip`): this app's `trust proxy`, its own code
+  const clientAddress = (req: IncomingMessage) =>
+    (Object.create(app.request, { headers: { value: req.headers }, socket: { value: req.socket } }) as express.Request).ip ?? ''
+  const io = attachRealtime(httpServer, { sink, logger, pool, clientAddress, lookups: {
     staffOfSession: async (cookie) => { const a = await auth.authenticate(sessionToken(cookie)); return a && { staffId: a.staff.id, session: a.tokenHash } },
     center: (slug) => board.center(slug), ticket: (id) => tickets.getTicket(id), board: (slug) => board.board(slug),
-    dossierByCodes: (code, lookupCode) => dossiers.citizens.findByCodes(code, lookupCode), publicDossier: (id) => dossiers.citizens.publicView(id),
+    dossierByCodes: (code, lookupCode, address) => dossiers.citizens.follow(code, lookupCode, address), publicDossier: (id) => dossiers.citizens.publicView(id),
     counter: async (id) => { const c = await findCounter(db, id); return c && { id: c.id, centerId: c.center_id } }, staff: (id) => auth.staffView(id),
   } })
   metrics.countSockets(() => io.engine.clientsCount)
@@ -162,7 +163,7 @@ function services(deps: AppDeps, sink: SocketSink, metrics: AppMetrics) {
   return {
     db, clock, calendar, changes, issuing, counters, tickets, board,
     auth: new AuthService(db, clock, { sessionHours: deps.sessionHours ?? 12, sink, limits: { perAddressAndUsername: deps.failedLoginsPer15Min, ...deps.loginLimits } }),
-    dossiers: createDossiers(db, clock, { changes, issuing, tickets }, sink, { failedLookupsPerCode: deps.failedLookupsPerCode }),
+    dossiers: createDossiers(db, clock, { changes, issuing, tickets }, sink, deps.dossierLimits),
   }
 }
 
@@ -209,8 +210,7 @@ function apiRouter(deps: AppDeps, s: ReturnType<typeof services>, sink: SocketSi
   api.use(authRoutes(s.auth, { sessionHours: deps.sessionHours ?? 12 }))
   api.use(publicRoutes(s.issuing, s.tickets, s.board, issueLimiter))
   api.use(staffQueueRoutes(s.counters, s.tickets))
-  const lookupLimiter = perAddressPerMinute(deps.dossierLookupsPerMinute ?? 60)
-  api.use(dossierPublicRoutes(s.dossiers, { issue: issueLimiter, lookup: lookupLimiter }))
+  api.use(dossierPublicRoutes(s.dossiers, issueLimiter))
   api.use(dossierStaffRoutes(s.dossiers, new CalendarService(db, clock, s.calendar)))
   api.use(staffConsoleRoutes(new StaffService(db, clock), new SettingsService(db, clock, s.board, sink), new CatalogService(db, clock, s.board, sink), new AccountsService(db, clock, s.counters, sink)))
   // ratings come from phones and counter tablets: their own per-address budget, apart from the kiosks'

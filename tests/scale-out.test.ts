@@ -172,5 +172,27 @@ if (!postgres) {
       expect(calls).toHaveLength(50)
       expect(calls.every((c) => Number(c.n) === 1)).toBe(true)
     }, 60_000)
+
+    it('a logout on instance A disconnects that session\'s socket on instance B, and only that session\'s', async () => {
+      const cookieOf = async () => {
+        const login = await supertest(h.url).post('/api/auth/login').send({ username: 'canbo4', password: DEMO_PASSWORD }).expect(200)
+        return (login.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ')
+      }
+      const [ended, kept] = [await cookieOf(), await cookieOf()]
+      const onB = async (cookie: string) => {
+        const s: ClientSocket = ioClient(urlB, { auth: { center: 'na-sang' }, transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { cookie } })
+        sockets.push(s)
+        await nextEvent(s, 'board:snapshot')
+        return s
+      }
+      const [s1, s2] = [await onB(ended), await onB(kept)]
+      const gone = new Promise<string>((resolve) => s1.once('disconnect', resolve))
+      await supertest(h.url).post('/api/auth/logout').set('cookie', ended).send({}).expect(200)
+      expect(await gone).toBe('io server disconnect')
+      const updated = nextEvent(s2, 'ticket:updated')
+      await h.http.post('/api/centers/na-sang/tickets').send({ serviceId: h.demo.services.A }).expect(201)
+      expect((await updated).status).toBe('waiting')
+      expect(s2.connected).toBe(true)
+    })
   })
 }

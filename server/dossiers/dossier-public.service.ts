@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto'
-import type { Db } from '../../db/create-db.js'
+import type { Db, Executor } from '../../db/create-db.js'
 import type { PublicDossierView } from '../../common/dossier-types.js'
 import type { PublicFilingBody } from '../../common/dossier-schemas.js'
 import type { TicketView } from '../../common/types.js'
@@ -8,7 +8,8 @@ import type { Clock } from '../clock.js'
 import { localTime } from '../time.js'
 import { findCenterBySlug } from '../centers/center.repository.js'
 import * as repo from './dossier.repository.js'
-import { GuessThrottle } from './guess-throttle.js'
+import { GuessThrottle, type GuessLimits } from './guess-throttle.js'
+import type { AddressBudget } from './address-budget.js'
 import { decodeAttachments } from './attachments.js'
 import { applicantColumns, newLookupCode, nextCode, once, type CenterTx } from './dossier.support.js'
 import { iso, localText, parseJson, publicDossierView } from './dossier.views.js'
@@ -19,16 +20,33 @@ export interface CheckInTickets {
   get(id: string): Promise<TicketView>
 }
 
+/** What a center keeps of online filings no clerk has received yet (status `submitted_online`). */
+export interface FilingQuota {
+  pendingFilings: number
+  /** bytes of those filings' attachments */
+  pendingBytes: number
+}
+
+/** What the citizens' side is given: its quotas and budgets (server/dossiers/dossiers.ts sets them). */
+export interface PublicLimits {
+  quota: FilingQuota
+  guesses: GuessLimits
+  /** the per-address budget of lookups and check-ins, which a phone's dossier socket spends too */
+  lookups: AddressBudget
+}
+
+/** Where a lookup comes from: the caller's address (for the guess throttle), and the center it names, if any. */
+export interface LookupFrom { address: string; centerId?: string }
+
 /**
  * What a citizen does with dossiers, signed in to nothing: files one online, looks one up with its two
- * codes, checks in at the kiosk with them. Wrong codes count against the code (GuessThrottle).
+ * codes, checks in at the kiosk with them. Wrong codes count against the guesser's address (GuessThrottle).
  */
 export class DossierPublicService {
   private guesses: GuessThrottle
 
-  constructor(private db: Db, private clock: Clock, private inTx: CenterTx, private tickets: CheckInTickets,
-    opts: { failedLookupsPerCode?: number } = {}) {
-    this.guesses = new GuessThrottle(clock, opts.failedLookupsPerCode ?? 10, 15 * 60_000)
+  constructor(private db: Db, private clock: Clock, private inTx: CenterTx, private tickets: CheckInTickets, private limits: PublicLimits) {
+    this.guesses = new GuessThrottle(clock, limits.guesses)
   }
 
   /** Online filing: a `submitted_online` dossier a clerk receives later; files kept in the database. */
@@ -47,6 +65,7 @@ export class DossierPublicService {
       const now = this.clock()
       const documents = parseJson<string[]>(procedure.documents)
       return this.inTx(center, async (trx) => {
+        await this.assertRoomFor(trx, center.id, files)
         const d = await repo.insertDossier(trx, {
           center_id: center.id, code: await nextCode(trx, center, now), lookup_code: newLookupCode(), status: 'submitted_online',
           channel: 'online', procedure_id: procedure.id, ...applicantColumns(body.applicant),
@@ -61,34 +80,56 @@ export class DossierPublicService {
   }
 
   /**
-   * The dossier a citizen's two codes name, or 404 DOSSIER_NOT_FOUND: an unknown code and a wrong
-   * lookup code answer alike, and too many failures on one code are refused for a while (guessing).
+   * Room under the center's quota of pending online filings, taken under the center's filing lock (held
+   * to the commit): 429 CENTER_FILINGS_FULL past the count; 413 CENTER_FILING_STORAGE_FULL when this
+   * filing's files would pass the bytes (a filing without files still goes through).
    */
-  async findByCodes(code: string, lookupCode: string | undefined, centerId?: string): Promise<string> {
+  private async assertRoomFor(trx: Executor, centerId: string, files: { size: number }[]) {
+    await repo.lockOnlineFilings(trx, centerId)
+    const pending = await repo.pendingOnlineFilings(trx, centerId)
+    if (pending.filings >= this.limits.quota.pendingFilings) throw new AppError('CENTER_FILINGS_FULL')
+    const bytes = files.reduce((n, f) => n + f.size, 0)
+    if (bytes > 0 && pending.bytes + bytes > this.limits.quota.pendingBytes) throw new AppError('CENTER_FILING_STORAGE_FULL')
+  }
+
+  /**
+   * The dossier a citizen's two codes name, or 404 DOSSIER_NOT_FOUND: an unknown code and a wrong
+   * lookup code answer alike; an address that failed too often is refused for a while (guessing).
+   */
+  async findByCodes(code: string, lookupCode: string | undefined, from: LookupFrom): Promise<string> {
     const key = code.trim().toUpperCase()
-    this.guesses.assertAllowed(key)
+    this.guesses.assertAllowed(from.address, key)
     const given = Buffer.from((lookupCode ?? '').trim().toUpperCase())
-    const match = (await repo.findByCode(this.db, key, centerId)).find((d) => {
+    const match = (await repo.findByCode(this.db, key, from.centerId)).find((d) => {
       const stored = Buffer.from(d.lookup_code)
       return stored.length === given.length && timingSafeEqual(stored, given)
     })
     if (!match) {
-      this.guesses.failed(key)
+      this.guesses.failed(from.address, key)
       throw new AppError('DOSSIER_NOT_FOUND')
     }
     return match.id
   }
 
-  async publicLookup(code: string, lookupCode: string | undefined, centerSlug?: string): Promise<PublicDossierView> {
+  async publicLookup(code: string, lookupCode: string | undefined, centerSlug: string | undefined, address: string): Promise<PublicDossierView> {
     let centerId: string | undefined
     if (centerSlug) {
       centerId = (await findCenterBySlug(this.db, centerSlug))?.id
       if (!centerId) throw new AppError('DOSSIER_NOT_FOUND')
     }
-    return publicDossierView(this.db, await this.findByCodes(code, lookupCode, centerId))
+    return publicDossierView(this.db, await this.findByCodes(code, lookupCode, { address, centerId }))
   }
 
-  /** The view a phone following the dossier gets (its codes checked by findByCodes). */
+  /**
+   * A phone's socket following a dossier: one try of the address's lookup budget (the HTTP lookups'
+   * own counter, so sockets add nothing to it), then the codes, checked as findByCodes checks them.
+   */
+  async follow(code: string, lookupCode: string, address: string): Promise<string> {
+    await this.limits.lookups.take(address)
+    return this.findByCodes(code, lookupCode, { address })
+  }
+
+  /** The view a phone following the dossier gets (its codes checked by follow). */
   publicView(id: string): Promise<PublicDossierView> {
     return publicDossierView(this.db, id)
   }
@@ -97,10 +138,10 @@ export class DossierPublicService {
    * Kiosk check-in with a dossier's codes: a ticket linked to it, in the procedure's service for an
    * online filing (or one awaiting supplements), in the pickup service for a ready result.
    */
-  async checkIn(centerSlug: string, code: string, lookupCode: string): Promise<TicketView> {
+  async checkIn(centerSlug: string, code: string, lookupCode: string, address: string): Promise<TicketView> {
     const center = await findCenterBySlug(this.db, centerSlug)
     if (!center) throw new AppError('CENTER_NOT_FOUND')
-    const id = await this.findByCodes(code, lookupCode, center.id)
+    const id = await this.findByCodes(code, lookupCode, { address, centerId: center.id })
     const d = (await repo.dossierDetail(this.db, id))!
     let serviceId: string
     if (d.status === 'submitted_online' || d.status === 'needs_supplement') serviceId = d.service_id

@@ -54,6 +54,23 @@ export function insertAttachments(db: Executor, rows: Insertable<DossierAttachme
   return rows.length ? db.insertInto('dossier_attachment').values(rows).execute() : Promise.resolve([])
 }
 
+/**
+ * Serialises a center's online filings until the transaction ends (a transaction-scoped advisory lock:
+ * ticket issue and intake, which only read the center's row, never wait on it), so two filings cannot
+ * both see room for one more under the center's quota.
+ */
+export async function lockOnlineFilings(db: Executor, centerId: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtext('motcua:online-filing'), hashtext(${centerId}::text))`.execute(db)
+}
+
+/** A center's online filings that no clerk has received yet, and the bytes of their attachments. */
+export async function pendingOnlineFilings(db: Executor, centerId: string): Promise<{ filings: number; bytes: number }> {
+  const r = await db.selectFrom('dossier').leftJoin('dossier_attachment as a', 'a.dossier_id', 'dossier.id')
+    .select((eb) => [eb.fn.count<number>('dossier.id').distinct().as('filings'), eb.fn.coalesce(eb.fn.sum<number>('a.size'), sql<number>`0`).as('bytes')])
+    .where('dossier.center_id', '=', centerId).where('dossier.status', '=', 'submitted_online').executeTakeFirstOrThrow()
+  return { filings: Number(r.filings), bytes: Number(r.bytes) }
+}
+
 export function listAttachments(db: Executor, dossierId: string) {
   return db.selectFrom('dossier_attachment').select(['id', 'name', 'content_type', 'size']).where('dossier_id', '=', dossierId)
     .orderBy('created_at').orderBy('name').execute()

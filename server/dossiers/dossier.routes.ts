@@ -17,17 +17,23 @@ const rfc5987 = (s: string) => encodeURIComponent(s).replace(/['()*]/g, (c) => `
 const AttachmentParams = z.strictObject({ id: Uuid, attachmentId: Uuid })
 const CodeParams = z.strictObject({ code: z.string().min(1).max(40) })
 
-/** Citizens: online filing, lookup with both codes, kiosk check-in. Each rate-limited per address. */
-export function dossierPublicRoutes({ citizens }: Dossiers, limits: { issue: RequestHandler; lookup: RequestHandler }): Router {
+/**
+ * Citizens: online filing, lookup with both codes, kiosk check-in. Each rate-limited per address: filings
+ * by their own hourly budget, lookups and check-ins by the lookup budget (which dossier sockets share),
+ * check-ins by ticket issue's too (`issue`, from the queue's routes).
+ */
+export function dossierPublicRoutes({ citizens, budgets }: Dossiers, issue: RequestHandler): Router {
   const r = Router()
-  r.post('/public/dossiers', limits.issue, validate({ body: PublicFilingBody }), async (req, res) => {
+  r.post('/public/dossiers', budgets.filings.middleware, validate({ body: PublicFilingBody }), async (req, res) => {
     res.status(201).json(await citizens.fileOnline(req.input.body))
   })
-  r.get('/public/dossiers/:code', limits.lookup, validate({ params: CodeParams, query: PublicLookupQuery }), async (req, res) => {
-    res.json({ dossier: await citizens.publicLookup(req.input.params.code, req.input.query.lookupCode, req.input.query.center) })
+  r.get('/public/dossiers/:code', budgets.lookups.middleware, validate({ params: CodeParams, query: PublicLookupQuery }), async (req, res) => {
+    const { params, query } = req.input
+    res.json({ dossier: await citizens.publicLookup(params.code, query.lookupCode, query.center, req.ip ?? '') })
   })
-  r.post('/centers/:center/check-in', limits.lookup, limits.issue, validate({ params: CenterParams, body: CheckInBody }), async (req, res) => {
-    res.status(201).json({ ticket: await citizens.checkIn(req.input.params.center, req.input.body.code, req.input.body.lookupCode) })
+  r.post('/centers/:center/check-in', budgets.lookups.middleware, issue, validate({ params: CenterParams, body: CheckInBody }), async (req, res) => {
+    const { params, body } = req.input
+    res.status(201).json({ ticket: await citizens.checkIn(params.center, body.code, body.lookupCode, req.ip ?? '') })
   })
   return r
 }

@@ -1,7 +1,8 @@
-import type { Server as HttpServer } from 'node:http'
+import type { Server as HttpServer, IncomingMessage } from 'node:http'
 import { Server, type Socket } from 'socket.io'
 import { createAdapter } from '@socket.io/postgres-adapter'
 import pg from 'pg'
+import { z } from 'zod'
 import type { Logger } from 'pino'
 import type { ClientToServerEvents, PublicFact, ServerToClientEvents, SocketData } from '../../common/events.js'
 import type { BoardSnapshot, StaffView, TicketView } from '../../common/types.js'
@@ -179,8 +180,12 @@ export interface RealtimeLookups {
   /** the center of a slug (CENTER_NOT_FOUND when none) */
   center(slug: string): Promise<{ id: string; slug: string }>
   ticket(id: string): Promise<TicketView>
-  /** the dossier both codes name, throttled against guessing like the public lookup (DOSSIER_NOT_FOUND) */
-  dossierByCodes(code: string, lookupCode: string): Promise<string>
+  /**
+   * the dossier both codes name, for a phone at `address`: one try of the lookup budget the HTTP
+   * lookups spend, then the codes, throttled against guessing like the public lookup (DOSSIER_NOT_FOUND;
+   * RATE_LIMITED past either)
+   */
+  dossierByCodes(code: string, lookupCode: string, address: string): Promise<string>
   publicDossier(dossierId: string): Promise<PublicDossierView>
   board(centerSlug: string): Promise<BoardSnapshot>
   /** a counter (its id as stored) and the center it belongs to, or undefined when there is no such counter */
@@ -196,7 +201,11 @@ export type RealtimeMode = 'single-instance' | 'postgres-adapter'
  * joins `ticket:<id>` (auth `{ ticket }`); a staff socket is recognised by its session cookie and may
  * watch the counters of its center.
  */
-export function attachRealtime(httpServer: HttpServer, deps: { lookups: RealtimeLookups; sink: SocketSink; logger: Logger; pool?: pg.Pool }): IoServer {
+export function attachRealtime(httpServer: HttpServer, deps: {
+  lookups: RealtimeLookups; sink: SocketSink; logger: Logger; pool?: pg.Pool
+  /** the handshake's client address, as the HTTP routes see theirs (`req.ip`, behind the same trusted proxies) */
+  clientAddress: (req: IncomingMessage) => string
+}): IoServer {
   const io: IoServer = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 10_000 })
   if (deps.pool) {
     // Every instance on this database LISTENs on one channel; an emit anywhere reaches sockets everywhere.
@@ -218,7 +227,7 @@ export function attachRealtime(httpServer: HttpServer, deps: { lookups: Realtime
     })
   }
 
-  io.use(handshake(deps.lookups, deps.logger))
+  io.use(handshake(deps.lookups, deps.logger, deps.clientAddress))
   io.on('connection', (socket: IoSocket) => connected(socket, deps.lookups, deps.logger))
   return io
 }
@@ -226,8 +235,26 @@ export function attachRealtime(httpServer: HttpServer, deps: { lookups: Realtime
 // "not found" refuses the socket for good; a database outage answers INTERNAL, and pages retry soon
 const notFoundAsNull = (e: unknown) => { if (e instanceof AppError) return null; throw e }
 
+/** A phone following a dossier: its two codes, as the public lookup takes them. */
+const DossierAuth = z.object({ code: z.string().min(1).max(40), lookupCode: z.string().max(40) })
+
+/**
+ * The dossier a handshake's `auth.dossier` names, or the error that refuses the socket: RATE_LIMITED
+ * (the address's lookup budget or its failed guesses), else DOSSIER_NOT_FOUND for any other failure.
+ */
+async function dossierClaim(lookups: RealtimeLookups, claim: unknown, address: string): Promise<{ id: string } | { refused: string }> {
+  const d = DossierAuth.safeParse(claim)
+  if (!d.success) return { refused: 'DOSSIER_NOT_FOUND' }
+  try {
+    return { id: await lookups.dossierByCodes(d.data.code, d.data.lookupCode, address) }
+  } catch (e) {
+    if (!(e instanceof AppError)) throw e
+    return { refused: e.code === 'RATE_LIMITED' ? 'RATE_LIMITED' : 'DOSSIER_NOT_FOUND' }
+  }
+}
+
 /** Who a socket is, from its cookie and its auth: each claim checked, or the socket refused. */
-function handshake(lookups: RealtimeLookups, logger: Logger): Parameters<IoServer['use']>[0] {
+function handshake(lookups: RealtimeLookups, logger: Logger, clientAddress: (req: IncomingMessage) => string): Parameters<IoServer['use']>[0] {
   return async (socket, next) => {
     try {
       const a = (socket.handshake.auth ?? {}) as Record<string, unknown>
@@ -249,11 +276,9 @@ function handshake(lookups: RealtimeLookups, logger: Logger): Parameters<IoServe
       }
       if (a.dossier !== undefined) {
         // a phone following a dossier: both codes, checked (and throttled) like the public lookup
-        const d = (a.dossier ?? {}) as Record<string, unknown>
-        const ok = typeof d.code === 'string' && typeof d.lookupCode === 'string' && d.code.length <= 40
-        const id = ok ? await lookups.dossierByCodes(d.code as string, d.lookupCode as string).catch(notFoundAsNull) : null
-        if (!id) return next(new Error('DOSSIER_NOT_FOUND'))
-        socket.data.dossierId = id
+        const d = await dossierClaim(lookups, a.dossier, clientAddress(socket.request))
+        if ('refused' in d) return next(new Error(d.refused))
+        socket.data.dossierId = d.id
       }
       if (!socket.data.centerId && !socket.data.ticketId && !socket.data.staffId && !socket.data.dossierId) return next(new Error('AUTH_REQUIRED'))
       next()

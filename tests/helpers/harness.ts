@@ -23,8 +23,8 @@ export interface Harness {
   demo: { centerId: string; services: Record<string, string>; counters: Record<number, string>; staff: Record<string, string> }
   /** an agent carrying the session cookie of a demo user */
   login(username: string): Promise<ReturnType<typeof supertest.agent>>
-  /** a socket.io client connected to this server */
-  socket(auth: Record<string, string | boolean>, opts?: { cookie?: string }): ClientSocket
+  /** a socket.io client connected to this server (`headers`: e.g. X-Forwarded-For, under `trustProxy`) */
+  socket(auth: Record<string, string | boolean>, opts?: { cookie?: string; headers?: Record<string, string> }): ClientSocket
   close(): Promise<void>
 }
 
@@ -33,7 +33,8 @@ export async function startHarness(kind: DbKind, opts: Partial<AppDeps> & { cloc
   const handle = await freshDb(kind)
   await seedDemo(handle.db, hashPassword)
   const clock = testClock(opts.clockStart)
-  const app = createApp({ dbHandle: handle, clock, publicRateLimitPerMinute: 100_000, failedLoginsPer15Min: 1000, ...opts })
+  const app = createApp({ dbHandle: handle, clock, publicRateLimitPerMinute: 100_000, failedLoginsPer15Min: 1000,
+    dossierLimits: { filingsPerHour: 100_000 }, ...opts })
   await new Promise<void>((r) => app.httpServer.listen(0, '127.0.0.1', r))
   const url = `http://127.0.0.1:${(app.httpServer.address() as AddressInfo).port}`
   const db = handle.db
@@ -54,7 +55,7 @@ export async function startHarness(kind: DbKind, opts: Partial<AppDeps> & { cloc
     },
     socket(auth, o = {}) {
       const s: ClientSocket = ioClient(url, { auth, transports: ['websocket'], forceNew: true, reconnection: false,
-        extraHeaders: o.cookie ? { cookie: o.cookie } : undefined })
+        extraHeaders: o.cookie || o.headers ? { ...o.headers, ...(o.cookie ? { cookie: o.cookie } : {}) } : undefined })
       sockets.push(s)
       return s
     },
