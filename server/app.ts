@@ -22,6 +22,7 @@ import { TicketService } from './queue/ticket.service.js'
 import { publicRoutes, staffQueueRoutes } from './queue/queue.routes.js'
 import { chooseLanguage, errorHandler, notFound } from './http/errors.middleware.js'
 import { pagesRouter } from './http/pages.js'
+import { allowBodyUpTo, jsonBody } from './http/body.js'
 import { StaffService } from './staff/staff.service.js'; import { SettingsService } from './staff/settings.service.js'; import { staffConsoleRoutes } from './staff/staff.routes.js'; import { CatalogService } from './staff/catalog.service.js'; import { AccountsService } from './staff/accounts.service.js'
 import { RatingService } from './ratings/rating.service.js'
 import { ratingRoutes } from './ratings/rating.routes.js'
@@ -52,6 +53,8 @@ export interface AppDeps {
   pagesDir?: string
   /** process metrics (CPU, memory, event loop) in /metrics too: main.ts turns them on */
   processMetrics?: boolean
+  /** login attempts one address may send per minute, counted before a body is read */
+  loginsPerMinute?: number
 }
 
 export interface App {
@@ -75,16 +78,6 @@ export interface App {
    * then sockets are closed.
    */
   close(opts?: { timeoutMs?: number }): Promise<void>
-}
-
-/**
- * The API speaks JSON only: a body of another type (a form, text/plain) would otherwise be skipped by
- * the parser and read as "no body", so a strict schema would never see its fields.
- */
-const jsonBodiesOnly: RequestHandler = (req, _res, next) => {
-  const length = Number(req.headers['content-length'] ?? 0)
-  if (req.body === undefined && (length > 0 || req.headers['transfer-encoding'] !== undefined)) throw new AppError('BAD_JSON')
-  next()
 }
 
 /** Builds everything and never listens: main.ts listens; tests listen on port 0 with their own database. */
@@ -190,16 +183,17 @@ function commonMiddleware(logger: Logger): RequestHandler[] {
   return [httpLogger as unknown as RequestHandler, securityHeaders, compression(), chooseLanguage]
 }
 
-/** `/api`: JSON bodies, the session, the per-address limits and every domain's routes. */
+/**
+ * `/api`: the session, the per-address limits and every domain's routes. A route's body is read by its
+ * `validate()`, after its role check and its limiters (server/http/body.ts): a stranger past a limit
+ * costs no parsing. Bodies are at most 20 kB, but for the online filing.
+ */
 function apiRouter(deps: AppDeps, s: ReturnType<typeof services>, sink: SocketSink): express.Router {
   const { db, clock } = s
   const api = express.Router()
   api.use(checkOrigin) // a foreign page is refused before its body is even read
   // online filing carries up to 3 files of 2 MB, base64: its own larger limit, on that route only
-  const filingJson = express.json({ limit: '9mb' })
-  api.use((req, res, next) => (req.method === 'POST' && req.path === '/public/dossiers' ? filingJson(req, res, next) : next()))
-  api.use(express.json({ limit: '20kb' }))
-  api.use(jsonBodiesOnly)
+  api.post('/public/dossiers', allowBodyUpTo(9 * 1024 * 1024))
   api.use(loadSession(s.auth))
   /** At most `limit` requests a minute from one address, then 429 RATE_LIMITED (each limiter counts apart). */
   const perAddressPerMinute = (limit: number) => rateLimit({
@@ -207,6 +201,8 @@ function apiRouter(deps: AppDeps, s: ReturnType<typeof services>, sink: SocketSi
     handler: () => { throw new AppError('RATE_LIMITED') },
   })
   const issueLimiter = perAddressPerMinute(deps.publicRateLimitPerMinute ?? 120)
+  // login's own throttles need the username: a cap per address comes first, then the body is read
+  api.post('/auth/login', perAddressPerMinute(deps.loginsPerMinute ?? 120), jsonBody)
   api.use(authRoutes(s.auth, { sessionHours: deps.sessionHours ?? 12 }))
   api.use(publicRoutes(s.issuing, s.tickets, s.board, issueLimiter))
   api.use(staffQueueRoutes(s.counters, s.tickets))

@@ -4,6 +4,7 @@ export const en: Catalog = {
   errors: {
     VALIDATION_FAILED: 'The request is not valid.',
     BAD_JSON: 'The request body is not valid JSON.',
+    BODY_TOO_DEEP: 'The request body is nested too deeply (at most {max} levels).',
     PAYLOAD_TOO_LARGE: 'The request body is too large.',
     NOT_FOUND: 'No such address.',
     CENTER_NOT_FOUND: 'Center not found.',

@@ -4,6 +4,7 @@ export const vi = {
   errors: {
     VALIDATION_FAILED: 'Dữ liệu gửi lên không hợp lệ.',
     BAD_JSON: 'Dữ liệu gửi lên không đúng định dạng JSON.',
+    BODY_TOO_DEEP: 'Dữ liệu gửi lên lồng nhau quá sâu (tối đa {max} cấp).',
     PAYLOAD_TOO_LARGE: 'Dữ liệu gửi lên quá lớn.',
     NOT_FOUND: 'Không tìm thấy địa chỉ này.',
     CENTER_NOT_FOUND: 'Không tìm thấy trung tâm.',

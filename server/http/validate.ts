@@ -2,6 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import type { ParamsDictionary, Query } from 'express-serve-static-core'
 import { z } from 'zod'
 import { AppError } from '../errors.js'
+import { readJsonBody } from './body.js'
 import { catalogs, format, type Lang } from '../../common/i18n/index.js'
 
 interface Shapes { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType }
@@ -48,9 +49,13 @@ function nulStrings(value: unknown, path: string[], out: string[][], depth = 0):
   for (const [k, v] of Object.entries(value)) nulStrings(v, [...path, k], out, depth + 1)
 }
 
-/** Parses params, query and body together and reports every problem of all three at once. */
+/**
+ * Parses params, query and body together and reports every problem of all three at once. The body is
+ * read here (server/http/body.ts), after the route's role check and rate limits have let it through.
+ */
 export function validate<S extends Shapes>(shapes: S): Validator<S> {
-  return (req: Validated<S>, _res: Response, next: NextFunction) => {
+  return async (req: Validated<S>, res: Response, next: NextFunction) => {
+    if (shapes.body) await readJsonBody(req, res)
     const lang = req.lang ?? 'vi'
     const words = catalogs[lang].validation
     const details: Detail[] = []
