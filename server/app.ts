@@ -4,8 +4,6 @@ import helmet from 'helmet'
 import compression from 'compression'
 import { rateLimit } from 'express-rate-limit'
 import { pino, type Logger } from 'pino'
-import { pinoHttp } from 'pino-http'
-import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import type { DbHandle } from '../db/create-db.js'
 import { AppError } from './errors.js'
@@ -23,6 +21,8 @@ import { publicRoutes, staffQueueRoutes } from './queue/queue.routes.js'
 import { chooseLanguage, errorHandler, notFound } from './http/errors.middleware.js'
 import { pagesRouter } from './http/pages.js'
 import { allowBodyUpTo, jsonBody } from './http/body.js'
+import { metricsAccess } from './http/metrics-access.js'
+import { requestLogger } from './http/request-log.js'
 import { StaffService } from './staff/staff.service.js'; import { SettingsService } from './staff/settings.service.js'; import { staffConsoleRoutes } from './staff/staff.routes.js'; import { CatalogService } from './staff/catalog.service.js'; import { AccountsService } from './staff/accounts.service.js'
 import { RatingService } from './ratings/rating.service.js'
 import { ratingRoutes } from './ratings/rating.routes.js'
@@ -53,6 +53,8 @@ export interface AppDeps {
   pagesDir?: string
   /** process metrics (CPU, memory, event loop) in /metrics too: main.ts turns them on */
   processMetrics?: boolean
+  /** `/metrics` answers `Authorization: Bearer <token>`; unset: only requests from this host that no proxy forwarded */
+  metricsToken?: string
   /** login attempts one address may send per minute, counted before a body is read */
   loginsPerMinute?: number
 }
@@ -112,7 +114,7 @@ export function createApp(deps: AppDeps): App {
   })
   // Liveness: the process answers (restart it when this fails); the database is not asked.
   app.get('/healthz/live', (_req, res) => { res.json({ status: 'ok' }) })
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', metricsAccess(deps.metricsToken), async (_req, res) => {
     res.set('content-type', metrics.registry.contentType).send(await metrics.registry.metrics())
   })
   app.use('/api', apiRouter(deps, s, sink))
@@ -162,17 +164,6 @@ function services(deps: AppDeps, sink: SocketSink, metrics: AppMetrics) {
 
 /** Request log with its id, security headers, compression, the reader's language: every request. */
 function commonMiddleware(logger: Logger): RequestHandler[] {
-  const httpLogger = pinoHttp({
-    logger,
-    // a session token in a log line is a session anyone reading the logs can use
-    redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'], censor: '[redacted]' },
-    genReqId: (req, res) => {
-      const given = req.headers['x-request-id']
-      const id = typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID()
-      res.setHeader('x-request-id', id)
-      return id
-    },
-  })
   // Helmet's CSP tells browsers to fetch every asset over https: on a plain-http install (the embedded
   // default on a commune LAN, http://192.168.x.y:3000) the pages would load without their scripts.
   // The directive goes only to requests that came over https (directly or via a trusted proxy).
@@ -180,7 +171,7 @@ function commonMiddleware(logger: Logger): RequestHandler[] {
   const headersHttp = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } })
   const securityHeaders: RequestHandler = (req, res, next) => (req.secure ? headersHttps : headersHttp)(req, res, next)
   // phones on slow rural networks: pages, assets and JSON go gzipped
-  return [httpLogger as unknown as RequestHandler, securityHeaders, compression(), chooseLanguage]
+  return [requestLogger(logger), securityHeaders, compression(), chooseLanguage]
 }
 
 /**

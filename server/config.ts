@@ -24,6 +24,9 @@ const EnvSchema = z.object({
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// address' }).optional(),
   /** trust X-Forwarded-* from this many proxies (nginx in front: 1) */
   TRUST_PROXY: int(0, 5, 0),
+  /** the bearer token Prometheus sends to read /metrics (`openssl rand -hex 32`); unset: /metrics answers this host only */
+  METRICS_TOKEN: z.string().trim().min(16, 'must be at least 16 characters (openssl rand -hex 32)')
+    .regex(/^[A-Za-z0-9._~+/-]+=*$/, 'must be a bearer token: letters, digits and - . _ ~ + / (openssl rand -hex 32)').optional(),
 })
 
 export interface Config {
@@ -37,6 +40,7 @@ export interface Config {
   sessionHours: number
   publicUrl: string
   trustProxy: number
+  metricsToken: string | undefined
 }
 
 export class ConfigError extends Error {}
@@ -60,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionHours: e.SESSION_HOURS,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     trustProxy: e.TRUST_PROXY,
+    metricsToken: e.METRICS_TOKEN,
   }
 }
 

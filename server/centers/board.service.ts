@@ -4,7 +4,7 @@ import { catalogs } from '../../common/i18n/index.js'
 import { AppError } from '../errors.js'
 import type { Clock } from '../clock.js'
 import { describeHours, isOpenAt, localTime } from '../time.js'
-import { counterViews } from '../queue/ticket-views.js'
+import { counterViews, publicCounterView } from '../queue/ticket-views.js'
 import { closedReason as issuingClosedReason, type CenterCalendar } from '../queue/issue.service.js'
 import { serviceStats } from '../queue/estimate.js'
 import { recentCalls } from '../queue/ticket.repository.js'
@@ -53,7 +53,7 @@ export class BoardService {
         code: s.code, prefix: s.prefix, nameVi: s.name_vi, nameEn: s.name_en, icon: s.icon, active: s.active,
         targetWaitMinutes: s.target_wait_minutes, dailyCap: s.daily_cap, ...byId.get(s.id)!, // id, waiting, estimate, capReached
       })),
-      counters,
+      counters: counters.map(publicCounterView), // the pause reason's category, never the clerk's note
       recentCalls: calls.map((c) => ({ ticketId: c.id, code: c.code, serviceId: c.service_id, counterId: c.counter_id!, counterNumber: c.counter_number, calledAt: new Date(c.called_at!).toISOString() })),
       readyDossiers: ready,
     }

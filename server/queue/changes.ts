@@ -8,7 +8,7 @@ import { localTime } from '../time.js'
 import type { EventSink } from '../realtime/event-sink.js'
 import { bumpBoardSeq } from '../centers/center.repository.js'
 import { loadServiceFigures, statOf, type ServiceFigures } from './estimate.js'
-import { counterView, ticketView } from './ticket-views.js'
+import { counterView, publicCounterView, ticketView } from './ticket-views.js'
 
 /** Told about committed facts (metrics): their names at commit, and how long after the commit they were sent. */
 export interface ChangeObserver {
@@ -99,7 +99,7 @@ export class Changes {
       Promise.all(out.events.map(async (e, k): Promise<PublicFact> => {
         const seq = firstSeq + k
         if (e.name === 'queue:changed') return { name: e.name, payload: { seq, services: (await figuresOf(e.serviceIds)).map(statOf) } }
-        if (e.name === 'counter:changed') return { name: e.name, payload: { seq, counter: await counterView(this.db, center.id, e.counterId) } }
+        if (e.name === 'counter:changed') return { name: e.name, payload: { seq, counter: publicCounterView(await counterView(this.db, center.id, e.counterId)) } }
         return { name: e.name, payload: { seq, ...e.payload } } as PublicFact
       })),
       Promise.all([...out.ticketIds].map((id) => knownViews.find((v) => v.id === id) ?? ticketView(this.db, id, now, figuresOf))),

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Executor } from '../../db/create-db.js'
-import type { CounterView, TicketView } from '../../common/types.js'
+import { PAUSE_REASONS, type CounterView, type PauseReason, type TicketView } from '../../common/types.js'
 import type { Ticket } from '../../db/types.js'
 import { AppError } from '../errors.js'
 import * as counters from './counter.repository.js'
@@ -61,6 +61,20 @@ export async function counterViews(db: Executor, centerId: string, counterId?: s
     currentTicket: r.ticket_id ? { id: r.ticket_id, code: r.ticket_code!, status: r.ticket_status as 'called' | 'serving' } : null,
     services: r.services,
   }))
+}
+
+/**
+ * A counter as public pages see it (the board, its live facts): the pause reason's category only. The
+ * clerk's free-text note (stored as `reason: note`) is for staff views.
+ */
+export function publicCounterView(v: CounterView): CounterView {
+  return { ...v, pauseReason: pauseCategory(v.pauseReason) }
+}
+
+function pauseCategory(text: string | null): PauseReason | null {
+  if (text === null) return null
+  const category = text.split(':', 1)[0]!.trim()
+  return (PAUSE_REASONS as readonly string[]).includes(category) ? category as PauseReason : 'other'
 }
 
 export async function counterView(db: Executor, centerId: string, counterId: string): Promise<CounterView> {
