@@ -10,8 +10,11 @@ import { testDatabaseUrl } from '../../server/config.js'
 const PGLITE_VERSION = (JSON.parse(readFileSync(new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url), 'utf8')) as { version: string }).version
 const migrationsDir = new URL('../../db/migrations/', import.meta.url).pathname
 
-/** Every test file runs on PGlite, and on PostgreSQL too when TEST_DATABASE_URL is set. */
-export const backends: DbKind[] = testDatabaseUrl() ? ['pglite', 'postgres'] : ['pglite']
+/**
+ * Every test file runs on PGlite, and on PostgreSQL too when TEST_DATABASE_URL is set;
+ * TEST_BACKENDS=postgres runs PostgreSQL alone (.ci/run's second run, after a PGlite run of its own).
+ */
+export const backends: DbKind[] = !testDatabaseUrl() ? ['pglite'] : process.env.TEST_BACKENDS === 'postgres' ? ['postgres'] : ['pglite', 'postgres']
 
 /** Changes whenever a migration changes, so templates are rebuilt exactly then. */
 function migrationsHash(): string {
