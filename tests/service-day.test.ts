@@ -38,6 +38,22 @@ describe.each(backends)('service day on %s', (kind) => {
     expect(first.body.ticket).toMatchObject({ number: 1, serviceDay: MON })
   })
 
+  it('a cut-off moved later where this server did not see it (another instance, or SQL) counts at the next tap: no refusal is made on what an earlier tap read', async () => {
+    const s = await addService(h)
+    h.clock.set(local(MON, '16:00'))
+    expect((await issue(h, s.id)).status).toBe(201) // what it checked is remembered for the next taps
+    const setCutoff = (hm: string) => h.handle.db.updateTable('center').set({ ticket_cutoff: hm }).where('slug', '=', 'na-sang').execute()
+    await setCutoff('16:45')
+    try {
+      h.clock.set(local(MON, '16:35'))
+      const late = await issue(h, s.id)
+      expect(late.status).toBe(201)
+      expect(await countTickets(s.id)).toBe(2)
+    } finally {
+      await setCutoff('16:30')
+    }
+  })
+
   it('keeps issuing through the lunch break (12:00 → 201) while the board says the center is not open', async () => {
     const s = await addService(h)
     h.clock.set(local(MON, '12:00'))
