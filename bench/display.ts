@@ -6,7 +6,7 @@
  * and a refused handshake retried. `compare()` says whether its board is the server's.
  */
 import { io, type Socket } from 'socket.io-client'
-import { BoardState, FactOrder, type BoardEvent, type Heard } from '../common/board-sync.js'
+import { BoardState, boardRefetcher, FactOrder, type BoardEvent, type Heard } from '../common/board-sync.js'
 import { PUBLIC_EVENTS } from '../common/events.js'
 import type { BoardSnapshot } from '../common/types.js'
 
@@ -51,32 +51,11 @@ export function connectDisplay(base: () => string, center = 'na-sang'): Display 
     const gaps = facts.filter((f) => f.result === 'gap').length
     if (gaps) { stats.gaps += gaps; void refetch() }
   }
-  // as web/live.ts: one refetch at a time (asked again while one runs: once more after it); a board that
-  // does not cover the gap is asked for again; one older than the board even over HTTP means the
-  // server's sequence started again (`forceIfOlder`)
-  let fetching: Promise<void> | null = null
-  let again = false
-  const refetchOnce = async (forceIfOlder: boolean) => {
-    const b = await (await fetch(`${base()}/api/centers/${center}/board`)).json() as BoardSnapshot
-    return take(b) || (forceIfOlder && take(b, true))
-  }
-  function refetch(forceIfOlder = false): Promise<void> {
-    if (fetching) { again = true; return fetching }
-    fetching = (async () => {
-      try {
-        let misses = 0
-        do {
-          again = false
-          stats.refetches++
-          if (!await refetchOnce(forceIfOlder) && state.unsure && ++misses <= 3) {
-            await new Promise((r) => setTimeout(r, 100 * misses))
-            again = true
-          }
-        } while (again)
-      } catch { /* the next connect brings a snapshot */ } finally { fetching = null }
-    })()
-    return fetching
-  }
+  // as web/live.ts does
+  const refetch = boardRefetcher({
+    fetchBoard: async () => (await (await fetch(`${base()}/api/centers/${center}/board`)).json()) as BoardSnapshot,
+    take, unsure: () => state.unsure, fetched: () => { stats.refetches++ },
+  })
 
   socket.on('connect', () => { stats.connects++ })
   socket.on('disconnect', (reason) => {

@@ -239,6 +239,51 @@ export function reduceBoard(b: BoardSnapshot, e: BoardEvent): BoardSnapshot {
   }
 }
 
+/**
+ * A page's board refetch over HTTP (web/live.ts; bench/display.ts does as the pages do): one at a time,
+ * and asked again while one runs, once more after it. After a gap, a board read before the missed facts
+ * were committed does not cover them: it is asked for again, at most 3 times, 100, 200, 300 ms apart.
+ * `forceIfOlder`: a board older than the one shown even over HTTP means the server's sequence started
+ * again (a restored database): taken all the same. A failed fetch ends the attempt (`failed`).
+ */
+export function boardRefetcher(o: {
+  fetchBoard(): Promise<BoardSnapshot>
+  /** takes the board unless older than the one shown (`force`: even then); whether it was taken */
+  take(b: BoardSnapshot, force?: boolean): boolean
+  /** a gap is not covered yet (BoardState.unsure) */
+  unsure(): boolean
+  fetched?(): void
+  failed?(): void
+}): (forceIfOlder?: boolean) => Promise<void> {
+  let fetching: Promise<void> | null = null
+  let again = false
+  const once = async (forceIfOlder: boolean) => {
+    o.fetched?.()
+    const b = await o.fetchBoard()
+    return o.take(b) || (forceIfOlder && o.take(b, true))
+  }
+  return function refetch(forceIfOlder = false) {
+    if (fetching) { again = true; return fetching }
+    fetching = (async () => {
+      try {
+        let misses = 0
+        do {
+          again = false
+          if (!await once(forceIfOlder) && o.unsure() && ++misses <= 3) {
+            await new Promise((r) => setTimeout(r, 100 * misses))
+            again = true
+          }
+        } while (again)
+      } catch {
+        o.failed?.()
+      } finally {
+        fetching = null
+      }
+    })()
+    return fetching
+  }
+}
+
 /** `?counters=1,2,3` → [1, 2, 3]; empty or invalid → null (all counters). */
 export function parseCounterFilter(value: string | null | undefined): number[] | null {
   if (!value) return null

@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client'
-import { BoardState, FactOrder, type ApplyResult, type BoardEvent, type Heard } from '../common/board-sync.js'
+import { BoardState, boardRefetcher, FactOrder, type ApplyResult, type BoardEvent, type Heard } from '../common/board-sync.js'
 import type { ClientToServerEvents, ServerToClientEvents } from '../common/events.js'
 import type { BoardSnapshot } from '../common/types.js'
 import { apiGet } from './api.js'
@@ -34,9 +34,6 @@ export function connectBoard(center: string, opts: LiveOptions): LiveBoard {
   const socket: PageSocket = io({ auth: { center }, transports: ['websocket', 'polling'] })
   const state = new BoardState()
   const order = new FactOrder(state, hear)
-  let fetching: Promise<void> | null = null
-  let again = false
-
   const take = (b: BoardSnapshot, force = false): boolean => {
     const previous = state.board
     if (!state.acceptSnapshot(b, force)) return false
@@ -53,35 +50,12 @@ export function connectBoard(center: string, opts: LiveOptions): LiveBoard {
     if (facts.some((f) => f.result === 'gap')) void refetch()
   }
 
-  async function refetchOnce(forceIfOlder: boolean): Promise<boolean> {
-    const b = await apiGet<BoardSnapshot>(`/api/centers/${encodeURIComponent(center)}/board`)
-    if (take(b)) return true
-    // older than what is shown even over HTTP: the server's sequence was reset (restored database)
-    return forceIfOlder && take(b, true)
-  }
-
-  function refetch(forceIfOlder = false): Promise<void> {
-    if (fetching) { again = true; return fetching }
-    fetching = (async () => {
-      try {
-        let misses = 0
-        do {
-          again = false
-          // after a gap, a board read before the missed facts were committed does not cover them: ask again
-          if (!await refetchOnce(forceIfOlder) && state.unsure && ++misses <= 3) {
-            await new Promise((r) => setTimeout(r, 100 * misses))
-            again = true
-          }
-        } while (again)
-      } catch {
-        // the socket's next connect brings a snapshot; until then retry now and then
-        setTimeout(() => { if (socket.connected) void refetch() }, 3000)
-      } finally {
-        fetching = null
-      }
-    })()
-    return fetching
-  }
+  const refetch = boardRefetcher({
+    fetchBoard: () => apiGet<BoardSnapshot>(`/api/centers/${encodeURIComponent(center)}/board`),
+    take, unsure: () => state.unsure,
+    // the socket's next connect brings a snapshot; until then retry now and then
+    failed: () => { setTimeout(() => { if (socket.connected) void refetch() }, 3000) },
+  })
 
   socket.on('board:snapshot', (b) => {
     if (!take(b)) void refetch(true)

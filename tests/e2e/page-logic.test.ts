@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { AnnouncementQueue, announcementText, DEFAULT_ANNOUNCEMENT_TEMPLATE } from '../../common/announce.js'
-import { BoardState, FactOrder, HOLD_MS, MAX_FACTS_SINCE_GAP, MAX_RECENT_CALLS, parseCounterFilter, type HoldClock, type Heard } from '../../common/board-sync.js'
+import { BoardState, boardRefetcher, FactOrder, HOLD_MS, MAX_FACTS_SINCE_GAP, MAX_RECENT_CALLS, parseCounterFilter, type HoldClock, type Heard } from '../../common/board-sync.js'
 import { catalogs } from '../../common/i18n/index.js'
 import type { BoardSnapshot, CounterView } from '../../common/types.js'
 
@@ -269,6 +269,35 @@ describe('FactOrder: facts out of seq order wait for the ones before them', () =
     expect(state.seq).toBe(7)
     expect(state.unsure).toBe(false)
     expect(state.board!.recentCalls.map((c) => c.code)).toEqual(['A007', 'A006', 'A005'])
+  })
+})
+
+describe('boardRefetcher: the pages\' refetch after a gap', () => {
+  it('asks again, at most 3 more times, while the boards it gets do not cover the gap', async () => {
+    let fetches = 0
+    const refetch = boardRefetcher({ fetchBoard: async () => { fetches++; return snapshot(1) }, take: () => false, unsure: () => true })
+    await refetch()
+    expect(fetches).toBe(4)
+  })
+
+  it('runs one refetch at a time, once more for the asks that came meanwhile, and takes an older board only when forced', async () => {
+    let fetches = 0
+    const taken: boolean[] = []
+    const refetch = boardRefetcher({
+      fetchBoard: async () => { fetches++; await new Promise((r) => setTimeout(r, 5)); return snapshot(1) },
+      take: (_b, force) => { taken.push(!!force); return !!force }, unsure: () => false,
+    })
+    await Promise.all([refetch(true), refetch(), refetch()])
+    expect(fetches).toBe(2)
+    expect(taken).toEqual([false, true, false, true])
+  })
+
+  it('tells a failed fetch and lets the next ask fetch again', async () => {
+    let failed = 0, fetches = 0
+    const refetch = boardRefetcher({ fetchBoard: async () => { fetches++; throw new Error('offline') }, take: () => true, unsure: () => false, failed: () => { failed++ } })
+    await refetch()
+    await refetch()
+    expect([fetches, failed]).toEqual([2, 2])
   })
 })
 
