@@ -30,6 +30,19 @@ export interface CenterTable {
   dossier_prefix: Generated<string>
   /** citizen rating scale, 3 or 5 levels (migration 0005) */
   rating_scale: Generated<3 | 5>
+  /** the center's postal address and province, asked by set-up (migration 0009) */
+  address: Generated<string>
+  province: Generated<string>
+}
+
+/** a one-time set-up link's token: only its SHA-256 is kept (migration 0009) */
+export interface SetupTokenTable {
+  id: Generated<string>
+  token_hash: string
+  created_at: GeneratedTimestamp
+  replaced_at: Timestamp | null
+  used_at: Timestamp | null
+  used_by: string | null
 }
 
 export interface CenterBoardSeqTable { center_id: string; seq: Generated<number> }
@@ -269,6 +282,7 @@ export interface Database {
   dossier: DossierTable
   dossier_event: DossierEventTable
   dossier_attachment: DossierAttachmentTable
+  setup_token: SetupTokenTable
 }
 
 export type Center = Selectable<CenterTable>
