@@ -96,14 +96,16 @@ export interface FloorResponse {
 export interface ServiceSettings extends StaffServiceOption {
   dailyCap: number | null
   defaultServiceMinutes: number
+  /** no ticket, dossier or rating names it: it may be deleted (otherwise only deactivated) */
+  deletable: boolean
 }
 
 /** What the activity log lists (no zod here: pages import this file). */
-export const AUDIT_ENTITIES = ['service', 'ticket', 'counter', 'center', 'procedure', 'staff', 'priority_group', 'calendar_day'] as const
+export const AUDIT_ENTITIES = ['service', 'ticket', 'counter', 'center', 'procedure', 'staff', 'priority_group', 'calendar_day', 'dossier'] as const
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number]
 
 export interface AuditEntry {
-  /** unique across the three sources: 'a…' setting change, 't…' ticket event, 'c…' counter event */
+  /** unique across the sources: 'a…' setting change, 't…' ticket event, 'c…' counter event, 'd…' dossier event */
   id: string
   at: string
   staffId: string | null
@@ -126,6 +128,21 @@ export interface CounterSettings {
   /** service ids, in the order they were set */
   primary: string[]
   backup: string[]
+  /** a deactivated counter is closed and offered to no clerk */
+  active: boolean
+}
+
+/** A center as the admin manages it (centers, services, counters administration: H6). */
+export interface CenterAdminView {
+  id: string
+  slug: string
+  name: string
+  nameEn: string
+  timeZone: string
+  dossierPrefix: string
+  active: boolean
+  services: number
+  counters: number
 }
 
 /** ISO weekday ('1' = Monday … '7' = Sunday) to ordered, non-overlapping 'HH:MM' intervals */
@@ -155,6 +172,53 @@ export interface ProcedureSettings {
   /** required documents, in the order the kiosk lists them */
   documents: string[]
   active: boolean
+  /** the national database's code (mã thủ tục, e.g. 1.001193); null: not given */
+  nationalCode: string | null
+  onlineLevel: OnlineLevel
+}
+
+// ---- procedure catalog import/export, audit log pages (H7) ----
+
+/** Level of online public service (Decree 42/2022/NĐ-CP): information only, in part (một phần), in full (toàn trình). */
+export const ONLINE_LEVELS = ['info', 'partial', 'full'] as const
+export type OnlineLevel = (typeof ONLINE_LEVELS)[number]
+
+/** One problem of an imported row: the row as the spreadsheet numbers it (the header is row 1), or the item of a JSON list (1 = first). */
+export interface ImportProblem {
+  row: number
+  /** the column's key (`nationalCode`, `service`, …), or '' for the whole row or file */
+  field: string
+  message: string
+}
+
+/** What an import would do to one row, before anything is written. */
+export interface ImportRowPreview {
+  row: number
+  nationalCode: string
+  nameVi: string
+  /** the service's prefix letter, once found */
+  service: string | null
+  action: 'create' | 'update' | 'unchanged' | 'invalid'
+  /** the fields an update would change */
+  changes: string[]
+  problems: ImportProblem[]
+}
+
+export interface ImportPreview {
+  rows: ImportRowPreview[]
+  /** every problem, of the file and of each row, in row order */
+  problems: ImportProblem[]
+  counts: { create: number; update: number; unchanged: number; invalid: number }
+}
+
+/** A page of the audit log: `next` is the cursor of the following page, null on the last one. */
+export interface AuditPage {
+  /** the first and last service day listed (the center's time zone); `day` = `to`, kept for older pages */
+  from: string
+  to: string
+  day: string
+  entries: AuditEntry[]
+  next: string | null
 }
 
 /** A staff account as the settings list shows it (never its password or hash). */
@@ -169,6 +233,8 @@ export interface StaffAccount {
   /** the counter the account has open or paused now */
   counterNumber: number | null
   createdAt: string
+  /** its password was set by someone else and it has not chosen its own yet */
+  firstLogin: boolean
 }
 
 /** A priority group as the manager edits it (inactive ones too; the kiosk offers the active ones). */

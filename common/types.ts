@@ -36,6 +36,16 @@ export interface TicketView {
   dossierCode: string | null
 }
 
+/**
+ * A ticket as the kiosk's tap (or a check-in) answers it, once, to the kiosk that prints it: with the
+ * ticket's secret, which the phone page's reads, its socket and the rating need beside the id, and the
+ * phone page's link that carries it (`/t/<id>#k=<secret>`, the QR on the paper ticket). Never broadcast.
+ */
+export interface IssuedTicket extends TicketView {
+  secret: string
+  phonePath: string
+}
+
 export interface ServiceStat {
   id: string
   waiting: number
@@ -72,13 +82,21 @@ export interface CounterView {
   services: { id: string; tier: 1 | 2 }[]
 }
 
+/** A call as the wall sees it: the code and the counter, never the ticket's id (public; `recentCalls`, `ticket:called`). */
 export interface CallView {
-  ticketId: string
   code: string
   serviceId: string
   counterId: string
   counterNumber: number
   calledAt: string
+}
+
+/**
+ * A counter as public pages see it (the board, `counter:changed`): its current ticket by code only (a
+ * ticket's id is for its holder and the staff), its pause reason's category only.
+ */
+export interface PublicCounterView extends Omit<CounterView, 'currentTicket'> {
+  currentTicket: { code: string; status: 'called' | 'serving' } | null
 }
 
 export interface BoardSnapshot {
@@ -89,13 +107,13 @@ export interface BoardSnapshot {
   open: boolean
   acceptingTickets: boolean
   /** why the kiosk does not issue now; null while it does */
-  closedReason: 'before_open' | 'after_cutoff' | 'closed_day' | null
+  closedReason: 'before_open' | 'after_cutoff' | 'closed_day' | 'center_inactive' | null
   /** today's opening hours, e.g. "07:00–11:30, 13:30–17:00" */
   hoursToday: string
   ticketCutoff: string | null
   announcementTemplate: string
   services: BoardService[]
-  counters: CounterView[]
+  counters: PublicCounterView[]
   recentCalls: CallView[]
   readyDossiers: string[]
 }
@@ -107,6 +125,8 @@ export interface StaffView {
   role: StaffRole
   centerId: string | null
   centerSlug: string | null
+  /** the password was set by someone else: only changing it is allowed until then (PASSWORD_CHANGE_REQUIRED) */
+  firstLogin: boolean
 }
 
 export interface CenterSummary { slug: string; name: string; nameEn: string }
@@ -123,6 +143,8 @@ export interface ProcedureView {
   feeVnd: number
   feeNote: string
   documents: string[]
+  /** the national database's code (mã thủ tục, e.g. 1.001193); null: not given */
+  nationalCode: string | null
 }
 
 export interface PriorityGroupView { id: string; code: string; nameVi: string; nameEn: string; bonusMinutes: number }

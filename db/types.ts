@@ -33,6 +33,8 @@ export interface CenterTable {
   /** the center's postal address and province, asked by set-up (migration 0009) */
   address: Generated<string>
   province: Generated<string>
+  /** a deactivated center issues no ticket; its kiosk says it is closed (migration 0010) */
+  active: Generated<boolean>
 }
 
 /** a one-time set-up link's token: only its SHA-256 is kept (migration 0009) */
@@ -76,7 +78,13 @@ export interface ProcedureTable {
   fee_note: Generated<string>
   documents: Json<string[]>
   active: Generated<boolean>
+  /** the national database's code (mã thủ tục, e.g. 1.001193), unique in a center; null: not given (migration 0011) */
+  national_code: string | null
+  /** level of online public service: information only, in part, in full (migration 0011) */
+  online_level: Generated<OnlineLevel>
 }
+
+export type OnlineLevel = 'info' | 'partial' | 'full'
 
 export interface StaffTable {
   id: Generated<string>
@@ -87,6 +95,10 @@ export interface StaffTable {
   password_hash: string
   active: Generated<boolean>
   created_at: GeneratedTimestamp
+  /** the password was set by someone else: the account must choose its own at its next login (migration 0008) */
+  must_change_password: Generated<boolean>
+  /** when the account last chose its own password (migration 0008) */
+  password_changed_at: Timestamp | null
 }
 
 export interface StaffSessionTable {
@@ -106,6 +118,10 @@ export interface CounterTable {
   pause_reason: string | null
   status_since: GeneratedTimestamp
   staff_id: string | null
+  /** a deactivated counter is closed, cannot be opened, and is listed nowhere but in settings (migration 0010) */
+  active: Generated<boolean>
+  /** the key of the counter's rating tablet (`/danh-gia?counter=N`), given to managers only (migration 0007) */
+  rating_key: Generated<string>
 }
 
 export interface CounterServiceTable { counter_id: string; service_id: string; tier: 1 | 2 }
@@ -156,6 +172,8 @@ export interface TicketTable {
   transferred_from_id: string | null
   /** the dossier this ticket checked in with (migration 0003) */
   dossier_id: Generated<string | null>
+  /** printed on the ticket's QR, never broadcast: the phone page and the rating need it (migration 0007) */
+  secret: Generated<string>
 }
 
 export interface TicketEventTable {
@@ -202,6 +220,8 @@ export interface AuditLogTable {
 // ---- dossiers (migration 0003) ----
 export type DossierStatus =
   | 'submitted_online' | 'received' | 'processing' | 'needs_supplement' | 'ready' | 'returned' | 'rejected' | 'withdrawn'
+  // migration 0012 (issue 21)
+  | 'stopped' | 'closed_incomplete'
 export type CalendarDayKind = 'holiday' | 'workday'
 
 export interface CalendarDayTable { center_id: string; date: DateText; kind: CalendarDayKind; name: string }
@@ -235,6 +255,15 @@ export interface DossierTable {
   request_id: string | null
   created_at: Timestamp
   updated_at: Timestamp
+  // migration 0012 (issue 21): the supplement request (once), and who took the result
+  supplement_items: ColumnType<string[] | null, string | null, string | null>
+  supplement_requested_at: Timestamp | null
+  supplement_deadline: Timestamp | null
+  supplement_completed_at: Timestamp | null
+  handover_to: 'applicant' | 'authorised' | null
+  handover_name: string | null
+  handover_id_number: string | null
+  handover_authorisation: string | null
 }
 
 export interface DossierEventTable {

@@ -23,12 +23,16 @@ import { pagesRouter } from './http/pages.js'
 import { allowBodyUpTo, jsonBody } from './http/body.js'
 import { metricsAccess } from './http/metrics-access.js'
 import { requestLogger } from './http/request-log.js'
+import { CenterAdminService } from './staff/center-admin.service.js'; import { centerAdminRoutes } from './staff/center-admin.routes.js'
 import { StaffService } from './staff/staff.service.js'; import { SettingsService } from './staff/settings.service.js'; import { staffConsoleRoutes } from './staff/staff.routes.js'; import { CatalogService } from './staff/catalog.service.js'; import { AccountsService } from './staff/accounts.service.js'
+import { SetupService } from './setup/setup.service.js'
+import { setupRoutes } from './setup/setup.routes.js'
+import { AuditService } from './staff/audit.service.js'; import { auditRoutes } from './staff/audit.routes.js'
 import { RatingService } from './ratings/rating.service.js'
 import { ratingRoutes } from './ratings/rating.routes.js'
 import { ReportService } from './reports/report.service.js'
 import { reportRoutes } from './reports/report.routes.js'
-import { createDossiers, type DossierLimits } from './dossiers/dossiers.js'
+import { createDossiers, type DossierLimits, type Dossiers } from './dossiers/dossiers.js'
 import { CalendarService } from './dossiers/calendar.service.js'
 import { CalendarCache } from './dossiers/calendar-cache.js'
 import { dossierPublicRoutes, dossierStaffRoutes } from './dossiers/dossier.routes.js'
@@ -57,6 +61,8 @@ export interface AppDeps {
   metricsToken?: string
   /** login attempts one address may send per minute, counted before a body is read */
   loginsPerMinute?: number
+  /** set-up link attempts (check and use) one address may send per minute */
+  setupPerMinute?: number
 }
 
 export interface App {
@@ -68,6 +74,8 @@ export interface App {
   issuing: IssueService
   counters: CounterService
   tickets: TicketService
+  /** dossiers: the staff's work (the periodic sweep closes lapsed supplement requests through it), the citizens' side */
+  dossiers: Dossiers
   auth: AuthService
   board: BoardService
   logger: Logger
@@ -117,7 +125,7 @@ export function createApp(deps: AppDeps): App {
   app.get('/metrics', metricsAccess(deps.metricsToken), async (_req, res) => {
     res.set('content-type', metrics.registry.contentType).send(await metrics.registry.metrics())
   })
-  app.use('/api', apiRouter(deps, s, sink))
+  app.use('/api', apiRouter(deps, s, sink, logger))
   app.use(pagesRouter(deps.pagesDir))
   app.use(notFound)
   app.use(errorHandler(logger))
@@ -128,15 +136,19 @@ export function createApp(deps: AppDeps): App {
   const clientAddress = (req: IncomingMessage) =>
     (Object.create(app.request, { headers: { value: req.headers }, socket: { value: req.socket } }) as express.Request).ip ?? ''
   const io = attachRealtime(httpServer, { sink, logger, pool, clientAddress, lookups: {
-    staffOfSession: async (cookie) => { const a = await auth.authenticate(sessionToken(cookie)); return a && { staffId: a.staff.id, session: a.tokenHash } },
-    center: (slug) => board.center(slug), ticket: (id) => tickets.getTicket(id), board: (slug) => board.board(slug),
+    staffOfSession: async (cookie) => {
+      const a = await auth.authenticate(sessionToken(cookie))
+      // an account whose password someone else set is no staff socket until it chooses its own
+      return a && (a.staff.firstLogin ? { refused: 'PASSWORD_CHANGE_REQUIRED' as const } : { staffId: a.staff.id, session: a.tokenHash })
+    },
+    center: (slug) => board.center(slug), ticket: (id) => tickets.getTicket(id), holderTicket: (id, key) => tickets.holderTicket(id, key), board: (slug) => board.board(slug),
     dossierByCodes: (code, lookupCode, address) => dossiers.citizens.follow(code, lookupCode, address), publicDossier: (id) => dossiers.citizens.publicView(id),
     counter: async (id) => { const c = await findCounter(db, id); return c && { id: c.id, centerId: c.center_id } }, staff: (id) => auth.staffView(id),
   } })
   metrics.countSockets(() => io.engine.clientsCount)
 
   return {
-    app, httpServer, io, changes: s.changes, issuing: s.issuing, counters: s.counters, tickets, auth, board, logger, metrics,
+    app, httpServer, io, changes: s.changes, issuing: s.issuing, counters: s.counters, tickets, dossiers, auth, board, logger, metrics,
     realtimeMode: pool ? 'postgres-adapter' : 'single-instance',
     async close(opts = {}) {
       stopping = true
@@ -179,7 +191,7 @@ function commonMiddleware(logger: Logger): RequestHandler[] {
  * `validate()`, after its role check and its limiters (server/http/body.ts): a stranger past a limit
  * costs no parsing. Bodies are at most 20 kB, but for the online filing.
  */
-function apiRouter(deps: AppDeps, s: ReturnType<typeof services>, sink: SocketSink): express.Router {
+function apiRouter(deps: AppDeps, s: ReturnType<typeof services>, sink: SocketSink, logger: Logger): express.Router {
   const { db, clock } = s
   const api = express.Router()
   api.use(checkOrigin) // a foreign page is refused before its body is even read
@@ -199,11 +211,15 @@ function apiRouter(deps: AppDeps, s: ReturnType<typeof services>, sink: SocketSi
   api.use(staffQueueRoutes(s.counters, s.tickets))
   api.use(dossierPublicRoutes(s.dossiers, issueLimiter))
   api.use(dossierStaffRoutes(s.dossiers, new CalendarService(db, clock, s.calendar)))
+  api.use(centerAdminRoutes(new CenterAdminService(db, clock, s.board, sink)))
   api.use(staffConsoleRoutes(new StaffService(db, clock), new SettingsService(db, clock, s.board, sink), new CatalogService(db, clock, s.board, sink), new AccountsService(db, clock, s.counters, sink)))
+  api.use(auditRoutes(new AuditService(db, clock)))
   // ratings come from phones and counter tablets: their own per-address budget, apart from the kiosks'
   const ratingLimiter = perAddressPerMinute(deps.publicRateLimitPerMinute ?? 120)
   api.use(ratingRoutes(new RatingService(db, clock), ratingLimiter))
   api.use(reportRoutes(new ReportService(db, clock)))
+  // the one-time set-up link of an empty install: a stranger's guesses are few and logged
+  api.use(setupRoutes(new SetupService(db, clock), s.auth, logger, perAddressPerMinute(deps.setupPerMinute ?? 10), { sessionHours: deps.sessionHours ?? 12 }))
   api.use(notFound)
   return api
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { DEMO_HOURS } from '../db/seed-demo.js'
 import { backends } from './helpers/db.js'
 import type { DbKind } from '../db/create-db.js'
-import { addOtherCenter, nextEvent, startHarness, type Harness } from './helpers/harness.js'
+import { addOtherCenter, nextEvent, startHarness, TEST_PASSWORD, type Harness } from './helpers/harness.js'
 import { addCounter, addService, issue, issued, openLine, type Agent } from './queue-fixtures.js'
 import { MINUTE } from './helpers/clock.js'
 import type { AuditEntry, CenterSettings, CounterSettings, FloorResponse, PriorityGroupSettings, ProcedureSettings, ServiceSettings, StaffAccount } from '../common/staff-types.js'
@@ -34,7 +34,7 @@ describe.each(backends)('service settings on %s', (kind) => {
     const res = await manager.get('/api/centers/na-sang/settings/services').expect(200)
     const a = (res.body.services as ServiceSettings[]).find((s) => s.prefix === 'A')
     expect(a).toEqual({ id: h.demo.services.A, code: 'ho-tich', prefix: 'A', nameVi: 'Hộ tịch', nameEn: 'Civil status', icon: 'family', active: true,
-      targetWaitMinutes: 15, dailyCap: null, defaultServiceMinutes: 8 })
+      targetWaitMinutes: 15, dailyCap: null, defaultServiceMinutes: 8, deletable: true })
     await admin.get('/api/centers/na-sang/settings/services').expect(200)
   })
 
@@ -91,7 +91,7 @@ describe.each(backends)('service settings on %s', (kind) => {
     expect((await manager.patch('/api/services/abc').send({}).expect(400)).body.error.details[0].path).toBe('params.id')
     expect((await manager.patch('/api/services/00000000-0000-4000-8000-000000000000').send({ active: false }).expect(404)).body.error.code).toBe('SERVICE_NOT_FOUND')
     expect((await manager.get('/api/centers/na-sang/audit?limit=0').expect(400)).body.error.details[0].path).toBe('query.limit')
-    const badQuery = await manager.get('/api/centers/na-sang/audit?entity=dossier&day=23-11-2026&staff=me').expect(400)
+    const badQuery = await manager.get('/api/centers/na-sang/audit?entity=docket&day=23-11-2026&staff=me').expect(400)
     expect(badQuery.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['query.day', 'query.entity', 'query.staff'])
     expect((await manager.get('/api/centers/NA/settings/services').expect(400)).body.error.code).toBe('VALIDATION_FAILED')
     const after = (await manager.get('/api/centers/na-sang/settings/services').expect(200)).body.services as ServiceSettings[]
@@ -159,7 +159,7 @@ describe.each(backends)('counter, hours and announcement settings on %s', (kind)
     await nextEvent(display, 'board:snapshot')
     const fresh = nextEvent(display, 'board:snapshot')
     const res = await manager.patch(`/api/counters/${line.counterId}`).send({ name: '  Quầy ưu tiên ', services: { primary: [line.serviceId], backup: [extra.id] } }).expect(200)
-    expect(res.body.counter).toEqual({ id: line.counterId, number: line.counterNumber, name: 'Quầy ưu tiên', status: 'open', primary: [line.serviceId], backup: [extra.id] })
+    expect(res.body.counter).toEqual({ id: line.counterId, number: line.counterNumber, name: 'Quầy ưu tiên', status: 'open', primary: [line.serviceId], backup: [extra.id], active: true })
     const snapshot = await fresh
     expect(snapshot.counters.find((c) => c.id === line.counterId)).toMatchObject({ name: 'Quầy ưu tiên', status: 'open' })
     // still open, same clerk: the new backup service's ticket is called
@@ -305,7 +305,7 @@ describe.each(backends)('procedure settings on %s', (kind) => {
       documents: ['Giấy chứng sinh', 'giấy chứng sinh', ''], extra: 1 }).expect(400)
     expect(paths(bad)).toEqual(['body.code', 'body.documents.1', 'body.documents.2', 'body.extra', 'body.feeVnd', 'body.nameEn', 'body.nameVi', 'body.processingDays', 'body.serviceId'])
     const taken = await manager.post('/api/centers/na-sang/procedures').send({ serviceId: h.demo.services.A, code: 'khai-sinh', nameVi: 'X', nameEn: 'X', processingDays: 1, feeVnd: 0 }).expect(409)
-    expect(taken.body.error).toMatchObject({ code: 'PROCEDURE_CODE_TAKEN', message: 'Mã thủ tục "khai-sinh" đã được dùng cho một thủ tục khác.' })
+    expect(taken.body.error).toMatchObject({ code: 'PROCEDURE_CODE_TAKEN', message: 'Mã nội bộ "khai-sinh" đã được dùng cho một thủ tục khác.' })
     const kt = before.find((p) => p.code === 'ket-hon')!
     expect((await manager.patch(`/api/procedures/${kt.id}`).send({ code: 'khai-sinh' }).expect(409)).body.error.code).toBe('PROCEDURE_CODE_TAKEN')
     const foreign = await h.handle.db.insertInto('service').values({ center_id: (await h.handle.db.selectFrom('center').select('id').where('slug', '=', 'muong-pon').executeTakeFirstOrThrow()).id,
@@ -448,6 +448,12 @@ describe.each(backends)('staff accounts on %s', (kind) => {
     await a.post('/api/auth/login').send({ username, password }).expect(200)
     return a
   }
+  /** an account someone else made, logged in after choosing its own password (`password` + '-rieng') */
+  const ownAgent = async (username: string, password: string) => {
+    const a = await agentOf(username, password)
+    await a.post('/api/auth/password').send({ currentPassword: password, newPassword: `${password}-rieng` }).expect(200)
+    return a
+  }
   const create = (by: Agent, body: Record<string, unknown>) => by.post('/api/centers/na-sang/staff').send(body)
 
   beforeAll(async () => {
@@ -459,7 +465,7 @@ describe.each(backends)('staff accounts on %s', (kind) => {
     const mine = (await manager.get('/api/centers/na-sang/staff').expect(200)).body.staff as StaffAccount[]
     expect(mine.map((s) => s.username)).toEqual(['quanly', 'canbo1', 'canbo2', 'canbo3', 'canbo4', 'canbo5', 'canbo6'])
     expect(mine[1]).toEqual({ id: h.demo.staff.canbo1, username: 'canbo1', fullName: 'Quàng Thị Hoa', role: 'clerk', active: true, centerSlug: 'na-sang',
-      counterNumber: null, createdAt: expect.any(String) })
+      counterNumber: null, createdAt: expect.any(String), firstLogin: false })
     const all = (await admin.get('/api/centers/na-sang/staff').expect(200)).body.staff as StaffAccount[]
     expect(all[0]).toMatchObject({ username: 'quantri', role: 'admin', centerSlug: null })
     expect(JSON.stringify(all)).not.toMatch(/password|hash|argon/i)
@@ -467,7 +473,7 @@ describe.each(backends)('staff accounts on %s', (kind) => {
 
   it('a manager creates a clerk who logs in; the password is hashed, never returned nor written to the audit', async () => {
     const res = await create(manager, { username: ' CanBo7 ', fullName: ' Lò Thị Bảy ', role: 'clerk', password: 'mat-khau-moi-7' }).expect(201)
-    expect(res.body.staff).toEqual({ id: expect.any(String), username: 'canbo7', fullName: 'Lò Thị Bảy', role: 'clerk', active: true, centerSlug: 'na-sang', counterNumber: null, createdAt: expect.any(String) })
+    expect(res.body.staff).toEqual({ id: expect.any(String), username: 'canbo7', fullName: 'Lò Thị Bảy', role: 'clerk', active: true, centerSlug: 'na-sang', counterNumber: null, createdAt: expect.any(String), firstLogin: true })
     expect(JSON.stringify(res.body)).not.toContain('mat-khau-moi-7')
     const me = await (await agentOf('canbo7', 'mat-khau-moi-7')).get('/api/auth/me').expect(200)
     expect(me.body.staff).toMatchObject({ username: 'canbo7', role: 'clerk', centerSlug: 'na-sang' })
@@ -483,8 +489,8 @@ describe.each(backends)('staff accounts on %s', (kind) => {
   it('reports every problem of a bad account at once; a short password is refused', async () => {
     const before = await h.handle.db.selectFrom('staff').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
     expect(paths(await create(manager, { username: 'a b', fullName: '', role: 'boss', password: 'ngan', centerId: 'x' }).expect(400)))
-      .toEqual(['body.centerId', 'body.fullName', 'body.password', 'body.role', 'body.username'])
-    expect(paths(await create(manager, { username: 'canbo8', fullName: 'Cán bộ 8', role: 'clerk', password: '123456789' }).expect(400))).toEqual(['body.password'])
+      .toEqual(['body.centerId', 'body.fullName', 'body.role', 'body.username'])
+    expect((await create(manager, { username: 'canbo8', fullName: 'Cán bộ 8', role: 'clerk', password: '123456789' }).expect(400)).body.error).toMatchObject({ code: 'PASSWORD_TOO_SHORT', params: { min: 12, field: 'password' } })
     expect(paths(await manager.patch(`/api/centers/na-sang/staff/${h.demo.staff.canbo1}`).send({ role: 'admin', active: 'no', password: 'x' }).expect(400)))
       .toEqual(['body.active', 'body.password', 'body.role'])
     expect(paths(await manager.post(`/api/centers/na-sang/staff/${h.demo.staff.canbo1}/password`).send({ password: 'short' }).expect(400))).toEqual(['body.password'])
@@ -494,7 +500,7 @@ describe.each(backends)('staff accounts on %s', (kind) => {
 
   it('deactivating a clerk closes their free counter, ends their sessions and disconnects their sockets; reactivating lets them log in again', async () => {
     const line = await openLine(h)
-    const cookie = (await login((await h.handle.db.selectFrom('staff').select('username').where('id', '=', line.staffId).executeTakeFirstOrThrow()).username, 'motcua-demo').expect(200))
+    const cookie = (await login((await h.handle.db.selectFrom('staff').select('username').where('id', '=', line.staffId).executeTakeFirstOrThrow()).username, TEST_PASSWORD).expect(200))
       .headers['set-cookie']![0]!.split(';')[0]!
     const socket = h.socket({ center: 'na-sang' }, { cookie })
     await nextEvent(socket, 'board:snapshot')
@@ -506,13 +512,13 @@ describe.each(backends)('staff accounts on %s', (kind) => {
     const counters = (await manager.get('/api/centers/na-sang/counters').expect(200)).body.counters as { id: string; status: string }[]
     expect(counters.find((c) => c.id === line.counterId)!.status).toBe('closed')
     const username = (await h.handle.db.selectFrom('staff').select('username').where('id', '=', line.staffId).executeTakeFirstOrThrow()).username
-    expect((await login(username, 'motcua-demo').expect(401)).body.error.code).toBe('LOGIN_FAILED')
+    expect((await login(username, TEST_PASSWORD).expect(401)).body.error.code).toBe('LOGIN_FAILED')
     const audit = (await manager.get(`/api/centers/na-sang/audit?staff=${h.demo.staff.quanly}`).expect(200)).body.entries as AuditEntry[]
     expect(audit.slice(0, 2).map((e) => [e.entity, e.action, e.changes])).toEqual([
       ['staff', 'update', { active: { from: true, to: false } }], ['counter', 'close', {}]])
 
     await manager.patch(`/api/centers/na-sang/staff/${line.staffId}`).send({ active: true }).expect(200)
-    await login(username, 'motcua-demo').expect(200)
+    await login(username, TEST_PASSWORD).expect(200)
   })
 
   it('refuses to deactivate a clerk while a citizen is at their counter', async () => {
@@ -528,13 +534,13 @@ describe.each(backends)('staff accounts on %s', (kind) => {
     await create(manager, { username: 'canbo9', fullName: 'Cán bộ Chín', role: 'clerk', password: 'mat-khau-cu-99' }).expect(201)
     const old = await agentOf('canbo9', 'mat-khau-cu-99')
     const id = (await old.get('/api/auth/me').expect(200)).body.staff.id as string
-    const res = await manager.post(`/api/centers/na-sang/staff/${id}/password`).send({ password: 'mat-khau-moi-99' }).expect(200)
+    const res = await manager.post(`/api/centers/na-sang/staff/${id}/password`).send({}).expect(200)
     expect(JSON.stringify(res.body)).not.toContain('mat-khau')
     await old.get('/api/auth/me').expect(401)
     await login('canbo9', 'mat-khau-cu-99').expect(401)
-    await login('canbo9', 'mat-khau-moi-99').expect(200)
+    await login('canbo9', res.body.oneTimePassword).expect(200)
     const audit = (await manager.get('/api/centers/na-sang/audit?entity=staff').expect(200)).body.entries as AuditEntry[]
-    expect(audit[0]).toMatchObject({ entityId: id, action: 'reset_password', changes: {} })
+    expect(audit[0]).toMatchObject({ entityId: id, action: 'reset_password', changes: { firstLogin: { from: null, to: true } } })
     expect(JSON.stringify(audit)).not.toContain('mat-khau')
   })
 
@@ -545,10 +551,11 @@ describe.each(backends)('staff accounts on %s', (kind) => {
     try {
       const m = await logged.login('quanly')
       const res = await m.post('/api/centers/na-sang/staff').send({ username: 'canbo-log', fullName: 'Cán bộ Nhật ký', role: 'clerk', password: 'bi-mat-khong-ghi-log' }).expect(201)
-      await m.post(`/api/centers/na-sang/staff/${res.body.staff.id}/password`).send({ password: 'bi-mat-moi-khong-ghi' }).expect(200)
+      const otp = (await m.post(`/api/centers/na-sang/staff/${res.body.staff.id}/password`).send({}).expect(200)).body.oneTimePassword as string
       await m.post('/api/centers/na-sang/staff').send({ username: 'canbo-log', fullName: 'X', role: 'clerk', password: 'bi-mat-lan-hai-khong' }).expect(409)
       expect(lines.length).toBeGreaterThan(3)
       expect(lines.join('\n')).not.toMatch(/bi-mat|motcua-demo|argon2/)
+      expect(lines.join('\n')).not.toContain(otp)
     } finally {
       await logged.close()
     }
@@ -557,7 +564,8 @@ describe.each(backends)('staff accounts on %s', (kind) => {
   it('an admin setting their own password keeps the session in hand and ends the others; the settings log lists setting changes only', async () => {
     const a4 = (await create(admin, { username: 'quantri4', fullName: 'Quản trị Bốn', role: 'admin', password: 'mat-khau-qt-4' }).expect(201)).body.staff as StaffAccount
     const [here, elsewhere] = [await agentOf('quantri4', 'mat-khau-qt-4'), await agentOf('quantri4', 'mat-khau-qt-4')]
-    await here.post(`/api/centers/na-sang/staff/${a4.id}/password`).send({ password: 'mat-khau-qt-4-moi' }).expect(200)
+    expect((await here.post(`/api/centers/na-sang/staff/${a4.id}/password`).send({}).expect(403)).body.error.code).toBe('PASSWORD_CHANGE_REQUIRED')
+    await here.post('/api/auth/password').send({ currentPassword: 'mat-khau-qt-4', newPassword: 'mat-khau-qt-4-moi' }).expect(200)
     await here.get('/api/auth/me').expect(200)
     await elsewhere.get('/api/auth/me').expect(401)
     await login('quantri4', 'mat-khau-qt-4-moi').expect(200)
@@ -567,7 +575,7 @@ describe.each(backends)('staff accounts on %s', (kind) => {
     const entries = (await manager.get('/api/centers/na-sang/audit?entity=settings&limit=200').expect(200)).body.entries as AuditEntry[]
     expect(entries.length).toBeGreaterThan(0)
     expect(entries.filter((e) => !e.id.startsWith('a'))).toEqual([])
-    expect(entries[0]).toMatchObject({ entity: 'staff', action: 'reset_password', entityLabel: 'Quản trị Bốn (quantri4)' })
+    expect(entries[0]).toMatchObject({ entity: 'staff', action: 'change_password', entityLabel: 'Quản trị Bốn (quantri4)' })
   })
 
   it('a manager manages clerks only; an admin creates managers and admins and changes roles', async () => {
@@ -580,7 +588,7 @@ describe.each(backends)('staff accounts on %s', (kind) => {
     for (const [path, body] of [[`/api/centers/na-sang/staff/${m2.id}`, { active: false }], [`/api/centers/na-sang/staff/${h.demo.staff.quantri}`, { fullName: 'X' }]] as const) {
       expect((await manager.patch(path).send(body)).body.error.code).toMatch(/^(FORBIDDEN|STAFF_NOT_FOUND)$/)
     }
-    expect((await manager.post(`/api/centers/na-sang/staff/${m2.id}/password`).send({ password: 'mat-khau-chiem-quyen' }).expect(403)).body.error.code).toBe('FORBIDDEN')
+    expect((await manager.post(`/api/centers/na-sang/staff/${m2.id}/password`).send({}).expect(403)).body.error.code).toBe('FORBIDDEN')
     // nor anyone of another center
     expect((await otherManager.patch(`/api/centers/na-sang/staff/${h.demo.staff.canbo3}`).send({ active: false }).expect(403)).body.error.code).toBe('WRONG_CENTER')
     expect((await otherManager.patch(`/api/centers/muong-pon/staff/${h.demo.staff.canbo3}`).send({ active: false }).expect(404)).body.error.code).toBe('STAFF_NOT_FOUND')
@@ -599,12 +607,12 @@ describe.each(backends)('staff accounts on %s', (kind) => {
   it('nobody deactivates or demotes themselves; of two admins deactivating each other at once, one stays', async () => {
     expect((await admin.patch(`/api/centers/na-sang/staff/${h.demo.staff.quantri}`).send({ active: false }).expect(409)).body.error.code).toBe('OWN_ACCOUNT')
     const m3 = (await create(admin, { username: 'quanly3', fullName: 'Quản lý Ba', role: 'manager', password: 'mat-khau-ql-3' }).expect(201)).body.staff as StaffAccount
-    const self = await agentOf('quanly3', 'mat-khau-ql-3')
+    const self = await ownAgent('quanly3', 'mat-khau-ql-3')
     expect((await self.patch(`/api/centers/na-sang/staff/${m3.id}`).send({ active: false }).expect(409)).body.error.code).toBe('OWN_ACCOUNT')
     expect((await admin.patch(`/api/centers/na-sang/staff/${m3.id}`).send({ role: 'clerk' }).expect(200)).body.staff.role).toBe('clerk')
 
     const a3 = (await create(admin, { username: 'quantri3', fullName: 'Quản trị Ba', role: 'admin', password: 'mat-khau-qt-3' }).expect(201)).body.staff as StaffAccount
-    const other = await agentOf('quantri3', 'mat-khau-qt-3')
+    const other = await ownAgent('quantri3', 'mat-khau-qt-3')
     // every other admin is deactivated first, so the two below are the last two
     const admins = await h.handle.db.selectFrom('staff').select('id').where('role', '=', 'admin').where('id', 'not in', [h.demo.staff.quantri!, a3.id]).execute()
     for (const a of admins) await admin.patch(`/api/centers/na-sang/staff/${a.id}`).send({ active: false }).expect(200)

@@ -5,7 +5,12 @@ import * as m0003 from './2026_11_23_0003_dossiers.js'
 import * as m0004 from './2026_11_23_0004_staff_settings.js'
 import * as m0005 from './2026_11_23_0005_ratings.js'
 import * as m0006 from './2026_11_23_0006_queue_counts.js'
+import * as m0007 from './2026_12_07_0007_ticket_secret.js'
+import * as m0008 from './2026_12_07_0008_password_change.js'
 import * as m0009 from './2026_12_07_0009_setup.js'
+import * as m0010 from './2026_12_07_0010_center_admin.js'
+import * as m0011 from './2026_12_07_0011_procedure_catalog.js'
+import * as m0012 from './2026_12_07_0012_dossier_lifecycle.js'
 
 // Static imports: FileMigrationProvider's dynamic import does not work under jest.
 const migrations: Record<string, Migration> = {
@@ -15,7 +20,12 @@ const migrations: Record<string, Migration> = {
   '2026_11_23_0004_staff_settings': m0004,
   '2026_11_23_0005_ratings': m0005,
   '2026_11_23_0006_queue_counts': m0006,
+  '2026_12_07_0007_ticket_secret': m0007,
+  '2026_12_07_0008_password_change': m0008,
   '2026_12_07_0009_setup': m0009,
+  '2026_12_07_0010_center_admin': m0010,
+  '2026_12_07_0011_procedure_catalog': m0011,
+  '2026_12_07_0012_dossier_lifecycle': m0012,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -22,7 +22,8 @@ export class BoardService {
   }
 
   async listCenters(): Promise<CenterSummary[]> {
-    return (await centers.listCenters(this.db)).map((c) => ({ slug: c.slug, name: c.name, nameEn: c.name_en }))
+    // a deactivated center is not offered to pages that pick a center (the admin's list has it)
+    return (await centers.listCenters(this.db)).filter((c) => c.active).map((c) => ({ slug: c.slug, name: c.name, nameEn: c.name_en }))
   }
 
   async board(slug: string): Promise<BoardSnapshot> {
@@ -40,10 +41,11 @@ export class BoardService {
     ])
     const byId = new Map(stats.map((s) => [s.id, s]))
     const today = await this.calendar.centerOn(center, lt.day) // holidays and make-up days of the calendar applied
-    const closedReason = issuingClosedReason(today, now)
+    // a deactivated center issues nothing (its kiosk says so); the board still shows what it held
+    const closedReason = center.active ? issuingClosedReason(today, now) : 'center_inactive'
     return {
       seq, centerSlug: center.slug, centerName: center.name, serviceDay: lt.day,
-      open: isOpenAt(today.opening_hours, lt),
+      open: center.active && isOpenAt(today.opening_hours, lt),
       acceptingTickets: closedReason === null,
       closedReason,
       hoursToday: describeHours(today.opening_hours, lt.weekday, catalogs.vi.closedDay),
@@ -54,7 +56,7 @@ export class BoardService {
         targetWaitMinutes: s.target_wait_minutes, dailyCap: s.daily_cap, ...byId.get(s.id)!, // id, waiting, estimate, capReached
       })),
       counters: counters.map(publicCounterView), // the pause reason's category, never the clerk's note
-      recentCalls: calls.map((c) => ({ ticketId: c.id, code: c.code, serviceId: c.service_id, counterId: c.counter_id!, counterNumber: c.counter_number, calledAt: new Date(c.called_at!).toISOString() })),
+      recentCalls: calls.map((c) => ({ code: c.code, serviceId: c.service_id, counterId: c.counter_id!, counterNumber: c.counter_number, calledAt: new Date(c.called_at!).toISOString() })),
       readyDossiers: ready,
     }
   }
@@ -64,7 +66,7 @@ export class BoardService {
     return (await centers.listProcedures(this.db, center.id)).map((p) => ({
       id: p.id, code: p.code, nameVi: p.name_vi, nameEn: p.name_en, serviceId: p.service_id,
       serviceNameVi: p.service_name_vi, serviceNameEn: p.service_name_en, processingDays: p.processing_days,
-      feeVnd: p.fee_vnd, feeNote: p.fee_note, documents: p.documents,
+      feeVnd: p.fee_vnd, feeNote: p.fee_note, documents: p.documents, nationalCode: p.national_code,
     }))
   }
 

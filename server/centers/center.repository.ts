@@ -10,7 +10,7 @@ export function findCenterById(db: Executor, id: string) {
 }
 
 export function listCenters(db: Executor) {
-  return db.selectFrom('center').select(['id', 'slug', 'name', 'name_en', 'time_zone']).orderBy('slug').execute()
+  return db.selectFrom('center').select(['id', 'slug', 'name', 'name_en', 'time_zone', 'active']).orderBy('slug').execute()
 }
 
 /** Takes `count` consecutive board seqs of the center (the last statement of a change's transaction): answers the last. */
@@ -38,7 +38,7 @@ export function findService(db: Executor, id: string) {
 export function listProcedures(db: Executor, centerId: string) {
   return db.selectFrom('procedure').innerJoin('service', 'service.id', 'procedure.service_id')
     .select(['procedure.id', 'procedure.code', 'procedure.name_vi', 'procedure.name_en', 'procedure.service_id',
-      'procedure.processing_days', 'procedure.fee_vnd', 'procedure.fee_note', 'procedure.documents',
+      'procedure.processing_days', 'procedure.fee_vnd', 'procedure.fee_note', 'procedure.documents', 'procedure.national_code',
       'service.name_vi as service_name_vi', 'service.name_en as service_name_en'])
     .where('procedure.center_id', '=', centerId).where('procedure.active', '=', true)
     .orderBy('service.sort_order').orderBy('procedure.name_vi').execute()

@@ -43,5 +43,6 @@ export function listCounterViews(db: Executor, centerId: string, counterId?: str
       FROM counter_service cs WHERE cs.counter_id = counter.id)`.as('services'))
     .where('counter.center_id', '=', centerId)
   if (counterId) q = q.where('counter.id', '=', counterId)
+  else q = q.where('counter.active', '=', true) // a deactivated counter is shown nowhere but in settings
   return q.orderBy('counter.number').execute()
 }

@@ -18,6 +18,7 @@ export class CounterService {
 
   async openCounter(counterId: string, actor: Actor): Promise<CounterView> {
     return this.counterChange(counterId, actor, async (trx, c, now) => {
+      if (!c.active) throw new AppError('COUNTER_INACTIVE') // deactivated in settings (H6)
       if (c.status !== 'closed') {
         if (c.staff_id === actor.staffId) return false
         throw new AppError('COUNTER_IN_USE')

@@ -1,7 +1,7 @@
 import pLimit, { type LimitFunction } from 'p-limit'
 import type { Db } from '../../db/create-db.js'
 import type { Center, Ticket } from '../../db/types.js'
-import type { TicketView } from '../../common/types.js'
+import type { IssuedTicket, TicketView } from '../../common/types.js'
 import { catalogs } from '../../common/i18n/index.js'
 import { isUniqueViolation } from '../../db/unique-violation.js'
 import { AppError } from '../errors.js'
@@ -9,7 +9,7 @@ import type { Clock } from '../clock.js'
 import { describeHours, hoursOn, localTime } from '../time.js'
 import * as tickets from './ticket.repository.js'
 import { Outbox, type Changes } from './changes.js'
-import { ticketView, toTicketView } from './ticket-views.js'
+import { ticketView, toTicketView, withSecret } from './ticket-views.js'
 
 export type IssueInput = { serviceId: string; priorityGroup?: string; requestId?: string; dossierId?: string }
 
@@ -36,7 +36,10 @@ type IssueContext = NonNullable<Awaited<ReturnType<typeof tickets.findIssueConte
  */
 const ISSUES_IN_FLIGHT_PER_CENTER = 2
 
-/** A kiosk's tap (and a dossier check-in's ticket): checks, one statement, and its facts after the commit. */
+/**
+ * A kiosk's tap (and a dossier check-in's ticket): checks, one statement, and its facts after the commit.
+ * The answer carries the ticket's secret (IssuedTicket), for the kiosk to print in the QR.
+ */
 export class IssueService {
   private contexts = new Map<string, { context: IssueContext; until: number }>()
   private lanes = new Map<string, LimitFunction>()
@@ -53,7 +56,7 @@ export class IssueService {
    * ticket (looked up only when this one cannot issue: a unique violation, or a refusal such as the
    * cut-off that passed since the first was answered). `dossierId`: a check-in, linked to its dossier.
    */
-  async issue(centerSlug: string, input: IssueInput): Promise<TicketView> {
+  async issue(centerSlug: string, input: IssueInput): Promise<IssuedTicket> {
     try {
       return await this.issueNew(centerSlug, input)
     } catch (e) {
@@ -69,7 +72,7 @@ export class IssueService {
    * On what the last tap of the same service checked, if it is recent (CONTEXT_TTL_MS); a refusal is
    * never made on remembered rows: they are read again and the tap checked on them as they are now.
    */
-  private async issueNew(centerSlug: string, input: IssueInput): Promise<TicketView> {
+  private async issueNew(centerSlug: string, input: IssueInput): Promise<IssuedTicket> {
     const key = `${centerSlug}|${input.serviceId}|${input.priorityGroup ?? ''}`
     const known = this.contexts.get(key)
     if (known && known.until > performance.now()) {
@@ -89,12 +92,13 @@ export class IssueService {
   }
 
   /** The checks of an issue on these rows (a refusal throws), its statement, and its facts. */
-  private async issueOn(ctx: IssueContext, input: IssueInput): Promise<TicketView> {
+  private async issueOn(ctx: IssueContext, input: IssueInput): Promise<IssuedTicket> {
     const { service_id: serviceId, service_prefix: prefix, service_active: active,
       service_name_vi: nameVi, service_name_en: nameEn, priority_group_id: priorityGroupId, priority_bonus_minutes: bonusMinutes, ...center } = ctx
     // the service's columns are null unless it is one of this center's (a left join)
     if (!serviceId || !prefix || nameVi == null || nameEn == null) throw new AppError('SERVICE_NOT_FOUND')
     if (!active) throw new AppError('SERVICE_INACTIVE')
+    if (!center.active) throw new AppError('CENTER_INACTIVE') // deactivated by an admin (H6, docs/staff.md)
     const now = this.clock()
     const lt = localTime(now, center.time_zone)
     assertIssuing(await this.calendar.centerOn(center, lt.day), lt)
@@ -114,7 +118,7 @@ export class IssueService {
       throw issued.refused === 'cap' ? new AppError('DAILY_CAP_REACHED', { cap: issued.cap }) : new AppError('SERVICE_INACTIVE')
     }
     const t = issued.ticket
-    out.events[0] = { name: 'ticket:issued', payload: { ticket: { id: t.id, code: t.code, serviceId, issuedAt: now.toISOString(), priority: !!priorityGroupId } } }
+    out.events[0] = { name: 'ticket:issued', payload: { ticket: { code: t.code, serviceId, issuedAt: now.toISOString(), priority: !!priorityGroupId } } }
     out.touch(t.id) // staff consoles follow every ticket of their center through ticket:updated
     // its answer and its facts from one read: the service's figures and the ticket's place (a check-in's
     // view, with its dossier's code, is read whole)
@@ -125,7 +129,8 @@ export class IssueService {
     }))
     const views = new Map<string, TicketView>()
     await this.changes.publish(center, out, t.seq, views, known)
-    return views.get(t.id) ?? await ticketView(this.db, t.id, this.clock())
+    // the secret was made by the issuing statement (the column's default) and is answered to this kiosk only
+    return withSecret(views.get(t.id) ?? await ticketView(this.db, t.id, this.clock()), t.secret)
   }
 
   /** Runs a center's issuing statement in its lane (ISSUES_IN_FLIGHT_PER_CENTER); one small lane per center, kept. */
@@ -137,7 +142,7 @@ export class IssueService {
 
   private async sameRequest(existing: Ticket, serviceId: string) {
     if (existing.service_id !== serviceId) throw new AppError('REQUEST_ID_REUSED')
-    return ticketView(this.db, existing.id, this.clock())
+    return withSecret(await ticketView(this.db, existing.id, this.clock()), existing.secret)
   }
 }
 

@@ -1,12 +1,12 @@
 import type { Db } from '../../db/create-db.js'
 import type { Service } from '../../db/types.js'
-import type { AuditEntity, AuditEntry, CenterSettings, CounterSettings, ServiceSettings, WeekHours } from '../../common/staff-types.js'
-import type { CenterSettingsPatchBody, CounterPatchBody, ServicePatchBody } from '../../common/staff-schemas.js'
+import type { CenterSettings, CounterSettings, ServiceSettings, WeekHours } from '../../common/staff-types.js'
+import type { CenterSettingsPatchBody, CounterCreateBody, CounterPatchBody, ServiceCreateBody, ServiceOrderBody, ServicePatchBody } from '../../common/staff-schemas.js'
+import { isUniqueViolation } from '../../db/unique-violation.js'
 import type { Center } from '../../db/types.js'
 import { findCounter } from '../queue/counter.repository.js'
 import { AppError } from '../errors.js'
 import type { Clock } from '../clock.js'
-import { localTime } from '../time.js'
 import type { BoardService } from '../centers/board.service.js'
 import { findCenterById, findService, listServices } from '../centers/center.repository.js'
 import { assertCenter, type Actor } from '../auth/actor.js'
@@ -24,7 +24,74 @@ export class SettingsService {
 
   async services(centerSlug: string, actor: Actor): Promise<ServiceSettings[]> {
     const center = await this.centerFor(centerSlug, actor)
-    return (await listServices(this.db, center.id)).map(serviceSettings)
+    return (await settings.listServicesInUse(this.db, center.id)).map((s) => serviceSettings(s, !s.in_use))
+  }
+
+  /**
+   * A new service, last on the kiosk; its prefix letter must be free among the center's active services
+   * (`service_active_prefix`, a partial unique index). Kiosks offer it at once.
+   */
+  async createService(centerSlug: string, input: ServiceCreateBody, actor: Actor): Promise<ServiceSettings> {
+    const center = await this.centerFor(centerSlug, actor)
+    const service = await prefixUnique(input.prefix, () => this.db.transaction().execute(async (trx) => {
+      await settings.lockServicesOfCenter(trx, center.id)
+      if (await settings.activePrefixTaken(trx, center.id, input.prefix)) throw new AppError('SERVICE_PREFIX_TAKEN', { prefix: input.prefix })
+      let code = serviceCode(input.nameVi, input.prefix)
+      for (let n = 2; await settings.serviceCodeTaken(trx, center.id, code); n++) code = `${serviceCode(input.nameVi, input.prefix)}-${n}`
+      const row = { prefix: input.prefix, name_vi: input.nameVi, name_en: input.nameEn, icon: input.icon ?? 'queue',
+        target_wait_minutes: input.targetWaitMinutes ?? 15, daily_cap: input.dailyCap ?? null }
+      const s = await settings.insertService(trx, { center_id: center.id, code, ...row })
+      const changes: Changes = { prefix: { from: null, to: s.prefix }, nameVi: { from: null, to: s.name_vi }, nameEn: { from: null, to: s.name_en },
+        icon: { from: null, to: s.icon }, targetWaitMinutes: { from: null, to: s.target_wait_minutes }, dailyCap: { from: null, to: s.daily_cap } }
+      await settings.insertAudit(trx, { centerId: center.id, staffId: actor.staffId, entity: 'service', entityId: s.id, action: 'create', changes, at: this.clock() })
+      return s
+    }))
+    await this.publishBoard(center.id)
+    return serviceSettings(service, true)
+  }
+
+  /** The kiosk's order of the center's services: the list names every one of them once. */
+  async reorderServices(centerSlug: string, input: ServiceOrderBody, actor: Actor): Promise<ServiceSettings[]> {
+    const center = await this.centerFor(centerSlug, actor)
+    const changed = await this.db.transaction().execute(async (trx) => {
+      const rows = await settings.lockServicesOfCenter(trx, center.id)
+      const ids = new Set(rows.map((r) => r.id))
+      if (rows.length !== input.serviceIds.length || input.serviceIds.some((id) => !ids.has(id))) {
+        throw new AppError('VALIDATION_FAILED', {}, [{ path: 'body.serviceIds', message: 'every service of the center, each once' }])
+      }
+      const from = rows.map((r) => r.prefix).join(', ')
+      const byId = new Map(rows.map((r) => [r.id, r]))
+      const to = input.serviceIds.map((id) => byId.get(id)!.prefix).join(', ')
+      if (from === to) return false
+      for (const [i, id] of input.serviceIds.entries()) if (byId.get(id)!.sort_order !== i) await settings.setServiceOrder(trx, id, i)
+      await settings.insertAudit(trx, { centerId: center.id, staffId: actor.staffId, entity: 'center', entityId: center.id, action: 'reorder', changes: { serviceOrder: { from, to } }, at: this.clock() })
+      return true
+    })
+    if (changed) await this.publishBoard(center.id)
+    return this.services(centerSlug, actor)
+  }
+
+  /** Only a service nothing names (no ticket, dossier or rating); its procedures go with it. Otherwise: deactivate it. */
+  async deleteService(serviceId: string, actor: Actor): Promise<void> {
+    const s0 = await findService(this.db, serviceId)
+    if (!s0) throw new AppError('SERVICE_NOT_FOUND')
+    assertCenter(actor, s0.center_id)
+    await this.db.transaction().execute(async (trx) => {
+      await settings.lockServicesOfCenter(trx, s0.center_id)
+      const s = (await settings.listServicesInUse(trx, s0.center_id)).find((x) => x.id === serviceId)
+      if (!s) throw new AppError('SERVICE_NOT_FOUND')
+      if (s.in_use) throw new AppError('SERVICE_IN_USE', { prefix: s.prefix })
+      try {
+        await settings.deleteService(trx, s.id)
+      } catch (e) {
+        // a ticket issued between our check and the delete: its foreign key refuses
+        if ((e as { code?: string }).code === '23503') throw new AppError('SERVICE_IN_USE', { prefix: s.prefix })
+        throw e
+      }
+      await settings.insertAudit(trx, { centerId: s.center_id, staffId: actor.staffId, entity: 'service', entityId: s.id, action: 'delete',
+        changes: { prefix: { from: s.prefix, to: null }, nameVi: { from: s.name_vi, to: null } }, at: this.clock() })
+    })
+    await this.publishBoard(s0.center_id)
   }
 
   /** Changes the given fields; unchanged values write nothing. Kiosks and displays get a fresh board at once. */
@@ -33,23 +100,25 @@ export class SettingsService {
     if (!s0) throw new AppError('SERVICE_NOT_FOUND')
     assertCenter(actor, s0.center_id)
     const now = this.clock()
-    const { service, changed } = await this.db.transaction().execute(async (trx) => {
+    const { service, changed } = await prefixUnique(s0.prefix, () => this.db.transaction().execute(async (trx) => {
       const s = (await settings.lockService(trx, serviceId))!
       const { set, changes } = diffFields(s, patch, FIELDS)
       if (!Object.keys(changes).length) return { service: s, changed: false }
+      // reactivated: its letter may have been given to another service meanwhile
+      if (patch.active === true && await settings.activePrefixTaken(trx, s.center_id, s.prefix, s.id)) throw new AppError('SERVICE_PREFIX_TAKEN', { prefix: s.prefix })
       const updated = await settings.updateService(trx, s.id, set)
       await settings.insertAudit(trx, { centerId: s.center_id, staffId: actor.staffId, entity: 'service', entityId: s.id, action: 'update', changes, at: now })
       return { service: updated, changed: true }
-    })
+    }))
     if (changed) await this.publishBoard(service.center_id)
-    return serviceSettings(service)
+    return (await this.services((await findCenterById(this.db, service.center_id)).slug, actor)).find((x) => x.id === service.id)!
   }
 
   async counters(centerSlug: string, actor: Actor): Promise<CounterSettings[]> {
     const center = await this.centerFor(centerSlug, actor)
     const [rows, links] = await Promise.all([settings.listCounters(this.db, center.id), settings.counterServiceRows(this.db, center.id)])
     return rows.map((c) => ({
-      id: c.id, number: c.number, name: c.name, status: c.status,
+      id: c.id, number: c.number, name: c.name, status: c.status, active: c.active,
       primary: links.filter((l) => l.counter_id === c.id && l.tier === 1).map((l) => l.service_id),
       backup: links.filter((l) => l.counter_id === c.id && l.tier === 2).map((l) => l.service_id),
     }))
@@ -87,6 +156,12 @@ export class SettingsService {
         }
         if (changes.primary || changes.backup) await settings.replaceCounterServices(trx, c.id, patch.services.primary, patch.services.backup)
       }
+      if (patch.active !== undefined && patch.active !== c.active) {
+        // a clerk works there: they close it first (a citizen is never left at a counter nobody works)
+        if (!patch.active && c.status !== 'closed') throw new AppError('COUNTER_NOT_CLOSED')
+        await settings.setCounterActive(trx, c.id, patch.active)
+        changes.active = { from: c.active, to: patch.active }
+      }
       if (!Object.keys(changes).length) return false
       await settings.insertAudit(trx, { centerId: c.center_id, staffId: actor.staffId, entity: 'counter', entityId: c.id, action: 'update', changes, at: now })
       return true
@@ -94,6 +169,29 @@ export class SettingsService {
     if (changed) await this.publishBoard(c0.center_id)
     const center = await findCenterById(this.db, c0.center_id)
     return (await this.counters(center.slug, actor)).find((c) => c.id === counterId)!
+  }
+
+  /** A new counter, closed, with its number (unique in the center), name and two tiers of services. */
+  async createCounter(centerSlug: string, input: CounterCreateBody, actor: Actor): Promise<CounterSettings> {
+    const center = await this.centerFor(centerSlug, actor)
+    const { primary, backup } = input.services
+    const found = new Set((await settings.servicesOfCenter(this.db, center.id, [...primary, ...backup])).map((s) => s.id))
+    if ([...primary, ...backup].some((id) => !found.has(id))) throw new AppError('SERVICE_NOT_FOUND')
+    const counter = await this.db.transaction().execute(async (trx) => {
+      if (await settings.counterNumberTaken(trx, center.id, input.number)) throw new AppError('COUNTER_NUMBER_TAKEN', { number: input.number })
+      const c = await settings.insertCounter(trx, { center_id: center.id, number: input.number, name: input.name ?? '' })
+      await settings.replaceCounterServices(trx, c.id, primary, backup)
+      const prefixes = new Map((await listServices(trx, center.id)).map((s) => [s.id, s.prefix]))
+      const label = (ids: string[]) => ids.map((id) => prefixes.get(id)!).sort().join(', ')
+      await settings.insertAudit(trx, { centerId: center.id, staffId: actor.staffId, entity: 'counter', entityId: c.id, action: 'create',
+        changes: { number: { from: null, to: c.number }, name: { from: null, to: c.name }, primary: { from: null, to: label(primary) }, backup: { from: null, to: label(backup) } }, at: this.clock() })
+      return c
+    }).catch((e: unknown) => {
+      if (isUniqueViolation(e, 'counter_center_id_number_key')) throw new AppError('COUNTER_NUMBER_TAKEN', { number: input.number })
+      throw e
+    })
+    await this.publishBoard(center.id)
+    return (await this.counters(center.slug, actor)).find((c) => c.id === counter.id)!
   }
 
   async center(centerSlug: string, actor: Actor): Promise<CenterSettings> {
@@ -136,26 +234,33 @@ export class SettingsService {
     return centerFor(this.db, centerSlug, actor)
   }
 
-  async audit(centerSlug: string, actor: Actor, opts: { entity?: AuditEntity | 'settings'; day?: string; staff?: string; limit?: number }): Promise<{ day: string; entries: AuditEntry[] }> {
-    const center = await this.centerFor(centerSlug, actor)
-    const day = opts.day ?? localTime(this.clock(), center.time_zone).day
-    const rows = await settings.listActivity(this.db, center, { day, entity: opts.entity, staffId: opts.staff, limit: opts.limit ?? 50 })
-    return { day, entries: rows.map((r) => ({
-      id: r.id, at: new Date(r.at).toISOString(), staffId: r.staff_id, staffName: r.staff_name, entity: r.entity, entityId: r.entity_id,
-      entityLabel: r.label, action: r.action, changes: typeof r.changes === 'string' ? JSON.parse(r.changes) : r.changes,
-    })) }
-  }
-
   private publishBoard(centerId: string) {
     return publishBoard(this.db, this.board, this.sink, centerId)
   }
 }
 
-function serviceSettings(s: Service): ServiceSettings {
+function serviceSettings(s: Service, deletable: boolean): ServiceSettings {
   return {
     id: s.id, code: s.code, prefix: s.prefix, nameVi: s.name_vi, nameEn: s.name_en, icon: s.icon, active: s.active,
-    targetWaitMinutes: s.target_wait_minutes, dailyCap: s.daily_cap, defaultServiceMinutes: s.default_service_minutes,
+    targetWaitMinutes: s.target_wait_minutes, dailyCap: s.daily_cap, defaultServiceMinutes: s.default_service_minutes, deletable,
   }
+}
+
+/** A racing request gave the same letter to another active service: PostgreSQL's partial unique index says so. */
+async function prefixUnique<T>(prefix: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run()
+  } catch (e) {
+    if (isUniqueViolation(e, 'service_active_prefix')) throw new AppError('SERVICE_PREFIX_TAKEN', { prefix })
+    throw e
+  }
+}
+
+/** "Tư pháp" → "tu-phap": the service's code (URLs, exports), from its Vietnamese name. */
+export function serviceCode(nameVi: string, prefix: string): string {
+  const slug = nameVi.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, 'd').toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 36).replace(/-+$/, '')
+  return slug.length >= 2 ? slug : `dv-${prefix.toLowerCase()}`
 }
 
 function parseHours(v: unknown): WeekHours {

@@ -2,11 +2,12 @@ import { Router } from 'express'
 import { z } from 'zod'
 import { CenterSlug, Uuid } from '../../common/schemas.js'
 import {
-  AuditQuery, CenterSettingsPatchBody, CounterPatchBody, PasswordResetBody, PriorityGroupCreateBody, PriorityGroupPatchBody,
-  ProcedureCreateBody, ProcedurePatchBody, ServicePatchBody, StaffCreateBody, StaffPatchBody,
+  CenterSettingsPatchBody, CounterCreateBody, CounterPatchBody, ServiceCreateBody, ServiceOrderBody, PasswordResetBody, PriorityGroupCreateBody, PriorityGroupPatchBody,
+  ProcedureCreateBody, ProcedureExportQuery, ProcedureImportBody, ProcedurePatchBody, ServicePatchBody, StaffCreateBody, StaffPatchBody,
 } from '../../common/staff-schemas.js'
 import { requireRole } from '../auth/auth.middleware.js'
 import { validate } from '../http/validate.js'
+import { allowBodyUpTo } from '../http/body.js'
 import type { StaffService } from './staff.service.js'
 import type { SettingsService } from './settings.service.js'
 import type { CatalogService } from './catalog.service.js'
@@ -15,6 +16,8 @@ import type { AccountsService } from './accounts.service.js'
 const CenterParams = z.strictObject({ center: CenterSlug })
 const IdParams = z.strictObject({ id: Uuid })
 const CenterIdParams = z.strictObject({ center: CenterSlug, id: Uuid })
+/** a catalog import's body: the CSV text (at most 2,000,000 characters) as a JSON string */
+const PROCEDURE_IMPORT_MAX_BODY = 3 * 1024 * 1024
 
 /**
  * The staff console: a clerk's counters, queue and day, the manager's floor (writes of the queue are the
@@ -42,6 +45,20 @@ export function staffConsoleRoutes(svc: StaffService, settings: SettingsService,
   r.patch('/services/:id', requireRole('manager'), validate({ params: IdParams, body: ServicePatchBody }), async (req, res) => {
     res.json({ service: await settings.updateService(req.input.params.id, req.input.body, req.auth!.actor) })
   })
+  // services and counters created, reordered, deleted, deactivated (issue 20)
+  r.post('/centers/:center/services', manager, validate({ params: CenterParams, body: ServiceCreateBody }), async (req, res) => {
+    res.status(201).json({ service: await settings.createService(req.input.params.center, req.input.body, req.auth!.actor) })
+  })
+  r.put('/centers/:center/settings/service-order', manager, validate({ params: CenterParams, body: ServiceOrderBody }), async (req, res) => {
+    res.json({ services: await settings.reorderServices(req.input.params.center, req.input.body, req.auth!.actor) })
+  })
+  r.delete('/services/:id', manager, validate({ params: IdParams }), async (req, res) => {
+    await settings.deleteService(req.input.params.id, req.auth!.actor)
+    res.status(204).end()
+  })
+  r.post('/centers/:center/counters', manager, validate({ params: CenterParams, body: CounterCreateBody }), async (req, res) => {
+    res.status(201).json({ counter: await settings.createCounter(req.input.params.center, req.input.body, req.auth!.actor) })
+  })
   r.get('/centers/:center/settings/counters', requireRole('manager'), validate({ params: CenterParams }), async (req, res) => {
     res.json({ counters: await settings.counters(req.input.params.center, req.auth!.actor) })
   })
@@ -54,9 +71,7 @@ export function staffConsoleRoutes(svc: StaffService, settings: SettingsService,
   r.patch('/centers/:center/settings/center', requireRole('manager'), validate({ params: CenterParams, body: CenterSettingsPatchBody }), async (req, res) => {
     res.json({ center: await settings.updateCenter(req.input.params.center, req.input.body, req.auth!.actor) })
   })
-  r.get('/centers/:center/audit', requireRole('manager'), validate({ params: CenterParams, query: AuditQuery }), async (req, res) => {
-    res.json(await settings.audit(req.input.params.center, req.auth!.actor, req.input.query))
-  })
+  // the audit log: server/staff/audit.routes.ts
 
   // procedures: the kiosk's lookup and dossiers read the active ones
   r.get('/centers/:center/settings/procedures', manager, validate({ params: CenterParams }), async (req, res) => {
@@ -67,6 +82,19 @@ export function staffConsoleRoutes(svc: StaffService, settings: SettingsService,
   })
   r.patch('/procedures/:id', manager, validate({ params: IdParams, body: ProcedurePatchBody }), async (req, res) => {
     res.json({ procedure: await catalog.updateProcedure(req.input.params.id, req.input.body, req.auth!.actor) })
+  })
+  // the catalog as a file (H7): export, a preview of an import, the import (one transaction, or nothing)
+  r.get('/centers/:center/procedures/export', manager, validate({ params: CenterParams, query: ProcedureExportQuery }), async (req, res) => {
+    const fileFormat = req.input.query.format ?? 'csv'
+    const { slug, body } = await catalog.exportCatalog(req.input.params.center, req.auth!.actor, fileFormat)
+    res.set('content-type', fileFormat === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
+      .set('content-disposition', `attachment; filename="thu-tuc-${slug}.${fileFormat}"`).set('cache-control', 'no-store').send(body)
+  })
+  r.post('/centers/:center/procedures/import/preview', manager, allowBodyUpTo(PROCEDURE_IMPORT_MAX_BODY), validate({ params: CenterParams, body: ProcedureImportBody }), async (req, res) => {
+    res.json({ preview: await catalog.previewImport(req.input.params.center, req.input.body, req.auth!.actor, req.lang) })
+  })
+  r.post('/centers/:center/procedures/import', manager, allowBodyUpTo(PROCEDURE_IMPORT_MAX_BODY), validate({ params: CenterParams, body: ProcedureImportBody }), async (req, res) => {
+    res.json({ result: await catalog.importCatalog(req.input.params.center, req.input.body, req.auth!.actor, req.lang) })
   })
 
   // priority groups: the kiosk offers the active ones
@@ -85,13 +113,15 @@ export function staffConsoleRoutes(svc: StaffService, settings: SettingsService,
     res.json({ staff: await accounts.list(req.input.params.center, req.auth!.actor) })
   })
   r.post('/centers/:center/staff', manager, validate({ params: CenterParams, body: StaffCreateBody }), async (req, res) => {
-    res.status(201).json({ staff: await accounts.create(req.input.params.center, req.input.body, req.auth!.actor) })
+    // { staff, oneTimePassword? }: the one-time password is shown once, to the creator, and kept by no cache
+    res.set('cache-control', 'no-store').status(201).json(await accounts.create(req.input.params.center, req.input.body, req.auth!.actor))
   })
   r.patch('/centers/:center/staff/:id', manager, validate({ params: CenterIdParams, body: StaffPatchBody }), async (req, res) => {
     res.json({ staff: await accounts.update(req.input.params.center, req.input.params.id, req.input.body, req.auth!.actor) })
   })
   r.post('/centers/:center/staff/:id/password', manager, validate({ params: CenterIdParams, body: PasswordResetBody }), async (req, res) => {
-    res.json({ staff: await accounts.resetPassword(req.input.params.center, req.input.params.id, req.input.body.password, req.auth!.actor, req.auth!.tokenHash) })
+    // { staff, oneTimePassword }: shown once, to the one who reset it, and kept by no cache
+    res.set('cache-control', 'no-store').json(await accounts.resetPassword(req.input.params.center, req.input.params.id, req.auth!.actor))
   })
   return r
 }
