@@ -38,13 +38,33 @@ export const CreateDossierBody = z.strictObject({
 })
 export type CreateDossierBody = z.infer<typeof CreateDossierBody>
 
+/** Who took the result (Art. 6.2.b–c): an authorised person's name, ID number and power of attorney are written down. */
+export const HandoverInput = z.discriminatedUnion('to', [
+  z.strictObject({ to: z.literal('applicant') }),
+  z.strictObject({
+    to: z.literal('authorised'),
+    name: text(120),
+    /** CCCD (12 digits), CMND (9) or a passport number */
+    idNumber: z.string().trim().toUpperCase().regex(/^([0-9]{9}|[0-9]{12}|[A-Z][0-9]{7,8})$/),
+    /** the power of attorney as noted: its number, date, and who certified it */
+    authorisation: text(300),
+  }),
+])
+
 export const DossierStatusBody = z.strictObject({
   status: z.enum(DOSSIER_STATUSES),
-  /** required for needs_supplement: what is missing (printed on the guidance slip) */
+  /** the refusal's reasons, the citizen's request to stop (required for those), or a remark on any move */
   note: optionalText(1000),
+  /** needs_supplement: every missing item, once (Art. 16.3) */
+  items: z.array(text(300)).min(1).max(30).optional(),
+  /** returned: who took the result */
+  handover: HandoverInput.optional(),
 }).superRefine((b, ctx) => {
   // worded like any missing field ("required") by the validator's error map
-  if (b.status === 'needs_supplement' && !b.note) ctx.addIssue({ code: 'invalid_type', expected: 'string', input: undefined, path: ['note'] })
+  const missing = (path: string) => ctx.addIssue({ code: 'invalid_type', expected: 'string', input: undefined, path: [path] })
+  if (b.status === 'needs_supplement' && !b.items?.length) missing('items')
+  if ((b.status === 'rejected' || b.status === 'stopped') && !b.note) missing('note')
+  if (b.status === 'returned' && !b.handover) missing('handover')
 })
 export type DossierStatusBody = z.infer<typeof DossierStatusBody>
 

@@ -5,23 +5,48 @@
 
 export const DOSSIER_STATUSES = [
   'submitted_online', 'received', 'processing', 'needs_supplement', 'ready', 'returned', 'rejected', 'withdrawn',
+  'stopped', 'closed_incomplete',
 ] as const
 export type DossierStatus = (typeof DOSSIER_STATUSES)[number]
 
 /**
- * Allowed moves through `POST /api/dossiers/:id/status`. `submitted_online → received` is not here:
- * it happens through `POST /api/dossiers/:id/receive`, which checks the documents and sets the due date.
+ * The dossier's state machine (Decree 118/2025/NĐ-CP; docs/dossiers.md maps each move to its article):
+ * the moves a clerk makes through `POST /api/dossiers/:id/status`. Two moves are not here:
+ * `submitted_online → received` (`POST /api/dossiers/:id/receive`, which checks the documents and sets
+ * the due date) and `needs_supplement → closed_incomplete`, made by the server alone once the supplement
+ * deadline has passed (DOSSIER_AUTOMATIC).
+ * - `needs_supplement`: the supplement request, once per dossier, listing every missing item;
+ * - `needs_supplement → processing`: the supplement completed; the processing time restarts from zero;
+ * - `rejected`: the refusal, with its reasons; `stopped`: at the citizen's request, before the result;
+ * - `returned`: the result handed over, to the applicant or to an authorised person.
+ * `withdrawn` is kept for dossiers withdrawn before the decree's rules were built; no move leads to it now.
  */
 export const DOSSIER_TRANSITIONS: Record<DossierStatus, readonly DossierStatus[]> = {
-  submitted_online: ['rejected', 'withdrawn'],
-  received: ['processing', 'needs_supplement', 'rejected', 'withdrawn'],
-  processing: ['needs_supplement', 'ready', 'rejected', 'withdrawn'],
-  needs_supplement: ['processing', 'rejected', 'withdrawn'],
+  submitted_online: ['rejected', 'stopped'],
+  received: ['processing', 'needs_supplement', 'rejected', 'stopped'],
+  processing: ['needs_supplement', 'ready', 'rejected', 'stopped'],
+  needs_supplement: ['processing', 'rejected', 'stopped'],
   ready: ['returned'],
   returned: [],
   rejected: [],
   withdrawn: [],
+  stopped: [],
+  closed_incomplete: [],
 }
+
+/** Moves the server makes by itself: a supplement not completed by its deadline closes the dossier as incomplete. */
+export const DOSSIER_AUTOMATIC: Partial<Record<DossierStatus, DossierStatus>> = { needs_supplement: 'closed_incomplete' }
+
+/** Art. 19.5: "Sau 15 ngày kể từ khi thông báo" — calendar days, not working days. */
+export const SUPPLEMENT_DAYS = 15
+
+/** Moves that need a note: what it says is printed on the form (refusal reasons, the citizen's request to stop). */
+export const NOTE_REQUIRED: readonly DossierStatus[] = ['rejected', 'stopped']
+
+/** Who took the result home (Art. 6.2.b–c): the applicant, or a person they authorised. */
+export type DossierHandover =
+  | { to: 'applicant' }
+  | { to: 'authorised'; name: string; idNumber: string; authorisation: string }
 
 /** early: ready before the due day began; on_time: ready by dueAt; late: after dueAt. Null until ready. */
 export type DossierOutcome = 'early' | 'on_time' | 'late'
@@ -44,6 +69,17 @@ export interface DossierHistoryEntry {
   at: string
   staffName: string | null
   note: string | null
+}
+
+export interface DossierSupplement {
+  items: string[]
+  requestedAt: string
+  requestedByName: string | null
+  /** not completed by then: closed as incomplete */
+  deadline: string
+  completedAt: string | null
+  /** the due date the completion gave (processing days counted again from completedAt) */
+  restartedDueAt: string | null
 }
 
 export interface DossierExtension {
@@ -93,6 +129,12 @@ export interface DossierView {
   /** what is missing, while needs_supplement (printed on the guidance slip) */
   supplementNote: string | null
   note: string | null
+  /** the one supplement request (Art. 16.3): every missing item, when it was asked, its deadline, its completion */
+  supplement: DossierSupplement | null
+  /** who took the result (returned dossiers handed over since issue 21) */
+  handover: DossierHandover | null
+  /** the refusal's or the stop's reasons, with when and who (the printed forms) */
+  closing: { status: 'rejected' | 'stopped' | 'closed_incomplete'; at: string; reason: string | null; staffName: string | null } | null
   history: DossierHistoryEntry[]
   extensions: DossierExtension[]
   /** files of an online filing (staff only: GET /api/dossiers/:id/attachments/:attachmentId) */
@@ -136,6 +178,11 @@ export interface PublicDossierView {
   /** where to collect the result, e.g. the center's name and "Quầy trả kết quả" */
   collectAt: string
   supplementNote: string | null
+  /** the missing items and the last moment to bring them, while needs_supplement */
+  supplementItems: string[]
+  supplementDeadline: string | null
+  /** the due date before the one extension, when there was one (the new one is dueAt) */
+  extendedFrom: string | null
   /** status changes only: no staff names, no notes except the supplement guidance */
   history: { toStatus: DossierStatus; at: string }[]
 }

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { backends } from './helpers/db.js'
 import { nextEvent, startHarness, type ClientSocket, type Harness } from './helpers/harness.js'
-import { boardSeq, issued, openLine, type Agent } from './queue-fixtures.js'
+import { boardSeq, holderGet, issued, openLine, type Agent } from './queue-fixtures.js'
 import type { DossierSummary, DossierView } from '../common/dossier-types.js'
 
 const local = (day: string, hm: string) => `${day}T${hm}:00+07:00`
@@ -73,19 +73,20 @@ describe.each(backends)('dossiers on %s', (kind) => {
     expect((await nextEvent(phone, 'dossier:updated')).status).toBe('received')
 
     const move = (status: string, note?: string) => line.clerk.post(`/api/dossiers/${d.id}/status`).send(note === undefined ? { status } : { status, note })
+    const ask = (items: string[]) => line.clerk.post(`/api/dossiers/${d.id}/status`).send({ status: 'needs_supplement', items })
     const updated = nextEvent(phone, 'dossier:updated')
     expect((await move('processing')).body.dossier.status).toBe('processing')
     const pushed = await updated
     expect(pushed).toMatchObject({ status: 'processing', code: d.code, applicantMasked: 'Nguyễn V. A.' })
     for (const secret of ['0912', applicant.idNumber, 'Huổi', 'Nguyễn Văn An', 'Khách hẹn', 'Cán bộ']) expect(JSON.stringify(pushed)).not.toContain(secret)
 
-    // needs supplement requires what is missing
+    // needs supplement requires the list of what is missing
     const before = await dossierRow(d.id)
     const noNote = await move('needs_supplement')
     expect(noNote.status).toBe(400)
-    expect(noNote.body.error.details).toEqual([expect.objectContaining({ path: 'body.note' })])
+    expect(noNote.body.error.details).toEqual([expect.objectContaining({ path: 'body.items' })])
     expect(await dossierRow(d.id)).toEqual(before)
-    const sup = await move('needs_supplement', 'Thiếu bản sao sổ hộ khẩu')
+    const sup = await ask(['Thiếu bản sao sổ hộ khẩu'])
     expect(sup.body.dossier).toMatchObject({ status: 'needs_supplement', supplementNote: 'Thiếu bản sao sổ hộ khẩu' })
     expect((await lookup(d.code, d.lookupCode)).body.dossier.supplementNote).toBe('Thiếu bản sao sổ hộ khẩu')
     expect((await move('processing')).body.dossier).toMatchObject({ status: 'processing', supplementNote: null })
@@ -104,7 +105,7 @@ describe.each(backends)('dossiers on %s', (kind) => {
     expect(checkIn.status).toBe(201)
     expect(checkIn.body.ticket).toMatchObject({ serviceId: h.demo.services.G, status: 'waiting', dossierId: d.id, dossierCode: d.code })
     expect(checkIn.body.ticket.code).toMatch(/^G\d{3}$/)
-    expect((await h.http.get(`/api/tickets/${checkIn.body.ticket.id}`)).body.ticket.dossierCode).toBe(d.code)
+    expect((await holderGet(h, checkIn.body.ticket.id)).body.ticket.dossierCode).toBe(d.code)
     // a second tap while the ticket waits: the same ticket
     const again = await h.http.post('/api/centers/na-sang/check-in').send({ code: d.code, lookupCode: d.lookupCode })
     expect(again.body.ticket.id).toBe(checkIn.body.ticket.id)
@@ -113,13 +114,13 @@ describe.each(backends)('dossiers on %s', (kind) => {
     h.clock.set(local(MON, '16:00'))
     const seqBeforeReturn = await boardSeq(h)
     const returned = nextEvent(display, 'dossier:returned')
-    const ret = await move('returned')
+    const ret = await line.clerk.post(`/api/dossiers/${d.id}/status`).send({ status: 'returned', handover: { to: 'applicant' } })
     expect(ret.body.dossier).toMatchObject({ status: 'returned', returnedAt: new Date(local(MON, '16:00')).toISOString(), returnedByName: expect.stringContaining('Cán bộ') })
     expect(await returned).toEqual({ seq: seqBeforeReturn + 1, code: d.code })
     expect((await h.http.get('/api/centers/na-sang/board')).body.readyDossiers).not.toContain(d.code)
     expect(ret.body.dossier.history.map((e: { toStatus: string }) => e.toStatus))
       .toEqual(['received', 'processing', 'needs_supplement', 'processing', 'ready', 'ready', 'returned'])
-    expect(ret.body.dossier.history.map((e: { type: string }) => e.type)).toEqual(['received', 'status', 'status', 'status', 'status', 'checked_in', 'status'])
+    expect(ret.body.dossier.history.map((e: { type: string }) => e.type)).toEqual(['received', 'status', 'supplement_requested', 'supplement_completed', 'status', 'checked_in', 'returned'])
 
     // nothing moves a returned dossier; a refused move changes nothing and sends nothing
     const after = await dossierRow(d.id)
@@ -199,11 +200,11 @@ describe.each(backends)('dossiers on %s', (kind) => {
     expect(early.status).toBe(409)
     expect(early.body.error).toMatchObject({ code: 'DOSSIER_NOT_READY', params: { dueAt: new Date(local('2026-11-24', '17:00')).toISOString(), due: '17:00 24/11/2026' } })
     expect(early.body.error.message).toContain('17:00 24/11/2026')
-    // an online filing may be withdrawn before anyone received it
+    // an online filing may be stopped at the citizen's request before anyone received it (Art. 21.2)
     const other = (await h.http.post('/api/public/dossiers').send({ center: 'na-sang', procedureId: procedures['khai-tu'], applicant })).body
     const otherId = (await h.handle.db.selectFrom('dossier').select('id').where('code', '=', other.code).executeTakeFirstOrThrow()).id
-    const withdrawn = await clerk.post(`/api/dossiers/${otherId}/status`).send({ status: 'withdrawn', note: 'Công dân rút hồ sơ' })
-    expect(withdrawn.body.dossier).toMatchObject({ status: 'withdrawn', receivedAt: null, dueAt: null })
+    const withdrawn = await clerk.post(`/api/dossiers/${otherId}/status`).send({ status: 'stopped', note: 'Công dân rút hồ sơ' })
+    expect(withdrawn.body.dossier).toMatchObject({ status: 'stopped', receivedAt: null, dueAt: null })
     expect((await h.http.post('/api/centers/na-sang/check-in').send(other)).body.error.code).toBe('DOSSIER_WRONG_STATE')
     await clerk.post(`/api/tickets/${ticket.id}/start`).send({})
     await clerk.post(`/api/tickets/${ticket.id}/complete`).send({})
@@ -227,8 +228,9 @@ describe.each(backends)('dossiers on %s', (kind) => {
     expect(ok.body.dossier.dueAt).toBe(new Date(local('2026-11-27', '17:00')).toISOString())
     expect(ok.body.dossier.extensions).toEqual([{ at: new Date(local(MON, '09:00')).toISOString(), previousDueAt: d.dueAt,
       newDueAt: new Date(local('2026-11-27', '17:00')).toISOString(), reason: 'Cần xác minh thông tin với xã Mường Pồn', staffName: expect.any(String) }])
-    // an exact instant works too
-    const exact = await ext({ dueAt: '2026-11-30T10:00:00+07:00', reason: 'Gia hạn thêm' })
+    // an exact instant works too (on another dossier: one extension each)
+    const d2 = await received(line.clerk)
+    const exact = await line.clerk.post(`/api/dossiers/${d2.id}/extend`).send({ dueAt: '2026-11-30T10:00:00+07:00', reason: 'Gia hạn thêm' })
     expect(exact.body.dossier.dueAt).toBe('2026-11-30T03:00:00.000Z')
   })
 
@@ -254,7 +256,7 @@ describe.each(backends)('dossiers on %s', (kind) => {
       expect({ secret, found: text.includes(secret) }).toEqual({ secret, found: false })
     }
     expect(Object.keys(ok.body.dossier).sort()).toEqual(['applicantMasked', 'centerName', 'code', 'collectAt', 'delivery', 'dueAt', 'history',
-      'procedureNameEn', 'procedureNameVi', 'readyAt', 'receivedAt', 'returnedAt', 'status', 'supplementNote'])
+      'procedureNameEn', 'procedureNameVi', 'readyAt', 'receivedAt', 'returnedAt', 'status', 'supplementNote', 'supplementItems', 'supplementDeadline', 'extendedFrom'].sort())
 
     // a phone with the wrong lookup code is refused like an unknown dossier
     expect(await handshake(h.socket({ dossier: { code: d.code, lookupCode: 'ZZZZ' } } as never))).toBe('DOSSIER_NOT_FOUND')

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto'
 import type { Db, Executor } from '../../db/create-db.js'
 import type { PublicDossierView } from '../../common/dossier-types.js'
 import type { PublicFilingBody } from '../../common/dossier-schemas.js'
-import type { TicketView } from '../../common/types.js'
+import type { IssuedTicket } from '../../common/types.js'
 import { AppError } from '../errors.js'
 import type { Clock } from '../clock.js'
 import { localTime } from '../time.js'
@@ -11,13 +11,15 @@ import * as repo from './dossier.repository.js'
 import { GuessThrottle, type GuessLimits } from './guess-throttle.js'
 import type { AddressBudget } from './address-budget.js'
 import { decodeAttachments } from './attachments.js'
+import { closeLapsedSupplements } from './supplement-lapse.js'
 import { applicantColumns, newLookupCode, nextCode, once, type CenterTx } from './dossier.support.js'
 import { iso, localText, parseJson, publicDossierView } from './dossier.views.js'
 
 /** The queue's side of a check-in: a ticket linked to the dossier, or the one it already has. */
 export interface CheckInTickets {
-  issue(centerSlug: string, input: { serviceId: string; dossierId: string; requestId: string }): Promise<TicketView>
-  get(id: string): Promise<TicketView>
+  issue(centerSlug: string, input: { serviceId: string; dossierId: string; requestId: string }): Promise<IssuedTicket>
+  /** the ticket with its secret: the kiosk prints its QR again */
+  get(id: string): Promise<IssuedTicket>
 }
 
 /** What a center keeps of online filings no clerk has received yet (status `submitted_online`). */
@@ -108,6 +110,8 @@ export class DossierPublicService {
       this.guesses.failed(from.address, key)
       throw new AppError('DOSSIER_NOT_FOUND')
     }
+    // a supplement request past its deadline is closed before the citizen sees or acts on the dossier (Art. 19.5)
+    await closeLapsedSupplements(this.db, this.clock(), { dossierId: match.id })
     return match.id
   }
 
@@ -138,7 +142,7 @@ export class DossierPublicService {
    * Kiosk check-in with a dossier's codes: a ticket linked to it, in the procedure's service for an
    * online filing (or one awaiting supplements), in the pickup service for a ready result.
    */
-  async checkIn(centerSlug: string, code: string, lookupCode: string, address: string): Promise<TicketView> {
+  async checkIn(centerSlug: string, code: string, lookupCode: string, address: string): Promise<IssuedTicket> {
     const center = await findCenterBySlug(this.db, centerSlug)
     if (!center) throw new AppError('CENTER_NOT_FOUND')
     const id = await this.findByCodes(code, lookupCode, { address, centerId: center.id })

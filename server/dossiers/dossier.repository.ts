@@ -2,8 +2,14 @@ import { sql, type Insertable, type Updateable } from 'kysely'
 import type { Executor } from '../../db/create-db.js'
 import type { DossierAttachmentTable, DossierStatus, DossierTable } from '../../db/types.js'
 
-/** Open dossiers: their due date still matters (lists "due today" and "overdue"). */
+/** Open dossiers: received and not yet finished one way or another. */
 export const OPEN_STATUSES: DossierStatus[] = ['received', 'processing', 'needs_supplement']
+
+/**
+ * Dossiers whose processing time is running (lists "due today" and "overdue", extensions). While a
+ * supplement is awaited it is not: its completion restarts the time from zero (Art. 19.5).
+ */
+export const DUE_RUNNING: DossierStatus[] = ['received', 'processing']
 
 /** The next number of a center's day, from its counter row: concurrent intakes queue on the row lock. */
 export async function takeDossierNumber(db: Executor, centerId: string, day: string): Promise<number> {
@@ -95,6 +101,21 @@ export function dossierDetail(db: Executor, id: string) {
 }
 export type DossierDetail = NonNullable<Awaited<ReturnType<typeof dossierDetail>>>
 
+/** Extensions given to the dossier so far (Art. 19.6 allows one). */
+export async function extensionCount(db: Executor, dossierId: string): Promise<number> {
+  const r = await db.selectFrom('dossier_event').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('dossier_id', '=', dossierId).where('type', '=', 'extended').executeTakeFirstOrThrow()
+  return Number(r.n)
+}
+
+/** Dossiers still waiting for a supplement past its deadline (of one center, or one dossier). */
+export function lapsedSupplements(db: Executor, now: Date, only: { centerId?: string; dossierId?: string }) {
+  let q = db.selectFrom('dossier').select(['id', 'center_id']).where('status', '=', 'needs_supplement').where('supplement_deadline', '<=', now)
+  if (only.centerId) q = q.where('center_id', '=', only.centerId)
+  if (only.dossierId) q = q.where('id', '=', only.dossierId)
+  return q.limit(500).execute()
+}
+
 export function dossierEvents(db: Executor, dossierId: string) {
   return db.selectFrom('dossier_event').leftJoin('staff', 'staff.id', 'dossier_event.staff_id')
     .select(['dossier_event.type', 'dossier_event.from_status', 'dossier_event.to_status', 'dossier_event.at', 'dossier_event.note',
@@ -126,7 +147,7 @@ export function listDossiers(db: Executor, centerId: string, f: ListFilter) {
     q = q.where((eb) => eb.or([eb('dossier.code', 'ilike', like), eb('dossier.applicant_name', 'ilike', like), eb('dossier.applicant_phone', 'ilike', like)]))
   }
   if (f.view !== 'all') {
-    q = q.where('dossier.status', 'in', OPEN_STATUSES)
+    q = q.where('dossier.status', 'in', DUE_RUNNING)
     q = f.view === 'overdue'
       ? q.where('dossier.due_at', '<', f.now)
       : q.where('dossier.due_at', '>=', f.dayFrom).where('dossier.due_at', '<', f.dayTo)

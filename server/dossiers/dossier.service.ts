@@ -12,13 +12,15 @@ import { assertCenter, type Actor } from '../auth/actor.js'
 import { findTicket } from '../queue/ticket.repository.js'
 import type { EventSink } from '../realtime/event-sink.js'
 import * as repo from './dossier.repository.js'
-import { addDays, closingInstant, dueAt, outcomeOf, zonedInstant, type WorkCalendar } from './working-days.js'
+import { addDays, closingInstant, dueAt, isWorkingDay, outcomeOf, zonedInstant, type WorkCalendar } from './working-days.js'
+import { closeLapsedSupplements, supplementDeadline } from './supplement-lapse.js'
 import { applicantColumns, newLookupCode, nextCode, once, type CenterTx, type DossierFact } from './dossier.support.js'
 import { dossierSummary, dossierView, localText, publicDossierView } from './dossier.views.js'
 
 /**
  * The clerk's and manager's dossier work: intake at the counter, receiving an online filing, its
- * states, extensions, the center's list. Writes run in the center's transaction (`inTx`), so the
+ * states under Decree 118/2025/NĐ-CP (supplement once, refusal, stop, handover), the one extension,
+ * the center's list. Writes run in the center's transaction (`inTx`), so the
  * display's facts (dossier:ready, dossier:returned) are sent after the commit; phones following the
  * dossier get its new public view then.
  */
@@ -61,6 +63,7 @@ export class DossierService {
     const d = await repo.findDossier(this.db, id)
     if (!d) throw new AppError('DOSSIER_NOT_FOUND')
     assertCenter(actor, d.center_id)
+    await this.closeLapsed({ dossierId: id })
     return dossierView(this.db, id)
   }
 
@@ -76,6 +79,7 @@ export class DossierService {
       // an admin belongs to no center: the list must say which
       throw new AppError('VALIDATION_FAILED', {}, [{ path: 'query.center', message: catalogs.vi.validation.required }])
     }
+    await this.closeLapsed({ centerId: center.id })
     const now = this.clock()
     const today = localTime(now, center.time_zone).day
     const rows = await repo.listDossiers(this.db, center.id, {
@@ -84,39 +88,88 @@ export class DossierService {
     return rows.map((r) => dossierSummary(r, now))
   }
 
-  /** A move of DOSSIER_TRANSITIONS; ready and returned tell the display, every change tells following phones. */
+  /**
+   * A move of DOSSIER_TRANSITIONS under the decree's rules: the supplement request once (Art. 16.3), its
+   * completion restarting the processing time (Art. 19.5), the refusal and the stop with their reasons
+   * (Art. 17.1.c, 21), the handover recording who took the result (Art. 6.2). Ready and returned tell the
+   * display; every change tells following phones.
+   */
   async setStatus(id: string, body: DossierStatusBody, actor: Actor): Promise<DossierView> {
     return this.change(id, actor, async (trx, d, center, now, out) => {
+      if (body.status === 'needs_supplement' && d.supplement_requested_at) throw new AppError('SUPPLEMENT_ALREADY_REQUESTED')
+      if (body.status === 'stopped' && (d.status === 'ready' || d.status === 'returned')) throw new AppError('STOP_AFTER_RESULT', { status: d.status })
       if (!DOSSIER_TRANSITIONS[d.status].includes(body.status)) throw new AppError('DOSSIER_WRONG_STATE', { status: d.status })
-      const patch: Parameters<typeof repo.updateDossier>[2] = {
-        status: body.status, updated_at: now, supplement_note: body.status === 'needs_supplement' ? body.note! : null,
-      }
-      if (body.status === 'ready') {
+      const patch: Parameters<typeof repo.updateDossier>[2] = { status: body.status, updated_at: now, supplement_note: null }
+      let type = 'status'
+      let data: Record<string, unknown> = {}
+      if (body.status === 'needs_supplement') {
+        const items = body.items!
+        const deadline = supplementDeadline(now, center.time_zone)
+        Object.assign(patch, {
+          supplement_items: JSON.stringify(items), supplement_requested_at: now, supplement_deadline: deadline,
+          supplement_note: body.note ? `${items.join('; ')}. ${body.note}` : items.join('; '),
+        })
+        type = 'supplement_requested'
+        data = { items, deadline: deadline.toISOString() }
+      } else if (d.status === 'needs_supplement' && body.status === 'processing') {
+        // Art. 19.5: "Thời hạn giải quyết được tính lại từ đầu sau khi nhận đủ hồ sơ"
+        const procedure = (await repo.findProcedure(trx, d.procedure_id))!
+        const due = dueAt(await this.calendar(center, now, procedure.processing_days, trx), now, procedure.processing_days)
+        Object.assign(patch, { due_at: due, supplement_completed_at: now })
+        type = 'supplement_completed'
+        data = { previousDueAt: new Date(d.due_at!).toISOString(), newDueAt: due.toISOString() }
+      } else if (body.status === 'ready') {
         patch.ready_at = now
         patch.outcome = outcomeOf(now, new Date(d.due_at!), center.time_zone)
         out.add({ name: 'dossier:ready', payload: { code: d.code } })
-      }
-      if (body.status === 'returned') {
-        patch.returned_at = now
-        patch.returned_by = actor.staffId
+      } else if (body.status === 'returned') {
+        const hand = body.handover!
+        Object.assign(patch, {
+          returned_at: now, returned_by: actor.staffId, handover_to: hand.to,
+          ...(hand.to === 'authorised' ? { handover_name: hand.name, handover_id_number: hand.idNumber, handover_authorisation: hand.authorisation } : {}),
+        })
+        type = 'returned'
+        data = { handoverTo: hand.to }
         out.add({ name: 'dossier:returned', payload: { code: d.code } })
-      }
+      } else if (body.status === 'rejected') type = 'refused'
+      else if (body.status === 'stopped') type = 'stopped'
       await repo.updateDossier(trx, d.id, patch)
-      await repo.insertDossierEvent(trx, { dossierId: d.id, centerId: d.center_id, type: 'status', from: d.status, to: body.status, staffId: actor.staffId, at: now, note: body.note || null })
+      await repo.insertDossierEvent(trx, { dossierId: d.id, centerId: d.center_id, type, from: d.status, to: body.status, staffId: actor.staffId, at: now, note: body.note || null, data })
     })
   }
 
-  /** A new, later due date with its reason (the page prints the apology slip from the dossier view). */
+  /**
+   * The one extension with its apology (Art. 19.6): at the latest the day before the due day, to a later
+   * working day of the center's calendar (the page prints the apology from the dossier view).
+   */
   async extend(id: string, body: ExtendDossierBody, actor: Actor): Promise<DossierView> {
     return this.change(id, actor, async (trx, d, center, now) => {
-      if (!repo.OPEN_STATUSES.includes(d.status)) throw new AppError('DOSSIER_WRONG_STATE', { status: d.status })
-      const newDue = body.dueAt.length === 10 ? closingInstant({ hours: center.opening_hours, timeZone: center.time_zone }, body.dueAt) : new Date(body.dueAt)
+      if (!repo.DUE_RUNNING.includes(d.status)) throw new AppError('DOSSIER_WRONG_STATE', { status: d.status })
+      if (await repo.extensionCount(trx, d.id) > 0) throw new AppError('EXTENSION_ALREADY_GIVEN')
       const previous = new Date(d.due_at!)
-      if (newDue.getTime() <= previous.getTime()) throw new AppError('DUE_DATE_NOT_LATER', { due: localText(previous, center.time_zone), dueAt: previous.toISOString() })
+      const due = { due: localText(previous, center.time_zone), dueAt: previous.toISOString() }
+      if (localTime(now, center.time_zone).day >= localTime(previous, center.time_zone).day) throw new AppError('EXTENSION_TOO_LATE', due)
+      const newDue = body.dueAt.length === 10 ? closingInstant({ hours: center.opening_hours, timeZone: center.time_zone }, body.dueAt) : new Date(body.dueAt)
+      if (newDue.getTime() <= previous.getTime()) throw new AppError('DUE_DATE_NOT_LATER', due)
+      const day = localTime(newDue, center.time_zone).day
+      const rows = await repo.calendarDays(trx, center.id, day, day)
+      if (!isWorkingDay({ timeZone: center.time_zone, hours: center.opening_hours, days: new Map(rows.map((r) => [r.date, r.kind])) }, day)) {
+        throw new AppError('EXTENSION_CLOSED_DAY', { date: day.split('-').reverse().join('/') })
+      }
       await repo.updateDossier(trx, d.id, { due_at: newDue, updated_at: now })
       await repo.insertDossierEvent(trx, { dossierId: d.id, centerId: d.center_id, type: 'extended', from: d.status, to: d.status, staffId: actor.staffId, at: now,
         note: body.reason, data: { previousDueAt: previous.toISOString(), newDueAt: newDue.toISOString() } })
     })
+  }
+
+  /**
+   * Closes the center's (or one dossier's) supplement requests past their deadline, then tells following
+   * phones; the server's periodic sweep calls it for every center (`centerId` undefined).
+   */
+  async closeLapsed(only: { centerId?: string; dossierId?: string } = {}): Promise<number> {
+    const ids = await closeLapsedSupplements(this.db, this.clock(), only)
+    for (const id of ids) await this.publishPublic(id)
+    return ids.length
   }
 
   /** An online filing received at a counter: documents checked, due date counted from now. */
@@ -143,6 +196,8 @@ export class DossierService {
     if (!d0) throw new AppError('DOSSIER_NOT_FOUND')
     assertCenter(actor, d0.center_id)
     const center = await findCenterById(this.db, d0.center_id)
+    // a lapsed supplement request is closed first (committed on its own): the move then sees that state
+    await this.closeLapsed({ dossierId: id })
     await this.inTx(center, async (trx, out) => {
       const d = (await repo.lockDossier(trx, id))!
       await apply(trx, d, center, this.clock(), out)
@@ -161,9 +216,9 @@ export class DossierService {
   }
 
   /** The center's calendar from the receipt day on, long enough for `processingDays` across any holidays. */
-  private async calendar(center: Center, from: Date, processingDays: number): Promise<WorkCalendar> {
+  private async calendar(center: Center, from: Date, processingDays: number, db: Executor = this.db): Promise<WorkCalendar> {
     const day = localTime(from, center.time_zone).day
-    const rows = await repo.calendarDays(this.db, center.id, day, addDays(day, processingDays * 3 + 120))
+    const rows = await repo.calendarDays(db, center.id, day, addDays(day, processingDays * 3 + 120))
     return { timeZone: center.time_zone, hours: center.opening_hours, days: new Map(rows.map((r) => [r.date, r.kind])) }
   }
 }

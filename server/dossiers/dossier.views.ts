@@ -2,7 +2,7 @@
 
 import type { Db } from '../../db/create-db.js'
 import type { DossierStatus } from '../../db/types.js'
-import { lookupPath, type DossierSummary, type DossierView, type PublicDossierView } from '../../common/dossier-types.js'
+import { lookupPath, type DossierHandover, type DossierSummary, type DossierSupplement, type DossierView, type PublicDossierView } from '../../common/dossier-types.js'
 import { maskName } from '../../common/dossier-mask.js'
 import { catalogs, format } from '../../common/i18n/index.js'
 import { AppError } from '../errors.js'
@@ -34,6 +34,7 @@ export async function dossierView(db: Db, id: string): Promise<DossierView> {
     documents: parseJson(d.documents), sets: d.sets, delivery: d.delivery, ticketId: d.ticket_id,
     receivedAt: iso(d.received_at), receivedByName: d.received_by_name, dueAt: iso(d.due_at), readyAt: iso(d.ready_at),
     returnedAt: iso(d.returned_at), returnedByName: d.returned_by_name, outcome: d.outcome, supplementNote: d.supplement_note, note: d.note,
+    supplement: supplementOf(d, events), handover: handoverOf(d), closing: closingOf(d, events),
     history: events.map((e) => ({ type: e.type, fromStatus: e.from_status, toStatus: e.to_status, at: iso(e.at)!, staffName: e.staff_name, note: e.note })),
     extensions: events.filter((e) => e.type === 'extended').map((e) => {
       const data = parseJson<{ previousDueAt: string; newDueAt: string }>(e.data)
@@ -53,8 +54,43 @@ export async function publicDossierView(db: Db, id: string): Promise<PublicDossi
     applicantMasked: maskName(d.applicant_name), receivedAt: iso(d.received_at), dueAt: iso(d.due_at), readyAt: iso(d.ready_at),
     returnedAt: iso(d.returned_at), delivery: d.delivery, collectAt: await collectAt(db, d),
     supplementNote: d.status === 'needs_supplement' ? d.supplement_note : null,
+    supplementItems: d.status === 'needs_supplement' ? parseJson<string[] | null>(d.supplement_items) ?? [] : [],
+    supplementDeadline: d.status === 'needs_supplement' ? iso(d.supplement_deadline) : null,
+    extendedFrom: extensionFrom(events),
     history: events.filter((e) => e.from_status !== e.to_status).map((e) => ({ toStatus: e.to_status, at: iso(e.at)! })),
   }
+}
+
+type Events = Awaited<ReturnType<typeof repo.dossierEvents>>
+
+/** The one supplement request (Art. 16.3), from its columns and its events (who asked, the restarted due date). */
+function supplementOf(d: repo.DossierDetail, events: Events): DossierSupplement | null {
+  if (!d.supplement_requested_at || !d.supplement_deadline) return null
+  const asked = events.find((e) => e.type === 'supplement_requested')
+  const completed = events.find((e) => e.type === 'supplement_completed')
+  return {
+    items: parseJson<string[] | null>(d.supplement_items) ?? (d.supplement_note ? [d.supplement_note] : []),
+    requestedAt: iso(d.supplement_requested_at)!, requestedByName: asked?.staff_name ?? null, deadline: iso(d.supplement_deadline)!,
+    completedAt: iso(d.supplement_completed_at), restartedDueAt: completed ? parseJson<{ newDueAt: string }>(completed.data).newDueAt : null,
+  }
+}
+
+function handoverOf(d: repo.DossierDetail): DossierHandover | null {
+  if (d.handover_to === 'applicant') return { to: 'applicant' }
+  if (d.handover_to === 'authorised') return { to: 'authorised', name: d.handover_name!, idNumber: d.handover_id_number!, authorisation: d.handover_authorisation! }
+  return null
+}
+
+/** The refusal, the stop or the closing for want of a supplement: the last move into that state. */
+function closingOf(d: repo.DossierDetail, events: Events): DossierView['closing'] {
+  if (d.status !== 'rejected' && d.status !== 'stopped' && d.status !== 'closed_incomplete') return null
+  const e = [...events].reverse().find((x) => x.to_status === d.status && x.from_status !== d.status)
+  return e ? { status: d.status, at: iso(e.at)!, reason: e.note, staffName: e.staff_name } : null
+}
+
+function extensionFrom(events: Events): string | null {
+  const e = events.find((x) => x.type === 'extended')
+  return e ? parseJson<{ previousDueAt: string }>(e.data).previousDueAt : null
 }
 
 async function collectAt(db: Db, d: repo.DossierDetail): Promise<string> {
@@ -76,6 +112,7 @@ export function dossierSummary(r: Awaited<ReturnType<typeof repo.listDossiers>>[
   }
 }
 
+/** Only while the processing time runs: a stopped, refused or supplement-awaiting dossier is never late. */
 function isOverdue(r: { status: DossierStatus; due_at: Date | string | null }, now: Date): boolean {
-  return repo.OPEN_STATUSES.includes(r.status) && r.due_at != null && new Date(r.due_at).getTime() < now.getTime()
+  return repo.DUE_RUNNING.includes(r.status) && r.due_at != null && new Date(r.due_at).getTime() < now.getTime()
 }
