@@ -23,6 +23,8 @@ export default defineConfig({
         staff: `${root}staff/index.html`,
         // the printable dossier slips (/staff/phieu/:id), a page of its own: light, and only print CSS
         slip: `${root}staff/slip.html`,
+        // the one-time set-up page of an empty install (/thiet-lap)
+        setup: `${root}staff/setup.html`,
       },
     },
   },

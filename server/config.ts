@@ -34,6 +34,7 @@ export interface Config {
   host: string
   dataDir: string
   databaseUrl: string | undefined
+  /** seed the Na Sang demo: SEED_DEMO, else yes on the embedded database and no on PostgreSQL */
   seedDemo: boolean
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL']
   publicRateLimitPerMinute: number
@@ -58,7 +59,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     dataDir: resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
-    seedDemo: e.SEED_DEMO === '1' || e.SEED_DEMO === 'true',
+    // a newcomer's `npm start` (embedded) opens the demo; an empty install prints its set-up link instead
+    seedDemo: e.SEED_DEMO === undefined ? !e.DATABASE_URL : e.SEED_DEMO === '1' || e.SEED_DEMO === 'true',
     logLevel: e.LOG_LEVEL,
     publicRateLimitPerMinute: e.PUBLIC_RATE_LIMIT_PER_MINUTE,
     sessionHours: e.SESSION_HOURS,

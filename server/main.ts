@@ -7,6 +7,8 @@ import { ConfigError, loadConfig } from './config.js'
 import { createApp } from './app.js'
 import { hashPassword } from './auth/auth.service.js'
 import { DataDirLockedError, lockDataDir } from './data-lock.js'
+import { systemClock } from './clock.js'
+import { SetupService } from './setup/setup.service.js'
 
 async function main() {
   const config = loadConfig()
@@ -25,8 +27,10 @@ async function main() {
   }
   const applied = await migrateToLatest(handle.db)
   if (applied.length) logger.info({ applied }, 'migrations applied')
-  // The embedded database is the demo: it is seeded on first start. PostgreSQL only when asked.
-  const seeded = (handle.kind === 'pglite' || config.seedDemo) && await seedDemo(handle.db, hashPassword)
+  // The embedded database is the demo (seeded on first start) unless SEED_DEMO=0; PostgreSQL only with SEED_DEMO=1.
+  const seeded = config.seedDemo && await seedDemo(handle.db, hashPassword)
+  // No active admin (an empty install): a new one-time set-up link, printed below; the older ones stop working.
+  const setupToken = await new SetupService(handle.db, systemClock).prepare()
 
   const app = createApp({
     dbHandle: handle, logger, publicRateLimitPerMinute: config.publicRateLimitPerMinute,
@@ -45,7 +49,11 @@ async function main() {
       : err))
     app.httpServer.listen(config.port, config.host, resolve)
   })
-  process.stdout.write(banner(config.publicUrl, handle.kind, config.dataDir, handle.kind === 'pglite' || config.seedDemo, !!seeded))
+  process.stdout.write(banner(config.publicUrl, handle.kind, config.dataDir, config.seedDemo, !!seeded))
+  if (setupToken) {
+    logger.warn('no active admin: a one-time set-up link was printed (set up this install with it)')
+    process.stdout.write(setupBanner(`${config.publicUrl}/thiet-lap#${setupToken}`))
+  }
 
   // Graceful stop: readiness turns 503, no new connections, in-flight requests finish (≤ 10 s), sockets
   // close (pages reconnect to another instance), then the pool. Should anything hang, exit anyway.
@@ -93,6 +101,13 @@ function banner(base: string, kind: DbHandle['kind'], dataDir: string, demo: boo
   }
   lines.push('', 'Stop with Ctrl+C.', '')
   return lines.join('\n')
+}
+
+/** The set-up link of an empty install: printed at each start until it is used, a new one each time. */
+function setupBanner(link: string): string {
+  return ['', 'Set up this install (thiết lập hệ thống): open this one-time link in a browser to create the first admin and center:',
+    `  ${link}`,
+    '  It works once. Each start prints a new link and the older ones stop working. Or: npm run staff:create', ''].join('\n')
 }
 
 main().catch((err) => {

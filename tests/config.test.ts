@@ -26,7 +26,7 @@ describe('loadConfig', () => {
       host: '0.0.0.0',
       dataDir: resolve('./data'),
       databaseUrl: undefined,
-      seedDemo: false,
+      seedDemo: true, // the embedded database opens the Na Sang demo
       logLevel: 'info',
       publicRateLimitPerMinute: 120,
       sessionHours: 12,
@@ -60,6 +60,13 @@ describe('loadConfig', () => {
     ['1', true], ['true', true], ['0', false], ['false', false],
   ])('reads SEED_DEMO=%s as %s', (value, expected) => {
     expect(loadConfig({ SEED_DEMO: value }).seedDemo).toBe(expected)
+    expect(loadConfig({ SEED_DEMO: value, DATABASE_URL: 'postgres://db/motcua' }).seedDemo).toBe(expected)
+  })
+
+  it('seeds the demo on the embedded database and not on PostgreSQL when SEED_DEMO is unset', () => {
+    expect(loadConfig({}).seedDemo).toBe(true)
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/motcua' }).seedDemo).toBe(false)
+    expect(loadConfig({ SEED_DEMO: '' }).seedDemo).toBe(true) // empty is unset
   })
 
   it('accepts postgresql:// as well as postgres://', () => {

@@ -16,6 +16,7 @@ const ENTRIES: [string, string][] = [
   ['/danh-gia/:ticketId', 'portal/index.html'],
   ['/danh-gia', 'portal/index.html'], // the counter tablet: ?counter=N&center=slug
   ['/nop-ho-so', 'portal/index.html'],
+  ['/thiet-lap', 'staff/setup.html'], // an empty install's one-time set-up link: /thiet-lap#<token>
 ]
 
 /** Serves the built pages; without a build it says how to make one instead of a bare 404. */
