@@ -109,7 +109,8 @@ export interface DossierView {
   lookupCode: string
   status: DossierStatus
   channel: DossierChannel
-  procedure: { id: string; code: string; nameVi: string; nameEn: string; serviceId: string; processingDays: number; feeVnd: number }
+  /** nationalCode: the national database's code (mã thủ tục), null when not given */
+  procedure: { id: string; code: string; nationalCode: string | null; nameVi: string; nameEn: string; serviceId: string; processingDays: number; feeVnd: number }
   applicant: DossierApplicant
   /** the procedure's required documents as received: each with whether it was handed in */
   documents: { name: string; received: boolean }[]
@@ -168,6 +169,8 @@ export interface PublicDossierView {
   centerName: string
   procedureNameVi: string
   procedureNameEn: string
+  /** the national database's code (mã thủ tục), null when not given */
+  procedureNationalCode: string | null
   /** "Nguyễn V. A." */
   applicantMasked: string
   receivedAt: string | null

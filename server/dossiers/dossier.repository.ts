@@ -94,7 +94,7 @@ export function dossierDetail(db: Executor, id: string) {
     .leftJoin('staff as receiver', 'receiver.id', 'dossier.received_by')
     .leftJoin('staff as returner', 'returner.id', 'dossier.returned_by')
     .selectAll('dossier')
-    .select(['procedure.code as procedure_code', 'procedure.name_vi as procedure_name_vi', 'procedure.name_en as procedure_name_en',
+    .select(['procedure.code as procedure_code', 'procedure.national_code as procedure_national_code', 'procedure.name_vi as procedure_name_vi', 'procedure.name_en as procedure_name_en',
       'procedure.service_id', 'procedure.processing_days', 'procedure.fee_vnd', 'center.slug as center_slug',
       'center.name as center_name', 'center.time_zone', 'receiver.full_name as received_by_name', 'returner.full_name as returned_by_name'])
     .where('dossier.id', '=', id).executeTakeFirst()

@@ -29,7 +29,7 @@ export async function dossierView(db: Db, id: string): Promise<DossierView> {
   return {
     id: d.id, centerSlug: d.center_slug, centerName: d.center_name, code: d.code, lookupCode: d.lookup_code, status: d.status,
     channel: d.channel,
-    procedure: { id: d.procedure_id, code: d.procedure_code, nameVi: d.procedure_name_vi, nameEn: d.procedure_name_en, serviceId: d.service_id, processingDays: d.processing_days, feeVnd: d.fee_vnd },
+    procedure: { id: d.procedure_id, code: d.procedure_code, nationalCode: d.procedure_national_code, nameVi: d.procedure_name_vi, nameEn: d.procedure_name_en, serviceId: d.service_id, processingDays: d.processing_days, feeVnd: d.fee_vnd },
     applicant: { fullName: d.applicant_name, phone: d.applicant_phone, address: d.applicant_address, idNumber: d.applicant_id_number },
     documents: parseJson(d.documents), sets: d.sets, delivery: d.delivery, ticketId: d.ticket_id,
     receivedAt: iso(d.received_at), receivedByName: d.received_by_name, dueAt: iso(d.due_at), readyAt: iso(d.ready_at),
@@ -51,6 +51,7 @@ export async function publicDossierView(db: Db, id: string): Promise<PublicDossi
   if (!d) throw new AppError('DOSSIER_NOT_FOUND')
   return {
     code: d.code, status: d.status, centerName: d.center_name, procedureNameVi: d.procedure_name_vi, procedureNameEn: d.procedure_name_en,
+    procedureNationalCode: d.procedure_national_code,
     applicantMasked: maskName(d.applicant_name), receivedAt: iso(d.received_at), dueAt: iso(d.due_at), readyAt: iso(d.ready_at),
     returnedAt: iso(d.returned_at), delivery: d.delivery, collectAt: await collectAt(db, d),
     supplementNote: d.status === 'needs_supplement' ? d.supplement_note : null,

@@ -12,6 +12,9 @@ import { localTime } from '../time.js'
 import { findCenterBySlug } from '../centers/center.repository.js'
 import { assertCenter, type Actor } from '../auth/actor.js'
 import * as reports from './report.repository.js'
+import { csvDocument, textCell } from '../http/csv.js'
+
+export { textCell }
 
 type Parts = {
   tickets?: reports.TicketFigureRow
@@ -138,17 +141,5 @@ export function reportCsv(report: ReportResponse, lang: Lang): string {
   }
   const line = (label: string, f: ReportFigures) => [textCell(label), ...REPORT_COLUMNS.map((c) => cell(reportValue(f, c.key), c.kind))]
   const lines = [head.map(textCell), ...report.rows.map((r) => line(r.label, r)), line(words.total, report.totals)]
-  return '\uFEFF' + lines.map((l) => l.map(csvField).join(';')).join('\r\n') + '\r\n'
-}
-
-/**
- * A text cell as data, never a formula (OWASP "CSV Injection"): one starting with `=`, `+`, `-`, `@`, a tab
- * or a line break gets a leading `'`, so a staff member named `=HYPERLINK(…)` is shown, not run.
- */
-export function textCell(s: string): string {
-  return /^[=+\-@\t\r\n]/.test(s) ? `'${s}` : s
-}
-
-function csvField(s: string): string {
-  return /[;"\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
+  return csvDocument(lines)
 }

@@ -1,5 +1,5 @@
 import type { Executor } from '../../db/create-db.js'
-import type { Insertable } from 'kysely'
+import { sql, type Insertable } from 'kysely'
 import type { PriorityGroupTable, ProcedureTable } from '../../db/types.js'
 
 // Procedures and priority groups as the manager edits them: every row, active or not.
@@ -57,4 +57,17 @@ export async function insertPriorityGroup(db: Executor, row: Omit<Insertable<Pri
 
 export function updatePriorityGroup(db: Executor, id: string, set: Record<string, unknown>) {
   return db.updateTable('priority_group').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
+}
+
+// ---- the catalog's import (H7) ----
+
+export function nationalCodeTaken(db: Executor, centerId: string, nationalCode: string, exceptId?: string) {
+  let q = db.selectFrom('procedure').select('id').where('center_id', '=', centerId).where('national_code', '=', nationalCode)
+  if (exceptId) q = q.where('id', '!=', exceptId)
+  return q.executeTakeFirst().then(Boolean)
+}
+
+/** One import of a center's catalog at a time (a transaction-scoped advisory lock), so its plan holds until it commits. */
+export async function lockCatalogImport(db: Executor, centerId: string) {
+  await sql`SELECT pg_advisory_xact_lock(hashtext('motcua:procedure-import'), hashtext(${centerId}::text))`.execute(db)
 }

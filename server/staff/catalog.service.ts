@@ -11,10 +11,20 @@ import { insertAudit, servicesOfCenter } from './settings.repository.js'
 import * as catalog from './catalog.repository.js'
 import { centerFor, diffFields, publishBoard, type Changes } from './settings.support.js'
 import { isUniqueViolation } from '../../db/unique-violation.js'
+import type { ImportPreview } from '../../common/staff-types.js'
+import type { ProcedureImportBody } from '../../common/staff-schemas.js'
+import { catalogs, format, type Lang } from '../../common/i18n/index.js'
+import { listServices } from '../centers/center.repository.js'
+import { catalogCsv, catalogJson, readCsv, readJson } from './catalog.file.js'
+import { planImport } from './catalog.import.js'
+
+function readImport(input: ProcedureImportBody, lang: Lang) {
+  return input.format === 'csv' ? readCsv(input.csv, lang) : readJson(input.procedures, lang)
+}
 
 const PROCEDURE_FIELDS = {
   serviceId: 'service_id', code: 'code', nameVi: 'name_vi', nameEn: 'name_en', processingDays: 'processing_days',
-  feeVnd: 'fee_vnd', feeNote: 'fee_note', documents: 'documents', active: 'active',
+  feeVnd: 'fee_vnd', feeNote: 'fee_note', documents: 'documents', active: 'active', nationalCode: 'national_code', onlineLevel: 'online_level',
 } as const satisfies Record<keyof ProcedurePatchBody, keyof Procedure>
 
 const GROUP_FIELDS = { nameVi: 'name_vi', nameEn: 'name_en', bonusMinutes: 'bonus_minutes', active: 'active' } as const satisfies Record<keyof PriorityGroupPatchBody, keyof PriorityGroup>
@@ -38,9 +48,11 @@ export class CatalogService {
     const row = {
       center_id: center.id, service_id: input.serviceId, code: input.code, name_vi: input.nameVi, name_en: input.nameEn,
       processing_days: input.processingDays, fee_vnd: input.feeVnd, fee_note: input.feeNote ?? '', documents: input.documents ?? [], active: input.active ?? true,
+      national_code: input.nationalCode ?? null, online_level: input.onlineLevel ?? 'info',
     }
     const procedure = await this.uniqueCode('procedure_center_id_code_key', input.code, 'PROCEDURE_CODE_TAKEN', () => this.db.transaction().execute(async (trx) => {
       if (await catalog.procedureCodeTaken(trx, center.id, input.code)) throw new AppError('PROCEDURE_CODE_TAKEN', { code: input.code })
+      if (input.nationalCode && await catalog.nationalCodeTaken(trx, center.id, input.nationalCode)) throw new AppError('PROCEDURE_NATIONAL_CODE_TAKEN', { code: input.nationalCode })
       const p = await catalog.insertProcedure(trx, { ...row, documents: JSON.stringify(row.documents) })
       const { center_id: _c, ...fields } = row
       await insertAudit(trx, { centerId: center.id, staffId: actor.staffId, entity: 'procedure', entityId: p.id, action: 'create', changes: creation(fields, PROCEDURE_FIELDS), at: this.clock() })
@@ -60,11 +72,60 @@ export class CatalogService {
       const { set, changes } = diffFields(p, patch, PROCEDURE_FIELDS)
       if (!Object.keys(changes).length) return p
       if (changes.code && await catalog.procedureCodeTaken(trx, p.center_id, patch.code!, p.id)) throw new AppError('PROCEDURE_CODE_TAKEN', { code: patch.code! })
+      if (changes.nationalCode && patch.nationalCode && await catalog.nationalCodeTaken(trx, p.center_id, patch.nationalCode, p.id)) throw new AppError('PROCEDURE_NATIONAL_CODE_TAKEN', { code: patch.nationalCode })
       const u = await catalog.updateProcedure(trx, p.id, set)
       await insertAudit(trx, { centerId: p.center_id, staffId: actor.staffId, entity: 'procedure', entityId: p.id, action: 'update', changes, at: this.clock() })
       return u
     }))
     return procedureSettings(updated)
+  }
+
+  /** The whole catalog (inactive procedures too) as the import reads it back: CSV for Excel, or JSON. */
+  async exportCatalog(centerSlug: string, actor: Actor, fileFormat: 'csv' | 'json'): Promise<{ slug: string; body: string }> {
+    const center = await centerFor(this.db, centerSlug, actor)
+    const [rows, services] = await Promise.all([catalog.listProcedureRows(this.db, center.id), listServices(this.db, center.id)])
+    const procedures = rows.map(procedureSettings)
+    const byId = new Map(services.map((s) => [s.id, s]))
+    const body = fileFormat === 'csv' ? catalogCsv(procedures, byId)
+      : JSON.stringify({ center: center.slug, exportedAt: this.clock().toISOString(), procedures: catalogJson(procedures, byId) }, null, 2)
+    return { slug: center.slug, body }
+  }
+
+  /** What an import would do, row by row, with every problem; writes nothing. */
+  async previewImport(centerSlug: string, input: ProcedureImportBody, actor: Actor, lang: Lang): Promise<ImportPreview> {
+    const center = await centerFor(this.db, centerSlug, actor)
+    const { rows, problems } = readImport(input, lang)
+    return (await planImport(this.db, center.id, rows, problems, lang)).preview
+  }
+
+  /**
+   * Creates and updates the file's procedures (matched by national code) in one transaction, one audit row
+   * each; a file with any problem writes nothing and is refused with every problem and its row number.
+   */
+  async importCatalog(centerSlug: string, input: ProcedureImportBody, actor: Actor, lang: Lang): Promise<ImportPreview> {
+    const center = await centerFor(this.db, centerSlug, actor)
+    const { rows, problems } = readImport(input, lang)
+    const w = catalogs[lang].procImport
+    return this.uniqueCode('procedure_center_id_code_key', '', 'PROCEDURE_CODE_TAKEN', () => this.db.transaction().execute(async (trx) => {
+      await catalog.lockCatalogImport(trx, center.id)
+      const { preview, ops } = await planImport(trx, center.id, rows, problems, lang)
+      if (preview.problems.length) {
+        throw new AppError('PROCEDURE_IMPORT_INVALID', { count: preview.problems.length }, preview.problems.map((p) => ({
+          path: `row.${p.row}${p.field ? `.${p.field}` : ''}`, message: `${p.row ? format(w.rowN, { n: p.row }) : w.file}: ${p.message}`,
+        })))
+      }
+      const at = this.clock()
+      for (const op of ops) {
+        if (op.kind === 'create') {
+          const p = await catalog.insertProcedure(trx, op.row)
+          await insertAudit(trx, { centerId: center.id, staffId: actor.staffId, entity: 'procedure', entityId: p.id, action: 'create', changes: op.changes, at })
+        } else {
+          await catalog.updateProcedure(trx, op.id, op.set)
+          await insertAudit(trx, { centerId: center.id, staffId: actor.staffId, entity: 'procedure', entityId: op.id, action: 'update', changes: op.changes, at })
+        }
+      }
+      return preview
+    }))
   }
 
   async priorityGroups(centerSlug: string, actor: Actor): Promise<PriorityGroupSettings[]> {
@@ -118,6 +179,7 @@ export class CatalogService {
       return await run()
     } catch (e) {
       if (isUniqueViolation(e, constraint)) throw new AppError(error, { code })
+      if (isUniqueViolation(e, 'procedure_center_national_code')) throw new AppError('PROCEDURE_NATIONAL_CODE_TAKEN', { code: '' })
       throw e
     }
   }
@@ -134,6 +196,7 @@ export function procedureSettings(p: Procedure): ProcedureSettings {
   return {
     id: p.id, code: p.code, serviceId: p.service_id, nameVi: p.name_vi, nameEn: p.name_en, processingDays: p.processing_days,
     feeVnd: p.fee_vnd, feeNote: p.fee_note, documents: typeof p.documents === 'string' ? JSON.parse(p.documents) : p.documents, active: p.active,
+    nationalCode: p.national_code, onlineLevel: p.online_level,
   }
 }
 

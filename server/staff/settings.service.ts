@@ -12,7 +12,7 @@ import { findCenterById, findService, listServices } from '../centers/center.rep
 import { assertCenter, type Actor } from '../auth/actor.js'
 import type { EventSink } from '../realtime/event-sink.js'
 import * as settings from './settings.repository.js'
-import { centerFor, diffFields, publishBoard, type Changes } from './settings.support.js'
+import { centerFor, diffFields, publishBoard, taken, type Changes } from './settings.support.js'
 
 const FIELDS = {
   nameVi: 'name_vi', nameEn: 'name_en', icon: 'icon', targetWaitMinutes: 'target_wait_minutes', dailyCap: 'daily_cap', active: 'active',
@@ -35,7 +35,7 @@ export class SettingsService {
     const center = await this.centerFor(centerSlug, actor)
     const service = await prefixUnique(input.prefix, () => this.db.transaction().execute(async (trx) => {
       await settings.lockServicesOfCenter(trx, center.id)
-      if (await settings.activePrefixTaken(trx, center.id, input.prefix)) throw new AppError('SERVICE_PREFIX_TAKEN', { prefix: input.prefix })
+      if (await settings.activePrefixTaken(trx, center.id, input.prefix)) throw new AppError('SERVICE_PREFIX_TAKEN', { prefix: input.prefix }, taken('prefix'))
       let code = serviceCode(input.nameVi, input.prefix)
       for (let n = 2; await settings.serviceCodeTaken(trx, center.id, code); n++) code = `${serviceCode(input.nameVi, input.prefix)}-${n}`
       const row = { prefix: input.prefix, name_vi: input.nameVi, name_en: input.nameEn, icon: input.icon ?? 'queue',
@@ -105,7 +105,7 @@ export class SettingsService {
       const { set, changes } = diffFields(s, patch, FIELDS)
       if (!Object.keys(changes).length) return { service: s, changed: false }
       // reactivated: its letter may have been given to another service meanwhile
-      if (patch.active === true && await settings.activePrefixTaken(trx, s.center_id, s.prefix, s.id)) throw new AppError('SERVICE_PREFIX_TAKEN', { prefix: s.prefix })
+      if (patch.active === true && await settings.activePrefixTaken(trx, s.center_id, s.prefix, s.id)) throw new AppError('SERVICE_PREFIX_TAKEN', { prefix: s.prefix }, taken('prefix'))
       const updated = await settings.updateService(trx, s.id, set)
       await settings.insertAudit(trx, { centerId: s.center_id, staffId: actor.staffId, entity: 'service', entityId: s.id, action: 'update', changes, at: now })
       return { service: updated, changed: true }
@@ -178,7 +178,7 @@ export class SettingsService {
     const found = new Set((await settings.servicesOfCenter(this.db, center.id, [...primary, ...backup])).map((s) => s.id))
     if ([...primary, ...backup].some((id) => !found.has(id))) throw new AppError('SERVICE_NOT_FOUND')
     const counter = await this.db.transaction().execute(async (trx) => {
-      if (await settings.counterNumberTaken(trx, center.id, input.number)) throw new AppError('COUNTER_NUMBER_TAKEN', { number: input.number })
+      if (await settings.counterNumberTaken(trx, center.id, input.number)) throw new AppError('COUNTER_NUMBER_TAKEN', { number: input.number }, taken('number'))
       const c = await settings.insertCounter(trx, { center_id: center.id, number: input.number, name: input.name ?? '' })
       await settings.replaceCounterServices(trx, c.id, primary, backup)
       const prefixes = new Map((await listServices(trx, center.id)).map((s) => [s.id, s.prefix]))
@@ -187,7 +187,7 @@ export class SettingsService {
         changes: { number: { from: null, to: c.number }, name: { from: null, to: c.name }, primary: { from: null, to: label(primary) }, backup: { from: null, to: label(backup) } }, at: this.clock() })
       return c
     }).catch((e: unknown) => {
-      if (isUniqueViolation(e, 'counter_center_id_number_key')) throw new AppError('COUNTER_NUMBER_TAKEN', { number: input.number })
+      if (isUniqueViolation(e, 'counter_center_id_number_key')) throw new AppError('COUNTER_NUMBER_TAKEN', { number: input.number }, taken('number'))
       throw e
     })
     await this.publishBoard(center.id)
@@ -251,7 +251,7 @@ async function prefixUnique<T>(prefix: string, run: () => Promise<T>): Promise<T
   try {
     return await run()
   } catch (e) {
-    if (isUniqueViolation(e, 'service_active_prefix')) throw new AppError('SERVICE_PREFIX_TAKEN', { prefix })
+    if (isUniqueViolation(e, 'service_active_prefix')) throw new AppError('SERVICE_PREFIX_TAKEN', { prefix }, taken('prefix'))
     throw e
   }
 }

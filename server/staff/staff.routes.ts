@@ -54,7 +54,7 @@ export function staffConsoleRoutes(svc: StaffService, settings: SettingsService,
   })
   r.delete('/services/:id', manager, validate({ params: IdParams }), async (req, res) => {
     await settings.deleteService(req.input.params.id, req.auth!.actor)
-    res.status(204).end()
+    res.json({ deleted: req.input.params.id })
   })
   r.post('/centers/:center/counters', manager, validate({ params: CenterParams, body: CounterCreateBody }), async (req, res) => {
     res.status(201).json({ counter: await settings.createCounter(req.input.params.center, req.input.body, req.auth!.actor) })
