@@ -1,7 +1,6 @@
 /** (2) Call-next contention: 50 counters at once drain N waiting tickets; nobody may get a ticket twice. */
-import { DEMO_PASSWORD } from '../db/seed-demo.js'
 import { admin, fmt, freshDatabase, header, login, percentile, post, startServer, writeSection, dropDatabase } from './lib.js'
-import { demo, seats, waitingTickets } from './fixtures.js'
+import { BENCH_PASSWORD, demo, seats, waitingTickets } from './fixtures.js'
 
 const COUNTERS = 50
 const N = Number(process.env.BENCH_CALLNEXT_TICKETS ?? 20_000)
@@ -22,7 +21,7 @@ export async function callNextSetup(tickets: number, counters = COUNTERS, opts: 
   }, dbUrl)
   const clerks = []
   for (const d of desks) {
-    const cookie = await login(server.url, d.username, DEMO_PASSWORD)
+    const cookie = await login(server.url, d.username, BENCH_PASSWORD)
     const r = await post(`${server.url}/api/counters/${d.counterId}/open`, {}, cookie)
     if (r.status !== 200) throw new Error(`open: ${r.status}`)
     clerks.push({ ...d, cookie })

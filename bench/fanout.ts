@@ -1,9 +1,8 @@
 /** (4) Fan-out: time from a call over HTTP to its ticket:called on the last of N display sockets. */
 import { fork } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { DEMO_PASSWORD } from '../db/seed-demo.js'
 import { admin, fmt, freshDatabase, header, login, percentile, post, sleep, startServer, writeSection, dropDatabase } from './lib.js'
-import { demo, seats, waitingTickets } from './fixtures.js'
+import { BENCH_PASSWORD, demo, seats, waitingTickets } from './fixtures.js'
 
 const SIZES = (process.env.BENCH_FANOUT_SOCKETS ?? '1000').split(',').map(Number)
 const CALLS = Number(process.env.BENCH_FANOUT_CALLS ?? 100)
@@ -57,7 +56,7 @@ export async function fanoutBench() {
     await waitingTickets(c, d.center, [d.services[0]!.id], 2000)
     return { desk: desk! }
   }, dbUrl)
-  const cookie = await login(server.url, desk.username, DEMO_PASSWORD)
+  const cookie = await login(server.url, desk.username, BENCH_PASSWORD)
   await post(`${server.url}/api/counters/${desk.counterId}/open`, {}, cookie)
   // the same across two instances: the sockets on B, the calls on A (through the PostgreSQL adapter)
   const serverB = await startServer(dbUrl)

@@ -1,6 +1,9 @@
 /** Bulk state for the call-next benchmarks, written straight into the database (not what is measured). */
 import type pg from 'pg'
 
+/** The demo accounts' password in every benchmark's database (an install makes its own: server/auth/demo-password.ts). */
+export const BENCH_PASSWORD = 'bench-na-sang-2026'
+
 export async function demo(c: pg.Client) {
   const center = (await c.query(`SELECT id FROM center WHERE slug = 'na-sang'`)).rows[0].id as string
   const services = (await c.query(`SELECT id, prefix FROM service WHERE center_id = $1 AND active ORDER BY sort_order`, [center])).rows as { id: string; prefix: string }[]

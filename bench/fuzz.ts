@@ -1,29 +1,132 @@
 /**
- * (6) Fuzz: ≥ 10,000 malformed requests, generated from a seeded PRNG (the same seed, the same requests),
- * against every public route and the staff routes sent anonymously, on PostgreSQL and on PGlite, the app
- * in its own process (bench/server.ts). Checks: no 5xx, no connection error, the process alive, and the
- * tables unchanged (row counts and md5 of their rows, before and after).
+ * (6) Fuzz: malformed requests from a seeded PRNG (the same seed, the same requests) against every route of
+ * the app, anonymously and as a clerk, a manager and an admin. The routes are walked off the app's own
+ * router (walkRoutes: nested routers included, with the zod schemas of each route's `validate()`), so a
+ * route added tomorrow is fuzzed without being listed here; the bodies, params and queries are built from
+ * those schemas and then broken. Checks: no 5xx, every 4xx a JSON `{ error: { code } }` whose code is one of
+ * common/errors.ts with its own status, no stack trace or source path in any body, no write accepted (2xx
+ * only for a GET), no connection error, the process alive, every table unchanged.
  *
- *   npm run bench -- fuzz            (BENCH_FUZZ_COUNT=10000, BENCH_FUZZ_SEED=7 by default)
+ *   npm run bench -- fuzz   (BENCH_FUZZ_PER_ROUTE=40 requests per route and per session kind, BENCH_FUZZ_SEED=7)
  *
- * The generator and the sender are exported for tests/fuzz.test.ts, which runs a few hundred in-process.
+ * tests/fuzz.test.ts runs the same generator in-process (fewer per route) and the socket fuzz (socketFuzz).
  */
 import { request, Agent } from 'node:http'
 import { randomUUID } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { parse as parseQuery } from 'node:querystring'
+import type { Express } from 'express'
 import { sql, type Kysely } from 'kysely'
+import { io as ioClient, type Socket } from 'socket.io-client'
+import type { z } from 'zod'
+import { ERROR_STATUS } from '../common/errors.js'
+import { validatorShapes, type Shapes } from '../server/http/validate.js'
+import { ENTRIES as PAGE_ENTRIES } from '../server/http/pages.js'
 
-export const CATEGORIES = ['badJson', 'wrongTypes', 'huge', 'unknownIds', 'injection', 'brokenUtf8', 'contentType', 'deepNesting'] as const
+export const CATEGORIES = ['badJson', 'wrongTypes', 'missingFields', 'extraFields', 'protoPollution', 'huge', 'deepNesting', 'unicodeJunk',
+  'invalidIds', 'negativeNumbers', 'brokenUtf8', 'contentType', 'queryJunk'] as const
 export type Category = (typeof CATEGORIES)[number]
+/** Who sends: no session, or the session of the demo's clerk, manager or admin. */
+export const WHO = ['anonymous', 'clerk', 'manager', 'admin'] as const
+export type Who = (typeof WHO)[number]
 
-export interface FuzzRequest { category: Category; method: string; path: string; headers: Record<string, string>; body?: Buffer }
+/** One route of the app: its method, its Express path and the schemas its `validate()` checks (none: it reads no input). */
+export interface FuzzRoute { method: string; path: string; shapes: Shapes }
+export const routeKey = (r: { method: string; path: string }) => `${r.method} ${r.path}`
+
+export interface FuzzRequest { category: Category; who: Who; route: string; method: string; path: string; headers: Record<string, string>; body?: Buffer }
 /**
- * Real ids of the seeded database, so some malformed requests reach past the id lookups; `cookies`: staff
- * sessions (`sid=…`), one of which each request carries (the logged-in fuzz), so they reach past the role checks.
+ * `pools`: real values of the seeded database by what they name (`center`, `counter`, `ticket`, `dossier`,
+ * `attachment`, `code`, `date`…; see fuzzPools), so params and id fields reach past the lookups;
+ * `cookies`: each role's session (`sid=…`).
  */
-export interface FuzzTargets { center: string; serviceIds: string[]; counterIds: string[]; ticketIds: string[]; cookies?: string[] }
+export interface FuzzTargets { pools: Record<string, string[]>; cookies: Partial<Record<Who, string>> }
+
+// ---- the routes, from the app itself ----
+
+interface LayerLike {
+  rawPath?: unknown
+  route?: { path: unknown; methods: Record<string, boolean>; stack: { handle: unknown }[] }
+  handle?: { stack?: LayerLike[] }
+}
+
+/**
+ * Every route of the app (Express 5's router stack, nested routers included), one per method and path,
+ * with the schemas of its `validate()` (server/http/validate.ts keeps them for this).
+ */
+export function walkRoutes(app: Express): FuzzRoute[] {
+  const found = new Map<string, FuzzRoute>()
+  const walk = (stack: LayerLike[], prefix: string) => {
+    for (const layer of stack) {
+      if (layer.route) {
+        const path = prefix + String(layer.route.path)
+        const shapes = layer.route.stack.map((l) => validatorShapes(l.handle)).find((s) => s !== undefined)
+        for (const m of Object.keys(layer.route.methods)) {
+          const method = m === '_all' ? 'POST' : m.toUpperCase()
+          const key = routeKey({ method, path })
+          // a path can be registered twice (a route-level body limit before the route): one route, its schemas merged
+          found.set(key, { method, path, shapes: { ...found.get(key)?.shapes, ...shapes } })
+        }
+      } else if (layer.handle?.stack) {
+        walk(layer.handle.stack, prefix + (layer.rawPath === '/' || layer.rawPath === undefined ? '' : String(layer.rawPath)))
+      }
+    }
+  }
+  walk((app as unknown as { router: { stack: LayerLike[] } }).router.stack, '')
+  return [...found.values()]
+}
+
+/** The names of a path's params, in order (`:center`, `*rest`). */
+const paramNames = (path: string) => [...path.matchAll(/[:*]([A-Za-z0-9_]+)/g)].map((m) => m[1]!)
+
+/** What a param or a field names, for `pools`: `counterId` → counter, `/priority-groups/:id` → prioritygroup. */
+export const poolKey = (name: string) => name.replace(/Id$/, '').toLowerCase().replace(/[-_]/g, '').replace(/(?<!s)s$/, '')
+
+function paramPool(path: string, name: string): string {
+  if (name !== 'id') return poolKey(name)
+  const segs = path.split('/')
+  const at = segs.indexOf(':id')
+  return poolKey(segs[at - 1] ?? 'id')
+}
+
+// ---- the shapes of the schemas (zod 4's definitions), enough to build plausible values and break them ----
+
+type Kind =
+  | { t: 'object'; optional: boolean; strict: boolean; fields: Record<string, Kind> }
+  | { t: 'array'; optional: boolean; element: Kind }
+  | { t: 'string'; optional: boolean; format?: string }
+  | { t: 'enum'; optional: boolean; values: unknown[] }
+  | { t: 'number' | 'boolean' | 'other'; optional: boolean }
+
+type Def = Record<string, any> & { type: string }
+const defOf = (s: unknown): Def => (s as { _zod: { def: Def } })._zod.def
+
+export function kindOf(schema: z.ZodType | unknown, optional = false, depth = 0): Kind {
+  if (depth > 8) return { t: 'other', optional }
+  const def = defOf(schema)
+  switch (def.type) {
+    case 'optional': case 'default': case 'prefault': case 'catch': return kindOf(def.innerType, true, depth + 1)
+    case 'nullable': case 'readonly': case 'nonoptional': return kindOf(def.innerType, optional, depth + 1)
+    case 'pipe': return kindOf(def.in, optional, depth + 1)
+    case 'lazy': return kindOf(def.getter(), optional, depth + 1)
+    case 'union': return kindOf(def.options[0], optional, depth + 1)
+    case 'object': return {
+      t: 'object', optional, strict: def.catchall !== undefined && defOf(def.catchall).type === 'never',
+      fields: Object.fromEntries(Object.entries(def.shape as Record<string, unknown>).map(([k, v]) => [k, kindOf(v, false, depth + 1)])),
+    }
+    case 'array': return { t: 'array', optional, element: kindOf(def.element, false, depth + 1) }
+    case 'string': return { t: 'string', optional, format: def.format }
+    case 'enum': return { t: 'enum', optional, values: Object.values(def.entries as Record<string, unknown>) }
+    case 'literal': return { t: 'enum', optional, values: [...(def.values as unknown[])] }
+    case 'number': case 'int': case 'bigint': return { t: 'number', optional }
+    case 'boolean': return { t: 'boolean', optional }
+    default: return { t: 'other', optional }
+  }
+}
+
+// ---- the generator ----
 
 /** mulberry32: small, fast, repeatable. */
 export function prng(seed: number) {
@@ -47,66 +150,23 @@ export function prng(seed: number) {
 }
 type Rng = ReturnType<typeof prng>
 
-type Param = 'center' | 'id' | 'none'
-type BodyKind = 'issue' | 'login' | 'pause' | 'call' | 'transfer' | 'resume' | 'empty' | 'patch' | 'none'
-interface Route { method: string; path: (p: string) => string; param: Param; body: BodyKind; idKind?: 'service' | 'counter' | 'ticket' }
-
-const counterAction = (a: string, body: BodyKind): Route => ({ method: 'POST', path: (id) => `/api/counters/${id}/${a}`, param: 'id', body, idKind: 'counter' })
-const ticketAction = (a: string, body: BodyKind): Route => ({ method: 'POST', path: (id) => `/api/tickets/${id}/${a}`, param: 'id', body, idKind: 'ticket' })
-/** Every public route, and every staff route (sent without a session). */
-export const ROUTES: Route[] = [
-  { method: 'POST', path: (c) => `/api/centers/${c}/tickets`, param: 'center', body: 'issue' },
-  { method: 'POST', path: (c) => `/api/centers/${c}/tickets`, param: 'center', body: 'issue' },
-  { method: 'POST', path: (c) => `/api/centers/${c}/tickets`, param: 'center', body: 'issue' },
-  { method: 'GET', path: (c) => `/api/centers/${c}/board`, param: 'center', body: 'none' },
-  { method: 'GET', path: (c) => `/api/centers/${c}/procedures`, param: 'center', body: 'none' },
-  { method: 'GET', path: (c) => `/api/centers/${c}/priority-groups`, param: 'center', body: 'none' },
-  { method: 'GET', path: () => '/api/centers', param: 'none', body: 'none' },
-  { method: 'GET', path: (id) => `/api/tickets/${id}`, param: 'id', body: 'none', idKind: 'ticket' },
-  { method: 'GET', path: (id) => `/api/tickets/${id}`, param: 'id', body: 'none', idKind: 'ticket' },
-  { method: 'POST', path: () => '/api/auth/login', param: 'none', body: 'login' },
-  { method: 'POST', path: () => '/api/auth/login', param: 'none', body: 'login' },
-  { method: 'POST', path: () => '/api/auth/logout', param: 'none', body: 'empty' },
-  { method: 'GET', path: () => '/api/auth/me', param: 'none', body: 'none' },
-  counterAction('open', 'empty'), counterAction('close', 'empty'), counterAction('pause', 'pause'), counterAction('resume', 'empty'),
-  counterAction('call-next', 'empty'), counterAction('call', 'call'),
-  ticketAction('recall', 'empty'), ticketAction('start', 'empty'), ticketAction('complete', 'empty'), ticketAction('no-show', 'empty'),
-  ticketAction('hold', 'empty'), ticketAction('resume', 'resume'), ticketAction('transfer', 'transfer'), ticketAction('cancel', 'empty'),
-  { method: 'GET', path: (c) => `/api/centers/${c}/counters`, param: 'center', body: 'none' },
-  { method: 'GET', path: (c) => `/api/centers/${c}/my-day`, param: 'center', body: 'none' },
-  { method: 'GET', path: (c) => `/api/centers/${c}/floor`, param: 'center', body: 'none' },
-  { method: 'GET', path: (c) => `/api/centers/${c}/settings/services`, param: 'center', body: 'none' },
-  { method: 'GET', path: (c) => `/api/centers/${c}/audit`, param: 'center', body: 'none' },
-  { method: 'GET', path: (id) => `/api/counters/${id}/queue`, param: 'id', body: 'none', idKind: 'counter' },
-  { method: 'PATCH', path: (id) => `/api/services/${id}`, param: 'id', body: 'patch', idKind: 'service' },
-]
-
-/**
- * The routes of the logged-in fuzz: the above but logout (a well-formed logout would end the session the
- * fuzz uses: a change of data that is no refusal), and the manager's settings writes besides.
- */
-export const STAFF_ROUTES: Route[] = [
-  ...ROUTES.filter((r) => !r.path('x').endsWith('/logout')),
-  { method: 'PATCH', path: (c) => `/api/centers/${c}/settings/center`, param: 'center', body: 'patch' },
-  { method: 'POST', path: (c) => `/api/centers/${c}/priority-groups`, param: 'center', body: 'patch' },
-  { method: 'POST', path: (c) => `/api/centers/${c}/procedures`, param: 'center', body: 'patch' },
-  { method: 'POST', path: (c) => `/api/centers/${c}/staff`, param: 'center', body: 'patch' },
-  { method: 'PATCH', path: (id) => `/api/counters/${id}`, param: 'id', body: 'patch', idKind: 'counter' },
-  { method: 'GET', path: (c) => `/api/centers/${c}/settings/counters`, param: 'center', body: 'none' },
-  { method: 'GET', path: (c) => `/api/centers/${c}/staff`, param: 'center', body: 'none' },
-]
-
 export const INJECTIONS = [
-  "'; DROP TABLE ticket; --", "' OR '1'='1", '" OR 1=1 --', '$1', '$1::text', '%s%s%s%n', '\u0000', 'a\u0000b', '\\x00', '%00',
+  "'; DROP TABLE ticket; --", "' OR '1'='1", '" OR 1=1 --', '$1', '$1::text', '%s%s%s%n', 'a\u0000b', '\\x00', '%00',
   '😀🇻🇳👨‍👩‍👧', '\u202eevil\u202c', '\u200f\u200e', '\ufeff', '\ud800', '\udfff', '../../etc/passwd', '<script>alert(1)</script>',
   '{{7*7}}', '${7*7}', '__proto__', 'constructor', 'null', 'undefined', 'NaN', '-1', '0x7fffffff', '1e309', 'Ｎａ Ｓａｎｇ',
   'na-sang\r\nX-Injected: 1', 'SELECT pg_sleep(10)', ') ; COMMIT; DELETE FROM staff_session; --', 'ﷺ'.repeat(50), 'x'.repeat(300),
+  'Nguyễn Văn A\u0301\u0301\u0301', 'ＮＧＵＹＥＮ', '\u0085\u2028\u2029', 'e\u0301', '\u{10FFFF}', '=HYPERLINK("http://x")', '@SUM(1)',
 ]
 const BAD_JSON = [
   '{', '}', '{"serviceId":', '{"serviceId": "a"', "{'serviceId': 'x'}", '{"a":1,}', '[1,2', 'undefined', 'NaN', '{"a": NaN}',
   '{"a": Infinity}', '{"a": 01}', '{"a": .5}', '{"a": "\\x41"}', '{"a": "\\u12"}', '{"a" 1}', '{a: 1}', '{"a":1}}', '{"a":1}{"b":2}',
-  '/* c */ {}', '{"a": "line\nbreak"}', '\u0000', ' ', '{"a":tru}', '{"a":nul}', '["\\ud800"', '{"__proto__":', '\ufeff{"a":1', 'x',
+  '/* c */ {}', '{"a": "line\nbreak"}', '\u0000', ' ', '{"a":tru}', '{"a":nul}', '["\\ud800"', '{"__proto__":', '\ufeff{"a":1', 'x', '"x"', '1', 'null',
 ]
+/** Values no id, slug, date or code of the API takes. */
+const BAD_IDS = ['1', '-1', '0', 'null', 'undefined', 'true', 'NaN', '123e4567', '%5Bobject%20Object%5D', '..', '.', '%2e%2e', '%2F', 'NA-SANG', 'na_sang',
+  'a', 'x'.repeat(41), '-1.5', '1e309', '2026-02-30', '2026-13-01', '9999-99-99', '0000-00-00', '00000000-0000-0000-0000-00000000000g', '%00', '%20', '~']
+const PROTO_KEYS = ['__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', 'valueOf', '__defineGetter__']
+const NEGATIVES = [-1, -0, -2147483649, -1e308, 0.5, -0.5, 2 ** 53 + 2, 1e308, -9007199254740993]
 
 /** Bytes of a string with every byte percent-encoded where needed: lone surrogates become U+FFFD, never a throw. */
 function pathEncode(s: string): string {
@@ -116,39 +176,78 @@ function pathEncode(s: string): string {
 }
 const BROKEN_PATH = ['%FF', '%C3%28', '%E0%A4%A', '%ED%A0%80', '%F0%28%8C%BC', '%C0%AF', '%', '%%', '%G1', '%00', '%80%80', '%F4%90%80%80']
 const BROKEN_BYTES = [[0xff], [0xc3, 0x28], [0xe0, 0xa4], [0xed, 0xa0, 0x80], [0xf0, 0x28, 0x8c, 0xbc], [0xc0, 0xaf], [0x80], [0xfe, 0xff], [0xf8, 0x88, 0x80, 0x80, 0x80]]
+const CONTENT_TYPES: Record<string, string>[] = [
+  { 'content-type': 'text/plain' }, { 'content-type': 'application/x-www-form-urlencoded' }, { 'content-type': 'multipart/form-data; boundary=x' },
+  { 'content-type': 'application/xml' }, {}, { 'content-type': 'application/json; charset=ebcdic' }, { 'content-type': 'application/jsonx' },
+  { 'content-type': 'application/json', 'content-encoding': 'gzip' }, { 'content-type': 'application/json', 'content-encoding': 'br' },
+  { 'content-type': 'application/json', 'content-encoding': 'deflate' }, { 'content-type': 'application/json', 'content-encoding': 'x-zip' },
+  { 'content-type': '*/*' }, { 'content-type': ';;;' }, { 'content-type': 'application/vnd.api+json' },
+  { 'content-type': 'application/json; charset=latin1' }, { 'content-type': 'application/json; charset=utf-16' },
+]
 
-function wrongValue(r: Rng, t: FuzzTargets): unknown {
-  return r.pick<unknown>([1, 0, -1, 1.5, 1e308, null, true, false, [], {}, [r.pick(t.serviceIds)], { id: r.pick(t.serviceIds) }, '', ' ', 'not-a-uuid',
-    r.pick(t.serviceIds).toUpperCase().replace(/-/g, ''), `${r.pick(t.serviceIds)} `, [[[]]], { $gt: '' }, '2026-11-23', 12345678901234567890])
-}
-
-/** A body whose shape is right for the route but whose values are of the wrong type (never a valid body). */
-function wrongTypes(r: Rng, kind: BodyKind, t: FuzzTargets): unknown {
-  const v = () => wrongValue(r, t)
-  switch (r.int(6)) {
-    case 0: return r.pick<unknown>([null, 1, 'x', true, [], [{}], '{"serviceId":"x"}'])
-    case 1: return { serviceId: v() }
-    case 2: return { username: v(), password: v() }
-    case 3: return kind === 'issue' ? { serviceId: r.pick(t.serviceIds), priorityGroup: v() === null ? 5 : [v()], requestId: 1 } : { reason: v(), note: v() }
-    case 4: return { ticketId: v(), counterId: v(), serviceId: v() }
-    default: return { [r.pick(['active', 'targetWaitMinutes', 'name', 'serviceId', 'username'])]: v(), extra: v() }
+/** A value of another type than `k` wants (never one it takes). */
+function wrongValue(r: Rng, k: Kind): unknown {
+  switch (k.t) {
+    case 'string': return r.pick<unknown>([1, -1, 0, 1.5, true, false, null, [], {}, ['x'], { a: 'x' }, 1e308, [[[]]], { $gt: '' }])
+    case 'number': return r.pick<unknown>(['1', 'x', '', null, true, [], {}, [1], { n: 1 }, '1e3', '-1', ' 1 '])
+    case 'boolean': return r.pick<unknown>(['true', 1, 0, null, 'yes', [], {}, 'false'])
+    case 'enum': return r.pick<unknown>(['zz-not-a-member', 1, null, [], {}, true, String(k.values[0] ?? 'x').toUpperCase() + 'X', ` ${String(k.values[0] ?? 'x')}`])
+    case 'array': return r.pick<unknown>(['x', 1, {}, null, true, { 0: 'x', length: 1 }])
+    case 'object': return r.pick<unknown>(['x', 1, [], null, true, [{}]])
+    default: return r.pick<unknown>([Symbol.for('x').toString(), { $ref: '#' }, [[[]]]])
   }
 }
 
-/** A string field carrying `s` for the route (for the issue route never with a real service id, so nothing is issued). */
-function withString(r: Rng, kind: BodyKind, s: string, t: FuzzTargets): unknown {
-  switch (kind) {
-    case 'issue': return r.pick([{ serviceId: s }, { serviceId: r.uuid(), priorityGroup: s }, { serviceId: r.uuid(), requestId: s },
-      { serviceId: r.pick(t.serviceIds), requestId: s, [s]: 1 }])
-    case 'login': return r.pick([{ username: s, password: s }, { username: 'canbo1', password: s }, { username: s, password: 'x' }])
-    case 'pause': return { reason: s, note: s }
-    case 'call': return { ticketId: s }
-    case 'transfer': return { serviceId: s }
-    case 'resume': return { counterId: s }
-    case 'patch': return { name: s, active: s }
-    default: return r.pick([{ [s]: s }, { a: s }, s])
+/** A plausible value for `k` (named `name`): real ids from the pools, so one broken part is the request's only fault. */
+function sample(r: Rng, k: Kind, name: string, t: FuzzTargets, depth = 0): unknown {
+  switch (k.t) {
+    case 'object': {
+      const o: Record<string, unknown> = {}
+      if (depth > 6) return o
+      for (const [f, fk] of Object.entries(k.fields)) if (!fk.optional || r.int(2)) o[f] = sample(r, fk, f, t, depth + 1)
+      return o
+    }
+    case 'array': return depth > 6 ? [] : [sample(r, k.element, name, t, depth + 1)]
+    case 'string': {
+      const pool = t.pools[poolKey(name)]
+      if (pool?.length) return r.pick(pool)
+      if (k.format === 'uuid' || k.format === 'guid') return r.uuid()
+      if (k.format === 'date') return '2026-12-21'
+      if (k.format === 'datetime') return '2026-12-21T09:00:00+07:00'
+      if (k.format === 'email') return 'a@example.vn'
+      return /phone/i.test(name) ? '0912345678' : r.pick(['Nguyễn Văn An', 'x', 'na-sang', 'abcdefgh12'])
+    }
+    case 'enum': return r.pick(k.values)
+    case 'number': return 1
+    case 'boolean': return true
+    default: return null
   }
 }
+
+/** Paths of the leaves of a sampled value (objects and arrays walked), with their kinds when known. */
+function leaves(v: unknown, k: Kind | undefined, at: (string | number)[] = [], out: { at: (string | number)[]; k: Kind | undefined }[] = []) {
+  if (at.length) out.push({ at, k })
+  if (Array.isArray(v)) v.forEach((x, i) => leaves(x, k?.t === 'array' ? k.element : undefined, [...at, i], out))
+  else if (v && typeof v === 'object') for (const [f, x] of Object.entries(v)) leaves(x, k?.t === 'object' ? k.fields[f] : undefined, [...at, f], out)
+  return out
+}
+/** The object holding the leaf at `at`, if an earlier change has not replaced one of its parents. */
+function parentAt(root: unknown, at: (string | number)[]): Record<string | number, unknown> | undefined {
+  let o = root
+  for (const p of at.slice(0, -1)) o = o && typeof o === 'object' ? (o as Record<string | number, unknown>)[p] : undefined
+  return o && typeof o === 'object' ? o as Record<string | number, unknown> : undefined
+}
+function setAt(root: unknown, at: (string | number)[], value: unknown) {
+  const o = parentAt(root, at)
+  if (o) Object.defineProperty(o, at[at.length - 1]!, { value, enumerable: true, writable: true, configurable: true })
+}
+function deleteAt(root: unknown, at: (string | number)[]) {
+  const o = parentAt(root, at)
+  if (o) delete o[at[at.length - 1]!]
+}
+/** The objects inside a value (itself first), where keys can be added. */
+const objectsIn = (v: unknown): Record<string, unknown>[] => !v || typeof v !== 'object' ? []
+  : [...(Array.isArray(v) ? [] : [v as Record<string, unknown>]), ...Object.values(v).flatMap(objectsIn)]
 
 function nested(r: Rng, depth: number): string {
   switch (r.int(4)) {
@@ -159,119 +258,307 @@ function nested(r: Rng, depth: number): string {
   }
 }
 
+/** A JSON value broken as `category` says (for a body, a query's values or a param). */
+function breakValue(r: Rng, category: Category, k: Kind, t: FuzzTargets): unknown {
+  const v = sample(r, k, '', t)
+  const spots = leaves(v, k)
+  const some = <T>(xs: T[], n: number) => Array.from({ length: Math.min(n, xs.length) }, () => r.pick(xs))
+  switch (category) {
+    case 'wrongTypes':
+      if (!spots.length || r.int(6) === 0) return wrongValue(r, k)
+      for (const s of some(spots, 1 + r.int(3))) setAt(v, s.at, wrongValue(r, s.k ?? { t: 'other', optional: false }))
+      return v
+    case 'missingFields': {
+      const required = spots.filter((s) => s.k && !s.k.optional)
+      if (!required.length) return Array.isArray(v) ? [] : {}
+      for (const s of r.int(2) ? required : some(required, 1)) deleteAt(v, s.at)
+      return v
+    }
+    case 'extraFields':
+      for (const o of objectsIn(v).length ? objectsIn(v) : []) {
+        for (let i = 0; i < 1 + r.int(4); i++) o[r.pick(['isAdmin', 'role', 'centerId', 'id', 'createdAt', 'status', 'x', '', ' ', 'a'.repeat(300), '😀', '$where', 'staffId', 'password_hash'])] = r.pick<unknown>([true, 'admin', 1, r.uuid(), null, {}])
+      }
+      return objectsIn(v).length ? v : { v, extra: true }
+    case 'protoPollution': {
+      const targets = objectsIn(v)
+      const o = targets.length ? r.pick(targets) : {}
+      const key = r.pick(PROTO_KEYS)
+      Object.defineProperty(o, key, { value: r.pick<unknown>([{ polluted: 'yes', isAdmin: true, role: 'admin' }, { prototype: { polluted: 'yes' } }, 'polluted', [{ polluted: 'yes' }]]), enumerable: true, writable: true, configurable: true })
+      return targets.length ? v : o
+    }
+    case 'huge': {
+      const size = 20_500 + r.int(r.int(2) ? 10_000 : 200_000)
+      const strings = spots.filter((s) => s.k?.t === 'string' || typeof s.k === 'undefined')
+      const filler = r.pick(['a', 'ễ', '😀', ' ']).repeat(Math.ceil(size / 2))
+      if (strings.length && r.int(2)) { setAt(v, r.pick(strings).at, filler); return v }
+      const arrays = spots.filter((s) => s.k?.t === 'array')
+      if (arrays.length && r.int(2)) {
+        const a = r.pick(arrays)
+        setAt(v, a.at, Array.from({ length: Math.ceil(size / 40) }, () => sample(r, (a.k as { element: Kind }).element, '', t)))
+        return v
+      }
+      return Array.from({ length: Math.ceil(size / 40) }, () => v)
+    }
+    case 'unicodeJunk':
+      for (const s of spots.filter((x) => typeof x.k === 'undefined' || x.k.t === 'string' || x.k.t === 'enum')) setAt(v, s.at, r.pick(INJECTIONS))
+      return spots.length ? v : r.pick(INJECTIONS)
+    case 'invalidIds':
+      for (const s of spots.filter((x) => x.k?.t === 'string' || x.k?.t === 'enum')) if (r.int(2) || /id$|code|center|date/i.test(String(s.at[s.at.length - 1]))) setAt(v, s.at, decodeOr(r.pick(BAD_IDS)))
+      return v
+    case 'negativeNumbers': {
+      const nums = spots.filter((s) => s.k?.t === 'number')
+      for (const s of nums.length ? nums : some(spots, 1)) setAt(v, s.at, r.pick(NEGATIVES))
+      return v
+    }
+    default: return v
+  }
+}
+const decodeOr = (s: string) => { try { return decodeURIComponent(s) } catch { return s } }
+
+/** One request's parts before they are sent: params (as in the URL), query string, body bytes and headers. */
+interface Draft { params: Record<string, string>; query: string; body?: Buffer; headers: Record<string, string> }
+
 const json = (v: unknown) => Buffer.from(JSON.stringify(v) ?? 'null', 'utf8')
 const JSON_CT = { 'content-type': 'application/json' }
 
-/** Request `i` of the run of `seed` (each category in turn, the route and the rest at random). */
-export function* fuzzRequests(seed: number, count: number, t: FuzzTargets, routes: Route[] = ROUTES): Generator<FuzzRequest> {
-  const r = prng(seed)
-  for (let i = 0; i < count; i++) {
-    const category = CATEGORIES[i % CATEGORIES.length]!
-    const route = r.pick(routes)
-    const realId = () => route.idKind === 'service' ? r.pick(t.serviceIds) : route.idKind === 'counter' ? r.pick(t.counterIds) : (r.pick(t.ticketIds.length ? t.ticketIds : [r.uuid()]))
-    let param = route.param === 'center' ? t.center : realId()
-    let headers: Record<string, string> = { ...JSON_CT }
-    let body: Buffer | undefined
-    let query = ''
-    const bodyKind = route.body === 'none' ? r.pick<BodyKind>(['none', 'none', 'issue', 'login']) : route.body
-    const hasBody = route.body !== 'none' || r.int(3) === 0
-
-    switch (category) {
-      case 'badJson':
-        body = Buffer.from(r.pick(BAD_JSON), 'utf8')
-        break
-      case 'wrongTypes':
-        body = json(wrongTypes(r, bodyKind, t))
-        if (r.int(3) === 0) param = route.param === 'center' ? r.pick(['NA-SANG', 'n', 'x'.repeat(41), 'na_sang', '1.5', 'null']) : r.pick(['1', 'null', '123e4567', '%5Bobject%20Object%5D', 'true', r.uuid().replace(/-/g, '')])
-        break
-      case 'huge': {
-        const size = 20_500 + r.int(r.int(2) ? 10_000 : 200_000)
-        const filler = r.pick(['a', 'ễ', '😀', '\\u0000'.slice(0, 1)]).repeat(Math.ceil(size / 2))
-        body = r.int(2) ? json(withString(r, bodyKind, filler, t)) : json(Array.from({ length: Math.ceil(size / 40) }, () => ({ serviceId: r.pick(t.serviceIds) })))
-        if (r.int(4) === 0) param = 'x'.repeat(1000 + r.int(6000))
-        if (r.int(4) === 0) query = `?lang=${'e'.repeat(2000 + r.int(4000))}`
-        break
-      }
-      case 'unknownIds':
-        param = route.param === 'center' ? r.pick(['xa-khong-co', 'na-sang-2', 'ha-noi', '--', 'aa']) : r.uuid()
-        body = json(bodyKind === 'issue' ? r.pick([{ serviceId: r.uuid() }, { serviceId: r.uuid(), priorityGroup: 'elderly' }, { serviceId: r.uuid(), requestId: `req-${r.uuid()}` }])
-          : bodyKind === 'login' ? { username: `khong-co-${r.int(1000)}`, password: 'sai-mat-khau' }
-            : bodyKind === 'call' ? { ticketId: r.uuid() } : bodyKind === 'transfer' ? { serviceId: r.uuid() } : bodyKind === 'resume' ? { counterId: r.uuid() } : {})
-        break
-      case 'injection': {
-        const s = r.pick(INJECTIONS)
-        if (r.int(3) === 0) param = pathEncode(s)
-        else body = json(withString(r, bodyKind, s, t))
-        if (r.int(4) === 0) query = `?lang=${pathEncode(r.pick(INJECTIONS))}&${pathEncode(r.pick(INJECTIONS))}=1`
-        if (r.int(5) === 0) headers['accept-language'] = r.pick(['xx', '*', 'vi;q=abc', "en'--", '', 'a'.repeat(500)])
-        break
-      }
-      case 'brokenUtf8': {
-        const bytes = Buffer.from(r.pick(BROKEN_BYTES))
-        if (r.int(3) === 0) param = (route.param === 'center' ? 'na-sang' : '') + r.pick(BROKEN_PATH)
-        else {
-          const field = r.pick(['serviceId', 'username', 'password', 'ticketId', 'reason', 'priorityGroup', 'x'])
-          body = Buffer.concat([Buffer.from(`{"${field}":"`), bytes, Buffer.from(bodyKind === 'login' ? '","password":"x"}' : '"}')])
-          if (r.int(3) === 0) headers['content-type'] = r.pick(['application/json; charset=utf-8', 'application/json; charset=latin1', 'application/json; charset=utf-16', 'application/json; charset=x-unknown'])
-        }
-        break
-      }
-      case 'contentType': {
-        const v = withString(r, bodyKind, r.pick(['x', 'na-sang', r.uuid()]), t)
-        body = json(v)
-        headers = r.pick<Record<string, string>>([
-          { 'content-type': 'text/plain' }, { 'content-type': 'application/x-www-form-urlencoded' }, { 'content-type': 'multipart/form-data; boundary=x' },
-          { 'content-type': 'application/xml' }, {}, { 'content-type': 'application/json; charset=ebcdic' }, { 'content-type': 'application/jsonx' },
-          { 'content-type': 'application/json', 'content-encoding': 'gzip' }, { 'content-type': 'application/json', 'content-encoding': 'br' },
-          { 'content-type': 'application/json', 'content-encoding': 'deflate' }, { 'content-type': 'application/json', 'content-encoding': 'x-zip' },
-          { 'content-type': '*/*' }, { 'content-type': ';;;' }, { 'content-type': 'application/vnd.api+json' },
-        ])
-        if (headers['content-type'] === 'application/x-www-form-urlencoded') body = Buffer.from('serviceId=x&username=a&password=b&a[b][c]=1')
-        break
-      }
-      case 'deepNesting':
-        body = Buffer.from(nested(r, r.pick([50, 200, 1000, 3000, 20_000])))
-        if (r.int(4) === 0) query = `?${'a'}${'[a]'.repeat(200 + r.int(800))}=1`
-        break
-    }
-    // sometimes: a foreign origin, a forged session cookie, a strange request id
-    if (r.int(10) === 0) headers.origin = r.pick(['http://evil.example', 'null', 'not a url', 'http://127.0.0.1:1'])
-    if (r.int(10) === 0) headers.cookie = r.pick(['sid=garbage', `sid=${'a'.repeat(4000)}`, 'sid=', 'sid="%FF"', 'motcua_session=x; sid=y', `sid=${r.uuid()}`])
-    if (r.int(10) === 0) headers['x-request-id'] = r.pick(['x'.repeat(100), '../../', "'; --", ''])
-    if (t.cookies?.length && headers.cookie === undefined) headers.cookie = r.pick(t.cookies)
-    if (!hasBody && category !== 'huge' && category !== 'deepNesting') { body = undefined; delete headers['content-type'] }
-    yield { category, method: route.method, path: route.path(param) + query, headers, body }
+function breakParam(r: Rng, category: Category): string {
+  switch (category) {
+    case 'huge': return 'x'.repeat(1000 + r.int(6000))
+    case 'unicodeJunk': return pathEncode(r.pick(INJECTIONS))
+    case 'brokenUtf8': return r.pick(BROKEN_PATH)
+    case 'protoPollution': return r.pick(PROTO_KEYS)
+    case 'negativeNumbers': return r.pick(['-1', '-0', '-2147483649', '-1e308', '0.5'])
+    default: return r.pick(BAD_IDS)
   }
 }
 
-export interface Tally { sent: number; byCategory: Record<Category, number>; byStatus: Record<string, number>; fiveXx: { req: string; status: number; body: string }[]; okNotGet: string[]; networkErrors: { req: string; error: string }[] }
+/** A query string (`?…`) for the route's query schema (or for none), broken as `category` says. */
+function breakQuery(r: Rng, category: Category, k: Kind | undefined, t: FuzzTargets): string {
+  const fields = k?.t === 'object' ? Object.keys(k.fields) : []
+  const keys = [...fields, 'lang', 'x']
+  const enc = (v: unknown) => pathEncode(typeof v === 'string' ? v : JSON.stringify(v) ?? '')
+  const pairs: [string, string][] = []
+  switch (category) {
+    case 'huge': pairs.push([r.pick(keys), 'e'.repeat(2000 + r.int(4000))]); break
+    case 'deepNesting': pairs.push([`a${'[a]'.repeat(200 + r.int(800))}`, '1']); break
+    case 'protoPollution': pairs.push([r.pick(['__proto__[polluted]', 'constructor[prototype][polluted]', '__proto__', 'hasOwnProperty']), 'yes']); break
+    case 'negativeNumbers': for (const f of keys) pairs.push([f, r.pick(['-1', '-99999999999999999999', '1e999', '0x10', ' 1', '-0', 'Infinity'])]); break
+    case 'unicodeJunk': case 'brokenUtf8':
+      for (const f of keys) if (r.int(2)) pairs.push([f, category === 'brokenUtf8' ? r.pick(BROKEN_PATH) : enc(r.pick(INJECTIONS))])
+      pairs.push([enc(r.pick(INJECTIONS)), '1'])
+      break
+    default: {
+      // the schema's own fields with wrong values, repeated (an array), empty, or unknown keys
+      const sampled = k ? sample(r, k, '', t) : {}
+      for (const [f, v] of Object.entries(sampled && typeof sampled === 'object' ? sampled : {})) pairs.push([f, enc(v)])
+      const f = r.pick(keys)
+      switch (r.int(5)) {
+        case 0: pairs.push([f, 'x'], [f, 'y']); break
+        case 1: pairs.push([f, '']); break
+        case 2: pairs.push([`${f}[]`, '1'], [`${f}[a][b]`, '2']); break
+        case 3: pairs.push([r.pick(['zz', 'isAdmin', 'role', '$where', '']), 'true']); break
+        default: pairs.push([f, r.pick(BAD_IDS)])
+      }
+    }
+  }
+  return `?${pairs.map(([a, b]) => `${a}=${b}`).join('&')}`
+}
 
-/** Sends the requests over keep-alive connections, `concurrency` at a time, and counts the answers. */
+/** The body bytes of `category` for a route whose body schema is `k` (undefined: the route reads no body). */
+function breakBody(r: Rng, category: Category, k: Kind | undefined, t: FuzzTargets, d: Draft) {
+  const kind = k ?? { t: 'object', optional: false, strict: true, fields: { serviceId: { t: 'string', optional: false, format: 'uuid' }, username: { t: 'string', optional: false } } } as Kind
+  switch (category) {
+    case 'badJson':
+      if (r.int(3)) d.body = Buffer.from(r.pick(BAD_JSON), 'utf8')
+      else { const s = JSON.stringify(sample(r, kind, '', t)) ?? '{}'; d.body = Buffer.from(s.slice(0, Math.max(1, r.int(s.length))), 'utf8') }
+      break
+    case 'deepNesting':
+      d.body = Buffer.from(nested(r, r.pick([21, 50, 200, 1000, 3000, 20_000])))
+      break
+    case 'brokenUtf8': {
+      const v = sample(r, kind, '', t)
+      const strings = leaves(v, kind).filter((s) => s.k?.t === 'string' || s.k?.t === 'enum')
+      const mark = '\u0001FUZZ\u0001'
+      if (strings.length) setAt(v, r.pick(strings).at, mark)
+      const text = JSON.stringify(strings.length ? v : { x: mark })
+      const [a, b] = text.split(JSON.stringify(mark).slice(1, -1))
+      d.body = Buffer.concat([Buffer.from(a!), Buffer.from(r.pick(BROKEN_BYTES)), Buffer.from(b ?? '')])
+      if (r.int(3) === 0) d.headers['content-type'] = r.pick(['application/json; charset=utf-8', 'application/json; charset=latin1', 'application/json; charset=utf-16', 'application/json; charset=x-unknown'])
+      break
+    }
+    case 'contentType':
+      d.body = json(sample(r, kind, '', t))
+      d.headers = { ...r.pick(CONTENT_TYPES) }
+      if (d.headers['content-type'] === 'application/x-www-form-urlencoded') d.body = Buffer.from('serviceId=x&username=a&password=b&a[b][c]=1&__proto__[polluted]=yes')
+      break
+    case 'queryJunk': case 'invalidIds':
+      d.body = json(sample(r, kind, '', t))
+      break
+    default:
+      d.body = json(breakValue(r, category, kind, t))
+  }
+}
+
+/** The parts each category breaks first: a body where the route reads one, else its params, else its query. */
+function target(route: FuzzRoute, category: Category): 'body' | 'params' | 'query' {
+  const hasParams = paramNames(route.path).length > 0
+  if (category === 'queryJunk') return 'query'
+  if (category === 'invalidIds' && hasParams) return 'params'
+  if (route.shapes.body) return 'body'
+  if (hasParams && (route.shapes.params || !route.shapes.query)) return 'params'
+  return 'query'
+}
+
+/** Would the route's `validate()` refuse this request? (its body unreadable, or a part its schema does not take) */
+export function refused(route: FuzzRoute, d: Draft): boolean {
+  const { shapes } = route
+  if (shapes.body && d.body?.length) {
+    const ct = d.headers['content-type'] ?? ''
+    if (!/^application\/json\s*(;\s*charset=utf-?8\s*)?$/i.test(ct) || d.headers['content-encoding']) return true
+    const text = d.body.toString('utf8')
+    if (!/^[\x20\x09\x0a\x0d]*[[{]/.test(text)) return true
+    let parsed: unknown
+    try { parsed = JSON.parse(text) } catch { return true }
+    if (depthOf(parsed) > 20 || hasNul(parsed) || !shapes.body.safeParse(parsed).success) return true
+  } else if (shapes.body && !shapes.body.safeParse({}).success) return true
+  if (shapes.params) {
+    const p: Record<string, string> = {}
+    for (const [k, v] of Object.entries(d.params)) { try { p[k] = decodeURIComponent(v) } catch { return true } }
+    if (hasNul(p) || !shapes.params.safeParse(p).success) return true
+  }
+  if (shapes.query) {
+    let q: unknown
+    try { q = { ...parseQuery(d.query.replace(/^\?/, '')) } } catch { return true }
+    if (hasNul(q) || !shapes.query.safeParse(q).success) return true
+  }
+  return false
+}
+function depthOf(v: unknown, d = 0): number {
+  if (!v || typeof v !== 'object' || d > 30) return d
+  return Math.max(d + 1, ...Object.values(v).map((x) => depthOf(x, d + 1)))
+}
+function hasNul(v: unknown, d = 0): boolean {
+  if (typeof v === 'string') return v.includes('\u0000')
+  if (!v || typeof v !== 'object' || d > 20) return false
+  return Object.entries(v).some(([k, x]) => k.includes('\u0000') || hasNul(x, d + 1))
+}
+
+/**
+ * `perRoute` malformed requests for each route and each of `who`, from `seed`: the categories in turn (each
+ * route starting at another), the broken part chosen per route (body, params or query). A write that its
+ * schemas would still take gets a NUL in a part it validates (refused for every schema, server/http/validate.ts),
+ * so no request the fuzz sends may change anything.
+ */
+export function* fuzzRequests(seed: number, routes: FuzzRoute[], t: FuzzTargets, opts: { perRoute: number; who: readonly Who[] }): Generator<FuzzRequest> {
+  const r = prng(seed)
+  for (let i = 0; i < opts.perRoute; i++) {
+    for (const [ri, route] of routes.entries()) {
+      for (const who of opts.who) {
+        const category = CATEGORIES[(i + ri) % CATEGORIES.length]!
+        const names = paramNames(route.path)
+        const d: Draft = { params: {}, query: '', headers: { ...JSON_CT } }
+        for (const n of names) {
+          const pool = t.pools[paramPool(route.path, n)]
+          d.params[n] = encodeURIComponent(pool?.length ? r.pick(pool) : r.uuid())
+        }
+        const part = target(route, category)
+        const bodyKind = route.shapes.body ? kindOf(route.shapes.body) : undefined
+        const queryKind = route.shapes.query ? kindOf(route.shapes.query) : undefined
+        if (part === 'params') for (const n of names) { if (names.length === 1 || r.int(2)) d.params[n] = breakParam(r, category) }
+        if (part === 'query') d.query = breakQuery(r, category, queryKind, t)
+        // a body too: the route's own broken as `category` says; a route without a body schema gets junk it must ignore
+        if (part === 'body' || !route.shapes.body || r.int(2)) breakBody(r, category, bodyKind, t, d)
+        if (part === 'body' && names.length && r.int(5) === 0) d.params[r.pick(names)] = breakParam(r, 'invalidIds')
+        if (part !== 'query' && r.int(4) === 0) d.query = breakQuery(r, category, queryKind, t)
+        // sometimes: a foreign origin, a forged session cookie, an odd request id or language
+        if (r.int(10) === 0) d.headers.origin = r.pick(['http://evil.example', 'null', 'not a url', 'http://127.0.0.1:1'])
+        if (r.int(10) === 0) d.headers.cookie = r.pick(['sid=garbage', `sid=${'a'.repeat(4000)}`, 'sid=', 'sid="%FF"', 'motcua_session=x; sid=y', `sid=${r.uuid()}`])
+        if (r.int(10) === 0) d.headers['x-request-id'] = r.pick(['x'.repeat(100), '../../', "'; --", ''])
+        if (r.int(10) === 0) d.headers['accept-language'] = r.pick(['xx', '*', 'vi;q=abc', "en'--", '', 'a'.repeat(500), 'en'])
+        const cookie = t.cookies[who]
+        if (cookie && d.headers.cookie === undefined) d.headers.cookie = cookie
+        if (!d.body) delete d.headers['content-type']
+        if (route.method !== 'GET' && route.method !== 'HEAD' && !refused(route, d)) {
+          // still well-formed: a NUL where its validate() looks (a body, else a param, else the query)
+          if (route.shapes.body) {
+            const v = sample(r, bodyKind!, '', t)
+            d.body = json(v && typeof v === 'object' && !Array.isArray(v) ? { ...v, fuzz: '\u0000' } : { fuzz: '\u0000' })
+            d.headers['content-type'] = 'application/json'
+          } else if (route.shapes.params && names.length) d.params[names[0]!] = `%00${d.params[names[0]!]}`
+          else if (route.shapes.query) d.query += `${d.query ? '&' : '?'}fuzz=%00`
+        }
+        let path = route.path
+        for (const n of names) path = path.replace(new RegExp(`[:*]${n}\\b`), d.params[n]!)
+        yield { category, who, route: routeKey(route), method: route.method, path: path + d.query, headers: d.headers, body: d.body }
+      }
+    }
+  }
+}
+
+// ---- sending and judging ----
+
+/** Text no answer may carry: a stack frame, a source path, a module. */
+export const STACK_TRACE = /\n\s+at |\bat (?:async )?[\w.$<>]+ \([^)]*:\d+:\d+\)|node:internal|node_modules|file:\/\/|\/work\/|\.(?:ts|js):\d+:\d+/
+const KNOWN_CODES = new Set(Object.keys(ERROR_STATUS))
+
+export interface Tally {
+  sent: number
+  byCategory: Record<Category, number>
+  byStatus: Record<string, number>
+  /** requests sent per route (`METHOD /path`) */
+  byRoute: Record<string, number>
+  fiveXx: { req: string; status: number; body: string }[]
+  okNotGet: string[]
+  /** 4xx answers that are not `{ error: { code, message } }` with a known code of that status */
+  badErrors: { req: string; status: number; body: string }[]
+  stackTraces: { req: string; status: number; body: string }[]
+  networkErrors: { req: string; error: string }[]
+}
+
+/** What is wrong with an answer, if anything. */
+function judge(q: FuzzRequest, status: number, contentType: string, text: string): 'fiveXx' | 'okNotGet' | 'badErrors' | 'stackTraces' | undefined {
+  if (status >= 500 || status < 200) return 'fiveXx'
+  if (STACK_TRACE.test(text)) return 'stackTraces'
+  if (status < 300 && q.method !== 'GET') return 'okNotGet'
+  if (status >= 400) {
+    if (!/^application\/json/.test(contentType)) return 'badErrors'
+    let body: { error?: { code?: unknown; message?: unknown } }
+    try { body = JSON.parse(text) } catch { return 'badErrors' }
+    const code = body?.error?.code
+    if (typeof code !== 'string' || !KNOWN_CODES.has(code) || ERROR_STATUS[code as keyof typeof ERROR_STATUS] !== status) return 'badErrors'
+    if (typeof body.error!.message !== 'string' || !body.error!.message) return 'badErrors'
+  }
+  return undefined
+}
+
+/** Sends the requests over keep-alive connections, `concurrency` at a time, and judges the answers. */
 export async function sendAll(base: string, reqs: Iterable<FuzzRequest>, concurrency = 16): Promise<Tally> {
   const u = new URL(base)
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency })
-  const tally: Tally = { sent: 0, byCategory: Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>, byStatus: {}, fiveXx: [], okNotGet: [], networkErrors: [] }
+  const tally: Tally = { sent: 0, byCategory: Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>, byStatus: {}, byRoute: {},
+    fiveXx: [], okNotGet: [], badErrors: [], stackTraces: [], networkErrors: [] }
   const it = reqs[Symbol.iterator]()
   const one = (q: FuzzRequest) => new Promise<void>((resolve) => {
-    const desc = `${q.category} ${q.method} ${q.path.slice(0, 200)} ${q.body ? q.body.subarray(0, 120).toString('latin1') : ''}`
+    const desc = `${q.who} ${q.category} ${q.method} ${q.path.slice(0, 200)} ${q.body ? q.body.subarray(0, 120).toString('latin1') : ''}`
     let req
     try {
       req = request({ host: u.hostname, port: u.port, method: q.method, path: q.path, agent,
-      headers: { ...q.headers, ...(q.body ? { 'content-length': String(q.body.length) } : {}) } }, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () => {
-        const s = res.statusCode ?? 0
-        const k = `${Math.floor(s / 100)}xx`
-        tally.byStatus[k] = (tally.byStatus[k] ?? 0) + 1
-        tally.byStatus[s] = (tally.byStatus[s] ?? 0) + 1
-        // a 2xx only where the route ignores the malformed part (a GET's body, header or query): never a write
-        if (s < 300 && s >= 200 && q.method !== 'GET') tally.okNotGet.push(desc)
-        if (s >= 500 || s < 200) tally.fiveXx.push({ req: desc, status: s, body: Buffer.concat(chunks).toString('utf8').slice(0, 300) })
-        resolve()
+        headers: { ...q.headers, ...(q.body ? { 'content-length': String(q.body.length) } : {}) } }, (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (c: Buffer) => chunks.push(c))
+        res.on('end', () => {
+          const s = res.statusCode ?? 0
+          const k = `${Math.floor(s / 100)}xx`
+          tally.byStatus[k] = (tally.byStatus[k] ?? 0) + 1
+          tally.byStatus[s] = (tally.byStatus[s] ?? 0) + 1
+          const text = Buffer.concat(chunks).toString('utf8')
+          const wrong = judge(q, s, String(res.headers['content-type'] ?? ''), text)
+          if (wrong === 'okNotGet') tally.okNotGet.push(desc)
+          else if (wrong) tally[wrong].push({ req: desc, status: s, body: text.slice(0, 300) })
+          resolve()
+        })
+        res.on('error', (e) => { tally.networkErrors.push({ req: desc, error: String(e) }); resolve() })
       })
-      res.on('error', (e) => { tally.networkErrors.push({ req: desc, error: String(e) }); resolve() })
-    })
     } catch (e) { // refused by Node's client before sending: a bug of the generator
       tally.networkErrors.push({ req: desc, error: `not sent: ${String(e)}` }); resolve(); return
     }
@@ -282,6 +569,7 @@ export async function sendAll(base: string, reqs: Iterable<FuzzRequest>, concurr
   await Promise.all(Array.from({ length: concurrency }, async () => {
     for (let n = it.next(); !n.done; n = it.next()) {
       tally.sent++; tally.byCategory[n.value.category]++
+      tally.byRoute[n.value.route] = (tally.byRoute[n.value.route] ?? 0) + 1
       await one(n.value)
     }
   }))
@@ -289,14 +577,131 @@ export async function sendAll(base: string, reqs: Iterable<FuzzRequest>, concurr
   return tally
 }
 
-/** Tables the fuzz must leave exactly as they were: row count and an md5 of all rows. */
-export const FUZZ_TABLES = ['ticket', 'ticket_number', 'ticket_event', 'counter', 'counter_event', 'counter_service', 'staff_session', 'center_board_seq',
-  'center', 'service', 'procedure', 'priority_group', 'staff', 'audit_log'] as const
+// ---- sockets ----
+
+/** An event the server listens for on a socket, whether its handler takes an acknowledgement, and how many payloads come before it. */
+export interface SocketEvent { name: string; ack: boolean; payloads: number }
+export interface SocketTally {
+  handshakes: number
+  /** handshake answers: `connected` or the connect_error's message */
+  outcomes: Record<string, number>
+  /** events sent (junk payloads), and acknowledgements received */
+  emits: number
+  acks: number
+  /** events of each name sent */
+  byEvent: Record<string, number>
+  problems: string[]
+}
+
+/** A junk value for a socket payload or a handshake claim. */
+function junk(r: Rng, t: FuzzTargets): unknown {
+  switch (r.int(8)) {
+    case 0: return wrongValue(r, r.pick<Kind>([{ t: 'string', optional: false }, { t: 'number', optional: false }, { t: 'object', optional: false, strict: true, fields: {} }]))
+    case 1: return r.pick(INJECTIONS)
+    case 2: return r.pick(BAD_IDS)
+    case 3: return 'x'.repeat(r.pick([100, 5000, 20_000, 200_000])) // the server takes messages of at most 10 kB (realtime.ts)
+    case 4: return JSON.parse(nested(r, r.pick([5, 20, 50, 200])))
+    case 5: return Object.defineProperty({}, r.pick(PROTO_KEYS), { value: { polluted: 'yes' }, enumerable: true })
+    case 6: return r.pick<unknown>([r.uuid(), (t.pools.ticket ?? [r.uuid()])[0], { code: r.pick(INJECTIONS), lookupCode: 1 }, { code: 'x'.repeat(41) }])
+    default: return r.pick<unknown>([null, undefined, -1, 1e308, true, [], {}, Buffer.from([0xff, 0xfe])])
+  }
+}
+
+/**
+ * Junk on the sockets, from `seed`: handshakes whose claims (`center`, `ticket`, `dossier`, unknown keys) are
+ * junk, anonymous and with each role's cookie; on each socket that connects, every event its server-side
+ * socket listens for (`eventsOf`, read from the server: nothing listed here) and an unknown one, with junk
+ * payloads, with and without an acknowledgement, and a malformed packet at last. Problems: a handshake
+ * unanswered or refused with INTERNAL or an unknown code, an event that takes an ack unanswered or answered
+ * `true` to junk.
+ */
+export async function socketFuzz(base: string, seed: number, t: FuzzTargets, opts: { perWho: number; who: readonly Who[]; eventsOf: (socketId: string) => SocketEvent[] }): Promise<SocketTally> {
+  const r = prng(seed)
+  const tally: SocketTally = { handshakes: 0, outcomes: {}, emits: 0, acks: 0, byEvent: {}, problems: [] }
+  const open = (auth: Record<string, unknown>, cookie?: string) => new Promise<{ s: Socket; error?: string }>((resolve) => {
+    const s = ioClient(base, { auth, transports: ['websocket'], forceNew: true, reconnection: false, timeout: 5000, extraHeaders: cookie ? { cookie } : undefined })
+    const timer = setTimeout(() => resolve({ s, error: 'no answer within 6 s' }), 6000)
+    s.once('connect', () => { clearTimeout(timer); resolve({ s }) })
+    s.once('connect_error', (e) => { clearTimeout(timer); resolve({ s, error: e.message }) })
+    // a message over the server's size limit: it closes the connection (its answer to an oversized packet)
+    s.io.once('close', (reason) => { clearTimeout(timer); resolve({ s, error: `closed: ${reason}` }) })
+  })
+  for (const who of opts.who) {
+    for (let i = 0; i < opts.perWho; i++) {
+      const auth: Record<string, unknown> = {}
+      // a claim that holds now and then, so sockets connect and their events are fuzzed too
+      if (r.int(3) === 0) auth.center = (t.pools.center ?? ['na-sang'])[0]
+      else if (r.int(2)) auth.center = junk(r, t)
+      if (r.int(3) === 0) auth.ticket = r.int(3) ? junk(r, t) : (t.pools.ticket ?? [r.uuid()])[0]
+      if (r.int(3) === 0) auth.dossier = r.int(2) ? junk(r, t) : { code: junk(r, t), lookupCode: junk(r, t) }
+      if (r.int(4) === 0) Object.defineProperty(auth, r.pick([...PROTO_KEYS, 'staff', 'isAdmin', 'x']), { value: junk(r, t), enumerable: true })
+      tally.handshakes++
+      const { s, error } = await open(auth, t.cookies[who])
+      const outcome = error ?? 'connected'
+      tally.outcomes[outcome] = (tally.outcomes[outcome] ?? 0) + 1
+      if (error && !error.startsWith('closed: ') && (error === 'INTERNAL' || !KNOWN_CODES.has(error))) tally.problems.push(`${who} handshake ${JSON.stringify(auth).slice(0, 200)}: ${error}`)
+      if (!error) {
+        const events = [...opts.eventsOf(s.id!), { name: 'zz:unknown', ack: false, payloads: 1 }]
+        for (const ev of events) {
+          for (let k = 0; k < 3 && s.connected; k++) {
+            tally.emits++
+            tally.byEvent[ev.name] = (tally.byEvent[ev.name] ?? 0) + 1
+            // without an ack, any number of junk arguments (the handler must not throw on a missing callback)
+            if (k === 2 || !ev.ack) { s.emit(ev.name, ...Array.from({ length: r.int(4) }, () => junk(r, t))); continue }
+            // with one: the payloads the handler declares, junk, then the callback
+            const args = Array.from({ length: ev.payloads }, () => junk(r, t))
+            try {
+              const answer: unknown = await s.timeout(3000).emitWithAck(ev.name, ...args)
+              tally.acks++
+              if (answer === true) tally.problems.push(`${who} ${ev.name}(${JSON.stringify(args).slice(0, 200)}): acknowledged true`)
+            } catch {
+              // a packet over the size limit closes the socket (no answer is owed then); else the ack is missing
+              if (s.connected) tally.problems.push(`${who} ${ev.name}(${JSON.stringify(args).slice(0, 200)}): no acknowledgement within 3 s`)
+              else tally.outcomes['closed after an oversized event'] = (tally.outcomes['closed after an oversized event'] ?? 0) + 1
+            }
+          }
+        }
+        // a packet the parser cannot read (broken JSON, an unknown packet type): the server drops this socket, nothing else
+        if (i % 4 === 0) (s.io.engine as unknown as { write(m: string): void }).write(r.pick(['42["counter:watch"', '4', '49', '42[', '2{"a":', '42{"x":1}', '8']))
+      }
+      s.disconnect()
+    }
+  }
+  return tally
+}
+
+// ---- the database and the sessions ----
+
+/** Every table of the app (public schema, but the migrator's and the socket adapter's own). */
+export async function appTables(db: Kysely<any>): Promise<string[]> {
+  const rows = await sql<{ t: string }>`select table_name as t from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`.execute(db)
+  return rows.rows.map((r) => r.t).filter((t) => !t.startsWith('kysely_') && t !== 'socket_io_attachments')
+}
+
+/** Row count and an md5 of all rows of every table: the fuzz must leave them exactly as they were. */
 export async function snapshot(db: Kysely<any>): Promise<Record<string, { n: number; md5: string }>> {
-  const q = sql<{ t: string; n: number; digest: string }>`${sql.join(FUZZ_TABLES.map((t) =>
+  const tables = await appTables(db)
+  const q = sql<{ t: string; n: number; digest: string }>`${sql.join(tables.map((t) =>
     sql`select ${t} as t, count(*)::int as n, md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as digest from ${sql.table(t)} x`), sql` union all `)}`
   const rows = (await q.execute(db)).rows
   return Object.fromEntries(rows.map((r) => [r.t, { n: Number(r.n), md5: r.digest }]))
+}
+
+/**
+ * Real values for params and id fields: the ids of every table with an `id` (by its name, and by its last
+ * word: `dossier_attachment` → dossierattachment and attachment), the center's slug, dossier codes, calendar dates.
+ */
+export async function fuzzPools(db: Kysely<any>, center: string): Promise<Record<string, string[]>> {
+  const pools: Record<string, string[]> = { center: [center] }
+  const withId = await sql<{ t: string }>`select table_name as t from information_schema.columns where table_schema = 'public' and column_name = 'id' order by 1`.execute(db)
+  for (const { t } of withId.rows) {
+    const ids = (await sql<{ id: unknown }>`select id from ${sql.table(t)} order by id limit 20`.execute(db)).rows.map((x) => String(x.id))
+    pools[poolKey(t)] = ids
+    pools[poolKey(t.split('_').pop()!)] ??= ids
+  }
+  pools.code = (await sql<{ code: string }>`select code from dossier order by code limit 10`.execute(db)).rows.map((x) => x.code)
+  pools.date = (await sql<{ date: string }>`select date::text as date from calendar_day order by date limit 10`.execute(db)).rows.map((x) => x.date)
+  return pools
 }
 
 /** Logs in on the app at `base`; the session cookie as a `cookie` header. */
@@ -307,88 +712,127 @@ export async function sessionCookie(base: string, username: string, password: st
 }
 
 /**
- * The state the logged-in fuzz starts from: the clerk canbo1 has opened counter 1 and called a ticket
- * there, so ticket and counter actions with real ids reach past the state checks; returns the clerk's
- * and the manager's (quanly) session cookies.
+ * The state the logged-in fuzz starts from: the clerk canbo1 has opened counter 1 and called a ticket there
+ * (so ticket and counter actions with real ids reach past the state checks); the manager quanly and the
+ * admin quantri logged in. Returns each role's session cookie.
  */
-export async function staffSessions(base: string, password: string, counterId: string): Promise<string[]> {
+export async function staffSessions(base: string, password: string, counterId: string): Promise<Record<Exclude<Who, 'anonymous'>, string>> {
   const clerk = await sessionCookie(base, 'canbo1', password)
-  const manager = await sessionCookie(base, 'quanly', password)
   for (const path of [`/api/counters/${counterId}/open`, `/api/counters/${counterId}/call-next`]) {
     const res = await fetch(`${base}${path}`, { method: 'POST', headers: { ...JSON_CT, cookie: clerk }, body: '{}' })
     if (res.status !== 200) throw new Error(`${path}: ${res.status}`)
   }
-  return [clerk, manager]
+  return { clerk, manager: await sessionCookie(base, 'quanly', password), admin: await sessionCookie(base, 'quantri', password) }
 }
+
+/**
+ * Rows for the routes that need them: a few tickets, a dossier received by the clerk and one filed online
+ * with a file (so dossier, attachment and code params are real).
+ */
+export async function fuzzData(base: string, clerkCookie: string, center: string, serviceIds: string[], procedureId: string): Promise<void> {
+  const post = async (path: string, body: unknown, cookie?: string) => {
+    const res = await fetch(`${base}${path}`, { method: 'POST', headers: { ...JSON_CT, ...(cookie ? { cookie } : {}) }, body: JSON.stringify(body) })
+    if (res.status !== 201) throw new Error(`${path}: ${res.status} ${await res.text()}`)
+  }
+  for (const id of serviceIds.slice(0, 3)) await post(`/api/centers/${center}/tickets`, { serviceId: id, requestId: `fuzz-setup-${randomUUID()}` })
+  const applicant = { fullName: 'Nguyễn Văn An', phone: '0912345678', address: 'Bản Na Sang 1' }
+  await post('/api/dossiers', { procedureId, applicant, documents: [{ name: 'Tờ khai', received: true }], sets: 1, delivery: 'center' }, clerkCookie)
+  const pdf = Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n')
+  await post('/api/public/dossiers', { center, procedureId, applicant: { ...applicant, idNumber: null }, attachments: [{ name: 'to-khai.pdf', type: 'application/pdf', dataBase64: pdf.toString('base64') }] })
+}
+
+/** A directory with a stub for each built page (server/http/pages.ts), so page routes answer as in production. */
+export function stubPages(dir: string): string {
+  for (const [, file] of PAGE_ENTRIES) {
+    mkdirSync(dirname(join(dir, file)), { recursive: true })
+    writeFileSync(join(dir, file), '<!doctype html><title>stub</title>')
+  }
+  return dir
+}
+
+// ---- the benchmark ----
 
 export async function fuzzBench() {
   const { createDb } = await import('../db/create-db.js')
-  const { DEMO_PASSWORD } = await import('../db/seed-demo.js')
+  const { createApp } = await import('../server/app.js')
+  const { BENCH_PASSWORD } = await import('./fixtures.js')
   const { freshDatabase, dropDatabase, header, startServer, writeSection } = await import('./lib.js')
-  const COUNT = Number(process.env.BENCH_FUZZ_COUNT ?? 10_000)
+  const PER_ROUTE = Number(process.env.BENCH_FUZZ_PER_ROUTE ?? 40)
   const SEED = Number(process.env.BENCH_FUZZ_SEED ?? 7)
   const dir = mkdtempSync(join(tmpdir(), 'motcua-bench-fuzz-'))
-  const results: { backend: string; who: string; tally: Tally; seconds: number; alive: boolean; same: boolean; counts: Record<string, number>; diff: string[] }[] = []
+  const pagesDir = stubPages(join(dir, 'pages'))
+  // the routes, off an app that is built and never listens (its database is never asked)
+  const walker = await createDb({})
+  const built = createApp({ dbHandle: walker })
+  const routes = walkRoutes(built.app)
+  await built.close()
+  await walker.close()
+  const env = { BENCH_OPEN_LIMITS: '1', BENCH_PAGES_DIR: pagesDir }
+  const results: { backend: string; who: Who; tally: Tally; seconds: number }[] = []
+  const checks: { backend: string; alive: boolean; same: boolean; diff: string[]; tables: number; missing: string[] }[] = []
   for (const backend of ['postgres', 'pglite'] as const) {
     const target = backend === 'postgres' ? await freshDatabase('fuzz') : `pglite:${join(dir, 'pgdata')}`
     const open = () => backend === 'postgres' ? createDb({ databaseUrl: target, poolMax: 2 }) : createDb({ dataDir: target.slice('pglite:'.length) })
-    // 1. migrate, seed, issue a few real tickets (so ticket ids exist), log the staff in; 2. stop, read the state
-    let server = await startServer(target)
+    // 1. migrate, seed, add tickets and dossiers, log the staff in; 2. stop, read the real ids and the tables
+    let server = await startServer(target, { env })
     const board = await (await fetch(`${server.url}/api/centers/na-sang/board`)).json() as { services: { id: string; active: boolean }[]; counters: { id: string; number: number }[] }
-    const serviceIds = board.services.filter((s) => s.active).map((s) => s.id)
-    for (const id of serviceIds.slice(0, 3)) {
-      const res = await fetch(`${server.url}/api/centers/na-sang/tickets`, { method: 'POST', headers: JSON_CT, body: JSON.stringify({ serviceId: id, requestId: `fuzz-setup-${randomUUID()}` }) })
-      if (res.status !== 201) throw new Error(`setup ticket: ${res.status}`)
-    }
-    const cookies = await staffSessions(server.url, DEMO_PASSWORD, board.counters.find((c) => c.number === 1)!.id)
-    await server.stop()
+    const cookies = await staffSessions(server.url, BENCH_PASSWORD, board.counters.find((c) => c.number === 1)!.id)
     let h = await open()
-    const counterIds = (await h.db.selectFrom('counter').select('id').execute()).map((c) => c.id as string)
-    const ticketIds = (await h.db.selectFrom('ticket').select('id').execute()).map((c) => c.id as string)
+    const procedureId = (await h.db.selectFrom('procedure').select('id').where('code', '=', 'khai-sinh').executeTakeFirstOrThrow()).id as string
     await h.close()
-    // 3. anonymous, then with the clerk's and the manager's sessions: each against a fresh process on the same data
-    for (const who of ['anonymous', 'clerk + manager'] as const) {
-      h = await open()
-      const before = await snapshot(h.db)
-      await h.close()
-      server = await startServer(target)
+    await fuzzData(server.url, cookies.clerk, 'na-sang', board.services.filter((s) => s.active).map((s) => s.id), procedureId)
+    await server.stop()
+    h = await open()
+    const pools = await fuzzPools(h.db, 'na-sang')
+    const before = await snapshot(h.db)
+    await h.close()
+    // 3. anonymous, then each role, against one process
+    server = await startServer(target, { env })
+    const targets: FuzzTargets = { pools, cookies }
+    const covered = new Set<string>()
+    for (const who of WHO) {
       const t0 = Date.now()
-      const targets = { center: 'na-sang', serviceIds, counterIds, ticketIds, ...(who === 'anonymous' ? {} : { cookies }) }
-      const tally = await sendAll(server.url, fuzzRequests(SEED, COUNT, targets, who === 'anonymous' ? ROUTES : STAFF_ROUTES))
-      const seconds = (Date.now() - t0) / 1000
-      const alive = server.proc.exitCode === null && server.proc.signalCode === null && (await fetch(`${server.url}/healthz`)).status === 200
-      await server.stop()
-      h = await open()
-      const after = await snapshot(h.db)
-      await h.close()
-      const diff = Object.keys(before).filter((k) => before[k]!.n !== after[k]?.n || before[k]!.md5 !== after[k]?.md5)
-      results.push({ backend, who, tally, seconds, alive, same: diff.length === 0, counts: Object.fromEntries(Object.entries(before).map(([k, v]) => [k, v.n])), diff })
-      for (const f of tally.fiveXx.slice(0, 20)) process.stderr.write(`5xx ${backend} ${who}: ${JSON.stringify(f)}\n`)
-      for (const f of tally.networkErrors.slice(0, 20)) process.stderr.write(`net ${backend} ${who}: ${JSON.stringify(f)}\n`)
-      for (const f of tally.okNotGet.slice(0, 20)) process.stderr.write(`2xx ${backend} ${who}: ${f}\n`)
+      const tally = await sendAll(server.url, fuzzRequests(SEED, routes, targets, { perRoute: PER_ROUTE, who: [who] }))
+      results.push({ backend, who, tally, seconds: (Date.now() - t0) / 1000 })
+      for (const k of Object.keys(tally.byRoute)) covered.add(k)
+      for (const kind of ['fiveXx', 'badErrors', 'stackTraces', 'networkErrors'] as const) for (const f of tally[kind].slice(0, 10)) process.stderr.write(`${kind} ${backend}: ${JSON.stringify(f)}\n`)
+      for (const f of tally.okNotGet.slice(0, 10)) process.stderr.write(`2xx ${backend}: ${f}\n`)
     }
+    const alive = server.proc.exitCode === null && server.proc.signalCode === null && (await fetch(`${server.url}/healthz`)).status === 200
+    await server.stop()
+    h = await open()
+    const after = await snapshot(h.db)
+    await h.close()
+    const diff = Object.keys(before).filter((k) => before[k]!.n !== after[k]?.n || before[k]!.md5 !== after[k]?.md5)
+    checks.push({ backend, alive, same: diff.length === 0, diff, tables: Object.keys(before).length, missing: routes.map(routeKey).filter((k) => !covered.has(k)) })
     if (backend === 'postgres') await dropDatabase(target)
   }
   rmSync(dir, { recursive: true, force: true })
   const name = (r: (typeof results)[number]) => `${r.backend === 'postgres' ? 'PostgreSQL' : 'PGlite'} | ${r.who}`
   const statuses = [...new Set(results.flatMap((r) => Object.keys(r.tally.byStatus).filter((k) => /^\d+$/.test(k))))].sort()
-  const rows = results.map((r) => `| ${name(r)} | ${r.tally.sent} | ${CATEGORIES.map((c) => r.tally.byCategory[c]).join(' | ')} | ${r.tally.byStatus['2xx'] ?? 0} (${r.tally.okNotGet.length} not GET) | ${r.tally.byStatus['4xx'] ?? 0} | **${r.tally.byStatus['5xx'] ?? 0}** | ${r.tally.networkErrors.length} | ${r.alive ? 'yes' : '**no**'} | ${r.same ? 'yes' : `**no: ${r.diff.join(', ')}**`} | ${r.seconds.toFixed(1)} |`)
+  const rows = results.map((r) => `| ${name(r)} | ${r.tally.sent} | ${r.tally.byStatus['2xx'] ?? 0} (${r.tally.okNotGet.length} not GET) | ${r.tally.byStatus['3xx'] ?? 0} | ${r.tally.byStatus['4xx'] ?? 0} | **${r.tally.byStatus['5xx'] ?? 0}** | ${r.tally.badErrors.length} | ${r.tally.stackTraces.length} | ${r.tally.networkErrors.length} | ${r.seconds.toFixed(1)} |`)
   const statusRows = results.map((r) => `| ${name(r)} | ${statuses.map((s) => r.tally.byStatus[s] ?? 0).join(' | ')} |`)
-  writeSection('fuzz', `${header('6. Fuzz: malformed requests against every public route and the staff routes, anonymous and logged in', 'npm run bench -- fuzz')}
-- load: ${COUNT} requests per backend and per session kind from a seeded PRNG (mulberry32, seed ${SEED}: the same seed sends the same requests), 16 keep-alive connections, the app in its own process (bench/server.ts; rate limits out of reach) on a database seeded with the demo plus 3 tickets, the clerk canbo1 logged in with counter 1 open and a ticket called there, the manager quanly logged in. Routes: \`POST /api/centers/:center/tickets\` (3× weight), \`GET …/board\`, \`…/procedures\`, \`…/priority-groups\`, \`/api/centers\`, \`GET /api/tickets/:id\` (2×), \`POST /api/auth/login\` (2×), logout, me, and every queue staff route (counter and ticket actions, counters, my-day, floor, settings, audit, counter queue, \`PATCH /api/services/:id\`). **Anonymous**: no session (the staff routes must refuse before anything else). **Clerk + manager**: every request carries the session cookie of the clerk or of the manager (so the malformed part meets validation and the state checks, not the role check), logout left out (a well-formed logout is no refusal), and the manager's settings writes added (\`PATCH …/settings/center\`, \`POST …/priority-groups\`, \`…/procedures\`, \`…/staff\`, \`PATCH /api/counters/:id\`, and their GETs). Categories in turn: bad JSON; wrong types (values and path params); huge bodies (20.5–220 kB, long path params and query strings); unknown ids and centers; injection strings (\`'; DROP TABLE ticket; --\`, \`$1\`, NUL, emoji, RTL marks, lone surrogates, CRLF…) in fields, path params, query, Accept-Language; broken UTF-8 bytes in bodies and percent-encoded paths, odd charsets; wrong content types and encodings; deep nesting (50–20,000 levels, and in the query). One request in ten also carries a foreign Origin, a forged session cookie (instead of the real one) or an odd request id. A request never has a valid body, so nothing may change.
-- checks: every answer 4xx (2xx allowed only for a GET whose malformed part the route ignores, e.g. a header), no 5xx, no connection error, the process still alive (\`/healthz\` 200 afterwards), and the tables ${FUZZ_TABLES.join(', ')} identical before and after (row count and md5 over all rows, read with the app stopped).
+  const checkRows = checks.map((c) => `| ${c.backend === 'postgres' ? 'PostgreSQL' : 'PGlite'} | ${routes.length - c.missing.length} of ${routes.length}${c.missing.length ? ` (**missing: ${c.missing.join(', ')}**)` : ''} | ${c.alive ? 'yes' : '**no**'} | ${c.same ? `yes (${c.tables} tables)` : `**no: ${c.diff.join(', ')}**`} |`)
+  const total = results.reduce((n, r) => n + r.tally.sent, 0)
+  writeSection('fuzz', `${header('6. Fuzz: malformed requests against every route, anonymous and as each role', 'npm run bench -- fuzz')}
+- load: ${PER_ROUTE} requests per route and per session kind (${total.toLocaleString('en')} in all over both backends), seeded PRNG (mulberry32, seed ${SEED}: the same seed sends the same requests), 16 keep-alive connections, the app in its own process (bench/server.ts with BENCH_OPEN_LIMITS=1: rate limits out of reach, so requests meet validation; stub pages) on the demo plus 3 tickets, a dossier received by the clerk and one filed online with a file; canbo1 logged in with counter 1 open and a ticket called, quanly and quantri logged in.
+- routes: the ${routes.length} routes of the app walked off its own router (\`walkRoutes\`: Express 5's router stack, nested routers included; each route's zod schemas read off its \`validate()\`), so routes added later are fuzzed without being listed. Session kinds: anonymous, clerk, manager, admin (each request carries that session's cookie, unless it forges one).
+- categories (in turn, each route starting at another; the broken part is the body where the route reads one, else its params, else its query, and the other parts are real values from the database): ${CATEGORIES.join(', ')}. Bodies are built from the route's schema and then broken (a field of the wrong type, required fields left out, unknown fields, \`__proto__\`/\`constructor\` keys, 20–220 kB strings and arrays, 21–20,000 levels of nesting, injection and Unicode junk, invalid ids/slugs/dates, negative and huge numbers, broken UTF-8, wrong content types and encodings); a write its schemas would still take gets a NUL, which every \`validate()\` refuses: no request is valid, so nothing may change. One request in ten also carries a foreign Origin, a forged session cookie, an odd request id or language.
+- checks: no 5xx, every 4xx a JSON \`{ error: { code, message } }\` whose code is in common/errors.ts with that status ("bad 4xx"), no stack frame or source path in any body, 2xx only for a GET, no connection error, the process alive (\`/healthz\` 200 afterwards), every table identical before and after (row count and md5 over all rows, read with the app stopped), every walked route fuzzed.
 
-| backend | session | requests | ${CATEGORIES.join(' | ')} | 2xx | 4xx | 5xx | connection errors | alive | data unchanged | seconds |
-|---|---|---|${CATEGORIES.map(() => '---|').join('')}---|---|---|---|---|---|---|
+| backend | session | requests | 2xx | 3xx | 4xx | 5xx | bad 4xx | stack traces | connection errors | seconds |
+|---|---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
+
+| backend | routes fuzzed | alive | data unchanged |
+|---|---|---|---|
+${checkRows.join('\n')}
 
 Statuses:
 
 | backend | session | ${statuses.join(' | ')} |
 |---|---|${statuses.map(() => '---|').join('')}
 ${statusRows.join('\n')}
-
-Rows before (= after): ${Object.entries(results[0]!.counts).map(([k, v]) => `${k} ${v}`).join(', ')}.
 `)
-  return results.map((r) => ({ backend: r.backend, who: r.who, okNotGet: r.tally.okNotGet.length, sent: r.tally.sent, status: r.tally.byStatus, net: r.tally.networkErrors.length, alive: r.alive, same: r.same, diff: r.diff }))
+  return { routes: routes.length, checks, results: results.map((r) => ({ backend: r.backend, who: r.who, sent: r.tally.sent, status: r.tally.byStatus, okNotGet: r.tally.okNotGet.length, badErrors: r.tally.badErrors.length, stackTraces: r.tally.stackTraces.length, net: r.tally.networkErrors.length })) }
 }

@@ -7,7 +7,7 @@
  *   npm run bench -- kill     (BENCH_KILL_CLIENTS=16, BENCH_KILL_SECONDS=6 before and after the kill)
  */
 import { createServer } from 'node:net'
-import { DEMO_PASSWORD } from '../db/seed-demo.js'
+import { BENCH_PASSWORD } from './fixtures.js'
 import { admin, freshDatabase, header, login, post, sleep, startServer, writeSection, type Server, dropDatabase } from './lib.js'
 import { connectDisplay, displayMatches } from './display.js'
 
@@ -79,7 +79,7 @@ export async function killBench() {
   running = false
   await Promise.all(clients)
   // later events of every kind on the reconnected display: a counter opens and calls two tickets
-  const clerk = await login(server.url, 'canbo1', DEMO_PASSWORD)
+  const clerk = await login(server.url, 'canbo1', BENCH_PASSWORD)
   const board0 = await (await fetch(`${server.url}/api/centers/na-sang/board`)).json() as { counters: { id: string; number: number }[] }
   const counter1 = board0.counters.find((c) => c.number === 1)!.id
   const later = [await post(`${server.url}/api/counters/${counter1}/open`, {}, clerk)]

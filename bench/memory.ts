@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type pg from 'pg'
-import { DEMO_PASSWORD } from '../db/seed-demo.js'
+import { BENCH_PASSWORD } from './fixtures.js'
 import type { BoardSnapshot } from '../common/types.js'
 import { ROOT, admin, dropDatabase, fmt, freshDatabase, header, login, post, sleep, startServer, writeSection, type Server } from './lib.js'
 import { clients } from './fanout.js'
@@ -74,7 +74,7 @@ async function someRequests(url: string, slug: string, username: string, number:
     const r = await post(`${url}/api/centers/${slug}/tickets`, { serviceId: s!.id })
     if (r.status !== 201) throw new Error(`issue at ${slug}: ${r.status} ${JSON.stringify(r.body)}`)
   }
-  const cookie = await login(url, username, DEMO_PASSWORD)
+  const cookie = await login(url, username, BENCH_PASSWORD)
   const counter = b.counters.find((k) => k.number === number)!.id
   if ((await post(`${url}/api/counters/${counter}/open`, {}, cookie)).status !== 200) throw new Error(`open at ${slug}`)
   const called: string[] = []
@@ -137,7 +137,7 @@ export async function memoryBench() {
     fanout.connectMs = Date.now() - t1
     rows.push(await read(server, `${SOCKETS.toLocaleString('en')} display sockets connected`))
     // some facts to every socket: 5 tickets issued, 5 calls, each seen by every socket, then sent away
-    const cookie = await login(server.url, 'canbo1', DEMO_PASSWORD)
+    const cookie = await login(server.url, 'canbo1', BENCH_PASSWORD)
     const b = await board(server.url, 'na-sang')
     const counter = b.counters.find((k) => k.number === 1)!.id
     for (let i = 0; i < 5; i++) {

@@ -12,7 +12,7 @@
  *   BENCH_RESTART_URL=postgres://postgres@127.0.0.1:5433/postgres BENCH_RESTART_CLUSTER="15 bench" npm run bench -- pgrestart
  */
 import { execFileSync } from 'node:child_process'
-import { DEMO_PASSWORD } from '../db/seed-demo.js'
+import { BENCH_PASSWORD } from './fixtures.js'
 import { admin, dropDatabase, freshDatabase, header, login, post, sleep, startServer, writeSection } from './lib.js'
 import { connectDisplay, displayMatches } from './display.js'
 
@@ -37,7 +37,7 @@ export async function pgRestartBench() {
   await new Promise<void>((r) => display.socket.once('board:snapshot', () => r()))
   const board = await (await fetch(`${a.url}/api/centers/na-sang/board`)).json() as { services: { id: string; active: boolean }[]; counters: { id: string; number: number }[] }
   const ids = board.services.filter((s) => s.active).map((s) => s.id)
-  const clerk = await login(a.url, 'canbo1', DEMO_PASSWORD)
+  const clerk = await login(a.url, 'canbo1', BENCH_PASSWORD)
   const counter1 = board.counters.find((c) => c.number === 1)!.id
   if ((await post(`${a.url}/api/counters/${counter1}/open`, {}, clerk)).status !== 200) throw new Error('open counter 1')
 

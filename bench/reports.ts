@@ -8,6 +8,7 @@ import { createDb, type DbHandle } from '../db/create-db.js'
 import { migrateToLatest } from '../db/migrate.js'
 import { seedDemo } from '../db/seed-demo.js'
 import { hashPassword } from '../server/auth/auth.service.js'
+import { BENCH_PASSWORD } from './fixtures.js'
 import { ReportService } from '../server/reports/report.service.js'
 import { REPORT_GROUPS, type ReportGroupBy } from '../common/rating-types.js'
 import { fmt, freshDatabase, header, percentile, writeSection } from './lib.js'
@@ -115,7 +116,7 @@ async function timeReports(h: DbHandle) {
 async function prepare(kind: 'postgres' | 'pglite'): Promise<DbHandle> {
   const h = kind === 'postgres' ? await createDb({ databaseUrl: await freshDatabase('reports'), poolMax: 8 }) : await createDb({})
   await migrateToLatest(h.db)
-  await seedDemo(h.db, hashPassword)
+  await seedDemo(h.db, hashPassword, BENCH_PASSWORD)
   return h
 }
 

@@ -1,12 +1,11 @@
 /** (3) Call-next p50 with 10, 1,000, 10,000 and 100,000 waiting tickets, and the plans of its queries. */
 import { Kysely, PostgresDialect, sql, type RawBuilder } from 'kysely'
 import pg from 'pg'
-import { DEMO_PASSWORD } from '../db/seed-demo.js'
 import type { Database } from '../db/types.js'
 import { serviceFiguresQuery } from '../server/queue/estimate.js'
 import { queueHeadsQuery, ticketsAhead } from '../server/queue/ticket.repository.js'
 import { admin, fmt, freshDatabase, header, login, percentile, post, startServer, writeSection, dropDatabase } from './lib.js'
-import { demo, seats, waitingTickets } from './fixtures.js'
+import { BENCH_PASSWORD, demo, seats, waitingTickets } from './fixtures.js'
 
 const LENGTHS = [10, 1_000, 10_000, 100_000]
 const CALLS = Number(process.env.BENCH_SCALING_CALLS ?? 300)
@@ -38,7 +37,7 @@ export async function scalingBench() {
       await waitingTickets(c, d.center, serviceIds, length, DAY)
       return { desk: desk!, serviceIds }
     }, dbUrl)
-    const cookie = await login(server.url, desk.username, DEMO_PASSWORD)
+    const cookie = await login(server.url, desk.username, BENCH_PASSWORD)
     await post(`${server.url}/api/counters/${desk.counterId}/open`, {}, cookie)
     queues.push({ length, counterId: desk.counterId, cookie, serviceIds, lat: [] })
   }

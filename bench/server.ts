@@ -4,13 +4,15 @@
  * time, a rate limit no benchmark reaches. Prints `LISTENING <port>` when ready.
  *
  *   BENCH_DB=postgres://… | pglite:<dir>   (PGlite: a fresh data directory, migrated and seeded here)
- *   BENCH_POOL (default 20), BENCH_COUNT_QUERIES=1 (bench/profile.ts), BENCH_MEMORY=1 (bench/memory.ts)
+ *   BENCH_POOL (default 20), BENCH_COUNT_QUERIES=1 (bench/profile.ts), BENCH_MEMORY=1 (bench/memory.ts),
+ *   BENCH_OPEN_LIMITS=1 and BENCH_PAGES_DIR (bench/fuzz.ts)
  */
 import type { AddressInfo } from 'node:net'
 import { pino } from 'pino'
 import { createDb } from '../db/create-db.js'
 import { migrateToLatest } from '../db/migrate.js'
 import { seedDemo } from '../db/seed-demo.js'
+import { BENCH_PASSWORD } from './fixtures.js'
 import { hashPassword } from '../server/auth/auth.service.js'
 import { createApp } from '../server/app.js'
 
@@ -33,11 +35,14 @@ if (process.env.BENCH_COUNT_QUERIES && handle.pool) {
   })
 }
 await migrateToLatest(handle.db)
-await seedDemo(handle.db, hashPassword)
+await seedDemo(handle.db, hashPassword, BENCH_PASSWORD)
 const t0 = Date.now(), start = new Date(BENCH_START).getTime()
 const app = createApp({
   dbHandle: handle, clock: () => new Date(start + (Date.now() - t0)), logger: pino({ level: 'silent' }),
   publicRateLimitPerMinute: 1_000_000, failedLoginsPer15Min: 1_000_000,
+  // BENCH_OPEN_LIMITS=1 (bench/fuzz.ts): logins and dossier lookups unlimited too, so malformed requests meet validation
+  ...(process.env.BENCH_OPEN_LIMITS ? { loginsPerMinute: 1_000_000, loginLimits: { perAddress: 1_000_000 }, dossierLimits: { lookupsPerMinute: 1_000_000, filingsPerHour: 1_000_000 } } : {}),
+  ...(process.env.BENCH_PAGES_DIR ? { pagesDir: process.env.BENCH_PAGES_DIR } : {}),
 })
 await new Promise<void>((r) => app.httpServer.listen(Number(process.env.PORT ?? 0), '127.0.0.1', r))
 process.stdout.write(`LISTENING ${(app.httpServer.address() as AddressInfo).port}\n`)

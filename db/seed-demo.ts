@@ -2,7 +2,6 @@ import type { Db, Executor } from './create-db.js'
 import type { OpeningHours } from './types.js'
 import { VN_CALENDAR } from '../common/dossier-holidays-vn.js'
 
-export const DEMO_PASSWORD = 'motcua-demo'
 export const DEMO_CENTER = 'na-sang'
 
 export interface DemoStaff { username: string; fullName: string; role: 'admin' | 'manager' | 'clerk'; counter?: number }
@@ -70,8 +69,11 @@ export async function seedCalendar(db: Executor, centerId: string): Promise<void
     .onConflict((oc) => oc.columns(['center_id', 'date']).doNothing()).execute()
 }
 
-/** Seeds the Na Sang demo center once; returns false when it already exists. */
-export async function seedDemo(db: Db, hashPassword: (p: string) => Promise<string>): Promise<boolean> {
+/**
+ * Seeds the Na Sang demo center once, every demo account with `password` (an install's own: server/auth/demo-password.ts;
+ * a test's or a bench's fixed one); returns false when it already exists.
+ */
+export async function seedDemo(db: Db, hashPassword: (p: string) => Promise<string>, password: string): Promise<boolean> {
   const existing = await db.selectFrom('center').select('id').where('slug', '=', DEMO_CENTER).executeTakeFirst()
   if (existing) {
     // a demo database seeded before the calendar existed (migration 0003) gets it once
@@ -79,7 +81,7 @@ export async function seedDemo(db: Db, hashPassword: (p: string) => Promise<stri
     if (!anyDay) await seedCalendar(db, existing.id)
     return false
   }
-  const passwordHash = await hashPassword(DEMO_PASSWORD)
+  const passwordHash = await hashPassword(password)
   await db.transaction().execute(async (trx) => {
     const center = await trx.insertInto('center').values({
       slug: DEMO_CENTER, name: 'Trung tâm Phục vụ hành chính công xã Na Sang',

@@ -2,10 +2,10 @@ import { join } from 'node:path'
 import { pino } from 'pino'
 import { createDb, type DbHandle } from '../db/create-db.js'
 import { migrateToLatest } from '../db/migrate.js'
-import { DEMO_PASSWORD, DEMO_STAFF, seedDemo } from '../db/seed-demo.js'
+import { DEMO_STAFF } from '../db/seed-demo.js'
+import { DEMO_PASSWORD_FILE, startDemo, type DemoStart } from './auth/demo-password.js'
 import { ConfigError, loadConfig } from './config.js'
 import { createApp } from './app.js'
-import { hashPassword } from './auth/auth.service.js'
 import { DataDirLockedError, lockDataDir } from './data-lock.js'
 import { systemClock } from './clock.js'
 import { SetupService } from './setup/setup.service.js'
@@ -28,7 +28,9 @@ async function main() {
   const applied = await migrateToLatest(handle.db)
   if (applied.length) logger.info({ applied }, 'migrations applied')
   // The embedded database is the demo (seeded on first start) unless SEED_DEMO=0; PostgreSQL only with SEED_DEMO=1.
-  const seeded = config.seedDemo && await seedDemo(handle.db, hashPassword)
+  // the demo's password is this install's own, kept in DATA_DIR/demo-password.txt (server/auth/demo-password.ts)
+  const demo = config.seedDemo ? await startDemo(handle.db, config.dataDir) : null
+  const seeded = demo?.seeded
   // No active admin (an empty install): a new one-time set-up link, printed below; the older ones stop working.
   const setupToken = await new SetupService(handle.db, systemClock).prepare()
 
@@ -41,6 +43,10 @@ async function main() {
     : 'realtime: single instance (embedded PGlite); run more instances only on PostgreSQL (DATABASE_URL)')
   await app.tickets.expireStale()
   const expiry = setInterval(() => { app.tickets.expireStale().catch((err) => logger.warn({ err }, 'expiry failed')) }, 60_000)
+  // supplement requests past their 15 days close as incomplete (Art. 19.5); reads and writes close them too
+  await app.dossiers.staff.closeLapsed()
+  const lapse = setInterval(() => { app.dossiers.staff.closeLapsed().catch((err) => logger.warn({ err }, 'supplement sweep failed')) }, 10 * 60_000)
+  lapse.unref()
   expiry.unref()
 
   await new Promise<void>((resolve, reject) => {
@@ -49,7 +55,7 @@ async function main() {
       : err))
     app.httpServer.listen(config.port, config.host, resolve)
   })
-  process.stdout.write(banner(config.publicUrl, handle.kind, config.dataDir, config.seedDemo, !!seeded))
+  process.stdout.write(banner(config.publicUrl, handle.kind, config.dataDir, demo, !!seeded))
   if (setupToken) {
     logger.warn('no active admin: a one-time set-up link was printed (set up this install with it)')
     process.stdout.write(setupBanner(`${config.publicUrl}/thiet-lap#${setupToken}`))
@@ -65,6 +71,7 @@ async function main() {
     const hard = setTimeout(() => { logger.error('shutdown took too long: exiting'); release(); process.exit(1) }, 15_000)
     hard.unref()
     clearInterval(expiry)
+    clearInterval(lapse)
     let code = 0
     try {
       await app.close({ timeoutMs: 10_000 })
@@ -82,7 +89,7 @@ async function main() {
 }
 
 /** What `npm start` prints once listening: where the pages are, and the demo logins. */
-function banner(base: string, kind: DbHandle['kind'], dataDir: string, demo: boolean, seeded: boolean): string {
+function banner(base: string, kind: DbHandle['kind'], dataDir: string, demo: DemoStart | null, seeded: boolean): string {
   const lines = [
     '',
     `Một Cửa is running on ${kind === 'pglite' ? `the embedded database in ${dataDir}` : 'PostgreSQL'}${seeded ? ' (Na Sang demo center seeded)' : ''}.`,
@@ -96,8 +103,10 @@ function banner(base: string, kind: DbHandle['kind'], dataDir: string, demo: boo
     `  Health          ${base}/healthz (ready) · ${base}/healthz/live · ${base}/metrics`,
   ]
   if (demo) {
-    lines.push('', `Demo logins (password for all: ${DEMO_PASSWORD}):`,
-      ...DEMO_STAFF.map((s) => `  ${s.username.padEnd(8)} ${s.role.padEnd(8)} ${s.fullName}${s.counter ? ` (quầy ${s.counter})` : ''}`))
+    lines.push('', demo.password
+      ? `Demo logins (this install's own password for all: ${demo.password} — kept in ${demo.file}):`
+      : `Demo logins (their password is in ${DEMO_PASSWORD_FILE} of the instance that seeded the demo):`,
+    ...DEMO_STAFF.map((s) => `  ${s.username.padEnd(8)} ${s.role.padEnd(8)} ${s.fullName}${s.counter ? ` (quầy ${s.counter})` : ''}`))
   }
   lines.push('', 'Stop with Ctrl+C.', '')
   return lines.join('\n')

@@ -4,10 +4,9 @@ import { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { pino } from 'pino'
 import type supertest from 'supertest'
-import { DEMO_PASSWORD } from '../db/seed-demo.js'
 import { backends } from './helpers/db.js'
 import { MINUTE } from './helpers/clock.js'
-import { nextEvent, startHarness, type Harness } from './helpers/harness.js'
+import { nextEvent, startHarness, type Harness, TEST_PASSWORD } from './helpers/harness.js'
 
 type Res = supertest.Response
 const HOUR = 60 * MINUTE
@@ -46,7 +45,7 @@ describe.each(backends)('auth and security on %s', (kind) => {
   }, 60_000)
   afterAll(async () => { await Promise.all([h?.close(), limited?.close()]) })
 
-  const login = (username: string, password = DEMO_PASSWORD, on = h) => on.http.post('/api/auth/login').send({ username, password })
+  const login = (username: string, password = TEST_PASSWORD, on = h) => on.http.post('/api/auth/login').send({ username, password })
   const me = (cookie: string, on = h) => on.http.get('/api/auth/me').set('cookie', `motcua_session=${cookie}`)
   const count = async (table: 'staff_session' | 'ticket', on = h) =>
     Number((await on.handle.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)
@@ -68,7 +67,7 @@ describe.each(backends)('auth and security on %s', (kind) => {
 
     it('marks the cookie Secure when a trusted proxy says the request came over https', async () => {
       const res = await limited.http.post('/api/auth/login').set('x-forwarded-for', '192.0.2.10').set('x-forwarded-proto', 'https')
-        .send({ username: 'canbo1', password: DEMO_PASSWORD })
+        .send({ username: 'canbo1', password: TEST_PASSWORD })
       expect(res.status).toBe(200)
       expect(sessionCookie(res)!.attrs.secure).toBe(true)
     })
@@ -76,7 +75,7 @@ describe.each(backends)('auth and security on %s', (kind) => {
     it('answers with the staff member, never a password hash, and stores only a hash of the token', async () => {
       const res = await login('canbo1')
       expect(res.body.staff).toEqual({
-        id: h.demo.staff.canbo1, username: 'canbo1', fullName: 'Quàng Thị Hoa', role: 'clerk', centerId: h.demo.centerId, centerSlug: 'na-sang',
+        id: h.demo.staff.canbo1, username: 'canbo1', fullName: 'Quàng Thị Hoa', role: 'clerk', centerId: h.demo.centerId, centerSlug: 'na-sang', firstLogin: false,
       })
       expect(res.text).not.toMatch(/argon2|password/i)
       const token = sessionCookie(res)!.value
@@ -93,7 +92,7 @@ describe.each(backends)('auth and security on %s', (kind) => {
 
     it('refuses a wrong password with 401 LOGIN_FAILED, no cookie and no session', async () => {
       const sessions = await count('staff_session')
-      const res = await login('canbo1', 'motcua-demo!')
+      const res = await login('canbo1', `${TEST_PASSWORD}!`)
       expectError(res, 401, 'LOGIN_FAILED')
       expect(sessionCookie(res)).toBeUndefined()
       expect(await count('staff_session')).toBe(sessions)
@@ -209,15 +208,15 @@ describe.each(backends)('auth and security on %s', (kind) => {
       expectError(fourth, 429, 'LOGIN_THROTTLED')
       expect(Number(fourth.headers['retry-after'])).toBeGreaterThan(0)
       const sessions = await count('staff_session', limited)
-      expectError(await attempt('203.0.113.1', 'canbo1', DEMO_PASSWORD), 429, 'LOGIN_THROTTLED')
+      expectError(await attempt('203.0.113.1', 'canbo1', TEST_PASSWORD), 429, 'LOGIN_THROTTLED')
       expect(await count('staff_session', limited)).toBe(sessions)
     })
 
     it('counts per address and username: another user, or the same user elsewhere, is not blocked', async () => {
       for (let i = 0; i < 4; i++) await attempt('203.0.113.2', 'canbo2')
       expectError(await attempt('203.0.113.2', 'canbo2'), 429, 'LOGIN_THROTTLED')
-      expect((await attempt('203.0.113.2', 'canbo3', DEMO_PASSWORD)).status).toBe(200)
-      expect((await attempt('203.0.113.99', 'canbo2', DEMO_PASSWORD)).status).toBe(200)
+      expect((await attempt('203.0.113.2', 'canbo3', TEST_PASSWORD)).status).toBe(200)
+      expect((await attempt('203.0.113.99', 'canbo2', TEST_PASSWORD)).status).toBe(200)
     })
 
     it('counts a username however it is spelled (case, spaces) as one', async () => {
@@ -228,7 +227,7 @@ describe.each(backends)('auth and security on %s', (kind) => {
     })
 
     it('does not count successful logins', async () => {
-      for (let i = 0; i < 4; i++) expect((await attempt('203.0.113.4', 'canbo5', DEMO_PASSWORD)).status).toBe(200)
+      for (let i = 0; i < 4; i++) expect((await attempt('203.0.113.4', 'canbo5', TEST_PASSWORD)).status).toBe(200)
       expectError(await attempt('203.0.113.4', 'canbo5'), 401, 'LOGIN_FAILED')
     })
   })
@@ -237,7 +236,7 @@ describe.each(backends)('auth and security on %s', (kind) => {
     it('refuses a POST from a foreign page with 403 ORIGIN_MISMATCH and changes nothing', async () => {
       const sessions = await count('staff_session'), tickets = await count('ticket')
       for (const origin of ['http://evil.example', 'null', `${h.url.replace('127.0.0.1', 'localhost')}`, 'not a url']) {
-        expectError(await h.http.post('/api/auth/login').set('origin', origin).send({ username: 'canbo1', password: DEMO_PASSWORD }), 403, 'ORIGIN_MISMATCH')
+        expectError(await h.http.post('/api/auth/login').set('origin', origin).send({ username: 'canbo1', password: TEST_PASSWORD }), 403, 'ORIGIN_MISMATCH')
         expectError(await h.http.post('/api/centers/na-sang/tickets').set('origin', origin).send({ serviceId: h.demo.services.A }), 403, 'ORIGIN_MISMATCH')
       }
       expect(await count('staff_session')).toBe(sessions)
@@ -255,7 +254,7 @@ describe.each(backends)('auth and security on %s', (kind) => {
     })
 
     it('lets a POST from this host\'s own pages through', async () => {
-      expect((await h.http.post('/api/auth/login').set('origin', h.url).send({ username: 'canbo1', password: DEMO_PASSWORD })).status).toBe(200)
+      expect((await h.http.post('/api/auth/login').set('origin', h.url).send({ username: 'canbo1', password: TEST_PASSWORD })).status).toBe(200)
       expect((await h.http.post('/api/centers/na-sang/tickets').set('origin', h.url).send({ serviceId: h.demo.services.A })).status).toBe(201)
     })
 
@@ -319,13 +318,13 @@ describe.each(backends)('auth and security on %s', (kind) => {
     })
 
     it('keeps session tokens out of the request log', async () => {
-      const res = await limited.http.post('/api/auth/login').set('x-forwarded-for', '192.0.2.40').send({ username: 'canbo6', password: DEMO_PASSWORD })
+      const res = await limited.http.post('/api/auth/login').set('x-forwarded-for', '192.0.2.40').send({ username: 'canbo6', password: TEST_PASSWORD })
       const token = sessionCookie(res)!.value
       await limited.http.get('/api/auth/me').set('x-forwarded-for', '192.0.2.40').set('cookie', `motcua_session=${token}`)
       const logged = logLines.join('')
       expect(logged).toContain('/api/auth/me') // the requests were logged…
       expect(logged).not.toContain(token) // …without the token, neither as it was set nor as it came back
-      expect(logged).not.toContain(DEMO_PASSWORD)
+      expect(logged).not.toContain(TEST_PASSWORD)
     })
 
     it('gives every response an x-request-id, successes and failures alike', async () => {

@@ -3,9 +3,8 @@
 // per address and username and 30 per address in 15 minutes; a username backs off after 5 failures.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import type supertest from 'supertest'
-import { DEMO_PASSWORD } from '../db/seed-demo.js'
 import { backends } from './helpers/db.js'
-import { startHarness, type Harness } from './helpers/harness.js'
+import { startHarness, type Harness, TEST_PASSWORD } from './helpers/harness.js'
 
 type Res = supertest.Response
 /** "status CODE" of each answer, counted */
@@ -45,29 +44,29 @@ describe.each(backends)('login guessing on %s', (kind) => {
 
   it('while strangers hold an account back, its clerk gets in: from their own PC, from an address that has not failed, and anywhere after a minute', async () => {
     const own = '192.0.2.10'
-    expect((await attempt(own, 'canbo2', DEMO_PASSWORD)).status).toBe(200) // the clerk's PC, signed in this morning
+    expect((await attempt(own, 'canbo2', TEST_PASSWORD)).status).toBe(200) // the clerk's PC, signed in this morning
     expect((await attempt(own, 'canbo2')).status).toBe(401) // a typo there later
     for (let a = 1; a <= 8; a++) expect((await attempt(`198.51.100.${100 + a}`, 'canbo2')).status).toBe(401)
     const stranger = '198.51.100.101'
     expectCode(await attempt(stranger, 'canbo2'), 429, 'LOGIN_BACKOFF')
     // a stranger's failures never hold back the PC the clerk signed in from, even after its own typo
-    expect((await attempt(own, 'canbo2', DEMO_PASSWORD)).status).toBe(200)
+    expect((await attempt(own, 'canbo2', TEST_PASSWORD)).status).toBe(200)
     // nor an address that has not failed for this account (another PC of the center)
-    expect((await attempt('192.0.2.11', 'canbo2', DEMO_PASSWORD)).status).toBe(200)
+    expect((await attempt('192.0.2.11', 'canbo2', TEST_PASSWORD)).status).toBe(200)
     // a guessing address is refused even with the right password (its password is not checked)…
-    const held = await attempt(stranger, 'canbo2', DEMO_PASSWORD)
+    const held = await attempt(stranger, 'canbo2', TEST_PASSWORD)
     expectCode(held, 429, 'LOGIN_BACKOFF')
     const wait = Number(held.headers['retry-after'])
     expect(wait).toBeGreaterThan(0)
     expect(wait).toBeLessThanOrEqual(60)
     // …for a minute at most
     h.clock.advance(wait * 1000)
-    expect((await attempt(stranger, 'canbo2', DEMO_PASSWORD)).status).toBe(200)
+    expect((await attempt(stranger, 'canbo2', TEST_PASSWORD)).status).toBe(200)
   })
 
   it('one address spraying 20 usernames gets 30 passwords checked in 15 minutes, then nothing from it is checked', async () => {
     const address = '203.0.113.50'
-    expect((await attempt(address, 'canbo6', DEMO_PASSWORD)).status).toBe(200) // a clerk who signs in from there
+    expect((await attempt(address, 'canbo6', TEST_PASSWORD)).status).toBe(200) // a clerk who signs in from there
     const usernames = ['quanly', ...Array.from({ length: 19 }, (_, i) => `nguoidung${i + 1}`)]
     const answers: Res[] = []
     for (let round = 0; round < 3; round++) for (const u of usernames) answers.push(await attempt(address, u))
@@ -77,13 +76,13 @@ describe.each(backends)('login guessing on %s', (kind) => {
     expect(Number(refused.headers['retry-after'])).toBe(15 * 60)
     expect(refused.body.error.message).toBe('Máy này đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút.')
     // the right password of an account that never signed in from there is not checked either
-    expectCode(await attempt(address, 'canbo5', DEMO_PASSWORD), 429, 'LOGIN_THROTTLED')
+    expectCode(await attempt(address, 'canbo5', TEST_PASSWORD), 429, 'LOGIN_THROTTLED')
     // the clerk who signed in from there still can; so can anyone from another address
-    expect((await attempt(address, 'canbo6', DEMO_PASSWORD)).status).toBe(200)
-    expect((await attempt('203.0.113.51', 'canbo5', DEMO_PASSWORD)).status).toBe(200)
+    expect((await attempt(address, 'canbo6', TEST_PASSWORD)).status).toBe(200)
+    expect((await attempt('203.0.113.51', 'canbo5', TEST_PASSWORD)).status).toBe(200)
     // the address's allowance comes back after 15 minutes
     h.clock.advance(15 * 60_000)
-    expect((await attempt(address, 'canbo5', DEMO_PASSWORD)).status).toBe(200)
+    expect((await attempt(address, 'canbo5', TEST_PASSWORD)).status).toBe(200)
   })
 
   it('counts guesses racing in at once: 20 from one address check 5 passwords, for a real and a made-up username alike', async () => {

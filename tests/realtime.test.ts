@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { backends } from './helpers/db.js'
-import { nextEvent, startHarness, type ClientSocket, type Harness } from './helpers/harness.js'
-import { DEMO_PASSWORD } from '../db/seed-demo.js'
+import { nextEvent, startHarness, type ClientSocket, type Harness, TEST_PASSWORD } from './helpers/harness.js'
 import type { BoardSnapshot } from '../common/types.js'
 import { PUBLIC_EVENTS } from '../common/events.js'
 import { addClerk, addCounter, addService, boardSeq, issued, openLine } from './queue-fixtures.js'
@@ -77,16 +76,20 @@ describe.each(backends)('realtime on %s', (kind) => {
 
     const [opened, , issuedEv, waiting1, called, counterNow, waiting0] = got.map((e) => e.payload)
     expect(opened!.counter).toMatchObject({ id: counter.id, status: 'open', currentTicket: null })
-    expect(issuedEv!.ticket).toMatchObject({ id: t.id, code: t.code, serviceId: service.id, priority: false })
+    // public facts name the ticket by its code only (its id is for its holder and staff: tests/ticket-secret.test.ts)
+    expect(issuedEv!.ticket).toEqual({ code: t.code, serviceId: service.id, issuedAt: t.issuedAt, priority: false })
     expect(waiting1!.services).toEqual([{ id: service.id, waiting: 1, estimatedWaitMinutes: 5, capReached: false }])
-    expect(called).toMatchObject({ ticketId: t.id, code: t.code, counterId: counter.id, counterNumber: counter.number })
-    expect(counterNow!.counter).toMatchObject({ id: counter.id, currentTicket: { id: t.id, code: t.code, status: 'called' } })
+    expect(called).toMatchObject({ code: t.code, counterId: counter.id, counterNumber: counter.number })
+    expect(called).not.toHaveProperty('ticketId')
+    expect(counterNow!.counter).toMatchObject({ id: counter.id, currentTicket: { code: t.code, status: 'called' } })
+    expect(counterNow!.counter.currentTicket).not.toHaveProperty('id')
     expect(waiting0!.services).toEqual([{ id: service.id, waiting: 0, estimatedWaitMinutes: 0, capReached: false }])
 
     // the board fetched now says what the events said
     const board: BoardSnapshot = (await h.http.get('/api/centers/na-sang/board')).body
     expect(board.counters.find((c) => c.id === counter.id)!.currentTicket).toMatchObject({ code: t.code, status: 'called' })
-    expect(board.recentCalls[0]).toMatchObject({ ticketId: t.id, code: t.code, counterNumber: counter.number })
+    expect(board.recentCalls[0]).toMatchObject({ code: t.code, counterNumber: counter.number })
+    expect(JSON.stringify(board)).not.toContain(t.id)
     s.disconnect()
   })
 
@@ -136,10 +139,10 @@ describe.each(backends)('realtime on %s', (kind) => {
     s.disconnect()
   })
 
-  it('a phone following its ticket gets ticket:updated when it is called, and no center facts', async () => {
+  it('a phone following its ticket (with its secret) gets ticket:updated when it is called, and no center facts', async () => {
     const line = await openLine(h)
     const t = await issued(h, line.serviceId)
-    const phone = h.socket({ ticket: t.id })
+    const phone = h.socket({ ticket: t.id, key: t.secret })
     const first = await nextEvent(phone, 'ticket:updated')
     expect(first).toMatchObject({ id: t.id, status: 'waiting', position: 1 })
     const got = record(phone)
@@ -161,7 +164,7 @@ describe.each(backends)('realtime on %s', (kind) => {
   it('refuses a socket for an unknown center, an unknown ticket, or with no auth (connect_error)', async () => {
     expect(await connectError(h.socket({ center: 'khong-co' }))).toBe('CENTER_NOT_FOUND')
     expect(await connectError(h.socket({ center: 'NOT A SLUG' }))).toBe('CENTER_NOT_FOUND')
-    expect(await connectError(h.socket({ ticket: '00000000-0000-4000-8000-000000000000' }))).toBe('TICKET_NOT_FOUND')
+    expect(await connectError(h.socket({ ticket: '00000000-0000-4000-8000-000000000000', key: 'x'.repeat(32) }))).toBe('TICKET_NOT_FOUND')
     expect(await connectError(h.socket({}))).toBe('AUTH_REQUIRED')
   })
 
@@ -183,7 +186,7 @@ describe.each(backends)('realtime on %s', (kind) => {
 
   it('a staff socket (session cookie) follows its center’s tickets and may watch its counter', async () => {
     const line = await openLine(h)
-    const login = await h.http.post('/api/auth/login').send({ username: 'canbo2', password: DEMO_PASSWORD })
+    const login = await h.http.post('/api/auth/login').send({ username: 'canbo2', password: TEST_PASSWORD })
     const cookie = (login.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ')
     const staff = h.socket({}, { cookie })
     await new Promise<void>((resolve, reject) => { staff.on('connect', resolve); staff.on('connect_error', reject) })

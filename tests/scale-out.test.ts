@@ -4,10 +4,9 @@ import { sql } from 'kysely'
 import supertest from 'supertest'
 import { io as ioClient } from 'socket.io-client'
 import { createDb, type DbHandle } from '../db/create-db.js'
-import { DEMO_PASSWORD } from '../db/seed-demo.js'
 import { createApp, type App } from '../server/app.js'
 import { testDatabaseUrl } from '../server/config.js'
-import { nextEvent, startHarness, type ClientSocket, type Harness } from './helpers/harness.js'
+import { nextEvent, startHarness, type ClientSocket, type Harness, TEST_PASSWORD } from './helpers/harness.js'
 import { addClerk, addCounter, addService, issued, openLine } from './queue-fixtures.js'
 
 /**
@@ -147,7 +146,7 @@ if (!postgres) {
       // 50 counters, each with its clerk; the first 25 act through A, the others through B (one session, any instance)
       const seats = await Promise.all(Array.from({ length: 50 }, async () => ({ counter: await addCounter(h, serviceIds), staff: await addClerk(h) })))
       const counters = await Promise.all(seats.map(async (seat, i) => {
-        const login = await supertest(h.url).post('/api/auth/login').send({ username: seat.staff.username, password: DEMO_PASSWORD })
+        const login = await supertest(h.url).post('/api/auth/login').send({ username: seat.staff.username, password: TEST_PASSWORD })
         expect(login.status).toBe(200)
         const cookie = (login.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ')
         const url = i < 25 ? h.url : urlB
@@ -175,7 +174,7 @@ if (!postgres) {
 
     it('a logout on instance A disconnects that session\'s socket on instance B, and only that session\'s', async () => {
       const cookieOf = async () => {
-        const login = await supertest(h.url).post('/api/auth/login').send({ username: 'canbo4', password: DEMO_PASSWORD }).expect(200)
+        const login = await supertest(h.url).post('/api/auth/login').send({ username: 'canbo4', password: TEST_PASSWORD }).expect(200)
         return (login.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ')
       }
       const [ended, kept] = [await cookieOf(), await cookieOf()]

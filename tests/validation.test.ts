@@ -70,9 +70,9 @@ const ROUTES: RouteSpec[] = [
       { body: () => ({}), paths: ['body.password', 'body.username'] },
       { body: () => ({ username: 7, password: false }), paths: ['body.password', 'body.username'] },
       // right credentials, one unknown field: no session
-      { body: () => ({ username: 'canbo1', password: 'motcua-demo', remember: true }), paths: ['body.remember'] },
+      { body: () => ({ username: 'canbo1', password: 'thu-nghiem-na-sang', remember: true }), paths: ['body.remember'] },
       { body: () => ({ username: 'x'.repeat(41), password: '' }), paths: ['body.password', 'body.username'] },
-      { body: () => ({ username: 'can\u0000bo1', password: 'motcua-demo' }), paths: ['body.username'] },
+      { body: () => ({ username: 'can\u0000bo1', password: 'thu-nghiem-na-sang' }), paths: ['body.username'] },
     ],
   },
   { method: 'post', path: '/api/auth/logout', as: 'leaving', body: () => ({}), bad: [{ body: () => ({ everywhere: true }), paths: ['body.everywhere'] }] },

@@ -23,13 +23,23 @@ export function loadSession(auth: AuthService): RequestHandler {
 
 const RANK: Record<StaffRole, number> = { clerk: 1, manager: 2, admin: 3 }
 
-/** Staff of at least this role; center scoping is checked by the service against the entity. */
+/**
+ * Staff of at least this role; center scoping is checked by the service against the entity. An account whose
+ * password someone else set is refused everything (403 PASSWORD_CHANGE_REQUIRED) until it chooses its own.
+ */
 export function requireRole(min: StaffRole): RequestHandler {
   return (req, _res, next) => {
     if (!req.auth) throw new AppError('AUTH_REQUIRED')
+    if (req.auth.staff.firstLogin) throw new AppError('PASSWORD_CHANGE_REQUIRED')
     if (RANK[req.auth.staff.role] < RANK[min]) throw new AppError('FORBIDDEN')
     next()
   }
+}
+
+/** Any signed-in staff, even one who must change their password first: who am I, log out, change my password. */
+export const requireSession: RequestHandler = (req, _res, next) => {
+  if (!req.auth) throw new AppError('AUTH_REQUIRED')
+  next()
 }
 
 /**

@@ -1,10 +1,11 @@
 import { Router } from 'express'
 import { ipKeyGenerator } from 'express-rate-limit'
 import { EmptyBody, LoginBody } from '../../common/schemas.js'
+import { OwnPasswordBody } from '../../common/staff-schemas.js'
 import { AppError } from '../errors.js'
 import { validate } from '../http/validate.js'
 import { SESSION_COOKIE, type AuthService } from './auth.service.js'
-import { requireRole } from './auth.middleware.js'
+import { requireSession } from './auth.middleware.js'
 
 export function authRoutes(auth: AuthService, opts: { sessionHours: number }): Router {
   const r = Router()
@@ -22,12 +23,18 @@ export function authRoutes(auth: AuthService, opts: { sessionHours: number }): R
     res.json({ staff })
   })
 
-  r.post('/auth/logout', requireRole('clerk'), validate({ body: EmptyBody }), async (req, res) => {
+  r.post('/auth/logout', requireSession, validate({ body: EmptyBody }), async (req, res) => {
     await auth.logout(req.auth!)
     res.clearCookie(SESSION_COOKIE, { path: '/' })
     res.json({ ok: true })
   })
 
-  r.get('/auth/me', requireRole('clerk'), (req, res) => { res.json({ staff: req.auth!.staff }) })
+  r.get('/auth/me', requireSession, (req, res) => { res.json({ staff: req.auth!.staff }) })
+
+  // one's own password (current + new): the only thing an account whose password someone else set may do
+  r.post('/auth/password', requireSession, validate({ body: OwnPasswordBody }), async (req, res) => {
+    const staff = await auth.changeOwnPassword(req.auth!, req.input.body, ipKeyGenerator(req.ip ?? ''))
+    res.json({ staff })
+  })
   return r
 }

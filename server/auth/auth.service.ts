@@ -8,6 +8,8 @@ import type { Clock } from '../clock.js'
 import type { Actor } from './actor.js'
 import type { EventSink } from '../realtime/event-sink.js'
 import { DEFAULT_LOGIN_LIMITS, LoginThrottle, type LoginLimits } from './login-throttle.js'
+import { assertPasswordAllowed } from './password-policy.js'
+import { insertAudit } from '../staff/settings.repository.js'
 
 export const SESSION_COOKIE = 'motcua_session'
 
@@ -79,7 +81,7 @@ export class AuthService {
     const row = await this.db.selectFrom('staff_session').innerJoin('staff', 'staff.id', 'staff_session.staff_id')
       .leftJoin('center', 'center.id', 'staff.center_id')
       .select(['staff.id', 'staff.active', 'staff_session.expires_at', 'staff_session.revoked_at',
-        'staff.username', 'staff.full_name', 'staff.role', 'staff.center_id', 'center.slug'])
+        'staff.username', 'staff.full_name', 'staff.role', 'staff.center_id', 'center.slug', 'staff.must_change_password'])
       .where('staff_session.token_hash', '=', tokenHash).executeTakeFirst()
     if (!row || !row.active || row.revoked_at || new Date(row.expires_at) <= this.clock()) return null
     const staff = toStaffView(row)
@@ -95,9 +97,45 @@ export class AuthService {
     await this.sink?.staffSignedOut(session.staff.id, session.staff.centerSlug ?? undefined, session.tokenHash)
   }
 
+  /**
+   * One's own new password: the current one proves it is the account's owner (a wrong one counts as a failed
+   * login of the username, throttled alike), the new one keeps the rules and differs from it. The first-login
+   * lock is lifted, the account's other sessions end and their sockets are disconnected; this one goes on.
+   */
+  async changeOwnPassword(session: Authenticated, input: { currentPassword: string; newPassword: string }, address: string): Promise<StaffView> {
+    const { staff } = session
+    const attempt = this.throttle.begin(address, staff.username, this.clock().getTime())
+    const row = await this.db.selectFrom('staff').select('password_hash').where('id', '=', staff.id).executeTakeFirst()
+      .catch((err: unknown) => { attempt.undo(); throw err })
+    if (!row || !(await verify(row.password_hash, input.currentPassword).catch(() => false))) throw new AppError('CURRENT_PASSWORD_WRONG', { field: 'currentPassword' })
+    attempt.succeeded()
+    assertPasswordAllowed(input.newPassword, { username: staff.username, field: 'newPassword' })
+    if (await verify(row.password_hash, input.newPassword).catch(() => false)) throw new AppError('PASSWORD_UNCHANGED', { field: 'newPassword' })
+    const passwordHash = await hashPassword(input.newPassword)
+    const now = this.clock()
+    const ended = await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('staff').set({ password_hash: passwordHash, must_change_password: false, password_changed_at: now })
+        .where('id', '=', staff.id).execute()
+      const revoked = await trx.updateTable('staff_session').set({ revoked_at: now }).where('staff_id', '=', staff.id)
+        .where('revoked_at', 'is', null).where('token_hash', '!=', session.tokenHash).returning('token_hash').execute()
+      // an admin belongs to every center: its change is in each center's log
+      const centers = staff.centerId ? [staff.centerId] : (await trx.selectFrom('center').select('id').execute()).map((c) => c.id)
+      // what changed is said, never the password
+      for (const centerId of centers) {
+        await insertAudit(trx, { centerId, staffId: staff.id, entity: 'staff', entityId: staff.id, action: 'change_password',
+          changes: staff.firstLogin ? { firstLogin: { from: true, to: false } } : {}, at: now })
+      }
+      return revoked.map((r) => r.token_hash)
+    })
+    for (const tokenHash of ended) {
+      await this.sink?.staffSignedOut(staff.id, staff.centerSlug ?? undefined, tokenHash).catch((err: unknown) => this.sink?.publishFailed(err))
+    }
+    return (await this.staffView(staff.id))!
+  }
+
   async staffView(id: string): Promise<StaffView | undefined> {
     const r = await this.db.selectFrom('staff').leftJoin('center', 'center.id', 'staff.center_id')
-      .select(['staff.id', 'staff.username', 'staff.full_name', 'staff.role', 'staff.center_id', 'center.slug'])
+      .select(['staff.id', 'staff.username', 'staff.full_name', 'staff.role', 'staff.center_id', 'center.slug', 'staff.must_change_password'])
       .where('staff.id', '=', id).executeTakeFirst()
     return r && toStaffView(r)
   }
@@ -111,6 +149,6 @@ export class AuthService {
   }
 }
 
-function toStaffView(r: { id: string; username: string; full_name: string; role: StaffRole; center_id: string | null; slug: string | null }): StaffView {
-  return { id: r.id, username: r.username, fullName: r.full_name, role: r.role, centerId: r.center_id, centerSlug: r.slug }
+function toStaffView(r: { id: string; username: string; full_name: string; role: StaffRole; center_id: string | null; slug: string | null; must_change_password: boolean }): StaffView {
+  return { id: r.id, username: r.username, fullName: r.full_name, role: r.role, centerId: r.center_id, centerSlug: r.slug, firstLogin: r.must_change_password }
 }

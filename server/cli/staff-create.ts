@@ -3,11 +3,13 @@ import { createInterface } from 'node:readline/promises'
 import { Writable } from 'node:stream'
 import { z } from 'zod'
 import { hashPassword } from '../auth/auth.service.js'
+import { passwordProblem, PASSWORD_MIN_LENGTH } from '../auth/password-policy.js'
+import { catalogs, format } from '../../common/i18n/index.js'
 import { staffPasswordFromEnv } from '../config.js'
 import { openConfiguredDb, fail } from './open-db.js'
 
 const USAGE = `Usage: npm run staff:create -- --username NAME --name "Full Name" [--role admin|manager|clerk] [--center SLUG]
-The password is read from the STAFF_PASSWORD environment variable, or asked for (at least 10 characters).
+The password is read from the STAFF_PASSWORD environment variable, or asked for (at least 12 characters, not a common one).
 The first admin of a real deployment: npm run staff:create -- --username admin --name "Quản trị" --role admin`
 
 const Args = z.object({
@@ -25,7 +27,7 @@ async function readPassword(): Promise<string> {
   let muted = false
   const out = new Writable({ write(chunk, encoding, done) { if (!muted) process.stdout.write(chunk, encoding); done() } })
   const rl = createInterface({ input: process.stdin, output: out, terminal: true })
-  process.stdout.write('Password (at least 10 characters): ')
+  process.stdout.write(`Password (at least ${PASSWORD_MIN_LENGTH} characters): `)
   muted = true
   try { return await rl.question('') } finally { rl.close(); process.stdout.write('\n') }
 }
@@ -38,7 +40,9 @@ async function main() {
   const a = parsed.data
   if (a.role !== 'admin' && !a.center) throw new Error(`A ${a.role} belongs to a center: add --center SLUG.\n\n${USAGE}`)
   const password = await readPassword()
-  if (password.length < 10) throw new Error('The password must have at least 10 characters.')
+  // the rules of every password (server/auth/password-policy.ts), worded as the console words them
+  const problem = passwordProblem(password, { username: a.username })
+  if (problem) throw new Error(`${format(catalogs.vi.errors[problem], { min: PASSWORD_MIN_LENGTH })}\n${format(catalogs.en.errors[problem], { min: PASSWORD_MIN_LENGTH })}`)
   const { handle, done } = await openConfiguredDb()
   try {
     let centerId: string | null = null

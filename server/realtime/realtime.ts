@@ -7,7 +7,7 @@ import type { Logger } from 'pino'
 import type { ClientToServerEvents, PublicFact, ServerToClientEvents, SocketData } from '../../common/events.js'
 import type { BoardSnapshot, StaffView, TicketView } from '../../common/types.js'
 import type { PublicDossierView } from '../../common/dossier-types.js'
-import { CenterSlug, Uuid } from '../../common/schemas.js'
+import { CenterSlug, TicketKey, Uuid } from '../../common/schemas.js'
 import type { EventSink } from './event-sink.js'
 import { AppError } from '../errors.js'
 
@@ -175,11 +175,16 @@ export function orderedNotifies(pool: pg.Pool, logger?: Logger): pg.Pool & { idl
  * service, so no service can reach it. The AppError of a lookup ("not found") refuses the socket.
  */
 export interface RealtimeLookups {
-  /** the staff member whose live session the handshake's cookie header carries, or null */
-  staffOfSession(cookieHeader: string | undefined): Promise<{ staffId: string; session: string } | null>
+  /**
+   * the staff member whose live session the handshake's cookie header carries, or null; `refused` when that
+   * account must change its password first (no staff socket until then)
+   */
+  staffOfSession(cookieHeader: string | undefined): Promise<{ staffId: string; session: string } | { refused: 'PASSWORD_CHANGE_REQUIRED' } | null>
   /** the center of a slug (CENTER_NOT_FOUND when none) */
   center(slug: string): Promise<{ id: string; slug: string }>
   ticket(id: string): Promise<TicketView>
+  /** the ticket of a phone: its id and the secret printed on its QR (TICKET_NOT_FOUND for a wrong one, as for an unknown id) */
+  holderTicket(id: string, key: string | undefined): Promise<TicketView>
   /**
    * the dossier both codes name, for a phone at `address`: one try of the lookup budget the HTTP
    * lookups spend, then the codes, throttled against guessing like the public lookup (DOSSIER_NOT_FOUND;
@@ -198,7 +203,7 @@ export type RealtimeMode = 'single-instance' | 'postgres-adapter'
 
 /**
  * Public sockets join `center:<slug>` (auth `{ center }`) and get `board:snapshot` on connect; a phone
- * joins `ticket:<id>` (auth `{ ticket }`); a staff socket is recognised by its session cookie and may
+ * joins `ticket:<id>` (auth `{ ticket, key }`: the ticket's secret); a staff socket is recognised by its session cookie and may
  * watch the counters of its center.
  */
 export function attachRealtime(httpServer: HttpServer, deps: {
@@ -259,7 +264,8 @@ function handshake(lookups: RealtimeLookups, logger: Logger, clientAddress: (req
     try {
       const a = (socket.handshake.auth ?? {}) as Record<string, unknown>
       const staff = await lookups.staffOfSession(socket.handshake.headers.cookie)
-      if (staff) { socket.data.staffId = staff.staffId; socket.data.staffSession = staff.session }
+      const staffRefused = staff && 'refused' in staff ? staff.refused : undefined
+      if (staff && !('refused' in staff)) { socket.data.staffId = staff.staffId; socket.data.staffSession = staff.session }
       if (a.center !== undefined) {
         const slug = CenterSlug.safeParse(a.center)
         if (!slug.success) return next(new Error('CENTER_NOT_FOUND'))
@@ -269,8 +275,10 @@ function handshake(lookups: RealtimeLookups, logger: Logger, clientAddress: (req
         socket.data.centerSlug = center.slug
       }
       if (a.ticket !== undefined) {
+        // a phone following its ticket: the id and the secret of its QR (`auth: { ticket, key }`)
         const id = Uuid.safeParse(a.ticket)
-        const t = id.success ? await lookups.ticket(id.data).catch(notFoundAsNull) : null
+        const key = TicketKey.safeParse(a.key)
+        const t = id.success && key.success ? await lookups.holderTicket(id.data, key.data).catch(notFoundAsNull) : null
         if (!t) return next(new Error('TICKET_NOT_FOUND'))
         socket.data.ticketId = t.id
       }
@@ -280,7 +288,7 @@ function handshake(lookups: RealtimeLookups, logger: Logger, clientAddress: (req
         if ('refused' in d) return next(new Error(d.refused))
         socket.data.dossierId = d.id
       }
-      if (!socket.data.centerId && !socket.data.ticketId && !socket.data.staffId && !socket.data.dossierId) return next(new Error('AUTH_REQUIRED'))
+      if (!socket.data.centerId && !socket.data.ticketId && !socket.data.staffId && !socket.data.dossierId) return next(new Error(staffRefused ?? 'AUTH_REQUIRED'))
       next()
     } catch (err) {
       logger.warn({ err }, 'socket handshake failed')

@@ -4,7 +4,7 @@ import type { StaffTable } from '../../db/types.js'
 
 function accountRows(db: Executor) {
   return db.selectFrom('staff').leftJoin('center', 'center.id', 'staff.center_id').leftJoin('counter', 'counter.staff_id', 'staff.id')
-    .select(['staff.id', 'staff.username', 'staff.full_name', 'staff.role', 'staff.active', 'staff.created_at', 'staff.center_id',
+    .select(['staff.id', 'staff.username', 'staff.full_name', 'staff.role', 'staff.active', 'staff.created_at', 'staff.center_id', 'staff.must_change_password',
       'center.slug as center_slug', 'counter.number as counter_number'])
 }
 

@@ -5,6 +5,7 @@ import type { StaffCreateBody, StaffPatchBody } from '../../common/staff-schemas
 import { AppError } from '../errors.js'
 import type { Clock } from '../clock.js'
 import { hashPassword } from '../auth/auth.service.js'
+import { assertPasswordAllowed, generatePassword } from '../auth/password-policy.js'
 import { findOpenCounterOfStaff } from '../queue/counter.repository.js'
 import { findCenterById } from '../centers/center.repository.js'
 import type { Actor } from '../auth/actor.js'
@@ -33,17 +34,23 @@ export class AccountsService {
     return (await accounts.listAccounts(this.db, center.id, actor.role === 'admin')).map(accountView)
   }
 
-  async create(centerSlug: string, input: StaffCreateBody, actor: Actor): Promise<StaffAccount> {
+  /**
+   * A new account, whose password is someone else's choice: a typed one (kept to the rules) or, left out, a
+   * one-time password made here and answered once. Either way the account chooses its own at its first login.
+   */
+  async create(centerSlug: string, input: StaffCreateBody, actor: Actor): Promise<{ staff: StaffAccount; oneTimePassword?: string }> {
     const center = await centerFor(this.db, centerSlug, actor)
     if (input.role !== 'clerk' && actor.role !== 'admin') throw new AppError('FORBIDDEN')
-    const passwordHash = await hashPassword(input.password)
+    if (input.password !== undefined) assertPasswordAllowed(input.password, { username: input.username })
+    const oneTimePassword = input.password === undefined ? generatePassword() : undefined
+    const passwordHash = await hashPassword(input.password ?? oneTimePassword!)
     let id: string
     try {
       id = await this.db.transaction().execute(async (trx) => {
         if (await accounts.usernameTaken(trx, input.username)) throw new AppError('USERNAME_TAKEN', { username: input.username })
         // an admin belongs to no center: it works in every one
         const { id } = await accounts.insertAccount(trx, { username: input.username, full_name: input.fullName, role: input.role,
-          center_id: input.role === 'admin' ? null : center.id, password_hash: passwordHash })
+          center_id: input.role === 'admin' ? null : center.id, password_hash: passwordHash, must_change_password: true })
         await insertAudit(trx, { centerId: center.id, staffId: actor.staffId, entity: 'staff', entityId: id, action: 'create', at: this.clock(),
           changes: { username: { from: null, to: input.username }, fullName: { from: null, to: input.fullName }, role: { from: null, to: input.role }, active: { from: null, to: true } } })
         return id
@@ -52,7 +59,7 @@ export class AccountsService {
       if (isUniqueViolation(e, 'staff_username_key')) throw new AppError('USERNAME_TAKEN', { username: input.username })
       throw e
     }
-    return this.view(id)
+    return { staff: await this.view(id), ...(oneTimePassword ? { oneTimePassword } : {}) }
   }
 
   /** Name, role, active. Deactivating closes the account's free counter first, and refuses while a citizen is at it. */
@@ -92,23 +99,29 @@ export class AccountsService {
     return this.view(id)
   }
 
-  /** A new password (same rules as any change of the account); every session of the account ends (an admin's own: all but the current one). */
-  async resetPassword(centerSlug: string, id: string, password: string, actor: Actor, currentTokenHash: string): Promise<StaffAccount> {
+  /**
+   * A one-time password made here, answered once (never stored but hashed, never logged): the account must
+   * choose its own at its next login; every session of the account ends and its sockets are disconnected.
+   * One's own password is changed with the current one (POST /api/auth/password), never reset.
+   */
+  async resetPassword(centerSlug: string, id: string, actor: Actor): Promise<{ staff: StaffAccount; oneTimePassword: string }> {
     const center = await centerFor(this.db, centerSlug, actor)
     const target = await this.target(center, id, actor)
+    if (target.id === actor.staffId) throw new AppError('OWN_ACCOUNT')
     assertManages(actor, target)
-    const self = target.id === actor.staffId
-    const passwordHash = await hashPassword(password)
+    const oneTimePassword = generatePassword()
+    const passwordHash = await hashPassword(oneTimePassword)
     const now = this.clock()
     await this.db.transaction().execute(async (trx) => {
       await accounts.lockAccount(trx, id)
-      await accounts.updateAccount(trx, id, { password_hash: passwordHash })
-      await accounts.revokeSessions(trx, id, now, self ? currentTokenHash : undefined)
+      await accounts.updateAccount(trx, id, { password_hash: passwordHash, must_change_password: true })
+      await accounts.revokeSessions(trx, id, now)
       // what changed is said, never the password
-      await insertAudit(trx, { centerId: center.id, staffId: actor.staffId, entity: 'staff', entityId: id, action: 'reset_password', changes: {}, at: now })
+      await insertAudit(trx, { centerId: center.id, staffId: actor.staffId, entity: 'staff', entityId: id, action: 'reset_password',
+        changes: { firstLogin: { from: null, to: true } }, at: now })
     })
-    if (!self) await this.disconnect(target)
-    return this.view(id)
+    await this.disconnect(target)
+    return { staff: await this.view(id), oneTimePassword }
   }
 
   /** The account, when it is of this center (or an admin, for an admin): 404 otherwise. */
@@ -146,6 +159,6 @@ function assertManages(actor: Actor, target: Target) {
 function accountView(r: accounts.AccountRow): StaffAccount {
   return {
     id: r.id, username: r.username, fullName: r.full_name, role: r.role, active: r.active, centerSlug: r.center_slug,
-    counterNumber: r.counter_number, createdAt: new Date(r.created_at).toISOString(),
+    counterNumber: r.counter_number, createdAt: new Date(r.created_at).toISOString(), firstLogin: r.must_change_password,
   }
 }

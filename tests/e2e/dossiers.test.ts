@@ -2,8 +2,7 @@ import { createRequire } from 'node:module'
 import { afterAll, beforeAll, expect, it } from '@jest/globals'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { DOSSIER_TRANSITIONS, type DossierView } from '../../common/dossier-types.js'
-import { startHarness, type Harness } from '../helpers/harness.js'
-import { DEMO_PASSWORD } from '../../db/seed-demo.js'
+import { startHarness, type Harness, TEST_PASSWORD } from '../helpers/harness.js'
 import { join } from 'node:path'
 import { describeBrowser, ensurePagesBuilt, launch, newPage, pageErrors, SCREENSHOTS, shot, VIEWPORTS } from './browser.js'
 
@@ -62,7 +61,7 @@ describeBrowser('dossiers in Chromium: intake, slip, tab, lookup, online filing,
     await h.http.post('/api/centers/na-sang/tickets').send({ serviceId: h.demo.services.A }).expect(201)
     await clerk.goto(`${h.url}/staff?center=na-sang`)
     await clerk.fill('#username', 'canbo1')
-    await clerk.fill('#password', DEMO_PASSWORD)
+    await clerk.fill('#password', TEST_PASSWORD)
     await clerk.click('#login-submit')
     await clerk.click('.counter-card[data-counter="1"] .open-counter')
     await clerk.waitForSelector('#queue .qrow[data-ticket="A001"]')
@@ -324,7 +323,7 @@ describeBrowser('dossiers in Chromium: intake, slip, tab, lookup, online filing,
     clerk6.context().setDefaultTimeout(8000)
     await clerk6.goto(`${h.url}/staff?center=na-sang`)
     await clerk6.fill('#username', 'canbo6')
-    await clerk6.fill('#password', DEMO_PASSWORD)
+    await clerk6.fill('#password', TEST_PASSWORD)
     await clerk6.click('#login-submit')
     await clerk6.click('.counter-card[data-counter="6"] .open-counter')
     await clerk6.waitForSelector(`#queue .qrow[data-ticket="${pickup.code}"]`)

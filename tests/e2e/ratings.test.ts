@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from '@jest/globals'
 import Papa from 'papaparse'
 import type { Browser, Page } from 'playwright-core'
-import { startHarness, type Harness } from '../helpers/harness.js'
+import { startHarness, TEST_PASSWORD, type Harness } from '../helpers/harness.js'
 import { describeBrowser, ensurePagesBuilt, launch, newPage, pageErrors, SCREENSHOTS, shot, VIEWPORTS } from './browser.js'
 
 const TABLET = { width: 1024, height: 768 }
@@ -122,7 +122,7 @@ describeBrowser('ratings and reports in Chromium', () => {
     page.context().setDefaultTimeout(10_000)
     await page.goto(`${h.url}/staff#reports`)
     await page.fill('#username', 'quanly')
-    await page.fill('#password', 'motcua-demo')
+    await page.fill('#password', TEST_PASSWORD)
     await page.click('#login-submit')
     await page.waitForSelector('#rep-table')
     // the two ratings above: canbo1 got level 2 and level 5 → 1 satisfied of 2

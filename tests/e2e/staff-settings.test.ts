@@ -2,8 +2,7 @@
 // limit and the holiday calendar, each seen where it matters (a login, the kiosk, the floor view).
 import { afterAll, beforeAll, expect, it } from '@jest/globals'
 import type { Browser, Page } from 'playwright-core'
-import { startHarness, type Harness } from '../helpers/harness.js'
-import { DEMO_PASSWORD } from '../../db/seed-demo.js'
+import { startHarness, type Harness, TEST_PASSWORD } from '../helpers/harness.js'
 import { describeBrowser, ensurePagesBuilt, launch, newPage, pageErrors, shot, VIEWPORTS } from './browser.js'
 
 /** Browser globals inside page callbacks (the root tsconfig has no DOM lib). */
@@ -17,7 +16,7 @@ describeBrowser('manager settings in Chromium', () => {
   let browser: Browser
   let manager: Page, kiosk: Page
 
-  async function logIn(page: Page, username: string, password = DEMO_PASSWORD) {
+  async function logIn(page: Page, username: string, password = TEST_PASSWORD) {
     await page.fill('#username', username)
     await page.fill('#password', password)
     await page.click('#login-submit')

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net'
 import supertest from 'supertest'
 import { io as ioClient, type Socket } from 'socket.io-client'
 import type { DbHandle, DbKind } from '../../db/create-db.js'
-import { DEMO_CENTER, DEMO_HOURS, DEMO_PASSWORD, seedDemo } from '../../db/seed-demo.js'
+import { DEMO_CENTER, DEMO_HOURS, seedDemo } from '../../db/seed-demo.js'
 import { createApp, type App, type AppDeps } from '../../server/app.js'
 import { hashPassword } from '../../server/auth/auth.service.js'
 import type { ClientToServerEvents, ServerToClientEvents } from '../../common/events.js'
@@ -10,6 +10,9 @@ import { freshDb } from './db.js'
 import { testClock, type TestClock } from './clock.js'
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>
+
+/** The demo accounts' password in every test database (an install makes its own: server/auth/demo-password.ts). */
+export const TEST_PASSWORD = 'thu-nghiem-na-sang'
 
 export interface Harness {
   kind: DbKind
@@ -31,7 +34,7 @@ export interface Harness {
 /** A real server on port 0 over a fresh database seeded with the Na Sang demo, with an injected clock. */
 export async function startHarness(kind: DbKind, opts: Partial<AppDeps> & { clockStart?: string } = {}): Promise<Harness> {
   const handle = await freshDb(kind)
-  await seedDemo(handle.db, hashPassword)
+  await seedDemo(handle.db, hashPassword, TEST_PASSWORD)
   const clock = testClock(opts.clockStart)
   // limits no test reaches unless it asks for its own: tests log many clerks in at once from 127.0.0.1
   // (a login is counted as a failure until its password is checked: 50 at once passed the cap of 30)
@@ -51,7 +54,7 @@ export async function startHarness(kind: DbKind, opts: Partial<AppDeps> & { cloc
     demo: { centerId: center.id, services, counters, staff },
     async login(username) {
       const agent = supertest.agent(url)
-      const res = await agent.post('/api/auth/login').send({ username, password: DEMO_PASSWORD })
+      const res = await agent.post('/api/auth/login').send({ username, password: TEST_PASSWORD })
       if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${JSON.stringify(res.body)}`)
       return agent
     },
@@ -78,7 +81,7 @@ export function nextEvent<E extends keyof ServerToClientEvents>(s: ClientSocket,
 }
 
 /**
- * A second center, Mường Pồn, with a clerk `canbo.muongpon` and a manager `quanly.muongpon` (demo password):
+ * A second center, Mường Pồn, with a clerk `canbo.muongpon` and a manager `quanly.muongpon` (TEST_PASSWORD):
  * the staff who must see and change nothing of Na Sang. Returns the center's id.
  */
 export async function addOtherCenter(h: Harness): Promise<string> {
