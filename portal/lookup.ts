@@ -30,6 +30,10 @@ export function guidance(d: PublicDossierView): string | null {
     case 'submitted_online': return w.submittedHint
     case 'needs_supplement': return w.supplementHint
     case 'ready': return w.readyHint
+    // H8 (issue 21): the ends a citizen should understand
+    case 'stopped': return w.stoppedHint
+    case 'closed_incomplete': return w.closedIncompleteHint
+    case 'rejected': return w.rejectedHint
     default: return null
   }
 }
@@ -149,8 +153,10 @@ export class DossierLookup {
     const facts: [string, string][] = [
       [w.applicantLabel, d.applicantMasked],
       [w.procedure, getLang() === 'en' ? d.procedureNameEn : d.procedureNameVi],
+      ...(d.procedureNationalCode ? [[t().procImport.headers.nationalCode, d.procedureNationalCode] as [string, string]] : []),
       [w.receivedLabel, d.receivedAt ? when(d.receivedAt) : w.notYet],
-      [w.dueLabel, d.dueAt ? when(d.dueAt) : w.notYet],
+      // H8 (issue 21): while a supplement is awaited the time restarts from its completion; an extension says so
+      [w.dueLabel, d.status === 'needs_supplement' ? w.lookupDueRestarts : d.dueAt ? `${when(d.dueAt)}${d.extendedFrom ? ` (${fmt(w.lookupExtended, { from: when(d.extendedFrom) })})` : ''}` : w.notYet],
       [w.collectLabel, d.delivery === 'post' ? w.delivery.post : d.collectAt],
     ]
     return [
@@ -158,7 +164,9 @@ export class DossierLookup {
       h('h1', { class: 'dossier-code', id: 'dossier-code' }, d.code),
       h('p', { class: `status ds-${d.status}`, id: 'dossier-status', 'data-status': d.status }, w.status[d.status]),
       hint ? h('p', { class: 'ds-hint', id: 'dossier-hint' }, hint) : null,
-      d.status === 'needs_supplement' && d.supplementNote ? h('div', { class: 'supplement', id: 'dossier-supplement' }, h('h2', null, w.supplementNote), h('p', null, d.supplementNote)) : null,
+      d.status === 'needs_supplement' && d.supplementNote ? h('div', { class: 'supplement', id: 'dossier-supplement' }, h('h2', null, w.supplementNote),
+        d.supplementItems?.length ? h('ol', { id: 'dossier-supplement-items' }, ...d.supplementItems.map((x) => h('li', null, x))) : h('p', null, d.supplementNote),
+        d.supplementDeadline ? h('p', { id: 'dossier-supplement-deadline' }, fmt(w.lookupSupplementDeadline, { date: dmy(new Date(new Date(d.supplementDeadline).getTime() - 1).toISOString()) })) : null) : null,
       h('dl', { class: 'facts' }, ...facts.flatMap(([k, v]) => [h('dt', null, k), h('dd', null, v)])),
       h('h2', null, w.history),
       h('ol', { class: 'timeline', id: 'dossier-history' }, ...[...d.history].reverse().map((x) => h('li', { 'data-status': x.toStatus },

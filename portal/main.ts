@@ -5,8 +5,9 @@ import { apiGet, resolveCenter } from '../web/api.js'
 import { byId, fill, h, param } from '../web/dom.js'
 import { daysText, feeText, getLang, setLang, t } from '../web/i18n.js'
 import { ticketPage } from './ticket-page.js'
+import { keyFromHash } from '../common/ticket-code.js'
 
-// The citizen's phone pages: /t/:ticketId (live ticket, ticket-page.ts) in this chunk; /tra-cuu (lookup.ts),
+// The citizen's phone pages: /t/:ticketId#k=<secret> (live ticket, ticket-page.ts) in this chunk; /tra-cuu (lookup.ts),
 // /danh-gia (rating.ts) and /nop-ho-so (filing.ts) are loaded on demand, so the ticket page stays light.
 
 const main = byId('main')
@@ -45,6 +46,7 @@ async function lookupPage(): Promise<void> {
         h('h1', null, getLang() === 'en' ? proc.nameEn : proc.nameVi),
         h('p', { class: 'proc-service' }, `${t().pages.service}: ${getLang() === 'en' ? proc.serviceNameEn : proc.serviceNameVi}`),
         h('dl', { class: 'facts' },
+          proc.nationalCode ? h('dt', null, t().procImport.headers.nationalCode) : null, proc.nationalCode ? h('dd', { id: 'procedure-national-code' }, proc.nationalCode) : null,
           h('dt', null, t().pages.processing), h('dd', null, daysText(proc.processingDays)),
           h('dt', null, t().pages.fee), h('dd', null, feeText(proc.feeVnd, getLang() === 'vi' ? proc.feeNote : ''))),
         h('h2', null, t().pages.documents),
@@ -72,10 +74,12 @@ header()
 const path = location.pathname.replace(/\/+$/, '')
 const ticketMatch = /^\/t\/([^/]+)$/.exec(path)
 const ratingMatch = /^\/danh-gia\/([^/]+)$/.exec(path)
-if (ticketMatch) rerender = ticketPage(decodeURIComponent(ticketMatch[1]!), { main, offline, called: calledEl }).render
+// the ticket's secret (or a counter tablet's key) is in the link's fragment: `#k=<secret>`
+const key = keyFromHash(location.hash)
+if (ticketMatch) rerender = ticketPage(decodeURIComponent(ticketMatch[1]!), key, { main, offline, called: calledEl }).render
 else if (ratingMatch || path === '/danh-gia') {
   // the rating pages (portal/rating.ts): a phone with a ticket id, or the tablet at a counter (?counter=N)
-  void import('./rating.js').then((m) => { rerender = (ratingMatch ? m.ratingPage(main, decodeURIComponent(ratingMatch[1]!)) : m.counterRatingPage(main)).render })
+  void import('./rating.js').then((m) => { rerender = (ratingMatch ? m.ratingPage(main, decodeURIComponent(ratingMatch[1]!), key) : m.counterRatingPage(main, key)).render })
 }
 else if (path === '/nop-ho-so') void import('./filing.js').then((m) => { rerender = m.filingPage(main).render })
 else void lookupPage()

@@ -4,10 +4,12 @@ import { ApiError, apiGet } from '../web/api.js'
 import { fill, h } from '../web/dom.js'
 import { daysText, feeText, fmt, getLang, t } from '../web/i18n.js'
 import { apiWrite, errorText } from './util.js'
+import { CatalogFilePanel } from './settings-catalog-file.js'
+import { ONLINE_LEVELS, type OnlineLevel } from '../common/staff-types.js'
 import { attempt, fieldEl, formChecked, formValue, noticeEl, typedNumber, type Outcome, type PanelDeps } from './settings-form.js'
 
 type Draft = Required<ProcedureCreateBody>
-const FIELDS = ['serviceId', 'code', 'nameVi', 'nameEn', 'processingDays', 'feeVnd', 'feeNote', 'documents', 'active'] as const
+const FIELDS = ['serviceId', 'code', 'nationalCode', 'nameVi', 'nameEn', 'processingDays', 'feeVnd', 'feeNote', 'documents', 'onlineLevel', 'active'] as const
 
 /**
  * Procedures: a table of every procedure (active or not) and one form at a time, to add one or to edit one
@@ -26,7 +28,12 @@ export class ProceduresPanel {
   /** the last save's outcome, shown under its procedure's row once the form is closed */
   private done: { id: string; outcome: Outcome } | undefined
 
-  constructor(private deps: PanelDeps) {}
+  /** import and export of the catalog as a file (kept across redraws) */
+  private file: CatalogFilePanel
+
+  constructor(private deps: PanelDeps) {
+    this.file = new CatalogFilePanel(deps, () => this.refresh())
+  }
 
   mount(root: HTMLElement) {
     this.root = root
@@ -78,13 +85,15 @@ export class ProceduresPanel {
         h('h1', null, w.procTitle),
         h('button', { type: 'button', class: 'btn btn-primary', id: 'proc-new', onclick: () => this.open('new'), disabled: this.editing === 'new' }, `+ ${w.procNew}`)),
       h('p', { class: 'muted' }, w.procHint),
+      this.file.el,
       this.error ? h('p', { class: 'notice error', role: 'alert' }, this.error) : null,
       this.editing === 'new' ? this.form(null) : null,
       h('table', { class: 'tbl card', id: 'proc-table' },
-        h('thead', null, h('tr', null, ...[w.colCode, w.colProcedure, w.colService, w.colDays, w.colFee, w.colDocs, w.colState, ''].map((c) => h('th', { scope: 'col' }, c)))),
+        h('thead', null, h('tr', null, ...[t().procImport.headers.nationalCode, w.colCode, w.colProcedure, w.colService, w.colDays, w.colFee, w.colDocs, w.colState, ''].map((c) => h('th', { scope: 'col' }, c)))),
         h('tbody', null, ...this.procedures.flatMap((p) => {
           const s = service(p.serviceId)
-          const row = h('tr', { 'data-procedure': p.code, class: p.active ? '' : 'inactive' },
+          const row = h('tr', { 'data-procedure': p.code, 'data-national-code': p.nationalCode ?? '', class: p.active ? '' : 'inactive' },
+            h('td', { class: 'code' }, p.nationalCode ?? ''),
             h('td', { class: 'code' }, p.code),
             h('th', { scope: 'row' }, en ? p.nameEn || p.nameVi : p.nameVi, h('br'), h('small', { class: 'muted' }, en ? p.nameVi : p.nameEn)),
             h('td', null, s ? h('span', { class: 'prefix' }, s.prefix) : null, ' ', s ? (en ? s.nameEn : s.nameVi) : ''),
@@ -93,8 +102,8 @@ export class ProceduresPanel {
             h('td', { class: 'num' }, fmt(w.docsN, { n: p.documents.length })),
             h('td', null, h('span', { class: `pill ${p.active ? 'open' : 'closed'}` }, p.active ? w.activeLabel : w.inactiveLabel)),
             h('td', null, h('button', { type: 'button', class: 'btn btn-small', 'data-edit': p.code, onclick: () => this.open(p.id), disabled: this.editing === p.id }, w.edit)))
-          if (this.editing === p.id) return [row, h('tr', { class: 'edit-row' }, h('td', { colspan: 8 }, this.form(p)))]
-          if (this.done?.id === p.id) return [row, h('tr', { class: 'notice-row' }, h('td', { colspan: 8 }, noticeEl(this.done.outcome)))]
+          if (this.editing === p.id) return [row, h('tr', { class: 'edit-row' }, h('td', { colspan: 9 }, this.form(p)))]
+          if (this.done?.id === p.id) return [row, h('tr', { class: 'notice-row' }, h('td', { colspan: 9 }, noticeEl(this.done.outcome)))]
           return [row]
         })))))
   }
@@ -103,7 +112,7 @@ export class ProceduresPanel {
   private form(p: ProcedureSettings | null): HTMLFormElement {
     const w = t().staff
     const r = this.outcome
-    const v: Draft = this.draft ?? (p ? { ...p } : { serviceId: this.services[0]?.id ?? '', code: '', nameVi: '', nameEn: '', processingDays: 1, feeVnd: 0, feeNote: '', documents: [], active: true })
+    const v: Draft = this.draft ?? (p ? { ...p } : { serviceId: this.services[0]?.id ?? '', code: '', nationalCode: null, nameVi: '', nameEn: '', processingDays: 1, feeVnd: 0, feeNote: '', documents: [], onlineLevel: 'info', active: true })
     const id = (f: string) => `proc-${f}`
     const docs = h('ol', { class: 'doc-list', id: id('documents') })
     const docRow = (text: string) => {
@@ -118,7 +127,10 @@ export class ProceduresPanel {
       h('div', { class: 'proc-fields' },
         fieldEl(id('serviceId'), 'serviceId', w.fieldNames.serviceId, h('select', { id: id('serviceId'), name: 'serviceId' },
           ...this.services.map((s) => h('option', { value: s.id, selected: s.id === v.serviceId }, `${s.prefix} · ${s.nameVi}`))), r),
-        fieldEl(id('code'), 'code', w.fieldNames.code, h('input', { id: id('code'), name: 'code', value: v.code, maxlength: 40, autocomplete: 'off', spellcheck: 'false' }), r),
+        fieldEl(id('code'), 'code', t().procImport.headers.code, h('input', { id: id('code'), name: 'code', value: v.code, maxlength: 40, autocomplete: 'off', spellcheck: 'false' }), r),
+        fieldEl(id('nationalCode'), 'nationalCode', w.fieldNames.nationalCode, h('input', { id: id('nationalCode'), name: 'nationalCode', value: v.nationalCode ?? '', maxlength: 40, autocomplete: 'off', spellcheck: 'false', placeholder: '1.001193' }), r),
+        fieldEl(id('onlineLevel'), 'onlineLevel', w.fieldNames.onlineLevel, h('select', { id: id('onlineLevel'), name: 'onlineLevel' },
+          ...ONLINE_LEVELS.map((l) => h('option', { value: l, selected: l === v.onlineLevel }, t().procImport.levels[l]))), r),
         fieldEl(id('nameVi'), 'nameVi', w.fieldNames.nameVi, h('input', { id: id('nameVi'), name: 'nameVi', value: v.nameVi, maxlength: 200 }), r),
         fieldEl(id('nameEn'), 'nameEn', w.fieldNames.nameEn, h('input', { id: id('nameEn'), name: 'nameEn', value: v.nameEn, maxlength: 200 }), r),
         fieldEl(id('processingDays'), 'processingDays', w.fieldNames.processingDays, num('processingDays', 365), r),
@@ -137,7 +149,8 @@ export class ProceduresPanel {
     form.addEventListener('submit', (ev) => {
       ev.preventDefault()
       const typed: Draft = {
-        serviceId: formValue(form, 'serviceId'), code: formValue(form, 'code'), nameVi: formValue(form, 'nameVi'), nameEn: formValue(form, 'nameEn'),
+        serviceId: formValue(form, 'serviceId'), code: formValue(form, 'code'), nationalCode: formValue(form, 'nationalCode').trim() || null,
+        onlineLevel: formValue(form, 'onlineLevel') as OnlineLevel, nameVi: formValue(form, 'nameVi'), nameEn: formValue(form, 'nameEn'),
         processingDays: typedNumber(formValue(form, 'processingDays')), feeVnd: typedNumber(formValue(form, 'feeVnd')), feeNote: formValue(form, 'feeNote'),
         // an empty line is a line the manager added and did not use
         documents: [...form.querySelectorAll<HTMLInputElement>('input[name=doc]')].map((i) => i.value.trim()).filter(Boolean),

@@ -9,13 +9,14 @@ import { localParts } from '../web/time.js'
 import { errorText } from './util.js'
 
 /**
- * The printable slips of a dossier at /staff/phieu/:id?loai=tiep-nhan|bo-sung|xin-loi (&kho=a4, &in=1):
- * the receipt slip "Giấy tiếp nhận hồ sơ và hẹn trả kết quả" in two copies, the supplement guidance and
- * the apology slip, modelled on the national forms (Circular 01/2018/TT-VPCP). A5 by default, A4 on demand;
+ * The printable slips of a dossier at /staff/phieu/:id?loai=tiep-nhan|bo-sung|xin-loi|tu-choi|dung (&kho=a4, &in=1):
+ * the receipt slip "Giấy tiếp nhận hồ sơ và hẹn trả kết quả" in two copies, the supplement request, the
+ * apology and extension, the refusal and the stop notice: the forms Decree 118/2025/NĐ-CP names, laid out
+ * like the 2018 national forms (Circular 01/2018/TT-VPCP) since the 2025 circular's text is not at hand. A5 by default, A4 on demand;
  * each copy is one sheet. Staff only: it reads GET /api/dossiers/:id with the session cookie.
  */
 type Paper = 'a5' | 'a4'
-const KINDS: SlipKind[] = ['tiep-nhan', 'bo-sung', 'xin-loi']
+const KINDS: SlipKind[] = ['tiep-nhan', 'bo-sung', 'xin-loi', 'tu-choi', 'dung']
 const kind: SlipKind = (KINDS as string[]).includes(param('loai') ?? '') ? param('loai') as SlipKind : 'tiep-nhan'
 let paper: Paper = param('kho') === 'a4' ? 'a4' : 'a5'
 const id = decodeURIComponent(location.pathname.replace(/\/+$/, '').split('/').pop() ?? '')
@@ -42,7 +43,7 @@ function setPaper(p: Paper): void {
 
 function kindName(): string {
   const k = t().dossier.slipKinds
-  return kind === 'bo-sung' ? k.supplement : kind === 'xin-loi' ? k.apology : k.receipt
+  return kind === 'bo-sung' ? k.supplement : kind === 'xin-loi' ? k.apology : kind === 'tu-choi' ? k.refusal : kind === 'dung' ? k.stop : k.receipt
 }
 
 function toolbar(): void {
@@ -61,8 +62,10 @@ function toolbar(): void {
 function heading(d: DossierView): HTMLElement {
   const w = t().dossier
   // the document's date: when the dossier was received, when the supplement was asked, when it was extended
-  const supplementAt = [...d.history].reverse().find((e) => e.toStatus === 'needs_supplement')?.at
-  const at = kind === 'xin-loi' ? d.extensions[d.extensions.length - 1]?.at : kind === 'bo-sung' ? supplementAt : d.receivedAt
+  const supplementAt = d.supplement?.requestedAt ?? [...d.history].reverse().find((e) => e.toStatus === 'needs_supplement')?.at
+  // a receipt reprinted once the supplement is complete is dated that day (its due date counts from then)
+  const at = kind === 'xin-loi' ? d.extensions[d.extensions.length - 1]?.at : kind === 'bo-sung' ? supplementAt
+    : kind === 'tu-choi' || kind === 'dung' ? d.closing?.at : d.supplement?.completedAt ?? d.receivedAt
   const when = localParts(at ?? d.receivedAt ?? d.history[0]?.at ?? new Date().toISOString())
   const place = placeOf(d.centerName)
   const dateText = place ? fmt(w.placeDate, { place, d: pad(when.day), m: pad(when.month), y: when.year })
@@ -111,6 +114,7 @@ function receipt(d: DossierView, copy: string): HTMLElement {
     field(w.phone, d.applicant.phone),
     d.applicant.idNumber ? field(w.idNumber.replace(/\s*\(.*\)$/, ''), d.applicant.idNumber) : null,
     field(w.request, procedureName(d)),
+    d.procedure.nationalCode ? field(t().procImport.headers.nationalCode, d.procedure.nationalCode) : null,
     h('p', null, w.docsHeading),
     h('table', { class: 'docs-table' },
       h('thead', null, h('tr', null, h('th', null, w.docNo), h('th', null, w.docName), h('th', null, w.docReceived))),
@@ -119,7 +123,9 @@ function receipt(d: DossierView, copy: string): HTMLElement {
     h('p', null, fmt(w.setsLine, { n: pad(d.sets) })),
     h('p', null, fmt(w.daysLine, { days: daysText(d.procedure.processingDays) })),
     h('p', null, fmt(w.receivedLine, { time: d.receivedAt ? timeLong(d.receivedAt) : '…' })),
-    h('p', null, fmt(w.dueLine, { time: d.dueAt ? timeLong(d.dueAt) : '…' })),
+    h('p', { class: 'due-line' }, fmt(w.dueLine, { time: d.dueAt ? timeLong(d.dueAt) : '…' })),
+    d.supplement?.completedAt ? h('p', { class: 'restarted' }, h('i', null, fmt(w.receiptRestartedLine, { time: timeLong(d.supplement.completedAt) }))) : null,
+    d.extensions.length ? h('p', { class: 'extended' }, h('i', null, fmt(w.receiptExtendedLine, { due: timeLong(d.extensions[0]!.previousDueAt) }))) : null,
     h('p', null, fmt(w.collectLine, { where: collectText(d) })),
     d.procedure.feeVnd ? h('p', null, `${t().pages.fee}: ${feeText(d.procedure.feeVnd, '')}`) : null,
     lookupRow(d),
@@ -127,8 +133,11 @@ function receipt(d: DossierView, copy: string): HTMLElement {
     signs([w.signApplicant, w.signHint], [w.signReceiver, w.signHint], d.receivedByName))
 }
 
+/** Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ: every item at once, what happens when it is complete, and when it lapses. */
 function supplement(d: DossierView): HTMLElement {
   const w = t().dossier
+  const s = d.supplement!
+  const lastDay = new Date(new Date(s.deadline).getTime() - 1).toISOString()
   return h('article', { class: 'sheet doc supplement' },
     heading(d),
     h('h1', { class: 'doc-title' }, w.supplementSlipTitle),
@@ -136,12 +145,47 @@ function supplement(d: DossierView): HTMLElement {
     h('p', null, fmt(w.supplementOf, { name: d.applicant.fullName })),
     field(w.request, procedureName(d)),
     d.receivedAt ? field(w.receivedAt, timeLong(d.receivedAt)) : null,
-    h('p', null, w.supplementHeading),
-    h('div', { class: 'note-box', id: 'supplement-note' }, d.supplementNote ?? ''),
+    h('p', null, fmt(w.supplementOnceLine, { center: d.centerName })),
+    h('ol', { class: 'note-box items', id: 'supplement-items' }, ...s.items.map((x) => h('li', null, x))),
+    h('p', { id: 'supplement-restart' }, fmt(w.supplementRestartLine, { days: daysText(d.procedure.processingDays) })),
+    h('p', { id: 'supplement-deadline' }, fmt(w.supplementDeadlineLine, { date: dateWords(lastDay).replace(/^ngày /, '') })),
+    s.completedAt && s.restartedDueAt
+      ? h('p', { class: 'done', id: 'supplement-done' }, h('b', null, fmt(w.supplementDoneLine, { time: timeLong(s.completedAt), due: timeLong(s.restartedDueAt) })))
+      : null,
     h('p', null, fmt(w.supplementContact, { center: d.centerName })),
-    h('p', null, w.supplementBring),
     lookupRow(d),
-    signs([w.signApplicant, w.signHint], [w.signGuide, w.signHint]))
+    signs([w.signApplicant, w.signHint], [w.signGuide, w.signHint], s.requestedByName))
+}
+
+/** Phiếu từ chối tiếp nhận, giải quyết hồ sơ: the reasons as the clerk wrote them. */
+function refusal(d: DossierView): HTMLElement {
+  const w = t().dossier
+  const c = d.closing!
+  return h('article', { class: 'sheet doc refusal' },
+    heading(d),
+    h('h1', { class: 'doc-title' }, w.refusalSlipTitle),
+    h('p', { class: 'codes' }, fmt(w.apologyTo, { name: d.applicant.fullName })),
+    h('p', null, fmt(w.refusalIntro, { center: d.centerName, name: d.applicant.fullName, procedure: procedureName(d), code: d.code })),
+    h('p', null, fmt(w.refusalBecause, { center: d.centerName })),
+    h('div', { class: 'note-box', id: 'refusal-reason' }, c.reason ?? ''),
+    h('p', null, fmt(w.refusalEnd, { center: d.centerName })),
+    lookupRow(d),
+    signs([w.signApplicant, w.signHint], [w.signReceiver, w.signHint], c.staffName))
+}
+
+/** Thông báo dừng giải quyết hồ sơ (Art. 21): at the citizen's request, as of when. */
+function stopNotice(d: DossierView): HTMLElement {
+  const w = t().dossier
+  const c = d.closing!
+  return h('article', { class: 'sheet doc stop' },
+    heading(d),
+    h('h1', { class: 'doc-title' }, w.stopSlipTitle),
+    h('p', { class: 'codes' }, fmt(w.apologyTo, { name: d.applicant.fullName })),
+    h('p', null, fmt(w.stopIntro, { date: d.receivedAt ? dateWords(d.receivedAt).replace(/^ngày /, '') : '…', center: d.centerName, name: d.applicant.fullName, procedure: procedureName(d), code: d.code })),
+    h('p', { id: 'stop-request' }, fmt(w.stopRequestLine, { reason: c.reason ?? '', center: d.centerName, time: timeLong(c.at) })),
+    h('p', null, w.stopPapersLine),
+    lookupRow(d),
+    signs([w.signApplicant, w.signHint], [w.signHead, w.signHeadHint]))
 }
 
 function apology(d: DossierView): HTMLElement {
@@ -171,10 +215,13 @@ function render(): void {
   }
   const d = dossier
   const w = t().dossier
-  if (kind === 'bo-sung' && !d.supplementNote) return fill(sheets, h('p', { class: 'message', id: 'slip-message', role: 'alert' }, w.slipNoSupplement))
-  if (kind === 'xin-loi' && !d.extensions.length) return fill(sheets, h('p', { class: 'message', id: 'slip-message', role: 'alert' }, w.slipNotExtended))
+  const none = (text: string) => fill(sheets, h('p', { class: 'message', id: 'slip-message', role: 'alert' }, text))
+  if (kind === 'bo-sung' && !d.supplement) return none(w.slipNoSupplement)
+  if (kind === 'xin-loi' && !d.extensions.length) return none(w.slipNotExtended)
+  if (kind === 'tu-choi' && d.closing?.status !== 'rejected') return none(w.slipNotRefused)
+  if (kind === 'dung' && d.closing?.status !== 'stopped') return none(w.slipNotStopped)
   if (kind === 'tiep-nhan') fill(sheets, receipt(d, w.copy1), h('div', { class: 'cut', 'aria-hidden': 'true' }), receipt(d, w.copy2))
-  else fill(sheets, kind === 'bo-sung' ? supplement(d) : apology(d))
+  else fill(sheets, kind === 'bo-sung' ? supplement(d) : kind === 'tu-choi' ? refusal(d) : kind === 'dung' ? stopNotice(d) : apology(d))
 }
 
 async function boot(): Promise<void> {
