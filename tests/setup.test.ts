@@ -116,7 +116,7 @@ describe.each(backends)('set-up of an empty install on %s', (kind: DbKind) => {
     }
   })
 
-  it('of two racing requests with the same token, lets exactly one set up; the other gets 410 SETUP_TOKEN_USED', async () => {
+  it('of four racing requests with the same token, lets exactly one set up; the others get 410 SETUP_TOKEN_USED', async () => {
     const token = (await setup.prepare())!
     logLines.length = 0
     const racers = await Promise.all([0, 1, 2, 3].map((i) => supertest(url).post('/api/setup').send(form(token, {
