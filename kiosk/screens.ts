@@ -1,5 +1,5 @@
 import QRCode from 'qrcode'
-import type { BoardService, BoardSnapshot, PriorityGroupView, ProcedureView, TicketView } from '../common/types.js'
+import type { BoardService, BoardSnapshot, PriorityGroupView, ProcedureView, IssuedTicket, TicketView } from '../common/types.js'
 import { byId, fill, h, markup } from '../web/dom.js'
 import { aheadText, daysText, estimateText, feeText, fmt, fold, getLang, t, waitingText, waitText } from '../web/i18n.js'
 import { icon } from '../web/icons.js'
@@ -15,7 +15,7 @@ export type Screen =
   | { name: 'priority' }
   | { name: 'priorityServices'; group: PriorityGroupView }
   | { name: 'issuing'; retrying: boolean }
-  | { name: 'ticket'; ticket: TicketView; qr: string; group: PriorityGroupView | null }
+  | { name: 'ticket'; ticket: IssuedTicket; qr: string; group: PriorityGroupView | null }
   | { name: 'issueError'; message: string; canRetry: boolean; closed: boolean }
   | { name: 'procedures'; query: string; serviceId: string | null }
   | { name: 'procedure'; procedure: ProcedureView; qr: string }
@@ -89,10 +89,11 @@ function closedPanel(v: KioskView, withTitle = false): HTMLElement | null {
   const cutoff = board.ticketCutoff ?? board.hoursToday.split('–').pop() ?? ''
   return h('section', { class: 'closed', id: 'closed', role: 'status', 'data-reason': reason },
     withTitle ? h('h2', null, k.closedTitle) : null,
-    reason === 'closed_day' ? h('p', { class: 'closed-hours' }, k.closedToday)
+    reason === 'center_inactive' ? h('p', { class: 'closed-hours' }, k.centerInactive) // deactivated by an admin (H6)
+      : reason === 'closed_day' ? h('p', { class: 'closed-hours' }, k.closedToday)
       : reason === 'after_cutoff' ? h('p', { class: 'closed-hours' }, fmt(k.afterCutoff, { cutoff }))
         : h('p', { class: 'closed-hours' }, fmt(k.beforeOpen, { hours: board.hoursToday })),
-    reason !== 'closed_day' && board.ticketCutoff ? h('p', null, fmt(k.hoursToday, { hours: board.hoursToday }) + ' · ' + fmt(k.cutoff, { cutoff: board.ticketCutoff })) : null,
+    reason !== 'closed_day' && reason !== 'center_inactive' && board.ticketCutoff ? h('p', null, fmt(k.hoursToday, { hours: board.hoursToday }) + ' · ' + fmt(k.cutoff, { cutoff: board.ticketCutoff })) : null,
     h('p', { class: 'closed-hint' }, k.closedHint))
 }
 

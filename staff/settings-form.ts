@@ -3,6 +3,7 @@ import { ApiError } from '../web/api.js'
 import { h } from '../web/dom.js'
 import { t } from '../web/i18n.js'
 import { ApiValidationError, errorText } from './util.js'
+import { auditValueIn, fieldLabelIn } from '../common/audit-text.js'
 
 /** The last save of a form: said above its button; a refusal outlines each refused field with its rule. */
 export type Outcome = { kind: 'ok' | 'error'; text: string; fields?: Record<string, string> }
@@ -58,24 +59,12 @@ export async function attempt(deps: PanelDeps, send: () => Promise<string>, rule
 
 /** A field's name in the change log; a calendar day's `name` is the day's, not a counter's. */
 export function fieldLabel(entity: string, field: string): string {
-  const w = t().staff
-  if (entity === 'calendar_day' && field === 'name') return w.fieldNames.dayName
-  // a service is "taking tickets"; an account is active; a procedure or a group is in use
-  if (field === 'active' && entity === 'staff') return w.accountActive
-  if (field === 'active' && (entity === 'procedure' || entity === 'priority_group')) return w.activeLabel
-  return (w.fieldNames as Record<string, string>)[field] ?? field
+  return fieldLabelIn(t(), entity, field)
 }
 
 /** A value in the change log: roles and kinds of day in words, lists joined, empty as "(trống)". */
 export function auditValue(field: string, v: unknown): string {
-  const w = t().staff
-  if (v === null || v === undefined || v === '' || (Array.isArray(v) && !v.length)) return w.noneValue
-  if (v === true) return w.yes
-  if (v === false) return w.no
-  if (Array.isArray(v)) return v.join('; ')
-  if (field === 'role' && typeof v === 'string' && v in w.role) return w.role[v as keyof typeof w.role]
-  if (field === 'kind' && typeof v === 'string' && v in w.dayKinds) return w.dayKinds[v as keyof typeof w.dayKinds]
-  return String(v)
+  return auditValueIn(t(), field, v)
 }
 
 /** The value of a named control of a form. */

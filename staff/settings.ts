@@ -6,20 +6,19 @@ import { fill, h, markup } from '../web/dom.js'
 import { fmt, t } from '../web/i18n.js'
 import { icon } from '../web/icons.js'
 import { dmy, hm } from '../web/time.js'
-import { ApiValidationError, apiPatch, errorText } from './util.js'
-import { auditValue, fieldLabel, typedNumber, type Outcome, type PanelDeps } from './settings-form.js'
+import { ApiValidationError, apiPatch, apiWrite, errorText } from './util.js'
+import { attempt, auditValue, fieldLabel, noticeEl, typedNumber, type Outcome, type PanelDeps } from './settings-form.js'
 import { ProceduresPanel } from './settings-procedures.js'
 import { GroupsPanel } from './settings-groups.js'
 import { StaffPanel } from './settings-staff.js'
 import { CalendarPanel } from './settings-calendar.js'
-
-/** Icons the pages can draw (web/icons.ts). */
-const ICONS = ['family', 'stamp', 'land', 'people', 'shop', 'laptop', 'inbox', 'book', 'star', 'queue']
+import { CentersPanel } from './settings-centers.js'
+import { ICONS, newCounterForm, newServiceForm, type CounterDraft, type NewFormState, type ServiceDraft } from './settings-new.js'
 const FIELDS = ['nameVi', 'nameEn', 'icon', 'targetWaitMinutes', 'dailyCap', 'active'] as const
 type Field = (typeof FIELDS)[number]
 const DAYS = ['1', '2', '3', '4', '5', '6', '7'] as const
 type TierChoice = 0 | 1 | 2
-const PANELS = ['general', 'procedures', 'groups', 'staff', 'calendar'] as const
+const PANELS = ['centers', 'general', 'procedures', 'groups', 'staff', 'calendar'] as const
 type Panel = (typeof PANELS)[number]
 
 /** "07:00-11:30, 13:30-17:00" → [['07:00','11:30'], ['13:30','17:00']]; what does not parse is sent as typed, for the server to refuse. */
@@ -43,7 +42,7 @@ export class SettingsView {
   private panelBox: HTMLElement | null = null
   private auditBox: HTMLElement | null = null
   private panel: Panel = 'general'
-  private panels: { procedures: ProceduresPanel; groups: GroupsPanel; staff: StaffPanel; calendar: CalendarPanel }
+  private panels: { procedures: ProceduresPanel; groups: GroupsPanel; staff: StaffPanel; calendar: CalendarPanel; centers: CentersPanel }
   private services: ServiceSettings[] | null = null
   private audit: AuditEntry[] = []
   private error: string | null = null
@@ -55,12 +54,20 @@ export class SettingsView {
   private center: CenterSettings | null = null
   /** per counter, and 'center' for the hours form: the last save's outcome and what was typed when refused */
   private outcomes = new Map<string, Outcome>()
-  private counterDrafts = new Map<string, { name: string; tiers: Record<string, TierChoice> }>()
+  private counterDrafts = new Map<string, { name: string; tiers: Record<string, TierChoice>; active: boolean }>()
   private centerDraft: { days: Record<string, string>; ticketCutoff: string; announcementTemplate: string; pauseAlertMinutes: string } | null = null
+  /** the forms adding a service or a counter, the service whose deletion asks to confirm, the last reorder's or deletion's outcome */
+  private newService: NewFormState<ServiceDraft> = {}
+  private newCounter: NewFormState<CounterDraft> = {}
+  private confirmDelete: string | null = null
+  private servicesOutcome: Outcome | undefined
+
+  private panelDeps: PanelDeps
 
   constructor(private deps: { center: string; me: StaffView; onSessionEnded: (message: string) => void }) {
     const panelDeps: PanelDeps = { center: deps.center, onSessionEnded: deps.onSessionEnded, changed: () => void this.refreshAudit() }
-    this.panels = { procedures: new ProceduresPanel(panelDeps), groups: new GroupsPanel(panelDeps), staff: new StaffPanel(panelDeps, deps.me), calendar: new CalendarPanel(panelDeps) }
+    this.panels = { procedures: new ProceduresPanel(panelDeps), groups: new GroupsPanel(panelDeps), staff: new StaffPanel(panelDeps, deps.me), calendar: new CalendarPanel(panelDeps), centers: new CentersPanel(panelDeps) }
+    this.panelDeps = panelDeps
   }
 
   mount(root: HTMLElement) {
@@ -68,7 +75,9 @@ export class SettingsView {
     const w = t().staff
     this.panelBox = h('div', { id: 'settings-panel' })
     this.auditBox = h('div', { id: 'settings-audit' })
-    const nav = h('nav', { class: 'subnav', 'aria-label': w.settingsNavLabel }, ...PANELS.map((p) => h('button', {
+    // the centers of the install are the admin's (a manager works in their own)
+    const panels = PANELS.filter((p) => p !== 'centers' || this.deps.me.role === 'admin')
+    const nav = h('nav', { class: 'subnav', 'aria-label': w.settingsNavLabel }, ...panels.map((p) => h('button', {
       type: 'button', class: `subtab${p === this.panel ? ' active' : ''}`, id: `set-${p}`, 'aria-current': p === this.panel ? 'true' : null,
       onclick: () => { this.panel = p; this.mount(root) },
     }, w.settingsNav[p])))
@@ -163,14 +172,44 @@ export class SettingsView {
       h('h1', null, w.settingsTitle),
       h('p', { class: 'muted' }, w.settingsHint),
       this.error ? h('p', { class: 'notice error', role: 'alert' }, this.error) : null,
-      h('div', { class: 'svc-grid' }, ...this.services.map((s) => this.serviceForm(s))),
+      this.servicesOutcome ? noticeEl(this.servicesOutcome) : null,
+      h('div', { class: 'svc-grid', id: 'svc-list' }, ...this.services.map((s, i) => this.serviceForm(s, i)),
+        newServiceForm(this.panelDeps, this.newService, () => this.refresh())),
       h('h2', { class: 'settings-sub' }, w.counterSettingsTitle),
       h('p', { class: 'muted' }, w.countersHint),
-      h('div', { class: 'svc-grid' }, ...this.counters.map((c) => this.counterForm(c))),
+      h('div', { class: 'svc-grid', id: 'ctr-list' }, ...this.counters.map((c) => this.counterForm(c)),
+        newCounterForm(this.panelDeps, this.services, this.newCounter, () => this.refresh())),
       this.center ? this.hoursForm(this.center) : null))
   }
 
-  private serviceForm(s: ServiceSettings) {
+  /** Moves a service one place up or down on the kiosk (the whole order is sent). */
+  private async move(s: ServiceSettings, by: -1 | 1) {
+    const ids = (this.services ?? []).map((x) => x.id)
+    const i = ids.indexOf(s.id)
+    if (i + by < 0 || i + by >= ids.length) return
+    ;[ids[i], ids[i + by]] = [ids[i + by]!, ids[i]!]
+    const outcome = await attempt(this.panelDeps, async () => {
+      await apiWrite('PUT', `/api/centers/${encodeURIComponent(this.deps.center)}/settings/service-order`, { serviceIds: ids })
+      return t().admin.orderSaved
+    }, {})
+    if (!outcome) return
+    this.servicesOutcome = outcome
+    await this.refresh()
+    document.getElementById(`svc-${s.prefix}-${by < 0 ? 'up' : 'down'}`)?.focus()
+  }
+
+  private async remove(s: ServiceSettings) {
+    const outcome = await attempt(this.panelDeps, async () => {
+      await apiWrite('DELETE', `/api/services/${encodeURIComponent(s.id)}`)
+      return fmt(t().admin.deletedOk, { name: `${s.prefix} · ${s.nameVi}` })
+    }, {})
+    if (!outcome) return
+    this.servicesOutcome = outcome
+    this.confirmDelete = null
+    await this.refresh()
+  }
+
+  private serviceForm(s: ServiceSettings, index: number) {
     const w = t().staff
     const r = this.result.get(s.id)
     const d = this.drafts.get(s.id) ?? {}
@@ -182,21 +221,36 @@ export class SettingsView {
     const preview = markup('span', 'icon-preview', icon(v.icon, 32))
     const iconSelect = h('select', { id: id('icon'), name: 'icon' }, ...ICONS.map((n) => h('option', { value: n, selected: n === v.icon }, n)))
     iconSelect.addEventListener('change', () => { preview.innerHTML = icon(iconSelect.value, 32) })
+    const a = t().admin
+    const last = index === (this.services?.length ?? 0) - 1
     const form = h('form', { class: `card svc-form${s.active ? '' : ' inactive'}`, 'data-service': s.prefix, novalidate: true },
       h('div', { class: 'svc-head' },
         h('span', { class: 'prefix' }, s.prefix), preview,
         h('h2', null, s.nameVi),
+        h('span', { class: 'order-buttons' },
+          h('button', { type: 'button', class: 'btn btn-small', id: id('up'), disabled: index === 0, 'aria-label': fmt(a.moveUp, { name: s.nameVi }), title: fmt(a.moveUp, { name: s.nameVi }), onclick: () => void this.move(s, -1) }, '↑'),
+          h('button', { type: 'button', class: 'btn btn-small', id: id('down'), disabled: last, 'aria-label': fmt(a.moveDown, { name: s.nameVi }), title: fmt(a.moveDown, { name: s.nameVi }), onclick: () => void this.move(s, 1) }, '↓')),
         h('label', { class: 'switch', for: id('active') },
           h('input', { type: 'checkbox', id: id('active'), name: 'active', checked: v.active }), ` ${w.fieldNames.active}`)),
+      s.active ? null : h('p', { class: 'muted small inactive-note' }, a.inactiveNote),
       h('div', { class: 'svc-fields' },
         field('nameVi', w.fieldNames.nameVi, h('input', { id: id('nameVi'), name: 'nameVi', value: v.nameVi, maxlength: 120, required: true })),
         field('nameEn', w.fieldNames.nameEn, h('input', { id: id('nameEn'), name: 'nameEn', value: v.nameEn, maxlength: 120, required: true })),
         field('icon', w.fieldNames.icon, iconSelect),
         field('targetWaitMinutes', w.fieldNames.targetWaitMinutes, h('input', { id: id('targetWaitMinutes'), name: 'targetWaitMinutes', type: 'number', min: 1, max: 480, step: 1, value: v.targetWaitMinutes, inputmode: 'numeric' })),
         field('dailyCap', w.fieldNames.dailyCap, h('input', { id: id('dailyCap'), name: 'dailyCap', type: 'number', min: 1, max: 9999, step: 1, value: v.dailyCap ?? '', placeholder: w.noCap, inputmode: 'numeric' }))),
+      this.confirmDelete === s.id ? h('div', { class: 'confirm-box', role: 'group' },
+        h('p', null, fmt(a.confirmDeleteService, { name: `${s.prefix} · ${s.nameVi}` })),
+        h('div', { class: 'row-actions' },
+          h('button', { type: 'button', class: 'btn btn-danger', id: id('confirm-delete'), onclick: () => void this.remove(s) }, a.deleteService),
+          h('button', { type: 'button', class: 'btn', onclick: () => { this.confirmDelete = null; this.render() } }, a.cancel))) : null,
       h('div', { class: 'svc-foot' },
         r ? h('p', { class: `notice ${r.kind}`, role: r.kind === 'error' ? 'alert' : 'status' }, r.text) : h('span'),
-        h('button', { type: 'submit', class: 'btn btn-primary', id: id('save') }, w.save)))
+        h('div', { class: 'row-actions' },
+          // deleting is for a service nothing names (a mistake just made); the others are deactivated
+          s.deletable ? h('button', { type: 'button', class: 'btn btn-danger-outline', id: id('delete'), onclick: () => { this.confirmDelete = s.id; this.render() } }, a.deleteService)
+            : null,
+          h('button', { type: 'submit', class: 'btn btn-primary', id: id('save') }, w.save))))
     form.addEventListener('submit', (ev) => { ev.preventDefault(); void this.save(s, form) })
     return form
   }
@@ -229,13 +283,16 @@ export class SettingsView {
     const stored: Record<string, TierChoice> = {}
     for (const id of c.primary) stored[id] = 1
     for (const id of c.backup) stored[id] = 2
-    const d = this.counterDrafts.get(c.id) ?? { name: c.name, tiers: stored }
+    const d = this.counterDrafts.get(c.id) ?? { name: c.name, tiers: stored, active: c.active }
     const id = (f: string) => `ctr-${c.number}-${f}`
     const problem = (f: string) => r?.fields?.[f] ? h('span', { class: 'field-error', id: id(`${f}-error`) }, r.fields[f]!) : null
     const tierField = r?.fields?.primary ? 'primary' : r?.fields?.backup ? 'backup' : null
-    const form = h('form', { class: 'card svc-form ctr-form', 'data-counter': c.number, novalidate: true },
+    const form = h('form', { class: `card svc-form ctr-form${c.active ? '' : ' inactive'}`, 'data-counter': c.number, novalidate: true },
       h('div', { class: 'svc-head' }, h('span', { class: 'prefix' }, String(c.number)), h('h2', null, fmt(w.counterLabel, { n: c.number })),
-        h('span', { class: `badge status-${c.status}` }, w.status[c.status])),
+        h('span', { class: `badge status-${c.status}` }, w.status[c.status]),
+        h('label', { class: 'switch', for: id('active') },
+          h('input', { type: 'checkbox', id: id('active'), name: 'active', checked: d.active }), ` ${t().admin.counterActive}`)),
+      c.active ? null : h('p', { class: 'muted small inactive-note' }, t().admin.counterInactiveNote),
       h('div', { class: `field f-name${r?.fields?.name ? ' invalid' : ''}` },
         h('label', { for: id('name') }, w.fieldNames.name), h('input', { id: id('name'), name: 'name', value: d.name, maxlength: 60 }), problem('name')),
       h('fieldset', { class: `field tiers${tierField ? ' invalid' : ''}`, id: id('tiers') },
@@ -254,7 +311,9 @@ export class SettingsView {
       const tiers: Record<string, TierChoice> = {}
       for (const s of this.services ?? []) tiers[s.id] = Number((form.elements.namedItem(`svc-${s.id}`) as HTMLSelectElement).value) as TierChoice
       const pick = (tier: TierChoice) => (this.services ?? []).filter((s) => tiers[s.id] === tier).map((s) => s.id)
+      const active = (form.elements.namedItem('active') as HTMLInputElement).checked
       const patch: CounterPatchBody = {}
+      if (active !== c.active) patch.active = active
       if (name.trim() !== c.name) patch.name = name
       const [primary, backup] = [pick(1), pick(2)]
       const same = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x))
@@ -269,7 +328,7 @@ export class SettingsView {
         const { counter } = await apiPatch<{ counter: CounterSettings }>(`/api/counters/${encodeURIComponent(c.id)}`, patch)
         return fmt(w.saved, { name: fmt(w.counterLabel, { n: counter.number }) })
       }, (e) => this.fieldErrors(e, (p) => p === 'body.name' ? 'name' : p.startsWith('body.services.primary') ? 'primary' : p.startsWith('body.services') ? 'backup' : null, w.fieldRules),
-      () => this.counterDrafts.set(c.id, { name, tiers }))
+      () => this.counterDrafts.set(c.id, { name, tiers, active }))
     })
     return form
   }

@@ -86,7 +86,7 @@ describe.each(backends)('centers, services and counters administration on %s', (
   it('a duplicate slug: 409 naming the field, in Vietnamese; nothing written', async () => {
     const before = Number((await db().selectFrom('center').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
     const res = await admin.post('/api/centers').send({ slug: 'na-sang', name: 'Trùng', template: 'na-sang' }).expect(409)
-    expect(res.body.error).toMatchObject({ code: 'CENTER_SLUG_TAKEN', message: 'Mã trung tâm (slug) "na-sang" đã được dùng cho một trung tâm khác.' })
+    expect(res.body.error).toMatchObject({ code: 'CENTER_SLUG_TAKEN', message: 'Mã trung tâm (slug) "na-sang" đã được dùng cho một trung tâm khác.', details: [{ path: 'body.slug' }] })
     expect(Number((await db().selectFrom('center').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)).toBe(before)
     // two admins at once with the same new slug: one center
     const both = await Promise.all([1, 2].map(() => admin.post('/api/centers').send({ slug: 'song-song', name: 'Song song', template: 'na-sang' })))
@@ -150,7 +150,7 @@ describe.each(backends)('centers, services and counters administration on %s', (
     expect((await issued(h, hService.id)).code).toBe('H001')
 
     const dup = await manager.post('/api/centers/na-sang/services').send({ prefix: 'A', nameVi: 'Trùng', nameEn: 'Dup' }).expect(409)
-    expect(dup.body.error).toMatchObject({ code: 'SERVICE_PREFIX_TAKEN', message: 'Ký hiệu "A" đã được dùng cho một lĩnh vực đang tiếp nhận khác của trung tâm.' })
+    expect(dup.body.error).toMatchObject({ code: 'SERVICE_PREFIX_TAKEN', message: 'Ký hiệu "A" đã được dùng cho một lĩnh vực đang tiếp nhận khác của trung tâm.', details: [{ path: 'body.prefix' }] })
     // the same letter in another center is fine
     await otherManager.post('/api/centers/muong-pon/services').send({ prefix: 'A', nameVi: 'Hộ tịch', nameEn: 'Civil status' }).expect(201)
     // two managers at once with one new letter: PostgreSQL's partial unique index keeps one
@@ -213,7 +213,7 @@ describe.each(backends)('centers, services and counters administration on %s', (
     const listed = (await manager.get('/api/centers/na-sang/settings/services').expect(200)).body.services as ServiceSettings[]
     expect(listed.find((s) => s.id === h.demo.services.A)!.deletable).toBe(false)
     expect(listed.find((s) => s.id === fresh.id)!.deletable).toBe(true)
-    await manager.delete(`/api/services/${fresh.id}`).expect(204)
+    expect((await manager.delete(`/api/services/${fresh.id}`).expect(200)).body).toEqual({ deleted: fresh.id })
     expect(await db().selectFrom('service').select('id').where('id', '=', fresh.id).executeTakeFirst()).toBeUndefined()
     const audit = (await manager.get('/api/centers/na-sang/audit?entity=service').expect(200)).body.entries as AuditEntry[]
     expect(audit.find((e) => e.entityId === fresh.id && e.action === 'delete')).toMatchObject({ changes: { prefix: { from: 'M', to: null } } })
@@ -226,7 +226,7 @@ describe.each(backends)('centers, services and counters administration on %s', (
     const c7 = res.body.counter as CounterSettings
     expect(c7).toMatchObject({ number: 7, name: 'Quầy tư pháp', status: 'closed', active: true, primary: [hId], backup: [h.demo.services.B] })
     const dup = await manager.post('/api/centers/na-sang/counters').send({ number: 7, services: { primary: [hId], backup: [] } }).expect(409)
-    expect(dup.body.error).toMatchObject({ code: 'COUNTER_NUMBER_TAKEN', message: 'Số quầy 7 đã có ở trung tâm này.' })
+    expect(dup.body.error).toMatchObject({ code: 'COUNTER_NUMBER_TAKEN', message: 'Số quầy 7 đã có ở trung tâm này.', details: [{ path: 'body.number' }] })
     await manager.post('/api/centers/na-sang/counters').send({ number: 8, services: { primary: [], backup: [] } }).expect(400)
     await manager.post('/api/centers/na-sang/counters').send({ number: 0, services: { primary: [hId], backup: [] } }).expect(400)
     // another center's service: refused

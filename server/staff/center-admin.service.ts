@@ -11,7 +11,7 @@ import type { Actor } from '../auth/actor.js'
 import type { EventSink } from '../realtime/event-sink.js'
 import { insertAudit } from './settings.repository.js'
 import * as centers from './center-admin.repository.js'
-import { diffFields, publishBoard, type Changes } from './settings.support.js'
+import { diffFields, publishBoard, taken, type Changes } from './settings.support.js'
 
 /** A center without a template opens on the usual office hours of a commune center, Monday to Friday. */
 const USUAL_DAY: [string, string][] = [['07:00', '11:30'], ['13:30', '17:00']]
@@ -40,7 +40,7 @@ export class CenterAdminService {
     const template = input.template ? await this.board.center(input.template) : undefined
     const now = this.clock()
     const created = await this.db.transaction().execute(async (trx) => {
-      if (await centers.slugTaken(trx, input.slug)) throw new AppError('CENTER_SLUG_TAKEN', { slug: input.slug })
+      if (await centers.slugTaken(trx, input.slug)) throw new AppError('CENTER_SLUG_TAKEN', { slug: input.slug }, taken('slug'))
       const center = await centers.insertCenter(trx, {
         slug: input.slug, name: input.name, name_en: input.nameEn ?? '', dossier_prefix: input.dossierPrefix ?? initials(input.slug),
         opening_hours: JSON.stringify(template ? parsed(template.opening_hours) : USUAL_HOURS), ticket_cutoff: template?.ticket_cutoff ?? null,
@@ -59,7 +59,7 @@ export class CenterAdminService {
       await insertAudit(trx, { centerId: center.id, staffId: actor.staffId, entity: 'center', entityId: center.id, action: 'create', changes, at: now })
       return center
     }).catch((e: unknown) => {
-      if (isUniqueViolation(e, 'center_slug_key')) throw new AppError('CENTER_SLUG_TAKEN', { slug: input.slug })
+      if (isUniqueViolation(e, 'center_slug_key')) throw new AppError('CENTER_SLUG_TAKEN', { slug: input.slug }, taken('slug'))
       throw e
     })
     return (await this.list()).find((c) => c.id === created.id)!

@@ -6,6 +6,11 @@ import { findCenterById, findCenterBySlug } from '../centers/center.repository.j
 import { assertCenter, type Actor } from '../auth/actor.js'
 import type { EventSink } from '../realtime/event-sink.js'
 
+/** A 409 for a value another row already has: the field it names, so the form outlines it (the message names it too). */
+export function taken(field: string): { path: string; message: string }[] {
+  return [{ path: `body.${field}`, message: 'already used' }]
+}
+
 /** What one audit row records: every changed field, from → to. */
 export type Changes = Record<string, { from: unknown; to: unknown }>
 
