@@ -1,4 +1,4 @@
-import type { BoardSnapshot, CallView, CounterView } from './types.js'
+import type { BoardSnapshot, CallView, PublicCounterView } from './types.js'
 import type { PublicFact } from './events.js'
 
 /**
@@ -190,12 +190,13 @@ function bounded(b: BoardSnapshot): BoardSnapshot {
   return { ...b, recentCalls: b.recentCalls.slice(0, MAX_RECENT_CALLS), readyDossiers: b.readyDossiers.slice(0, MAX_READY_DOSSIERS) }
 }
 
-function setCounter(counters: CounterView[], id: string, change: (c: CounterView) => CounterView): CounterView[] {
+function setCounter(counters: PublicCounterView[], id: string, change: (c: PublicCounterView) => PublicCounterView): PublicCounterView[] {
   return counters.map((c) => (c.id === id ? change(c) : c))
 }
 
 function pushCall(calls: CallView[], call: CallView): CallView[] {
-  return [call, ...calls.filter((c) => c.ticketId !== call.ticketId)].slice(0, MAX_RECENT_CALLS)
+  // a ticket's code is unique in its center's day (the board's calls are today's): a recall replaces its call
+  return [call, ...calls.filter((c) => c.code !== call.code)].slice(0, MAX_RECENT_CALLS)
 }
 
 /** The board after one fact (pure). */
@@ -206,13 +207,13 @@ export function reduceBoard(b: BoardSnapshot, e: BoardEvent): BoardSnapshot {
       const { seq: _seq, ...call } = e.payload
       return {
         ...b,
-        counters: setCounter(b.counters, call.counterId, (c) => ({ ...c, currentTicket: { id: call.ticketId, code: call.code, status: 'called' } })),
+        counters: setCounter(b.counters, call.counterId, (c) => ({ ...c, currentTicket: { code: call.code, status: 'called' } })),
         recentCalls: pushCall(b.recentCalls, call),
       }
     }
     case 'ticket:finished': {
-      const id = e.payload.ticketId
-      return { ...b, counters: b.counters.map((c) => (c.currentTicket?.id === id ? { ...c, currentTicket: null } : c)) }
+      const code = e.payload.code
+      return { ...b, counters: b.counters.map((c) => (c.currentTicket?.code === code ? { ...c, currentTicket: null } : c)) }
     }
     case 'counter:changed': {
       const next = e.payload.counter

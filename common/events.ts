@@ -1,21 +1,23 @@
-import type { BoardSnapshot, CallView, CounterView, ServiceStat, TicketStatus, TicketView } from './types.js'
+import type { BoardSnapshot, CallView, PublicCounterView, ServiceStat, TicketStatus, TicketView } from './types.js'
 import type { PublicDossierView } from './dossier-types.js'
 
-/** Every public fact of a center carries `seq`; a page that sees a gap refetches the board. */
+/**
+ * Every public fact of a center carries `seq`; a page that sees a gap refetches the board. Public facts
+ * carry what a wall needs: ticket codes, never a ticket's id (tests/ticket-secret.test.ts).
+ */
 export interface Sequenced { seq: number }
 
 export interface TicketIssuedEvent extends Sequenced {
-  ticket: { id: string; code: string; serviceId: string; issuedAt: string; priority: boolean }
+  ticket: { code: string; serviceId: string; issuedAt: string; priority: boolean }
 }
 export interface TicketCalledEvent extends Sequenced, CallView {}
 export interface TicketFinishedEvent extends Sequenced {
-  ticketId: string
   code: string
   status: TicketStatus
   counterId: string | null
   counterNumber: number | null
 }
-export interface CounterChangedEvent extends Sequenced { counter: CounterView }
+export interface CounterChangedEvent extends Sequenced { counter: PublicCounterView }
 export interface QueueChangedEvent extends Sequenced { services: ServiceStat[] }
 export interface DossierReadyEvent extends Sequenced { code: string }
 /** the result was handed over: the display's "ready" band drops the code */

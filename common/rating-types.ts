@@ -28,7 +28,7 @@ export const RATING_COMMENT_MAX = 500
 /** A ticket may be rated for this long after it was finished. */
 export const RATING_WINDOW_HOURS = 24
 
-/** `GET /api/tickets/:id/rating` and the answer of the POST: what the rating page needs. */
+/** `GET /api/tickets/:id/rating?key=` and the answer of the POST (and the counter tablet's routes): what the rating page needs. */
 export interface RatingStatusView {
   ticketId: string
   code: string
@@ -41,8 +41,8 @@ export interface RatingStatusView {
   /** the center's scale now (what a new rating uses) */
   scale: RatingScale
   rated: boolean
-  /** the rating given, when rated */
-  rating: { score: number; scale: RatingScale; level: number; reasons: RatingReason[]; comment: string | null; createdAt: string } | null
+  /** the rating given, when rated; its comment is never answered here (a citizen's words are for the center's staff) */
+  rating: { score: number; scale: RatingScale; level: number; reasons: RatingReason[]; createdAt: string } | null
   /** may be rated now: done, not rated, within the window */
   open: boolean
   /** why not (null when open) */

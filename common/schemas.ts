@@ -22,6 +22,11 @@ export const PauseBody = z.strictObject({
   reason: z.enum(PAUSE_REASONS),
   note: z.string().trim().max(200).optional(),
 })
+// ---- a ticket's secret (H1, issue 19 item 4) ----
+/** a ticket's secret (printed on its QR) or a counter's rating-tablet key; missing or wrong: answered as not found */
+export const TicketKey = z.string().max(200)
+/** the phone page's reads: `?key=<the ticket's secret>` */
+export const TicketKeyQuery = z.strictObject({ key: TicketKey.optional(), lang: z.string().max(10).optional() })
 export const CallTicketBody = z.strictObject({ ticketId: Uuid })
 export const TransferBody = z.strictObject({ serviceId: Uuid })
 export const ResumeBody = z.strictObject({ counterId: Uuid.optional() })
@@ -36,8 +41,13 @@ export const RatingBody = z.strictObject({
   comment: z.string().trim().max(RATING_COMMENT_MAX).optional(),
   /** where it was given: the phone (default) or the tablet at the counter */
   channel: z.enum(['phone', 'counter']).optional(),
+  /** the ticket's secret (`POST /api/tickets/:id/rating`) or the counter's tablet key (the tablet's route) */
+  key: TicketKey.optional(),
 })
 export type RatingBody = z.infer<typeof RatingBody>
+/** the tablet at a counter rates a ticket finished there: the ticket's id beside the tablet's key */
+export const CounterRatingBody = RatingBody.extend({ ticketId: Uuid })
+export type CounterRatingBody = z.infer<typeof CounterRatingBody>
 export const RatingScaleBody = z.strictObject({ scale: z.union([z.literal(3), z.literal(5)]) })
 
 const ReportDay = z.iso.date()

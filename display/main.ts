@@ -1,6 +1,6 @@
 import '../web/base.css'
 import './display.css'
-import type { BoardSnapshot, CallView, CounterView } from '../common/types.js'
+import type { BoardSnapshot, CallView, PublicCounterView } from '../common/types.js'
 import { AnnouncementQueue, announcementText } from '../common/announce.js'
 import { parseCounterFilter } from '../common/board-sync.js'
 import { resolveCenter } from '../web/api.js'
@@ -26,7 +26,7 @@ let flashTimer: ReturnType<typeof setTimeout> | undefined
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 const shownCounter = (n: number) => !filter || filter.includes(n)
-const keyOf = (c: CallView) => `${c.ticketId}@${c.calledAt}`
+const keyOf = (c: CallView) => `${c.code}@${c.calledAt}`
 
 // ---------- rendering ----------
 
@@ -63,7 +63,7 @@ function renderHero(): void {
     fill(el, h('div', { class: 'hero-empty' }, d.noCalls))
     return
   }
-  el.dataset.ticketId = hero.ticketId
+  el.dataset.call = keyOf(hero)
   fill(el,
     h('div', { class: 'hero-label' }, d.nowCalling),
     h('div', { class: 'hero-code', id: 'hero-code' }, hero.code),
@@ -71,7 +71,7 @@ function renderHero(): void {
     h('div', { class: 'hero-counter', id: 'hero-counter' }, String(hero.counterNumber)))
 }
 
-function counterCard(c: CounterView): HTMLElement {
+function counterCard(c: PublicCounterView): HTMLElement {
   const d = t().display
   const status = c.status === 'closed' ? d.counterClosed : c.status === 'paused' ? d.counterPaused : ''
   const current = c.status !== 'closed' ? c.currentTicket : null

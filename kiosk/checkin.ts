@@ -1,6 +1,6 @@
 import './checkin.css'
 import { DOSSIER_LOOKUP_ALPHABET, type DossierStatus, type PublicDossierView } from '../common/dossier-types.js'
-import type { TicketView } from '../common/types.js'
+import type { IssuedTicket } from '../common/types.js'
 import { ApiError, apiGet, apiPost, errorMessage, NetworkError } from '../web/api.js'
 import { h } from '../web/dom.js'
 import { getLang, t } from '../web/i18n.js'
@@ -21,7 +21,7 @@ interface Deps {
   /** redraws the kiosk (the check-in screen is one of its screens) */
   rerender(): void
   /** the normal ticket screen: shows, prints and reads the ticket */
-  showTicket(ticket: TicketView): Promise<void>
+  showTicket(ticket: IssuedTicket): Promise<void>
   back(): void
   /** the check-in screen is the one showing (physical keys go to it only then) */
   active(): boolean
@@ -116,7 +116,7 @@ export class KioskCheckin {
     this.phase = 'issuing'
     this.deps.rerender()
     try {
-      const { ticket } = await apiPost<{ ticket: TicketView }>(`/api/centers/${encodeURIComponent(this.deps.center())}/check-in`, { code: this.code, lookupCode: this.lookup }, { timeoutMs: 8000 })
+      const { ticket } = await apiPost<{ ticket: IssuedTicket }>(`/api/centers/${encodeURIComponent(this.deps.center())}/check-in`, { code: this.code, lookupCode: this.lookup }, { timeoutMs: 8000 })
       this.reset()
       await this.deps.showTicket(ticket)
     } catch (e) {

@@ -1,4 +1,4 @@
-import type { PriorityGroupView, TicketView } from '../common/types.js'
+import type { PriorityGroupView, IssuedTicket } from '../common/types.js'
 import { ApiError, apiPost, errorMessage, NetworkError, newRequestId } from '../web/api.js'
 import { t } from '../web/i18n.js'
 import type { Screen } from './screens.js'
@@ -16,7 +16,7 @@ interface Deps {
   center(): string
   /** the "issuing" and "cannot issue" screens */
   go(screen: Screen): void
-  showTicket(ticket: TicketView, group: PriorityGroupView | null): Promise<void>
+  showTicket(ticket: IssuedTicket, group: PriorityGroupView | null): Promise<void>
   /** the server said DAILY_CAP_REACHED for this service */
   capReached(serviceId: string): void
   /** the server said CENTER_CLOSED or AFTER_CUTOFF: the board is out of date */
@@ -56,7 +56,7 @@ export class TicketIssuer {
     for (let attempt = 0; ; attempt++) {
       try {
         const body = { serviceId: p.serviceId, requestId: p.requestId, ...(p.group ? { priorityGroup: p.group.code } : {}) }
-        const { ticket } = await apiPost<{ ticket: TicketView }>(`/api/centers/${encodeURIComponent(this.deps.center())}/tickets`, body, { timeoutMs: 8000 })
+        const { ticket } = await apiPost<{ ticket: IssuedTicket }>(`/api/centers/${encodeURIComponent(this.deps.center())}/tickets`, body, { timeoutMs: 8000 })
         if (this.pending !== p) return
         this.pending = null
         await this.deps.showTicket(ticket, p.group)

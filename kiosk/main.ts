@@ -1,6 +1,6 @@
 import '../web/base.css'
 import './kiosk.css'
-import type { BoardService, BoardSnapshot, PriorityGroupView, ProcedureView, TicketView } from '../common/types.js'
+import type { BoardService, BoardSnapshot, PriorityGroupView, ProcedureView, IssuedTicket } from '../common/types.js'
 import { spellTicketCode } from '../common/ticket-code.js'
 import { catalogs, format } from '../common/i18n/index.js'
 import { apiGet, resolveCenter } from '../web/api.js'
@@ -41,8 +41,9 @@ function go(next: Screen): void {
   window.scrollTo(0, 0)
 }
 
-function ticketUrl(id: string): string {
-  return `${location.origin}/t/${id}`
+/** The phone page's link printed in the ticket's QR: it carries the ticket's secret (the tap's answer only). */
+function ticketUrl(ticket: IssuedTicket): string {
+  return `${location.origin}${ticket.phonePath}`
 }
 
 function procedureUrl(p: ProcedureView): string {
@@ -179,8 +180,8 @@ async function openProcedure(p: ProcedureView): Promise<void> {
   go({ name: 'procedure', procedure: p, qr: await qrSvg(procedureUrl(p)) })
 }
 
-async function showTicket(ticket: TicketView, group: PriorityGroupView | null): Promise<void> {
-  const s: Extract<Screen, { name: 'ticket' }> = { name: 'ticket', ticket, qr: await qrSvg(ticketUrl(ticket.id)), group }
+async function showTicket(ticket: IssuedTicket, group: PriorityGroupView | null): Promise<void> {
+  const s: Extract<Screen, { name: 'ticket' }> = { name: 'ticket', ticket, qr: await qrSvg(ticketUrl(ticket)), group }
   go(s)
   if (printed.has(ticket.id)) return
   printed.add(ticket.id)

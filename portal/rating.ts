@@ -8,14 +8,38 @@ import { byId, fill, h, markup, param } from '../web/dom.js'
 import { fmt, getLang, t } from '../web/i18n.js'
 import { connectBoard } from '../web/live.js'
 import { dmy, hm } from '../web/time.js'
+import { ticketPhonePath } from '../common/ticket-code.js'
 
 /**
- * The rating pages (issue 6): `/danh-gia/:ticketId` on the citizen's phone, and `/danh-gia?counter=N` on a
- * tablet at counter N, which follows the counter live and offers the ticket just completed there.
- * A satisfied face sends at once; from "Bình thường" down the citizen may add reasons and a comment.
+ * The rating pages (issue 6): `/danh-gia/:ticketId#k=<the ticket's secret>` on the citizen's phone, and
+ * `/danh-gia?counter=N#k=<the counter's tablet key>` on a tablet at counter N, which follows the counter
+ * live and offers the ticket just completed there (the manager opens the tablet's link from the floor
+ * view). A satisfied face sends at once; from "Bình thường" down the citizen may add reasons and a comment.
  */
 
 export interface RatingPage { render(): void }
+
+/** Where a form sends its rating and reads the ticket's state again: the phone's routes (the ticket's secret) or the tablet's (its key). */
+interface RatingApi {
+  send(body: Record<string, unknown>): Promise<RatingStatusView>
+  reload(): Promise<RatingStatusView | null>
+}
+
+function phoneApi(ticketId: string, key: string): RatingApi {
+  const path = `/api/tickets/${encodeURIComponent(ticketId)}/rating`
+  return {
+    send: async (body) => (await apiPost<{ rating: RatingStatusView }>(path, { ...body, key })).rating,
+    reload: async () => (await apiGet<{ rating: RatingStatusView }>(`${path}?key=${encodeURIComponent(key)}`)).rating,
+  }
+}
+
+function tabletApi(center: string, number: number, key: string, ticketId: string): RatingApi {
+  const path = `/api/centers/${encodeURIComponent(center)}/counters/${number}/rating`
+  return {
+    send: async (body) => (await apiPost<{ rating: RatingStatusView }>(path, { ...body, key, ticketId })).rating,
+    reload: async () => (await apiGet<{ rating: RatingStatusView | null }>(`${path}?key=${encodeURIComponent(key)}`)).rating,
+  }
+}
 
 /** Faces from frowning to smiling (level 1 … 5), 64×64, drawn in currentColor. */
 function face(level: number): string {
@@ -41,9 +65,8 @@ class RatingForm {
   private error: string | null = null
   private sent = false
 
-  constructor(private status: RatingStatusView, private opts: { channel: 'phone' | 'counter'; onActivity?: () => void; onSent?: () => void; backLink?: boolean }) {}
-
-  get ticketId() { return this.status.ticketId }
+  constructor(private status: RatingStatusView, private api: RatingApi,
+    private opts: { channel: 'phone' | 'counter'; onActivity?: () => void; onSent?: () => void; backLink?: string }) {}
 
   render(): HTMLElement {
     const r = t().rating
@@ -53,7 +76,7 @@ class RatingForm {
       h('h1', null, r.title),
       h('p', { class: 'rating-ticket', id: 'rating-ticket' }, fmt(r.ticketLine, { code: st.code, service }),
         st.counterNumber ? h('span', null, ` · ${fmt(r.counterLine, { n: st.counterNumber })}`) : null))
-    const back = this.opts.backLink ? h('a', { class: 'btn', href: `/t/${encodeURIComponent(st.ticketId)}` }, r.backToTicket) : null
+    const back = this.opts.backLink ? h('a', { class: 'btn', href: this.opts.backLink }, r.backToTicket) : null
     if (this.sent) {
       return h('section', { class: 'card rating done', id: 'rating-thanks' }, markup('div', 'rating-thanks-face', face(5)),
         h('h1', null, r.thanks), h('p', null, r.thanksBody), back)
@@ -123,14 +146,13 @@ class RatingForm {
       ...(low && this.reasons.size ? { reasons: [...this.reasons] } : {}),
       ...(low && this.comment.trim() ? { comment: this.comment.trim() } : {}) }
     try {
-      const res = await apiPost<{ rating: RatingStatusView }>(`/api/tickets/${encodeURIComponent(this.status.ticketId)}/rating`, body)
-      this.status = res.rating
+      this.status = await this.api.send(body)
       this.sent = true
       this.opts.onSent?.()
     } catch (e) {
       if (e instanceof ApiError && e.status === 409) {
         // rated from another device, finished too long ago, or the page is stale: show what the server says now
-        this.status = (await apiGet<{ rating: RatingStatusView }>(`/api/tickets/${encodeURIComponent(this.status.ticketId)}/rating`).catch(() => null))?.rating ?? this.status
+        this.status = (await this.api.reload().catch(() => null)) ?? this.status
       }
       this.error = e instanceof ApiError ? errorMessage(e) : t().rating.sendFailed
     } finally {
@@ -143,9 +165,10 @@ class RatingForm {
   redraw: () => void = () => {}
 }
 
-// ---------- /danh-gia/:ticketId (phone) ----------
+// ---------- /danh-gia/:ticketId#k=<secret> (phone) ----------
 
-export function ratingPage(main: HTMLElement, ticketId: string): RatingPage {
+export function ratingPage(main: HTMLElement, ticketId: string, key: string): RatingPage {
+  const api = phoneApi(ticketId, key)
   let form: RatingForm | null = null
   let state: 'loading' | 'notFound' | 'error' | 'ready' = 'loading'
   const render = () => {
@@ -156,8 +179,8 @@ export function ratingPage(main: HTMLElement, ticketId: string): RatingPage {
   }
   const load = async (attempt = 0): Promise<void> => {
     try {
-      const { rating } = await apiGet<{ rating: RatingStatusView }>(`/api/tickets/${encodeURIComponent(ticketId)}/rating`)
-      form = new RatingForm(rating, { channel: 'phone', backLink: true })
+      const rating = (await api.reload())!
+      form = new RatingForm(rating, api, { channel: 'phone', backLink: ticketPhonePath(ticketId, key) })
       form.redraw = render
       state = 'ready'
     } catch (e) {
@@ -174,7 +197,7 @@ export function ratingPage(main: HTMLElement, ticketId: string): RatingPage {
   return { render }
 }
 
-// ---------- /danh-gia?counter=N&center=slug (tablet at the counter) ----------
+// ---------- /danh-gia?counter=N&center=slug#k=<key> (tablet at the counter) ----------
 
 /** Seconds without a touch before the tablet goes back to its idle screen (`?timeout=` for tuning, 3–300). */
 function idleSeconds(): number {
@@ -182,11 +205,13 @@ function idleSeconds(): number {
   return Number.isFinite(n) && n >= 3 && n <= 300 ? n : 30
 }
 
-export function counterRatingPage(main: HTMLElement): RatingPage {
+export function counterRatingPage(main: HTMLElement, key: string): RatingPage {
   const number = Number(param('counter'))
   const offline = byId('offline')
   let center = ''
   let counterKnown: boolean | null = null
+  /** the link's key is this counter's (checked once the center is known; a 404 says it is not) */
+  let linkValid: boolean | null = key ? null : false
   let form: RatingForm | null = null
   let connected = true
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -203,6 +228,7 @@ export function counterRatingPage(main: HTMLElement): RatingPage {
     offline.hidden = connected
     if (!Number.isInteger(number) || number < 1) { fill(main, h('p', { class: 'status bad', id: 'tablet-error' }, r.tabletNeedsCounter)); return }
     if (counterKnown === false) { fill(main, h('p', { class: 'status bad', id: 'tablet-error' }, fmt(r.tabletCounterNotFound, { n: number }))); return }
+    if (linkValid === false) { fill(main, h('p', { class: 'status bad', id: 'tablet-error' }, fmt(r.tabletLinkInvalid, { n: number }))); return }
     if (form) {
       fill(main, form.render())
       return
@@ -214,21 +240,31 @@ export function counterRatingPage(main: HTMLElement): RatingPage {
       h('p', null, r.tabletIdleHint)))
   }
 
-  async function show(ticketId: string) {
+  /**
+   * The ticket just finished here, by the code `ticket:finished` named, asked of the tablet's route with
+   * its key (public facts name no ticket's id). Without a code: only the link's key is checked.
+   */
+  async function show(code?: string) {
     try {
-      const { rating } = await apiGet<{ rating: RatingStatusView }>(`/api/tickets/${encodeURIComponent(ticketId)}/rating`)
-      if (!rating.open) return
-      form = new RatingForm(rating, { channel: 'counter', onActivity: activity, onSent: activity })
+      const { rating } = await apiGet<{ rating: RatingStatusView | null }>(
+        `/api/centers/${encodeURIComponent(center)}/counters/${number}/rating?key=${encodeURIComponent(key)}${code ? `&code=${encodeURIComponent(code)}` : ''}`)
+      if (linkValid !== true) { linkValid = true; render() }
+      if (!rating?.open) return
+      form = new RatingForm(rating, tabletApi(center, number, key, rating.ticketId), { channel: 'counter', onActivity: activity, onSent: activity })
       form.redraw = render
       activity()
       render()
-    } catch { /* the next ticket finished here will show */ }
+    } catch (e) {
+      // a wrong key is answered as an unknown counter; anything else: the next ticket finished here will show
+      if (e instanceof ApiError && e.status === 404) { linkValid = false; render() }
+    }
   }
 
   render()
   if (Number.isInteger(number) && number > 0) {
     void (async () => {
       center = await resolveCenter()
+      if (key) void show() // checks the link's key
       connectBoard(center, {
         onBoard: (b) => {
           const known = b.counters.some((c) => c.number === number)
@@ -237,7 +273,7 @@ export function counterRatingPage(main: HTMLElement): RatingPage {
         onEvent: (e) => {
           if (e.name !== 'ticket:finished') return
           const f = e.payload as TicketFinishedEvent
-          if (f.counterNumber === number && f.status === 'done') void show(f.ticketId)
+          if (f.counterNumber === number && f.status === 'done') void show(f.code)
         },
         onStatus: (on) => { connected = on; render() },
       })

@@ -1,5 +1,6 @@
 import { io } from 'socket.io-client'
 import type { TicketView } from '../common/types.js'
+import { ticketPhonePath } from '../common/ticket-code.js'
 import { ApiError, apiGet } from '../web/api.js'
 import { fill, h } from '../web/dom.js'
 import { aheadText, estimateText, fmt, getLang, t } from '../web/i18n.js'
@@ -8,8 +9,9 @@ import type { PageSocket } from '../web/live.js'
 import { chime, unlockAudio, vibrate } from '../web/sound.js'
 import { dmy, hm } from '../web/time.js'
 
-// /t/:ticketId, the citizen's live ticket: its state and drawing, the GET that loads it (retried until it
-// answers), and the socket that keeps it current.
+// /t/:ticketId#k=<secret>, the citizen's live ticket: its state and drawing, the GET that loads it (retried
+// until it answers), and the socket that keeps it current. Every read and the socket carry the ticket's
+// secret from the QR's link (the fragment: never sent to the server in the page's own request).
 
 const TERMINAL = new Set(['done', 'no_show', 'transferred', 'cancelled', 'expired'])
 
@@ -31,7 +33,7 @@ interface TicketState {
   recalls: number
 }
 
-export function ticketPage(id: string, el: TicketElements): { render: () => void } {
+export function ticketPage(id: string, key: string, el: TicketElements): { render: () => void } {
   const s: TicketState = { ticket: null, error: null, updatedAt: null, connected: true, soundOn: false, acknowledged: '', rang: '', recalls: 0 }
   /** bumps on each pushed update, so an older HTTP answer never overwrites a newer push */
   let pushes = 0
@@ -46,7 +48,7 @@ export function ticketPage(id: string, el: TicketElements): { render: () => void
   async function load(): Promise<void> {
     const gen = pushes
     try {
-      const r = await apiGet<{ ticket: TicketView }>(`/api/tickets/${encodeURIComponent(id)}`)
+      const r = await apiGet<{ ticket: TicketView }>(`/api/tickets/${encodeURIComponent(id)}?key=${encodeURIComponent(key)}`)
       if (gen === pushes) take(r.ticket)
     } catch (e) {
       if (e instanceof ApiError && (e.status === 404 || e.status === 400)) { s.error = 'notFound'; render(); return }
@@ -75,7 +77,7 @@ export function ticketPage(id: string, el: TicketElements): { render: () => void
     el.offline.hidden = s.connected || !s.ticket
     if (s.error === 'notFound') { fill(el.main, h('section', { class: 'card' }, h('h1', null, p.title), h('p', { class: 'status bad', id: 'not-found' }, p.notFound))); return }
     if (!s.ticket) { fill(el.main, h('p', { class: 'loading' }, s.error === 'load' ? p.loadError : t().pages.loading)); return }
-    fill(el.main, ...ticketCard(s.ticket, s.updatedAt, s.soundOn, async () => { await unlockAudio(); s.soundOn = true; vibrate([60]); render() }))
+    fill(el.main, ...ticketCard(s.ticket, key, s.updatedAt, s.soundOn, async () => { await unlockAudio(); s.soundOn = true; vibrate([60]); render() }))
     drawCalled(el.called, s)
   }
   render()
@@ -87,7 +89,7 @@ export function ticketPage(id: string, el: TicketElements): { render: () => void
         await new Promise((r) => setTimeout(r, Math.min(15_000, 1000 * 2 ** attempt)))
       }
     }
-    watchTicket(id, s.ticket.centerSlug, {
+    watchTicket(id, key, s.ticket.code, s.ticket.centerSlug, {
       pushed: (tk) => { pushes++; take(tk) },
       queueMoved: scheduleRefetch,
       recalled: () => { s.recalls++; drawCalled(el.called, s) },
@@ -125,17 +127,18 @@ function ring(): void {
  * One socket: this ticket's room (ticket:updated) and its center's room (the queue moving ahead of it, or
  * this ticket recalled; order does not matter here). Reconnects after the server drops it.
  */
-function watchTicket(id: string, center: string, on: {
+function watchTicket(id: string, key: string, code: string, center: string, on: {
   pushed: (tk: TicketView) => void; queueMoved: () => void; recalled: () => void; connection: (up: boolean) => void
 }): void {
-  const socket: PageSocket = io({ auth: { ticket: id, center }, transports: ['websocket', 'polling'] })
+  const socket: PageSocket = io({ auth: { ticket: id, key, center }, transports: ['websocket', 'polling'] })
   socket.on('ticket:updated', (tk) => {
     if (tk.id !== id) return
     on.pushed(tk)
   })
   onPublicFacts(socket, (f) => {
     if (f.name === 'queue:changed' || f.name === 'ticket:called') on.queueMoved()
-    else if (f.name === 'ticket:recalled' && f.payload.ticketId === id) on.recalled()
+    // public facts name tickets by code (unique in the center's day), never by id
+    else if (f.name === 'ticket:recalled' && f.payload.code === code) on.recalled()
   })
   socket.on('connect', () => on.connection(true))
   socket.on('disconnect', (reason) => {
@@ -165,7 +168,7 @@ function statusLine(tk: TicketView): HTMLElement {
 }
 
 /** The ticket, where it stands, and what the citizen can do next (rate, follow a transfer, turn sound on). */
-function ticketCard(tk: TicketView, updatedAt: Date | null, soundOn: boolean, onNotify: () => Promise<void>): (HTMLElement | null)[] {
+function ticketCard(tk: TicketView, key: string, updatedAt: Date | null, soundOn: boolean, onNotify: () => Promise<void>): (HTMLElement | null)[] {
   const p = t().portal
   const names = getLang() === 'en' ? [tk.serviceNameEn, tk.serviceNameVi] : [tk.serviceNameVi, tk.serviceNameEn]
   const waiting = tk.status === 'waiting'
@@ -179,8 +182,9 @@ function ticketCard(tk: TicketView, updatedAt: Date | null, soundOn: boolean, on
       waiting ? h('p', { class: 'ahead' }, aheadText(tk.ahead)) : null,
       waiting ? h('p', { class: 'eta' }, estimateText(tk.estimatedWaitMinutes)) : null,
       h('p', { class: 'issued' }, fmt(p.issuedAt, { time: `${hm(tk.issuedAt)}, ${dmy(tk.issuedAt)}` }))),
-    tk.status === 'done' ? h('a', { class: 'btn btn-primary', id: 'rate', href: `/danh-gia/${encodeURIComponent(tk.id)}` }, p.rate) : null,
-    tk.status === 'transferred' && tk.transferredToId ? h('a', { class: 'btn btn-primary', href: `/t/${encodeURIComponent(tk.transferredToId)}` }, p.followNew) : null,
+    tk.status === 'done' ? h('a', { class: 'btn btn-primary', id: 'rate', href: `/danh-gia/${encodeURIComponent(tk.id)}#k=${encodeURIComponent(key)}` }, p.rate) : null,
+    // the new ticket of a transfer keeps the paper ticket's secret
+    tk.status === 'transferred' && tk.transferredToId ? h('a', { class: 'btn btn-primary', id: 'follow-new', href: ticketPhonePath(tk.transferredToId, key) }, p.followNew) : null,
     !TERMINAL.has(tk.status)
       ? h('button', {
         type: 'button', class: `btn notify${soundOn ? ' on' : ''}`, id: 'notify', 'aria-pressed': String(soundOn),

@@ -12,6 +12,8 @@ export class FloorView {
   private data: FloorResponse | null = null
   private error: string | null = null
   private timer: ReturnType<typeof setInterval> | undefined
+  /** the rating tablet's link of the counter the manager asked for (it carries the counter's key) */
+  private tablet: { counterNumber: number; url: string } | null = null
 
   constructor(private deps: { center: string; onSessionEnded: (message: string) => void }) {}
 
@@ -34,6 +36,29 @@ export class FloorView {
       this.error = errorText(e)
     }
     this.render()
+  }
+
+  /** Asks for a counter's rating-tablet link (manager+ of its center) and shows it under the counters. */
+  private async showTablet(counterId: string) {
+    try {
+      const { tablet } = await apiGet<{ tablet: { counterNumber: number; path: string } }>(`/api/counters/${encodeURIComponent(counterId)}/rating-tablet`)
+      this.tablet = { counterNumber: tablet.counterNumber, url: `${location.origin}${tablet.path}` }
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) return this.deps.onSessionEnded(errorText(e))
+      this.error = errorText(e)
+    }
+    this.render()
+  }
+
+  private tabletPanel(): HTMLElement | null {
+    const tb = this.tablet
+    if (!tb) return null
+    const w = t().staff
+    const input = h('input', { type: 'text', readonly: true, id: 'tablet-link-url', class: 'tablet-link-url', 'aria-label': fmt(w.tabletLinkLabel, { n: tb.counterNumber }),
+      onfocus: (ev: Event) => (ev.target as HTMLInputElement).select() })
+    input.value = tb.url
+    return h('div', { class: 'tablet-link', id: 'tablet-link', 'data-counter': tb.counterNumber },
+      h('h3', null, fmt(w.tabletLinkTitle, { n: tb.counterNumber })), input, h('p', { class: 'muted small' }, w.tabletLinkHint))
   }
 
   private render() {
@@ -75,12 +100,15 @@ export class FloorView {
               const paused = c.status === 'paused'
               const late = paused && c.minutesInStatus >= d.pauseAlertMinutes
               return h('tr', { 'data-counter': c.number, 'data-status': c.status, class: late ? 'late' : '' },
-                h('th', { scope: 'row' }, String(c.number)),
+                h('th', { scope: 'row' }, String(c.number), ' ',
+                  h('button', { type: 'button', class: 'btn btn-small tablet-btn', 'data-tablet': c.number, title: fmt(w.tabletLinkTitle, { n: c.number }),
+                    onclick: () => void this.showTablet(c.id) }, w.tabletLink)),
                 h('td', null, c.staffName ?? h('span', { class: 'muted' }, w.nobody)),
                 h('td', null, h('span', { class: `pill ${c.status}` }, w.status[c.status]), paused ? h('span', { class: 'reason' }, ` ${reasonText(c.pauseReason)}`) : null),
                 h('td', { class: 'code' }, c.currentTicket ? `${c.currentTicket.code} · ${t().ticketStatus[c.currentTicket.status]}` : ''),
                 h('td', null, c.status === 'closed' ? '' : h('span', { 'data-since': c.statusSince }, sinceText(c.statusSince))))
-            })))),
+            }))),
+          this.tabletPanel()),
         h('section', { class: 'card' },
           h('h2', null, w.servicesTitle),
           h('table', { class: 'tbl', id: 'floor-services' },

@@ -5,7 +5,7 @@ import { createDb, type DbHandle } from '../db/create-db.js'
 import { createApp } from '../server/app.js'
 import { backends } from './helpers/db.js'
 import { nextEvent, startHarness, type Harness } from './helpers/harness.js'
-import { issued, openLine } from './queue-fixtures.js'
+import { holderGet, issued, openLine } from './queue-fixtures.js'
 
 /** The value of one sample line of the text format (`name{labels} value`), or undefined. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
@@ -44,7 +44,7 @@ describe.each(backends)('metrics and health on %s', (kind) => {
     const t = await issued(h, line.serviceId)
     await issued(h, line.serviceId)
     await line.clerk.post(`/api/counters/${line.counterId}/call-next`).send({})
-    await h.http.get(`/api/tickets/${t.id}`)
+    await holderGet(h, t.id)
     await h.http.get('/kiosk/does-not-exist.js')
 
     const text = (await h.http.get('/metrics')).text

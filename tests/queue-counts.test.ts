@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { sql } from 'kysely'
 import { backends } from './helpers/db.js'
 import { startHarness, type Harness } from './helpers/harness.js'
-import { issued, openLine, type Agent, type Line } from './queue-fixtures.js'
+import { holderGet, issued, openLine, type Agent, type Line } from './queue-fixtures.js'
 
 /** mulberry32: the same seed makes the same mix */
 function prng(seed: number) {
@@ -51,7 +51,7 @@ describe.each(backends)('queue counts (%s)', (kind) => {
     for (const t of waiting) {
       const k = `${t.service_id} ${t.service_day}`
       rank.set(k, (rank.get(k) ?? 0) + 1)
-      const v = (await h.http.get(`/api/tickets/${t.id}`)).body.ticket
+      const v = (await holderGet(h, t.id)).body.ticket
       expect([t.id, v.position]).toEqual([t.id, rank.get(k)])
     }
   }

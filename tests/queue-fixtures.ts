@@ -75,7 +75,7 @@ export function issue(h: Harness, serviceId: string, body: Record<string, unknow
 export async function issued(h: Harness, serviceId: string, body: Record<string, unknown> = {}) {
   const res = await issue(h, serviceId, body)
   if (res.status !== 201) throw new Error(`issue failed: ${res.status} ${JSON.stringify(res.body)}`)
-  return res.body.ticket as import('../common/types.js').TicketView
+  return res.body.ticket as import('../common/types.js').IssuedTicket
 }
 
 /** The ticket's row and its event count: what a refused request must leave untouched. */
@@ -93,4 +93,13 @@ export async function ticketEvents(h: Harness, id: string) {
 export async function boardSeq(h: Harness): Promise<number> {
   const res = await h.http.get('/api/centers/na-sang/board')
   return res.body.seq as number
+}
+
+/**
+ * `GET /api/tickets/:id` as the ticket's phone page asks it: with the secret printed on its QR (read from
+ * its row here, for tests that only know the id). Without it the answer is 404 (tests/ticket-secret.test.ts).
+ */
+export async function holderGet(h: Harness, id: string) {
+  const { secret } = await h.handle.db.selectFrom('ticket').select('secret').where('id', '=', id).executeTakeFirstOrThrow()
+  return h.http.get(`/api/tickets/${id}?key=${encodeURIComponent(secret)}`)
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { backends } from './helpers/db.js'
 import { startHarness, type Harness } from './helpers/harness.js'
 import { MINUTE } from './helpers/clock.js'
-import { addClerk, addCounter, addService, issued, openLine, ticketEvents, type Agent } from './queue-fixtures.js'
+import { addClerk, addCounter, addService, holderGet, issued, openLine, ticketEvents, type Agent } from './queue-fixtures.js'
 import type { TicketView } from '../common/types.js'
 
 const at = (hm: string) => `2026-11-23T${hm}:00+07:00`
@@ -21,7 +21,7 @@ describe.each(backends)('queue order on %s', (kind) => {
     expect((await clerk.post(`/api/tickets/${id}/start`).send({})).status).toBe(200)
     expect((await clerk.post(`/api/tickets/${id}/complete`).send({})).status).toBe(200)
   }
-  const view = async (id: string) => (await h.http.get(`/api/tickets/${id}`)).body.ticket
+  const view = async (id: string) => (await holderGet(h, id)).body.ticket
 
   it('a priority ticket issued 20 minutes after a normal one is called first (bonus 30 minutes)', async () => {
     const line = await openLine(h)

@@ -197,7 +197,7 @@ describe.each(backends)('realtime on %s', (kind) => {
     const t = await issued(h, line.serviceId)
     await line.clerk.post(`/api/counters/${line.counterId}/call-next`).send({})
     await until('staff events', () => got.some((e) => e.name === 'ticket:called') && got.filter((e) => e.name === 'ticket:updated').length >= 2)
-    expect(got.find((e) => e.name === 'ticket:called')!.payload).toMatchObject({ ticketId: t.id, counterId: line.counterId })
+    expect(got.find((e) => e.name === 'ticket:called')!.payload).toMatchObject({ code: t.code, counterId: line.counterId })
     expect(got.filter((e) => e.name === 'ticket:updated').map((e) => e.payload.status)).toEqual(['waiting', 'called'])
     // only its counter's room, not the whole center: no ticket:issued
     expect(got.some((e) => e.name === 'ticket:issued')).toBe(false)

@@ -81,7 +81,7 @@ if (!postgres) {
       await new Promise((r) => setTimeout(r, 100)) // nothing more (no duplicate)
       expect(got.map((e) => e.name)).toEqual(['ticket:called', 'counter:changed', 'queue:changed'])
       expect(got.map((e) => e.payload.seq)).toEqual([1, 2, 3].map((i) => snapshot.seq + i))
-      expect(got[0]!.payload).toMatchObject({ ticketId: t.id, code: t.code, counterId: line.counterId, counterNumber: line.counterNumber })
+      expect(got[0]!.payload).toMatchObject({ code: t.code, counterId: line.counterId, counterNumber: line.counterNumber })
       const seq = (await h.handle.db.selectFrom('center_board_seq').select('seq').where('center_id', '=', h.demo.centerId).executeTakeFirstOrThrow()).seq
       expect(got.at(-1)!.payload.seq).toBe(seq)
       // B's own board agrees

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { backends } from './helpers/db.js'
 import { nextEvent, startHarness, type Harness } from './helpers/harness.js'
-import { addService, issue, issued, openLine, ticketEvents } from './queue-fixtures.js'
+import { addService, holderGet, issue, issued, openLine, ticketEvents } from './queue-fixtures.js'
 import type { CounterChangedEvent } from '../common/events.js'
 
 /** Na Sang: Mon–Fri 07:00–11:30 and 13:30–17:00, tickets until 16:30, Asia/Ho_Chi_Minh (UTC+7). */
@@ -141,7 +141,7 @@ describe.each(backends)('service day on %s', (kind) => {
     const tuesday = await issued(h, s.id)
     expect(tuesday).toMatchObject({ code: `${s.prefix}001`, number: 1, serviceDay: TUE, position: 1, ahead: 0 })
     // yesterday's A003 is not ahead of today's A001, and keeps its own day
-    expect((await h.http.get(`/api/tickets/${monday[2]!.id}`)).body.ticket).toMatchObject({ serviceDay: MON, code: `${s.prefix}003` })
+    expect((await holderGet(h, monday[2]!.id)).body.ticket).toMatchObject({ serviceDay: MON, code: `${s.prefix}003` })
   })
 
   it('the service day rolls over at local midnight (17:00 UTC), not at UTC midnight', async () => {
@@ -154,7 +154,7 @@ describe.each(backends)('service day on %s', (kind) => {
     expect(await board()).toMatchObject({ serviceDay: MON })
     expect((await board()).services.find((x: { id: string }) => x.id === line.serviceId).waiting).toBe(1)
     expect(await h.app.tickets.expireStale()).toBe(0)
-    expect((await h.http.get(`/api/tickets/${late.id}`)).body.ticket.status).toBe('waiting')
+    expect((await holderGet(h, late.id)).body.ticket.status).toBe('waiting')
 
     h.clock.set('2026-11-23T17:01:00Z') // 00:01 Tuesday in Na Sang, still Monday in UTC
     expect(await board()).toMatchObject({ serviceDay: TUE, open: false })
@@ -170,7 +170,7 @@ describe.each(backends)('service day on %s', (kind) => {
     expect(night.body.error.message).toContain('07:00–11:30, 13:30–17:00')
 
     expect(await h.app.tickets.expireStale()).toBeGreaterThanOrEqual(1)
-    expect((await h.http.get(`/api/tickets/${late.id}`)).body.ticket).toMatchObject({ status: 'expired', serviceDay: MON })
+    expect((await holderGet(h, late.id)).body.ticket).toMatchObject({ status: 'expired', serviceDay: MON })
   })
 
   it('expireStale turns yesterday’s leftover tickets into expired, records it, never deletes, and frees the counter', async () => {
@@ -221,7 +221,7 @@ describe.each(backends)('service day on %s', (kind) => {
     const next = await clerk.post(`/api/counters/${line.counterId}/call-next`).send({})
     expect(next.body.ticket).toMatchObject({ id: today.id, status: 'called' })
     expect(await h.app.tickets.expireStale()).toBe(0)
-    expect((await h.http.get(`/api/tickets/${waiting.id}`)).body.ticket).toMatchObject({ status: 'expired', position: null })
+    expect((await holderGet(h, waiting.id)).body.ticket).toMatchObject({ status: 'expired', position: null })
     display.disconnect()
   })
 })

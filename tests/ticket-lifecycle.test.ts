@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { backends } from './helpers/db.js'
 import { nextEvent, startHarness, type Harness } from './helpers/harness.js'
-import { addClerk, addCounter, addService, boardSeq, issued, openLine, ticketEvents, ticketState } from './queue-fixtures.js'
+import { addClerk, addCounter, addService, boardSeq, holderGet, issued, openLine, ticketEvents, ticketState } from './queue-fixtures.js'
 
 describe.each(backends)('ticket lifecycle on %s', (kind) => {
   let h: Harness
@@ -11,14 +11,17 @@ describe.each(backends)('ticket lifecycle on %s', (kind) => {
   const issue = (prefix: string, body: Record<string, unknown> = {}) =>
     h.http.post('/api/centers/na-sang/tickets').send({ serviceId: h.demo.services[prefix], ...body })
 
-  it('answers an issue with the same view GET /api/tickets/:id gives (normal and priority, with people ahead)', async () => {
+  it('answers an issue with the same view GET /api/tickets/:id?key= gives (normal and priority, with people ahead)', async () => {
     // the issue's answer is assembled from what the issuing statements return (server/queue/queue.service.ts issueNew)
     const s = await addService(h)
     const answers = []
     for (const body of [{}, {}, { priorityGroup: 'nguoi-cao-tuoi' }, {}]) {
       const res = await h.http.post('/api/centers/na-sang/tickets').send({ serviceId: s.id, ...body })
       expect(res.status).toBe(201)
-      expect(res.body.ticket).toEqual((await h.http.get(`/api/tickets/${res.body.ticket.id}`)).body.ticket)
+      // the same view, with the ticket's secret and its phone page's link besides (for the kiosk's QR)
+      const { secret, phonePath, ...view } = res.body.ticket
+      expect(view).toEqual((await holderGet(h, res.body.ticket.id)).body.ticket)
+      expect(phonePath).toBe(`/t/${view.id}#k=${secret}`)
       answers.push(res.body.ticket)
     }
     expect(answers.map((t) => [t.position, t.priorityGroup])).toEqual([[1, null], [2, null], [1, 'nguoi-cao-tuoi'], [4, null]])
@@ -74,7 +77,7 @@ describe.each(backends)('ticket lifecycle on %s', (kind) => {
       ['called_out_of_order', 'waiting', 'called', line.counterId, line.staffId],
     ])
     // the skipped ticket keeps its place: it is still first in line
-    expect((await h.http.get(`/api/tickets/${first.id}`)).body.ticket).toMatchObject({ status: 'waiting', position: 1, ahead: 0 })
+    expect((await holderGet(h, first.id)).body.ticket).toMatchObject({ status: 'waiting', position: 1, ahead: 0 })
 
     // a ticket that no longer waits cannot be called
     await line.clerk.post(`/api/tickets/${second.id}/start`).send({})
@@ -98,7 +101,7 @@ describe.each(backends)('ticket lifecycle on %s', (kind) => {
     const res = await line.clerk.post(`/api/tickets/${t.id}/recall`).send({})
     expect(res.status).toBe(200)
     expect(res.body.ticket.status).toBe('called')
-    expect(await recalled).toMatchObject({ ticketId: t.id, code: t.code, counterNumber: line.counterNumber })
+    expect(await recalled).toMatchObject({ code: t.code, counterNumber: line.counterNumber })
     await line.clerk.post(`/api/tickets/${t.id}/recall`).send({})
     expect((await ticketState(h, t.id)).row.call_count).toBe(3)
     expect((await ticketEvents(h, t.id)).map((e) => e.type)).toEqual(['issued', 'called', 'recalled', 'recalled'])
@@ -270,7 +273,7 @@ describe.each(backends)('ticket lifecycle on %s', (kind) => {
       queueAt: t.queueAt, position: 1, ahead: 0, counterId: null,
     })
     expect(moved.id).not.toBe(t.id)
-    const old = (await h.http.get(`/api/tickets/${t.id}`)).body.ticket
+    const old = (await holderGet(h, t.id)).body.ticket
     expect(old).toMatchObject({ status: 'transferred', transferredToId: moved.id })
     expect(old.finishedAt).not.toBeNull()
     expect((await ticketEvents(h, t.id)).map((e) => e.type)).toEqual(['issued', 'called', 'started', 'transferred'])

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/create-db.js'
-import type { TicketView } from '../../common/types.js'
+import type { IssuedTicket } from '../../common/types.js'
 import type { Clock } from '../clock.js'
 import type { EventSink } from '../realtime/event-sink.js'
 import { DossierAttachments } from './attachments.js'
@@ -44,14 +44,14 @@ export interface Dossiers {
 export interface QueueSide {
   changes: { inTx: CenterTx }
   issuing: Pick<CheckInTickets, 'issue'>
-  tickets: { getTicket(id: string): Promise<TicketView> }
+  tickets: { issuedTicket(id: string): Promise<IssuedTicket> }
 }
 
 export function createDossiers(db: Db, clock: Clock, queue: QueueSide, sink: EventSink, given: Partial<DossierLimits> = {}): Dossiers {
   const limits = { ...DEFAULT_DOSSIER_LIMITS, ...given }
   // the one place dossiers name the queue's transaction: facts added to `out` are sent after the commit
   const inTx: CenterTx = (center, work) => queue.changes.inTx(center, work)
-  const tickets: CheckInTickets = { issue: (slug, input) => queue.issuing.issue(slug, input), get: (id) => queue.tickets.getTicket(id) }
+  const tickets: CheckInTickets = { issue: (slug, input) => queue.issuing.issue(slug, input), get: (id) => queue.tickets.issuedTicket(id) }
   const budgets = {
     lookups: new AddressBudget(limits.lookupsPerMinute, 60_000),
     filings: new AddressBudget(limits.filingsPerHour, 60 * 60_000, (minutes) => new AppError('TOO_MANY_FILINGS', { minutes }), (req) => !!req.auth),

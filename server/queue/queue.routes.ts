@@ -1,6 +1,6 @@
 import { Router, type RequestHandler } from 'express'
 import { z } from 'zod'
-import { CallTicketBody, CenterSlug, EmptyBody, IssueTicketBody, PauseBody, ResumeBody, TransferBody, Uuid } from '../../common/schemas.js'
+import { CallTicketBody, CenterSlug, EmptyBody, IssueTicketBody, PauseBody, ResumeBody, TicketKeyQuery, TransferBody, Uuid } from '../../common/schemas.js'
 import { requireRole } from '../auth/auth.middleware.js'
 import { validate, type Validated } from '../http/validate.js'
 import type { BoardService } from '../centers/board.service.js'
@@ -26,8 +26,9 @@ export function publicRoutes(issuing: IssueService, tickets: TicketService, boar
   r.post('/centers/:center/tickets', issueLimiter, validate({ params: CenterParams, body: IssueTicketBody }), async (req, res) => {
     res.status(201).json({ ticket: await issuing.issue(req.input.params.center, req.input.body) })
   })
-  r.get('/tickets/:id', validate({ params: IdParams }), async (req, res) => {
-    res.json({ ticket: await tickets.getTicket(req.input.params.id) })
+  // the phone page: the ticket's id and the secret printed on its QR (a wrong one: TICKET_NOT_FOUND, as an unknown id)
+  r.get('/tickets/:id', validate({ params: IdParams, query: TicketKeyQuery }), async (req, res) => {
+    res.json({ ticket: await tickets.holderTicket(req.input.params.id, req.input.query.key) })
   })
   return r
 }

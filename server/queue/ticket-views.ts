@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Executor } from '../../db/create-db.js'
-import { PAUSE_REASONS, type CounterView, type PauseReason, type TicketView } from '../../common/types.js'
+import { PAUSE_REASONS, type CounterView, type PauseReason, type IssuedTicket, type PublicCounterView, type TicketView } from '../../common/types.js'
+import { ticketPhonePath } from '../../common/ticket-code.js'
 import type { Ticket } from '../../db/types.js'
 import { AppError } from '../errors.js'
 import * as counters from './counter.repository.js'
@@ -52,6 +53,11 @@ export function toTicketView(r: TicketViewRow, f?: ServiceFigures): TicketView {
   }
 }
 
+/** The tap's answer (IssuedTicket): the view, its secret and the phone page's link that carries it. */
+export function withSecret(v: TicketView, secret: string): IssuedTicket {
+  return { ...v, secret, phonePath: ticketPhonePath(v.id, secret) }
+}
+
 /** The center's counters (or one of them) with who works there, their current ticket and their services. */
 export async function counterViews(db: Executor, centerId: string, counterId?: string): Promise<CounterView[]> {
   const rows = await counters.listCounterViews(db, centerId, counterId)
@@ -64,11 +70,13 @@ export async function counterViews(db: Executor, centerId: string, counterId?: s
 }
 
 /**
- * A counter as public pages see it (the board, its live facts): the pause reason's category only. The
- * clerk's free-text note (stored as `reason: note`) is for staff views.
+ * A counter as public pages see it (the board, its live facts): the pause reason's category only (the
+ * clerk's free-text note, stored as `reason: note`, is for staff views), its current ticket by code only
+ * (a ticket's id is for its holder and the staff).
  */
-export function publicCounterView(v: CounterView): CounterView {
-  return { ...v, pauseReason: pauseCategory(v.pauseReason) }
+export function publicCounterView(v: CounterView): PublicCounterView {
+  const cur = v.currentTicket
+  return { ...v, pauseReason: pauseCategory(v.pauseReason), currentTicket: cur ? { code: cur.code, status: cur.status } : null }
 }
 
 function pauseCategory(text: string | null): PauseReason | null {

@@ -7,6 +7,11 @@ export function findTicket(db: Executor, id: string) {
   return db.selectFrom('ticket').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
+/** A ticket's secret (compared by the caller, server/queue/ticket-secret.ts), and its center and counter. */
+export function findTicketSecret(db: Executor, id: string) {
+  return db.selectFrom('ticket').select(['id', 'secret', 'center_id', 'counter_id']).where('id', '=', id).executeTakeFirst()
+}
+
 export function lockTicket(db: Executor, id: string) {
   return db.selectFrom('ticket').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
 }
@@ -70,6 +75,8 @@ export function findIssueContext(db: Executor, slug: string, serviceId: string, 
  * while PostgreSQL runs the statement and commits. The service's `active` and `daily_cap` are read here,
  * from the row as it is: an inactive service, or one at its cap, gets nothing written (no number
  * taken), and the answer says which. A reused `request_id` fails it (unique `ticket_request_id`).
+ * The ticket's secret (printed on its QR) is made in the same statement, by its column's default
+ * (migration 0007), and returned with the row.
  */
 export async function issueTicket(db: Executor, t: {
   center_id: string; service_id: string; service_day: string; prefix: string; priority_group_id: string | null
@@ -237,8 +244,7 @@ export function ticketsAhead(id: string | RawBuilder<unknown>) {
 
 export function recentCalls(db: Executor, centerId: string, serviceDay: string, limit: number) {
   return db.selectFrom('ticket').innerJoin('counter', 'counter.id', 'ticket.counter_id')
-    .select(['ticket.id', 'ticket.code', 'ticket.service_id', 'ticket.counter_id', 'counter.number as counter_number',
-      'ticket.called_at'])
+    .select(['ticket.code', 'ticket.service_id', 'ticket.counter_id', 'counter.number as counter_number', 'ticket.called_at'])
     .where('ticket.center_id', '=', centerId).where('ticket.service_day', '=', serviceDay)
     .where('ticket.called_at', 'is not', null)
     .orderBy('ticket.called_at', 'desc').limit(limit).execute()

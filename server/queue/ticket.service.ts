@@ -1,7 +1,8 @@
 import type { Transaction, Updateable } from 'kysely'
 import type { Db, Executor } from '../../db/create-db.js'
 import type { Center, Counter, Database, Ticket, TicketStatus, TicketTable } from '../../db/types.js'
-import type { TicketView } from '../../common/types.js'
+import type { IssuedTicket, TicketView } from '../../common/types.js'
+import type { TicketCalledEvent, TicketFinishedEvent } from '../../common/events.js'
 import { formatTicketCode } from '../../common/ticket-code.js'
 import { isUniqueViolation } from '../../db/unique-violation.js'
 import { AppError } from '../errors.js'
@@ -12,7 +13,8 @@ import { findCenterOf, findService } from '../centers/center.repository.js'
 import * as counters from './counter.repository.js'
 import * as tickets from './ticket.repository.js'
 import type { Changes, Outbox } from './changes.js'
-import { ticketView } from './ticket-views.js'
+import { ticketView, withSecret } from './ticket-views.js'
+import { secretMatches } from './ticket-secret.js'
 
 const ACTIVE: TicketStatus[] = ['called', 'serving']
 
@@ -22,6 +24,23 @@ export class TicketService {
 
   getTicket(id: string): Promise<TicketView> {
     return ticketView(this.db, id, this.clock())
+  }
+
+  /**
+   * A ticket for its holder: its id and the secret printed on its QR. A wrong or missing secret is
+   * answered as an unknown ticket (TICKET_NOT_FOUND), so an id alone says nothing, not even that it exists.
+   */
+  async holderTicket(id: string, key: string | undefined): Promise<TicketView> {
+    const row = await tickets.findTicketSecret(this.db, id)
+    if (!row || !secretMatches(key, row.secret)) throw new AppError('TICKET_NOT_FOUND')
+    return this.getTicket(id)
+  }
+
+  /** A ticket as the kiosk that took it is answered (a check-in's ticket again): with its secret and its phone page's link. */
+  async issuedTicket(id: string): Promise<IssuedTicket> {
+    const row = await tickets.findTicketSecret(this.db, id)
+    if (!row) throw new AppError('TICKET_NOT_FOUND')
+    return withSecret(await this.getTicket(id), row.secret)
   }
 
   // ---------- calling ----------
@@ -159,11 +178,12 @@ export class TicketService {
         center_id: t.center_id, service_id: target.id, service_day: t.service_day, number,
         code: formatTicketCode(target.prefix, number), priority_group_id: t.priority_group_id,
         queue_at: t.queue_at, issued_at: now, transferred_from_id: t.id,
+        secret: t.secret, // the same paper ticket: its QR follows the new ticket too
       }, { type: 'issued_by_transfer', staffId: actor.staffId, data: { fromTicketId: t.id, fromCode: t.code } })
       newId = n.id
       out.add({ name: 'ticket:finished', payload: finishedPayload(t, 'transferred', c) })
       currentTicketChanged(out, t)
-      out.add({ name: 'ticket:issued', payload: { ticket: { id: n.id, code: n.code, serviceId: n.service_id, issuedAt: now.toISOString(), priority: !!n.priority_group_id } } })
+      out.add({ name: 'ticket:issued', payload: { ticket: { code: n.code, serviceId: n.service_id, issuedAt: now.toISOString(), priority: !!n.priority_group_id } } })
       out.add({ name: 'queue:changed', serviceIds: [t.service_id, target.id] })
       out.touch(n.id)
     }, { waitingByAnyClerk: true })
@@ -243,10 +263,11 @@ function currentTicketChanged(out: Outbox, t: Ticket) {
   if (t.counter_id && ACTIVE.includes(t.status)) out.add({ name: 'counter:changed', counterId: t.counter_id })
 }
 
-function callPayload(t: Ticket, c: Counter, now: Date) {
-  return { ticketId: t.id, code: t.code, serviceId: t.service_id, counterId: c.id, counterNumber: c.number, calledAt: now.toISOString() }
+// Public facts name a ticket by its code, never by its id (common/events.ts): a wall needs no more.
+function callPayload(t: Ticket, c: Counter, now: Date): Omit<TicketCalledEvent, 'seq'> {
+  return { code: t.code, serviceId: t.service_id, counterId: c.id, counterNumber: c.number, calledAt: now.toISOString() }
 }
 
-function finishedPayload(t: Ticket, status: TicketStatus, c: Counter | undefined) {
-  return { ticketId: t.id, code: t.code, status, counterId: c?.id ?? null, counterNumber: c?.number ?? null }
+function finishedPayload(t: Ticket, status: TicketStatus, c: Counter | undefined): Omit<TicketFinishedEvent, 'seq'> {
+  return { code: t.code, status, counterId: c?.id ?? null, counterNumber: c?.number ?? null }
 }

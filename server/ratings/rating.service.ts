@@ -3,7 +3,9 @@ import { catalogs, format, type Lang } from '../../common/i18n/index.js'
 import {
   LOW_MAX_LEVEL, RATING_WINDOW_HOURS, levelOf, type RatingReason, type RatingScale, type RatingStatusView,
 } from '../../common/rating-types.js'
-import type { RatingBody } from '../../common/schemas.js'
+import type { CounterRatingBody, RatingBody } from '../../common/schemas.js'
+import { secretMatches } from '../queue/ticket-secret.js'
+import { localTime } from '../time.js'
 import { AppError } from '../errors.js'
 import type { Clock } from '../clock.js'
 import { findCenterBySlug } from '../centers/center.repository.js'
@@ -14,22 +16,32 @@ import * as ratings from './rating.repository.js'
 const WINDOW_MS = RATING_WINDOW_HOURS * 3_600_000
 const iso = (d: Date | string | null) => (d == null ? null : new Date(d).toISOString())
 
+/** Who is rating: the holder of the ticket (its secret, from its QR), or the tablet at the counter it was finished at. */
+type Rater = { key: string | undefined } | { counterId: string }
+
 /**
- * Citizen ratings: whoever holds the (unguessable) ticket id may rate it once, after it was done, within
- * 24 hours; the rating keeps the ticket's clerk, counter and service. And the center's rating scale.
+ * Citizen ratings: the holder of a ticket (its id and the secret printed on its QR), or the tablet at the
+ * counter that finished it (the counter's key), may rate it once, after it was done, within 24 hours; the
+ * rating keeps the ticket's clerk, counter and service. A comment is never answered to anyone but staff
+ * reports. And the center's rating scale.
  */
 export class RatingService {
   constructor(private db: Db, private clock: Clock) {}
 
-  async status(ticketId: string): Promise<RatingStatusView> {
-    const t = await ratings.findTicketForRating(this.db, ticketId)
-    if (!t) throw new AppError('TICKET_NOT_FOUND')
-    return this.view(t)
+  async status(ticketId: string, key: string | undefined): Promise<RatingStatusView> {
+    return this.view(await this.ticketFor(ticketId, { key }))
   }
 
-  async rate(ticketId: string, body: RatingBody, lang: Lang): Promise<RatingStatusView> {
+  /** The ticket, when the rater may see it; else TICKET_NOT_FOUND, the same for an unknown id and a wrong secret. */
+  private async ticketFor(ticketId: string, rater: Rater): Promise<ratings.TicketForRating> {
     const t = await ratings.findTicketForRating(this.db, ticketId)
-    if (!t) throw new AppError('TICKET_NOT_FOUND')
+    const allowed = !!t && ('counterId' in rater ? t.counter_id === rater.counterId : secretMatches(rater.key, t.secret))
+    if (!allowed) throw new AppError('TICKET_NOT_FOUND')
+    return t!
+  }
+
+  async rate(ticketId: string, body: RatingBody, lang: Lang, rater: Rater = { key: body.key }): Promise<RatingStatusView> {
+    const t = await this.ticketFor(ticketId, rater)
     const scale = t.rating_scale
     // what only the center's scale can judge, reported together like any other bad input
     const words = catalogs[lang]
@@ -44,11 +56,47 @@ export class RatingService {
     const inserted = await ratings.insertRating(this.db, {
       ticketId: t.id, centerId: t.center_id, serviceId: t.service_id, counterId: t.counter_id, staffId: t.staff_id,
       scale, score: body.score, reasons: body.reasons ?? [], comment: body.comment ? body.comment : null,
-      channel: body.channel ?? 'phone', at: this.clock(),
+      channel: 'counterId' in rater ? 'counter' : body.channel ?? 'phone', at: this.clock(),
     })
     // two taps raced: the other one was stored first
     if (!inserted) throw new AppError('ALREADY_RATED')
-    return this.status(ticketId)
+    return this.view(await this.ticketFor(ticketId, rater))
+  }
+
+  // ---------- the tablet at a counter (`/danh-gia?counter=N#k=<key>`) ----------
+
+  /** The counter whose tablet key this is; an unknown counter and a wrong key are the same COUNTER_NOT_FOUND. */
+  private async tabletCounter(centerSlug: string, number: number, key: string | undefined) {
+    const c = await ratings.findCounterForTablet(this.db, centerSlug, number)
+    if (!c || !secretMatches(key, c.rating_key)) throw new AppError('COUNTER_NOT_FOUND')
+    return c
+  }
+
+  /**
+   * What the tablet offers when `ticket:finished` names a code done at its counter: that ticket of today,
+   * while it may be rated; else null (and null without a code: the tablet checking its link).
+   */
+  async tabletOffer(centerSlug: string, number: number, key: string | undefined, code: string | undefined): Promise<RatingStatusView | null> {
+    const c = await this.tabletCounter(centerSlug, number, key)
+    if (!code) return null
+    const t = await ratings.findAtCounterByCode(this.db, c.center_id, c.id, localTime(this.clock(), c.time_zone).day, code)
+    if (!t || t.status !== 'done') return null
+    const view = this.view(await this.ticketFor(t.id, { counterId: c.id }))
+    return view.open ? view : null
+  }
+
+  /** The tablet's rating of a ticket finished at its counter (channel `counter`). */
+  async rateAtCounter(centerSlug: string, number: number, body: CounterRatingBody, lang: Lang): Promise<RatingStatusView> {
+    const c = await this.tabletCounter(centerSlug, number, body.key)
+    return this.rate(body.ticketId, body, lang, { counterId: c.id })
+  }
+
+  /** A counter's tablet link, for a manager of its center to open on the tablet. */
+  async tabletLink(counterId: string, actor: Actor): Promise<{ counterNumber: number; path: string }> {
+    const c = await ratings.findCounterRatingKey(this.db, counterId)
+    if (!c) throw new AppError('COUNTER_NOT_FOUND')
+    assertCenter(actor, c.center_id)
+    return { counterNumber: c.number, path: `/danh-gia?center=${encodeURIComponent(c.slug)}&counter=${c.number}#k=${encodeURIComponent(c.rating_key)}` }
   }
 
   private closedReason(t: ratings.TicketForRating): RatingStatusView['closedReason'] {
@@ -65,7 +113,7 @@ export class RatingService {
       counterNumber: t.counter_number, finishedAt: iso(t.finished_at), scale: t.rating_scale,
       rated: !!t.rating_id,
       rating: t.rating_id ? {
-        score: t.score!, scale: t.scale!, level: t.level!, reasons: (t.reasons ?? []) as RatingReason[], comment: t.comment, createdAt: iso(t.created_at)!,
+        score: t.score!, scale: t.scale!, level: t.level!, reasons: (t.reasons ?? []) as RatingReason[], createdAt: iso(t.created_at)!,
       } : null,
       open: closedReason === null, closedReason,
       closesAt: t.status === 'done' && t.finished_at ? new Date(new Date(t.finished_at).getTime() + WINDOW_MS).toISOString() : null,

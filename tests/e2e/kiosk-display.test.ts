@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
+import QRCode from 'qrcode'
 import { startHarness, type Harness } from '../helpers/harness.js'
+import { holderGet } from '../queue-fixtures.js'
 import { describeBrowser, ensurePagesBuilt, launch, newPage, pageErrors, shot, VIEWPORTS } from './browser.js'
 
 /** Browser globals inside page.evaluate/waitForFunction callbacks (the root tsconfig has no DOM lib). */
@@ -49,7 +51,17 @@ describeBrowser('kiosk and wall display in Chromium', () => {
     expect(await kiosk.locator('.ticket-qr svg').count()).toBe(1)
     const id = (await kiosk.getAttribute('#ticket', 'data-ticket-id'))!
     a001 = id
-    const stored = await h.http.get(`/api/tickets/${id}`).expect(200)
+    // the QR on the screen and on the slip is the phone page's link with the ticket's secret, and only that opens it
+    const { secret } = await h.handle.db.selectFrom('ticket').select('secret').where('id', '=', id).executeTakeFirstOrThrow()
+    const qrPaths = async (sel: string) => kiosk.$$eval(`${sel} svg path`, (els) => els.map((e) => e.getAttribute('d')))
+    const expected = await QRCode.toString(`${h.url}/t/${id}#k=${secret}`, { type: 'svg', margin: 1, errorCorrectionLevel: 'M', color: { dark: '#000000', light: '#ffffff' } })
+    const expectedPaths = [...expected.matchAll(/ d="([^"]+)"/g)].map((m) => m[1])
+    expect(expectedPaths.length).toBeGreaterThan(0)
+    expect(await qrPaths('.ticket-qr')).toEqual(expectedPaths)
+    await kiosk.waitForFunction(() => window.__prints === 1)
+    expect(await qrPaths('.p-qr')).toEqual(expectedPaths)
+    await h.http.get(`/api/tickets/${id}`).expect(404)
+    const stored = await h.http.get(`/api/tickets/${id}?key=${encodeURIComponent(secret)}`).expect(200)
     expect(stored.body.ticket).toMatchObject({ code: 'A001', status: 'waiting', position: 1 })
     await kiosk.waitForFunction(() => window.__prints === 1)
     await kiosk.waitForFunction(() => window.__spoken.some((s) => s.includes('A, không, không, một')))
@@ -160,7 +172,7 @@ describeBrowser('kiosk and wall display in Chromium', () => {
     expect(await kiosk.textContent('#ticket-code')).toBe('C001')
     expect(await kiosk.textContent('.ticket-priority')).toBe('Ưu tiên: Người từ 75 tuổi trở lên')
     const id = (await kiosk.getAttribute('#ticket', 'data-ticket-id'))!
-    expect((await h.http.get(`/api/tickets/${id}`)).body.ticket.priorityGroup).toBe('nguoi-cao-tuoi')
+    expect((await holderGet(h, id)).body.ticket.priorityGroup).toBe('nguoi-cao-tuoi')
     await kiosk.click('#done')
   })
 

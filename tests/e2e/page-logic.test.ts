@@ -15,9 +15,9 @@ const snapshot = (seq: number, over: Partial<BoardSnapshot> = {}): BoardSnapshot
   services: [{ id: 's1', code: 'ho-tich', prefix: 'A', nameVi: 'Hộ tịch', nameEn: 'Civil status', icon: 'family', active: true, targetWaitMinutes: 15, dailyCap: null, waiting: 0, estimatedWaitMinutes: 0, capReached: false }],
   counters: [counter(1), counter(2)], recentCalls: [], readyDossiers: [], ...over,
 })
-const call = (seq: number, ticketId: string, code: string, counterNo = 1) => ({
+const call = (seq: number, _ticket: string, code: string, counterNo = 1) => ({
   name: 'ticket:called' as const,
-  payload: { seq, ticketId, code, serviceId: 's1', counterId: `c${counterNo}`, counterNumber: counterNo, calledAt: `2026-11-23T02:0${seq % 10}:00.000Z` },
+  payload: { seq, code, serviceId: 's1', counterId: `c${counterNo}`, counterNumber: counterNo, calledAt: `2026-11-23T02:0${seq % 10}:00.000Z` },
 })
 
 /** Waits for a condition instead of a fixed time (a loaded CI machine is slow); fails after 5 s. */
@@ -37,7 +37,7 @@ describe('BoardState: seq order, gaps and stale snapshots', () => {
     expect(s.board!.services[0]!.waiting).toBe(3)
     expect(s.apply(call(14, 't1', 'A001'))).toBe('gap')
     expect(s.seq).toBe(14)
-    expect(s.board!.counters[0]!.currentTicket).toEqual({ id: 't1', code: 'A001', status: 'called' })
+    expect(s.board!.counters[0]!.currentTicket).toEqual({ code: 'A001', status: 'called' })
   })
 
   it('never goes back to an older snapshot unless forced (a reset server)', () => {
@@ -61,10 +61,10 @@ describe('BoardState: seq order, gaps and stale snapshots', () => {
     expect(s.seq).toBe(15)
     expect(s.unsure).toBe(true)
     // read after fact 13, before 14 arrived at the server's reader: taken, 14 and 15 replayed on top
-    const missed = { id: 't3', code: 'A003', status: 'called' as const }
+    const missed = { code: 'A003', status: 'called' as const }
     expect(s.acceptSnapshot(snapshot(13, {
       counters: [counter(1), { ...counter(2), currentTicket: missed }],
-      recentCalls: [{ ticketId: 't3', code: 'A003', serviceId: 's1', counterId: 'c2', counterNumber: 2, calledAt: '2026-11-23T02:03:00.000Z' }],
+      recentCalls: [{ code: 'A003', serviceId: 's1', counterId: 'c2', counterNumber: 2, calledAt: '2026-11-23T02:03:00.000Z' }],
     }))).toBe(true)
     expect(s.unsure).toBe(false)
     expect(s.seq).toBe(15)
@@ -103,7 +103,7 @@ describe('BoardState: seq order, gaps and stale snapshots', () => {
     s.apply({ name: 'ticket:recalled', payload: { ...call(16, 't14', 'A014').payload } })
     expect(s.board!.recentCalls.map((c) => c.code).slice(0, 2)).toEqual(['A014', 'A015'])
     expect(s.board!.recentCalls.filter((c) => c.code === 'A014')).toHaveLength(1)
-    s.apply({ name: 'ticket:finished', payload: { seq: 17, ticketId: 't14', code: 'A014', status: 'done', counterId: 'c1', counterNumber: 1 } })
+    s.apply({ name: 'ticket:finished', payload: { seq: 17, code: 'A014', status: 'done', counterId: 'c1', counterNumber: 1 } })
     expect(s.board!.counters[0]!.currentTicket).toBeNull()
   })
 
@@ -263,7 +263,7 @@ describe('FactOrder: facts out of seq order wait for the ones before them', () =
     clock.advance(HOLD_MS)
     expect(refetches()).toBe(1)
     order.receive(call(7, 't7', 'A007', 2))
-    const missed = { ticketId: 't5', code: 'A005', serviceId: 's1', counterId: 'c2', counterNumber: 2, calledAt: '2026-11-23T02:05:00.000Z' }
+    const missed = { code: 'A005', serviceId: 's1', counterId: 'c2', counterNumber: 2, calledAt: '2026-11-23T02:05:00.000Z' }
     expect(state.acceptSnapshot(snapshot(5, { recentCalls: [missed] }))).toBe(true)
     order.snapshotTaken()
     expect(state.seq).toBe(7)

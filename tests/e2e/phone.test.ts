@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core'
 import { startHarness, type Harness } from '../helpers/harness.js'
 import { describeBrowser, ensurePagesBuilt, launch, newPage, pageErrors, shot, VIEWPORTS } from './browser.js'
 
-describeBrowser('phone ticket page /t/:id in Chromium (360×740)', () => {
+describeBrowser('phone ticket page /t/:id#k=<secret> in Chromium (360×740)', () => {
   let h: Harness
   let browser: Browser
   let phone: Page
@@ -30,7 +30,9 @@ describeBrowser('phone ticket page /t/:id in Chromium (360×740)', () => {
     const mine = (await issue()).body.ticket
     expect(mine.code).toBe('A002')
 
-    await phone.goto(`${h.url}/t/${mine.id}`)
+    // the QR's link: the ticket's id and, in the fragment, its secret
+    expect(mine.phonePath).toBe(`/t/${mine.id}#k=${mine.secret}`)
+    await phone.goto(`${h.url}${mine.phonePath}`)
     await phone.waitForSelector('#position[data-position="2"]')
     expect(await phone.textContent('#code')).toBe('A002')
     expect(await phone.textContent('#position')).toBe('Vị trí trong hàng chờ: thứ 2')
@@ -64,16 +66,24 @@ describeBrowser('phone ticket page /t/:id in Chromium (360×740)', () => {
     await phone.waitForSelector('#ticket[data-status="serving"]')
     await clerk.post(`/api/tickets/${mine.id}/complete`).send({}).expect(200)
     await phone.waitForSelector('#rate')
-    expect(await phone.getAttribute('#rate', 'href')).toBe(`/danh-gia/${mine.id}`)
+    expect(await phone.getAttribute('#rate', 'href')).toBe(`/danh-gia/${mine.id}#k=${mine.secret}`)
     await shot(phone, 'phone-done-360.png')
     expect(pageErrors(phone)).toEqual([])
   })
 
-  it('an unknown ticket says so, on the ticket and the rating page; a procedure opens from the kiosk QR', async () => {
+  it('an unknown ticket, or a known one without its secret, says so, on the ticket and the rating page; a procedure opens from the kiosk QR', async () => {
     await phone.goto(`${h.url}/t/00000000-0000-4000-8000-000000000000`)
     await phone.waitForSelector('#not-found')
     await phone.goto(`${h.url}/danh-gia/00000000-0000-4000-8000-000000000000`)
     await phone.waitForSelector('#not-found')
+    // an id read somewhere, without the secret printed on the ticket: the same "not found", nothing shown
+    const t = (await h.http.post('/api/centers/na-sang/tickets').send({ serviceId: h.demo.services.B }).expect(201)).body.ticket
+    for (const path of [`/t/${t.id}`, `/t/${t.id}#k=wrong-secret-0123456789`, `/danh-gia/${t.id}`]) {
+      await phone.goto(`${h.url}${path}`)
+      await phone.reload() // a fragment-only change does not reload the page
+      await phone.waitForSelector('#not-found')
+      expect(await phone.textContent('body')).not.toContain(t.code)
+    }
     expect(await phone.textContent('#not-found')).toBe('Không tìm thấy số thứ tự. Vui lòng quét lại mã QR trên phiếu.')
     await phone.goto(`${h.url}/tra-cuu?center=na-sang&thu-tuc=khai-sinh`)
     await phone.waitForSelector('#procedure')

@@ -33,7 +33,8 @@ describeBrowser('ratings and reports in Chromium', () => {
     expect((await clerk.post(`/api/counters/${counter()}/call-next`).send({}).expect(200)).body.ticket.id).toBe(t.id)
     await clerk.post(`/api/tickets/${t.id}/start`).send({}).expect(200)
     h.clock.advance(minutes * 60_000)
-    return { id: t.id as string, code: t.code as string, complete: () => clerk.post(`/api/tickets/${t.id}/complete`).send({}).expect(200) }
+    return { id: t.id as string, code: t.code as string, phonePath: t.phonePath as string, secret: t.secret as string,
+      complete: () => clerk.post(`/api/tickets/${t.id}/complete`).send({}).expect(200) }
   }
 
   it('a citizen rates on the phone: from the ticket page, a low face, reasons and a comment, then thanks', async () => {
@@ -41,9 +42,9 @@ describeBrowser('ratings and reports in Chromium', () => {
     page.context().setDefaultTimeout(8000)
     const t = await serve()
     await t.complete()
-    await page.goto(`${h.url}/t/${t.id}`)
+    await page.goto(`${h.url}${t.phonePath}`) // the QR printed on the ticket
     await page.click('#rate')
-    await page.waitForURL(`**/danh-gia/${t.id}`)
+    await page.waitForURL((u) => u.pathname === `/danh-gia/${t.id}` && u.hash === `#k=${t.secret}`)
     await page.waitForSelector('#rating[data-scale="5"]')
     expect(await page.textContent('#rating-ticket')).toBe(`Số ${t.code} · Hộ tịch · Quầy số 1`)
     expect(await page.$$eval('.face .face-word', (els) => els.map((e) => e.textContent))).toEqual(
@@ -72,7 +73,7 @@ describeBrowser('ratings and reports in Chromium', () => {
     await manager.patch('/api/centers/na-sang/settings/rating').send({ scale: 3 }).expect(200)
     const three = await serve()
     await three.complete()
-    await page.goto(`${h.url}/danh-gia/${three.id}`)
+    await page.goto(`${h.url}/danh-gia/${three.id}#k=${three.secret}`)
     await page.waitForSelector('#rating[data-scale="3"]')
     expect(await page.$$eval('.face .face-word', (els) => els.map((e) => e.textContent))).toEqual(['Hài lòng', 'Bình thường', 'Không hài lòng'])
     await shot(page, 'rating-phone-3-levels-360.png')
@@ -81,10 +82,31 @@ describeBrowser('ratings and reports in Chromium', () => {
     await page.context().close()
   })
 
-  it('the counter tablet shows the ticket just completed there, takes a tap, and goes back to idle', async () => {
+  it('the counter tablet, opened from the link the manager copies on the floor view, shows the ticket just completed there, takes a tap, and goes back to idle', async () => {
+    // the manager's floor view gives counter 1's tablet link (it carries the counter's key)
+    const { page: staff } = await newPage(browser, { width: 1366, height: 768 })
+    staff.context().setDefaultTimeout(10_000)
+    await staff.goto(`${h.url}/staff?center=na-sang`)
+    await staff.fill('#username', 'quanly')
+    await staff.fill('#password', TEST_PASSWORD)
+    await staff.click('#login-submit')
+    await staff.click('#floor-counters button[data-tablet="1"]')
+    await staff.waitForSelector('#tablet-link[data-counter="1"]')
+    const link = await staff.inputValue('#tablet-link-url')
+    expect(link).toMatch(new RegExp(`^${h.url}/danh-gia\\?center=na-sang&counter=1#k=[A-Za-z0-9_-]{32}$`))
+    await shot(staff, 'floor-tablet-link-1366.png')
+    expect(pageErrors(staff)).toEqual([])
+    await staff.context().close()
+
+    // the same page without the key (or with another) says its link is wrong, and rates nothing
     const { page } = await newPage(browser, TABLET)
     page.context().setDefaultTimeout(8000)
-    await page.goto(`${h.url}/danh-gia?counter=1&center=na-sang&timeout=3`)
+    await page.goto(`${h.url}/danh-gia?counter=1&center=na-sang&timeout=3#k=not-the-key-0123456789`)
+    await page.waitForSelector('#tablet-error')
+    expect(await page.textContent('#tablet-error')).toContain('Liên kết của máy tính bảng này không đúng')
+
+    await page.goto(link.replace('#k=', '&timeout=3#k='))
+    await page.reload()
     await page.waitForSelector('#tablet-idle')
     await shot(page, 'rating-tablet-idle.png')
 
