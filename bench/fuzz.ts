@@ -342,7 +342,7 @@ function breakQuery(r: Rng, category: Category, k: Kind | undefined, t: FuzzTarg
     case 'huge': pairs.push([r.pick(keys), 'e'.repeat(2000 + r.int(4000))]); break
     case 'deepNesting': pairs.push([`a${'[a]'.repeat(200 + r.int(800))}`, '1']); break
     case 'protoPollution': pairs.push([r.pick(['__proto__[polluted]', 'constructor[prototype][polluted]', '__proto__', 'hasOwnProperty']), 'yes']); break
-    case 'negativeNumbers': for (const f of keys) pairs.push([f, r.pick(['-1', '-99999999999999999999', '1e999', '0x10', ' 1', '-0', 'Infinity'])]); break
+    case 'negativeNumbers': for (const f of keys) pairs.push([f, pathEncode(r.pick(['-1', '-99999999999999999999', '1e999', '0x10', ' 1', '-0', 'Infinity']))]); break
     case 'unicodeJunk': case 'brokenUtf8':
       for (const f of keys) if (r.int(2)) pairs.push([f, category === 'brokenUtf8' ? r.pick(BROKEN_PATH) : enc(r.pick(INJECTIONS))])
       pairs.push([enc(r.pick(INJECTIONS)), '1'])
@@ -505,8 +505,9 @@ export interface Tally {
   sent: number
   byCategory: Record<Category, number>
   byStatus: Record<string, number>
-  /** requests sent per route (`METHOD /path`) */
+  /** requests sent per route (`METHOD /path`), and their summed time in ms */
   byRoute: Record<string, number>
+  msByRoute: Record<string, number>
   fiveXx: { req: string; status: number; body: string }[]
   okNotGet: string[]
   /** 4xx answers that are not `{ error: { code, message } }` with a known code of that status */
@@ -535,7 +536,7 @@ function judge(q: FuzzRequest, status: number, contentType: string, text: string
 export async function sendAll(base: string, reqs: Iterable<FuzzRequest>, concurrency = 16): Promise<Tally> {
   const u = new URL(base)
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency })
-  const tally: Tally = { sent: 0, byCategory: Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>, byStatus: {}, byRoute: {},
+  const tally: Tally = { sent: 0, byCategory: Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>, byStatus: {}, byRoute: {}, msByRoute: {},
     fiveXx: [], okNotGet: [], badErrors: [], stackTraces: [], networkErrors: [] }
   const it = reqs[Symbol.iterator]()
   const one = (q: FuzzRequest) => new Promise<void>((resolve) => {
@@ -570,7 +571,9 @@ export async function sendAll(base: string, reqs: Iterable<FuzzRequest>, concurr
     for (let n = it.next(); !n.done; n = it.next()) {
       tally.sent++; tally.byCategory[n.value.category]++
       tally.byRoute[n.value.route] = (tally.byRoute[n.value.route] ?? 0) + 1
+      const t0 = performance.now()
       await one(n.value)
+      tally.msByRoute[n.value.route] = (tally.msByRoute[n.value.route] ?? 0) + performance.now() - t0
     }
   }))
   agent.destroy()
@@ -624,7 +627,8 @@ export async function socketFuzz(base: string, seed: number, t: FuzzTargets, opt
     s.once('connect', () => { clearTimeout(timer); resolve({ s }) })
     s.once('connect_error', (e) => { clearTimeout(timer); resolve({ s, error: e.message }) })
     // a message over the server's size limit: it closes the connection (its answer to an oversized packet)
-    s.io.once('close', (reason) => { clearTimeout(timer); resolve({ s, error: `closed: ${reason}` }) })
+    // (later than connect_error, which closes the manager first when it refuses a handshake)
+    s.io.once('close', (reason) => { setTimeout(() => { clearTimeout(timer); resolve({ s, error: `closed: ${reason}` }) }, 10) })
   })
   for (const who of opts.who) {
     for (let i = 0; i < opts.perWho; i++) {
@@ -692,13 +696,14 @@ export async function snapshot(db: Kysely<any>): Promise<Record<string, { n: num
  * word: `dossier_attachment` → dossierattachment and attachment), the center's slug, dossier codes, calendar dates.
  */
 export async function fuzzPools(db: Kysely<any>, center: string): Promise<Record<string, string[]>> {
-  const pools: Record<string, string[]> = { center: [center] }
+  const pools: Record<string, string[]> = {}
   const withId = await sql<{ t: string }>`select table_name as t from information_schema.columns where table_schema = 'public' and column_name = 'id' order by 1`.execute(db)
   for (const { t } of withId.rows) {
     const ids = (await sql<{ id: unknown }>`select id from ${sql.table(t)} order by id limit 20`.execute(db)).rows.map((x) => String(x.id))
     pools[poolKey(t)] = ids
     pools[poolKey(t.split('_').pop()!)] ??= ids
   }
+  pools.center = [center] // a center is named by its slug
   pools.code = (await sql<{ code: string }>`select code from dossier order by code limit 10`.execute(db)).rows.map((x) => x.code)
   pools.date = (await sql<{ date: string }>`select date::text as date from calendar_day order by date limit 10`.execute(db)).rows.map((x) => x.date)
   return pools

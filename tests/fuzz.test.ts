@@ -5,12 +5,15 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import express from 'express'
 import { pino } from 'pino'
 import {
   CATEGORIES, WHO, fuzzData, fuzzPools, fuzzRequests, routeKey, sendAll, snapshot, socketFuzz, staffSessions, stubPages, walkRoutes,
   type FuzzRoute, type FuzzTargets, type SocketEvent,
 } from '../bench/fuzz.js'
+import { chooseLanguage, errorHandler } from '../server/http/errors.middleware.js'
 import { backends } from './helpers/db.js'
 import { nextEvent, startHarness, TEST_PASSWORD, type Harness } from './helpers/harness.js'
 
@@ -18,6 +21,31 @@ import { nextEvent, startHarness, TEST_PASSWORD, type Harness } from './helpers/
 const PER_ROUTE = 6
 
 interface LogLine { level: number; msg: string }
+
+describe('the fuzz itself', () => {
+  it('finds a 5xx, a 4xx without a stable code, a stack trace and an accepted write, on an app made to have them', async () => {
+    const app = express()
+    app.use(chooseLanguage)
+    app.get('/boom', () => { throw new Error('boom') })
+    app.get('/plain/:id', (_req, res) => { res.status(400).type('text/plain').send('bad request') })
+    app.get('/leak', (_req, res) => { res.status(404).json({ error: { code: 'NOT_FOUND', message: new Error('x').stack } }) })
+    app.post('/accept', (_req, res) => { res.json({ ok: true }) })
+    app.use(errorHandler(pino({ level: 'silent' })))
+    const server = app.listen(0, '127.0.0.1')
+    await new Promise((r) => server.once('listening', r))
+    try {
+      const routes = walkRoutes(app)
+      expect(routes.map(routeKey).sort()).toEqual(['GET /boom', 'GET /leak', 'GET /plain/:id', 'POST /accept'])
+      const tally = await sendAll(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, fuzzRequests(7, routes, { pools: {}, cookies: {} }, { perRoute: 3, who: ['anonymous'] }), 2)
+      expect(tally.fiveXx.map((f) => f.req)).toContainEqual(expect.stringContaining('GET /boom'))
+      expect(tally.badErrors.map((f) => f.req)).toContainEqual(expect.stringContaining('GET /plain/'))
+      expect(tally.stackTraces.map((f) => f.req)).toContainEqual(expect.stringContaining('GET /leak'))
+      expect(tally.okNotGet).toContainEqual(expect.stringContaining('POST /accept'))
+    } finally {
+      await new Promise((r) => server.close(r))
+    }
+  })
+})
 
 describe.each(backends)('fuzz (%s)', (kind) => {
   let h: Harness

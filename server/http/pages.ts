@@ -6,7 +6,7 @@ import express, { Router } from 'express'
 export const PAGES_DIR = new URL('../../dist/pages/', import.meta.url).pathname
 
 // page path → the built HTML entry that serves it (the portal serves every citizen phone page)
-const ENTRIES: [string, string][] = [
+export const ENTRIES: [string, string][] = [
   ['/kiosk', 'kiosk/index.html'],
   ['/display', 'display/index.html'],
   ['/staff', 'staff/index.html'],

@@ -5,7 +5,7 @@ import { AppError } from '../errors.js'
 import { readJsonBody } from './body.js'
 import { catalogs, format, type Lang } from '../../common/i18n/index.js'
 
-interface Shapes { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType }
+export interface Shapes { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType }
 type Out<S extends Shapes> = { [K in keyof S]: S[K] extends z.ZodType ? z.infer<S[K]> : never }
 type Detail = { path: string; message: string }
 
@@ -33,6 +33,8 @@ declare module 'express-serve-static-core' {
   }
 }
 
+const shapesOf = new WeakMap<object, Shapes>()
+
 const localeErrors = { vi: z.locales.vi().localeError, en: z.locales.en().localeError }
 
 /** zod's own wording in the reader's language, except "required", which it words as a type error. */
@@ -54,7 +56,7 @@ function nulStrings(value: unknown, path: string[], out: string[][], depth = 0):
  * read here (server/http/body.ts), after the route's role check and rate limits have let it through.
  */
 export function validate<S extends Shapes>(shapes: S): Validator<S> {
-  return async (req: Validated<S>, res: Response, next: NextFunction) => {
+  const check = async (req: Validated<S>, res: Response, next: NextFunction) => {
     if (shapes.body) await readJsonBody(req, res)
     const lang = req.lang ?? 'vi'
     const words = catalogs[lang].validation
@@ -88,4 +90,11 @@ export function validate<S extends Shapes>(shapes: S): Validator<S> {
     req.input = input as Out<S>
     next()
   }
+  shapesOf.set(check, shapes)
+  return check
+}
+
+/** The schemas a `validate()` middleware checks: bench/fuzz.ts reads them off the app's routes to build malformed requests. */
+export function validatorShapes(handler: unknown): Shapes | undefined {
+  return typeof handler === 'function' ? shapesOf.get(handler) : undefined
 }
