@@ -158,7 +158,7 @@ function refusedFields(e: unknown): Partial<Record<Field, string>> {
       const day = path[3]
       if (day && (DAYS as readonly string[]).includes(day)) fields[`day${day as (typeof DAYS)[number]}`] = rules.hours
       else fields.hours = rules.hoursNone
-    } else if (f && f in rules) fields[f as keyof typeof rules] = rules[f as keyof typeof rules]
+    } else if (f && (FIELDS as readonly string[]).includes(f)) fields[f as Field] = rules[f as (typeof FIELDS)[number]]
   }
   return fields
 }

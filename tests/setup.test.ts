@@ -116,6 +116,18 @@ describe.each(backends)('set-up of an empty install on %s', (kind: DbKind) => {
     }
   })
 
+  it('refuses a valid link with 410 SETUP_DONE once an admin exists (made by npm run staff:create after the start)', async () => {
+    const token = (await setup.prepare())!
+    const { id } = await handle.db.insertInto('staff').values({ username: 'quantri.cli', full_name: 'Quản trị', role: 'admin', password_hash: 'x' })
+      .returning('id').executeTakeFirstOrThrow()
+    try {
+      expectError(await supertest(url).post('/api/setup/check').send({ token }), 410, 'SETUP_DONE')
+      expectError(await supertest(url).post('/api/setup').send(form(token)), 410, 'SETUP_DONE')
+    } finally {
+      await handle.db.deleteFrom('staff').where('id', '=', id).execute()
+    }
+  })
+
   it('of four racing requests with the same token, lets exactly one set up; the others get 410 SETUP_TOKEN_USED', async () => {
     const token = (await setup.prepare())!
     logLines.length = 0

@@ -64,6 +64,13 @@ describeBrowser('set-up of an empty install in Chromium', () => {
     await page.fill('#address', 'Bản Na Pheo, xã Mường Chà')
     await page.fill('#province', 'Điện Biên')
     await page.fill('#day6', '07:30-11:30')
+    // English and back: what was typed stays
+    await page.click('#lang')
+    expect(await page.textContent('h1')).toBe('Set up this install')
+    expect(await value('address')).toBe('Bản Na Pheo, xã Mường Chà')
+    await page.click('#lang')
+    expect(await page.textContent('h1')).toBe('Thiết lập hệ thống')
+    expect(await value('slug')).toBe('muong-cha')
     await page.locator('h1').scrollIntoViewIfNeeded()
     await shot(page, 'setup-form.png')
     await page.click('#setup-submit')
