@@ -12,6 +12,9 @@ export function fieldLabelIn(c: Catalog, entity: string, field: string): string 
   if (entity === 'calendar_day' && field === 'name') return w.fieldNames.dayName
   // a service is "taking tickets"; an account is active; a procedure or a group is in use
   if (field === 'active' && entity === 'staff') return w.accountActive
+  // a center's own fields (H6): its name is not a counter's, its active flag not a service's
+  if (entity === 'center' && (field === 'name' || field === 'nameEn' || field === 'active')) return field === 'active' ? c.admin.centerActive : c.admin.fieldNames[field]
+  if (field === 'active' && entity === 'counter') return c.admin.counterActive
   if (field === 'active' && (entity === 'procedure' || entity === 'priority_group')) return w.activeLabel
   if (entity === 'procedure' && field === 'code') return c.procImport.headers.code
   return (w.fieldNames as Record<string, string>)[field] ?? (c.procImport.headers as Record<string, string>)[field] ?? field

@@ -36,7 +36,8 @@ export interface ActivityFilter {
 /**
  * Who did what to which setting, ticket, counter or dossier over a range of service days, newest first:
  * setting changes (`audit_log`), ticket events done by staff, counter events, and dossier events done by
- * staff. Ordered by (moment, source, id), all descending: a total order, so a page that starts after the
+ * staff. Ordered by moment (newest first), source ('a' setting changes first: a deactivation before the counter
+ * close it caused), id (newest first): a total order, so a page that starts after the
  * last row of the one before (keyset paging) lists every row exactly once, whatever is written meanwhile
  * (new rows are newer: they come before the first page, not inside a later one).
  */
@@ -48,7 +49,8 @@ export async function listActivity(db: Executor, center: { id: string; time_zone
   const page = (src: string, at: ReturnType<typeof sql.ref>, id: ReturnType<typeof sql.ref>, staff: ReturnType<typeof sql.ref>) => sql`
     ${at} >= ${from} AND ${at} < ${to}
     ${f.staffId ? sql`AND ${staff} = ${f.staffId}` : sql``}
-    ${f.after ? sql`AND ${at} <= ${f.after.at}::timestamptz AND (${at}, ${src}::text, ${id}) < (${f.after.at}::timestamptz, ${f.after.src}::text, ${f.after.n}::bigint)` : sql``}
+    ${f.after ? sql`AND ${at} <= ${f.after.at}::timestamptz AND (${at} < ${f.after.at}::timestamptz
+      OR ${src}::text > ${f.after.src}::text OR (${src}::text = ${f.after.src}::text AND ${id} < ${f.after.n}::bigint))` : sql``}
     ORDER BY ${at} DESC, ${id} DESC LIMIT ${f.limit}`
   const parts = []
   // setting changes: services, counters, the center, procedures, staff accounts, priority groups, the calendar …
@@ -96,7 +98,7 @@ export async function listActivity(db: Executor, center: { id: string; time_zone
            x.staff_id, x.entity, x.entity_id, x.label, x.action, x.changes, st.full_name AS staff_name
     FROM (${sql.join(parts, sql` UNION ALL `)}) AS x (src, n, at, staff_id, entity, entity_id, label, action, changes)
     LEFT JOIN staff st ON st.id = x.staff_id
-    ORDER BY x.at DESC, x.src DESC, x.n DESC
+    ORDER BY x.at DESC, x.src, x.n DESC
     LIMIT ${f.limit}`.execute(db)
   return rows
 }
