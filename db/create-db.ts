@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
-import { Kysely, PGliteDialect, PostgresDialect, type Transaction } from 'kysely'
+import { Kysely, PostgresDialect, type Transaction } from 'kysely'
 import pg from 'pg'
+import { PGliteDialect } from './pglite-dialect.js'
 import type { Database } from './types.js'
 
 export type Db = Kysely<Database>
@@ -74,7 +75,7 @@ export async function createDb(config: DbConfig): Promise<DbHandle> {
     parsers: { [INT8]: int8, [DATE]: asText, [INTERVAL]: asText, [NUMERIC]: (v: string) => Number(v) },
   })
   await pglite.waitReady
-  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) })
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
   return { db, kind: 'pglite', pglite, close: () => db.destroy() }
 }
 

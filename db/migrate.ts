@@ -1,4 +1,4 @@
-import { Migrator } from 'kysely/migration'
+import { Migrator } from 'kysely'
 import type { Db } from './create-db.js'
 import { migrationProvider } from './migrations/index.js'
 

@@ -1,4 +1,4 @@
-import type { Migration, MigrationProvider } from 'kysely/migration'
+import type { Migration, MigrationProvider } from 'kysely'
 import * as m0001 from './2026_11_23_0001_create_queue.js'
 import * as m0002 from './2026_11_23_0002_audit_log.js'
 import * as m0003 from './2026_11_23_0003_dossiers.js'
