@@ -49,6 +49,8 @@ const ticketPath = (action: string) => (f: Fixture) => `/api/tickets/${f.ticket}
 const ids = { procedure: '', priorityGroup: '', clerk: '', promoted: '' }
 let made = 0
 const fresh = (prefix: string) => `${prefix}-${++made}`
+/** A new service's letters, never the demo's single ones: QA, QB, … */
+const twoLetters = () => { const m = ++made; return String.fromCharCode(81 + Math.floor(m / 26) % 9) + String.fromCharCode(65 + (m % 26)) }
 const DOSSIER_BODY = () => ({ procedureId: ids.procedure, applicant: { fullName: 'Nguyễn Văn An', phone: '0912345678', address: 'Na Sang' }, documents: [], sets: 1, delivery: 'center' })
 const dossierPath = (action: string) => (f: Fixture) => `/api/dossiers/${f.dossier}/${action}`
 const ticketIs = (status: string) => (b: any) => expect(b.ticket).toMatchObject({ status })
@@ -101,17 +103,31 @@ const ROUTES: RouteCase[] = [
     ['read the procedures', 'get', () => '/api/centers/na-sang/settings/procedures', undefined],
     ['create a procedure', 'post', () => '/api/centers/na-sang/procedures', (f: Fixture) => ({ serviceId: f.serviceB, code: fresh('thu-tuc'), nameVi: 'Thủ tục thử', nameEn: 'Test procedure', processingDays: 1, feeVnd: 0 })],
     ['change a procedure', 'patch', () => `/api/procedures/${ids.procedure}`, () => ({ processingDays: 1, documents: ['Tờ khai đăng ký khai sinh', 'Giấy chứng sinh', 'Giấy tờ tùy thân của người đi đăng ký'] })],
+    // the procedure catalog as a file (H7)
+    ['export the procedure catalog', 'get', () => '/api/centers/na-sang/procedures/export?format=json', undefined],
+    ['preview a catalog import', 'post', () => '/api/centers/na-sang/procedures/import/preview', () => ({ format: 'csv', csv: `Mã thủ tục;Tên thủ tục;Lĩnh vực;Thời hạn giải quyết\n1.${100000 + ++made};Thủ tục thử;B;1\n` })],
+    ['import the procedure catalog', 'post', () => '/api/centers/na-sang/procedures/import', () => ({ format: 'csv', csv: `Mã thủ tục;Tên thủ tục;Lĩnh vực;Thời hạn giải quyết\n1.${100000 + ++made};Thủ tục thử;B;1\n` })],
     ['read the priority groups', 'get', () => '/api/centers/na-sang/settings/priority-groups', undefined],
     ['create a priority group', 'post', () => '/api/centers/na-sang/priority-groups', () => ({ code: fresh('nhom'), nameVi: 'Nhóm thử', nameEn: 'Test group', bonusMinutes: 10 })],
     ['change a priority group\'s bonus', 'patch', () => `/api/priority-groups/${ids.priorityGroup}`, () => ({ bonusMinutes: 30 })],
     ['list the center\'s staff', 'get', () => '/api/centers/na-sang/staff', undefined],
     ['create a clerk account', 'post', () => '/api/centers/na-sang/staff', () => ({ username: fresh('canbo-thu'), fullName: 'Cán bộ thử', role: 'clerk', password: 'mat-khau-thu-01' })],
     ['rename a clerk account', 'patch', () => `/api/centers/na-sang/staff/${ids.clerk}`, () => ({ fullName: 'Lò Thị Hương' })],
+    // services and counters created by the manager (H6)
+    ['create a service', 'post', () => '/api/centers/na-sang/services', () => ({ prefix: twoLetters(), nameVi: 'Lĩnh vực thử', nameEn: 'Test service' })],
+    ['create a counter', 'post', () => '/api/centers/na-sang/counters', (f: Fixture) => ({ number: 300 + ++made, services: { primary: [f.serviceB], backup: [] } })],
     ['reset a clerk\'s password', 'post', () => `/api/centers/na-sang/staff/${ids.clerk}/password`, () => ({})],
   ] as const).map(([name, method, path, body]): RouteCase => ({
-    name, method, path, body, state: 'closed', wrongClerk: 'FORBIDDEN', status: method === 'post' && !name.startsWith('reset') ? 201 : undefined,
+    name, method, path, body, state: 'closed', wrongClerk: 'FORBIDDEN', status: method === 'post' && !/^(reset|preview|import)/.test(name) ? 201 : undefined,
     except: { rightClerk: 'FORBIDDEN', otherCenterClerk: 'FORBIDDEN' }, check: (b) => expect(b).toEqual(expect.any(Object)),
   })),
+  // the centers of the install are an admin's (H6)
+  { name: 'create a center', method: 'post', path: () => '/api/centers', body: () => ({ slug: fresh('xa-thu'), name: 'Xã thử' }), state: 'closed', wrongClerk: 'FORBIDDEN', status: 201,
+    except: { rightClerk: 'FORBIDDEN', otherCenterClerk: 'FORBIDDEN', otherCenterManager: 'FORBIDDEN', manager: 'FORBIDDEN' }, check: (b) => expect(b.center.slug).toMatch(/^xa-thu-/) },
+  { name: 'list every center of the install', method: 'get', path: () => '/api/admin/centers', state: 'closed', wrongClerk: 'FORBIDDEN',
+    except: { rightClerk: 'FORBIDDEN', otherCenterClerk: 'FORBIDDEN', otherCenterManager: 'FORBIDDEN', manager: 'FORBIDDEN' }, check: (b) => expect(b.centers.length).toBeGreaterThan(1) },
+  { name: 'rename a center', method: 'patch', path: () => '/api/centers/na-sang', body: () => ({ nameEn: `Na Sang ${++made}` }), state: 'closed', wrongClerk: 'FORBIDDEN',
+    except: { rightClerk: 'FORBIDDEN', otherCenterClerk: 'FORBIDDEN', otherCenterManager: 'FORBIDDEN', manager: 'FORBIDDEN' }, check: (b) => expect(b.center.slug).toBe('na-sang') },
   // manager and admin accounts are an admin's
   { name: 'create a manager account', method: 'post', path: () => '/api/centers/na-sang/staff', body: () => ({ username: fresh('quanly-thu'), fullName: 'Quản lý thử', role: 'manager', password: 'mat-khau-thu-02' }),
     state: 'closed', wrongClerk: 'FORBIDDEN', status: 201, except: { rightClerk: 'FORBIDDEN', otherCenterClerk: 'FORBIDDEN', manager: 'FORBIDDEN' }, check: (b) => expect(b.staff.role).toBe('manager') },
