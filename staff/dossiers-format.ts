@@ -28,8 +28,11 @@ export function procedureName(d: Pick<DossierView, 'procedure'>): string {
   return getLang() === 'en' ? d.procedure.nameEn : d.procedure.nameVi
 }
 
-/** The slip page of a dossier: kind tiep-nhan (receipt), bo-sung (supplement guidance), xin-loi (apology). */
-export type SlipKind = 'tiep-nhan' | 'bo-sung' | 'xin-loi'
+/**
+ * The slip page of a dossier: kind tiep-nhan (receipt), bo-sung (supplement request), xin-loi (apology and
+ * extension), tu-choi (refusal), dung (stop notice).
+ */
+export type SlipKind = 'tiep-nhan' | 'bo-sung' | 'xin-loi' | 'tu-choi' | 'dung'
 export function slipUrl(dossierId: string, kind: SlipKind, print = true): string {
   return `/staff/phieu/${encodeURIComponent(dossierId)}?loai=${kind}${print ? '&in=1' : ''}`
 }

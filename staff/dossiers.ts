@@ -7,12 +7,16 @@ import { dmy, hm, localParts } from '../web/time.js'
 import { openSlip, pad, procedureName, slipUrl } from './dossiers-format.js'
 import { apiFieldErrors, apiSend, clearErrorsOnEdit, field, formError, isUnauthorized, openDialog, setFormError, showFieldErrors, statusPill } from './dossiers-ui.js'
 import { centerProcedures, dueText } from './intake.js'
+import { handoverText, openHandoverDialog } from './dossiers-handover.js'
+import type { SlipKind } from './dossiers-format.js'
 import { debounce, errorText } from './util.js'
 
 type View = 'all' | 'due_today' | 'overdue'
 const enc = encodeURIComponent
 /** Moves that close or pause a dossier ask first; "needs_supplement" asks what is missing. */
-const FINAL: DossierStatus[] = ['returned', 'rejected', 'withdrawn']
+const FINAL: DossierStatus[] = ['returned', 'rejected', 'withdrawn', 'stopped']
+/** The form printed right after a move (Decree 118/2025/NĐ-CP's forms). */
+const PRINT_AFTER: Partial<Record<DossierStatus, SlipKind>> = { needs_supplement: 'bo-sung', rejected: 'tu-choi', stopped: 'dung' }
 
 /**
  * The "Hồ sơ" tab (clerks and managers): the center's dossiers by state, due today, overdue, by procedure
@@ -144,7 +148,9 @@ export class DossiersView {
     if (!d) { fill(el, h('p', { class: 'loading' }, t().pages.loading)); return }
     const dl = (pairs: [string, string | Node | null][]) => h('dl', { class: 'ds-facts' }, ...pairs.filter(([, v]) => v !== null).flatMap(([k, v]) => [h('dt', null, k), h('dd', null, v!)]))
     const moves = DOSSIER_TRANSITIONS[d.status]
-    const canExtend = !!d.dueAt && (d.status === 'received' || d.status === 'processing' || d.status === 'needs_supplement')
+    // while a supplement is awaited the time does not run (its completion restarts it): nothing to extend
+    const canExtend = !!d.dueAt && (d.status === 'received' || d.status === 'processing')
+    const moveLabel = (s: DossierStatus) => d.status === 'needs_supplement' && s === 'processing' ? w.completeSupplement : w.moveTo[s]
     fill(el,
       h('div', { class: 'ds-head' },
         h('h2', { id: 'ds-title' }, fmt(w.detailTitle, { code: d.code })),
@@ -163,19 +169,25 @@ export class DossiersView {
         [w.returnedAt, d.returnedAt ? `${dueText(d.returnedAt)}${d.returnedByName ? ` · ${d.returnedByName}` : ''}` : null],
         [w.deliveryLabel, w.delivery[d.delivery]],
         [w.supplementNote, d.supplementNote],
+        [w.supplementDeadlineLabel, d.status === 'needs_supplement' && d.supplement ? dueText(d.supplement.deadline) : null],
+        [w.supplementCompletedLabel, d.supplement?.completedAt ? dueText(d.supplement.completedAt) : null],
+        [w.handoverLabel, d.handover ? handoverText(d.handover) : null],
+        [w.closingLabel, d.closing?.reason ?? null],
         [w.note, d.note],
       ]),
       h('h3', null, w.documentsShort),
       h('ul', { class: 'ds-docs' }, ...d.documents.map((x) => h('li', { class: x.received ? 'ok' : 'missing' }, x.received ? '✓ ' : '✗ ', x.name, x.received ? '' : ` (${w.notReceived})`))),
       h('h3', null, w.actions),
       h('div', { class: 'ds-actions', id: 'ds-actions' },
-        ...moves.map((s) => h('button', { type: 'button', class: `btn ${FINAL.includes(s) && s !== 'returned' ? 'btn-danger-outline' : s === 'ready' || s === 'returned' || s === 'processing' ? 'btn-primary' : ''}`, 'data-move': s, onclick: () => this.moveDialog(d, s) }, w.moveTo[s])),
+        ...moves.map((s) => h('button', { type: 'button', class: `btn ${FINAL.includes(s) && s !== 'returned' ? 'btn-danger-outline' : s === 'ready' || s === 'returned' || s === 'processing' ? 'btn-primary' : ''}`, 'data-move': s, onclick: () => this.moveDialog(d, s) }, moveLabel(s))),
         canExtend ? h('button', { type: 'button', class: 'btn', id: 'ds-extend', onclick: () => this.extendDialog(d) }, w.extend) : null,
         !moves.length && !canExtend ? h('p', { class: 'muted' }, w.noActions) : null),
       h('div', { class: 'ds-prints' },
         d.receivedAt ? h('a', { class: 'btn btn-small', href: slipUrl(d.id, 'tiep-nhan'), target: '_blank', id: 'ds-print-receipt' }, w.printReceipt) : null,
-        d.supplementNote ? h('a', { class: 'btn btn-small', href: slipUrl(d.id, 'bo-sung'), target: '_blank', id: 'ds-print-supplement' }, w.printSupplement) : null,
-        d.extensions.length ? h('a', { class: 'btn btn-small', href: slipUrl(d.id, 'xin-loi'), target: '_blank', id: 'ds-print-apology' }, w.printApology) : null),
+        d.supplement ? h('a', { class: 'btn btn-small', href: slipUrl(d.id, 'bo-sung'), target: '_blank', id: 'ds-print-supplement' }, w.printSupplement) : null,
+        d.extensions.length ? h('a', { class: 'btn btn-small', href: slipUrl(d.id, 'xin-loi'), target: '_blank', id: 'ds-print-apology' }, w.printApology) : null,
+        d.closing?.status === 'rejected' ? h('a', { class: 'btn btn-small', href: slipUrl(d.id, 'tu-choi'), target: '_blank', id: 'ds-print-refusal' }, w.printRefusal) : null,
+        d.closing?.status === 'stopped' ? h('a', { class: 'btn btn-small', href: slipUrl(d.id, 'dung'), target: '_blank', id: 'ds-print-stop' }, w.printStop) : null),
       h('h3', null, w.history),
       h('ol', { class: 'ds-history', id: 'ds-history' }, ...[...d.history].reverse().map((e) => h('li', { 'data-to': e.toStatus },
         h('span', { class: 'when' }, `${hm(e.at)} ${dmy(e.at)}`),
@@ -207,13 +219,26 @@ export class DossiersView {
 
   private moveDialog(d: DossierView, to: DossierStatus): void {
     const w = t().dossier
-    const supplement = to === 'needs_supplement'
-    const note = h('textarea', { rows: supplement ? 4 : 2, maxlength: 1000 })
+    if (to === 'returned') {
+      openHandoverDialog(d, async (handover) => {
+        const done = await this.send(d, 'status', { status: 'returned', handover }, (x) => fmt(w.returnedOk, { code: x.code }))
+        return done ? null : this.notice?.text ?? ''
+      })
+      return
+    }
+    if (to === 'needs_supplement') return this.supplementDialog(d)
+    const completing = d.status === 'needs_supplement' && to === 'processing'
+    const required = to === 'rejected' || to === 'stopped'
+    const note = h('textarea', { rows: required ? 4 : 2, maxlength: 1000 })
     const error = formError()
-    const submit = h('button', { type: 'submit', class: `btn ${to === 'rejected' || to === 'withdrawn' ? 'btn-danger' : 'btn-primary'}`, id: 'move-submit' }, supplement ? w.supplementSubmit : w.confirm)
+    const submitText = completing ? w.completeSubmit : to === 'rejected' ? w.refuseSubmit : to === 'stopped' ? w.stopSubmit : w.confirm
+    const submit = h('button', { type: 'submit', class: `btn ${required || to === 'withdrawn' ? 'btn-danger' : 'btn-primary'}`, id: 'move-submit' }, submitText)
+    const label = to === 'rejected' ? w.refuseReason : to === 'stopped' ? w.stopReason : w.statusNote
     const form = h('form', { class: 'move-form', novalidate: true },
-      supplement ? null : h('p', null, `${procedureName(d)} · ${d.applicant.fullName}`),
-      field('note', supplement ? w.supplementLabel : w.statusNote, note),
+      h('p', null, `${procedureName(d)} · ${d.applicant.fullName}`),
+      completing ? h('p', { class: 'notice', id: 'complete-explain' }, fmt(w.completeExplain, { days: daysText(d.procedure.processingDays) })) : null,
+      to === 'stopped' ? h('p', { class: 'muted small' }, w.stopHint) : null,
+      field('note', label, note),
       error,
       h('div', { class: 'dlg-actions' }, submit))
     let close = () => {}
@@ -221,20 +246,63 @@ export class DossiersView {
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault()
       const text = note.value.trim()
-      if (supplement && !text) { showFieldErrors(form, { note: w.fieldRequired }); return }
+      if (required && !text) { showFieldErrors(form, { note: w.fieldRequired }); return }
       submit.disabled = true
       const done = await this.send(d, 'status', text ? { status: to, note: text } : { status: to },
         (x) => fmt(w.statusOk, { code: x.code, status: w.status[x.status] }), form, error)
       submit.disabled = false
       if (!done) return
       close()
-      if (supplement) openSlip(done.id, 'bo-sung')
+      // the supplement completed: a new receipt with the restarted due date; a refusal or a stop: its form
+      const print = completing ? 'tiep-nhan' : PRINT_AFTER[to]
+      if (print) openSlip(done.id, print)
     })
-    openDialog('move-dialog', supplement ? fmt(w.supplementTitle, { code: d.code }) : fmt(w.confirmTitle, { action: w.moveTo[to], code: d.code }), (c) => {
+    const title = completing ? fmt(w.completeTitle, { code: d.code }) : to === 'rejected' ? fmt(w.refuseTitle, { code: d.code })
+      : to === 'stopped' ? fmt(w.stopTitle, { code: d.code }) : fmt(w.confirmTitle, { action: w.moveTo[to], code: d.code })
+    openDialog('move-dialog', title, (c) => {
       close = c
       return [form, h('div', { class: 'dlg-foot' }, h('button', { type: 'button', class: 'btn', onclick: c }, t().staff.closeDialog))]
     })
     note.focus()
+  }
+
+  /** The one supplement request (Art. 16.3): the documents not handed in, ticked, and any other item, one a line. */
+  private supplementDialog(d: DossierView): void {
+    const w = t().dossier
+    const missing = d.documents.filter((x) => !x.received)
+    const boxes = missing.map((x, i) => h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'item', value: x.name, checked: true, id: `sup-doc-${i}` }), ' ', x.name))
+    const other = h('textarea', { rows: 3, maxlength: 2000, id: 'sup-other' })
+    const error = formError()
+    const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: 'move-submit' }, w.supplementSubmit)
+    const form = h('form', { class: 'move-form', id: 'supplement-form', novalidate: true },
+      h('p', { class: 'notice', id: 'supplement-once' }, w.supplementOnceHint),
+      h('div', { class: 'field', 'data-field': 'items' },
+        h('label', { for: 'sup-other' }, w.supplementItemsLabel),
+        missing.length ? h('fieldset', { class: 'sup-docs' }, h('legend', null, w.supplementDocsLabel), ...boxes) : null,
+        h('span', { class: 'muted small' }, w.supplementOtherLabel), other,
+        h('span', { class: 'field-error', id: 'sup-items-error', hidden: true })),
+      error,
+      h('div', { class: 'dlg-actions' }, submit))
+    let close = () => {}
+    clearErrorsOnEdit(form)
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault()
+      const items = [...form.querySelectorAll<HTMLInputElement>('input[name=item]:checked')].map((b) => b.value)
+        .concat(other.value.split('\n').map((x) => x.trim()).filter(Boolean))
+      if (!items.length) { showFieldErrors(form, { items: w.itemsRequired }); return }
+      submit.disabled = true
+      const done = await this.send(d, 'status', { status: 'needs_supplement', items: items.slice(0, 30) },
+        (x) => fmt(w.statusOk, { code: x.code, status: w.status[x.status] }), form, error)
+      submit.disabled = false
+      if (!done) return
+      close()
+      openSlip(done.id, 'bo-sung')
+    })
+    openDialog('move-dialog', fmt(w.supplementTitle, { code: d.code }), (c) => {
+      close = c
+      return [form, h('div', { class: 'dlg-foot' }, h('button', { type: 'button', class: 'btn', onclick: c }, t().staff.closeDialog))]
+    })
+    other.focus()
   }
 
   private extendDialog(d: DossierView): void {
@@ -247,6 +315,7 @@ export class DossiersView {
     const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: 'extend-submit' }, w.extendSubmit)
     const form = h('form', { class: 'move-form', novalidate: true },
       h('p', null, fmt(w.extendCurrent, { due: dueText(d.dueAt) })),
+      h('p', { class: 'muted small', id: 'extend-rule' }, w.extendOnceHint),
       field('dueAt', w.newDue, date),
       field('reason', w.reason, reason),
       error,

@@ -1,5 +1,5 @@
 import './dossiers.css'
-import type { DossierDelivery, DossierView } from '../common/dossier-types.js'
+import type { DossierDelivery, DossierHandover, DossierView } from '../common/dossier-types.js'
 import type { ProcedureView, TicketView } from '../common/types.js'
 import { apiGet, newRequestId } from '../web/api.js'
 import { fill, h } from '../web/dom.js'
@@ -8,6 +8,7 @@ import { dmy, hm } from '../web/time.js'
 import { openSlip, procedureName, slipUrl } from './dossiers-format.js'
 import { apiFieldErrors, apiSend, clearErrorsOnEdit, field, formError, isUnauthorized, openDialog, setFormError, showFieldErrors, statusPill } from './dossiers-ui.js'
 import { intakeForm, type IntakeForm } from './intake-form.js'
+import { openHandoverDialog } from './dossiers-handover.js'
 import { errorText } from './util.js'
 
 /** The ticket as the console has it; the server adds the dossier a check-in ticket was issued for. */
@@ -111,7 +112,7 @@ export class IntakePanel {
       : d.status === 'ready'
         ? h('button', { type: 'button', class: 'btn btn-primary', id: 'linked-return', onclick: () => void this.returnResult(d) }, w.returnResult)
         : d.status === 'needs_supplement'
-          ? h('button', { type: 'button', class: 'btn btn-primary', id: 'linked-resume', onclick: () => void this.move(d, 'processing') }, w.moveTo.processing)
+          ? h('button', { type: 'button', class: 'btn btn-primary', id: 'linked-resume', onclick: () => void this.move(d, 'processing') }, w.completeSupplement)
           : null
     return h('div', { class: 'linked', id: 'linked-dossier', 'data-dossier': d.code, 'data-status': d.status },
       h('div', { class: 'linked-head' }, h('strong', null, `${w.ticketDossier}: `, h('span', { class: 'linked-code' }, d.code)), statusPill(d.status)),
@@ -121,23 +122,29 @@ export class IntakePanel {
       action)
   }
 
-  private async move(d: DossierView, status: 'returned' | 'processing'): Promise<void> {
+  /** Returns the refusal's text, or null when the move went through. */
+  private async move(d: DossierView, status: 'returned' | 'processing', handover?: DossierHandover): Promise<string | null> {
+    let refused: string | null = null
     try {
-      const { dossier } = await apiSend<{ dossier: DossierView }>(`/api/dossiers/${enc(d.id)}/status`, { status })
+      const { dossier } = await apiSend<{ dossier: DossierView }>(`/api/dossiers/${enc(d.id)}/status`, handover ? { status, handover } : { status })
       this.linked.set(d.id, dossier)
       this.error = null
       this.ok = status === 'returned' ? fmt(t().dossier.returnedOk, { code: dossier.code }) : null
+      // the supplement completed: the processing time restarted (Art. 19.5), the new receipt says until when
+      if (d.status === 'needs_supplement') openSlip(dossier.id, 'tiep-nhan')
     } catch (e) {
-      if (isUnauthorized(e)) return this.deps.onSessionEnded(errorText(e))
-      this.error = errorText(e)
+      if (isUnauthorized(e)) { this.deps.onSessionEnded(errorText(e)); return null }
+      this.error = refused = errorText(e)
       void this.loadLinked(d.id)
     }
     this.draw()
     this.deps.onChanged()
+    return refused
   }
 
+  /** Who takes the result is written down (Art. 6.2.b–c): the applicant, or an authorised person. */
   private returnResult(d: DossierView) {
-    return this.move(d, 'returned')
+    openHandoverDialog(d, (handover) => this.move(d, 'returned', handover))
   }
 
   // ---------- the intake form ----------

@@ -79,13 +79,15 @@ describe.each(backends)('dossier lifecycle (Decree 118/2025) on %s', (kind) => {
   it('restarts the processing time from zero when the supplement is complete: the procedure’s working days from then', async () => {
     const d = await received()
     await now(local(MON, '10:00'))
-    await move(d, { status: 'needs_supplement', items: ITEMS })
+    await move(d, { status: 'needs_supplement', items: [docs[1]!.name, ...ITEMS] })
     // completed on Thursday 26/11 10:00, after the first due date: 2 working days from Thursday → Monday 30/11 17:00
     await now(local('2026-11-26', '10:00'))
     const done = await move(d, { status: 'processing' })
     expect(done.status).toBe(200)
     expect(done.body.dossier).toMatchObject({ status: 'processing', dueAt: at('2026-11-30', '17:00'), supplementNote: null,
-      supplement: { items: ITEMS, completedAt: at('2026-11-26', '10:00'), restartedDueAt: at('2026-11-30', '17:00') } })
+      supplement: { items: [docs[1]!.name, ...ITEMS], completedAt: at('2026-11-26', '10:00'), restartedDueAt: at('2026-11-30', '17:00') } })
+    // the document the request named is handed in now
+    expect(done.body.dossier.documents).toEqual(docs.map((x) => ({ ...x, received: true })))
     expect(done.body.dossier.history.at(-1)).toMatchObject({ type: 'supplement_completed', fromStatus: 'needs_supplement', toStatus: 'processing' })
     expect((await lookup(d)).dueAt).toBe(at('2026-11-30', '17:00'))
     // its time runs again: not overdue on Friday, overdue on Tuesday

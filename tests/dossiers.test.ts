@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { backends } from './helpers/db.js'
 import { nextEvent, startHarness, type ClientSocket, type Harness } from './helpers/harness.js'
-import { boardSeq, holderGet, issued, openLine, type Agent } from './queue-fixtures.js'
+import { boardSeq, issued, openLine, type Agent } from './queue-fixtures.js'
 import type { DossierSummary, DossierView } from '../common/dossier-types.js'
 
 const local = (day: string, hm: string) => `${day}T${hm}:00+07:00`
@@ -105,10 +105,13 @@ describe.each(backends)('dossiers on %s', (kind) => {
     expect(checkIn.status).toBe(201)
     expect(checkIn.body.ticket).toMatchObject({ serviceId: h.demo.services.G, status: 'waiting', dossierId: d.id, dossierCode: d.code })
     expect(checkIn.body.ticket.code).toMatch(/^G\d{3}$/)
-    expect((await holderGet(h, checkIn.body.ticket.id)).body.ticket.dossierCode).toBe(d.code)
+    // the kiosk prints the phone page's link with the ticket's secret (tests/ticket-secret.test.ts), and its reads need it
+    expect(checkIn.body.ticket.phonePath).toBe(`/t/${checkIn.body.ticket.id}#k=${checkIn.body.ticket.secret}`)
+    expect((await h.http.get(`/api/tickets/${checkIn.body.ticket.id}?key=${encodeURIComponent(checkIn.body.ticket.secret)}`)).body.ticket.dossierCode).toBe(d.code)
     // a second tap while the ticket waits: the same ticket
     const again = await h.http.post('/api/centers/na-sang/check-in').send({ code: d.code, lookupCode: d.lookupCode })
     expect(again.body.ticket.id).toBe(checkIn.body.ticket.id)
+    expect(again.body.ticket.secret).toBe(checkIn.body.ticket.secret) // its QR printed again
 
     // returned: who handed it over and when; the display drops the code
     h.clock.set(local(MON, '16:00'))
@@ -126,7 +129,7 @@ describe.each(backends)('dossiers on %s', (kind) => {
     const after = await dossierRow(d.id)
     const seqAfter = await boardSeq(h)
     for (const status of ['processing', 'ready', 'rejected', 'received']) {
-      const wrong = await move(status)
+      const wrong = await move(status, status === 'rejected' ? 'Lý do từ chối' : undefined)
       expect({ status, http: wrong.status, code: wrong.body.error?.code }).toEqual({ status, http: 409, code: 'DOSSIER_WRONG_STATE' })
     }
     expect(await dossierRow(d.id)).toEqual(after)
@@ -256,7 +259,7 @@ describe.each(backends)('dossiers on %s', (kind) => {
       expect({ secret, found: text.includes(secret) }).toEqual({ secret, found: false })
     }
     expect(Object.keys(ok.body.dossier).sort()).toEqual(['applicantMasked', 'centerName', 'code', 'collectAt', 'delivery', 'dueAt', 'history',
-      'procedureNameEn', 'procedureNameVi', 'readyAt', 'receivedAt', 'returnedAt', 'status', 'supplementNote', 'supplementItems', 'supplementDeadline', 'extendedFrom'].sort())
+      'procedureNameEn', 'procedureNameVi', 'procedureNationalCode', 'readyAt', 'receivedAt', 'returnedAt', 'status', 'supplementNote', 'supplementItems', 'supplementDeadline', 'extendedFrom'].sort())
 
     // a phone with the wrong lookup code is refused like an unknown dossier
     expect(await handshake(h.socket({ dossier: { code: d.code, lookupCode: 'ZZZZ' } } as never))).toBe('DOSSIER_NOT_FOUND')

@@ -15,7 +15,7 @@ import * as repo from './dossier.repository.js'
 import { addDays, closingInstant, dueAt, isWorkingDay, outcomeOf, zonedInstant, type WorkCalendar } from './working-days.js'
 import { closeLapsedSupplements, supplementDeadline } from './supplement-lapse.js'
 import { applicantColumns, newLookupCode, nextCode, once, type CenterTx, type DossierFact } from './dossier.support.js'
-import { dossierSummary, dossierView, localText, publicDossierView } from './dossier.views.js'
+import { dossierSummary, dossierView, localText, parseJson, publicDossierView } from './dossier.views.js'
 
 /**
  * The clerk's and manager's dossier work: intake at the counter, receiving an online filing, its
@@ -115,7 +115,10 @@ export class DossierService {
         // Art. 19.5: "Thời hạn giải quyết được tính lại từ đầu sau khi nhận đủ hồ sơ"
         const procedure = (await repo.findProcedure(trx, d.procedure_id))!
         const due = dueAt(await this.calendar(center, now, procedure.processing_days, trx), now, procedure.processing_days)
-        Object.assign(patch, { due_at: due, supplement_completed_at: now })
+        // the documents the request named are now handed in (the reprinted receipt ticks them)
+        const asked = new Set(parseJson<string[] | null>(d.supplement_items) ?? [])
+        const documents = parseJson<{ name: string; received: boolean }[]>(d.documents).map((x) => asked.has(x.name) ? { ...x, received: true } : x)
+        Object.assign(patch, { due_at: due, supplement_completed_at: now, documents: JSON.stringify(documents) })
         type = 'supplement_completed'
         data = { previousDueAt: new Date(d.due_at!).toISOString(), newDueAt: due.toISOString() }
       } else if (body.status === 'ready') {
