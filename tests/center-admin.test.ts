@@ -130,11 +130,16 @@ describe.each(backends)('centers, services and counters administration on %s', (
     expect((await h.http.post('/api/centers/muong-cha/tickets').send({ serviceId: service }).expect(409)).body.error).toMatchObject({
       code: 'CENTER_INACTIVE', message: 'Trung tâm đã ngừng hoạt động và không cấp số thứ tự.' })
     expect((await h.http.get('/api/centers').expect(200)).body.centers.map((c: { slug: string }) => c.slug)).not.toContain('muong-cha')
+    // nobody would receive an online filing either
+    const procedure = (await db().selectFrom('procedure').select('id').where('center_id', '=', mc).where('code', '=', 'khai-sinh').executeTakeFirstOrThrow()).id
+    const applicant = { fullName: 'Nguyễn Văn An', phone: '0912 345 678', address: 'Bản Mường Chà' }
+    expect((await h.http.post('/api/public/dossiers').send({ center: 'muong-cha', procedureId: procedure, applicant }).expect(409)).body.error.code).toBe('CENTER_INACTIVE')
     expect((await admin.get('/api/admin/centers').expect(200)).body.centers.find((c: CenterAdminView) => c.slug === 'muong-cha')).toMatchObject({ active: false })
     const audit = (await admin.get('/api/centers/muong-cha/audit?entity=center&limit=1').expect(200)).body.entries as AuditEntry[]
     expect(audit[0]).toMatchObject({ action: 'update', changes: { active: { from: true, to: false }, name: { to: 'Xã Mường Chà' } } })
     await admin.patch('/api/centers/muong-cha').send({ active: true }).expect(200)
     await h.http.post('/api/centers/muong-cha/tickets').send({ serviceId: service }).expect(201)
+    await h.http.post('/api/public/dossiers').send({ center: 'muong-cha', procedureId: procedure, applicant }).expect(201)
     kiosk.disconnect()
   })
 

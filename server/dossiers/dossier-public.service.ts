@@ -55,6 +55,7 @@ export class DossierPublicService {
   async fileOnline(body: PublicFilingBody): Promise<{ code: string; lookupCode: string }> {
     const center = await findCenterBySlug(this.db, body.center)
     if (!center) throw new AppError('CENTER_NOT_FOUND')
+    if (!center.active) throw new AppError('CENTER_INACTIVE') // deactivated by an admin: nobody would receive it (H6)
     const procedure = await repo.findProcedure(this.db, body.procedureId)
     if (!procedure || !procedure.active || procedure.center_id !== center.id) throw new AppError('PROCEDURE_NOT_FOUND')
     const files = decodeAttachments(body.attachments ?? [])
