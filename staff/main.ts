@@ -14,6 +14,7 @@ import { ActivityView } from './activity.js'
 import { DossiersView } from './dossiers.js'
 import { ReportsView } from './reports.js'
 import { debounce, errorText, tickDurations } from './util.js'
+import { openPasswordDialog, renderForcedChange } from './account.js'
 
 /**
  * The staff console at /staff: log in, then the clerk's counter and, for managers and admins, the
@@ -77,6 +78,8 @@ function renderLogin(message?: string) {
 // ---------- the signed-in shell ----------
 
 async function start(staff: StaffView) {
+  // a password someone else set: choosing one's own is the only thing to do (every other route answers 403)
+  if (staff.firstLogin) return firstLogin(staff)
   const center = staff.centerSlug ?? param('center') ?? await resolveCenter()
   const isManager = staff.role !== 'clerk'
   const hash = location.hash.slice(1)
@@ -98,6 +101,23 @@ async function start(staff: StaffView) {
   connect(s)
 }
 
+/** The first login's screen, alone: then the console, saying the password was changed. */
+function firstLogin(staff: StaffView) {
+  const header = h('div', { class: 'login-head' },
+    h('div', null, h('p', { class: 'brand' }, t().pages.appName), h('p', { class: 'who', id: 'who' }, `${staff.fullName} (${staff.username}) · ${t().staff.role[staff.role]}`)),
+    h('div', { class: 'head-actions' }, langButton(() => firstLogin(staff)), h('button', { type: 'button', class: 'btn-link', id: 'logout', onclick: logout }, t().staff.logout)))
+  renderForcedChange(app, { staff, header, onSessionEnded: sessionEnded, onDone: (fresh) => { accountNotice = t().account.changedOk; void start(fresh) } })
+}
+
+/** said once above the view after one's own password change */
+let accountNotice: string | null = null
+
+function changePassword() {
+  const s = session
+  if (!s) return
+  openPasswordDialog({ staff: s.staff, onSessionEnded: sessionEnded, onDone: (staff) => { s.staff = staff; accountNotice = t().account.changedOk; renderShell() } })
+}
+
 function renderShell() {
   const s = session
   if (!s) return
@@ -116,10 +136,13 @@ function renderShell() {
       s.centers.length > 1 ? centerSwitch(s) : null,
       h('span', { class: 'who', id: 'who' }, `${s.staff.fullName} · ${w.role[s.staff.role]}`),
       langButton(renderShell),
+      h('button', { type: 'button', class: 'btn-link', id: 'my-password', onclick: changePassword }, t().account.myAccount),
       h('button', { type: 'button', class: 'btn-link', id: 'logout', onclick: logout }, w.logout)))
   const offline = h('div', { class: 'banner', id: 'offline', role: 'alert', hidden: s.online }, w.offline)
   const view = h('main', { id: 'view', class: 'view' })
-  fill(app, header, offline, view)
+  const notice = accountNotice ? h('p', { class: 'banner ok', id: 'account-notice', role: 'status' }, accountNotice) : null
+  accountNotice = null
+  fill(app, header, offline, notice, view)
   if (s.tab === 'floor' && s.floor) s.floor.mount(view)
   else if (s.tab === 'settings' && s.settings) s.settings.mount(view)
   else if (s.tab === 'log' && s.log) s.log.mount(view)

@@ -8,11 +8,14 @@ import { apiWrite, errorText } from './util.js'
 import { attempt, fieldEl, formValue, noticeEl, type Outcome, type PanelDeps } from './settings-form.js'
 
 type Row = { kind: 'confirm' | 'password'; id: string }
+/** a one-time password the server just made: shown once, above the list, until the panel is left or acted on again */
+type OneTime = { text: string; password: string; seen?: boolean }
 
 /**
  * Staff accounts of the center: create one (a manager: clerks; an admin: any role), and per account
- * deactivate / reactivate (asked first), reset the password, change the role (an admin). One's own account
- * offers none of these: nobody locks or demotes themselves.
+ * deactivate / reactivate (asked first), reset the password (asked first), change the role (an admin). One's own
+ * account offers none of these: nobody locks or demotes themselves, and one's own password is changed from the
+ * header. A new or reset account's one-time password is made by the server and shown here once.
  */
 export class StaffPanel {
   private root: HTMLElement | null = null
@@ -25,6 +28,7 @@ export class StaffPanel {
   /** an account's row asking to confirm a deactivation, or holding the new-password field */
   private open: Row | null = null
   private rowOutcome: Outcome | undefined
+  private oneTime: OneTime | null = null
 
   constructor(private deps: PanelDeps, private me: StaffView) {}
 
@@ -34,6 +38,7 @@ export class StaffPanel {
     // notices and open rows of an earlier visit would read as news
     this.done = this.createOutcome = this.rowOutcome = undefined
     this.open = null
+    this.oneTime = null
     this.render()
     void this.refresh()
   }
@@ -67,10 +72,15 @@ export class StaffPanel {
       h('p', { class: 'muted' }, w.staffHint),
       this.error ? h('p', { class: 'notice error', role: 'alert' }, this.error) : null,
       this.createForm(),
-      this.done ? noticeEl(this.done) : null,
+      this.oneTime ? this.oneTimeBox(this.oneTime) : this.done ? noticeEl(this.done) : null,
       h('table', { class: 'tbl card', id: 'staff-table' },
         h('thead', null, h('tr', null, ...[w.colUsername, w.colFullName, w.colRole, w.colAtCounter, w.colState, ''].map((c) => h('th', { scope: 'col' }, c)))),
         h('tbody', null, ...this.accounts.flatMap((a) => this.row(a))))))
+    // a one-time password is brought into view once, wherever the manager had scrolled to
+    if (this.oneTime && !this.oneTime.seen) {
+      this.oneTime.seen = true
+      document.getElementById('one-time-password')?.scrollIntoView({ block: 'nearest' })
+    }
   }
 
   private row(a: StaffAccount): HTMLElement[] {
@@ -84,7 +94,8 @@ export class StaffPanel {
       h('th', { scope: 'row' }, a.fullName, a.id === this.me.id ? h('span', { class: 'muted' }, ` (${w.itsYou})`) : null),
       h('td', null, roleCell),
       h('td', null, a.counterNumber === null ? '' : fmt(w.counterLabel, { n: a.counterNumber })),
-      h('td', null, h('span', { class: `pill ${a.active ? 'open' : 'closed'}` }, a.active ? w.accountActive : w.accountInactive)),
+      h('td', null, h('span', { class: `pill ${a.active ? 'open' : 'closed'}` }, a.active ? w.accountActive : w.accountInactive),
+        a.active && a.firstLogin ? h('span', { class: 'pill pending', 'data-first-login': '' }, t().account.firstLoginPending) : null),
       h('td', null, mine ? h('div', { class: 'row-actions' },
         a.active
           ? h('button', { type: 'button', class: 'btn btn-small btn-danger-outline deactivate', onclick: () => this.toggle({ kind: 'confirm', id: a.id }) }, w.deactivate)
@@ -106,7 +117,7 @@ export class StaffPanel {
     this.open = this.open?.id === row.id && this.open.kind === row.kind ? null : row
     this.rowOutcome = undefined
     this.render()
-    document.querySelector<HTMLElement>('.edit-row input, .edit-row .btn-danger')?.focus()
+    document.querySelector<HTMLElement>('.edit-row input, .edit-row .btn-danger, .edit-row #reset-save')?.focus()
   }
 
   private confirmBox(a: StaffAccount) {
@@ -119,20 +130,27 @@ export class StaffPanel {
         h('button', { type: 'button', class: 'btn', onclick: () => this.toggle({ kind: 'confirm', id: a.id }) }, w.cancelEdit)))
   }
 
+  /** A reset is asked first; the server makes the one-time password, shown once above the list. */
   private passwordForm(a: StaffAccount) {
     const w = t().staff
-    const id = 'reset-password'
-    const form = h('form', { class: 'password-form', novalidate: true },
-      fieldEl(id, 'password', w.newPassword, h('input', { id, name: 'password', type: 'password', autocomplete: 'new-password', minlength: 10, maxlength: 200 }), this.rowOutcome),
+    const name = `${a.fullName} (${a.username})`
+    return h('div', { class: 'confirm-box', role: 'group' },
+      h('p', null, fmt(t().account.confirmReset, { name })),
+      noticeEl(this.rowOutcome),
       h('div', { class: 'dlg-actions' },
-        h('button', { type: 'submit', class: 'btn btn-primary', id: 'reset-save' }, w.setPassword),
-        h('button', { type: 'button', class: 'btn', onclick: () => this.toggle({ kind: 'password', id: a.id }) }, w.cancelEdit)),
-      this.rowOutcome?.kind === 'error' ? noticeEl(this.rowOutcome) : null)
-    form.addEventListener('submit', (ev) => {
-      ev.preventDefault()
-      void this.act(a, () => apiWrite('POST', `${this.base()}/${encodeURIComponent(a.id)}/password`, { password: formValue(form, 'password') }), w.passwordResetOk)
-    })
-    return form
+        h('button', { type: 'button', class: 'btn btn-primary', id: 'reset-save', onclick: () => void this.act(a, async () => {
+          const { oneTimePassword } = await apiWrite<{ oneTimePassword: string }>('POST', `${this.base()}/${encodeURIComponent(a.id)}/password`, {})
+          this.oneTime = { text: fmt(t().account.otpReset, { name }), password: oneTimePassword }
+        }, w.passwordResetOk) }, w.resetPassword),
+        h('button', { type: 'button', class: 'btn', onclick: () => this.toggle({ kind: 'password', id: a.id }) }, w.cancelEdit)))
+  }
+
+  private oneTimeBox(o: OneTime) {
+    const w = t().account
+    return h('div', { class: 'otp-box', id: 'one-time-password', role: 'status' },
+      h('p', null, h('strong', null, o.text)),
+      h('p', null, w.otpLabel, ' ', h('span', { class: 'otp-value', id: 'otp-value' }, o.password)),
+      h('p', { class: 'muted' }, w.otpHint))
   }
 
   private base() {
@@ -146,6 +164,7 @@ export class StaffPanel {
   /** One action on an account's row: its outcome above the list, or in the row when refused. */
   private async act(a: StaffAccount, send: () => Promise<unknown>, okText: string) {
     for (const b of this.root?.querySelectorAll<HTMLButtonElement>('#staff-table button') ?? []) b.disabled = true
+    this.oneTime = null
     const outcome = await attempt(this.deps, async () => { await send(); return fmt(okText, { name: `${a.fullName} (${a.username})` }) }, t().staff.fieldRules)
     if (!outcome) return
     this.createOutcome = undefined
@@ -168,21 +187,23 @@ export class StaffPanel {
       h('div', { class: 'staff-fields' },
         fieldEl(id('username'), 'username', w.fieldNames.username, h('input', { id: id('username'), name: 'username', value: d.username, maxlength: 40, autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false' }), r),
         fieldEl(id('fullName'), 'fullName', w.fieldNames.fullName, h('input', { id: id('fullName'), name: 'fullName', value: d.fullName, maxlength: 120, autocomplete: 'off' }), r),
-        fieldEl(id('role'), 'role', w.fieldNames.role, h('select', { id: id('role'), name: 'role' }, ...roles.map((x) => h('option', { value: x, selected: x === d.role }, w.role[x]))), r),
-        fieldEl(id('password'), 'password', w.newPassword, h('input', { id: id('password'), name: 'password', type: 'password', autocomplete: 'new-password', maxlength: 200 }), r)),
+        fieldEl(id('role'), 'role', w.fieldNames.role, h('select', { id: id('role'), name: 'role' }, ...roles.map((x) => h('option', { value: x, selected: x === d.role }, w.role[x]))), r)),
       h('div', { class: 'svc-foot' }, noticeEl(r), h('button', { type: 'submit', class: 'btn btn-primary', id: id('save') }, w.create)))
     form.addEventListener('submit', (ev) => {
       ev.preventDefault()
       const typed = { username: formValue(form, 'username'), fullName: formValue(form, 'fullName'), role: formValue(form, 'role') as StaffRole }
       form.querySelector<HTMLButtonElement>('button[type=submit]')!.disabled = true
+      this.oneTime = null
       void (async () => {
+        // no password is typed: the server makes a one-time password, shown once above the list
         const outcome = await attempt(this.deps, async () => {
-          const { staff } = await apiWrite<{ staff: StaffAccount }>('POST', this.base(), { ...typed, password: formValue(form, 'password') })
-          return fmt(w.createdOk, { name: `${staff.fullName} (${staff.username})` })
+          const { staff, oneTimePassword } = await apiWrite<{ staff: StaffAccount; oneTimePassword: string }>('POST', this.base(), typed)
+          const name = `${staff.fullName} (${staff.username})`
+          this.oneTime = { text: fmt(t().account.otpCreated, { name }), password: oneTimePassword }
+          return fmt(w.createdOk, { name })
         }, w.fieldRules)
         if (!outcome) return
-        this.createOutcome = outcome
-        // the password is never kept, not even in a refused form's draft
+        this.createOutcome = outcome.kind === 'ok' ? undefined : outcome
         this.createDraft = outcome.kind === 'ok' ? null : typed
         await this.refresh()
       })()
