@@ -73,7 +73,8 @@ export function auditDetails(c: Catalog, e: AuditEntry, when: (iso: string) => s
     const st = e.changes.status
     const due = e.changes.dueAt
     return [
-      st && st.from !== st.to ? `${status(st.from)} → ${status(st.to)}` : '',
+      // a counter intake starts from nothing: its new status alone
+      st && st.from !== st.to ? (st.from == null ? status(st.to) : `${status(st.from)} → ${status(st.to)}`) : '',
       due && typeof due.to === 'string' ? `${c.auditLog.dueAt}: ${typeof due.from === 'string' ? when(due.from) : '—'} → ${when(due.to)}` : '',
       typeof e.changes.note?.to === 'string' ? `${c.auditLog.note}: ${e.changes.note.to}` : '',
     ].filter(Boolean).join(' · ')

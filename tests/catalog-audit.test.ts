@@ -131,6 +131,9 @@ describe.each(backends)('procedure catalog import and export on %s', (kind) => {
       await agent.get('/api/centers/na-sang/procedures/export').expect(status)
     }
     await manager.post('/api/centers/na-sang/procedures/import/preview').send({ format: 'csv', csv: 'x'.repeat(3 * 1024 * 1024 + 10) }).expect(413)
+    // a JSON item with neither code: named, not a 500
+    const noCode = await manager.post('/api/centers/na-sang/procedures/import').send({ format: 'json', procedures: [{ nationalCode: null, nameVi: 'X', service: 'A', processingDays: 1 }] }).expect(422)
+    expect(noCode.body.error.details).toEqual([{ path: 'row.1.nationalCode', message: 'Dòng 1: Cần mã thủ tục hoặc mã nội bộ.' }])
     const bad = await manager.post('/api/centers/na-sang/procedures/import/preview').send({ format: 'xml', csv: 'a' }).expect(400)
     expect(bad.body.error.code).toBe('VALIDATION_FAILED')
   })

@@ -181,7 +181,8 @@ function readRow(row: number, raw: Record<string, unknown>, lang: Lang): ImportR
       : (text(v) ?? '').split(/\r?\n|\|/).map((d) => d.trim()).filter(Boolean)
     const seen = new Set<string>()
     const problemsBefore = problems.length
-    if (list.length > 30) bad('documents', format(w.tooManyDocs, { n: list.length, max: 30 }))
+    if (!Array.isArray(v) && text(v) === null) bad('documents', format(w.invalid, { field: w.headers.documents }))
+    else if (list.length > 30) bad('documents', format(w.tooManyDocs, { n: list.length, max: 30 }))
     list.forEach((d, i) => {
       if (!d) bad('documents', format(w.emptyDoc, { n: i + 1 }))
       else if (d.length > 300) bad('documents', format(w.longDoc, { n: i + 1, max: 300 }))

@@ -62,6 +62,7 @@ export async function planImport(db: Executor, centerId: string, rows: ImportRow
       else seenProcedure.set(target.id, r.row)
     }
     const code = v.code ?? target?.code ?? (nc ? localCodeOf(nc) : undefined)
+    if (!target && !code && !problems.some((p) => p.field === 'nationalCode' || p.field === 'code')) bad('nationalCode', w.needOneCode)
     if (code) {
       const holder = byCode.get(code)
       const before = seenCode.get(code)
