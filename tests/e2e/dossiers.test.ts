@@ -201,11 +201,13 @@ describeBrowser('dossiers in Chromium: intake, slip, tab, lookup, online filing,
     expect(await moves()).toEqual([...DOSSIER_TRANSITIONS.processing])
 
     await clerk.click('#ds-actions [data-move="needs_supplement"]')
+    // the document not handed in comes ticked; with nothing listed the request is not sent
+    await clerk.uncheck('#sup-doc-0')
     await clerk.click('#move-submit')
-    await clerk.waitForSelector('#move-dialog [data-field="note"].invalid')
-    await clerk.fill('#f-note', 'Bản sao giấy tờ tùy thân của người đi đăng ký')
+    await clerk.waitForSelector('#move-dialog [data-field="items"].invalid')
+    await clerk.fill('#sup-other', 'Bản sao giấy tờ tùy thân của người đi đăng ký')
     const guide = await slipFrom(() => clerk.click('#move-submit'))
-    expect(await guide.textContent('#supplement-note')).toBe('Bản sao giấy tờ tùy thân của người đi đăng ký')
+    expect(await guide.textContent('#supplement-items')).toBe('Bản sao giấy tờ tùy thân của người đi đăng ký')
     expect(await guide.textContent('h1')).toBe('PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ')
     await shot(guide, 'dossier-slip-supplement.png')
     await guide.close()
@@ -213,12 +215,14 @@ describeBrowser('dossiers in Chromium: intake, slip, tab, lookup, online filing,
     // the citizen's phone says what to bring
     await phone.goto(`${h.url}${received.lookupPath}`)
     await phone.waitForSelector('#dossier-supplement')
-    expect(await phone.textContent('#dossier-supplement p')).toBe('Bản sao giấy tờ tùy thân của người đi đăng ký')
+    expect(await phone.textContent('#dossier-supplement-items')).toBe('Bản sao giấy tờ tùy thân của người đi đăng ký')
     await shot(phone, 'dossier-lookup-supplement-360.png')
     expect(await moves()).toEqual([...DOSSIER_TRANSITIONS.needs_supplement])
 
     await clerk.click('#ds-actions [data-move="processing"]')
-    await clerk.click('#move-submit')
+    // the supplement complete: the time restarts and the console reprints the receipt
+    const again = await slipFrom(() => clerk.click('#move-submit'))
+    await again.close()
     await clerk.waitForSelector('#ds-title + .pill[data-status="processing"]')
     await clerk.click('#ds-extend')
     await clerk.fill('#f-dueAt', '2026-11-27')
@@ -331,6 +335,7 @@ describeBrowser('dossiers in Chromium: intake, slip, tab, lookup, online filing,
     await clerk6.waitForSelector(`#current[data-ticket="${pickup.code}"] #linked-dossier[data-status="ready"]`)
     await shot(clerk6, 'dossier-console-pickup.png')
     await clerk6.click('#linked-return')
+    await clerk6.click('#handover-submit') // the applicant takes it (ticked by default)
     await clerk6.waitForSelector('#linked-dossier[data-status="returned"]')
     expect(await clerk6.textContent('#intake .notice.ok')).toBe(`Đã trả kết quả hồ sơ ${received.code}.`)
     expect((await api.get(`/api/dossiers/${received.id}`).expect(200)).body.dossier).toMatchObject({ status: 'returned', returnedByName: expect.any(String) })
