@@ -109,6 +109,23 @@ describe.each(backends)('what strangers may read on %s', (kind) => {
       expect(lines.join('\n')).not.toContain('K7QX')
     })
 
+    it('writes no ticket secret into the request log, and shows no ticket id on the board (issue 19, item 4)', async () => {
+      const line = await openLine(h)
+      const t = (await h.http.post('/api/centers/na-sang/tickets').send({ serviceId: line.serviceId }).expect(201)).body.ticket
+      await line.clerk.post(`/api/counters/${line.counterId}/call-next`).send({}).expect(200)
+      const reads = await Promise.all([
+        h.http.get(`/api/tickets/${t.id}?key=${encodeURIComponent(t.secret)}`),
+        h.http.get(`/api/tickets/${t.id}/rating?key=${encodeURIComponent(t.secret)}`),
+      ])
+      expect(reads.map((r) => r.status)).toEqual([200, 200])
+      const ids = reads.map((r) => r.headers['x-request-id']!)
+      await until('both log lines', () => ids.every((id) => lines.some((l) => l.includes(id))))
+      expect(lines.join('\n')).not.toContain(t.secret)
+      const board = await h.http.get('/api/centers/na-sang/board')
+      expect(board.body.recentCalls[0]).toMatchObject({ code: t.code })
+      expect(JSON.stringify(board.body)).not.toContain(t.id)
+    })
+
     it('shows only the pause\'s category publicly (board, live fact, snapshot); staff views keep the clerk\'s note', async () => {
       const line = await openLine(h)
       const display = h.socket({ center: 'na-sang' })

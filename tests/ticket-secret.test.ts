@@ -98,6 +98,26 @@ describe.each(backends)('the ticket secret on %s', (kind) => {
     expect(JSON.stringify(staff.body)).not.toContain(a.secret)
   })
 
+  it('keeps the paper ticket\'s secret through a transfer: its QR opens the new ticket too, an id alone does not', async () => {
+    const other = await openLine(h)
+    const t = (await issue(h, line.serviceId).expect(201)).body.ticket as IssuedTicket
+    const wall = h.socket({ center: 'na-sang' })
+    await nextEvent(wall, 'board:snapshot')
+    const issuedFact = nextEvent(wall, 'ticket:issued')
+    const moved = await line.clerk.post(`/api/tickets/${t.id}/transfer`).send({ serviceId: other.serviceId }).expect(200)
+    const next = moved.body.ticket
+    expect(next).toMatchObject({ transferredFromId: t.id, status: 'waiting' })
+    expect(next).not.toHaveProperty('secret') // a clerk's answer carries no secret
+    expect(JSON.stringify(await issuedFact)).not.toContain(next.id)
+    wall.disconnect()
+    const old = await h.http.get(`/api/tickets/${t.id}?key=${encodeURIComponent(t.secret)}`).expect(200)
+    expect(old.body.ticket).toMatchObject({ status: 'transferred', transferredToId: next.id })
+    await h.http.get(`/api/tickets/${next.id}?key=${encodeURIComponent(t.secret)}`).expect(200)
+    await h.http.get(`/api/tickets/${next.id}`).expect(404)
+    await other.clerk.post(`/api/counters/${other.counterId}/call-next`).send({}).expect(200)
+    await other.clerk.post(`/api/tickets/${next.id}/cancel`).send({}).expect(200)
+  })
+
   it('lets a phone follow its ticket only with the secret; a wrong one is refused like an unknown ticket', async () => {
     const t = (await issue(h, line.serviceId).expect(201)).body.ticket as IssuedTicket
     const refusals: Record<string, string>[] = [{ ticket: t.id }, { ticket: t.id, key: 'wrong-key-0123456789abcdef' }, { ticket: '00000000-0000-4000-8000-000000000000', key: t.secret }]
