@@ -26,6 +26,7 @@ describeBrowser('procedure catalog import and the audit log in Chromium', () => 
   let browser: Browser
   let page: Page
   const dir = mkdtempSync(join(tmpdir(), 'motcua-catalog-'))
+  let dossierId = ''
 
   beforeAll(async () => {
     ensurePagesBuilt()
@@ -134,8 +135,35 @@ describeBrowser('procedure catalog import and the audit log in Chromium', () => 
     const text = readFileSync((await download.path())!, 'utf8')
     expect(text.startsWith('\uFEFFThời điểm;Người thực hiện;Loại;Đối tượng;Thao tác;Thay đổi\r\n')).toBe(true)
     expect(text.trimEnd().split('\r\n')).toHaveLength(1 + 62)
+    dossierId = d.id
     expect(pageErrors(page)).toEqual([])
   })
-}) 
+
+  it('the national code is on the receipt slip (each copy still on one A5 sheet) and in the citizen\'s lookup', async () => {
+    const slip = await page.context().newPage()
+    await slip.goto(`${h.url}/staff/phieu/${dossierId}?loai=tiep-nhan`)
+    await slip.waitForSelector('.sheet.receipt')
+    const text = await slip.evaluate(() => (globalThis as unknown as { document: { body: { innerText: string } } }).document.body.innerText)
+    expect(text).toContain('Thủ tục thử số 7')
+    expect(text).toMatch(/Mã thủ tục:\s*2\.000916/)
+    await slip.emulateMedia({ media: 'print' })
+    await slip.setViewportSize({ width: 465, height: 718 }) // A5's printable area, as tests/e2e/dossiers.test.ts measures it
+    const heights = await slip.$$eval('.sheet', (els) => els.map((e) => Math.round(e.getBoundingClientRect().height)))
+    expect(heights).toHaveLength(2)
+    for (const hgt of heights) expect(hgt).toBeLessThanOrEqual(718)
+    await slip.emulateMedia({ media: 'screen' })
+    await slip.setViewportSize(OFFICE_PC)
+    await shot(slip, 'dossier-slip-national-code-1366x768.png')
+    const d = (await (await h.login('canbo1')).get(`/api/dossiers/${dossierId}`).expect(200)).body.dossier as { lookupPath: string }
+    const phone = await browser.newPage({ viewport: { width: 360, height: 740 } })
+    await phone.goto(`${h.url}${d.lookupPath}`)
+    await phone.waitForSelector('#dossier-code')
+    expect(await phone.textContent('.facts')).toContain('Mã thủ tục2.000916')
+    await shot(phone, 'lookup-national-code-360.png')
+    expect(pageErrors(slip)).toEqual([])
+    await phone.close()
+    await slip.close()
+  })
+})
 
 declare const document: { querySelector(s: string): { textContent: string | null } | null; querySelectorAll(s: string): { length: number } }
