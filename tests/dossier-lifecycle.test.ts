@@ -80,6 +80,10 @@ describe.each(backends)('dossier lifecycle (Decree 118/2025) on %s', (kind) => {
     const d = await received()
     await now(local(MON, '10:00'))
     await move(d, { status: 'needs_supplement', items: [docs[1]!.name, ...ITEMS] })
+    // past the first due date while the supplement is awaited: not overdue (its time does not run)
+    await now(local('2026-11-26', '09:00'))
+    const overdue = async () => ((await clerk.get('/api/dossiers').query({ view: 'overdue', limit: 200 })).body.dossiers as DossierSummary[]).some((x) => x.id === d.id)
+    expect(await overdue()).toBe(false)
     // completed on Thursday 26/11 10:00, after the first due date: 2 working days from Thursday → Monday 30/11 17:00
     await now(local('2026-11-26', '10:00'))
     const done = await move(d, { status: 'processing' })
@@ -92,7 +96,6 @@ describe.each(backends)('dossier lifecycle (Decree 118/2025) on %s', (kind) => {
     expect((await lookup(d)).dueAt).toBe(at('2026-11-30', '17:00'))
     // its time runs again: not overdue on Friday, overdue on Tuesday
     await now(local('2026-11-27', '09:00'))
-    const overdue = async () => ((await clerk.get('/api/dossiers').query({ view: 'overdue', limit: 200 })).body.dossiers as DossierSummary[]).some((x) => x.id === d.id)
     expect(await overdue()).toBe(false)
     await now(local('2026-12-01', '09:00'))
     expect(await overdue()).toBe(true)

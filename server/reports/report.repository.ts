@@ -212,7 +212,8 @@ export function dossierFigures(db: Executor, p: Period, groupBy: ReportGroupBy) 
   const now = p.now.toISOString()
   return grouped<DossierFigureRow>(db, key, (k) => sql`
       SELECT ${k} AS k, d.outcome,
-        (d.status IN ('received', 'processing', 'needs_supplement') AND d.due_at < ${now}::timestamptz) AS overdue,
+        -- the time runs while received or processing only: a supplement's completion restarts it (docs/dossiers.md)
+        (d.status IN ('received', 'processing') AND d.due_at < ${now}::timestamptz) AS overdue,
         -- two lookups, each by an index (rating_one_per_ticket; ticket_dossier), rather than one OR that scans ratings
         (EXISTS (SELECT 1 FROM rating r WHERE r.ticket_id = d.ticket_id AND r.level <= 2)
           OR EXISTS (SELECT 1 FROM ticket ct JOIN rating r ON r.ticket_id = ct.id WHERE ct.dossier_id = d.id AND r.level <= 2)) AS rated_bad
