@@ -209,7 +209,7 @@ describe.each(backends)('audit log on %s', (kind) => {
     expect(lines[1]).toMatch(/^2026-11-25 09:00:00;Lò Văn Thắng;Thủ tục;[^;]+;Sửa cài đặt;Ghi chú lệ phí: .* → ngày 2 lần 3$/)
   })
 
-  it('lists dossier actions: received, status changes, extension', async () => {
+  it('lists dossier actions: received, status changes, extension, supplement asked and completed, result, handover', async () => {
     h.clock.set('2026-11-26T02:00:00Z')
     const line = await openLine(h)
     const t = await issued(h, line.serviceId)
@@ -222,15 +222,26 @@ describe.each(backends)('audit log on %s', (kind) => {
     await line.clerk.post(`/api/dossiers/${d.id}/status`).send({ status: 'processing' }).expect(200)
     h.clock.advance(MINUTE)
     await manager.post(`/api/dossiers/${d.id}/extend`).send({ dueAt: '2026-12-10', reason: 'Cần xác minh thêm' }).expect(200)
+    h.clock.advance(MINUTE)
+    await line.clerk.post(`/api/dossiers/${d.id}/status`).send({ status: 'needs_supplement', items: ['Bản sao giấy tờ nhà đất'] }).expect(200)
+    h.clock.advance(MINUTE)
+    await line.clerk.post(`/api/dossiers/${d.id}/status`).send({ status: 'processing' }).expect(200)
+    h.clock.advance(MINUTE)
+    await line.clerk.post(`/api/dossiers/${d.id}/status`).send({ status: 'ready' }).expect(200)
+    h.clock.advance(MINUTE)
+    await line.clerk.post(`/api/dossiers/${d.id}/status`).send({ status: 'returned', handover: { to: 'applicant' } }).expect(200)
     const entries = (await manager.get('/api/centers/na-sang/audit?entity=dossier').expect(200)).body.entries as AuditEntry[]
-    expect(entries.map((e) => [e.action, e.entityLabel, e.staffName])).toEqual([
-      ['extended', d.code, 'Lò Văn Thắng'], ['processing', d.code, expect.any(String)], ['received', d.code, expect.any(String)]])
-    expect(entries[1]!.changes.status).toEqual({ from: 'received', to: 'processing' })
-    expect(entries[0]!.changes.note).toEqual({ from: null, to: 'Cần xác minh thêm' })
-    expect(entries[0]!.changes.dueAt!.from).toBe(d.dueAt)
+    expect(entries.map((e) => e.action)).toEqual(['returned', 'ready', 'supplement_completed', 'supplement_requested', 'extended', 'processing', 'received'])
+    expect(entries.every((e) => e.entityLabel === d.code && e.entityId === d.id)).toBe(true)
+    expect(entries.find((e) => e.action === 'extended')!.staffName).toBe('Lò Văn Thắng')
+    expect(entries.find((e) => e.action === 'processing')!.changes.status).toEqual({ from: 'received', to: 'processing' })
+    expect(entries.find((e) => e.action === 'returned')!.changes.status).toEqual({ from: 'ready', to: 'returned' })
+    const extended = entries.find((e) => e.action === 'extended')!
+    expect(extended.changes.note).toEqual({ from: null, to: 'Cần xác minh thêm' })
+    expect(extended.changes.dueAt!.from).toBe(d.dueAt)
     // among everything else of the day
     const day = (await manager.get('/api/centers/na-sang/audit?limit=200').expect(200)).body.entries as AuditEntry[]
-    expect(day.filter((e) => e.entity === 'dossier')).toHaveLength(3)
+    expect(day.filter((e) => e.entity === 'dossier')).toHaveLength(7)
     // a clerk may not read the log
     await clerk.get('/api/centers/na-sang/audit').expect(403)
     const bad = await manager.get('/api/centers/na-sang/audit?from=2026-11-25&to=2026-11-23&cursor=abc').expect(400)
