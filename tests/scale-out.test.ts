@@ -112,7 +112,7 @@ if (!postgres) {
       const line = await openLine(h)
       const res = await supertest(urlB).post('/api/centers/na-sang/tickets').send({ serviceId: line.serviceId })
       expect(res.status).toBe(201)
-      const phone = socketB({ ticket: res.body.ticket.id })
+      const phone = socketB({ ticket: res.body.ticket.id, key: res.body.ticket.secret })
       expect(await nextEvent(phone, 'ticket:updated')).toMatchObject({ status: 'waiting' })
       const called = nextEvent(phone, 'ticket:updated')
       await line.clerk.post(`/api/counters/${line.counterId}/call-next`).send({})
