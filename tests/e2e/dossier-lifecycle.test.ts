@@ -187,5 +187,5 @@ describeBrowser('a dossier through Decree 118/2025 in Chromium: supplement once,
     expect(await printA4(stopped.id, 'dung', 'form-a4-stop.png')).toContain('THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ')
     expect(pageErrors(clerk)).toEqual([])
     expect(pageErrors(phone)).toEqual([])
-  })
+  }, 90_000) // ~25 s alone; more beside other browser tests on 2 cores
 })

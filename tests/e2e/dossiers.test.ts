@@ -229,7 +229,7 @@ describeBrowser('dossiers in Chromium: intake, slip, tab, lookup, online filing,
     await clerk.fill('#f-reason', 'Chờ xác minh thông tin tại Ủy ban nhân dân xã cũ')
     await shot(clerk, 'dossier-extend-dialog.png')
     const apology = await slipFrom(() => clerk.click('#extend-submit'))
-    expect(await apology.textContent('h1')).toBe('PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ')
+    expect(await apology.textContent('h1')).toBe('VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT')
     expect(await apology.textContent('#apology-reason')).toBe('Lý do: Chờ xác minh thông tin tại Ủy ban nhân dân xã cũ')
     expect(await apology.evaluate(() => document.body.innerText)).toContain('ngày 27 tháng 11 năm 2026')
     await shot(apology, 'dossier-slip-apology.png')
