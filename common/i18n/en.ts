@@ -63,7 +63,7 @@ export const en: Catalog = {
     PROCEDURE_CODE_TAKEN: 'The local code "{code}" is already used by another procedure.',
     PRIORITY_GROUP_CODE_TAKEN: 'The priority group code "{code}" is already used.',
     USERNAME_TAKEN: 'The username "{username}" is already taken.',
-    OWN_ACCOUNT: 'You cannot deactivate your own account or change its role.',
+    OWN_ACCOUNT: 'You cannot deactivate your own account, change its role or reset its password (your own password: use "Change password").',
     LAST_ADMIN: 'The last active admin account cannot be deactivated.',
     // accounts and passwords (H4)
     PASSWORD_TOO_SHORT: 'The password must have at least {min} characters.',

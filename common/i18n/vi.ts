@@ -63,7 +63,7 @@ export const vi = {
     PROCEDURE_CODE_TAKEN: 'Mã nội bộ "{code}" đã được dùng cho một thủ tục khác.',
     PRIORITY_GROUP_CODE_TAKEN: 'Mã đối tượng ưu tiên "{code}" đã được dùng.',
     USERNAME_TAKEN: 'Tên đăng nhập "{username}" đã có người dùng.',
-    OWN_ACCOUNT: 'Bạn không thể tự khóa hoặc tự đổi vai trò của tài khoản của mình.',
+    OWN_ACCOUNT: 'Bạn không thể tự khóa, tự đổi vai trò hay tự đặt lại mật khẩu của tài khoản của mình (mật khẩu của mình: dùng "Đổi mật khẩu").',
     LAST_ADMIN: 'Không thể khóa tài khoản quản trị cuối cùng còn hoạt động.',
     ADMIN_ROLE_FIXED: 'Không đổi được vai trò của tài khoản quản trị; hãy tạo tài khoản mới.',
     // accounts and passwords (H4)
