@@ -160,6 +160,10 @@ describeBrowser('procedure catalog import and the audit log in Chromium', () => 
     await phone.waitForSelector('#dossier-code')
     expect(await phone.textContent('.facts')).toContain('Mã thủ tục2.000916')
     await shot(phone, 'lookup-national-code-360.png')
+    // the procedure page the kiosk's QR opens
+    await phone.goto(`${h.url}/tra-cuu?center=na-sang&thu-tuc=2-000916`)
+    await phone.waitForSelector('#procedure-national-code')
+    expect(await phone.textContent('#procedure-national-code')).toBe('2.000916')
     expect(pageErrors(slip)).toEqual([])
     await phone.close()
     await slip.close()
