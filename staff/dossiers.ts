@@ -147,7 +147,8 @@ export class DossiersView {
     if (!this.selectedId) { fill(el, h('p', { class: 'muted' }, w.chooseOne)); return }
     if (!d) { fill(el, h('p', { class: 'loading' }, t().pages.loading)); return }
     const dl = (pairs: [string, string | Node | null][]) => h('dl', { class: 'ds-facts' }, ...pairs.filter(([, v]) => v !== null).flatMap(([k, v]) => [h('dt', null, k), h('dd', null, v!)]))
-    const moves = DOSSIER_TRANSITIONS[d.status]
+    // a supplement is asked once (Art. 16.3): after that its button goes (the server refuses it anyway)
+    const moves = DOSSIER_TRANSITIONS[d.status].filter((s) => !(s === 'needs_supplement' && d.supplement))
     // while a supplement is awaited the time does not run (its completion restarts it): nothing to extend
     const canExtend = !!d.dueAt && (d.status === 'received' || d.status === 'processing')
     const moveLabel = (s: DossierStatus) => d.status === 'needs_supplement' && s === 'processing' ? w.completeSupplement : w.moveTo[s]
@@ -181,7 +182,9 @@ export class DossiersView {
       h('div', { class: 'ds-actions', id: 'ds-actions' },
         ...moves.map((s) => h('button', { type: 'button', class: `btn ${FINAL.includes(s) && s !== 'returned' ? 'btn-danger-outline' : s === 'ready' || s === 'returned' || s === 'processing' ? 'btn-primary' : ''}`, 'data-move': s, onclick: () => this.moveDialog(d, s) }, moveLabel(s))),
         canExtend ? h('button', { type: 'button', class: 'btn', id: 'ds-extend', onclick: () => this.extendDialog(d) }, w.extend) : null,
-        !moves.length && !canExtend ? h('p', { class: 'muted' }, w.noActions) : null),
+        !moves.length && !canExtend ? h('p', { class: 'muted' }, w.noActions) : null,
+        d.supplement && d.status !== 'needs_supplement' && DOSSIER_TRANSITIONS[d.status].includes('needs_supplement')
+          ? h('p', { class: 'muted small', id: 'ds-supplement-once' }, w.supplementOnceHint) : null),
       h('div', { class: 'ds-prints' },
         d.receivedAt ? h('a', { class: 'btn btn-small', href: slipUrl(d.id, 'tiep-nhan'), target: '_blank', id: 'ds-print-receipt' }, w.printReceipt) : null,
         d.supplement ? h('a', { class: 'btn btn-small', href: slipUrl(d.id, 'bo-sung'), target: '_blank', id: 'ds-print-supplement' }, w.printSupplement) : null,

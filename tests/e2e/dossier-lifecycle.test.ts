@@ -105,7 +105,6 @@ describeBrowser('a dossier through Decree 118/2025 in Chromium: supplement once,
     expect(d1.supplement!.items).toEqual([d0.documents[2]!.name, 'Giấy xác nhận cư trú của mẹ'])
     for (const s of ['PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ', 'Giấy xác nhận cư trú của mẹ', d0.documents[2]!.name,
       'thời hạn giải quyết được tính lại từ đầu: 1 ngày làm việc kể từ thời điểm nhận đủ hồ sơ', 'hết ngày 08 tháng 12 năm 2026']) expect(supText).toContain(s)
-    // asked once: the button is gone once it is completed (and the server refuses a second one: tests/dossier-lifecycle.test.ts)
 
     // Wednesday 25/11 10:00, after the first due date: the citizen brings everything; the time restarts from now
     h.clock.set(local('2026-11-25', '10:00'))
@@ -120,6 +119,10 @@ describeBrowser('a dossier through Decree 118/2025 in Chromium: supplement once,
     expect(dueOnSlip).toBe('5. Thời gian trả kết quả giải quyết hồ sơ: 17 giờ 00 phút, ngày 26 tháng 11 năm 2026.')
     expect(await newReceipt.locator('.sheet.receipt').first().locator('.restarted').textContent()).toContain('10 giờ 00 phút, ngày 25 tháng 11 năm 2026')
     await newReceipt.close()
+    // asked once: its button is gone, the rule is said instead (the server refuses a second one: tests/dossier-lifecycle.test.ts)
+    await clerk.waitForSelector('#ds-title + .pill[data-status="processing"]')
+    expect(await clerk.locator('#ds-actions [data-move="needs_supplement"]').count()).toBe(0)
+    expect(await clerk.textContent('#ds-supplement-once')).toContain('một lần')
     // the citizen's lookup says the same date
     await phone.goto(`${h.url}/tra-cuu?center=na-sang&code=${d2.code}&lookupCode=${d2.lookupCode}`)
     await phone.waitForSelector('#dossier-status[data-status="processing"]')
