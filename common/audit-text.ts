@@ -13,7 +13,7 @@ export function fieldLabelIn(c: Catalog, entity: string, field: string): string 
   // a service is "taking tickets"; an account is active; a procedure or a group is in use
   if (field === 'active' && entity === 'staff') return w.accountActive
   // a center's own fields (H6): its name is not a counter's, its active flag not a service's
-  if (entity === 'center' && (field === 'name' || field === 'nameEn' || field === 'active')) return field === 'active' ? c.admin.centerActive : c.admin.fieldNames[field]
+  if (entity === 'center' && (field === 'name' || field === 'nameEn' || field === 'address' || field === 'province' || field === 'active')) return field === 'active' ? c.admin.centerActive : c.admin.fieldNames[field]
   if (field === 'active' && entity === 'counter') return c.admin.counterActive
   if (field === 'active' && (entity === 'procedure' || entity === 'priority_group')) return w.activeLabel
   if (entity === 'procedure' && field === 'code') return c.procImport.headers.code

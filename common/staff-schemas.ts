@@ -206,6 +206,9 @@ export const CenterCreateBody = z.strictObject({
   nameEn: z.string().trim().max(200).optional(),
   /** dossier codes start with it (NS-261123-0007); default: the slug's initials */
   dossierPrefix: DossierPrefix.optional(),
+  address: z.string().trim().max(300).optional(),
+  /** default: the template's */
+  province: z.string().trim().max(100).optional(),
   template: Slug.optional(),
 })
 export type CenterCreateBody = z.infer<typeof CenterCreateBody>
@@ -215,6 +218,8 @@ export const CenterPatchBody = z.strictObject({
   name: Name(200).optional(),
   nameEn: z.string().trim().max(200).optional(),
   dossierPrefix: DossierPrefix.optional(),
+  address: z.string().trim().max(300).optional(),
+  province: z.string().trim().max(100).optional(),
   active: z.boolean().optional(),
 })
 export type CenterPatchBody = z.infer<typeof CenterPatchBody>

@@ -140,6 +140,8 @@ export interface CenterAdminView {
   nameEn: string
   timeZone: string
   dossierPrefix: string
+  address: string
+  province: string
   active: boolean
   services: number
   counters: number

@@ -6,7 +6,7 @@ import { fmt, t } from '../web/i18n.js'
 import { apiWrite, errorText } from './util.js'
 import { attempt, fieldEl, formValue, noticeEl, type Outcome, type PanelDeps } from './settings-form.js'
 
-type Draft = { name: string; nameEn: string; slug: string; dossierPrefix: string; template: string }
+type Draft = { name: string; nameEn: string; slug: string; dossierPrefix: string; address: string; province: string; template: string }
 
 /** Where the console shows a center: the same tab, with `?center=` (an admin belongs to no center). */
 export function centerHref(slug: string): string {
@@ -30,7 +30,7 @@ export class CentersPanel {
   /** a row being edited, or asking to confirm a deactivation */
   private open: { kind: 'edit' | 'confirm'; slug: string } | null = null
   private rowOutcome: Outcome | undefined
-  private rowDraft: CenterPatchBody | null = null
+  private rowDraft: Omit<CenterPatchBody, 'active'> | null = null
 
   constructor(private deps: PanelDeps) {}
 
@@ -114,22 +114,24 @@ export class CentersPanel {
     const a = t().admin
     const w = t().staff
     const r = this.rowOutcome
-    const v = { name: c.name, nameEn: c.nameEn, dossierPrefix: c.dossierPrefix, ...this.rowDraft }
+    const v = { name: c.name, nameEn: c.nameEn, dossierPrefix: c.dossierPrefix, address: c.address, province: c.province, ...this.rowDraft }
     const id = (f: string) => `center-edit-${f}`
     const form = h('form', { class: 'center-edit', novalidate: true },
       h('div', { class: 'svc-fields center-fields' },
         fieldEl(id('name'), 'name', a.fieldNames.name, h('input', { id: id('name'), name: 'name', value: v.name, maxlength: 200 }), r),
         fieldEl(id('nameEn'), 'nameEn', a.fieldNames.nameEn, h('input', { id: id('nameEn'), name: 'nameEn', value: v.nameEn, maxlength: 200 }), r),
-        fieldEl(id('dossierPrefix'), 'dossierPrefix', a.fieldNames.dossierPrefix, h('input', { id: id('dossierPrefix'), name: 'dossierPrefix', value: v.dossierPrefix, maxlength: 6 }), r)),
+        fieldEl(id('dossierPrefix'), 'dossierPrefix', a.fieldNames.dossierPrefix, h('input', { id: id('dossierPrefix'), name: 'dossierPrefix', value: v.dossierPrefix, maxlength: 6 }), r),
+        fieldEl(id('address'), 'address', a.fieldNames.address, h('input', { id: id('address'), name: 'address', value: v.address, maxlength: 300 }), r),
+        fieldEl(id('province'), 'province', a.fieldNames.province, h('input', { id: id('province'), name: 'province', value: v.province, maxlength: 100 }), r)),
       h('div', { class: 'svc-foot' }, noticeEl(r),
         h('div', { class: 'row-actions' },
           h('button', { type: 'submit', class: 'btn btn-primary', id: id('save') }, w.save),
           h('button', { type: 'button', class: 'btn', onclick: () => this.toggle({ kind: 'edit', slug: c.slug }) }, w.cancelEdit))))
     form.addEventListener('submit', (ev) => {
       ev.preventDefault()
-      const typed = { name: formValue(form, 'name'), nameEn: formValue(form, 'nameEn'), dossierPrefix: formValue(form, 'dossierPrefix') }
+      const typed = { name: formValue(form, 'name'), nameEn: formValue(form, 'nameEn'), dossierPrefix: formValue(form, 'dossierPrefix'), address: formValue(form, 'address'), province: formValue(form, 'province') }
       const patch: CenterPatchBody = {}
-      for (const f of ['name', 'nameEn', 'dossierPrefix'] as const) if (typed[f].trim() !== c[f]) patch[f] = typed[f]
+      for (const f of ['name', 'nameEn', 'dossierPrefix', 'address', 'province'] as const) if (typed[f].trim() !== c[f]) patch[f] = typed[f]
       if (!Object.keys(patch).length) {
         this.rowOutcome = { kind: 'ok', text: w.nothingChanged }
         return this.render()
@@ -160,7 +162,7 @@ export class CentersPanel {
     const a = t().admin
     const w = t().staff
     const r = this.createOutcome
-    const v: Draft = this.draft ?? { name: '', nameEn: '', slug: '', dossierPrefix: '', template: '' }
+    const v: Draft = this.draft ?? { name: '', nameEn: '', slug: '', dossierPrefix: '', address: '', province: '', template: '' }
     const id = (f: string) => `center-new-${f}`
     const form = h('form', { class: 'card svc-form center-new', id: 'center-new', novalidate: true },
       h('h2', null, a.newCenter),
@@ -172,7 +174,9 @@ export class CentersPanel {
         fieldEl(id('name'), 'name', a.fieldNames.name, h('input', { id: id('name'), name: 'name', value: v.name, maxlength: 200 }), r),
         fieldEl(id('nameEn'), 'nameEn', a.fieldNames.nameEn, h('input', { id: id('nameEn'), name: 'nameEn', value: v.nameEn, maxlength: 200 }), r),
         fieldEl(id('slug'), 'slug', a.fieldNames.slug, h('input', { id: id('slug'), name: 'slug', value: v.slug, maxlength: 40, autocomplete: 'off', spellcheck: 'false', placeholder: 'muong-cha', 'aria-describedby': id('slug-hint') }), r),
-        fieldEl(id('dossierPrefix'), 'dossierPrefix', a.fieldNames.dossierPrefix, h('input', { id: id('dossierPrefix'), name: 'dossierPrefix', value: v.dossierPrefix, maxlength: 6, placeholder: 'MC' }), r)),
+        fieldEl(id('dossierPrefix'), 'dossierPrefix', a.fieldNames.dossierPrefix, h('input', { id: id('dossierPrefix'), name: 'dossierPrefix', value: v.dossierPrefix, maxlength: 6, placeholder: 'MC' }), r),
+        fieldEl(id('address'), 'address', a.fieldNames.address, h('input', { id: id('address'), name: 'address', value: v.address, maxlength: 300 }), r),
+        fieldEl(id('province'), 'province', a.fieldNames.province, h('input', { id: id('province'), name: 'province', value: v.province, maxlength: 100 }), r)),
       h('p', { class: 'muted small', id: id('slug-hint') }, a.slugHint),
       h('div', { class: 'svc-foot' },
         r?.kind === 'ok' && this.created
@@ -181,7 +185,8 @@ export class CentersPanel {
         h('button', { type: 'submit', class: 'btn btn-primary', id: id('save') }, w.create)))
     form.addEventListener('submit', (ev) => {
       ev.preventDefault()
-      const typed: Draft = { name: formValue(form, 'name'), nameEn: formValue(form, 'nameEn'), slug: formValue(form, 'slug'), dossierPrefix: formValue(form, 'dossierPrefix'), template: formValue(form, 'template') }
+      const typed: Draft = { name: formValue(form, 'name'), nameEn: formValue(form, 'nameEn'), slug: formValue(form, 'slug'), dossierPrefix: formValue(form, 'dossierPrefix'),
+        address: formValue(form, 'address'), province: formValue(form, 'province'), template: formValue(form, 'template') }
       void this.create(typed, form)
     })
     return form
@@ -191,6 +196,8 @@ export class CentersPanel {
     const body: CenterCreateBody = { slug: typed.slug, name: typed.name }
     if (typed.nameEn.trim()) body.nameEn = typed.nameEn
     if (typed.dossierPrefix.trim()) body.dossierPrefix = typed.dossierPrefix
+    if (typed.address.trim()) body.address = typed.address
+    if (typed.province.trim()) body.province = typed.province
     if (typed.template) body.template = typed.template
     form.querySelector<HTMLButtonElement>('button[type=submit]')!.disabled = true
     let created: CenterAdminView | null = null

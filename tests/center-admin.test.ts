@@ -32,8 +32,9 @@ describe.each(backends)('centers, services and counters administration on %s', (
   const centerId = async (slug: string) => (await db().selectFrom('center').select('id').where('slug', '=', slug).executeTakeFirstOrThrow()).id
 
   it('creates "Mường Chà" from the Na Sang template: every settings row of every center-scoped table, in one audited step', async () => {
-    const res = await admin.post('/api/centers').send({ slug: 'muong-cha', name: 'Trung tâm Phục vụ hành chính công xã Mường Chà', template: 'na-sang' }).expect(201)
-    expect(res.body.center).toMatchObject({ slug: 'muong-cha', dossierPrefix: 'MC', active: true, services: 7, counters: 6 })
+    const res = await admin.post('/api/centers').send({ slug: 'muong-cha', name: 'Trung tâm Phục vụ hành chính công xã Mường Chà', template: 'na-sang',
+      address: 'Bản Na Pheo, xã Mường Chà', province: 'Điện Biên' }).expect(201)
+    expect(res.body.center).toMatchObject({ slug: 'muong-cha', dossierPrefix: 'MC', active: true, services: 7, counters: 6, address: 'Bản Na Pheo, xã Mường Chà', province: 'Điện Biên' })
     const mc = await centerId('muong-cha')
 
     // every table with a center_id is either copied or named as history
@@ -124,8 +125,8 @@ describe.each(backends)('centers, services and counters administration on %s', (
     const kiosk = h.socket({ center: 'muong-cha' })
     await nextEvent(kiosk, 'board:snapshot')
     const fresh = nextEvent(kiosk, 'board:snapshot')
-    const res = await admin.patch('/api/centers/muong-cha').send({ active: false, name: 'Xã Mường Chà' }).expect(200)
-    expect(res.body.center).toMatchObject({ active: false, name: 'Xã Mường Chà' })
+    const res = await admin.patch('/api/centers/muong-cha').send({ active: false, name: 'Xã Mường Chà', address: 'Trung tâm xã Mường Chà' }).expect(200)
+    expect(res.body.center).toMatchObject({ active: false, name: 'Xã Mường Chà', address: 'Trung tâm xã Mường Chà', province: 'Điện Biên' })
     expect(await fresh).toMatchObject({ acceptingTickets: false, closedReason: 'center_inactive', open: false })
     expect((await h.http.post('/api/centers/muong-cha/tickets').send({ serviceId: service }).expect(409)).body.error).toMatchObject({
       code: 'CENTER_INACTIVE', message: 'Trung tâm đã ngừng hoạt động và không cấp số thứ tự.' })

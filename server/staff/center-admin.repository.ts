@@ -17,7 +17,7 @@ export function slugTaken(db: Executor, slug: string) {
 }
 
 export async function insertCenter(db: Executor, row: {
-  slug: string; name: string; name_en: string; dossier_prefix: string; time_zone?: string; opening_hours: string; ticket_cutoff: string | null
+  slug: string; name: string; name_en: string; dossier_prefix: string; address: string; province: string; time_zone?: string; opening_hours: string; ticket_cutoff: string | null
   announcement_template?: string; pause_alert_minutes?: number; rating_scale?: 3 | 5
 }): Promise<Center> {
   const center = await db.insertInto('center').values(row).returningAll().executeTakeFirstOrThrow()

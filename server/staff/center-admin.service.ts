@@ -17,7 +17,7 @@ import { diffFields, publishBoard, taken, type Changes } from './settings.suppor
 const USUAL_DAY: [string, string][] = [['07:00', '11:30'], ['13:30', '17:00']]
 const USUAL_HOURS = { 1: USUAL_DAY, 2: USUAL_DAY, 3: USUAL_DAY, 4: USUAL_DAY, 5: USUAL_DAY }
 
-const FIELDS = { name: 'name', nameEn: 'name_en', dossierPrefix: 'dossier_prefix', active: 'active' } as const satisfies Record<keyof CenterPatchBody, keyof Center>
+const FIELDS = { name: 'name', nameEn: 'name_en', dossierPrefix: 'dossier_prefix', address: 'address', province: 'province', active: 'active' } as const satisfies Record<keyof CenterPatchBody, keyof Center>
 
 /**
  * The admin's centers: list, create (empty or from a template center), rename, deactivate. One
@@ -43,12 +43,13 @@ export class CenterAdminService {
       if (await centers.slugTaken(trx, input.slug)) throw new AppError('CENTER_SLUG_TAKEN', { slug: input.slug }, taken('slug'))
       const center = await centers.insertCenter(trx, {
         slug: input.slug, name: input.name, name_en: input.nameEn ?? '', dossier_prefix: input.dossierPrefix ?? initials(input.slug),
+        address: input.address ?? '', province: input.province ?? template?.province ?? '',
         opening_hours: JSON.stringify(template ? parsed(template.opening_hours) : USUAL_HOURS), ticket_cutoff: template?.ticket_cutoff ?? null,
         ...(template ? { time_zone: template.time_zone, announcement_template: template.announcement_template,
           pause_alert_minutes: template.pause_alert_minutes, rating_scale: template.rating_scale } : {}),
       })
       const changes: Changes = { slug: { from: null, to: center.slug }, name: { from: null, to: center.name }, nameEn: { from: null, to: center.name_en },
-        dossierPrefix: { from: null, to: center.dossier_prefix } }
+        dossierPrefix: { from: null, to: center.dossier_prefix }, address: { from: null, to: center.address }, province: { from: null, to: center.province } }
       if (template) {
         const copied = await centers.copyCenterSettings(trx, template.id, center.id, now)
         changes.template = { from: null, to: template.slug }
@@ -82,7 +83,7 @@ export class CenterAdminService {
 }
 
 function view(c: Center, services: number, counters: number): CenterAdminView {
-  return { id: c.id, slug: c.slug, name: c.name, nameEn: c.name_en, timeZone: c.time_zone, dossierPrefix: c.dossier_prefix, active: c.active, services, counters }
+  return { id: c.id, slug: c.slug, name: c.name, nameEn: c.name_en, timeZone: c.time_zone, dossierPrefix: c.dossier_prefix, address: c.address, province: c.province, active: c.active, services, counters }
 }
 
 function parsed(v: unknown) {
