@@ -11,6 +11,7 @@ import { systemClock } from './clock.js'
 import { SetupService } from './setup/setup.service.js'
 
 async function main() {
+  const startup = phases() // where a start's time goes (docs/benchmarks.md, "Start"), logged once listening
   const config = loadConfig()
   const logger = pino({ level: config.logLevel })
   // A failed background task (a socket handler while the database is down) is logged, never fatal.
@@ -25,7 +26,9 @@ async function main() {
     process.on('exit', () => release()) // whatever ends the process from here on leaves no lock behind
     handle = await createDb({ dataDir: join(config.dataDir, 'pgdata') })
   }
+  startup.lap('database')
   const applied = await migrateToLatest(handle.db)
+  startup.lap('migrations')
   if (applied.length) logger.info({ applied }, 'migrations applied')
   // The embedded database is the demo (seeded on first start) unless SEED_DEMO=0; PostgreSQL only with SEED_DEMO=1.
   // the demo's password is this install's own, kept in DATA_DIR/demo-password.txt (server/auth/demo-password.ts)
@@ -34,6 +37,7 @@ async function main() {
   // No active admin (an empty install): a new one-time set-up link, printed below; the older ones stop working.
   const setupToken = await new SetupService(handle.db, systemClock).prepare()
 
+  startup.lap('demo and set-up')
   const app = createApp({
     dbHandle: handle, logger, publicRateLimitPerMinute: config.publicRateLimitPerMinute,
     sessionHours: config.sessionHours, trustProxy: config.trustProxy, processMetrics: true, metricsToken: config.metricsToken,
@@ -55,6 +59,8 @@ async function main() {
       : err))
     app.httpServer.listen(config.port, config.host, resolve)
   })
+  startup.lap('app, sweeps, listen')
+  logger.info({ ms: startup.ms }, 'ready')
   process.stdout.write(banner(config.publicUrl, handle.kind, config.dataDir, demo, !!seeded))
   if (setupToken) {
     logger.warn('no active admin: a one-time set-up link was printed (set up this install with it)')
@@ -117,6 +123,13 @@ function setupBanner(link: string): string {
   return ['', 'Set up this install (thiết lập hệ thống): open this one-time link in a browser to create the first admin and center:',
     `  ${link}`,
     '  It works once. Each start prints a new link and the older ones stop working. Or: npm run staff:create', ''].join('\n')
+}
+
+/** Milliseconds of each phase of a start, from the process's own start (so 'modules' is Node and the imports). */
+function phases() {
+  const ms: Record<string, number> = { modules: Math.round(performance.now()) }
+  let last = performance.now()
+  return { ms, lap(name: string) { const now = performance.now(); ms[name] = Math.round(now - last); last = now } }
 }
 
 main().catch((err) => {

@@ -1,9 +1,21 @@
 import { existsSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import express, { Router } from 'express'
 
-/** Where `vite build` writes the pages (kiosk, display, portal, staff). */
-export const PAGES_DIR = new URL('../../dist/pages/', import.meta.url).pathname
+/**
+ * Where `vite build` writes the pages (kiosk, display, portal, staff): dist/pages of the project, the first
+ * folder up from this file with a package.json (server/http from source; dist/server/server/http compiled).
+ */
+export const PAGES_DIR = join(projectRoot(dirname(fileURLToPath(import.meta.url))), 'dist/pages/')
+
+function projectRoot(dir: string): string {
+  while (!existsSync(join(dir, 'package.json'))) {
+    if (dirname(dir) === dir) throw new Error('no package.json above the server code')
+    dir = dirname(dir)
+  }
+  return dir
+}
 
 // page path → the built HTML entry that serves it (the portal serves every citizen phone page)
 export const ENTRIES: [string, string][] = [
