@@ -99,6 +99,8 @@ const ROUTES: RouteCase[] = [
     ['download the report as CSV', 'get', () => '/api/reports/summary?center=na-sang&format=csv', undefined],
     ['read the rating scale', 'get', () => '/api/centers/na-sang/settings/rating', undefined],
     ['change the rating scale', 'patch', () => '/api/centers/na-sang/settings/rating', () => ({ scale: 3 })],
+    // the rating tablet's link carries its counter's key (H1, issue 19 item 4)
+    ['read a counter\'s rating-tablet link', 'get', (f: Fixture) => `/api/counters/${f.counter}/rating-tablet`, undefined],
     ['set the pause-alert limit', 'patch', () => '/api/centers/na-sang/settings/center', () => ({ pauseAlertMinutes: 30 })],
     ['read the procedures', 'get', () => '/api/centers/na-sang/settings/procedures', undefined],
     ['create a procedure', 'post', () => '/api/centers/na-sang/procedures', (f: Fixture) => ({ serviceId: f.serviceB, code: fresh('thu-tuc'), nameVi: 'Thủ tục thử', nameEn: 'Test procedure', processingDays: 1, feeVnd: 0 })],
