@@ -222,7 +222,8 @@ describe.each(backends)('centers, services and counters administration on %s', (
     expect((await manager.delete(`/api/services/${fresh.id}`).expect(200)).body).toEqual({ deleted: fresh.id })
     expect(await db().selectFrom('service').select('id').where('id', '=', fresh.id).executeTakeFirst()).toBeUndefined()
     const audit = (await manager.get('/api/centers/na-sang/audit?entity=service').expect(200)).body.entries as AuditEntry[]
-    expect(audit.find((e) => e.entityId === fresh.id && e.action === 'delete')).toMatchObject({ changes: { prefix: { from: 'M', to: null } } })
+    // labelled by what it was (the row is gone)
+    expect(audit.find((e) => e.entityId === fresh.id && e.action === 'delete')).toMatchObject({ entityLabel: 'M · Môi trường', changes: { prefix: { from: 'M', to: null } } })
     await manager.delete(`/api/services/${fresh.id}`).expect(404)
   })
 

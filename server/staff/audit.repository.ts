@@ -56,7 +56,7 @@ export async function listActivity(db: Executor, center: { id: string; time_zone
   // setting changes: services, counters, the center, procedures, staff accounts, priority groups, the calendar …
   if (f.entity !== 'ticket' && f.entity !== 'dossier') parts.push(sql`(
     SELECT 'a'::text AS src, a.id AS n, a.at, a.staff_id, a.entity, a.entity_id,
-           CASE a.entity WHEN 'service' THEN s.prefix || ' · ' || s.name_vi WHEN 'counter' THEN ac.number::text
+           CASE a.entity WHEN 'service' THEN coalesce(s.prefix || ' · ' || s.name_vi, (a.changes->'prefix'->>'from') || ' · ' || (a.changes->'nameVi'->>'from')) WHEN 'counter' THEN ac.number::text
              WHEN 'procedure' THEN coalesce(p.national_code, p.code) || ' · ' || p.name_vi WHEN 'staff' THEN sa.full_name || ' (' || sa.username || ')'
              WHEN 'priority_group' THEN pg.name_vi WHEN 'center' THEN ce.name ELSE a.entity_id END AS label,
            a.action, a.changes
