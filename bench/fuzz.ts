@@ -7,7 +7,7 @@
  * common/errors.ts with its own status, no stack trace or source path in any body, no write accepted (2xx
  * only for a GET), no connection error, the process alive, every table unchanged.
  *
- *   npm run bench -- fuzz   (BENCH_FUZZ_PER_ROUTE=40 requests per route and per session kind, BENCH_FUZZ_SEED=7)
+ *   npm run bench -- fuzz   (BENCH_FUZZ_PER_ROUTE=30 requests per route and per session kind, BENCH_FUZZ_SEED=7)
  *
  * tests/fuzz.test.ts runs the same generator in-process (fewer per route) and the socket fuzz (socketFuzz).
  */
@@ -762,7 +762,7 @@ export async function fuzzBench() {
   const { createApp } = await import('../server/app.js')
   const { BENCH_PASSWORD } = await import('./fixtures.js')
   const { freshDatabase, dropDatabase, header, startServer, writeSection } = await import('./lib.js')
-  const PER_ROUTE = Number(process.env.BENCH_FUZZ_PER_ROUTE ?? 40)
+  const PER_ROUTE = Number(process.env.BENCH_FUZZ_PER_ROUTE ?? 30)
   const SEED = Number(process.env.BENCH_FUZZ_SEED ?? 7)
   const dir = mkdtempSync(join(tmpdir(), 'motcua-bench-fuzz-'))
   const pagesDir = stubPages(join(dir, 'pages'))
@@ -782,12 +782,12 @@ export async function fuzzBench() {
     let server = await startServer(target, { env })
     const board = await (await fetch(`${server.url}/api/centers/na-sang/board`)).json() as { services: { id: string; active: boolean }[]; counters: { id: string; number: number }[] }
     const cookies = await staffSessions(server.url, BENCH_PASSWORD, board.counters.find((c) => c.number === 1)!.id)
-    let h = await open()
-    const procedureId = (await h.db.selectFrom('procedure').select('id').where('code', '=', 'khai-sinh').executeTakeFirstOrThrow()).id as string
-    await h.close()
+    // (through the API: a second process may not open PGlite's data directory while the app has it)
+    const { procedures } = await (await fetch(`${server.url}/api/centers/na-sang/procedures`)).json() as { procedures: { id: string; code: string }[] }
+    const procedureId = procedures.find((p) => p.code === 'khai-sinh')!.id
     await fuzzData(server.url, cookies.clerk, 'na-sang', board.services.filter((s) => s.active).map((s) => s.id), procedureId)
     await server.stop()
-    h = await open()
+    let h = await open()
     const pools = await fuzzPools(h.db, 'na-sang')
     const before = await snapshot(h.db)
     await h.close()
@@ -820,7 +820,7 @@ export async function fuzzBench() {
   const checkRows = checks.map((c) => `| ${c.backend === 'postgres' ? 'PostgreSQL' : 'PGlite'} | ${routes.length - c.missing.length} of ${routes.length}${c.missing.length ? ` (**missing: ${c.missing.join(', ')}**)` : ''} | ${c.alive ? 'yes' : '**no**'} | ${c.same ? `yes (${c.tables} tables)` : `**no: ${c.diff.join(', ')}**`} |`)
   const total = results.reduce((n, r) => n + r.tally.sent, 0)
   writeSection('fuzz', `${header('6. Fuzz: malformed requests against every route, anonymous and as each role', 'npm run bench -- fuzz')}
-- load: ${PER_ROUTE} requests per route and per session kind (${total.toLocaleString('en')} in all over both backends), seeded PRNG (mulberry32, seed ${SEED}: the same seed sends the same requests), 16 keep-alive connections, the app in its own process (bench/server.ts with BENCH_OPEN_LIMITS=1: rate limits out of reach, so requests meet validation; stub pages) on the demo plus 3 tickets, a dossier received by the clerk and one filed online with a file; canbo1 logged in with counter 1 open and a ticket called, quanly and quantri logged in.
+- load: ${PER_ROUTE} requests per route and per session kind (${total.toLocaleString('en')} in all over both backends), seeded PRNG (mulberry32, seed ${SEED}: the same seed sends the same requests), 16 keep-alive connections, the app in its own process (bench/server.ts with BENCH_OPEN_LIMITS=1: the per-address rate limits out of reach, so requests meet validation; the per-username login backoff and the dossier-guess throttle as configured, the 429s below; stub pages) on the demo plus 3 tickets, a dossier received by the clerk and one filed online with a file; canbo1 logged in with counter 1 open and a ticket called, quanly and quantri logged in.
 - routes: the ${routes.length} routes of the app walked off its own router (\`walkRoutes\`: Express 5's router stack, nested routers included; each route's zod schemas read off its \`validate()\`), so routes added later are fuzzed without being listed. Session kinds: anonymous, clerk, manager, admin (each request carries that session's cookie, unless it forges one).
 - categories (in turn, each route starting at another; the broken part is the body where the route reads one, else its params, else its query, and the other parts are real values from the database): ${CATEGORIES.join(', ')}. Bodies are built from the route's schema and then broken (a field of the wrong type, required fields left out, unknown fields, \`__proto__\`/\`constructor\` keys, 20–220 kB strings and arrays, 21–20,000 levels of nesting, injection and Unicode junk, invalid ids/slugs/dates, negative and huge numbers, broken UTF-8, wrong content types and encodings); a write its schemas would still take gets a NUL, which every \`validate()\` refuses: no request is valid, so nothing may change. One request in ten also carries a foreign Origin, a forged session cookie, an odd request id or language.
 - checks: no 5xx, every 4xx a JSON \`{ error: { code, message } }\` whose code is in common/errors.ts with that status ("bad 4xx"), no stack frame or source path in any body, 2xx only for a GET, no connection error, the process alive (\`/healthz\` 200 afterwards), every table identical before and after (row count and md5 over all rows, read with the app stopped), every walked route fuzzed.

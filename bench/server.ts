@@ -40,8 +40,8 @@ const t0 = Date.now(), start = new Date(BENCH_START).getTime()
 const app = createApp({
   dbHandle: handle, clock: () => new Date(start + (Date.now() - t0)), logger: pino({ level: 'silent' }),
   publicRateLimitPerMinute: 1_000_000, failedLoginsPer15Min: 1_000_000,
-  // BENCH_OPEN_LIMITS=1 (bench/fuzz.ts): logins and dossier lookups unlimited too, so malformed requests meet validation
-  ...(process.env.BENCH_OPEN_LIMITS ? { loginsPerMinute: 1_000_000, loginLimits: { perAddress: 1_000_000 }, dossierLimits: { lookupsPerMinute: 1_000_000, filingsPerHour: 1_000_000 } } : {}),
+  // BENCH_OPEN_LIMITS=1 (bench/fuzz.ts): logins, dossier lookups and the set-up link unlimited too, so malformed requests meet validation
+  ...(process.env.BENCH_OPEN_LIMITS ? { loginsPerMinute: 1_000_000, loginLimits: { perAddress: 1_000_000 }, dossierLimits: { lookupsPerMinute: 1_000_000, filingsPerHour: 1_000_000 }, setupPerMinute: 1_000_000 } : {}),
   ...(process.env.BENCH_PAGES_DIR ? { pagesDir: process.env.BENCH_PAGES_DIR } : {}),
 })
 await new Promise<void>((r) => app.httpServer.listen(Number(process.env.PORT ?? 0), '127.0.0.1', r))

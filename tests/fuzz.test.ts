@@ -58,7 +58,7 @@ describe.each(backends)('fuzz (%s)', (kind) => {
     // warnings and errors kept: an unexpected error is logged (and answered 500) by the error handler
     const logger = pino({ level: 'warn' }, { write: (line: string) => { logs.push(JSON.parse(line) as LogLine) } })
     // the limits out of reach, so malformed requests meet validation rather than a 429
-    h = await startHarness(kind, { pagesDir, logger, loginsPerMinute: 100_000, dossierLimits: { filingsPerHour: 100_000, lookupsPerMinute: 100_000 } })
+    h = await startHarness(kind, { pagesDir, logger, loginsPerMinute: 100_000, setupPerMinute: 100_000, dossierLimits: { filingsPerHour: 100_000, lookupsPerMinute: 100_000 } })
     const cookies = await staffSessions(h.url, TEST_PASSWORD, h.demo.counters[1]!)
     const db = h.handle.db
     const services = (await db.selectFrom('service').select('id').where('active', '=', true).orderBy('sort_order').execute()).map((s) => s.id)
