@@ -19,7 +19,8 @@ const SNAPSHOT = sql<{ t: string; n: number; digest: string }>`${sql.join(TABLES
   sql`select ${t} as t, count(*)::int as n, md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as digest from ${sql.table(t)} x`), sql` union all `)}`
 
 /** Ids the route table refers to, filled in once the harness runs. */
-interface Ids { ticket: string; counter: string; serviceA: string; serviceB: string }
+/** `key`: the ticket's secret, which its phone page's reads carry (tests/ticket-secret.test.ts) */
+interface Ids { ticket: string; key: string; counter: string; serviceA: string; serviceB: string }
 
 interface RouteSpec {
   method: 'get' | 'post'
@@ -62,7 +63,7 @@ const ROUTES: RouteSpec[] = [
       { code: 'PRIORITY_GROUP_NOT_FOUND', body: (ids) => ({ serviceId: ids.serviceA, priorityGroup: 'khong-co' }) },
     ],
   },
-  { method: 'get', path: '/api/tickets/:id', as: 'anon', idOf: 'ticket', unknown: [{ code: 'TICKET_NOT_FOUND' }] },
+  { method: 'get', path: '/api/tickets/:id?key=:key', as: 'anon', idOf: 'ticket', unknown: [{ code: 'TICKET_NOT_FOUND' }] },
   {
     method: 'post', path: '/api/auth/login', as: 'anon',
     body: () => ({ username: 'canbo1', password: 'sai-mat-khau' }),
@@ -134,7 +135,7 @@ describe.each(backends)('validation on %s', (kind) => {
     const clerk = await h.login('canbo1')
     const waiting = await h.http.post('/api/centers/na-sang/tickets').send({ serviceId: h.demo.services.A })
     expect(waiting.status).toBe(201)
-    ids = { ticket: waiting.body.ticket.id, counter: h.demo.counters[1]!, serviceA: h.demo.services.A!, serviceB: h.demo.services.B! }
+    ids = { ticket: waiting.body.ticket.id, key: waiting.body.ticket.secret, counter: h.demo.counters[1]!, serviceA: h.demo.services.A!, serviceB: h.demo.services.B! }
     // an open, free counter and a waiting ticket: every route could act, were it not for the bad input
     expect((await clerk.post(`/api/counters/${ids.counter}/open`).send({})).status).toBe(200)
   }, 60_000)
@@ -148,7 +149,7 @@ describe.each(backends)('validation on %s', (kind) => {
 
   const agent = (spec: Pick<RouteSpec, 'as'>) => (spec.as === 'staff' ? staff : spec.as === 'leaving' ? leaving : h.http)
   const pathOf = (spec: RouteSpec, path = spec.path, id?: string) =>
-    path.replace(':center', 'na-sang').replace(':id', id ?? (spec.idOf ? ids[spec.idOf] : ''))
+    path.replace(':center', 'na-sang').replace(':id', id ?? (spec.idOf ? ids[spec.idOf] : '')).replace(':key', encodeURIComponent(ids.key))
 
   /** Sends, then checks the refusal: status, code, worded message, no stack trace, no row changed. */
   async function refused(send: () => Promise<Res>, status: number, code: ErrorCode, lang: Lang = 'vi'): Promise<Res> {
