@@ -618,12 +618,13 @@ function junk(r: Rng, t: FuzzTargets): unknown {
  * unanswered or refused with INTERNAL or an unknown code, an event that takes an ack unanswered or answered
  * `true` to junk.
  */
-export async function socketFuzz(base: string, seed: number, t: FuzzTargets, opts: { perWho: number; who: readonly Who[]; eventsOf: (socketId: string) => SocketEvent[] }): Promise<SocketTally> {
+export async function socketFuzz(base: string, seed: number, t: FuzzTargets, opts: { perWho: number; who: readonly Who[]; eventsOf: (socketId: string) => SocketEvent[]; ackMs?: number }): Promise<SocketTally> {
+  const ackMs = opts.ackMs ?? 10_000
   const r = prng(seed)
   const tally: SocketTally = { handshakes: 0, outcomes: {}, emits: 0, acks: 0, byEvent: {}, problems: [] }
   const open = (auth: Record<string, unknown>, cookie?: string) => new Promise<{ s: Socket; error?: string }>((resolve) => {
-    const s = ioClient(base, { auth, transports: ['websocket'], forceNew: true, reconnection: false, timeout: 5000, extraHeaders: cookie ? { cookie } : undefined })
-    const timer = setTimeout(() => resolve({ s, error: 'no answer within 6 s' }), 6000)
+    const s = ioClient(base, { auth, transports: ['websocket'], forceNew: true, reconnection: false, timeout: 15_000, extraHeaders: cookie ? { cookie } : undefined })
+    const timer = setTimeout(() => resolve({ s, error: 'no answer within 20 s' }), 20_000)
     s.once('connect', () => { clearTimeout(timer); resolve({ s }) })
     s.once('connect_error', (e) => { clearTimeout(timer); resolve({ s, error: e.message }) })
     // a message over the server's size limit: it closes the connection (its answer to an oversized packet)
@@ -655,12 +656,12 @@ export async function socketFuzz(base: string, seed: number, t: FuzzTargets, opt
             // with one: the payloads the handler declares, junk, then the callback
             const args = Array.from({ length: ev.payloads }, () => junk(r, t))
             try {
-              const answer: unknown = await s.timeout(3000).emitWithAck(ev.name, ...args)
+              const answer: unknown = await s.timeout(ackMs).emitWithAck(ev.name, ...args)
               tally.acks++
               if (answer === true) tally.problems.push(`${who} ${ev.name}(${JSON.stringify(args).slice(0, 200)}): acknowledged true`)
             } catch {
               // a packet over the size limit closes the socket (no answer is owed then); else the ack is missing
-              if (s.connected) tally.problems.push(`${who} ${ev.name}(${JSON.stringify(args).slice(0, 200)}): no acknowledgement within 3 s`)
+              if (s.connected) tally.problems.push(`${who} ${ev.name}(${JSON.stringify(args).slice(0, 200)}): no acknowledgement within ${ackMs} ms`)
               else tally.outcomes['closed after an oversized event'] = (tally.outcomes['closed after an oversized event'] ?? 0) + 1
             }
           }

@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { createServer } from 'node:http'
 import express from 'express'
+import { Server } from 'socket.io'
 import { pino } from 'pino'
 import {
   CATEGORIES, WHO, fuzzData, fuzzPools, fuzzRequests, routeKey, sendAll, snapshot, socketFuzz, staffSessions, stubPages, walkRoutes,
@@ -43,6 +45,22 @@ describe('the fuzz itself', () => {
       expect(tally.okNotGet).toContainEqual(expect.stringContaining('POST /accept'))
     } finally {
       await new Promise((r) => server.close(r))
+    }
+  })
+
+  it('finds a handshake refused with INTERNAL and an event left unacknowledged, on a socket server made to have them', async () => {
+    const http = createServer()
+    const io = new Server(http)
+    io.use((socket, next) => { next(socket.handshake.auth.center === 'na-sang' ? undefined : new Error('INTERNAL')) })
+    io.on('connection', (socket) => { socket.on('counter:watch', (_counterId: unknown, _ack: unknown) => { /* never acknowledges */ }) })
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r))
+    try {
+      const tally = await socketFuzz(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, 7, { pools: { center: ['na-sang'] }, cookies: {} },
+        { perWho: 8, who: ['anonymous'], ackMs: 300, eventsOf: () => [{ name: 'counter:watch', ack: true, payloads: 1 }] })
+      expect(tally.problems).toContainEqual(expect.stringMatching(/handshake .*: INTERNAL$/))
+      expect(tally.problems).toContainEqual(expect.stringMatching(/counter:watch\(.*\): no acknowledgement/))
+    } finally {
+      await new Promise<void>((r) => io.close(() => r()))
     }
   })
 })
