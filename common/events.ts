@@ -52,6 +52,8 @@ export interface SocketData {
   staffId?: string
   /** the session (its token's hash) a staff socket authenticated with: a logout ends its sockets only */
   staffSession?: string
+  /** how long that session still lasted at the handshake (ms): the socket is disconnected when it ends */
+  staffMsLeft?: number
   dossierId?: string
 }
 

@@ -139,7 +139,8 @@ export function createApp(deps: AppDeps): App {
     staffOfSession: async (cookie) => {
       const a = await auth.authenticate(sessionToken(cookie))
       // an account whose password someone else set is no staff socket until it chooses its own
-      return a && (a.staff.firstLogin ? { refused: 'PASSWORD_CHANGE_REQUIRED' as const } : { staffId: a.staff.id, session: a.tokenHash })
+      return a && (a.staff.firstLogin ? { refused: 'PASSWORD_CHANGE_REQUIRED' as const }
+        : { staffId: a.staff.id, session: a.tokenHash, msLeft: a.expiresAt.getTime() - (deps.clock ?? systemClock)().getTime() })
     },
     center: (slug) => board.center(slug), ticket: (id) => tickets.getTicket(id), holderTicket: (id, key) => tickets.holderTicket(id, key), board: (slug) => board.board(slug),
     dossierByCodes: (code, lookupCode, address) => dossiers.citizens.follow(code, lookupCode, address), publicDossier: (id) => dossiers.citizens.publicView(id),

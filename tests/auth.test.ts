@@ -175,6 +175,24 @@ describe.each(backends)('auth and security on %s', (kind) => {
       expect(await ended).toBe('io server disconnect')
     })
 
+    it('a staff socket ends when its session does: opened a second before the 12 hours are up, it is disconnected', async () => {
+      const start = h.clock()
+      const token = sessionCookie(await login('canbo3'))!.value
+      try {
+        h.clock.advance(12 * HOUR - 1000)
+        const s = h.socket({ center: 'na-sang' }, { cookie: `motcua_session=${token}` })
+        await nextEvent(s, 'board:snapshot')
+        expect(await s.emitWithAck('counter:watch', h.demo.counters[3]!)).toBe(true)
+        const ended = await new Promise<string>((resolve, reject) => {
+          s.once('disconnect', resolve)
+          setTimeout(() => reject(new Error('still connected 5 s after its session ended')), 5000)
+        })
+        expect(ended).toBe('io server disconnect')
+      } finally {
+        h.clock.set(start)
+      }
+    })
+
     it('expires a session after 12 hours, by the server\'s clock', async () => {
       const start = h.clock()
       const cookie = sessionCookie(await login('canbo4'))!.value

@@ -21,7 +21,7 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex')
 // Verified when the username is unknown, so a wrong name takes as long as a wrong password.
 let dummyHash: Promise<string> | undefined
 
-export interface Authenticated { staff: StaffView; actor: Actor; tokenHash: string }
+export interface Authenticated { staff: StaffView; actor: Actor; tokenHash: string; /** when the session ends */ expiresAt: Date }
 
 export interface AuthOptions {
   sessionHours: number
@@ -85,7 +85,7 @@ export class AuthService {
       .where('staff_session.token_hash', '=', tokenHash).executeTakeFirst()
     if (!row || !row.active || row.revoked_at || new Date(row.expires_at) <= this.clock()) return null
     const staff = toStaffView(row)
-    return { staff, tokenHash, actor: { staffId: staff.id, role: staff.role, centerId: staff.centerId } }
+    return { staff, tokenHash, expiresAt: new Date(row.expires_at), actor: { staffId: staff.id, role: staff.role, centerId: staff.centerId } }
   }
 
   /**

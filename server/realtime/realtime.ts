@@ -179,7 +179,7 @@ export interface RealtimeLookups {
    * the staff member whose live session the handshake's cookie header carries, or null; `refused` when that
    * account must change its password first (no staff socket until then)
    */
-  staffOfSession(cookieHeader: string | undefined): Promise<{ staffId: string; session: string } | { refused: 'PASSWORD_CHANGE_REQUIRED' } | null>
+  staffOfSession(cookieHeader: string | undefined): Promise<{ staffId: string; session: string; msLeft: number } | { refused: 'PASSWORD_CHANGE_REQUIRED' } | null>
   /** the center of a slug (CENTER_NOT_FOUND when none) */
   center(slug: string): Promise<{ id: string; slug: string }>
   ticket(id: string): Promise<TicketView>
@@ -265,7 +265,11 @@ function handshake(lookups: RealtimeLookups, logger: Logger, clientAddress: (req
       const a = (socket.handshake.auth ?? {}) as Record<string, unknown>
       const staff = await lookups.staffOfSession(socket.handshake.headers.cookie)
       const staffRefused = staff && 'refused' in staff ? staff.refused : undefined
-      if (staff && !('refused' in staff)) { socket.data.staffId = staff.staffId; socket.data.staffSession = staff.session }
+      if (staff && !('refused' in staff)) {
+        socket.data.staffId = staff.staffId
+        socket.data.staffSession = staff.session
+        socket.data.staffMsLeft = staff.msLeft
+      }
       if (a.center !== undefined) {
         const slug = CenterSlug.safeParse(a.center)
         if (!slug.success) return next(new Error('CENTER_NOT_FOUND'))
@@ -297,12 +301,23 @@ function handshake(lookups: RealtimeLookups, logger: Logger, clientAddress: (req
   }
 }
 
+/**
+ * A staff socket ends with its session: disconnected when the session expires (a logout or a deactivation
+ * ends it earlier, through staffSignedOut), so it never outlives the cookie that opened it.
+ */
+function endWithSession(socket: IoSocket) {
+  const timer = setTimeout(() => socket.disconnect(true), Math.max(0, socket.data.staffMsLeft ?? 0))
+  timer.unref()
+  socket.once('disconnect', () => clearTimeout(timer))
+}
+
 /** A socket's rooms and first views; a staff socket may also watch counters of its center. */
 async function connected(socket: IoSocket, lookups: RealtimeLookups, logger: Logger) {
   const { centerSlug, ticketId, staffId, dossierId } = socket.data
   // Listeners first, before any await: a client may send as soon as it sees `connect`.
   // settled even when the database fails, so no rejection goes unhandled while other awaits run
   const staffP = staffId ? lookups.staff(staffId).catch((err) => { logger.warn({ err }, 'staff socket lookup failed'); return undefined }) : undefined
+  if (staffId) endWithSession(socket)
   if (staffP) {
     socket.on('counter:watch', async (counterId, ack) => {
       let ok = false
