@@ -174,6 +174,8 @@ export interface TicketTable {
   dossier_id: Generated<string | null>
   /** printed on the ticket's QR, never broadcast: the phone page and the rating need it (migration 0007) */
   secret: Generated<string>
+  /** W2, migration 0014: issued by a clerk at the counter (a walk-in after the cut-off), straight into serving */
+  counter_issued: Generated<boolean>
 }
 
 export interface TicketEventTable {
@@ -215,6 +217,8 @@ export interface AuditLogTable {
   action: string
   changes: Json<Record<string, { from: unknown; to: unknown }>>
   at: Timestamp
+  /** the API token that made the change, when one did (migration 0017) */
+  api_token_id: Generated<string | null>
 }
 
 // ---- dossiers (migration 0003) ----
@@ -233,7 +237,8 @@ export interface DossierTable {
   code: string
   lookup_code: string
   status: DossierStatus
-  channel: 'counter' | 'online'
+  /** how it reached the center (migration 0014 adds 'post') */
+  channel: 'counter' | 'online' | 'post'
   procedure_id: string
   applicant_name: string
   applicant_phone: string
@@ -264,6 +269,17 @@ export interface DossierTable {
   handover_name: string | null
   handover_id_number: string | null
   handover_authorisation: string | null
+  // W1, migration 0013 (issue 22): read from the ID card's QR, and how the ID was checked (Art. 17.1.a)
+  applicant_birth_date: DateText | null
+  applicant_sex: 'male' | 'female' | null
+  id_check: 'card_scan' | 'camera' | 'typed' | 'none' | null
+  // W2, migration 0014: the fee (Decree 118 Art. 24)
+  fee_due_vnd: number | null
+  fee_paid_vnd: number | null
+  fee_method: 'cash' | 'bank_transfer' | 'national_portal' | null
+  fee_receipt: string | null
+  fee_collected_by: string | null
+  fee_collected_at: Timestamp | null
 }
 
 export interface DossierEventTable {
@@ -277,6 +293,8 @@ export interface DossierEventTable {
   at: Timestamp
   note: string | null
   data: Json<Record<string, unknown>>
+  /** the API token that made the change, when one did (migration 0017) */
+  api_token_id: Generated<string | null>
 }
 
 export interface DossierAttachmentTable {
@@ -312,6 +330,28 @@ export interface Database {
   dossier_event: DossierEventTable
   dossier_attachment: DossierAttachmentTable
   setup_token: SetupTokenTable
+  api_token: ApiTokenTable
+  // W6, migration 0018: the outbox and its webhook subscriptions
+  webhook_subscription: WebhookSubscriptionTable
+  outbox_event: OutboxEventTable
+  outbox_delivery: OutboxDeliveryTable
+}
+
+// ---- API tokens (migration 0017, issue 25) ----
+export interface ApiTokenTable {
+  id: Generated<string>
+  center_id: string
+  name: string
+  scopes: string[]
+  secret_hash: string
+  /** the secret's first characters, shown to tell tokens apart */
+  prefix: string
+  created_by: string
+  created_at: Timestamp
+  expires_at: Timestamp | null
+  revoked_at: Timestamp | null
+  last_used_at: Timestamp | null
+  last_used_address: string | null
 }
 
 export type Center = Selectable<CenterTable>
@@ -324,3 +364,45 @@ export type Ticket = Selectable<TicketTable>
 export type NewTicket = Insertable<TicketTable>
 export type TicketUpdate = Updateable<TicketTable>
 export type Dossier = Selectable<DossierTable>
+
+// W6, migration 0018 (issue 25 "Outbound"): rows written by triggers on the event tables, delivered by server/outbox
+export interface WebhookSubscriptionTable {
+  id: Generated<string>
+  center_id: string
+  url: string
+  events: string[]
+  /** kept as given: an HMAC needs the secret itself */
+  secret: string
+  personal_data: Generated<boolean>
+  allow_http: Generated<boolean>
+  active: Generated<boolean>
+  created_by: string | null
+  created_at: Generated<Timestamp>
+}
+export interface OutboxEventTable {
+  id: Generated<string>
+  uid: Generated<string>
+  center_id: string
+  kind: string
+  stream: string
+  occurred_at: Timestamp
+  data: Json<Record<string, unknown>>
+  personal: Json<Record<string, unknown>> | null
+  created_at: Generated<Timestamp>
+}
+export interface OutboxDeliveryTable {
+  id: Generated<string>
+  event_id: string
+  channel: Generated<string>
+  subscription_id: string | null
+  stream: string
+  status: Generated<'pending' | 'delivered' | 'failed'>
+  attempts: Generated<number>
+  next_at: Generated<Timestamp>
+  lease_until: Timestamp | null
+  lease_owner: string | null
+  last_status: number | null
+  last_error: string | null
+  last_attempt_at: Timestamp | null
+  delivered_at: Timestamp | null
+}

@@ -32,6 +32,7 @@ import { RatingService } from './ratings/rating.service.js'
 import { ratingRoutes } from './ratings/rating.routes.js'
 import { ReportService } from './reports/report.service.js'
 import { reportRoutes } from './reports/report.routes.js'
+import { BookService } from './reports/book.service.js'
 import { createDossiers, type DossierLimits, type Dossiers } from './dossiers/dossiers.js'
 import { CalendarService } from './dossiers/calendar.service.js'
 import { CalendarCache } from './dossiers/calendar-cache.js'
@@ -39,6 +40,8 @@ import { dossierPublicRoutes, dossierStaffRoutes } from './dossiers/dossier.rout
 import { attachRealtime, realtimeFlushed, SocketSink, type IoServer, type RealtimeMode } from './realtime/realtime.js'
 import { findCounter } from './queue/counter.repository.js'
 import { AppMetrics } from './metrics.js'
+import { OutboxWorker, type OutboxOptions } from './outbox/outbox.worker.js'; import { WebhookService } from './webhooks/webhook.service.js'; import { webhookRoutes } from './webhooks/webhook.routes.js'
+import { TokenService } from './tokens/token.service.js'; import { bearerAuth } from './tokens/bearer.js'; import { tokenRoutes } from './tokens/token.routes.js'
 
 export interface AppDeps {
   dbHandle: DbHandle
@@ -63,6 +66,10 @@ export interface AppDeps {
   loginsPerMinute?: number
   /** set-up link attempts (check and use) one address may send per minute */
   setupPerMinute?: number
+  /** requests one API token may send per minute (default 600) */
+  tokenRequestsPerMinute?: number
+  /** the webhook outbox's timings (W6); its worker runs once `app.outbox.start()` is called (main.ts does) */
+  outbox?: Partial<OutboxOptions>
 }
 
 export interface App {
@@ -82,6 +89,8 @@ export interface App {
   metrics: AppMetrics
   /** single-instance on PGlite; on PostgreSQL events cross instances through the adapter */
   realtimeMode: RealtimeMode
+  /** sends the webhook outbox's deliveries (W6): started by main.ts, stopped by close() */
+  outbox: OutboxWorker
   /**
    * Graceful stop (not the database: its owner closes it): readiness turns 503, the server stops
    * accepting, in-flight requests finish (at most `timeoutMs`, default 10 s, then connections are cut),
@@ -98,6 +107,7 @@ export function createApp(deps: AppDeps): App {
   const sink = new SocketSink()
   const s = services(deps, sink, metrics)
   const inFlight = new InFlight()
+  const outbox = new OutboxWorker(deps.dbHandle.db, logger, deps.outbox)
   let stopping = false
 
   const app = express()
@@ -149,10 +159,12 @@ export function createApp(deps: AppDeps): App {
   metrics.countSockets(() => io.engine.clientsCount)
 
   return {
+    outbox,
     app, httpServer, io, changes: s.changes, issuing: s.issuing, counters: s.counters, tickets, dossiers, auth, board, logger, metrics,
     realtimeMode: pool ? 'postgres-adapter' : 'single-instance',
     async close(opts = {}) {
       stopping = true
+      await outbox.stop()
       await closeGracefully(httpServer, io, inFlight, logger, opts.timeoutMs ?? 10_000)
     },
   }
@@ -199,6 +211,9 @@ function apiRouter(deps: AppDeps, s: ReturnType<typeof services>, sink: SocketSi
   // online filing carries up to 3 files of 2 MB, base64: its own larger limit, on that route only
   api.post('/public/dossiers', allowBodyUpTo(9 * 1024 * 1024))
   api.use(loadSession(s.auth))
+  // API tokens (W5, issue 25): `Authorization: Bearer …` replaces the session, limited per token
+  const tokens = new TokenService(db, clock)
+  api.use(...bearerAuth(tokens, deps.tokenRequestsPerMinute ?? 600))
   /** At most `limit` requests a minute from one address, then 429 RATE_LIMITED (each limiter counts apart). */
   const perAddressPerMinute = (limit: number) => rateLimit({
     windowMs: 60_000, limit, standardHeaders: 'draft-8', legacyHeaders: false,
@@ -218,7 +233,9 @@ function apiRouter(deps: AppDeps, s: ReturnType<typeof services>, sink: SocketSi
   // ratings come from phones and counter tablets: their own per-address budget, apart from the kiosks'
   const ratingLimiter = perAddressPerMinute(deps.publicRateLimitPerMinute ?? 120)
   api.use(ratingRoutes(new RatingService(db, clock), ratingLimiter))
-  api.use(reportRoutes(new ReportService(db, clock)))
+  api.use(reportRoutes(new ReportService(db, clock), new BookService(db, clock)))
+  api.use(tokenRoutes(tokens))
+  api.use(webhookRoutes(new WebhookService(db, clock))) // W6
   // the one-time set-up link of an empty install: a stranger's guesses are few and logged
   api.use(setupRoutes(new SetupService(db, clock), s.auth, logger, perAddressPerMinute(deps.setupPerMinute ?? 10), { sessionHours: deps.sessionHours ?? 12 }))
   api.use(notFound)

@@ -3,6 +3,7 @@ import { parse as parseCookie } from 'cookie'
 import type { StaffRole } from '../../common/types.js'
 import { AppError } from '../errors.js'
 import { SESSION_COOKIE, type AuthService, type Authenticated } from './auth.service.js'
+import { assertTokenScope } from '../tokens/bearer.js'
 
 declare module 'express-serve-static-core' {
   interface Request { auth?: Authenticated }
@@ -30,6 +31,12 @@ const RANK: Record<StaffRole, number> = { clerk: 1, manager: 2, admin: 3 }
 export function requireRole(min: StaffRole): RequestHandler {
   return (req, _res, next) => {
     if (!req.auth) throw new AppError('AUTH_REQUIRED')
+    // an API token (W5): only the routes of its scopes, never one that needs an admin (server/tokens/scopes.ts)
+    if (req.apiToken) {
+      if (min === 'admin') throw new AppError('TOKEN_SCOPE', { scope: '' })
+      assertTokenScope(req)
+      return next()
+    }
     if (req.auth.staff.firstLogin) throw new AppError('PASSWORD_CHANGE_REQUIRED')
     if (RANK[req.auth.staff.role] < RANK[min]) throw new AppError('FORBIDDEN')
     next()
@@ -39,6 +46,8 @@ export function requireRole(min: StaffRole): RequestHandler {
 /** Any signed-in staff, even one who must change their password first: who am I, log out, change my password. */
 export const requireSession: RequestHandler = (req, _res, next) => {
   if (!req.auth) throw new AppError('AUTH_REQUIRED')
+  // who am I, log out, my password: a person's, not an API token's
+  if (req.apiToken) throw new AppError('TOKEN_SCOPE', { scope: '' })
   next()
 }
 

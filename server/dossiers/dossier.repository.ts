@@ -1,6 +1,7 @@
 import { sql, type Insertable, type Updateable } from 'kysely'
 import type { Executor } from '../../db/create-db.js'
 import type { DossierAttachmentTable, DossierStatus, DossierTable } from '../../db/types.js'
+import { actingTokenId } from '../tokens/token-context.js'
 
 /** Open dossiers: received and not yet finished one way or another. */
 export const OPEN_STATUSES: DossierStatus[] = ['received', 'processing', 'needs_supplement']
@@ -52,7 +53,7 @@ export function insertDossierEvent(db: Executor, e: {
 }) {
   return db.insertInto('dossier_event').values({
     dossier_id: e.dossierId, center_id: e.centerId, type: e.type, from_status: e.from, to_status: e.to,
-    staff_id: e.staffId ?? null, at: e.at, note: e.note ?? null, data: JSON.stringify(e.data ?? {}),
+    staff_id: e.staffId ?? null, at: e.at, note: e.note ?? null, data: JSON.stringify(e.data ?? {}), api_token_id: actingTokenId(),
   }).execute()
 }
 
@@ -93,10 +94,12 @@ export function dossierDetail(db: Executor, id: string) {
     .innerJoin('center', 'center.id', 'dossier.center_id')
     .leftJoin('staff as receiver', 'receiver.id', 'dossier.received_by')
     .leftJoin('staff as returner', 'returner.id', 'dossier.returned_by')
+    .leftJoin('staff as collector', 'collector.id', 'dossier.fee_collected_by')
     .selectAll('dossier')
     .select(['procedure.code as procedure_code', 'procedure.national_code as procedure_national_code', 'procedure.name_vi as procedure_name_vi', 'procedure.name_en as procedure_name_en',
       'procedure.service_id', 'procedure.processing_days', 'procedure.fee_vnd', 'center.slug as center_slug',
-      'center.name as center_name', 'center.time_zone', 'receiver.full_name as received_by_name', 'returner.full_name as returned_by_name'])
+      'center.name as center_name', 'center.time_zone', 'receiver.full_name as received_by_name', 'returner.full_name as returned_by_name',
+      'collector.full_name as fee_collected_by_name'])
     .where('dossier.id', '=', id).executeTakeFirst()
 }
 export type DossierDetail = NonNullable<Awaited<ReturnType<typeof dossierDetail>>>
@@ -144,7 +147,9 @@ export function listDossiers(db: Executor, centerId: string, f: ListFilter) {
   if (f.procedureId) q = q.where('dossier.procedure_id', '=', f.procedureId)
   if (f.q) {
     const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-    q = q.where((eb) => eb.or([eb('dossier.code', 'ilike', like), eb('dossier.applicant_name', 'ilike', like), eb('dossier.applicant_phone', 'ilike', like)]))
+    q = q.where((eb) => eb.or([eb('dossier.code', 'ilike', like), eb('dossier.applicant_name', 'ilike', like), eb('dossier.applicant_phone', 'ilike', like),
+      // W1: a scanned ID card searches by its number, whole (never a part of someone's ID)
+      eb('dossier.applicant_id_number', '=', f.q)]))
   }
   if (f.view !== 'all') {
     q = q.where('dossier.status', 'in', DUE_RUNNING)

@@ -1,4 +1,5 @@
 import type { Executor } from '../../db/create-db.js'
+import { actingTokenId } from '../tokens/token-context.js'
 
 export function lockService(db: Executor, id: string) {
   return db.selectFrom('service').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
@@ -11,7 +12,7 @@ export function updateService(db: Executor, id: string, patch: { name_vi?: strin
 export function insertAudit(db: Executor, e: { centerId: string; staffId: string; entity: string; entityId: string; action: string; changes: Record<string, { from: unknown; to: unknown }>; at: Date }) {
   return db.insertInto('audit_log').values({
     center_id: e.centerId, staff_id: e.staffId, entity: e.entity, entity_id: e.entityId, action: e.action,
-    changes: JSON.stringify(e.changes), at: e.at,
+    changes: JSON.stringify(e.changes), at: e.at, api_token_id: actingTokenId(),
   }).execute()
 }
 
