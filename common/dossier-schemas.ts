@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { DOSSIER_STATUSES } from './dossier-types.js'
+import { DOSSIER_STATUSES, FEE_METHODS } from './dossier-types.js'
 import { CenterSlug, Uuid } from './schemas.js'
 
 // Request shapes of the dossier routes, shared by the server (validation) and the pages (typed calls).
@@ -20,21 +20,43 @@ export const DossierApplicantInput = z.strictObject({
   idNumber: z.string().trim().regex(/^([0-9]{9}|[0-9]{12})$/).nullable().optional().transform((v) => v ?? null),
 })
 
+// W1 (issue 22): at the counter the applicant's date of birth and sex (read from the ID card's QR), and
+// how the ID was checked (Decree 118 Art. 17.1.a); a scanned ID has a number, 'none' has none
+export const ID_CHECKS = ['card_scan', 'camera', 'typed', 'none'] as const
+export const CounterApplicantInput = DossierApplicantInput.extend({
+  birthDate: DayText.refine((s) => s >= '1900-01-01').nullable().optional().transform((v) => v ?? null),
+  sex: z.enum(['male', 'female']).nullable().optional().transform((v) => v ?? null),
+})
+
 export const DossierDocumentsInput = z.array(z.strictObject({ name: text(200), received: z.boolean() })).max(30)
 export const DossierSets = z.number().int().min(1).max(99)
 export const DossierDeliveryInput = z.enum(['center', 'post'])
+// W2 (issue 22): how the dossier came (in person at a counter, online, by post), and its fee (Art. 24)
+export const DossierChannelInput = z.enum(['counter', 'online', 'post'])
+export const FeeInput = z.strictObject({
+  paidVnd: z.number().int().min(0).max(100_000_000),
+  method: z.enum(FEE_METHODS),
+  /** the receipt's number (biên lai), when one was written */
+  receiptNumber: z.string().trim().max(40).optional().transform((v) => v || null),
+})
+export type FeeInput = z.infer<typeof FeeInput>
 /** chosen by the page per submit; a retry with the same id returns the same dossier */
 const RequestId = z.string().min(8).max(100).regex(/^[A-Za-z0-9_-]+$/)
 
 export const CreateDossierBody = z.strictObject({
   ticketId: Uuid.optional(),
   procedureId: Uuid,
-  applicant: DossierApplicantInput,
+  applicant: CounterApplicantInput,
   documents: DossierDocumentsInput,
   sets: DossierSets,
   delivery: DossierDeliveryInput,
   note: optionalText(1000),
   requestId: RequestId.optional(),
+  /** W1: how the ID was checked; when not said, 'typed' with a number and 'none' without */
+  idCheck: z.enum(ID_CHECKS).optional(),
+  /** W2: without a ticket, how it came; 'counter' (in person) unless said */
+  channel: DossierChannelInput.default('counter'),
+  fee: FeeInput.optional(),
 })
 export type CreateDossierBody = z.infer<typeof CreateDossierBody>
 
@@ -79,7 +101,9 @@ export const ReceiveDossierBody = z.strictObject({
   ticketId: Uuid.optional(),
   documents: DossierDocumentsInput,
   sets: DossierSets,
-  delivery: DossierDeliveryInput,
+  /** W2: left out, the delivery the citizen chose online is kept */
+  delivery: DossierDeliveryInput.optional(),
+  fee: FeeInput.optional(),
 })
 export type ReceiveDossierBody = z.infer<typeof ReceiveDossierBody>
 
@@ -127,6 +151,8 @@ export const PublicFilingBody = z.strictObject({
   note: optionalText(1000),
   attachments: z.array(AttachmentInput).max(MAX_ATTACHMENTS).optional(),
   requestId: RequestId.optional(),
+  /** W2: where the citizen wants the result (kept when a clerk receives the filing) */
+  delivery: DossierDeliveryInput.optional(),
 })
 export type PublicFilingBody = z.infer<typeof PublicFilingBody>
 

@@ -50,7 +50,20 @@ export type DossierHandover =
 
 /** early: ready before the due day began; on_time: ready by dueAt; late: after dueAt. Null until ready. */
 export type DossierOutcome = 'early' | 'on_time' | 'late'
-export type DossierChannel = 'counter' | 'online'
+/** how the dossier reached the center: at a counter (in person), online, or by post (W2, issue 22) */
+export type DossierChannel = 'counter' | 'online' | 'post'
+/** W2 (issue 22): how a fee was paid (Decree 118 Art. 24) */
+export const FEE_METHODS = ['cash', 'bank_transfer', 'national_portal'] as const
+export type FeeMethod = (typeof FEE_METHODS)[number]
+/** The dossier's fee: due from the procedure when received; what was paid, how, the receipt, who collected */
+export interface DossierFee {
+  dueVnd: number | null
+  paidVnd: number | null
+  method: FeeMethod | null
+  receiptNumber: string | null
+  collectedByName: string | null
+  collectedAt: string | null
+}
 export type DossierDelivery = 'center' | 'post'
 
 export interface DossierApplicant {
@@ -59,6 +72,11 @@ export interface DossierApplicant {
   address: string
   /** optional; never shown publicly */
   idNumber: string | null
+  /** W1 (issue 22): 'YYYY-MM-DD' and sex, as read from the ID card's QR (or typed); null when not given */
+  birthDate: string | null
+  sex: 'male' | 'female' | null
+  /** how the ID was checked at the counter (Decree 118 Art. 17.1.a); null for online filings not yet received */
+  idCheck: 'card_scan' | 'camera' | 'typed' | 'none' | null
 }
 
 export interface DossierHistoryEntry {
@@ -69,6 +87,8 @@ export interface DossierHistoryEntry {
   at: string
   staffName: string | null
   note: string | null
+  /** the due date in force when the step was taken (null before the receipt): the process control slip's on-time column */
+  dueAt: string | null
 }
 
 export interface DossierSupplement {
@@ -140,6 +160,8 @@ export interface DossierView {
   extensions: DossierExtension[]
   /** files of an online filing (staff only: GET /api/dossiers/:id/attachments/:attachmentId) */
   attachments: DossierAttachmentInfo[]
+  /** W2: the fee (Art. 24) */
+  fee: DossierFee
   /** path of the public lookup page with center, code and lookup code (lookupPath()); pages put their origin in front; the slip's QR encodes the absolute URL */
   lookupPath: string
 }

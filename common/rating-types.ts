@@ -86,6 +86,13 @@ export interface ReportFigures {
   dossiersRatedNotSatisfied: number | null
   /** Decision 766/QĐ-TTg: (dossiers − dossiers rated not satisfied) ÷ dossiers */
   ratio766: number | null
+  // W2 (issue 22): walk-ins issued at a counter, work done after closing time, fees collected (Decree 118 Art. 24)
+  counterIssued: number
+  servedAfterHours: number
+  dossiersAfterHours: number | null
+  feePayments: number
+  /** đồng */
+  feesCollectedVnd: number
 }
 
 export interface ReportRow extends ReportFigures {
@@ -110,19 +117,21 @@ export type ReportColumnKey =
   | 'l5' | 'l4' | 'l3' | 'l2' | 'l1'
 export interface ReportColumn {
   key: ReportColumnKey
-  /** count: a whole number; seconds: a duration; share: 0…1 */
-  kind: 'count' | 'seconds' | 'share'
-  section: 'tickets' | 'times' | 'satisfaction' | 'dossiers'
+  /** count: a whole number; seconds: a duration; share: 0…1; vnd: an amount in đồng */
+  kind: 'count' | 'seconds' | 'share' | 'vnd'
+  section: 'tickets' | 'times' | 'satisfaction' | 'dossiers' | 'fees'
 }
 
 /** The report table's columns, in order: the page's table and the CSV export both follow it. */
 export const REPORT_COLUMNS: readonly ReportColumn[] = [
-  ...(['issued', 'served', 'noShow', 'cancelled', 'expired', 'transferred'] as const).map((key) => ({ key, kind: 'count', section: 'tickets' }) as const),
+  ...(['issued', 'served', 'noShow', 'cancelled', 'expired', 'transferred', 'counterIssued', 'servedAfterHours'] as const).map((key) => ({ key, kind: 'count', section: 'tickets' }) as const),
   ...(['waitAvg', 'waitMedian', 'waitP90', 'serviceAvg', 'serviceMedian', 'walkAvg', 'pauseSeconds', 'idleSeconds'] as const).map((key) => ({ key, kind: 'seconds', section: 'times' }) as const),
   ...(['ratings', 'l5', 'l4', 'l3', 'l2', 'l1', 'satisfied', 'notSatisfied'] as const).map((key) => ({ key, kind: 'count', section: 'satisfaction' }) as const),
   { key: 'satisfiedShare', kind: 'share', section: 'satisfaction' },
-  ...(['dossiersReceived', 'dossiersEarly', 'dossiersOnTime', 'dossiersLate', 'dossiersOverdueNow', 'dossiersRatedNotSatisfied'] as const).map((key) => ({ key, kind: 'count', section: 'dossiers' }) as const),
+  ...(['dossiersReceived', 'dossiersEarly', 'dossiersOnTime', 'dossiersLate', 'dossiersOverdueNow', 'dossiersRatedNotSatisfied', 'dossiersAfterHours'] as const).map((key) => ({ key, kind: 'count', section: 'dossiers' }) as const),
   { key: 'ratio766', kind: 'share', section: 'dossiers' },
+  { key: 'feePayments', kind: 'count', section: 'fees' },
+  { key: 'feesCollectedVnd', kind: 'vnd', section: 'fees' },
 ]
 
 /** A column's value in a row (`l5` … `l1` read the level counts). */

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { PAUSE_REASONS } from './types.js'
 import { RATING_COMMENT_MAX, RATING_REASONS, REPORT_GROUPS } from './rating-types.js'
+import { PERIOD_GROUPS } from './dossier-report-types.js'
 
 // Request shapes shared by the server (validation) and the pages (typed calls).
 export const Uuid = z.uuid()
@@ -29,6 +30,8 @@ export const TicketKey = z.string().max(200)
 export const TicketKeyQuery = z.strictObject({ key: TicketKey.optional(), lang: z.string().max(10).optional() })
 export const CallTicketBody = z.strictObject({ ticketId: Uuid })
 export const TransferBody = z.strictObject({ serviceId: Uuid })
+/** W2 (issue 22): a walk-in ticket issued at the clerk's counter, in this service */
+export const WalkInBody = z.strictObject({ serviceId: Uuid })
 export const ResumeBody = z.strictObject({ counterId: Uuid.optional() })
 export const EmptyBody = z.strictObject({})
 
@@ -65,3 +68,20 @@ export const ReportQuery = z.strictObject({
   if (q.from && q.to && (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 > 366) ctx.addIssue({ code: 'custom', path: ['to'], message: '≤ 366 days' })
 })
 export type ReportQuery = z.infer<typeof ReportQuery>
+
+// W4 (issue 21): the tracking book and the period report, same period rules as the summary
+const dossierPeriodShape = {
+  center: CenterSlug.optional(),
+  from: ReportDay.optional(),
+  to: ReportDay.optional(),
+  format: z.enum(['json', 'csv']).default('json'),
+  lang: z.string().max(10).optional(),
+}
+const periodChecks = (q: { from?: string; to?: string }, ctx: z.RefinementCtx) => {
+  if (q.from && q.to && q.from > q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'to ≥ from' })
+  if (q.from && q.to && (Date.parse(q.to) - Date.parse(q.from)) / 86_400_000 > 366) ctx.addIssue({ code: 'custom', path: ['to'], message: '≤ 366 days' })
+}
+export const BookQuery = z.strictObject(dossierPeriodShape).superRefine(periodChecks)
+export type BookQuery = z.infer<typeof BookQuery>
+export const PeriodReportQuery = z.strictObject({ ...dossierPeriodShape, groupBy: z.enum(PERIOD_GROUPS).default('procedure') }).superRefine(periodChecks)
+export type PeriodReportQuery = z.infer<typeof PeriodReportQuery>

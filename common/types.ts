@@ -34,6 +34,8 @@ export interface TicketView {
   /** the dossier this ticket checked in with (online filing intake or result pickup); null when none */
   dossierId: string | null
   dossierCode: string | null
+  /** W2 (issue 22): issued by a clerk at the counter (a walk-in), not by the kiosk */
+  counterIssued: boolean
 }
 
 /**

@@ -1296,6 +1296,7 @@ export const en: Catalog = {
     cameraNoDecoder: 'This browser cannot read QR codes.',
     filled: 'Filled from the ID card: {name}, number {id}. Check it against the card.',
     searchFilled: 'ID card scanned: searching dossiers by number {id}.',
+    searchRefused: 'The QR code cannot be used: {reason}',
     refused: 'The QR code cannot be used: {reason} Nothing was filled in.',
     problems: {
       empty: 'the QR code is empty.',

@@ -1308,6 +1308,7 @@ export const vi = {
     cameraNoDecoder: 'Trình duyệt này không đọc được mã QR.',
     filled: 'Đã điền từ thẻ căn cước: {name}, số {id}. Hãy đối chiếu với thẻ.',
     searchFilled: 'Đã quét thẻ căn cước: tìm hồ sơ theo số {id}.',
+    searchRefused: 'Mã QR không dùng được: {reason}',
     refused: 'Mã QR không dùng được: {reason} Chưa điền gì vào biểu mẫu.',
     problems: {
       empty: 'mã QR rỗng.',

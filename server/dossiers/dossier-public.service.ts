@@ -73,6 +73,7 @@ export class DossierPublicService {
           center_id: center.id, code: await nextCode(trx, center, now), lookup_code: newLookupCode(), status: 'submitted_online',
           channel: 'online', procedure_id: procedure.id, ...applicantColumns(body.applicant),
           documents: JSON.stringify(documents.map((name) => ({ name, received: false }))), note: body.note || null,
+          delivery: body.delivery ?? 'center',
           request_id: body.requestId ?? null, created_at: now, updated_at: now,
         })
         await repo.insertAttachments(trx, files.map((f) => ({ ...f, dossier_id: d.id, created_at: now })))

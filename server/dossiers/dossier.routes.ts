@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { CenterSlug, Uuid } from '../../common/schemas.js'
 import {
   CalendarDayBody, CalendarDayParams, CalendarQuery, CheckInBody, CreateDossierBody, DossierListQuery, DossierStatusBody,
-  ExtendDossierBody, PublicFilingBody, PublicLookupQuery, ReceiveDossierBody,
+  ExtendDossierBody, FeeInput, PublicFilingBody, PublicLookupQuery, ReceiveDossierBody,
 } from '../../common/dossier-schemas.js'
 import { requireRole } from '../auth/auth.middleware.js'
 import { validate } from '../http/validate.js'
@@ -70,6 +70,10 @@ export function dossierStaffRoutes({ staff, attachments }: Dossiers, calendar: C
   })
   r.post('/dossiers/:id/receive', clerk, validate({ params: IdParams, body: ReceiveDossierBody }), async (req, res) => {
     res.json({ dossier: await staff.receive(req.input.params.id, req.input.body, req.auth!.actor) })
+  })
+  // W2: the fee paid (Decree 118 Art. 24), recorded or corrected after the intake
+  r.post('/dossiers/:id/fee', clerk, validate({ params: IdParams, body: FeeInput }), async (req, res) => {
+    res.json({ dossier: await staff.recordFee(req.input.params.id, req.input.body, req.auth!.actor) })
   })
   r.get('/centers/:center/calendar', clerk, validate({ params: CenterParams, query: CalendarQuery }), async (req, res) => {
     res.json({ days: await calendar.year(req.input.params.center, req.input.query.year, req.auth!.actor) })

@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely'
 import type { Db, Executor } from '../../db/create-db.js'
 import type { Center, Database, Dossier } from '../../db/types.js'
 import { DOSSIER_TRANSITIONS, type DossierSummary, type DossierView } from '../../common/dossier-types.js'
-import type { CreateDossierBody, DossierListQuery, DossierStatusBody, ExtendDossierBody, ReceiveDossierBody } from '../../common/dossier-schemas.js'
+import type { CreateDossierBody, DossierListQuery, DossierStatusBody, ExtendDossierBody, FeeInput, ReceiveDossierBody } from '../../common/dossier-schemas.js'
 import { catalogs } from '../../common/i18n/index.js'
 import { AppError } from '../errors.js'
 import type { Clock } from '../clock.js'
@@ -14,7 +14,7 @@ import type { EventSink } from '../realtime/event-sink.js'
 import * as repo from './dossier.repository.js'
 import { addDays, closingInstant, dueAt, isWorkingDay, outcomeOf, zonedInstant, type WorkCalendar } from './working-days.js'
 import { closeLapsedSupplements, supplementDeadline } from './supplement-lapse.js'
-import { applicantColumns, newLookupCode, nextCode, once, type CenterTx, type DossierFact } from './dossier.support.js'
+import { applicantColumns, idCheckColumns, newLookupCode, nextCode, once, type CenterTx, type DossierFact } from './dossier.support.js'
 import { dossierSummary, dossierView, localText, parseJson, publicDossierView } from './dossier.views.js'
 
 /**
@@ -39,12 +39,14 @@ export class DossierService {
         if (body.ticketId) await assertServedTicket(trx, body.ticketId, center.id, actor)
         const d = await repo.insertDossier(trx, {
           center_id: center.id, code: await nextCode(trx, center, now), lookup_code: newLookupCode(), status: 'received',
-          channel: 'counter', procedure_id: procedure.id, ...applicantColumns(body.applicant),
+          channel: body.channel, procedure_id: procedure.id, ...applicantColumns(body.applicant), ...idCheckColumns(body),
           documents: JSON.stringify(body.documents), sets: body.sets, delivery: body.delivery, ticket_id: body.ticketId ?? null,
           received_at: now, received_by: actor.staffId, due_at: due, note: body.note || null, request_id: body.requestId ?? null,
-          created_at: now, updated_at: now,
+          created_at: now, updated_at: now, fee_due_vnd: procedure.fee_vnd, ...feeColumns(body.fee, actor, now),
         })
-        await repo.insertDossierEvent(trx, { dossierId: d.id, centerId: center.id, type: 'received', from: null, to: 'received', staffId: actor.staffId, at: now })
+        await repo.insertDossierEvent(trx, { dossierId: d.id, centerId: center.id, type: 'received', from: null, to: 'received', staffId: actor.staffId, at: now,
+          data: { channel: body.channel, ...(body.ticketId ? {} : { withoutTicket: true }) } })
+        if (body.fee) await feeEvent(trx, d, body.fee, actor, now)
         return d.id
       })
       return dossierView(this.db, id)
@@ -186,9 +188,25 @@ export class DossierService {
       if (body.ticketId) await assertServedTicket(trx, body.ticketId, d.center_id, actor)
       await repo.updateDossier(trx, d.id, {
         status: 'received', received_at: now, received_by: actor.staffId, due_at: dueAt(cal!, now, procedure!.processing_days),
-        documents: JSON.stringify(body.documents), sets: body.sets, delivery: body.delivery, ticket_id: body.ticketId ?? d.ticket_id, updated_at: now,
+        // the delivery the citizen chose online stands unless the clerk records another
+        documents: JSON.stringify(body.documents), sets: body.sets, delivery: body.delivery ?? d.delivery, ticket_id: body.ticketId ?? d.ticket_id, updated_at: now,
+        fee_due_vnd: procedure!.fee_vnd, ...feeColumns(body.fee, actor, now),
       })
       await repo.insertDossierEvent(trx, { dossierId: d.id, centerId: d.center_id, type: 'received', from: d.status, to: 'received', staffId: actor.staffId, at: now })
+      if (body.fee) await feeEvent(trx, d, body.fee, actor, now)
+    })
+  }
+
+  /**
+   * The fee paid for a received dossier (Decree 118 Art. 24): how much, how, the receipt's number, and
+   * the clerk who collected it, now. A later record replaces it (a correction); each one is in the
+   * dossier's history with what it replaced.
+   */
+  async recordFee(id: string, body: FeeInput, actor: Actor): Promise<DossierView> {
+    return this.change(id, actor, async (trx, d, _center, now) => {
+      if (d.status === 'submitted_online' || d.status === 'withdrawn') throw new AppError('DOSSIER_WRONG_STATE', { status: d.status })
+      await repo.updateDossier(trx, d.id, { ...feeColumns(body, actor, now), updated_at: now })
+      await feeEvent(trx, d, body, actor, now, true)
     })
   }
 
@@ -224,6 +242,20 @@ export class DossierService {
     const rows = await repo.calendarDays(db, center.id, day, addDays(day, processingDays * 3 + 120))
     return { timeZone: center.time_zone, hours: center.opening_hours, days: new Map(rows.map((r) => [r.date, r.kind])) }
   }
+}
+
+/** The fee's columns of a payment recorded now by this actor (none without one). */
+function feeColumns(fee: FeeInput | undefined, actor: Actor, now: Date) {
+  if (!fee) return {}
+  return { fee_paid_vnd: fee.paidVnd, fee_method: fee.method, fee_receipt: fee.receiptNumber, fee_collected_by: actor.staffId, fee_collected_at: now }
+}
+
+/** The payment in the dossier's history (and so in the audit log), with the one it replaced. */
+function feeEvent(db: Executor, d: Dossier, fee: FeeInput, actor: Actor, now: Date, replacing = false) {
+  const status = d.status === 'submitted_online' ? 'received' : d.status
+  return repo.insertDossierEvent(db, { dossierId: d.id, centerId: d.center_id, type: 'fee_recorded', from: status, to: status, staffId: actor.staffId, at: now,
+    note: fee.receiptNumber, data: { paidVnd: fee.paidVnd, method: fee.method, receiptNumber: fee.receiptNumber,
+      ...(replacing && d.fee_paid_vnd != null ? { previous: { paidVnd: d.fee_paid_vnd, method: d.fee_method, receiptNumber: d.fee_receipt } } : {}) } })
 }
 
 /** A dossier is received from the ticket being served: the clerk's own called or serving ticket (a manager's: any of the center). */

@@ -30,17 +30,20 @@ export async function dossierView(db: Db, id: string): Promise<DossierView> {
     id: d.id, centerSlug: d.center_slug, centerName: d.center_name, code: d.code, lookupCode: d.lookup_code, status: d.status,
     channel: d.channel,
     procedure: { id: d.procedure_id, code: d.procedure_code, nationalCode: d.procedure_national_code, nameVi: d.procedure_name_vi, nameEn: d.procedure_name_en, serviceId: d.service_id, processingDays: d.processing_days, feeVnd: d.fee_vnd },
-    applicant: { fullName: d.applicant_name, phone: d.applicant_phone, address: d.applicant_address, idNumber: d.applicant_id_number },
+    applicant: { fullName: d.applicant_name, phone: d.applicant_phone, address: d.applicant_address, idNumber: d.applicant_id_number,
+      birthDate: d.applicant_birth_date, sex: d.applicant_sex, idCheck: d.id_check },
     documents: parseJson(d.documents), sets: d.sets, delivery: d.delivery, ticketId: d.ticket_id,
     receivedAt: iso(d.received_at), receivedByName: d.received_by_name, dueAt: iso(d.due_at), readyAt: iso(d.ready_at),
     returnedAt: iso(d.returned_at), returnedByName: d.returned_by_name, outcome: d.outcome, supplementNote: d.supplement_note, note: d.note,
     supplement: supplementOf(d, events), handover: handoverOf(d), closing: closingOf(d, events),
-    history: events.map((e) => ({ type: e.type, fromStatus: e.from_status, toStatus: e.to_status, at: iso(e.at)!, staffName: e.staff_name, note: e.note })),
+    history: withDueInForce(events, iso(d.due_at)).map(({ e, dueAt }) => ({ type: e.type, fromStatus: e.from_status, toStatus: e.to_status, at: iso(e.at)!, staffName: e.staff_name, note: e.note, dueAt })),
     extensions: events.filter((e) => e.type === 'extended').map((e) => {
       const data = parseJson<{ previousDueAt: string; newDueAt: string }>(e.data)
       return { at: iso(e.at)!, previousDueAt: data.previousDueAt, newDueAt: data.newDueAt, reason: e.note ?? '', staffName: e.staff_name }
     }),
     attachments: files.map((f) => ({ id: f.id, name: f.name, type: f.content_type, size: f.size })),
+    fee: { dueVnd: d.fee_due_vnd ?? (d.status === 'submitted_online' ? d.fee_vnd : null), paidVnd: d.fee_paid_vnd, method: d.fee_method,
+      receiptNumber: d.fee_receipt, collectedByName: d.fee_collected_by_name, collectedAt: iso(d.fee_collected_at) },
     lookupPath: lookupPath(d.center_slug, d.code, d.lookup_code),
   }
 }
@@ -63,6 +66,25 @@ export async function publicDossierView(db: Db, id: string): Promise<PublicDossi
 }
 
 type Events = Awaited<ReturnType<typeof repo.dossierEvents>>
+
+/**
+ * Each event with the due date in force when it was taken (the process control slip judges each step by it, issue 21):
+ * walking back from today's due date, an event that moved the due date (extension, supplement completed) was taken
+ * under its `previousDueAt`. The receipt and what came before it have none (the time had not started).
+ */
+function withDueInForce(events: Events, dueAt: string | null): { e: Events[number]; dueAt: string | null }[] {
+  const out: { e: Events[number]; dueAt: string | null }[] = []
+  let due = dueAt
+  let started = true
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]!
+    const previous = e.data ? parseJson<{ previousDueAt?: string } | null>(e.data)?.previousDueAt : undefined
+    if (previous) due = previous
+    if (e.type === 'received') started = false
+    out.push({ e, dueAt: started ? due : null })
+  }
+  return out.reverse()
+}
 
 /** The one supplement request (Art. 16.3), from its columns and its events (who asked, the restarted due date). */
 function supplementOf(d: repo.DossierDetail, events: Events): DossierSupplement | null {

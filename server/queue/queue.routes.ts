@@ -1,6 +1,6 @@
 import { Router, type RequestHandler } from 'express'
 import { z } from 'zod'
-import { CallTicketBody, CenterSlug, EmptyBody, IssueTicketBody, PauseBody, ResumeBody, TicketKeyQuery, TransferBody, Uuid } from '../../common/schemas.js'
+import { CallTicketBody, CenterSlug, WalkInBody, EmptyBody, IssueTicketBody, PauseBody, ResumeBody, TicketKeyQuery, TransferBody, Uuid } from '../../common/schemas.js'
 import { requireRole } from '../auth/auth.middleware.js'
 import { validate, type Validated } from '../http/validate.js'
 import type { BoardService } from '../centers/board.service.js'
@@ -47,6 +47,8 @@ export function staffQueueRoutes(counters: CounterService, tickets: TicketServic
   counterAction('/counters/:id/resume', EmptyBody, (id, req) => counters.resumeCounter(id, req.auth!.actor), 'counter')
   counterAction('/counters/:id/call-next', EmptyBody, (id, req) => tickets.callNext(id, req.auth!.actor), 'ticket')
   counterAction('/counters/:id/call', CallTicketBody, (id, req) => tickets.callTicket(id, req.input.body.ticketId, req.auth!.actor), 'ticket')
+  // a walk-in issued at the counter, straight into serving (issue 22)
+  counterAction('/counters/:id/walk-in', WalkInBody, (id, req) => tickets.walkIn(id, req.input.body.serviceId, req.auth!.actor), 'ticket')
 
   counterAction('/tickets/:id/recall', EmptyBody, (id, req) => tickets.recall(id, req.auth!.actor), 'ticket')
   counterAction('/tickets/:id/start', EmptyBody, (id, req) => tickets.start(id, req.auth!.actor), 'ticket')

@@ -49,7 +49,7 @@ export function toTicketView(r: TicketViewRow, f?: ServiceFigures): TicketView {
     finishedAt: iso(r.finished_at), counterId: r.counter_id, counterNumber: r.counter_number,
     ...placeOf(r.status === 'waiting' && r.ahead != null ? Number(r.ahead) : null, f),
     transferredFromId: r.transferred_from_id, transferredToId: r.next_id,
-    dossierId: r.dossier_id, dossierCode: r.dossier_code,
+    dossierId: r.dossier_id, dossierCode: r.dossier_code, counterIssued: r.counter_issued,
   }
 }
 

@@ -77,11 +77,17 @@ export function findIssueContext(db: Executor, slug: string, serviceId: string, 
  * taken), and the answer says which. A reused `request_id` fails it (unique `ticket_request_id`).
  * The ticket's secret (printed on its QR) is made in the same statement, by its column's default
  * (migration 0007), and returned with the row.
+ * `atCounter`: a clerk's walk-in ticket (issue 22), the same statement and number sequence, written
+ * straight into "serving" at that counter (called and started at its issue), flagged `counter_issued`,
+ * its first event `issued_at_counter` by that clerk.
  */
 export async function issueTicket(db: Executor, t: {
   center_id: string; service_id: string; service_day: string; prefix: string; priority_group_id: string | null
   queue_at: Date; issued_at: Date; request_id: string | null; dossier_id: string | null
+  atCounter?: { counterId: string; staffId: string }
 }, event: { data: Record<string, unknown> }, seqs: number): Promise<IssueResult> {
+  const c = t.atCounter
+  const status = c ? 'serving' : 'waiting'
   const { rows } = await sql<Partial<Ticket> & { active: boolean; daily_cap: number | null; seq: number | null }>`
     WITH v AS (
       SELECT active, daily_cap FROM service WHERE id = ${t.service_id}::uuid
@@ -92,14 +98,18 @@ export async function issueTicket(db: Executor, t: {
         WHERE tn.last < coalesce((SELECT daily_cap FROM service WHERE id = ${t.service_id}::uuid), 2147483647)
       RETURNING last
     ), t AS (
-      INSERT INTO ticket (center_id, service_id, service_day, number, code, priority_group_id, queue_at, issued_at, request_id, dossier_id)
+      INSERT INTO ticket (center_id, service_id, service_day, number, code, priority_group_id, queue_at, issued_at, request_id, dossier_id,
+        status, counter_id, staff_id, called_at, started_at, counter_issued)
       SELECT ${t.center_id}::uuid, ${t.service_id}::uuid, ${t.service_day}::date, n.last, ${ticketCodeSql(t.prefix, sql`n.last`)},
-        ${t.priority_group_id}::uuid, ${t.queue_at}::timestamptz, ${t.issued_at}::timestamptz, ${t.request_id}::text, ${t.dossier_id}::uuid
+        ${t.priority_group_id}::uuid, ${t.queue_at}::timestamptz, ${t.issued_at}::timestamptz, ${t.request_id}::text, ${t.dossier_id}::uuid,
+        ${status}::ticket_status, ${c?.counterId ?? null}::uuid, ${c?.staffId ?? null}::uuid,
+        ${c ? t.issued_at : null}::timestamptz, ${c ? t.issued_at : null}::timestamptz, ${!!c}::boolean
       FROM n
       RETURNING *
     ), e AS (
-      INSERT INTO ticket_event (ticket_id, center_id, type, from_status, to_status, at, data)
-      SELECT t.id, t.center_id, 'issued', NULL, 'waiting', t.issued_at, ${JSON.stringify(event.data)}::jsonb FROM t
+      INSERT INTO ticket_event (ticket_id, center_id, type, from_status, to_status, counter_id, staff_id, at, data)
+      SELECT t.id, t.center_id, ${c ? 'issued_at_counter' : 'issued'}::text, NULL, t.status, t.counter_id, t.staff_id, t.issued_at,
+        ${JSON.stringify(event.data)}::jsonb FROM t
     ), s AS (
       UPDATE center_board_seq SET seq = seq + ${seqs}::int
       WHERE center_id = ${t.center_id}::uuid AND EXISTS (SELECT 1 FROM t)

@@ -15,6 +15,7 @@ import * as tickets from './ticket.repository.js'
 import type { Changes, Outbox } from './changes.js'
 import { ticketView, withSecret } from './ticket-views.js'
 import { secretMatches } from './ticket-secret.js'
+import { closedReason } from './issue.service.js'
 
 const ACTIVE: TicketStatus[] = ['called', 'serving']
 
@@ -72,6 +73,34 @@ export class TicketService {
       return this.markCalled(trx, out, t, c, actor, now, 'called_out_of_order', {})
     })
     return this.getTicket(id!)
+  }
+
+  /**
+   * A walk-in ticket issued by the clerk at their open, free counter (issue 22): for a citizen who came
+   * after the kiosk's cut-off, or who cannot use the kiosk. The kiosk's issuing statement and number
+   * sequence (no number twice, whoever races), straight into "serving" here, flagged counter-issued;
+   * its event names the clerk and whether the kiosk was issuing at the time. No cut-off applies: the
+   * clerk decides to stay (DESIGN §1); the service's daily cap still does.
+   */
+  async walkIn(counterId: string, serviceId: string, actor: Actor): Promise<TicketView> {
+    const views = new Map<string, TicketView>()
+    const id = await this.atOpenCounter(counterId, actor, async (trx, c, center, now, day, out) => {
+      const service = await findService(trx, serviceId)
+      if (!service || service.center_id !== center.id) throw new AppError('SERVICE_NOT_FOUND')
+      if (!service.active) throw new AppError('SERVICE_INACTIVE')
+      const issued = await tickets.issueTicket(trx, {
+        center_id: center.id, service_id: service.id, service_day: day, prefix: service.prefix, priority_group_id: null,
+        queue_at: now, issued_at: now, request_id: null, dossier_id: null, atCounter: { counterId: c.id, staffId: actor.staffId },
+      }, { data: { counterNumber: c.number, kioskClosed: closedReason(center, now) } }, 0) // the board's seqs: taken by inTx
+      if ('refused' in issued) throw issued.refused === 'cap' ? new AppError('DAILY_CAP_REACHED', { cap: issued.cap }) : new AppError('SERVICE_INACTIVE')
+      const t = issued.ticket
+      out.add({ name: 'ticket:issued', payload: { ticket: { code: t.code, serviceId: service.id, issuedAt: now.toISOString(), priority: false } } })
+      out.add({ name: 'counter:changed', counterId: c.id })
+      out.add({ name: 'queue:changed', serviceIds: [service.id] })
+      out.touch(t.id)
+      return t.id
+    }, views)
+    return views.get(id) ?? await this.getTicket(id)
   }
 
   private async atOpenCounter<T>(counterId: string, actor: Actor,

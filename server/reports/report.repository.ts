@@ -14,12 +14,33 @@ export interface Period {
   from: string
   to: string
   now: Date
+  /** W2: each weekday's closing time ('HH:MM', index 1 = Monday … 7 = Sunday; null: closed), and a make-up working day's */
+  closing?: { byWeekday: (string | null)[]; workday: string | null }
+}
+
+/**
+ * W2 (issue 22): whether an instant is after the center's closing time on its local day: after the
+ * weekday's last closing, on a closed weekday, on a holiday, or after a make-up working day's closing.
+ */
+function afterHours(p: Period, col: RawBuilder<unknown>) {
+  const c = p.closing
+  if (!c) return sql`false`
+  const local = sql`(${col} AT TIME ZONE ${p.timeZone})`
+  const rows = sql.join([1, 2, 3, 4, 5, 6, 7].map((wd) => sql`(${wd}::int, ${c.byWeekday[wd] ?? null}::time)`))
+  return sql`(SELECT coalesce((
+      SELECT CASE WHEN cd.kind = 'holiday' THEN true
+        ELSE coalesce(wk.close, ${c.workday}::time) IS NULL OR ${local}::time >= coalesce(wk.close, ${c.workday}::time) END
+      FROM calendar_day cd WHERE cd.center_id = ${p.centerId} AND cd.date = ${local}::date
+    ), wk.close IS NULL OR ${local}::time >= wk.close)
+    FROM (VALUES ${rows}) AS wk (dow, close) WHERE wk.dow = extract(isodow FROM ${local})::int)`
 }
 
 /** One row per key (`total` = the row of the whole period). */
 interface Keyed { k: string | null; total: boolean }
 
 export interface TicketFigureRow extends Keyed {
+  /** W2: counter-issued walk-ins; tickets finished (done) after closing time */
+  counter_issued: number; served_after_hours: number
   issued: number; served: number; no_show: number; cancelled: number; expired: number; transferred: number
   wait_avg: number | null; wait_median: number | null; wait_p90: number | null
   service_avg: number | null; service_median: number | null; walk_avg: number | null
@@ -28,7 +49,11 @@ export interface RatingFigureRow extends Keyed { ratings: number; l5: number; l4
 export interface CounterTimeRow extends Keyed { pause_s: number | null; idle_s: number | null }
 export interface DossierFigureRow extends Keyed {
   received: number; early: number; on_time: number; late: number; overdue_now: number; rated_not_satisfied: number
+  /** W2: received after closing time */
+  received_after_hours: number
 }
+/** W2: fees collected (Decree 118 Art. 24), keyed by when and by whom they were collected */
+export interface FeeFigureRow extends Keyed { fees_vnd: number; fee_payments: number }
 
 /** The period's bounds: from the first service day's local midnight to the one after the last day. */
 function bounds(p: Period) {
@@ -69,7 +94,8 @@ export function ticketFigures(db: Executor, p: Period, groupBy: ReportGroupBy) {
     staff: sql`t.staff_id::text`, hour: hourOf(sql`t.issued_at`, p.timeZone),
   }[groupBy]
   return grouped<TicketFigureRow>(db, key, (k) => sql`
-      SELECT ${k} AS k, t.status,
+      SELECT ${k} AS k, t.status, t.counter_issued,
+        (t.status = 'done' AND ${afterHours(p, sql`t.finished_at`)}) AS after_hours,
         extract(epoch FROM fc.at - t.issued_at)::float8 AS wait,
         CASE WHEN t.status = 'done' THEN extract(epoch FROM t.finished_at - t.started_at)::float8 END AS service,
         extract(epoch FROM t.started_at - fc.at)::float8 AS walk
@@ -81,6 +107,8 @@ export function ticketFigures(db: Executor, p: Period, groupBy: ReportGroupBy) {
         GROUP BY e.ticket_id) fc ON fc.ticket_id = t.id
       WHERE t.center_id = ${p.centerId} AND t.service_day BETWEEN ${p.from}::date AND ${p.to}::date`, sql`
     count(*)::int AS issued,
+    count(*) FILTER (WHERE x.counter_issued)::int AS counter_issued,
+    count(*) FILTER (WHERE x.after_hours)::int AS served_after_hours,
     count(*) FILTER (WHERE x.status = 'done')::int AS served,
     count(*) FILTER (WHERE x.status = 'no_show')::int AS no_show,
     count(*) FILTER (WHERE x.status = 'cancelled')::int AS cancelled,
@@ -211,7 +239,7 @@ export function dossierFigures(db: Executor, p: Period, groupBy: ReportGroupBy) 
   }[groupBy]
   const now = p.now.toISOString()
   return grouped<DossierFigureRow>(db, key, (k) => sql`
-      SELECT ${k} AS k, d.outcome,
+      SELECT ${k} AS k, d.outcome, ${afterHours(p, sql`d.received_at`)} AS after_hours,
         -- the time runs while received or processing only: a supplement's completion restarts it (docs/dossiers.md)
         (d.status IN ('received', 'processing') AND d.due_at < ${now}::timestamptz) AS overdue,
         -- two lookups, each by an index (rating_one_per_ticket; ticket_dossier), rather than one OR that scans ratings
@@ -227,7 +255,29 @@ export function dossierFigures(db: Executor, p: Period, groupBy: ReportGroupBy) 
     count(*) FILTER (WHERE x.outcome = 'on_time')::int AS on_time,
     count(*) FILTER (WHERE x.outcome = 'late')::int AS late,
     count(*) FILTER (WHERE x.overdue)::int AS overdue_now,
-    count(*) FILTER (WHERE x.rated_bad)::int AS rated_not_satisfied`)
+    count(*) FILTER (WHERE x.rated_bad)::int AS rated_not_satisfied,
+    count(*) FILTER (WHERE x.after_hours)::int AS received_after_hours`)
+}
+
+/**
+ * W2 (issue 22): fees collected in the period (Decree 118 Art. 24): the sum paid and the number of
+ * payments, by the day and hour they were collected, the clerk who collected them, the procedure's
+ * service, or the counter of the ticket the dossier was received from.
+ */
+export function feeFigures(db: Executor, p: Period, groupBy: ReportGroupBy) {
+  const { ps, pe } = bounds(p)
+  const key = {
+    day: sql`(d.fee_collected_at AT TIME ZONE ${p.timeZone})::date::text`, service: sql`pr.service_id::text`,
+    counter: sql`it.counter_id::text`, staff: sql`d.fee_collected_by::text`, hour: hourOf(sql`d.fee_collected_at`, p.timeZone),
+  }[groupBy]
+  return grouped<FeeFigureRow>(db, key, (k) => sql`
+      SELECT ${k} AS k, d.fee_paid_vnd
+      FROM dossier d
+      JOIN procedure pr ON pr.id = d.procedure_id
+      LEFT JOIN ticket it ON it.id = d.ticket_id
+      WHERE d.center_id = ${p.centerId} AND d.fee_collected_at >= ${ps} AND d.fee_collected_at < ${pe}`, sql`
+    coalesce(sum(x.fee_paid_vnd), 0)::float8 AS fees_vnd,
+    count(*)::int AS fee_payments`)
 }
 
 /** Labels of the keys: the center's services and counters, and the staff named by `staffIds` (who may have moved since). */

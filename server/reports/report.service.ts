@@ -8,7 +8,7 @@ import {
 import type { ReportQuery } from '../../common/schemas.js'
 import { AppError } from '../errors.js'
 import type { Clock } from '../clock.js'
-import { localTime } from '../time.js'
+import { hoursOn, localTime } from '../time.js'
 import { findCenterBySlug } from '../centers/center.repository.js'
 import { assertCenter, type Actor } from '../auth/actor.js'
 import * as reports from './report.repository.js'
@@ -21,6 +21,7 @@ type Parts = {
   ratings?: reports.RatingFigureRow
   time?: reports.CounterTimeRow
   dossiers?: reports.DossierFigureRow
+  fees?: reports.FeeFigureRow
 }
 
 const round1 = (v: number | null | undefined) => (v == null ? null : Math.round(Number(v) * 10) / 10)
@@ -37,11 +38,12 @@ export class ReportService {
     const to = query.to ?? today
     const from = query.from ?? (query.to ? to.slice(0, 8) + '01' : today.slice(0, 8) + '01')
     if (from > to) throw new AppError('VALIDATION_FAILED', {}, [{ path: 'query.from', message: catalogs[lang].validation.invalid }])
-    const period: reports.Period = { centerId: center.id, timeZone: center.time_zone, from, to, now }
+    const period: reports.Period = { centerId: center.id, timeZone: center.time_zone, from, to, now, closing: closingOf(center) }
     const g = query.groupBy
-    const [tickets, ratings, time, dossiers] = await Promise.all([
+    const [tickets, ratings, time, dossiers, fees] = await Promise.all([
       reports.ticketFigures(this.db, period, g), reports.ratingFigures(this.db, period, g),
       reports.counterTime(this.db, period, g), reports.dossierFigures(this.db, period, g),
+      reports.feeFigures(this.db, period, g),
     ])
     const byKey = new Map<string, Parts>()
     const total: Parts = {}
@@ -56,7 +58,7 @@ export class ReportService {
         byKey.set(k, parts)
       }
     }
-    put('tickets', tickets); put('ratings', ratings); put('time', time); put('dossiers', dossiers)
+    put('tickets', tickets); put('ratings', ratings); put('time', time); put('dossiers', dossiers); put('fees', fees)
 
     const staffIds = g === 'staff' ? [...byKey.keys()].filter(Boolean) : []
     const names = await reports.labels(this.db, center.id, staffIds)
@@ -119,7 +121,16 @@ function figures(p: Parts, withCounterTime: boolean): ReportFigures {
     dossiersReceived: received, dossiersEarly: d?.early ?? 0, dossiersOnTime: d?.on_time ?? 0, dossiersLate: d?.late ?? 0,
     dossiersOverdueNow: d?.overdue_now ?? 0, dossiersRatedNotSatisfied: d?.rated_not_satisfied ?? 0,
     ratio766: share(received - (d?.rated_not_satisfied ?? 0), received),
+    counterIssued: t?.counter_issued ?? 0, servedAfterHours: t?.served_after_hours ?? 0,
+    dossiersAfterHours: d?.received_after_hours ?? 0, feePayments: p.fees?.fee_payments ?? 0, feesCollectedVnd: Number(p.fees?.fees_vnd ?? 0),
   }
+}
+
+/** W2: the center's closing time on each weekday (its last interval's end), and on a make-up working day (that of its first open weekday). */
+function closingOf(center: Center): NonNullable<reports.Period['closing']> {
+  const byWeekday: (string | null)[] = [null]
+  for (let wd = 1; wd <= 7; wd++) byWeekday.push(hoursOn(center.opening_hours, wd).at(-1)?.[1] ?? null)
+  return { byWeekday, workday: byWeekday.find((c, i) => i > 0 && c) ?? null }
 }
 
 /**
@@ -132,8 +143,8 @@ function figures(p: Parts, withCounterTime: boolean): ReportFigures {
 export function reportCsv(report: ReportResponse, lang: Lang): string {
   const words = catalogs[lang].reports
   const head = [words.groups[report.groupBy], ...REPORT_COLUMNS.map((c) =>
-    `${words.cols[c.key]}${c.kind === 'seconds' ? ` ${words.unitSeconds}` : c.kind === 'share' ? ` ${words.unitPercent}` : ''}`)]
-  const cell = (v: number | null, kind: 'count' | 'seconds' | 'share') => {
+    `${words.cols[c.key]}${c.kind === 'seconds' ? ` ${words.unitSeconds}` : c.kind === 'share' ? ` ${words.unitPercent}` : c.kind === 'vnd' ? ` ${words.unitVnd}` : ''}`)]
+  const cell = (v: number | null, kind: 'count' | 'seconds' | 'share' | 'vnd') => {
     if (v === null) return ''
     if (kind === 'seconds') return String(Math.round(v))
     if (kind === 'share') return (Math.round(v * 1000) / 10).toFixed(1).replace('.', ',')
