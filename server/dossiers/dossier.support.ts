@@ -53,6 +53,15 @@ export async function once<T>(requestId: string | undefined, existing: () => Pro
   }
 }
 
-export function applicantColumns(a: CreateDossierBody['applicant']) {
+/**
+ * W1 (issue 22): what the ID card's QR gave, and how the ID was checked (Decree 118 Art. 17.1.a). The record
+ * follows the number: without one it is 'none'; a number with no (or a 'none') method was typed.
+ */
+export function idCheckColumns(b: Pick<CreateDossierBody, 'applicant' | 'idCheck'>) {
+  const how: NonNullable<CreateDossierBody['idCheck']> = b.applicant.idNumber === null ? 'none' : b.idCheck && b.idCheck !== 'none' ? b.idCheck : 'typed'
+  return { applicant_birth_date: b.applicant.birthDate, applicant_sex: b.applicant.sex, id_check: how }
+}
+
+export function applicantColumns(a: Pick<CreateDossierBody['applicant'], 'fullName' | 'phone' | 'address' | 'idNumber'>) {
   return { applicant_name: a.fullName, applicant_phone: a.phone, applicant_address: a.address, applicant_id_number: a.idNumber }
 }
