@@ -9,28 +9,43 @@ export function announcementText(template: string | null | undefined, code: stri
   return t.replace(/\{code\}/g, spellTicketCode(code)).replace(/\{counter\}/g, String(counter))
 }
 
+/** What the queue tells `play` about the moment: how many calls wait behind this one, whether it opens a run. */
+export interface PlayInfo {
+  /** calls waiting behind this one now (read it again between repetitions: calls keep coming) */
+  readonly waiting: number
+  /** the first of a run (the queue was idle): the chime belongs there only */
+  first: boolean
+  /** how long this call waited in the queue before its turn */
+  waitedMs: number
+}
+
 /**
- * Plays announcements one after another, in arrival order, so two calls in one second are both
- * heard. The same key is never played twice (a call seen in a snapshot and as an event); the queue
- * and the memory of keys are bounded so a display running for days does not grow.
+ * Plays announcements one after another, in arrival order, so calls of one second are all heard. The
+ * same key is never played twice (a call seen in a snapshot and as an event). Issue 23 "No call left
+ * behind": a call is never dropped for the ones after it; one that waited longer than `maxAgeMs` when
+ * its turn comes is dropped (its display was never held back: the screen shows every pending call).
+ * `maxPending` is only a memory bound for a display that runs for days.
  */
 export class AnnouncementQueue<T extends { key: string }> {
-  private pending: T[] = []
+  private pending: { item: T; at: number }[] = []
   private seen: string[] = []
   private running = false
+  private playing: T | null = null
+  private listeners: (() => void)[] = []
 
   constructor(
-    private play: (item: T) => Promise<void>,
-    private limits: { maxPending: number; remember: number } = { maxPending: 8, remember: 200 },
+    private play: (item: T, info: PlayInfo) => Promise<void>,
+    private limits: { maxPending: number; remember: number; maxAgeMs?: number; now?: () => number; onDrop?: (item: T, waitedMs: number) => void } = { maxPending: 8, remember: 200 },
   ) {}
 
   /** false when this key was already queued or played */
   push(item: T): boolean {
     if (this.seen.includes(item.key)) return false
     this.remember(item.key)
-    this.pending.push(item)
-    // a backlog older than the screen can show is dropped from the front: the newest calls matter most
+    this.pending.push({ item, at: this.now() })
+    // a memory bound only (see above)
     while (this.pending.length > this.limits.maxPending) this.pending.shift()
+    this.changed()
     void this.run()
     return true
   }
@@ -50,13 +65,37 @@ export class AnnouncementQueue<T extends { key: string }> {
     return this.pending.length + (this.running ? 1 : 0)
   }
 
+  /** The call being announced (null between calls), then those waiting, in call order. */
+  get current(): T | null { return this.playing }
+  get waiting(): T[] { return this.pending.map((p) => p.item) }
+
+  /** Called whenever the current or waiting calls change. */
+  onChange(fn: () => void): void { this.listeners.push(fn) }
+
+  private now(): number { return (this.limits.now ?? Date.now)() }
+  private changed(): void { for (const fn of this.listeners) { try { fn() } catch { /* a listener's error is its own */ } } }
+
   private async run(): Promise<void> {
     if (this.running) return
     this.running = true
+    let first = true
     try {
       while (this.pending.length) {
-        const item = this.pending.shift()!
-        try { await this.play(item) } catch { /* one failed announcement must not stop the next */ }
+        const { item, at } = this.pending.shift()!
+        const waitedMs = this.now() - at
+        if (this.limits.maxAgeMs !== undefined && waitedMs > this.limits.maxAgeMs) {
+          try { this.limits.onDrop?.(item, waitedMs) } catch { /* ignore */ }
+          this.changed()
+          continue
+        }
+        this.playing = item
+        this.changed()
+        const pending = this.pending
+        const info: PlayInfo = { get waiting() { return pending.length }, first, waitedMs }
+        try { await this.play(item, info) } catch { /* one failed announcement must not stop the next */ }
+        first = false
+        this.playing = null
+        this.changed()
       }
     } finally {
       this.running = false
