@@ -146,10 +146,11 @@ export function listDossiers(db: Executor, centerId: string, f: ListFilter) {
   if (f.status) q = q.where('dossier.status', '=', f.status)
   if (f.procedureId) q = q.where('dossier.procedure_id', '=', f.procedureId)
   if (f.q) {
+    const whole = f.q
     const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
     q = q.where((eb) => eb.or([eb('dossier.code', 'ilike', like), eb('dossier.applicant_name', 'ilike', like), eb('dossier.applicant_phone', 'ilike', like),
       // W1: a scanned ID card searches by its number, whole (never a part of someone's ID)
-      eb('dossier.applicant_id_number', '=', f.q)]))
+      eb('dossier.applicant_id_number', '=', whole)]))
   }
   if (f.view !== 'all') {
     q = q.where('dossier.status', 'in', DUE_RUNNING)
