@@ -41,7 +41,7 @@ import { attachRealtime, realtimeFlushed, SocketSink, type IoServer, type Realti
 import { findCounter } from './queue/counter.repository.js'
 import { AppMetrics } from './metrics.js'
 import { OutboxWorker, type OutboxOptions } from './outbox/outbox.worker.js'; import { WebhookService } from './webhooks/webhook.service.js'; import { webhookRoutes } from './webhooks/webhook.routes.js'
-import { TokenService } from './tokens/token.service.js'; import { bearerAuth } from './tokens/bearer.js'; import { tokenRoutes } from './tokens/token.routes.js'
+import { TokenService } from './tokens/token.service.js'; import { bearerAuth } from './tokens/bearer.js'; import { tokenRoutes } from './tokens/token.routes.js'; import { openApiRoutes } from './http/openapi-routes.js'
 
 export interface AppDeps {
   dbHandle: DbHandle
@@ -235,6 +235,7 @@ function apiRouter(deps: AppDeps, s: ReturnType<typeof services>, sink: SocketSi
   api.use(ratingRoutes(new RatingService(db, clock), ratingLimiter))
   api.use(reportRoutes(new ReportService(db, clock), new BookService(db, clock)))
   api.use(tokenRoutes(tokens))
+  api.use(openApiRoutes())
   api.use(webhookRoutes(new WebhookService(db, clock))) // W6
   // the one-time set-up link of an empty install: a stranger's guesses are few and logged
   api.use(setupRoutes(new SetupService(db, clock), s.auth, logger, perAddressPerMinute(deps.setupPerMinute ?? 10), { sessionHours: deps.sessionHours ?? 12 }))

@@ -52,6 +52,8 @@ async function main() {
   const lapse = setInterval(() => { app.dossiers.staff.closeLapsed().catch((err) => logger.warn({ err }, 'supplement sweep failed')) }, 10 * 60_000)
   lapse.unref()
   expiry.unref()
+  // webhooks (W6): the outbox's deliveries, sent after their commit by every instance under a lease
+  app.outbox.start()
 
   await new Promise<void>((resolve, reject) => {
     app.httpServer.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE'

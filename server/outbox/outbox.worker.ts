@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto'
+import type { Logger } from 'pino'
+import type { Db } from '../../db/create-db.js'
+import * as repo from './outbox.repository.js'
+import { sign } from './signature.js'
+import { urlAllowed } from './url-policy.js'
+
+export interface OutboxOptions {
+  /** how often an idle worker looks for due deliveries */
+  pollMs: number
+  /** deliveries leased per round (at most one per subscription and stream) */
+  batch: number
+  /** how long a claimed delivery is this instance's; past it another instance may send it again */
+  leaseMs: number
+  /** retry n waits backoffBaseMs · 2^(n-1), at most backoffMaxMs */
+  backoffBaseMs: number
+  backoffMaxMs: number
+  /** after this many failed attempts a delivery is `failed` (the admin can replay it) */
+  maxAttempts: number
+  /** one POST's time limit */
+  timeoutMs: number
+}
+
+export const DEFAULT_OUTBOX: OutboxOptions = {
+  pollMs: 1_000, batch: 50, leaseMs: 30_000, backoffBaseMs: 5_000, backoffMaxMs: 60 * 60_000, maxAttempts: 15, timeoutMs: 10_000,
+}
+
+/** What a receiver gets: the event id it dedupes on, the kind, when, the center, the data (and personal data if allowed). */
+export function webhookBody(d: repo.ClaimedDelivery): string {
+  return JSON.stringify({
+    id: d.uid, type: d.kind, occurredAt: new Date(d.occurred_at).toISOString(), center: d.center_slug, sequence: Number(d.event_id),
+    data: d.personal_data && d.personal ? { ...d.data, ...d.personal } : d.data,
+  })
+}
+
+/**
+ * Sends the outbox's webhook deliveries after their commit: at least once, in order per subscription
+ * and stream (ticket, dossier, counter), retried with exponential backoff. Every app instance runs one;
+ * the lease in PostgreSQL (outbox.repository.ts `claimDue`) keeps two from sending one delivery at once.
+ */
+export class OutboxWorker {
+  readonly owner = randomUUID()
+  readonly options: OutboxOptions
+  private timer: NodeJS.Timeout | undefined
+  private running: Promise<void> | undefined
+  private stopped = true
+
+  constructor(private db: Db, private logger: Logger, options: Partial<OutboxOptions> = {}) {
+    this.options = { ...DEFAULT_OUTBOX, ...options }
+  }
+
+  start() {
+    if (!this.stopped) return
+    this.stopped = false
+    this.schedule(0)
+  }
+
+  /** Stops polling and waits for the round in flight (its leases end with it or run out). */
+  async stop() {
+    this.stopped = true
+    clearTimeout(this.timer)
+    await this.running
+  }
+
+  private schedule(ms: number) {
+    if (this.stopped) return
+    clearTimeout(this.timer)
+    this.timer = setTimeout(() => {
+      this.running = this.drain().catch((err: unknown) => { this.logger.warn({ err }, 'outbox round failed') })
+        .finally(() => { this.running = undefined; this.schedule(this.options.pollMs) })
+    }, ms)
+  }
+
+  /** Rounds until nothing is due (a delivered head makes its stream's next event due at once). */
+  private async drain() {
+    while (!this.stopped && await this.runOnce() > 0) { /* next round */ }
+  }
+
+  /** One round: claims due deliveries and sends them (different streams at once). Returns how many were claimed. */
+  async runOnce(): Promise<number> {
+    const claimed = await repo.claimDue(this.db, this.owner, this.options.batch, this.options.leaseMs)
+    await Promise.all(claimed.map((d) => this.deliver(d)))
+    return claimed.length
+  }
+
+  private async deliver(d: repo.ClaimedDelivery) {
+    const o = this.options
+    const retryMs = Math.min(o.backoffMaxMs, o.backoffBaseMs * 2 ** d.attempts)
+    const giveUp = d.attempts + 1 >= o.maxAttempts
+    if (!urlAllowed(d.url, d.allow_http)) {
+      await repo.markFailed(this.db, d.id, this.owner, { status: null, error: 'URL_NOT_ALLOWED', retryMs, giveUp: true })
+      return
+    }
+    const body = webhookBody(d)
+    const ts = Math.floor(Date.now() / 1000)
+    let status: number | null = null
+    try {
+      const res = await fetch(d.url, {
+        method: 'POST', body, redirect: 'manual', signal: AbortSignal.timeout(o.timeoutMs),
+        headers: {
+          'content-type': 'application/json', 'user-agent': 'MotCua-Webhooks/1',
+          'idempotency-key': d.uid, 'mot-cua-event-id': d.uid, 'mot-cua-event': d.kind, 'mot-cua-signature': sign(d.secret, ts, body),
+        },
+      })
+      status = res.status
+      await res.body?.cancel()
+      if (res.ok) { await repo.markDelivered(this.db, d.id, this.owner, status); return }
+      await repo.markFailed(this.db, d.id, this.owner, { status, error: `HTTP ${status}`, retryMs, giveUp })
+    } catch (err) {
+      const e = err as Error & { cause?: { code?: string } }
+      await repo.markFailed(this.db, d.id, this.owner, { status, error: e.cause?.code ?? e.name ?? 'ERROR', retryMs, giveUp })
+    }
+  }
+}
