@@ -94,6 +94,18 @@ describe.each(backends)('login guessing on %s', (kind) => {
     }
   })
 
+  it('40 clerks behind one NAT sign in at the same moment on their first day: all get in; the cap counts failures, not logins in flight', async () => {
+    const { password_hash, center_id } = await h.handle.db.selectFrom('staff').select(['password_hash', 'center_id']).where('username', '=', 'canbo1').executeTakeFirstOrThrow()
+    const usernames = Array.from({ length: 40 }, (_, i) => `nat${i + 1}`)
+    await h.handle.db.insertInto('staff').values(usernames.map((u) => ({ username: u, full_name: `Cán bộ ${u}`, role: 'clerk' as const, password_hash, center_id }))).execute()
+    const address = '198.51.100.77'
+    const answers = await Promise.all(usernames.map((u) => attempt(address, u, TEST_PASSWORD)))
+    expect(tally(answers)).toEqual({ 200: 40 })
+    // the cap still holds for guesses from there, racing or not: 30 wrong passwords checked, then none
+    const guesses = await Promise.all(Array.from({ length: 36 }, (_, i) => attempt(address, `khongcoai${i}`)))
+    expect(tally(guesses)).toEqual({ '401 LOGIN_FAILED': 30, '429 LOGIN_THROTTLED': 6 })
+  })
+
   it('keeps the limit of one address for one username (10 failures in 15 minutes)', async () => {
     const answers: Res[] = []
     // one failure at a time, each after the username's wait: only the address-and-username limit is met

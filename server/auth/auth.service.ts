@@ -47,10 +47,11 @@ export class AuthService {
    * throttled per address, per address and username, and per username (LoginThrottle).
    */
   async login(username: string, password: string, address: string): Promise<{ token: string; expiresAt: Date; staff: StaffView }> {
-    const attempt = this.throttle.begin(address, username, this.clock().getTime())
+    const attempt = await this.throttle.begin(address, username, this.clock().getTime())
     const result = await this.signIn(username, password).catch((err: unknown) => {
       // only a wrong password counts; a database outage is nobody's guess
-      if (!(err instanceof AppError && err.code === 'LOGIN_FAILED')) attempt.undo()
+      if (err instanceof AppError && err.code === 'LOGIN_FAILED') attempt.failed()
+      else attempt.undo()
       throw err
     })
     attempt.succeeded()
@@ -104,10 +105,13 @@ export class AuthService {
    */
   async changeOwnPassword(session: Authenticated, input: { currentPassword: string; newPassword: string }, address: string): Promise<StaffView> {
     const { staff } = session
-    const attempt = this.throttle.begin(address, staff.username, this.clock().getTime())
+    const attempt = await this.throttle.begin(address, staff.username, this.clock().getTime())
     const row = await this.db.selectFrom('staff').select('password_hash').where('id', '=', staff.id).executeTakeFirst()
       .catch((err: unknown) => { attempt.undo(); throw err })
-    if (!row || !(await verify(row.password_hash, input.currentPassword).catch(() => false))) throw new AppError('CURRENT_PASSWORD_WRONG', { field: 'currentPassword' })
+    if (!row || !(await verify(row.password_hash, input.currentPassword).catch(() => false))) {
+      attempt.failed()
+      throw new AppError('CURRENT_PASSWORD_WRONG', { field: 'currentPassword' })
+    }
     attempt.succeeded()
     assertPasswordAllowed(input.newPassword, { username: staff.username, field: 'newPassword' })
     if (await verify(row.password_hash, input.newPassword).catch(() => false)) throw new AppError('PASSWORD_UNCHANGED', { field: 'newPassword' })

@@ -29,13 +29,16 @@ interface Window { count: number; start: number }
 interface Backoff { count: number; last: number }
 interface Pair { fails?: Window; signedInAt?: number }
 
-/** One attempt let through: counted as a failure until it says otherwise. */
-export interface LoginAttempt { succeeded(): void; undo(): void }
+/** One attempt let through: counted as a failure until it says otherwise, and in flight until it says which. */
+export interface LoginAttempt { succeeded(): void; failed(): void; undo(): void }
 
 export class LoginThrottle {
   private addresses = new Map<string, Window>()
   private pairs = new Map<string, Pair>()
   private usernames = new Map<string, Backoff>()
+  /** attempts of an address whose password is being checked, and who waits for one of them to land */
+  private inFlight = new Map<string, number>()
+  private waiting = new Map<string, Array<() => void>>()
   private sweptAt = 0
 
   constructor(private limits: LoginLimits) {}
@@ -44,8 +47,21 @@ export class LoginThrottle {
    * Lets an attempt through, counted in advance as a failure (so attempts racing in at once are all
    * counted), or refuses it with 429: LOGIN_THROTTLED (this address) or LOGIN_BACKOFF (this username),
    * with `seconds` to wait. The password of a refused attempt is never checked.
+   * An attempt that the address's cap would refuse only if every attempt of that address still in flight
+   * failed waits for them to land first: 40 clerks behind one NAT signing in at once on their first day all
+   * get in, while 40 racing guesses still get exactly the cap checked.
    */
-  begin(address: string, username: string, now: number): LoginAttempt {
+  async begin(address: string, username: string, now: number): Promise<LoginAttempt> {
+    for (;;) {
+      const flying = this.inFlight.get(address) ?? 0
+      const fails = live(this.addresses.get(address), now)?.count ?? 0
+      if (flying === 0 || fails < this.limits.perAddress || fails - flying >= this.limits.perAddress) break
+      await new Promise<void>((resolve) => this.waiting.set(address, [...(this.waiting.get(address) ?? []), resolve]))
+    }
+    return this.enter(address, username, now)
+  }
+
+  private enter(address: string, username: string, now: number): LoginAttempt {
     this.sweep(now)
     const pairKey = `${address}|${username}`
     const pair = this.pairs.get(pairKey)
@@ -72,15 +88,26 @@ export class LoginThrottle {
     b.count++
     b.last = Math.max(b.last, now)
     this.usernames.set(username, b)
-    let settled = false
+    this.inFlight.set(address, (this.inFlight.get(address) ?? 0) + 1)
+    let landed = false
+    const land = () => {
+      if (landed) return false
+      landed = true
+      const left = (this.inFlight.get(address) ?? 1) - 1
+      if (left > 0) this.inFlight.set(address, left)
+      else this.inFlight.delete(address)
+      const waiters = this.waiting.get(address)
+      this.waiting.delete(address)
+      for (const w of waiters ?? []) w()
+      return true
+    }
     const undo = () => {
-      if (settled) return
-      settled = true
+      if (!land()) return
       a.count = Math.max(0, a.count - 1)
       fails.count = Math.max(0, fails.count - 1)
       b.count = Math.max(0, b.count - 1)
     }
-    return { undo, succeeded: () => { undo(); p.signedInAt = now } }
+    return { undo, failed: () => { land() }, succeeded: () => { undo(); p.signedInAt = now } }
   }
 
   /** how long (ms) a username must still wait after its failures, 0 when it need not */
