@@ -1,7 +1,7 @@
 /**
  * (6) Fuzz: malformed requests from a seeded PRNG (the same seed, the same requests) against every route of
  * the app, anonymously and as a clerk, a manager and an admin. The routes are walked off the app's own
- * router (walkRoutes: nested routers included, with the zod schemas of each route's `validate()`), so a
+ * router (walkRoutes in server/http/routes.ts: nested routers included, with the zod schemas of each route's `validate()`), so a
  * route added tomorrow is fuzzed without being listed here; the bodies, params and queries are built from
  * those schemas and then broken. Checks: no 5xx, every 4xx a JSON `{ error: { code } }` whose code is one of
  * common/errors.ts with its own status, no stack trace or source path in any body, no write accepted (2xx
@@ -22,7 +22,8 @@ import { sql, type Kysely } from 'kysely'
 import { io as ioClient, type Socket } from 'socket.io-client'
 import type { z } from 'zod'
 import { ERROR_STATUS } from '../common/errors.js'
-import { validatorShapes, type Shapes } from '../server/http/validate.js'
+import type { Shapes } from '../server/http/validate.js'
+import { routeKey, walkRoutes, type AppRoute } from '../server/http/routes.js'
 import { ENTRIES as PAGE_ENTRIES } from '../server/http/pages.js'
 
 export const CATEGORIES = ['badJson', 'wrongTypes', 'missingFields', 'extraFields', 'protoPollution', 'huge', 'deepNesting', 'unicodeJunk',
@@ -32,9 +33,9 @@ export type Category = (typeof CATEGORIES)[number]
 export const WHO = ['anonymous', 'clerk', 'manager', 'admin'] as const
 export type Who = (typeof WHO)[number]
 
-/** One route of the app: its method, its Express path and the schemas its `validate()` checks (none: it reads no input). */
-export interface FuzzRoute { method: string; path: string; shapes: Shapes }
-export const routeKey = (r: { method: string; path: string }) => `${r.method} ${r.path}`
+/** One route of the app (server/http/routes.ts walks them off its router). */
+export type FuzzRoute = AppRoute
+export { routeKey, walkRoutes }
 
 export interface FuzzRequest { category: Category; who: Who; route: string; method: string; path: string; headers: Record<string, string>; body?: Buffer }
 /**
@@ -43,40 +44,6 @@ export interface FuzzRequest { category: Category; who: Who; route: string; meth
  * `cookies`: each role's session (`sid=…`).
  */
 export interface FuzzTargets { pools: Record<string, string[]>; cookies: Partial<Record<Who, string>> }
-
-// ---- the routes, from the app itself ----
-
-interface LayerLike {
-  rawPath?: unknown
-  route?: { path: unknown; methods: Record<string, boolean>; stack: { handle: unknown }[] }
-  handle?: { stack?: LayerLike[] }
-}
-
-/**
- * Every route of the app (Express 5's router stack, nested routers included), one per method and path,
- * with the schemas of its `validate()` (server/http/validate.ts keeps them for this).
- */
-export function walkRoutes(app: Express): FuzzRoute[] {
-  const found = new Map<string, FuzzRoute>()
-  const walk = (stack: LayerLike[], prefix: string) => {
-    for (const layer of stack) {
-      if (layer.route) {
-        const path = prefix + String(layer.route.path)
-        const shapes = layer.route.stack.map((l) => validatorShapes(l.handle)).find((s) => s !== undefined)
-        for (const m of Object.keys(layer.route.methods)) {
-          const method = m === '_all' ? 'POST' : m.toUpperCase()
-          const key = routeKey({ method, path })
-          // a path can be registered twice (a route-level body limit before the route): one route, its schemas merged
-          found.set(key, { method, path, shapes: { ...found.get(key)?.shapes, ...shapes } })
-        }
-      } else if (layer.handle?.stack) {
-        walk(layer.handle.stack, prefix + (layer.rawPath === '/' || layer.rawPath === undefined ? '' : String(layer.rawPath)))
-      }
-    }
-  }
-  walk((app as unknown as { router: { stack: LayerLike[] } }).router.stack, '')
-  return [...found.values()]
-}
 
 /** The names of a path's params, in order (`:center`, `*rest`). */
 const paramNames = (path: string) => [...path.matchAll(/[:*]([A-Za-z0-9_]+)/g)].map((m) => m[1]!)

@@ -12,9 +12,10 @@ import express from 'express'
 import { Server } from 'socket.io'
 import { pino } from 'pino'
 import {
-  CATEGORIES, WHO, fuzzData, fuzzPools, fuzzRequests, routeKey, sendAll, snapshot, socketFuzz, staffSessions, stubPages, walkRoutes,
+  CATEGORIES, WHO, fuzzData, fuzzPools, fuzzRequests, sendAll, snapshot, socketFuzz, staffSessions, stubPages,
   type FuzzRoute, type FuzzTargets, type SocketEvent,
 } from '../bench/fuzz.js'
+import { routeKey, walkRoutes } from '../server/http/routes.js'
 import { chooseLanguage, errorHandler } from '../server/http/errors.middleware.js'
 import { backends } from './helpers/db.js'
 import { nextEvent, startHarness, TEST_PASSWORD, type Harness } from './helpers/harness.js'

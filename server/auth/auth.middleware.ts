@@ -28,8 +28,15 @@ const RANK: Record<StaffRole, number> = { clerk: 1, manager: 2, admin: 3 }
  * Staff of at least this role; center scoping is checked by the service against the entity. An account whose
  * password someone else set is refused everything (403 PASSWORD_CHANGE_REQUIRED) until it chooses its own.
  */
+/** Who may call a route: a staff role at least, or any signed-in person (`session`). Read by server/http/routes.ts. */
+export type RouteAccess = StaffRole | 'session'
+const accessOf = new WeakMap<object, RouteAccess>()
+export function requiredRole(handler: unknown): RouteAccess | undefined {
+  return typeof handler === 'function' ? accessOf.get(handler) : undefined
+}
+
 export function requireRole(min: StaffRole): RequestHandler {
-  return (req, _res, next) => {
+  const check: RequestHandler = (req, _res, next) => {
     if (!req.auth) throw new AppError('AUTH_REQUIRED')
     // an API token (W5): only the routes of its scopes, never one that needs an admin (server/tokens/scopes.ts)
     if (req.apiToken) {
@@ -41,6 +48,8 @@ export function requireRole(min: StaffRole): RequestHandler {
     if (RANK[req.auth.staff.role] < RANK[min]) throw new AppError('FORBIDDEN')
     next()
   }
+  accessOf.set(check, min)
+  return check
 }
 
 /** Any signed-in staff, even one who must change their password first: who am I, log out, change my password. */
@@ -50,6 +59,7 @@ export const requireSession: RequestHandler = (req, _res, next) => {
   if (req.apiToken) throw new AppError('TOKEN_SCOPE', { scope: '' })
   next()
 }
+accessOf.set(requireSession, 'session')
 
 /**
  * State-changing requests from a browser must come from our own pages: the Origin (sent by every
