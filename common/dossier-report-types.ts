@@ -25,7 +25,7 @@ export interface BookRow {
   procedureName: string
   serviceLabel: string
   applicantName: string
-  /** how it came in: at the counter, online; by post once intake records it (always false today) */
+  /** how it came in: at the counter, online, or by post (migration 0014) */
   channel: 'counter' | 'online' | 'post'
   carriedOver: boolean
   receivedAt: string

@@ -7,6 +7,7 @@ import { fmt, getLang, t } from '../web/i18n.js'
 import { dmy, hms } from '../web/time.js'
 import { RatingSettings } from './rating-settings.js'
 import { errorText, secondsText } from './util.js'
+import { DossierReportsView } from './reports-dossiers.js'
 
 const GROUPS: ReportGroupBy[] = ['day', 'service', 'counter', 'staff', 'hour']
 /** what each chart reads: its own grouping of the same period */
@@ -32,13 +33,33 @@ export class ReportsView {
   private loading = false
   private charts: ChartType[] = []
   private scale: RatingSettings
+  /** W4 (issue 21): the summary, the period report or the tracking book */
+  private mode: 'summary' | 'period' | 'book' = 'summary'
+  private dossierViews: Record<'period' | 'book', DossierReportsView>
 
   constructor(private deps: { center: string; onSessionEnded: (message: string) => void }) {
     this.scale = new RatingSettings(deps)
+    this.dossierViews = { period: new DossierReportsView('period', deps), book: new DossierReportsView('book', deps) }
+  }
+
+  private modeNav(root: HTMLElement) {
+    const w = t().reportsBook
+    const modes = [['summary', w.modeSummary], ['period', w.modePeriod], ['book', w.modeBook]] as const
+    return h('nav', { class: 'report-modes no-print', 'aria-label': t().reports.title },
+      ...modes.map(([m, label]) => h('button', {
+        type: 'button', class: `btn btn-small ${m === this.mode ? 'btn-primary' : ''}`, id: `rep-mode-${m}`, 'aria-pressed': String(m === this.mode),
+        onclick: () => { this.mode = m; this.mount(root) },
+      }, label)))
   }
 
   mount(root: HTMLElement) {
     this.root = root
+    if (this.mode !== 'summary') {
+      const box = h('div')
+      fill(root, h('div', { class: 'reports' }, this.modeNav(root), box))
+      this.dossierViews[this.mode].mount(box)
+      return
+    }
     const w = t().reports
     const from = h('input', { type: 'date', id: 'rep-from', value: this.from })
     const to = h('input', { type: 'date', id: 'rep-to', value: this.to })
@@ -58,7 +79,7 @@ export class ReportsView {
     })
     this.body = h('div', { id: 'rep-body' })
     const scaleBox = h('div', { class: 'no-print' })
-    fill(root, h('div', { class: 'reports', id: 'reports' }, h('h1', null, w.title), form, this.body, scaleBox))
+    fill(root, h('div', { class: 'reports', id: 'reports' }, this.modeNav(root), h('h1', null, w.title), form, this.body, scaleBox))
     this.scale.mount(scaleBox)
     this.render()
     void this.refresh()
@@ -168,6 +189,7 @@ export class ReportsView {
     if (v === null) return t().staff.noValue
     if (kind === 'seconds') return secondsText(Math.round(v))
     if (kind === 'share') return `${(v * 100).toLocaleString(getLang() === 'en' ? 'en' : 'vi-VN', { maximumFractionDigits: 1 })} %`
+    if (kind === 'vnd') return `${v.toLocaleString(getLang() === 'en' ? 'en' : 'vi-VN')} đ` // W2: fees collected
     return String(v)
   }
 

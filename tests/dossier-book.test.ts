@@ -34,15 +34,16 @@ const docs = [{ name: 'Dự thảo hợp đồng', received: true }]
  *   O  rec Mon 16, ready Tue 17, handed to an authorised person Wed 18 → early
  *   R  filed online Tue 17, refused before any clerk received it  never received: not in the book
  *   S  rec Mon 16 09:00 (due Wed 18), ready Thu 19 ............. late
+ *   P  came by post, rec Thu 19 09:00 (due Mon 23) .............. by post, not yet due at the end
  */
 const EXPECTED: Record<string, BookStanding> = {
   B: 'late', C: 'overdue', D: 'awaiting_supplement', E: 'closed_incomplete', F: 'stopped', G: 'early', H: 'on_time', I: 'rejected',
-  J: 'not_yet_due', K: 'overdue', L: 'not_yet_due', N: 'awaiting_supplement', O: 'early', S: 'late',
+  J: 'not_yet_due', K: 'overdue', L: 'not_yet_due', N: 'awaiting_supplement', O: 'early', S: 'late', P: 'not_yet_due',
 }
 const PERIOD_TOTALS: PeriodFigures = {
-  carriedOver: 5, receivedCounter: 8, receivedOnline: 1, receivedPost: 0, received: 9, toHandle: 14,
+  carriedOver: 5, receivedCounter: 8, receivedOnline: 1, receivedPost: 1, received: 10, toHandle: 15,
   resolvedEarly: 2, resolvedOnTime: 1, resolvedLate: 2, resolved: 5, rejected: 1, stopped: 1, closedIncomplete: 1, withdrawn: 0,
-  notYetDue: 2, overdue: 2, awaitingSupplement: 2, inProgress: 6, supplementRequested: 1, extended: 2,
+  notYetDue: 3, overdue: 2, awaitingSupplement: 2, inProgress: 7, supplementRequested: 1, extended: 2,
 }
 
 /** Where a dossier stands at `end`, by its own view: this test's reading of docs/reports.md, written apart from the server's. */
@@ -75,7 +76,7 @@ function tally(views: DossierView[], start: number, end: number, periodEnd: numb
     const f = out.get(key(d)) ?? (Object.fromEntries(PERIOD_COLUMNS.map((c) => [c, 0])) as unknown as PeriodFigures)
     out.set(key(d), f)
     if (rec < start) f.carriedOver++
-    else { f.received++; if (d.channel === 'online') f.receivedOnline++; else f.receivedCounter++ }
+    else { f.received++; if (d.channel === 'online') f.receivedOnline++; else if (d.channel === 'post') f.receivedPost++; else f.receivedCounter++ }
     f.toHandle++
     const s = standingOf(d, end)
     const name = ({ early: 'resolvedEarly', on_time: 'resolvedOnTime', late: 'resolvedLate', rejected: 'rejected', stopped: 'stopped',
@@ -109,9 +110,9 @@ describe.each(backends)('tracking book and period report on %s', (kind) => {
       if (r.status !== status) throw new Error(`${r.status} ${JSON.stringify(r.body)}`)
       return r.body
     }
-    const receive = async (name: string, when: string, by: Agent = canbo1, procedureId = hopDong) => {
+    const receive = async (name: string, when: string, by: Agent = canbo1, procedureId = hopDong, channel = 'counter') => {
       at(when)
-      ids[name] = (await ok(by.post('/api/dossiers').send({ procedureId, applicant: applicant(`Người nộp ${name}`), documents: docs, sets: 1, delivery: 'center' }), 201)).dossier.id
+      ids[name] = (await ok(by.post('/api/dossiers').send({ procedureId, applicant: applicant(`Người nộp ${name}`), documents: docs, sets: 1, delivery: 'center', channel }), 201)).dossier.id
     }
     const move = async (name: string, when: string, body: Record<string, unknown>, by: Agent = canbo1) => {
       at(when)
@@ -159,6 +160,7 @@ describe.each(backends)('tracking book and period report on %s', (kind) => {
     await supplement('N', '18T10:00')
     await extend('J', '19T10:00', '2026-11-23')
     await ready('S', '19T09:00', '19T10:00')
+    await receive('P', '19T09:00', canbo1, hopDong, 'post')
     await receive('L', '20T09:00', canbo2, khaiSinh)
     await ready('H', '20T10:00', '20T11:00')
     await receive('M', '21T00:05')
@@ -210,7 +212,7 @@ describe.each(backends)('tracking book and period report on %s', (kind) => {
       expect(t.carriedOver + t.received).toBe(t.resolved + t.rejected + t.stopped + t.closedIncomplete + t.withdrawn + t.inProgress)
     }
     const staff = await period('staff')
-    expect(staff.rows.map((r) => [r.label, r.toHandle])).toEqual([['Lường Văn Minh', 4], ['Quàng Thị Hoa', 10]])
+    expect(staff.rows.map((r) => [r.label, r.toHandle])).toEqual([['Lường Văn Minh', 4], ['Quàng Thị Hoa', 11]])
   })
 
   it('the next period carries over what was open at this one\'s end; a period not yet ended is taken as of now', async () => {
@@ -221,8 +223,8 @@ describe.each(backends)('tracking book and period report on %s', (kind) => {
     const now = Date.parse(local('25T10:00')) + 1
     const mine = tally(views, Date.parse(local('21T00:00')), now, Date.parse(local('31T00:00')) /* Dec 1 */, () => 'all').get('all')!
     expect(next.totals).toEqual(mine)
-    // J (extended to Mon 23) and L (due Mon 23) are overdue now, C and K were already; M (received Saturday night) is due Wed 25 17:00
-    expect(next.totals).toMatchObject({ carriedOver: 6, received: 1, overdue: 4, notYetDue: 1, awaitingSupplement: 2 })
+    // J (extended to Mon 23), L and P (due Mon 23) are overdue now, C and K were already; M (received Saturday night) is due Wed 25 17:00
+    expect(next.totals).toMatchObject({ carriedOver: 7, received: 1, overdue: 5, notYetDue: 1, awaitingSupplement: 2 })
   })
 
   it('CSV: BOM, `;`, the book\'s every dossier and the report\'s totals; text never a formula', async () => {

@@ -19,7 +19,7 @@ export interface BookDbRow {
   id: string
   code: string
   status: string
-  channel: 'counter' | 'online'
+  channel: 'counter' | 'online' | 'post'
   procedure_id: string
   procedure_code: string
   procedure_name_vi: string
