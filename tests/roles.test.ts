@@ -99,6 +99,9 @@ const ROUTES: RouteCase[] = [
     ['change the ticket cut-off', 'patch', () => '/api/centers/na-sang/settings/center', () => ({ ticketCutoff: '16:30' })],
     ['read the report', 'get', () => '/api/reports/summary?center=na-sang&groupBy=staff', undefined],
     ['download the report as CSV', 'get', () => '/api/reports/summary?center=na-sang&format=csv', undefined],
+    // W4 (issue 21): the tracking book and the period report
+    ['read the tracking book', 'get', () => '/api/reports/book?center=na-sang', undefined],
+    ['download the period report as CSV', 'get', () => '/api/reports/period?center=na-sang&groupBy=service&format=csv', undefined],
     ['read the rating scale', 'get', () => '/api/centers/na-sang/settings/rating', undefined],
     ['change the rating scale', 'patch', () => '/api/centers/na-sang/settings/rating', () => ({ scale: 3 })],
     // the rating tablet's link carries its counter's key (H1, issue 19 item 4)
