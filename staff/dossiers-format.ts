@@ -30,9 +30,9 @@ export function procedureName(d: Pick<DossierView, 'procedure'>): string {
 
 /**
  * The slip page of a dossier: kind tiep-nhan (receipt), bo-sung (supplement request), xin-loi (apology and
- * extension), tu-choi (refusal), dung (stop notice).
+ * extension), tu-choi (refusal), dung (stop notice), kiem-soat (process control slip).
  */
-export type SlipKind = 'tiep-nhan' | 'bo-sung' | 'xin-loi' | 'tu-choi' | 'dung'
+export type SlipKind = 'tiep-nhan' | 'bo-sung' | 'xin-loi' | 'tu-choi' | 'dung' | 'kiem-soat'
 export function slipUrl(dossierId: string, kind: SlipKind, print = true): string {
   return `/staff/phieu/${encodeURIComponent(dossierId)}?loai=${kind}${print ? '&in=1' : ''}`
 }

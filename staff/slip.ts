@@ -9,14 +9,16 @@ import { localParts } from '../web/time.js'
 import { errorText } from './util.js'
 
 /**
- * The printable slips of a dossier at /staff/phieu/:id?loai=tiep-nhan|bo-sung|xin-loi|tu-choi|dung (&kho=a4, &in=1):
+ * The printable slips of a dossier at /staff/phieu/:id?loai=tiep-nhan|bo-sung|xin-loi|tu-choi|dung|kiem-soat (&kho=a4, &in=1):
  * the receipt slip "Giấy tiếp nhận hồ sơ và hẹn trả kết quả" in two copies, the supplement request, the
  * apology and extension, the refusal and the stop notice: the forms Decree 118/2025/NĐ-CP names, laid out
  * like the 2018 national forms (Circular 01/2018/TT-VPCP) since the 2025 circular's text is not at hand. A5 by default, A4 on demand;
- * each copy is one sheet. Staff only: it reads GET /api/dossiers/:id with the session cookie.
+ * each copy is one sheet: the type steps down (`fit()`) until the longest copy fits the paper's printable height, so
+ * the signature block with the clerk's name stays on the sheet of the table (tests/e2e/forms.test.ts prints them to PDF).
+ * Two copies (one kept, one the citizen's) of every form the citizen signs for. Staff only: it reads GET /api/dossiers/:id with the session cookie.
  */
 type Paper = 'a5' | 'a4'
-const KINDS: SlipKind[] = ['tiep-nhan', 'bo-sung', 'xin-loi', 'tu-choi', 'dung']
+const KINDS: SlipKind[] = ['tiep-nhan', 'bo-sung', 'xin-loi', 'tu-choi', 'dung', 'kiem-soat']
 const kind: SlipKind = (KINDS as string[]).includes(param('loai') ?? '') ? param('loai') as SlipKind : 'tiep-nhan'
 let paper: Paper = param('kho') === 'a4' ? 'a4' : 'a5'
 const id = decodeURIComponent(location.pathname.replace(/\/+$/, '').split('/').pop() ?? '')
@@ -43,6 +45,7 @@ function setPaper(p: Paper): void {
 
 function kindName(): string {
   const k = t().dossier.slipKinds
+  if (kind === 'kiem-soat') return t().dossier.controlKind
   return kind === 'bo-sung' ? k.supplement : kind === 'xin-loi' ? k.apology : kind === 'tu-choi' ? k.refusal : kind === 'dung' ? k.stop : k.receipt
 }
 
@@ -64,7 +67,7 @@ function heading(d: DossierView): HTMLElement {
   // the document's date: when the dossier was received, when the supplement was asked, when it was extended
   const supplementAt = d.supplement?.requestedAt ?? [...d.history].reverse().find((e) => e.toStatus === 'needs_supplement')?.at
   // a receipt reprinted once the supplement is complete is dated that day (its due date counts from then)
-  const at = kind === 'xin-loi' ? d.extensions[d.extensions.length - 1]?.at : kind === 'bo-sung' ? supplementAt
+  const at = kind === 'kiem-soat' ? new Date().toISOString() : kind === 'xin-loi' ? d.extensions[d.extensions.length - 1]?.at : kind === 'bo-sung' ? supplementAt
     : kind === 'tu-choi' || kind === 'dung' ? d.closing?.at : d.supplement?.completedAt ?? d.receivedAt
   const when = localParts(at ?? d.receivedAt ?? d.history[0]?.at ?? new Date().toISOString())
   const place = placeOf(d.centerName)
@@ -134,11 +137,12 @@ function receipt(d: DossierView, copy: string): HTMLElement {
 }
 
 /** Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ: every item at once, what happens when it is complete, and when it lapses. */
-function supplement(d: DossierView): HTMLElement {
+function supplement(d: DossierView, copy: string): HTMLElement {
   const w = t().dossier
   const s = d.supplement!
   const lastDay = new Date(new Date(s.deadline).getTime() - 1).toISOString()
-  return h('article', { class: 'sheet doc supplement' },
+  return h('article', { class: 'sheet doc supplement', 'data-copy': copy },
+    h('div', { class: 'copy-label' }, copy),
     heading(d),
     h('h1', { class: 'doc-title' }, w.supplementSlipTitle),
     h('p', { class: 'codes' }, fmt(w.codeLine, { code: '' }), h('b', { class: 'dossier-code' }, d.code)),
@@ -158,10 +162,11 @@ function supplement(d: DossierView): HTMLElement {
 }
 
 /** Phiếu từ chối tiếp nhận, giải quyết hồ sơ: the reasons as the clerk wrote them. */
-function refusal(d: DossierView): HTMLElement {
+function refusal(d: DossierView, copy: string): HTMLElement {
   const w = t().dossier
   const c = d.closing!
-  return h('article', { class: 'sheet doc refusal' },
+  return h('article', { class: 'sheet doc refusal', 'data-copy': copy },
+    h('div', { class: 'copy-label' }, copy),
     heading(d),
     h('h1', { class: 'doc-title' }, w.refusalSlipTitle),
     h('p', { class: 'codes' }, fmt(w.apologyTo, { name: d.applicant.fullName })),
@@ -174,10 +179,11 @@ function refusal(d: DossierView): HTMLElement {
 }
 
 /** Thông báo dừng giải quyết hồ sơ (Art. 21): at the citizen's request, as of when. */
-function stopNotice(d: DossierView): HTMLElement {
+function stopNotice(d: DossierView, copy: string): HTMLElement {
   const w = t().dossier
   const c = d.closing!
-  return h('article', { class: 'sheet doc stop' },
+  return h('article', { class: 'sheet doc stop', 'data-copy': copy },
+    h('div', { class: 'copy-label' }, copy),
     heading(d),
     h('h1', { class: 'doc-title' }, w.stopSlipTitle),
     h('p', { class: 'codes' }, fmt(w.apologyTo, { name: d.applicant.fullName })),
@@ -208,6 +214,7 @@ function apology(d: DossierView): HTMLElement {
 function render(): void {
   toolbar()
   sheets.className = `sheets ${paper}`
+  sheets.style.removeProperty('--scale')
   document.title = `${dossier ? dossier.code + ' · ' : ''}${kindName()} · ${t().pages.appName}`
   if (message || !dossier) {
     fill(sheets, h('p', { class: 'message', id: 'slip-message', role: message ? 'alert' : 'status' }, message ?? t().pages.loading))
@@ -220,8 +227,80 @@ function render(): void {
   if (kind === 'xin-loi' && !d.extensions.length) return none(w.slipNotExtended)
   if (kind === 'tu-choi' && d.closing?.status !== 'rejected') return none(w.slipNotRefused)
   if (kind === 'dung' && d.closing?.status !== 'stopped') return none(w.slipNotStopped)
-  if (kind === 'tiep-nhan') fill(sheets, receipt(d, w.copy1), h('div', { class: 'cut', 'aria-hidden': 'true' }), receipt(d, w.copy2))
-  else fill(sheets, kind === 'bo-sung' ? supplement(d) : kind === 'tu-choi' ? refusal(d) : kind === 'dung' ? stopNotice(d) : apology(d))
+  // two copies of what the citizen signs for (one kept with the dossier, one the citizen's); one of the apology and the control slip
+  const two = (make: (d: DossierView, copy: string) => HTMLElement) => fill(sheets, make(d, w.copy1), h('div', { class: 'cut', 'aria-hidden': 'true' }), make(d, w.copy2))
+  if (kind === 'tiep-nhan') two(receipt)
+  else if (kind === 'bo-sung') two(supplement)
+  else if (kind === 'tu-choi') two(refusal)
+  else if (kind === 'dung') two(stopNotice)
+  else fill(sheets, kind === 'kiem-soat' ? control(d) : apology(d))
+  fit()
+}
+
+/** The printable height of each paper at 96 dpi (A5 210 mm, A4 297 mm, less the @page margins), with 2 % to spare. */
+const PRINTABLE: Record<Paper, number> = { a5: 718 * 0.98, a4: 990 * 0.98 }
+/**
+ * The steps, in order of preference: the type's scale (10 pt on A5 and 13 pt on A4 at 1; 7 pt and 9 pt at the least), and
+ * whether the layout is compact (tighter lines, table cells and spacing, a smaller QR).
+ */
+const STEPS: [number, boolean][] = [[1, false], [0.94, false], [0.94, true], [0.88, true], [0.83, true], [0.78, true], [0.74, true], [0.7, true]]
+
+/**
+ * Each copy on one sheet: measured at the paper's width without its vertical padding, the type steps down until the
+ * tallest copy fits the printable height (the signature block then stays on the sheet of the table).
+ */
+function fit(): void {
+  const list = Array.from(sheets.querySelectorAll<HTMLElement>('.sheet'))
+  if (!list.length) return
+  sheets.classList.add('measure')
+  for (const [scale, compact] of STEPS) {
+    sheets.style.setProperty('--scale', String(scale))
+    sheets.classList.toggle('compact', compact)
+    sheets.dataset.scale = `${scale}${compact ? ' compact' : ''}`
+    if (Math.max(...list.map((e) => e.scrollHeight)) <= PRINTABLE[paper]) break
+  }
+  sheets.classList.remove('measure')
+}
+
+/** "Phiếu kiểm soát quá trình giải quyết hồ sơ": every step with who, when, and whether it was on time. */
+function judge(d: DossierView, e: DossierView['history'][number]): keyof ReturnType<typeof t>['dossier']['controlJudge'] {
+  if (e.toStatus === 'ready' && d.outcome) return d.outcome
+  // judged: the clerk's moves while the time runs (not the receipt, the completion of a supplement, a check-in, a stop, the handover)
+  const judged = e.type === 'supplement_requested' || e.type === 'extended' || e.type === 'refused' || (e.type === 'status' && e.fromStatus !== 'needs_supplement')
+  if (!judged || !e.dueAt) return 'none'
+  return Date.parse(e.at) <= Date.parse(e.dueAt) ? 'on_time' : 'late'
+}
+
+/** "09:00 23/11/2026": the control slip's table is narrow */
+function timeShort(iso: string): string {
+  const p = localParts(iso)
+  return `${p.hour}:${p.minute} ${pad(p.day)}/${pad(p.month)}/${p.year}`
+}
+
+function control(d: DossierView): HTMLElement {
+  const w = t().dossier
+  const steps = w.controlSteps as Record<string, string>
+  const stepName = (e: DossierView['history'][number]) => e.type === 'status' || !steps[e.type] ? fmt(w.controlSteps.status, { status: w.status[e.toStatus] }) : steps[e.type]!
+  const note = (e: DossierView['history'][number]) => e.type === 'extended' ? fmt(w.lookupExtended, { from: e.dueAt ? timeShort(e.dueAt) : '…' }) + (e.note ? `: ${e.note}` : '') : e.note ?? ''
+  return h('article', { class: 'sheet doc control' },
+    heading(d),
+    h('h1', { class: 'doc-title' }, w.controlTitle),
+    h('p', { class: 'codes' }, fmt(w.codeLine, { code: '' }), h('b', { class: 'dossier-code' }, d.code)),
+    h('p', null, fmt(w.controlOf, { name: d.applicant.fullName })),
+    field(w.request, procedureName(d)),
+    d.receivedAt ? field(w.receivedAt, timeLong(d.receivedAt)) : null,
+    d.dueAt ? h('p', null, fmt(w.controlDue, { time: timeLong(d.dueAt) })) : null,
+    h('table', { class: 'docs-table steps', id: 'control-steps' },
+      h('thead', null, h('tr', null, ...[w.controlCols.no, w.controlCols.step, w.controlCols.who, w.controlCols.when, w.controlCols.onTime, w.controlCols.note].map((c) => h('th', null, c)))),
+      h('tbody', null, ...d.history.map((e, i) => {
+        const j = judge(d, e)
+        return h('tr', { 'data-judge': j },
+          h('td', { class: 'n' }, String(i + 1)), h('td', null, stepName(e)), h('td', null, e.staffName ?? '—'), h('td', { class: 'when' }, timeShort(e.at)),
+          h('td', { class: 'judge' }, w.controlJudge[j]), h('td', { class: 'note' }, note(e)))
+      }))),
+    h('p', { class: 'hint-line' }, h('i', null, w.controlHint)),
+    lookupRow(d),
+    signs(null, [w.signControl, w.signHint], d.receivedByName))
 }
 
 async function boot(): Promise<void> {
@@ -236,6 +315,7 @@ async function boot(): Promise<void> {
   }
   render()
   const printable = !!dossier && !document.querySelector('#slip-message')
+  if (printable) { await document.fonts.ready; fit() }
   document.body.dataset.ready = printable ? 'yes' : 'no'
   if (printable && param('in') === '1') requestAnimationFrame(() => setTimeout(() => window.print(), 50))
 }
