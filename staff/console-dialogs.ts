@@ -77,3 +77,21 @@ export function cancelDialog(code: string, onConfirm: () => void): void {
   ])
   document.getElementById('keep-ticket')?.focus()
 }
+
+/** W2 (issue 22): in which service a walk-in ticket is issued at this counter: its button, or the service's letter. */
+export function walkInDialog(counterNumber: number, options: StaffServiceOption[], onPick: (serviceId: string) => void): void {
+  const w = t().staff
+  const dlg = dialog('walk-in-dialog', fmt(w.walkInTitle, { n: counterNumber }), (close) => [
+    h('p', { class: 'muted' }, w.walkInHint),
+    h('div', { class: 'transfer-list' }, ...options.map((s) => h('button', {
+      type: 'button', class: 'btn btn-service', 'data-service': s.prefix,
+      onclick: () => { close(); onPick(s.id) },
+    }, h('span', { class: 'prefix' }, s.prefix), serviceName(s)))),
+  ])
+  dlg.addEventListener('keydown', (ev) => {
+    if (ev.key.length !== 1 || ev.ctrlKey || ev.altKey || ev.metaKey) return
+    const pick = dlg.querySelector<HTMLButtonElement>(`.btn-service[data-service="${ev.key.toUpperCase()}"]`)
+    if (pick) { ev.preventDefault(); pick.click() }
+  })
+  dlg.querySelector<HTMLButtonElement>('.btn-service')?.focus()
+}

@@ -6,8 +6,10 @@ import { fmt, getLang, t } from '../web/i18n.js'
 import { hm } from '../web/time.js'
 import { actionForKey, allowedActions, canCallSpecific, keyLabel, splitPauseReason, type ActionId, type ConsoleState } from './actions.js'
 import { errorText, isConflict, secondsText, serviceName, sinceText, syncClock } from './util.js'
-import { cancelDialog, pauseDialog, transferDialog } from './console-dialogs.js'
+import { cancelDialog, pauseDialog, transferDialog, walkInDialog } from './console-dialogs.js'
 import { IntakePanel } from './intake.js'
+import type { CccdResult } from '../common/cccd.js'
+import type { ScanSource } from './intake-scan.js'
 
 interface Deps { center: string; onSessionEnded: (message: string) => void }
 type Notice = { kind: 'ok' | 'error'; text: string } | null
@@ -152,6 +154,11 @@ export class CounterConsole {
     })
   }
 
+  /** W1: an ID card's QR read on the counter tab goes to the intake form (staff/intake-scan.ts) */
+  onScan(r: CccdResult, source: ScanSource): void {
+    this.intake?.onScan(r, source)
+  }
+
   onKey(ev: KeyboardEvent): void {
     if (ev.ctrlKey || ev.altKey || ev.metaKey || ev.repeat) return
     if (document.querySelector('dialog[open]')) return
@@ -182,6 +189,19 @@ export class CounterConsole {
     if (!cur || !this.counters) return
     const options = this.counters.services.filter((s) => s.active && s.id !== cur.serviceId)
     transferDialog(cur.code, options, (serviceId) => void this.ticketAction('transfer', t().staff.transferredOk, { serviceId }))
+  }
+
+  /** W2 (issue 22): a walk-in ticket issued here, straight into serving; the counter's own services first. */
+  private walkInDialog() {
+    const q = this.q
+    if (!q || !this.counters || q.current) return
+    const tier = new Map(q.counter.services.map((s) => [s.id, s.tier]))
+    const options = this.counters.services.filter((s) => s.active)
+      .sort((a, b) => (tier.get(a.id) ?? 3) - (tier.get(b.id) ?? 3))
+    walkInDialog(q.counter.number, options, (serviceId) => void this.act(async () => {
+      const { ticket } = await apiPost<{ ticket: TicketView }>(`/api/counters/${enc(q.counter.id)}/walk-in`, { serviceId })
+      return { kind: 'ok', text: fmt(t().staff.walkInOk, { code: ticket.code }) }
+    }))
   }
 
   private cancelDialog() {
@@ -275,7 +295,11 @@ export class CounterConsole {
       if (st.counterStatus === 'paused') return h('section', { class: 'current idle paused' }, h('p', { class: 'idle-text' }, w.pausedIdle), this.button('resumeCounter', 'btn-primary btn-huge'))
       return h('section', { class: 'current idle' },
         this.button('callNext', 'btn-call btn-huge'),
-        h('p', { class: 'idle-text', id: 'waiting-count' }, waitingTotal ? fmt(w.waitingN, { n: waitingTotal }) : w.nobodyWaiting))
+        h('p', { class: 'idle-text', id: 'waiting-count' }, waitingTotal ? fmt(w.waitingN, { n: waitingTotal }) : w.nobodyWaiting),
+        // W2 (issue 22): a citizen after the cut-off (or who cannot use the kiosk), and a dossier with no ticket (by post, from the information desk)
+        h('div', { class: 'idle-more' },
+          h('button', { type: 'button', class: 'btn', id: 'walk-in-open', disabled: this.busy, onclick: () => this.walkInDialog() }, w.walkIn),
+          h('button', { type: 'button', class: 'btn', id: 'intake-no-ticket', disabled: this.busy, onclick: () => this.intakePanel().openWithoutTicket() }, t().dossier.intakeNoTicket)))
     }
     const service = this.counters?.services.find((s) => s.id === cur.serviceId)
     const main: ActionId[] = cur.status === 'called' ? ['start', 'recall', 'noShow'] : ['complete']
@@ -289,6 +313,7 @@ export class CounterConsole {
         h('div', { class: 'cur-facts' },
           h('p', { class: 'cur-service' }, service ? `${service.prefix} · ${serviceName(service)}` : (getLang() === 'en' ? cur.serviceNameEn : cur.serviceNameVi)),
           cur.priorityGroup ? h('p', { class: 'badge prio' }, `${w.priority}`) : null,
+          cur.counterIssued ? h('p', { class: 'badge', id: 'counter-issued' }, w.counterIssuedMark) : null,
           h('p', null, fmt(w.issuedAt, { time: hm(cur.issuedAt) })),
           cur.calledAt ? h('p', null, fmt(w.calledAt, { time: hm(cur.calledAt) })) : null,
           cur.startedAt && cur.status === 'serving' ? h('p', null, fmt(w.startedAt, { time: hm(cur.startedAt) }), ' · ',
@@ -301,8 +326,11 @@ export class CounterConsole {
   /** Dossier intake for the ticket at the desk, and the dossier a check-in ticket carries (staff/intake.ts). */
   private intake?: IntakePanel
   private intakeFor(cur: TicketView) {
-    this.intake ??= new IntakePanel({ center: this.deps.center, onSessionEnded: this.deps.onSessionEnded, onChanged: () => void this.refresh() })
-    return this.intake.element(cur)
+    return this.intakePanel().element(cur)
+  }
+
+  private intakePanel(): IntakePanel {
+    return this.intake ??= new IntakePanel({ center: this.deps.center, onSessionEnded: this.deps.onSessionEnded, onChanged: () => void this.refresh() })
   }
 
   private renderShortcuts(allowed: ActionId[]) {

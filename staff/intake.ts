@@ -10,6 +10,8 @@ import { apiFieldErrors, apiSend, clearErrorsOnEdit, field, formError, isUnautho
 import { intakeForm, type IntakeForm } from './intake-form.js'
 import { openHandoverDialog } from './dossiers-handover.js'
 import { errorText } from './util.js'
+import type { CccdResult } from '../common/cccd.js'
+import type { ScanSource } from './intake-scan.js'
 
 /** The ticket as the console has it; the server adds the dossier a check-in ticket was issued for. */
 type CurrentTicket = TicketView & { dossierId?: string | null; dossierCode?: string | null }
@@ -60,6 +62,20 @@ export class IntakePanel {
     this.draw()
     if (ticket.dossierId) void this.loadLinked(ticket.dossierId)
     return this.el
+  }
+
+  /** the intake form while its dialog is open: an ID card scanned anywhere fills it (W1) */
+  private form: IntakeForm | null = null
+
+  /**
+   * An ID card's QR read on the counter tab (staff/intake-scan.ts): into the open intake form, or it opens the
+   * form for the ticket at the desk. False when there is no ticket to receive a dossier for.
+   */
+  onScan(r: CccdResult, source: ScanSource): boolean {
+    if (!this.form && this.ticket && document.getElementById('intake-open') && !document.querySelector('dialog[open]')) this.openIntake()
+    if (!this.form) return false
+    this.form.scanned(r, source)
+    return true
   }
 
   /** F2 anywhere on the counter tab opens the form (when a ticket is at the desk). */
@@ -160,10 +176,12 @@ export class IntakePanel {
       void this.submitIntake(tk, f, requestId, () => close())
     })
     let close = () => {}
-    openDialog('intake-dialog', fmt(t().dossier.intakeTitle, { code: tk.code }), (c) => {
+    const dlg = openDialog('intake-dialog', fmt(t().dossier.intakeTitle, { code: tk.code }), (c) => {
       close = c
       return [f.form, h('div', { class: 'dlg-foot' }, h('button', { type: 'button', class: 'btn', onclick: c }, t().staff.closeDialog))]
     }, 'dlg-wide')
+    this.form = f
+    dlg.addEventListener('close', () => { f.stopCamera(); if (this.form === f) this.form = null })
     f.search.focus()
     f.drawList()
     centerProcedures(this.deps.center).then(f.setProcedures).catch((e) => setFormError(f.error, errorText(e)))
@@ -185,6 +203,39 @@ export class IntakePanel {
       if (isUnauthorized(e)) { close(); return this.deps.onSessionEnded(errorText(e)) }
       f.refused(e)
     }
+  }
+
+  /**
+   * W2 (issue 22): a dossier received with no ticket (by post, from the information desk, a citizen the
+   * clerk serves without one): the same form, which then asks how the dossier came.
+   */
+  openWithoutTicket(): void {
+    const requestId = newRequestId()
+    const f = intakeForm(null)
+    clearErrorsOnEdit(f.form)
+    let close = () => {}
+    f.form.addEventListener('submit', (ev) => {
+      ev.preventDefault()
+      if (!f.check()) return
+      f.sending(true)
+      apiSend<{ dossier: DossierView }>('/api/dossiers', f.body(requestId)).then(({ dossier }) => {
+        close()
+        openSlip(dossier.id, 'tiep-nhan')
+        this.deps.onChanged()
+      }, (e: unknown) => {
+        if (isUnauthorized(e)) { close(); return this.deps.onSessionEnded(errorText(e)) }
+        f.refused(e)
+      })
+    })
+    const dlg = openDialog('intake-dialog', t().dossier.intakeNoTicketTitle, (c) => {
+      close = c
+      return [f.form, h('div', { class: 'dlg-foot' }, h('button', { type: 'button', class: 'btn', onclick: c }, t().staff.closeDialog))]
+    }, 'dlg-wide')
+    this.form = f
+    dlg.addEventListener('close', () => { f.stopCamera(); if (this.form === f) this.form = null })
+    f.search.focus()
+    f.drawList()
+    centerProcedures(this.deps.center).then(f.setProcedures).catch((e) => setFormError(f.error, errorText(e)))
   }
 
   // ---------- receiving an online filing ----------
