@@ -75,6 +75,8 @@ export const ERROR_STATUS = {
   CENTER_SLUG_TAKEN: 409,
   CENTER_INACTIVE: 409,
   SERVICE_PREFIX_TAKEN: 409,
+  // W3 (issue 21): the agency identifier of dossier codes, one per center
+  DOSSIER_PREFIX_TAKEN: 409,
   SERVICE_IN_USE: 409,
   COUNTER_NUMBER_TAKEN: 409,
   COUNTER_INACTIVE: 409,

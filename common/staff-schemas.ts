@@ -67,8 +67,17 @@ export const DayHours = z.array(Interval).max(6).superRefine((list, ctx) => {
   })
 })
 
+/**
+ * W3 (issue 21): the agency identifier that starts every dossier code (Decree 118/2025 Art. 28.a, `center.dossier_prefix`):
+ * 1–6 capitals or digits ("NS"), or the national identifier code, groups of them joined by dots ("000.00.19.H09"), at most 20
+ * characters (migration 0015).
+ */
+export const AgencyIdentifier = z.string().trim().toUpperCase().max(20).regex(/^[A-Z0-9]{1,6}(\.[A-Z0-9]{1,6}){0,4}$/)
+
 /** Opening hours (ISO weekday '1' = Monday … '7' = Sunday; a missing or empty day is closed), cut-off, announcement. */
 export const CenterSettingsPatchBody = z.strictObject({
+  /** W3: the agency identifier of the dossier codes (from the next dossier on) */
+  dossierPrefix: AgencyIdentifier.optional(),
   openingHours: z.strictObject({
     1: DayHours.optional(), 2: DayHours.optional(), 3: DayHours.optional(), 4: DayHours.optional(),
     5: DayHours.optional(), 6: DayHours.optional(), 7: DayHours.optional(),
@@ -197,7 +206,7 @@ export type PriorityGroupPatchBody = z.infer<typeof PriorityGroupPatchBody>
 
 /** A center's code in URLs (`?center=na-sang`); fixed once created: kiosks and displays are set up with it. */
 const Slug = z.string().trim().toLowerCase().regex(/^[a-z0-9-]{2,40}$/)
-const DossierPrefix = z.string().trim().toUpperCase().regex(/^[A-Z][A-Z0-9]{0,5}$/)
+const DossierPrefix = AgencyIdentifier
 
 /** A new center (admin); `template`: the slug of a center whose settings it starts with (docs/staff.md). */
 export const CenterCreateBody = z.strictObject({

@@ -158,6 +158,8 @@ export interface CenterSettings {
   announcementTemplate: string
   /** a counter paused this many minutes or longer alerts the floor view */
   pauseAlertMinutes: number
+  /** W3: the agency identifier starting every dossier code (Art. 28.a), e.g. NS or 000.00.19.H09 */
+  dossierPrefix: string
 }
 
 /** A procedure as the manager edits it (inactive ones too; the kiosk lists the active ones). */

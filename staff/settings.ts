@@ -56,7 +56,7 @@ export class SettingsView {
   /** per counter, and 'center' for the hours form: the last save's outcome and what was typed when refused */
   private outcomes = new Map<string, Outcome>()
   private counterDrafts = new Map<string, { name: string; tiers: Record<string, TierChoice>; active: boolean }>()
-  private centerDraft: { days: Record<string, string>; ticketCutoff: string; announcementTemplate: string; pauseAlertMinutes: string } | null = null
+  private centerDraft: { days: Record<string, string>; ticketCutoff: string; announcementTemplate: string; pauseAlertMinutes: string; dossierPrefix: string } | null = null
   /** the forms adding a service or a counter, the service whose deletion asks to confirm, the last reorder's or deletion's outcome */
   private newService: NewFormState<ServiceDraft> = {}
   private newCounter: NewFormState<CounterDraft> = {}
@@ -340,6 +340,7 @@ export class SettingsView {
     const d = this.centerDraft ?? {
       days: Object.fromEntries(DAYS.map((day) => [day, hoursText(center.openingHours[day])])),
       ticketCutoff: center.ticketCutoff ?? '', announcementTemplate: center.announcementTemplate, pauseAlertMinutes: String(center.pauseAlertMinutes),
+      dossierPrefix: center.dossierPrefix,
     }
     const problem = (f: string) => r?.fields?.[f] ? h('span', { class: 'field-error', id: `${f}-error` }, r.fields[f]!) : null
     const field = (f: string, label: string, input: HTMLElement) => h('div', { class: `field f-${f}${r?.fields?.[f] ? ' invalid' : ''}` },
@@ -354,13 +355,17 @@ export class SettingsView {
         field('announcementTemplate', w.fieldNames.announcementTemplate, h('input', { id: 'announcementTemplate', name: 'announcementTemplate', value: d.announcementTemplate, maxlength: 200 })),
         field('pauseAlertMinutes', w.fieldNames.pauseAlertMinutes, h('input', { id: 'pauseAlertMinutes', name: 'pauseAlertMinutes', type: 'number', min: 1, max: 480, step: 1, inputmode: 'numeric', value: d.pauseAlertMinutes, 'aria-describedby': 'pauseAlertHint' }))),
       h('p', { class: 'muted small', id: 'pauseAlertHint' }, w.pauseAlertHint),
+      // W3 (issue 21): the agency identifier of dossier codes (Art. 28)
+      h('div', { class: 'svc-fields' },
+        field('dossierPrefix', w.agencyIdLabel, h('input', { id: 'dossierPrefix', name: 'dossierPrefix', value: d.dossierPrefix, maxlength: 20, autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'agencyIdHint' }))),
+      h('p', { class: 'muted small', id: 'agencyIdHint' }, w.agencyIdHint),
       h('div', { class: 'svc-foot' },
         r ? h('p', { class: `notice ${r.kind}`, role: r.kind === 'error' ? 'alert' : 'status' }, r.text) : h('span'),
         h('button', { type: 'submit', class: 'btn btn-primary', id: 'hours-save' }, w.save)))
     form.addEventListener('submit', (ev) => {
       ev.preventDefault()
       const val = (n: string) => (form.elements.namedItem(n) as HTMLInputElement).value
-      const typed = { days: Object.fromEntries(DAYS.map((day) => [day, val(`day${day}`)])), ticketCutoff: val('ticketCutoff').trim(), announcementTemplate: val('announcementTemplate'), pauseAlertMinutes: val('pauseAlertMinutes') }
+      const typed = { days: Object.fromEntries(DAYS.map((day) => [day, val(`day${day}`)])), ticketCutoff: val('ticketCutoff').trim(), announcementTemplate: val('announcementTemplate'), pauseAlertMinutes: val('pauseAlertMinutes'), dossierPrefix: val('dossierPrefix') }
       const patch: CenterSettingsPatchBody = {}
       const hours: WeekHours = {}
       for (const day of DAYS) if (typed.days[day]!.replace(/\s|–/g, (m) => m === '–' ? '-' : '') !== hoursText(center.openingHours[day]).replace(/\s/g, '')) hours[day] = parseHours(typed.days[day]!)
@@ -369,19 +374,20 @@ export class SettingsView {
       if (typed.announcementTemplate.trim() !== center.announcementTemplate) patch.announcementTemplate = typed.announcementTemplate
       const pause = typedNumber(typed.pauseAlertMinutes)
       if (pause !== center.pauseAlertMinutes) patch.pauseAlertMinutes = pause
+      if (typed.dossierPrefix.trim().toUpperCase() !== center.dossierPrefix) patch.dossierPrefix = typed.dossierPrefix
       if (!Object.keys(patch).length) {
         this.outcomes.set('center', { kind: 'ok', text: w.nothingChanged })
         return this.render()
       }
       const button = form.querySelector<HTMLButtonElement>('button[type=submit]')
       if (button) button.disabled = true
-      const rules: Record<string, string> = { ...Object.fromEntries(DAYS.map((day) => [`day${day}`, w.fieldRules.hours])), ticketCutoff: w.fieldRules.ticketCutoff, announcementTemplate: w.fieldRules.announcementTemplate, pauseAlertMinutes: w.fieldRules.pauseAlertMinutes }
+      const rules: Record<string, string> = { ...Object.fromEntries(DAYS.map((day) => [`day${day}`, w.fieldRules.hours])), ticketCutoff: w.fieldRules.ticketCutoff, announcementTemplate: w.fieldRules.announcementTemplate, pauseAlertMinutes: w.fieldRules.pauseAlertMinutes, dossierPrefix: w.agencyIdRule }
       void this.submit('center', async () => {
         await apiPatch<{ center: CenterSettings }>(`/api/centers/${encodeURIComponent(this.deps.center)}/settings/center`, patch)
         return fmt(w.saved, { name: w.hoursTitle })
       }, (e) => this.fieldErrors(e, (p) => {
         const m = /^body\.openingHours\.([1-7])/.exec(p)
-        return m ? `day${m[1]}` : (['ticketCutoff', 'announcementTemplate', 'pauseAlertMinutes'] as const).find((f) => p === `body.${f}`) ?? null
+        return m ? `day${m[1]}` : (['ticketCutoff', 'announcementTemplate', 'pauseAlertMinutes', 'dossierPrefix'] as const).find((f) => p === `body.${f}`) ?? null
       }, rules), () => { this.centerDraft = typed })
     })
     return form

@@ -85,6 +85,8 @@ export const en: Catalog = {
     CENTER_SLUG_TAKEN: 'The center code (slug) "{slug}" is already used by another center.',
     CENTER_INACTIVE: 'This center has been deactivated and issues no tickets.',
     SERVICE_PREFIX_TAKEN: 'The letter "{prefix}" is already used by another active service of this center.',
+    // W3 (issue 21)
+    DOSSIER_PREFIX_TAKEN: 'The identifier "{prefix}" is used by another center: each dossier has one code (Art. 28, Decree 118/2025/NĐ-CP), so two centers cannot share an identifier.',
     SERVICE_IN_USE: 'Service "{prefix}" cannot be deleted: tickets, dossiers or ratings refer to it. Deactivate it instead.',
     COUNTER_NUMBER_TAKEN: 'Counter number {number} already exists in this center.',
     COUNTER_INACTIVE: 'This counter has been deactivated.',
@@ -612,6 +614,10 @@ export const en: Catalog = {
     settingsNav: { centers: 'Centers', general: 'Services, counters, hours', procedures: 'Procedures', groups: 'Priority groups', staff: 'Staff accounts', calendar: 'Holidays, make-up days' , webhooks: 'Webhooks', tokens: 'API tokens' },
     settingsNavLabel: 'Settings sections',
     pauseAlertHint: 'The floor view alerts when a counter has been paused this many minutes or longer.',
+    // W3 (issue 21): the agency identifier of dossier codes (Art. 28)
+    agencyIdLabel: 'Agency identifier (start of dossier codes)',
+    agencyIdHint: 'A dossier code is the identifier, the day of receipt (yymmdd) and that day’s sequence, e.g. NS-261123-0007 (Art. 28, Decree 118/2025/NĐ-CP). It applies to dossiers received after saving; earlier ones keep their codes.',
+    agencyIdRule: '1–6 capital letters or digits (e.g. NS), or a national identifier code of groups joined by dots (e.g. 000.00.19.H09), at most 20 characters; not another center’s.',
     edit: 'Edit',
     cancelEdit: 'Cancel',
     create: 'Create',

@@ -85,6 +85,8 @@ export const vi = {
     CENTER_SLUG_TAKEN: 'Mã trung tâm (slug) "{slug}" đã được dùng cho một trung tâm khác.',
     CENTER_INACTIVE: 'Trung tâm đã ngừng hoạt động và không cấp số thứ tự.',
     SERVICE_PREFIX_TAKEN: 'Ký hiệu "{prefix}" đã được dùng cho một lĩnh vực đang tiếp nhận khác của trung tâm.',
+    // W3 (issue 21)
+    DOSSIER_PREFIX_TAKEN: 'Mã định danh "{prefix}" đã được một trung tâm khác dùng: mỗi hồ sơ chỉ có một mã số (Điều 28 Nghị định 118/2025/NĐ-CP), hai trung tâm không dùng chung mã định danh.',
     SERVICE_IN_USE: 'Không xóa được lĩnh vực "{prefix}": đã có số thứ tự, hồ sơ hoặc đánh giá gắn với lĩnh vực này. Hãy ngừng tiếp nhận thay vì xóa.',
     COUNTER_NUMBER_TAKEN: 'Số quầy {number} đã có ở trung tâm này.',
     COUNTER_INACTIVE: 'Quầy này đã ngừng hoạt động.',
@@ -614,6 +616,10 @@ export const vi = {
     settingsNav: { centers: 'Các trung tâm', general: 'Lĩnh vực, quầy, giờ làm việc', procedures: 'Thủ tục', groups: 'Đối tượng ưu tiên', staff: 'Tài khoản cán bộ', calendar: 'Ngày nghỉ, ngày làm bù' , webhooks: 'Webhook', tokens: 'Khóa API' },
     settingsNavLabel: 'Mục cài đặt',
     pauseAlertHint: 'Trang Toàn cảnh cảnh báo khi một quầy tạm nghỉ từ số phút này trở lên.',
+    // W3 (issue 21): the agency identifier of dossier codes (Art. 28)
+    agencyIdLabel: 'Mã định danh cơ quan (đầu mã hồ sơ)',
+    agencyIdHint: 'Mã hồ sơ gồm mã định danh, ngày tiếp nhận (yymmdd) và số thứ tự trong ngày, ví dụ NS-261123-0007 (Điều 28 Nghị định 118/2025/NĐ-CP). Áp dụng từ hồ sơ tiếp nhận sau khi lưu; hồ sơ cũ giữ mã cũ.',
+    agencyIdRule: '1–6 chữ in hoa hoặc chữ số (ví dụ NS), hoặc mã định danh theo chuẩn quốc gia gồm các nhóm nối bằng dấu chấm (ví dụ 000.00.19.H09), tối đa 20 ký tự; không trùng trung tâm khác.',
     edit: 'Sửa',
     cancelEdit: 'Hủy',
     create: 'Tạo',

@@ -13,6 +13,7 @@ import * as m0011 from './2026_12_07_0011_procedure_catalog.js'
 import * as m0012 from './2026_12_07_0012_dossier_lifecycle.js'
 import * as m0013 from './2026_12_07_0013_id_check.js'
 import * as m0014 from './2026_12_07_0014_counter_work.js'
+import * as m0015 from './2026_12_07_0015_agency_identifier.js'
 import * as m0017 from './2026_12_07_0017_api_tokens.js'
 import * as m0018 from './2026_12_07_0018_webhook_outbox.js'
 
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_07_0012_dossier_lifecycle': m0012,
   '2026_12_07_0013_id_check': m0013,
   '2026_12_07_0014_counter_work': m0014,
+  '2026_12_07_0015_agency_identifier': m0015,
   '2026_12_07_0017_api_tokens': m0017,
   '2026_12_07_0018_webhook_outbox': m0018,
 }

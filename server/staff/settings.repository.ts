@@ -52,7 +52,12 @@ export function lockCenter(db: Executor, id: string) {
   return db.selectFrom('center').selectAll().where('id', '=', id).forUpdate().executeTakeFirstOrThrow()
 }
 
-export function updateCenter(db: Executor, id: string, patch: { opening_hours?: string; ticket_cutoff?: string | null; announcement_template?: string; pause_alert_minutes?: number }) {
+/** W3: another center already starts its dossier codes with this agency identifier */
+export async function dossierPrefixTaken(db: Executor, centerId: string, prefix: string): Promise<boolean> {
+  return !!(await db.selectFrom('center').select('id').where('dossier_prefix', '=', prefix).where('id', '<>', centerId).executeTakeFirst())
+}
+
+export function updateCenter(db: Executor, id: string, patch: { opening_hours?: string; ticket_cutoff?: string | null; announcement_template?: string; pause_alert_minutes?: number; dossier_prefix?: string }) {
   return db.updateTable('center').set(patch).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
 }
 

@@ -205,8 +205,12 @@ export class SettingsService {
     const { center, changed } = await this.db.transaction().execute(async (trx) => {
       const c = await settings.lockCenter(trx, c0.id)
       const hours = parseHours(c.opening_hours)
-      const { set, changes } = diffFields(c, { ticketCutoff: patch.ticketCutoff, announcementTemplate: patch.announcementTemplate, pauseAlertMinutes: patch.pauseAlertMinutes },
-        { ticketCutoff: 'ticket_cutoff', announcementTemplate: 'announcement_template', pauseAlertMinutes: 'pause_alert_minutes' })
+      const { set, changes } = diffFields(c, { ticketCutoff: patch.ticketCutoff, announcementTemplate: patch.announcementTemplate, pauseAlertMinutes: patch.pauseAlertMinutes, dossierPrefix: patch.dossierPrefix },
+        { ticketCutoff: 'ticket_cutoff', announcementTemplate: 'announcement_template', pauseAlertMinutes: 'pause_alert_minutes', dossierPrefix: 'dossier_prefix' })
+      // W3: another center's agency identifier would give two centers the same dossier codes (Art. 28: one code per dossier)
+      if (changes.dossierPrefix && await settings.dossierPrefixTaken(trx, c.id, patch.dossierPrefix!)) {
+        throw new AppError('DOSSIER_PREFIX_TAKEN', { prefix: patch.dossierPrefix! }, taken('dossierPrefix'))
+      }
       if (patch.openingHours) {
         const next: WeekHours = { ...hours }
         let days = false
@@ -274,5 +278,5 @@ function hoursText(list: [string, string][] | undefined): string {
 
 function centerSettings(c: Center): CenterSettings {
   return { slug: c.slug, name: c.name, openingHours: parseHours(c.opening_hours), ticketCutoff: c.ticket_cutoff, announcementTemplate: c.announcement_template,
-    pauseAlertMinutes: c.pause_alert_minutes }
+    pauseAlertMinutes: c.pause_alert_minutes, dossierPrefix: c.dossier_prefix }
 }
