@@ -15,6 +15,8 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: false,
+    // the display's voice clips (web/voice/vi/*.ogg, issue 23) stay files: fetched once, cached a year, never inlined in a script
+    assetsInlineLimit: (file: string) => (file.endsWith('.ogg') ? false : undefined),
     rolldownOptions: {
       input: {
         kiosk: `${root}kiosk/index.html`,

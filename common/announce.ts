@@ -9,6 +9,19 @@ export function announcementText(template: string | null | undefined, code: stri
   return t.replace(/\{code\}/g, spellTicketCode(code)).replace(/\{counter\}/g, String(counter))
 }
 
+/** With this many calls waiting behind it, an announcement takes the short form ("Số A012 đến quầy số 3"). */
+export const SHORT_FROM = 2
+
+/**
+ * Issue 23 "No call left behind": how one call is said. Alone, in full and twice (the repeat only if it
+ * came within 5 s and still nothing waits when the first saying ends); with calls behind it, once; with
+ * SHORT_FROM or more behind it, once in the short form.
+ */
+export function sayingPlan(waiting: number, waitedMs: number): { short: boolean; repeat: boolean } {
+  const short = waiting >= SHORT_FROM
+  return { short, repeat: !short && waiting === 0 && waitedMs < 5000 }
+}
+
 /** What the queue tells `play` about the moment: how many calls wait behind this one, whether it opens a run. */
 export interface PlayInfo {
   /** calls waiting behind this one now (read it again between repetitions: calls keep coming) */

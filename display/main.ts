@@ -1,19 +1,42 @@
 import '../web/base.css'
 import './display.css'
 import type { BoardSnapshot, CallView, PublicCounterView } from '../common/types.js'
-import { AnnouncementQueue, announcementText } from '../common/announce.js'
+import { AnnouncementQueue, announcementText, sayingPlan, type PlayInfo } from '../common/announce.js'
+import { announcementPlan, SHORT_ANNOUNCEMENT_TEMPLATE } from '../common/voice.js'
 import { parseCounterFilter } from '../common/board-sync.js'
 import { resolveCenter } from '../web/api.js'
 import { byId, fill, h, param } from '../web/dom.js'
 import { fmt, t, waitText } from '../web/i18n.js'
 import { connectBoard } from '../web/live.js'
 import { audioAllowedSoon, chime, onAudioRunning, speakVietnamese, unlockAudio, vietnameseVoice } from '../web/sound.js'
+import { playPlan, preloadClips } from '../web/voice.js'
 import { dateLong, hm } from '../web/time.js'
 
-/** How long the hero flashes after a call; how long a call holds the hero without a voice. */
+/** How long the hero flashes after a call; how long a call holds the hero when nothing could be heard. */
 const FLASH_MS = 6000
-const SILENT_HOLD_MS = 3500
-const LAST_CALLS_SHOWN = 6
+const SILENT_HOLD_MS = 1500
+/** the pause before the repeat, the pause after an announcement (calls waiting / none) */
+const REPEAT_GAP_MS = 600
+const GAP_MS = { busy: 300, idle: 800 }
+/** the board keeps 10; as many as fit the panel are shown */
+const LAST_CALLS_DRAWN = 10
+/** the hero shows at most this many pending calls at once (issue 23: six clerks calling together) */
+const HERO_MAX = 6
+/**
+ * Issue 23 "No call left behind": an announcement that waited longer than this (s) when its turn comes is
+ * dropped (the call stays on screen). `?announceLimit=` sets it (10–600).
+ */
+const ANNOUNCE_LIMIT_S = clampLimit(param('announceLimit'))
+/**
+ * Which voice speaks: `?voice=clips` the shipped clips (web/voice/vi), `?voice=browser` the browser's vi-VN
+ * voice, default `auto`: the browser's vi-VN voice when it has one (it reads any template naturally), else the clips.
+ */
+const VOICE_MODE = ((v) => (v === 'clips' || v === 'browser' ? v : 'auto'))(param('voice'))
+
+function clampLimit(v: string | null): number {
+  const n = Number(v)
+  return v && Number.isFinite(n) ? Math.min(600, Math.max(10, n)) : 60
+}
 
 const filter = parseCounterFilter(param('counters'))
 let board: BoardSnapshot | null = null
@@ -55,10 +78,33 @@ function renderConn(): void {
   document.body.classList.toggle('offline', down)
 }
 
+/** The calls the hero shows: the one being announced, then those waiting, in call order (at most HERO_MAX, the newest kept). */
+function heroCalls(): CallView[] {
+  const list = [announcements.current, ...announcements.waiting].filter((x): x is Announcement => !!x).map((x) => x.call)
+  return list.slice(-HERO_MAX)
+}
+
 function renderHero(): void {
   const d = t().display
   const el = byId('hero')
   el.classList.toggle('flash', flashing)
+  const calls = heroCalls()
+  el.classList.toggle('multi', calls.length > 1)
+  el.dataset.pending = String(calls.length)
+  if (calls.length > 1) {
+    // several calls at once: every one of them big at once, the one being heard marked
+    const speaking = announcements.current?.call
+    fill(el, h('div', { class: 'hero-label' }, d.nowCalling),
+      h('ol', { class: 'hero-calls', 'data-n': calls.length }, calls.map((c) => {
+        const on = !!speaking && keyOf(c) === keyOf(speaking)
+        return h('li', { class: on ? 'hero-call speaking' : 'hero-call', 'data-code': c.code, 'data-counter': c.counterNumber },
+          h('span', { class: 'hero-code', ...(on ? { id: 'hero-code' } : {}) }, c.code),
+          h('span', { class: 'call-arrow', 'aria-hidden': 'true' }, '→'),
+          h('span', { class: 'hero-counter', ...(on ? { id: 'hero-counter' } : {}) }, String(c.counterNumber)))
+      })))
+    return
+  }
+  if (calls.length === 1) hero = calls[0]!
   if (!hero) {
     fill(el, h('div', { class: 'hero-empty' }, d.noCalls))
     return
@@ -88,14 +134,16 @@ function renderBoard(): void {
   const counters = board.counters.filter((c) => shownCounter(c.number))
   fill(byId('counters'), counters.map(counterCard))
 
-  const calls = board.recentCalls.filter((c) => shownCounter(c.counterNumber)).slice(0, LAST_CALLS_SHOWN)
-  fill(byId('calls'), calls.length
+  const calls = board.recentCalls.filter((c) => shownCounter(c.counterNumber)).slice(0, LAST_CALLS_DRAWN)
+  const list = byId('calls')
+  fill(list, calls.length
     ? calls.map((c) => h('li', { 'data-code': c.code },
       h('span', { class: 'call-code' }, c.code),
       h('span', { class: 'call-arrow', 'aria-hidden': 'true' }, '→'),
       h('span', { class: 'call-counter' }, fmt(t().pages.counterN, { n: c.counterNumber })),
       h('span', { class: 'call-time' }, hm(c.calledAt))))
     : [h('li', { class: 'none' }, t().display.noCalls)])
+  fitCalls(list)
 
   // with ?counters=…, only the services those counters serve
   const served = filter ? new Set(counters.flatMap((c) => c.services.map((s) => s.id))) : null
@@ -118,6 +166,18 @@ function renderBoard(): void {
   }
 }
 
+/** As many recent calls as the panel holds: rows that would be cut off are removed, never half shown. */
+function fitCalls(list: HTMLElement): void {
+  const panel = list.parentElement
+  if (!panel) return
+  const bottom = panel.getBoundingClientRect().bottom - parseFloat(getComputedStyle(panel).paddingBottom || '0')
+  const rows = [...list.children] as HTMLElement[]
+  for (let i = rows.length - 1; i > 0; i--) {
+    if (rows[i]!.getBoundingClientRect().bottom <= bottom + 0.5) break
+    rows[i]!.remove()
+  }
+}
+
 // ---------- announcements ----------
 
 function flash(): void {
@@ -126,25 +186,61 @@ function flash(): void {
   flashTimer = setTimeout(() => { flashing = false; renderHero(); renderBoard() }, FLASH_MS)
 }
 
-async function play(item: { key: string; call: CallView }): Promise<void> {
-  hero = item.call
-  flash()
-  renderHero()
-  renderBoard()
-  await chime()
-  const text = announcementText(board?.announcementTemplate, item.call.code, item.call.counterNumber)
-  if (vietnameseVoice()) {
-    await speakVietnamese(text)
-    await sleep(600)
-    await speakVietnamese(text)
-    await sleep(800)
-  } else {
-    // no Vietnamese voice: the chime and the flashing hero carry the call
-    await sleep(SILENT_HOLD_MS)
-  }
+type Announcement = { key: string; call: CallView }
+
+/** The browser's vi-VN voice speaks when chosen (or, on `auto`, when there is one); else the clips. */
+function useBrowserVoice(): boolean {
+  if (VOICE_MODE === 'clips') return false
+  return !!vietnameseVoice()
 }
 
-const announcements = new AnnouncementQueue(play, { maxPending: 8, remember: 200 })
+/** One saying of a call, in the template or its short form; true when something was heard. */
+async function say(call: CallView, short: boolean): Promise<boolean> {
+  const template = short ? SHORT_ANNOUNCEMENT_TEMPLATE : board?.announcementTemplate
+  if (useBrowserVoice()) return speakVietnamese(announcementText(template, call.code, call.counterNumber))
+  const plan = announcementPlan(template, call.code, call.counterNumber)
+  if (plan.missing.length) console.warn('voice: no clip for', plan.missing.join(', '), '- the default wording is used')
+  return playPlan(plan.steps)
+}
+
+/**
+ * Issue 23: how a call is said follows how many wait behind it (`sayingPlan`: full and twice when alone,
+ * once, or short); the chime opens a run only. So six calls at once are all heard within ~35 s.
+ */
+async function play(item: Announcement, info: PlayInfo): Promise<void> {
+  hero = item.call
+  renderHero()
+  renderBoard()
+  if (info.first) await chime()
+  const { short, repeat } = sayingPlan(info.waiting, info.waitedMs)
+  const heard = await say(item.call, short)
+  if (!heard) { await sleep(SILENT_HOLD_MS); return }
+  if (repeat) {
+    await sleep(REPEAT_GAP_MS)
+    if (info.waiting === 0) await say(item.call, false)
+  }
+  await sleep(info.waiting ? GAP_MS.busy : GAP_MS.idle)
+}
+
+/** Announcements started, finished and dropped (bounded): read by the browser tests and for diagnosis. */
+const announceLog: { key: string; event: 'start' | 'end' | 'drop'; at: number }[] = []
+;(window as unknown as { __announceLog: typeof announceLog }).__announceLog = announceLog
+function logAnnounce(key: string, event: 'start' | 'end' | 'drop'): void {
+  announceLog.push({ key, event, at: Date.now() })
+  if (announceLog.length > 100) announceLog.shift()
+}
+
+async function playLogged(item: Announcement, info: PlayInfo): Promise<void> {
+  logAnnounce(item.key, 'start')
+  try { await play(item, info) } finally { logAnnounce(item.key, 'end') }
+}
+
+const announcements = new AnnouncementQueue<Announcement>(playLogged, {
+  maxPending: 50, remember: 200, maxAgeMs: ANNOUNCE_LIMIT_S * 1000,
+  onDrop: (item) => logAnnounce(item.key, 'drop'),
+})
+// every change of the pending calls redraws the hero at once, whatever is being said
+announcements.onChange(() => renderHero())
 
 // ---------- audio unlock ----------
 
@@ -168,6 +264,8 @@ renderConn()
 renderHero()
 setInterval(renderClock, 1000)
 setupSoundOverlay()
+// the clips' bytes, once, so the voice survives a network cut (the browser voice needs none)
+if (VOICE_MODE !== 'browser') setTimeout(() => { void preloadClips() }, 2000)
 
 resolveCenter().then((center) => {
   connectBoard(center, {
@@ -188,7 +286,7 @@ resolveCenter().then((center) => {
     onEvent(e) {
       if (e.name !== 'ticket:called' && e.name !== 'ticket:recalled') return
       const { seq: _seq, ...call } = e.payload
-      if (shownCounter(call.counterNumber)) announcements.push({ key: keyOf(call), call })
+      if (shownCounter(call.counterNumber) && announcements.push({ key: keyOf(call), call })) flash()
     },
     onStatus(ok, why) {
       connected = ok

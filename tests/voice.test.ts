@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
-import { AnnouncementQueue, DEFAULT_ANNOUNCEMENT_TEMPLATE, type PlayInfo } from '../common/announce.js'
-import { announcementPlan, LETTER_NAMES, PAUSES, planClips, textClipId, vietnameseNumber, VOICE_CLIPS } from '../common/voice.js'
+import { AnnouncementQueue, DEFAULT_ANNOUNCEMENT_TEMPLATE, sayingPlan, type PlayInfo } from '../common/announce.js'
+import { announcementPlan, LETTER_NAMES, PAUSES, planClips, SHORT_ANNOUNCEMENT_TEMPLATE, textClipId, vietnameseNumber, VOICE_CLIPS } from '../common/voice.js'
 
 // Issue 23, "A voice that ships with Một Cửa" and "No call left behind", without a browser:
 // the clip plan, the committed clips (web/voice/vi), and the announcement queue's order and age limit.
@@ -113,5 +113,28 @@ describe('AnnouncementQueue: no call left behind', () => {
     expect(infos.map((i) => [i.key, i.waiting, i.first])).toEqual([['1', 5, true], ['2', 4, false], ['3', 3, false], ['4', 2, false]])
     expect(infos.map((i) => i.waitedMs)).toEqual([0, 20_000, 40_000, 60_000])
     expect(changes.at(-1)).toBe('-')
+  })
+})
+
+describe('six clerks calling at once (issue 23: the sixth was heard 56 s later)', () => {
+  it('with the clip voice, all six are said, in call order, and the last has finished 35 s after the calls', () => {
+    const seconds = (id: string) => oggOpusSeconds(readFileSync(join(CLIPS, `${id}.ogg`)))
+    const say = (code: string, counter: number, short: boolean) => announcementPlan(short ? SHORT_ANNOUNCEMENT_TEMPLATE : DEFAULT_ANNOUNCEMENT_TEMPLATE, code, counter)
+      .steps.reduce((sum, st) => sum + ('clip' in st ? seconds(st.clip) : st.pause / 1000), 0.05)
+    // display/main.ts: the chime (1.3 s) opens the run; 0.3 s after a call when others wait, 0.8 s after the last
+    const calls = [['A002', 1], ['B001', 2], ['C001', 3], ['D001', 4], ['E001', 5], ['F001', 6]] as const
+    let t = 1.3
+    const forms: string[] = []
+    calls.forEach(([code, counter], i) => {
+      const waiting = calls.length - 1 - i
+      const { short, repeat } = sayingPlan(waiting, t * 1000)
+      forms.push(short ? 'short' : repeat ? 'twice' : 'once')
+      t += say(code, counter, short) + (repeat ? 0.6 + say(code, counter, false) : 0) + (waiting ? 0.3 : 0.8)
+    })
+    console.log(`six calls at once: the last announcement ends after ${t.toFixed(1)} s (${forms.join(', ')})`)
+    expect(forms).toEqual(['short', 'short', 'short', 'short', 'once', 'once'])
+    expect(t).toBeLessThan(35)
+    // a lone call: the full sentence, twice
+    expect(sayingPlan(0, 200)).toEqual({ short: false, repeat: true })
   })
 })

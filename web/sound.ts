@@ -10,6 +10,11 @@ function context(): AudioContext | null {
   return ctx
 }
 
+/** The page's one audio context (the chime and the clip voice share it); null without Web Audio. */
+export function audioContext(): AudioContext | null {
+  return context()
+}
+
 /**
  * Whether sound may play without a touch first. True in Chromium started with
  * `--autoplay-policy=no-user-gesture-required` (the wall display's kiosk flag), false in a normal browser

@@ -116,12 +116,12 @@ describeBrowser('kiosk and wall display in Chromium', () => {
     ])
     const codes = [a.body.ticket.code, b.body.ticket.code].sort()
     expect(codes).toEqual(['A002', 'B001'])
-    await display.waitForFunction((n) => window.__spoken.length >= n + 4, before, { timeout: 15_000 })
+    await display.waitForFunction((n) => window.__spoken.length >= n + 3, before, { timeout: 15_000 })
     const spoken = (await display.evaluate(() => window.__spoken)).slice(before)
-    // each call twice, one after the other, never interleaved
-    expect(spoken[0]).toBe(spoken[1])
-    expect(spoken[2]).toBe(spoken[3])
-    expect(spoken[0]).not.toBe(spoken[2])
+    // one after the other, never interleaved (issue 23): the first once, since a call waits behind it; the last twice
+    expect(spoken[0]).not.toBe(spoken[1])
+    expect(spoken[1]).toBe(spoken[2])
+    expect(spoken.slice(0, 2).map((s) => s.match(/quầy số (\d)$/)?.[1]).sort()).toEqual(['1', '2'])
     const recent = await display.$$eval('#calls li', (els) => els.map((e) => e.getAttribute('data-code')))
     expect(recent.slice(0, 3).sort()).toEqual(['A001', 'A002', 'B001'])
     expect(recent[2]).toBe('A001')
