@@ -85,6 +85,10 @@ describe.each(backends)('API tokens (%s)', (kind) => {
     expect(refused.status).toBe(409)
     const ev = await h.handle.db.selectFrom('dossier_event').selectAll().where('dossier_id', '=', dossierId).where('to_status', '=', 'processing').executeTakeFirstOrThrow()
     expect(ev.api_token_id).toBe(full.token.id)
+    // the center's audit log lists the move as the token's
+    const log = (await manager.get('/api/centers/na-sang/audit?entity=dossier').expect(200)).body.entries as { entityId: string; action: string; staffName: string }[]
+    expect(log.find((e) => e.entityId === dossierId && e.action === 'processing')?.staffName).toBe('API · Hệ thống một cửa điện tử tỉnh')
+    expect(log.find((e) => e.entityId === dossierId && e.action === 'received')?.staffName).toBe('Quàng Thị Hoa')
     // the clerk's own moves name no token
     const received = await h.handle.db.selectFrom('dossier_event').selectAll().where('dossier_id', '=', dossierId).where('to_status', '=', 'received').executeTakeFirstOrThrow()
     expect(received.api_token_id).toBeNull()

@@ -59,7 +59,7 @@ export async function listActivity(db: Executor, center: { id: string; time_zone
            CASE a.entity WHEN 'service' THEN coalesce(s.prefix || ' · ' || s.name_vi, (a.changes->'prefix'->>'from') || ' · ' || (a.changes->'nameVi'->>'from')) WHEN 'counter' THEN ac.number::text
              WHEN 'procedure' THEN coalesce(p.national_code, p.code) || ' · ' || p.name_vi WHEN 'staff' THEN sa.full_name || ' (' || sa.username || ')'
              WHEN 'priority_group' THEN pg.name_vi WHEN 'center' THEN ce.name ELSE a.entity_id END AS label,
-           a.action, a.changes
+           a.action, a.changes, a.api_token_id
     FROM audit_log a LEFT JOIN service s ON a.entity = 'service' AND s.id::text = a.entity_id
       LEFT JOIN counter ac ON a.entity = 'counter' AND ac.id::text = a.entity_id
       LEFT JOIN center ce ON a.entity = 'center' AND ce.id::text = a.entity_id
@@ -72,13 +72,15 @@ export async function listActivity(db: Executor, center: { id: string; time_zone
   if (want('ticket')) parts.push(sql`(
     SELECT 't'::text, e.id, e.at, e.staff_id, 'ticket', e.ticket_id::text, t.code, e.type,
            jsonb_build_object('status', jsonb_build_object('from', e.from_status, 'to', e.to_status))
-             || CASE WHEN c.number IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('counter', jsonb_build_object('from', null, 'to', c.number)) END
+             || CASE WHEN c.number IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('counter', jsonb_build_object('from', null, 'to', c.number)) END,
+           NULL::uuid
     FROM ticket_event e JOIN ticket t ON t.id = e.ticket_id LEFT JOIN counter c ON c.id = e.counter_id
     WHERE e.center_id = ${center.id} AND e.staff_id IS NOT NULL
       AND ${page('t', sql.ref('e.at'), sql.ref('e.id'), sql.ref('e.staff_id'))})`)
   if (want('counter')) parts.push(sql`(
     SELECT 'c'::text, ce.id, ce.at, ce.staff_id, 'counter', ce.counter_id::text, c.number::text, ce.type,
-           CASE WHEN ce.reason IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('reason', jsonb_build_object('from', null, 'to', ce.reason)) END
+           CASE WHEN ce.reason IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('reason', jsonb_build_object('from', null, 'to', ce.reason)) END,
+           NULL::uuid
     FROM counter_event ce JOIN counter c ON c.id = ce.counter_id
     WHERE c.center_id = ${center.id}
       AND ${page('c', sql.ref('ce.at'), sql.ref('ce.id'), sql.ref('ce.staff_id'))})`)
@@ -89,15 +91,19 @@ export async function listActivity(db: Executor, center: { id: string; time_zone
            CASE WHEN de.type = 'status' THEN de.to_status::text ELSE de.type END,
            jsonb_build_object('status', jsonb_build_object('from', de.from_status, 'to', de.to_status))
              || CASE WHEN de.note IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('note', jsonb_build_object('from', null, 'to', de.note)) END
-             || CASE WHEN de.data ? 'newDueAt' THEN jsonb_build_object('dueAt', jsonb_build_object('from', de.data->'previousDueAt', 'to', de.data->'newDueAt')) ELSE '{}'::jsonb END
+             || CASE WHEN de.data ? 'newDueAt' THEN jsonb_build_object('dueAt', jsonb_build_object('from', de.data->'previousDueAt', 'to', de.data->'newDueAt')) ELSE '{}'::jsonb END,
+           de.api_token_id
     FROM dossier_event de JOIN dossier d ON d.id = de.dossier_id
     WHERE de.center_id = ${center.id} AND de.staff_id IS NOT NULL
       AND ${page('d', sql.ref('de.at'), sql.ref('de.id'), sql.ref('de.staff_id'))})`)
   const { rows } = await sql<ActivityRow>`
     SELECT x.src || x.n AS id, x.src, x.n, x.at, to_char(x.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at_key,
-           x.staff_id, x.entity, x.entity_id, x.label, x.action, x.changes, st.full_name AS staff_name
-    FROM (${sql.join(parts, sql` UNION ALL `)}) AS x (src, n, at, staff_id, entity, entity_id, label, action, changes)
+           x.staff_id, x.entity, x.entity_id, x.label, x.action, x.changes,
+           -- a change an API token made is the token's (W5, issue 25): its name, marked as a token's
+           CASE WHEN tk.name IS NULL THEN st.full_name ELSE 'API · ' || tk.name END AS staff_name
+    FROM (${sql.join(parts, sql` UNION ALL `)}) AS x (src, n, at, staff_id, entity, entity_id, label, action, changes, api_token_id)
     LEFT JOIN staff st ON st.id = x.staff_id
+    LEFT JOIN api_token tk ON tk.id = x.api_token_id
     ORDER BY x.at DESC, x.src, x.n DESC
     LIMIT ${f.limit}`.execute(db)
   return rows
