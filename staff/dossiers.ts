@@ -8,8 +8,10 @@ import { openSlip, pad, procedureName, slipUrl } from './dossiers-format.js'
 import { apiFieldErrors, apiSend, clearErrorsOnEdit, field, formError, isUnauthorized, openDialog, setFormError, showFieldErrors, statusPill } from './dossiers-ui.js'
 import { centerProcedures, dueText } from './intake.js'
 import { handoverText, openHandoverDialog } from './dossiers-handover.js'
+import { canRecordFee, feeSummary, openFeeDialog } from './dossiers-fee.js' // W2: the fee (Art. 24)
 import type { SlipKind } from './dossiers-format.js'
 import { debounce, errorText } from './util.js'
+import type { CccdResult } from '../common/cccd.js'
 
 type View = 'all' | 'due_today' | 'overdue'
 const enc = encodeURIComponent
@@ -50,6 +52,18 @@ export class DossiersView {
   }
 
   /** Refetches the list (and the dossier shown); a live fact or a reconnect calls it too. */
+  /** W1: an ID card scanned on this tab searches its holder's dossiers by the number (staff/intake-scan.ts) */
+  onScan(r: CccdResult): void {
+    const c = t().cccd
+    this.error = r.ok ? null : fmt(c.searchRefused, { reason: c.problems[r.problem] })
+    if (r.ok) {
+      this.q = r.card.idNumber
+      const box = document.getElementById('ds-search') as HTMLInputElement | null
+      if (box) box.value = this.q
+      void this.refresh()
+    } else this.drawList()
+  }
+
   async refresh(): Promise<void> {
     const gen = ++this.gen
     const qs = new URLSearchParams({ center: this.deps.center, view: this.view })
@@ -163,12 +177,16 @@ export class DossiersView {
         [w.procedure, `${procedureName(d)} (${daysText(d.procedure.processingDays)})`],
         [w.applicant, `${d.applicant.fullName} · ${d.applicant.phone}`],
         [w.address, d.applicant.address],
+        // W1 (issue 22): what the ID card gave, and how the ID was checked (Decree 118 Art. 17.1.a)
+        [t().cccd.birthDate, d.applicant.birthDate ? `${d.applicant.birthDate.slice(8, 10)}/${d.applicant.birthDate.slice(5, 7)}/${d.applicant.birthDate.slice(0, 4)}${d.applicant.sex ? ` · ${t().cccd.sexes[d.applicant.sex]}` : ''}` : null],
+        [t().cccd.idCheck, d.applicant.idCheck ? `${t().cccd.idChecks[d.applicant.idCheck]}${d.applicant.idNumber ? ` · ${d.applicant.idNumber}` : ''}` : null],
         [w.channelLabel, w.channel[d.channel]],
         [w.receivedAt, d.receivedAt ? `${dueText(d.receivedAt)}${d.receivedByName ? ` · ${d.receivedByName}` : ''}` : null],
         [w.dueAt, d.dueAt ? dueText(d.dueAt) : w.notYet],
         [w.readyAt, d.readyAt ? dueText(d.readyAt) : null],
         [w.returnedAt, d.returnedAt ? `${dueText(d.returnedAt)}${d.returnedByName ? ` · ${d.returnedByName}` : ''}` : null],
         [w.deliveryLabel, w.delivery[d.delivery]],
+        [w.feeTitle, feeSummary(d)], // W2 (issue 22)
         [w.supplementNote, d.supplementNote],
         [w.supplementDeadlineLabel, d.status === 'needs_supplement' && d.supplement ? dueText(d.supplement.deadline) : null],
         [w.supplementCompletedLabel, d.supplement?.completedAt ? dueText(d.supplement.completedAt) : null],
@@ -182,6 +200,8 @@ export class DossiersView {
       h('div', { class: 'ds-actions', id: 'ds-actions' },
         ...moves.map((s) => h('button', { type: 'button', class: `btn ${FINAL.includes(s) && s !== 'returned' ? 'btn-danger-outline' : s === 'ready' || s === 'returned' || s === 'processing' ? 'btn-primary' : ''}`, 'data-move': s, onclick: () => this.moveDialog(d, s) }, moveLabel(s))),
         canExtend ? h('button', { type: 'button', class: 'btn', id: 'ds-extend', onclick: () => this.extendDialog(d) }, w.extend) : null,
+        canRecordFee(d) ? h('button', { type: 'button', class: 'btn', id: 'ds-fee', onclick: () => openFeeDialog(d, async (body, form, error) =>
+          !!await this.send(d, 'fee', body, (x) => fmt(w.feeSaved, { code: x.code }), form, error)) }, w.feeRecord) : null, // W2 (issue 22)
         !moves.length && !canExtend ? h('p', { class: 'muted' }, w.noActions) : null,
         d.supplement && d.status !== 'needs_supplement' && DOSSIER_TRANSITIONS[d.status].includes('needs_supplement')
           ? h('p', { class: 'muted small', id: 'ds-supplement-once' }, w.supplementOnceHint) : null),

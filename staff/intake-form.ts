@@ -92,7 +92,7 @@ export function intakeForm(tk: IntakeTicket | null): IntakeForm {
         field('phone', w.phone, phone),
         field('address', w.address, address),
         field('idNumber', w.idNumber, idNumber),
-        h('div', { class: 'row2' }, field('birthDate', c.birthDate, birthDate), field('sex', c.sex, sex)),
+        h('div', { class: 'row-half' }, field('birthDate', c.birthDate, birthDate), field('sex', c.sex, sex)),
         h('div', { class: 'row2' }, field('sets', w.sets, sets),
           h('div', { class: 'field', 'data-field': 'delivery' }, h('span', { class: 'label' }, w.deliveryLabel), delivery)),
         channel ? h('div', { class: 'field', 'data-field': 'channel' }, h('span', { class: 'label' }, w.channelInput), channel) : null,
@@ -202,7 +202,7 @@ function procedurePicker(tk: IntakeTicket | null, next: HTMLElement, onChoose: (
  * W2 (issue 22): the fee part of the intake (Decree 118 Art. 24): what the procedure asks, what was paid,
  * how, and the receipt's number. Left empty, no payment is recorded (it can be recorded later).
  */
-function feeFields(w: ReturnType<typeof t>['dossier']) {
+export function feeFields(w: ReturnType<typeof t>['dossier']) {
   const due = h('strong', { id: 'fee-due' }, '—')
   const paid = h('input', { type: 'number', id: 'fee-paid', min: 0, max: 100_000_000, step: 1000, inputmode: 'numeric' })
   const method = h('select', { id: 'fee-method' }, ...FEE_METHODS.map((m) => h('option', { value: m }, w.feeMethods[m])))

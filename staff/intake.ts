@@ -7,7 +7,7 @@ import { fmt, t } from '../web/i18n.js'
 import { dmy, hm } from '../web/time.js'
 import { openSlip, procedureName, slipUrl } from './dossiers-format.js'
 import { apiFieldErrors, apiSend, clearErrorsOnEdit, field, formError, isUnauthorized, openDialog, setFormError, showFieldErrors, statusPill } from './dossiers-ui.js'
-import { intakeForm, type IntakeForm } from './intake-form.js'
+import { feeFields, intakeForm, type IntakeForm } from './intake-form.js'
 import { openHandoverDialog } from './dossiers-handover.js'
 import { errorText } from './util.js'
 import type { CccdResult } from '../common/cccd.js'
@@ -250,12 +250,15 @@ export class IntakePanel {
     const sets = h('input', { type: 'number', min: 1, max: 99, value: d.sets || 1 })
     const delivery = h('div', { class: 'radios', role: 'radiogroup' }, ...(['center', 'post'] as DossierDelivery[]).map((v) =>
       h('label', null, h('input', { type: 'radio', name: 'delivery', value: v, checked: v === d.delivery }), ' ', w.delivery[v])))
+    const fee = feeFields(w) // W2 (issue 22): the fee, paid when the filing is received
+    fee.due(d.procedure.feeVnd)
     const error = formError()
     const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-big', id: 'receive-submit' }, w.submitIntake)
     const form = h('form', { class: 'intake-form', id: 'receive-form', novalidate: true },
       h('p', null, h('strong', null, procedureName(d)), ` · ${d.applicant.fullName} · ${d.applicant.phone}`),
       docs,
       h('div', { class: 'row2' }, field('sets', w.sets, sets), h('div', { class: 'field' }, h('span', { class: 'label' }, w.deliveryLabel), delivery)),
+      fee.element,
       error,
       h('div', { class: 'dlg-actions' }, submit))
     let close = () => {}
@@ -267,6 +270,7 @@ export class IntakePanel {
       const problems: Record<string, string> = {}
       if (!boxes.some((b) => b.checked)) problems.documents = w.noDocumentChecked
       if (!Number.isInteger(n) || n < 1 || n > 99) problems.sets = w.setsInvalid
+      if (!fee.valid()) problems['fee.paidVnd'] = w.feeInvalid
       if (!showFieldErrors(form, problems)) { setFormError(error, w.fixFields); return }
       submit.disabled = true
       try {
@@ -275,6 +279,7 @@ export class IntakePanel {
           documents: boxes.map((b) => ({ name: b.dataset.doc!, received: b.checked })),
           sets: n,
           delivery: (form.querySelector<HTMLInputElement>('input[name=delivery]:checked')?.value ?? 'center') as DossierDelivery,
+          ...fee.body(),
         })
         close()
         this.linked.set(dossier.id, dossier)

@@ -12,6 +12,7 @@ import { FloorView } from './floor.js'
 import { SettingsView } from './settings.js'
 import { ActivityView } from './activity.js'
 import { DossiersView } from './dossiers.js'
+import { listenForScans } from './intake-scan.js'
 import { ReportsView } from './reports.js'
 import { debounce, errorText, tickDurations } from './util.js'
 import { openPasswordDialog, renderForcedChange } from './account.js'
@@ -202,6 +203,11 @@ async function logout() {
 // every keyboard shortcut goes to the counter console (the floor view has none)
 document.addEventListener('keydown', (ev) => {
   if (session && session.tab === 'counter') session.console.onKey(ev)
+})
+// W1: an ID card's QR typed by a 2D scanner, wherever the focus is: the counter's intake form, or the dossier search
+listenForScans((r, source) => {
+  if (session?.tab === 'counter') session.console.onScan(r, source)
+  else if (session?.tab === 'dossiers') session.dossiers.onScan(r)
 })
 setInterval(() => tickDurations(), 15_000)
 
