@@ -13,13 +13,14 @@ import { GroupsPanel } from './settings-groups.js'
 import { StaffPanel } from './settings-staff.js'
 import { CalendarPanel } from './settings-calendar.js'
 import { CentersPanel } from './settings-centers.js'
+import { WebhooksPanel } from './settings-webhooks.js'
 import { TokensPanel } from './settings-tokens.js'
 import { ICONS, newCounterForm, newServiceForm, type CounterDraft, type NewFormState, type ServiceDraft } from './settings-new.js'
 const FIELDS = ['nameVi', 'nameEn', 'icon', 'targetWaitMinutes', 'dailyCap', 'active'] as const
 type Field = (typeof FIELDS)[number]
 const DAYS = ['1', '2', '3', '4', '5', '6', '7'] as const
 type TierChoice = 0 | 1 | 2
-const PANELS = ['centers', 'general', 'procedures', 'groups', 'staff', 'calendar', 'tokens'] as const
+const PANELS = ['centers', 'general', 'procedures', 'groups', 'staff', 'calendar', 'webhooks', 'tokens'] as const
 type Panel = (typeof PANELS)[number]
 
 /** "07:00-11:30, 13:30-17:00" → [['07:00','11:30'], ['13:30','17:00']]; what does not parse is sent as typed, for the server to refuse. */
@@ -43,7 +44,7 @@ export class SettingsView {
   private panelBox: HTMLElement | null = null
   private auditBox: HTMLElement | null = null
   private panel: Panel = 'general'
-  private panels: { procedures: ProceduresPanel; groups: GroupsPanel; staff: StaffPanel; calendar: CalendarPanel; centers: CentersPanel; tokens: TokensPanel }
+  private panels: { procedures: ProceduresPanel; groups: GroupsPanel; staff: StaffPanel; calendar: CalendarPanel; centers: CentersPanel; webhooks: WebhooksPanel; tokens: TokensPanel }
   private services: ServiceSettings[] | null = null
   private audit: AuditEntry[] = []
   private error: string | null = null
@@ -67,7 +68,7 @@ export class SettingsView {
 
   constructor(private deps: { center: string; me: StaffView; onSessionEnded: (message: string) => void }) {
     const panelDeps: PanelDeps = { center: deps.center, onSessionEnded: deps.onSessionEnded, changed: () => void this.refreshAudit() }
-    this.panels = { procedures: new ProceduresPanel(panelDeps), groups: new GroupsPanel(panelDeps), staff: new StaffPanel(panelDeps, deps.me), calendar: new CalendarPanel(panelDeps), centers: new CentersPanel(panelDeps), tokens: new TokensPanel(panelDeps) }
+    this.panels = { procedures: new ProceduresPanel(panelDeps), groups: new GroupsPanel(panelDeps), staff: new StaffPanel(panelDeps, deps.me), calendar: new CalendarPanel(panelDeps), centers: new CentersPanel(panelDeps), webhooks: new WebhooksPanel(panelDeps, deps.me), tokens: new TokensPanel(panelDeps) }
     this.panelDeps = panelDeps
   }
 

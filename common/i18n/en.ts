@@ -357,7 +357,7 @@ export const en: Catalog = {
     allKinds: 'All',
     allStaff: 'All staff',
     colAction: 'Action',
-    entityNames: { service: 'Service', ticket: 'Ticket', counter: 'Counter', center: 'Center', procedure: 'Procedure', staff: 'Account', priority_group: 'Priority group', calendar_day: 'Calendar', dossier: 'Dossier' },
+    entityNames: { service: 'Service', ticket: 'Ticket', counter: 'Counter', center: 'Center', procedure: 'Procedure', staff: 'Account', priority_group: 'Priority group', calendar_day: 'Calendar', dossier: 'Dossier', api_token: 'API token' },
     auditActions: {
       update: 'Changed settings',
       reorder: 'Reordered',
@@ -365,6 +365,7 @@ export const en: Catalog = {
       delete: 'Removed',
       reset_password: 'Reset the password',
       change_password: 'Changed own password',
+      revoke: 'Revoked', // W5: an API token
       issued: 'Issued',
       issued_by_transfer: 'Issued by a transfer',
       called: 'Called',
@@ -955,6 +956,9 @@ export const en: Catalog = {
       stopped: 'Stopped at the citizen’s request', returned: 'Result handed over', closed_incomplete: 'Closed (no supplement within 15 days)', status: 'Moved: {status}' },
     controlHint: 'Each step is judged against the due date in force when it was taken; waiting for a supplement and a stop at the citizen’s request are never late.',
     signControl: 'PREPARED BY',
+    answerLeft: '{left} of working time left to accept it or ask for changes',
+    answerLate: 'Answer late by {late} of working time',
+    answerRule: 'An online dossier is accepted or returned for changes within 8 working hours (Art. 17.2, Decree 118/2025/NĐ-CP).',
     lookupSupplementDeadline: 'Supplement due by the end of {date}. After that, the dossier is closed.',
     lookupDueRestarts: 'Counted again once the supplement is complete',
     lookupExtended: 'extended; previously {from}',

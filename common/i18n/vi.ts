@@ -359,7 +359,7 @@ export const vi = {
     allKinds: 'Tất cả',
     allStaff: 'Tất cả cán bộ',
     colAction: 'Thao tác',
-    entityNames: { service: 'Lĩnh vực', ticket: 'Số', counter: 'Quầy', center: 'Trung tâm', procedure: 'Thủ tục', staff: 'Tài khoản', priority_group: 'Đối tượng ưu tiên', calendar_day: 'Lịch nghỉ', dossier: 'Hồ sơ' },
+    entityNames: { service: 'Lĩnh vực', ticket: 'Số', counter: 'Quầy', center: 'Trung tâm', procedure: 'Thủ tục', staff: 'Tài khoản', priority_group: 'Đối tượng ưu tiên', calendar_day: 'Lịch nghỉ', dossier: 'Hồ sơ', api_token: 'Khóa API' },
     auditActions: {
       update: 'Sửa cài đặt',
       reorder: 'Sắp xếp lại',
@@ -367,6 +367,7 @@ export const vi = {
       delete: 'Xóa',
       reset_password: 'Đặt lại mật khẩu',
       change_password: 'Tự đổi mật khẩu',
+      revoke: 'Thu hồi', // W5: an API token
       issued: 'Cấp số',
       issued_by_transfer: 'Cấp số do chuyển lĩnh vực',
       called: 'Gọi số',
@@ -961,6 +962,9 @@ export const vi = {
       stopped: 'Dừng giải quyết theo đề nghị', returned: 'Trả kết quả', closed_incomplete: 'Đóng hồ sơ (không bổ sung trong 15 ngày)', status: 'Chuyển: {status}' },
     controlHint: 'Mỗi bước được đối chiếu với hạn trả kết quả đang có hiệu lực khi thực hiện bước đó; thời gian chờ bổ sung và việc dừng theo đề nghị không tính là quá hạn.',
     signControl: 'NGƯỜI LẬP PHIẾU',
+    answerLeft: 'Còn {left} làm việc để tiếp nhận hoặc yêu cầu bổ sung',
+    answerLate: 'Quá hạn trả lời {late} làm việc',
+    answerRule: 'Hồ sơ trực tuyến được tiếp nhận hoặc yêu cầu bổ sung trong 08 giờ làm việc (khoản 2 Điều 17 Nghị định 118/2025/NĐ-CP).',
     lookupSupplementDeadline: 'Hạn bổ sung: đến hết {date}. Quá hạn, hồ sơ sẽ bị đóng.',
     lookupDueRestarts: 'Tính lại từ đầu khi nhận đủ hồ sơ bổ sung',
     lookupExtended: 'đã gia hạn; hẹn cũ {from}',

@@ -24,18 +24,18 @@ export function webhookRoutes(webhooks: WebhookService): Router {
   })
   r.patch('/webhooks/:id', manager, validate({ params: IdParams, body: WebhookUpdateBody }), async (req, res) => {
     await webhooks.setActive(req.input.params.id, req.input.body.active, req.auth!.actor)
-    res.status(204).end()
+    res.json({ ok: true })
   })
   r.delete('/webhooks/:id', manager, validate({ params: IdParams }), async (req, res) => {
     await webhooks.remove(req.input.params.id, req.auth!.actor)
-    res.status(204).end()
+    res.json({ ok: true })
   })
   r.get('/webhooks/:id/deliveries', manager, validate({ params: IdParams }), async (req, res) => {
     res.set('cache-control', 'no-store').json({ deliveries: await webhooks.deliveries(req.input.params.id, req.auth!.actor) })
   })
   r.post('/webhook-deliveries/:id/replay', manager, validate({ params: DeliveryParams, body: EmptyBody }), async (req, res) => {
     await webhooks.replay(req.input.params.id, req.auth!.actor)
-    res.status(204).end()
+    res.json({ ok: true })
   })
   return r
 }
