@@ -11,6 +11,7 @@ import { handoverText, openHandoverDialog } from './dossiers-handover.js'
 import { canRecordFee, feeSummary, openFeeDialog } from './dossiers-fee.js' // W2: the fee (Art. 24)
 import type { SlipKind } from './dossiers-format.js'
 import { debounce, errorText } from './util.js'
+import { workingTime } from './floor.js'
 import type { CccdResult } from '../common/cccd.js'
 
 type View = 'all' | 'due_today' | 'overdue'
@@ -137,7 +138,10 @@ export class DossiersView {
             h('td', null, r.applicantName),
             h('td', null, getLang() === 'en' ? r.procedureNameEn : r.procedureNameVi),
             h('td', null, statusPill(r.status), r.outcome ? h('span', { class: `badge oc-${r.outcome}` }, w.outcome[r.outcome]) : null),
-            h('td', { class: 'nowrap' }, r.dueAt ? dueText(r.dueAt) : '—', r.overdue ? h('span', { class: 'badge late' }, w.overdue) : null))
+            h('td', { class: 'nowrap' }, r.dueAt ? dueText(r.dueAt) : '—', r.overdue ? h('span', { class: 'badge late' }, w.overdue) : null,
+              // W3: an online filing's answer within 8 working hours (Art. 17.2): the time left, marked under 2 hours
+              r.answerLeftMinutes != null ? h('span', { class: `badge answer${r.answerLeftMinutes < 120 ? ' late' : ''}`, title: w.answerRule, 'data-left': String(r.answerLeftMinutes) },
+                r.answerLeftMinutes >= 0 ? fmt(w.answerLeft, { left: workingTime(r.answerLeftMinutes) }) : fmt(w.answerLate, { late: workingTime(-r.answerLeftMinutes) })) : null))
         })))
         : h('p', { class: 'muted', id: 'ds-empty' }, w.empty))
   }

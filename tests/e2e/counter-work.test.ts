@@ -76,6 +76,22 @@ describeBrowser('counter work in Chromium: a walk-in after the cut-off, its doss
     expect(d.fee).toMatchObject({ dueVnd: 50000, paidVnd: 50000, method: 'cash', receiptNumber: 'BL-0042', collectedByName: expect.any(String) })
     expect(d.ticketId).toBeTruthy()
 
+    // the dossier's detail shows the fee; a correction (the receipt's number was mistyped) goes in its history
+    await clerk.click('#tab-dossiers')
+    await clerk.click(`.ds-row[data-code="${d.code}"] .linkish`)
+    await clerk.waitForSelector('#ds-fee')
+    expect(await clerk.locator('.ds-facts').textContent()).toContain('Phải nộp 50.000 đ · Đã thu 50.000 đ · Tiền mặt · biên lai BL-0042')
+    await clerk.click('#ds-fee')
+    await clerk.locator('#fee-paid').pressSequentially('50000', { delay: 60 })
+    await clerk.selectOption('#fee-method', 'bank_transfer')
+    await clerk.locator('#fee-receipt').pressSequentially('BL-0043', { delay: 60 })
+    await clerk.click('#fee-submit')
+    await clerk.waitForSelector('#ds-notice')
+    expect(await clerk.textContent('#ds-notice')).toBe(`Đã ghi nhận lệ phí của hồ sơ ${d.code}.`)
+    expect(await clerk.locator('.ds-facts').textContent()).toContain('Chuyển khoản · biên lai BL-0043')
+    expect(await clerk.locator('#ds-history').textContent()).toContain('Thu phí, lệ phí')
+    await shot(clerk, 'dossier-fee-detail.png')
+
     // the manager's report of the day: the walk-in, work after hours? (16:45 is before the 17:00 closing: none), the fee
     h.clock.set('2026-11-23T17:10:00+07:00')
     const { page: manager } = await newPage(browser, COUNTER_PC)
