@@ -10,6 +10,8 @@ import type { AuditEntry } from './staff-types.js'
 export function fieldLabelIn(c: Catalog, entity: string, field: string): string {
   const w = c.staff
   if (entity === 'calendar_day' && field === 'name') return w.fieldNames.dayName
+  // an API token's (W5): its name, scopes, expiry, revocation
+  if (entity === 'api_token') return field === 'revokedAt' ? c.apiTokens.columns.status : (c.apiTokens.columns as Record<string, string>)[field] ?? field
   // a service is "taking tickets"; an account is active; a procedure or a group is in use
   if (field === 'active' && entity === 'staff') return w.accountActive
   // a center's own fields (H6): its name is not a counter's, its active flag not a service's

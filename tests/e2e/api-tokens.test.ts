@@ -72,6 +72,11 @@ describeBrowser('API tokens in Chromium', () => {
     await page.click('#token-list .token-revoke-yes')
     await page.waitForFunction(() => document.querySelector('#token-list tbody tr .token-status')?.textContent?.startsWith('Đã thu hồi'))
     await shot(page, 'api-tokens-revoked-1366.png')
+    // the change log below says it: the token, by name, revoked
+    await page.waitForFunction(() => {
+      const row = document.querySelector('#audit tbody tr:first-child')?.textContent ?? ''
+      return row.includes('Khóa API') && row.includes('Hệ thống một cửa điện tử tỉnh Điện Biên') && row.includes('Thu hồi')
+    })
     const refused = await fetch(`${h.url}/api/centers/na-sang/counters`, { headers: { authorization: `Bearer ${secret}` } })
     expect(refused.status).toBe(401)
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('TOKEN_INVALID')
