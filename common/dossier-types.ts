@@ -182,6 +182,10 @@ export interface DossierSummary {
   outcome: DossierOutcome | null
   /** not ready/returned/rejected/withdrawn and dueAt has passed */
   overdue: boolean
+  /** W3 (Art. 17.2): an online filing waiting for its answer (accepted or returned for changes) is due by then, 8 working hours after it was filed */
+  answerDueAt: string | null
+  /** working minutes left until answerDueAt (negative: late) */
+  answerLeftMinutes: number | null
 }
 
 /** What anyone with code + lookup code sees (GET /api/public/dossiers/:code?lookupCode=). Never phone, address or ID. */

@@ -83,6 +83,8 @@ export interface FloorService extends StaffServiceOption {
 export type FloorAlert =
   | { kind: 'wait'; serviceId: string; prefix: string; minutes: number; targetMinutes: number }
   | { kind: 'pause'; counterId: string; counterNumber: number; minutes: number; limitMinutes: number; reason: string | null }
+  /** W3 (Art. 17.2): an online filing with under 2 working hours left to be answered (`leftMinutes` < 0: late) */
+  | { kind: 'online'; dossierId: string; code: string; leftMinutes: number; answerDueAt: string }
 
 export interface FloorResponse {
   now: string

@@ -6,6 +6,11 @@ import { hms } from '../web/time.js'
 import { splitPauseReason } from './actions.js'
 import { errorText, sinceText, syncClock } from './util.js'
 
+/** W3: "1 giờ 30 phút" of working time (the online answer's 8 working hours, Art. 17.2) */
+export function workingTime(minutes: number): string {
+  return fmt(t().staff.workingTime, { h: Math.floor(minutes / 60), m: minutes % 60 })
+}
+
 /** The manager's live floor: every counter, every service, and what needs attention now. */
 export class FloorView {
   private root: HTMLElement | null = null
@@ -74,7 +79,9 @@ export class FloorView {
     const name = (s: { nameVi: string; nameEn: string }) => (getLang() === 'en' ? s.nameEn : s.nameVi)
     const alertText = (a: FloorAlert) => a.kind === 'wait'
       ? fmt(w.alertWait, { prefix: a.prefix, name: name(services.get(a.serviceId) ?? { nameVi: '', nameEn: '' }), minutes: a.minutes, target: a.targetMinutes })
-      : fmt(w.alertPause, { n: a.counterNumber, minutes: a.minutes, limit: a.limitMinutes })
+      : a.kind === 'pause' ? fmt(w.alertPause, { n: a.counterNumber, minutes: a.minutes, limit: a.limitMinutes })
+      // W3 (Art. 17.2)
+      : a.leftMinutes >= 0 ? fmt(w.alertOnline, { code: a.code, left: workingTime(a.leftMinutes) }) : fmt(w.alertOnlineLate, { code: a.code, late: workingTime(-a.leftMinutes) })
     const reasonText = (text: string | null) => {
       const { reason, note } = splitPauseReason(text)
       return reason ? `${(t().pauseReason as Record<string, string>)[reason] ?? reason}${note ? ` (${note})` : ''}` : ''

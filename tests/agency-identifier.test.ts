@@ -19,7 +19,7 @@ describe.each(backends)('agency identifier of dossier codes on %s', (kind) => {
   beforeAll(async () => {
     h = await startHarness(kind, { clockStart: '2026-11-23T09:00:00+07:00' })
     await addOtherCenter(h) // Mường Pồn, identifier HS (the default)
-    ;[manager, clerk, otherManager] = await Promise.all(['quanly', 'canbo1', 'quanly.muongpon'].map((u) => h.login(u)))
+    ;[manager, clerk, otherManager] = await Promise.all((['quanly', 'canbo1', 'quanly.muongpon'] as const).map((u) => h.login(u))) as [Agent, Agent, Agent]
     procedureId = (await h.handle.db.selectFrom('procedure').select('id').where('code', '=', 'khai-sinh').executeTakeFirstOrThrow()).id
   }, 60_000)
   afterAll(async () => { await h?.close() })

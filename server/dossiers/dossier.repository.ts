@@ -141,7 +141,8 @@ export interface ListFilter {
 export function listDossiers(db: Executor, centerId: string, f: ListFilter) {
   let q = db.selectFrom('dossier').innerJoin('procedure', 'procedure.id', 'dossier.procedure_id')
     .select(['dossier.id', 'dossier.code', 'dossier.status', 'dossier.channel', 'dossier.procedure_id', 'procedure.name_vi',
-      'procedure.name_en', 'dossier.applicant_name', 'dossier.received_at', 'dossier.due_at', 'dossier.ready_at', 'dossier.outcome'])
+      'procedure.name_en', 'dossier.applicant_name', 'dossier.received_at', 'dossier.due_at', 'dossier.ready_at', 'dossier.outcome',
+      'dossier.created_at' /* W3: an online filing's 8 working hours (Art. 17.2) run from it */])
     .where('dossier.center_id', '=', centerId)
   if (f.status) q = q.where('dossier.status', '=', f.status)
   if (f.procedureId) q = q.where('dossier.procedure_id', '=', f.procedureId)

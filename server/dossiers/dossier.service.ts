@@ -13,6 +13,7 @@ import { findTicket } from '../queue/ticket.repository.js'
 import type { EventSink } from '../realtime/event-sink.js'
 import * as repo from './dossier.repository.js'
 import { addDays, closingInstant, dueAt, isWorkingDay, outcomeOf, zonedInstant, type WorkCalendar } from './working-days.js'
+import { onlineAnswerDue, onlineCalendar, workingMinutesBetween } from './online-answer.js'
 import { closeLapsedSupplements, supplementDeadline } from './supplement-lapse.js'
 import { applicantColumns, idCheckColumns, newLookupCode, nextCode, once, type CenterTx, type DossierFact } from './dossier.support.js'
 import { dossierSummary, dossierView, localText, parseJson, publicDossierView } from './dossier.views.js'
@@ -87,7 +88,20 @@ export class DossierService {
     const rows = await repo.listDossiers(this.db, center.id, {
       ...query, now, dayFrom: zonedInstant(today, '00:00', center.time_zone), dayTo: zonedInstant(addDays(today, 1), '00:00', center.time_zone),
     })
-    return rows.map((r) => dossierSummary(r, now))
+    const list = rows.map((r) => dossierSummary(r, now))
+    // W3: online filings waiting for their answer, with the working time left (Art. 17.2)
+    const waiting = rows.filter((r) => r.status === 'submitted_online')
+    if (waiting.length) {
+      const oldest = new Date(Math.min(...waiting.map((r) => new Date(r.created_at).getTime())))
+      const cal = await onlineCalendar(this.db, center, oldest, now)
+      for (const [i, r] of rows.entries()) {
+        if (r.status !== 'submitted_online') continue
+        const due = onlineAnswerDue(cal, new Date(r.created_at))
+        list[i]!.answerDueAt = due.toISOString()
+        list[i]!.answerLeftMinutes = workingMinutesBetween(cal, now, due)
+      }
+    }
+    return list
   }
 
   /**

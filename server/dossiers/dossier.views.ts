@@ -131,7 +131,7 @@ export function dossierSummary(r: Awaited<ReturnType<typeof repo.listDossiers>>[
   return {
     id: r.id, code: r.code, status: r.status, channel: r.channel, procedureId: r.procedure_id, procedureNameVi: r.name_vi,
     procedureNameEn: r.name_en, applicantName: r.applicant_name, receivedAt: iso(r.received_at), dueAt: iso(r.due_at),
-    readyAt: iso(r.ready_at), outcome: r.outcome, overdue: isOverdue(r, now),
+    readyAt: iso(r.ready_at), outcome: r.outcome, overdue: isOverdue(r, now), answerDueAt: null, answerLeftMinutes: null,
   }
 }
 

@@ -11,6 +11,7 @@ import { counterView, counterViews, ticketView } from '../queue/ticket-views.js'
 import { findCounter, findOpenCounterOfStaff } from '../queue/counter.repository.js'
 import { serviceStats } from '../queue/estimate.js'
 import * as staff from './staff.repository.js'
+import { ONLINE_ALERT_MINUTES, onlineAnswerDue, onlineCalendar, workingMinutesBetween } from '../dossiers/online-answer.js'
 
 const minutesSince = (now: Date, then: Date | string) => Math.max(0, Math.floor((now.getTime() - new Date(then).getTime()) / 60_000))
 const iso = (d: Date | string) => new Date(d).toISOString()
@@ -87,8 +88,20 @@ export class StaffService {
       }
       return { ...c, minutesInStatus: minutes }
     })
+    // W3: online filings with under 2 working hours left to be accepted or returned for changes (Art. 17.2)
+    const online = await this.db.selectFrom('dossier').select(['id', 'code', 'created_at']).where('center_id', '=', center.id)
+      .where('status', '=', 'submitted_online').orderBy('created_at').execute()
+    if (online.length) {
+      const cal = await onlineCalendar(this.db, center, new Date(online[0]!.created_at), now)
+      for (const d of online) {
+        const due = onlineAnswerDue(cal, new Date(d.created_at))
+        const left = workingMinutesBetween(cal, now, due)
+        if (left < ONLINE_ALERT_MINUTES) alerts.push({ kind: 'online', dossierId: d.id, code: d.code, leftMinutes: left, answerDueAt: due.toISOString() })
+      }
+    }
     // the longest overrun first: what the manager should look at now
-    alerts.sort((a, b) => (b.minutes - (b.kind === 'wait' ? b.targetMinutes : b.limitMinutes)) - (a.minutes - (a.kind === 'wait' ? a.targetMinutes : a.limitMinutes)))
+    const overrun = (a: FloorAlert) => a.kind === 'wait' ? a.minutes - a.targetMinutes : a.kind === 'pause' ? a.minutes - a.limitMinutes : ONLINE_ALERT_MINUTES - a.leftMinutes
+    alerts.sort((a, b) => overrun(b) - overrun(a))
     return { now: now.toISOString(), center: this.centerInfo(center, now), pauseAlertMinutes: center.pause_alert_minutes, counters: floorCounters, services: floorServices, alerts }
   }
 

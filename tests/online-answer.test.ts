@@ -1,0 +1,70 @@
+// Online filings are accepted or returned for changes within 8 working hours (Decree 118/2025 Art. 17.2.c; issue 21):
+// the console's list shows the working time left, the manager's floor alerts under 2 working hours, holidays and
+// closed hours do not count.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { backends } from './helpers/db.js'
+import { startHarness, type Harness } from './helpers/harness.js'
+import type { DossierSummary } from '../common/dossier-types.js'
+import type { FloorResponse } from '../common/staff-types.js'
+
+type Agent = Awaited<ReturnType<Harness['login']>>
+const local = (day: string, hm: string) => `${day}T${hm}:00+07:00`
+const at = (day: string, hm: string) => new Date(local(day, hm)).toISOString()
+const applicant = { fullName: 'Lò Văn Pọm', phone: '0912 345 670', address: 'Bản Na Sang 3, xã Na Sang' }
+
+describe.each(backends)('online filings answered within 8 working hours on %s', (kind) => {
+  let h: Harness
+  let procedureId: string
+  beforeAll(async () => {
+    h = await startHarness(kind, { sessionHours: 24 * 30, dossierLimits: { filingsPerHour: 100_000 } })
+    procedureId = (await h.handle.db.selectFrom('procedure').select('id').where('code', '=', 'khai-sinh').executeTakeFirstOrThrow()).id
+  }, 60_000)
+  afterAll(async () => { await h?.close() })
+
+  async function file(when: string): Promise<string> {
+    h.clock.set(when)
+    const res = await h.http.post('/api/public/dossiers').send({ center: 'na-sang', procedureId, applicant })
+    expect(res.status).toBe(201)
+    return res.body.code
+  }
+  const listed = async (agent: Agent, code: string): Promise<DossierSummary> =>
+    ((await agent.get('/api/dossiers?center=na-sang&status=submitted_online').expect(200)).body.dossiers as DossierSummary[]).find((d) => d.code === code)!
+  const onlineAlerts = async (manager: Agent) => ((await manager.get('/api/centers/na-sang/floor').expect(200)).body as FloorResponse).alerts.filter((a) => a.kind === 'online')
+
+  it('counts working hours only (Na Sang: 07:00–11:30, 13:30–17:00): filed Monday 10:00, due Tuesday 10:00; the floor alerts under 2 hours', async () => {
+    const code = await file(local('2026-11-23', '10:00'))
+    const clerk = await h.login('canbo1')
+    const manager = await h.login('quanly')
+    // 10:00–11:30 and 13:30–17:00 on Monday (5 h), 07:00–10:00 on Tuesday (3 h)
+    expect(await listed(clerk, code)).toMatchObject({ answerDueAt: at('2026-11-24', '10:00'), answerLeftMinutes: 480 })
+    expect(await onlineAlerts(manager)).toEqual([])
+    // Monday 16:00: 1 h + 3 h left; the lunch break and the night do not count
+    h.clock.set(local('2026-11-23', '16:00'))
+    expect((await listed(clerk, code)).answerLeftMinutes).toBe(240)
+    h.clock.set(local('2026-11-24', '08:00'))
+    expect((await listed(clerk, code)).answerLeftMinutes).toBe(120)
+    expect(await onlineAlerts(manager)).toEqual([])
+    // under 2 working hours: the manager's floor alerts, with the code and the time left
+    h.clock.set(local('2026-11-24', '08:01'))
+    expect(await onlineAlerts(manager)).toEqual([{ kind: 'online', dossierId: expect.any(String), code, leftMinutes: 119, answerDueAt: at('2026-11-24', '10:00') }])
+    // past the 8 hours: late by the working time since
+    h.clock.set(local('2026-11-24', '10:30'))
+    expect((await listed(clerk, code)).answerLeftMinutes).toBe(-30)
+    expect((await onlineAlerts(manager))[0]).toMatchObject({ code, leftMinutes: -30 })
+    // answered (received): off the list's count and the floor
+    const id = (await h.handle.db.selectFrom('dossier').select('id').where('code', '=', code).executeTakeFirstOrThrow()).id
+    expect((await clerk.post(`/api/dossiers/${id}/receive`).send({ documents: [{ name: 'Tờ khai', received: true }], sets: 1, delivery: 'center' })).status).toBe(200)
+    const after = ((await clerk.get('/api/dossiers?center=na-sang').expect(200)).body.dossiers as DossierSummary[]).find((d) => d.code === code)!
+    expect(after).toMatchObject({ status: 'received', answerDueAt: null, answerLeftMinutes: null })
+    expect(await onlineAlerts(manager)).toEqual([])
+  })
+
+  it('skips holidays and days off of the center’s calendar: filed Wednesday 31/12/2025 16:00, due Monday 5/1/2026 16:00', async () => {
+    // 1 h on Wednesday; Thursday 1/1 (New Year) and Friday 2/1 (swapped for Saturday 10/1) off, the weekend; 7 h on Monday
+    const code = await file(local('2025-12-31', '16:00'))
+    const clerk = await h.login('canbo1')
+    expect(await listed(clerk, code)).toMatchObject({ answerDueAt: at('2026-01-05', '16:00'), answerLeftMinutes: 480 })
+    h.clock.set(local('2026-01-02', '10:00'))
+    expect((await listed(clerk, code)).answerLeftMinutes).toBe(420)
+  })
+})
