@@ -72,6 +72,8 @@ export class IntakePanel {
    * form for the ticket at the desk. False when there is no ticket to receive a dossier for.
    */
   onScan(r: CccdResult, source: ScanSource): boolean {
+    // the dialog may have been removed without its close event (a submit closes and removes it at once)
+    if (this.form && !this.form.form.isConnected) { this.form.stopCamera(); this.form = null }
     if (!this.form && this.ticket && document.getElementById('intake-open') && !document.querySelector('dialog[open]')) this.openIntake()
     if (!this.form) return false
     this.form.scanned(r, source)
@@ -177,8 +179,9 @@ export class IntakePanel {
     })
     let close = () => {}
     const dlg = openDialog('intake-dialog', fmt(t().dossier.intakeTitle, { code: tk.code }), (c) => {
-      close = c
-      return [f.form, h('div', { class: 'dlg-foot' }, h('button', { type: 'button', class: 'btn', onclick: c }, t().staff.closeDialog))]
+      // the camera goes off with the dialog, however it closes
+      close = () => { f.stopCamera(); c() }
+      return [f.form, h('div', { class: 'dlg-foot' }, h('button', { type: 'button', class: 'btn', onclick: () => close() }, t().staff.closeDialog))]
     }, 'dlg-wide')
     this.form = f
     dlg.addEventListener('close', () => { f.stopCamera(); if (this.form === f) this.form = null })
