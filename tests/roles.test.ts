@@ -46,7 +46,7 @@ interface RouteCase {
 const counterPath = (action: string) => (f: Fixture) => `/api/counters/${f.counter}/${action}`
 const ticketPath = (action: string) => (f: Fixture) => `/api/tickets/${f.ticket}/${action}`
 /** Rows the manager's settings routes act on, found once the demo is seeded. */
-const ids = { procedure: '', priorityGroup: '', clerk: '', promoted: '' }
+const ids = { procedure: '', priorityGroup: '', clerk: '', promoted: '', apiToken: '' }
 let made = 0
 const fresh = (prefix: string) => `${prefix}-${++made}`
 /** A new service's letters, never the demo's single ones: QA, QB, … */
@@ -124,8 +124,12 @@ const ROUTES: RouteCase[] = [
     ['create a service', 'post', () => '/api/centers/na-sang/services', () => ({ prefix: twoLetters(), nameVi: 'Lĩnh vực thử', nameEn: 'Test service' })],
     ['create a counter', 'post', () => '/api/centers/na-sang/counters', (f: Fixture) => ({ number: 300 + ++made, services: { primary: [f.serviceB], backup: [] } })],
     ['reset a clerk\'s password', 'post', () => `/api/centers/na-sang/staff/${ids.clerk}/password`, () => ({})],
+    // W5 (issue 25): the center's API tokens
+    ['list the API tokens', 'get', () => '/api/centers/na-sang/api-tokens', undefined],
+    ['create an API token', 'post', () => '/api/centers/na-sang/api-tokens', () => ({ name: fresh('may-thu'), scopes: ['board:read'] })],
+    ['revoke an API token', 'post', () => `/api/api-tokens/${ids.apiToken}/revoke`, () => ({})],
   ] as const).map(([name, method, path, body]): RouteCase => ({
-    name, method, path, body, state: 'closed', wrongClerk: 'FORBIDDEN', status: method === 'post' && !/^(reset|preview|import)/.test(name) ? 201 : undefined,
+    name, method, path, body, state: 'closed', wrongClerk: 'FORBIDDEN', status: method === 'post' && !/^(reset|preview|import|revoke)/.test(name) ? 201 : undefined,
     except: { rightClerk: 'FORBIDDEN', otherCenterClerk: 'FORBIDDEN' }, check: (b) => expect(b).toEqual(expect.any(Object)),
   })),
   // the centers of the install are an admin's (H6)
@@ -169,7 +173,7 @@ function expected(route: RouteCase, actor: Actor): Outcome {
 }
 
 const STATUS: Partial<Record<ErrorCode, number>> = { AUTH_REQUIRED: 401, FORBIDDEN: 403, WRONG_CENTER: 403, NOT_AT_COUNTER: 403, NOT_YOUR_HELD_TICKET: 403, STAFF_AT_OTHER_COUNTER: 409, NO_OPEN_COUNTER: 409 }
-const TABLES = ['dossier', 'dossier_event', 'calendar_day', 'ticket', 'ticket_event', 'counter', 'counter_event', 'ticket_number', 'center_board_seq', 'staff_session', 'service', 'center', 'audit_log', 'procedure', 'priority_group', 'staff'] as const
+const TABLES = ['dossier', 'dossier_event', 'calendar_day', 'ticket', 'ticket_event', 'counter', 'counter_event', 'ticket_number', 'center_board_seq', 'staff_session', 'service', 'center', 'audit_log', 'procedure', 'priority_group', 'staff', 'api_token'] as const
 const SNAPSHOT = sql<{ t: string; n: number; digest: string }>`${sql.join(TABLES.map((t) =>
   sql`select ${t} as t, count(*)::int as n, md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as digest from ${sql.table(t)} x`), sql` union all `)}`
 
@@ -188,6 +192,8 @@ describe.each(backends)('roles on %s', (kind) => {
     await db.insertInto('counter_service').values({ counter_id: counter.id, service_id: service.id, tier: 1 }).execute()
     const rows = await db.selectFrom('staff').select(['id', 'username']).execute()
     ids.procedure = (await db.selectFrom('procedure').select('id').where('code', '=', 'khai-sinh').executeTakeFirstOrThrow()).id
+    ids.apiToken = (await db.insertInto('api_token').values({ center_id: h.demo.centerId, name: 'Máy thử', scopes: ['board:read'], secret_hash: 'f'.repeat(64), prefix: 'mc_fffffff',
+      created_by: h.demo.staff.quanly!, created_at: new Date() }).returning('id').executeTakeFirstOrThrow()).id
     ids.priorityGroup = (await db.selectFrom('priority_group').select('id').where('code', '=', 'nguoi-cao-tuoi').executeTakeFirstOrThrow()).id
     ids.clerk = rows.find((r) => r.username === 'canbo6')!.id
     ids.promoted = rows.find((r) => r.username === 'canbo5')!.id
