@@ -165,6 +165,8 @@ describeBrowser('the display\'s own voice (issue 23)', () => {
     await shot(display, 'display-six-calls.png')
     // the order the hero lists them in is the order the display received them: the order they must be said in
     const order = (await display.$$eval('#hero .hero-call', (els) => els.map((e) => e.getAttribute('data-code')))) as string[]
+    // the one being heard is outlined on the hero (A001's repeat may still be playing: then the first of the six, after it)
+    await display.waitForSelector(`#hero .hero-call.speaking[data-code="${order[0]}"]`)
 
     // every one of the six ends (said, or dropped once it waited over the 10 s limit)
     await display.waitForFunction((want) => {
