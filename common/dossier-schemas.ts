@@ -11,11 +11,14 @@ const optionalText = (max: number) => z.string().trim().max(max).optional()
 export const DayText = z.string().regex(/^\d{4}-\d{2}-\d{2}$/)
   .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s))
 
+/** W1 (issue 22): names and addresses stored in NFC, whatever the keyboard or scanner sent ("Tuyết" typed decomposed) */
+const nfcText = (max: number) => z.string().transform((v) => v.normalize('NFC')).pipe(text(max))
+
 export const DossierApplicantInput = z.strictObject({
-  fullName: text(120),
+  fullName: nfcText(120),
   /** Vietnamese numbers: 0xxxxxxxxx or +84xxxxxxxxx; spaces and dots between digits allowed */
   phone: z.string().trim().regex(/^\+?[0-9][0-9 .]{7,18}[0-9]$/),
-  address: text(300),
+  address: nfcText(300),
   /** CMND (9 digits) or CCCD (12 digits); optional, never shown publicly */
   idNumber: z.string().trim().regex(/^([0-9]{9}|[0-9]{12})$/).nullable().optional().transform((v) => v ?? null),
 })

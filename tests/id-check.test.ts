@@ -52,6 +52,13 @@ describe.each(backends)('the ID check on %s', (kind) => {
     expect(claimedNone.body.dossier.applicant.idCheck).toBe('typed')
   })
 
+  it('stores the name and address in NFC whatever the keyboard sent', async () => {
+    const res = await send({ applicant: { ...scanned, fullName: 'Lò Thị Tuyết'.normalize('NFD'), address: 'Bản Huổi Lướng'.normalize('NFD') } })
+    expect(res.status).toBe(201)
+    const row = await h.handle.db.selectFrom('dossier').select(['applicant_name', 'applicant_address']).where('id', '=', res.body.dossier.id).executeTakeFirstOrThrow()
+    expect(row).toEqual({ applicant_name: 'Lò Thị Tuyết'.normalize('NFC'), applicant_address: 'Bản Huổi Lướng'.normalize('NFC') })
+  })
+
   it('refuses a date of birth that is not a date, an unknown sex or method, naming each field', async () => {
     const res = await send({ applicant: { ...scanned, birthDate: '1990-02-30', sex: 'x' }, idCheck: 'fingerprint' })
     expect(res.status).toBe(400)
