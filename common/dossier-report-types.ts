@@ -103,4 +103,6 @@ export interface PeriodResponse {
   generatedAt: string
   rows: PeriodRow[]
   totals: PeriodFigures
+  /** W3 (Art. 17.2): online filings answered (accepted or returned for changes) in the period, and those answered after their 8 working hours */
+  onlineAnswers: { answered: number; late: number }
 }

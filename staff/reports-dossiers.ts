@@ -116,6 +116,8 @@ export class DossierReportsView {
         h('tbody', null, ...(d.rows.length ? d.rows.map((r) => row(r.label, r, { 'data-key': r.key ?? '' }))
           : [h('tr', null, h('td', { colspan: PERIOD_COLUMNS.length + 1, class: 'muted' }, w.empty))])),
         h('tfoot', null, row(t().reports.total, d.totals, { class: 'total' })))),
+      // W3 (issue 21): online filings answered late (Art. 17.2)
+      h('p', { class: 'online-answers', id: 'per-online-answers' }, fmt(t().dossier.reportOnlineAnswers, d.onlineAnswers)),
       h('p', { class: 'muted small' }, w.balanceNote, ' ', w.postNote))
   }
 

@@ -67,4 +67,19 @@ describe.each(backends)('online filings answered within 8 working hours on %s', 
     h.clock.set(local('2026-01-02', '10:00'))
     expect((await listed(clerk, code)).answerLeftMinutes).toBe(420)
   })
+
+  it('the period report counts the filings answered in the period and those answered after their 8 working hours', async () => {
+    // the first test's filing was received on Tuesday 24/11 10:30, 30 working minutes late; this one is refused in time
+    const code = await file(local('2026-11-30', '09:00'))
+    h.clock.set(local('2026-11-30', '09:30'))
+    const clerk = await h.login('canbo1')
+    const id = (await h.handle.db.selectFrom('dossier').select('id').where('code', '=', code).executeTakeFirstOrThrow()).id
+    expect((await clerk.post(`/api/dossiers/${id}/status`).send({ status: 'rejected', note: 'Không thuộc thẩm quyền của xã' })).status).toBe(200)
+    const manager = await h.login('quanly')
+    const report = async (from: string, to: string) => (await manager.get('/api/reports/period').query({ center: 'na-sang', from, to }).expect(200)).body.onlineAnswers
+    expect(await report('2026-11-23', '2026-11-30')).toEqual({ answered: 2, late: 1 })
+    expect(await report('2026-11-24', '2026-11-24')).toEqual({ answered: 1, late: 1 })
+    expect(await report('2026-11-25', '2026-11-29')).toEqual({ answered: 0, late: 0 })
+    expect(await report('2026-11-30', '2026-11-30')).toEqual({ answered: 1, late: 0 })
+  })
 })

@@ -958,6 +958,7 @@ export const en: Catalog = {
     signControl: 'PREPARED BY',
     answerLeft: '{left} of working time left to accept it or ask for changes',
     answerLate: 'Answer late by {late} of working time',
+    reportOnlineAnswers: 'Online filings answered (accepted, returned for changes or refused) in the period: {answered}; answered after 8 working hours: {late} (Art. 17.2, Decree 118/2025/NĐ-CP).',
     answerRule: 'An online dossier is accepted or returned for changes within 8 working hours (Art. 17.2, Decree 118/2025/NĐ-CP).',
     lookupSupplementDeadline: 'Supplement due by the end of {date}. After that, the dossier is closed.',
     lookupDueRestarts: 'Counted again once the supplement is complete',

@@ -964,6 +964,7 @@ export const vi = {
     signControl: 'NGƯỜI LẬP PHIẾU',
     answerLeft: 'Còn {left} làm việc để tiếp nhận hoặc yêu cầu bổ sung',
     answerLate: 'Quá hạn trả lời {late} làm việc',
+    reportOnlineAnswers: 'Hồ sơ trực tuyến được trả lời (tiếp nhận, yêu cầu bổ sung hoặc từ chối) trong kỳ: {answered}; trong đó trả lời quá 08 giờ làm việc: {late} (khoản 2 Điều 17 Nghị định 118/2025/NĐ-CP).',
     answerRule: 'Hồ sơ trực tuyến được tiếp nhận hoặc yêu cầu bổ sung trong 08 giờ làm việc (khoản 2 Điều 17 Nghị định 118/2025/NĐ-CP).',
     lookupSupplementDeadline: 'Hạn bổ sung: đến hết {date}. Quá hạn, hồ sơ sẽ bị đóng.',
     lookupDueRestarts: 'Tính lại từ đầu khi nhận đủ hồ sơ bổ sung',

@@ -14,6 +14,7 @@ import { csvDocument, textCell } from '../http/csv.js'
 import { closeLapsedSupplements } from '../dossiers/supplement-lapse.js'
 import { addDays, zonedInstant } from '../dossiers/working-days.js'
 import { bookRows, standingOf, type BookDbRow } from './book.repository.js'
+import { onlineAnswerDue, onlineCalendar } from '../dossiers/online-answer.js'
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString())
 
@@ -108,7 +109,26 @@ export class BookService {
     const out: PeriodRow[] = [...byKey.entries()]
       .sort(([, a], [, b]) => a.order.localeCompare(b.order, 'vi'))
       .map(([k, e]) => ({ key: k || null, label: e.label, ...e.f }))
-    return { ...head, groupBy: g, rows: out, totals }
+    return { ...head, groupBy: g, rows: out, totals, onlineAnswers: await this.onlineAnswers(center, head.from, head.to) }
+  }
+
+  /**
+   * W3 (issue 21): online filings whose first answer (received, returned for changes, refused) came in the period, and
+   * those answered after their 8 working hours (Art. 17.2.c; server/dossiers/online-answer.ts).
+   */
+  private async onlineAnswers(center: Center, from: string, to: string): Promise<{ answered: number; late: number }> {
+    const start = zonedInstant(from, '00:00', center.time_zone), end = zonedInstant(addDays(to, 1), '00:00', center.time_zone)
+    const rows = await this.db.selectFrom('dossier').innerJoin('dossier_event as e', 'e.dossier_id', 'dossier.id')
+      .select(['dossier.id', 'dossier.created_at', (eb) => eb.fn.min('e.at').as('answered_at')])
+      .where('dossier.center_id', '=', center.id).where('dossier.channel', '=', 'online')
+      .where('e.from_status', '=', 'submitted_online').where('e.to_status', 'in', ['received', 'needs_supplement', 'rejected'])
+      .groupBy(['dossier.id', 'dossier.created_at'])
+      .having((eb) => eb.and([eb(eb.fn.min('e.at'), '>=', start), eb(eb.fn.min('e.at'), '<', end)]))
+      .execute()
+    if (!rows.length) return { answered: 0, late: 0 }
+    const cal = await onlineCalendar(this.db, center, new Date(Math.min(...rows.map((r) => new Date(r.created_at).getTime()))), end)
+    const late = rows.filter((r) => new Date(r.answered_at as Date | string).getTime() > onlineAnswerDue(cal, new Date(r.created_at)).getTime()).length
+    return { answered: rows.length, late }
   }
 
   private async center(slug: string | undefined, actor: Actor, lang: Lang): Promise<Center> {
