@@ -46,7 +46,7 @@ interface RouteCase {
 const counterPath = (action: string) => (f: Fixture) => `/api/counters/${f.counter}/${action}`
 const ticketPath = (action: string) => (f: Fixture) => `/api/tickets/${f.ticket}/${action}`
 /** Rows the manager's settings routes act on, found once the demo is seeded. */
-const ids = { procedure: '', priorityGroup: '', clerk: '', promoted: '', apiToken: '' }
+const ids = { procedure: '', priorityGroup: '', clerk: '', promoted: '', apiToken: '', webhook: '', delivery: '' }
 let made = 0
 const fresh = (prefix: string) => `${prefix}-${++made}`
 /** A new service's letters, never the demo's single ones: QA, QB, … */
@@ -128,8 +128,14 @@ const ROUTES: RouteCase[] = [
     ['list the API tokens', 'get', () => '/api/centers/na-sang/api-tokens', undefined],
     ['create an API token', 'post', () => '/api/centers/na-sang/api-tokens', () => ({ name: fresh('may-thu'), scopes: ['board:read'] })],
     ['revoke an API token', 'post', () => `/api/api-tokens/${ids.apiToken}/revoke`, () => ({})],
+    // W6 (issue 25): the center's webhooks
+    ['list the webhooks', 'get', () => '/api/centers/na-sang/webhooks', undefined],
+    ['create a webhook', 'post', () => '/api/centers/na-sang/webhooks', () => ({ url: 'https://tinh.example/hook', events: ['dossier.ready'] })],
+    ['pause a webhook', 'patch', () => `/api/webhooks/${ids.webhook}`, () => ({ active: false })],
+    ['list a webhook\'s deliveries', 'get', () => `/api/webhooks/${ids.webhook}/deliveries`, undefined],
+    ['replay a webhook delivery', 'post', () => `/api/webhook-deliveries/${ids.delivery}/replay`, () => ({})],
   ] as const).map(([name, method, path, body]): RouteCase => ({
-    name, method, path, body, state: 'closed', wrongClerk: 'FORBIDDEN', status: method === 'post' && !/^(reset|preview|import|revoke)/.test(name) ? 201 : undefined,
+    name, method, path, body, state: 'closed', wrongClerk: 'FORBIDDEN', status: method === 'post' && !/^(reset|preview|import|revoke|replay)/.test(name) ? 201 : undefined,
     except: { rightClerk: 'FORBIDDEN', otherCenterClerk: 'FORBIDDEN' }, check: (b) => expect(b).toEqual(expect.any(Object)),
   })),
   // the centers of the install are an admin's (H6)
@@ -173,7 +179,7 @@ function expected(route: RouteCase, actor: Actor): Outcome {
 }
 
 const STATUS: Partial<Record<ErrorCode, number>> = { AUTH_REQUIRED: 401, FORBIDDEN: 403, WRONG_CENTER: 403, NOT_AT_COUNTER: 403, NOT_YOUR_HELD_TICKET: 403, STAFF_AT_OTHER_COUNTER: 409, NO_OPEN_COUNTER: 409 }
-const TABLES = ['dossier', 'dossier_event', 'calendar_day', 'ticket', 'ticket_event', 'counter', 'counter_event', 'ticket_number', 'center_board_seq', 'staff_session', 'service', 'center', 'audit_log', 'procedure', 'priority_group', 'staff', 'api_token'] as const
+const TABLES = ['dossier', 'dossier_event', 'calendar_day', 'ticket', 'ticket_event', 'counter', 'counter_event', 'ticket_number', 'center_board_seq', 'staff_session', 'service', 'center', 'audit_log', 'procedure', 'priority_group', 'staff', 'api_token', 'webhook_subscription', 'outbox_delivery'] as const
 const SNAPSHOT = sql<{ t: string; n: number; digest: string }>`${sql.join(TABLES.map((t) =>
   sql`select ${t} as t, count(*)::int as n, md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as digest from ${sql.table(t)} x`), sql` union all `)}`
 
@@ -194,6 +200,12 @@ describe.each(backends)('roles on %s', (kind) => {
     ids.procedure = (await db.selectFrom('procedure').select('id').where('code', '=', 'khai-sinh').executeTakeFirstOrThrow()).id
     ids.apiToken = (await db.insertInto('api_token').values({ center_id: h.demo.centerId, name: 'Máy thử', scopes: ['board:read'], secret_hash: 'f'.repeat(64), prefix: 'mc_fffffff',
       created_by: h.demo.staff.quanly!, created_at: new Date() }).returning('id').executeTakeFirstOrThrow()).id
+    ids.webhook = (await db.insertInto('webhook_subscription').values({ center_id: h.demo.centerId, url: 'https://tinh.example/hook', events: ['ticket.issued'],
+      secret: 'whsec_thu', active: false }).returning('id').executeTakeFirstOrThrow()).id
+    const event = await db.insertInto('outbox_event').values({ center_id: h.demo.centerId, kind: 'ticket.issued', stream: 'ticket:x', occurred_at: new Date(),
+      data: '{}' }).returning('id').executeTakeFirstOrThrow()
+    ids.delivery = String((await db.insertInto('outbox_delivery').values({ event_id: event.id, subscription_id: ids.webhook, stream: 'ticket:x', status: 'failed' })
+      .returning('id').executeTakeFirstOrThrow()).id)
     ids.priorityGroup = (await db.selectFrom('priority_group').select('id').where('code', '=', 'nguoi-cao-tuoi').executeTakeFirstOrThrow()).id
     ids.clerk = rows.find((r) => r.username === 'canbo6')!.id
     ids.promoted = rows.find((r) => r.username === 'canbo5')!.id

@@ -102,6 +102,27 @@ describe.each(backends)('webhooks on %s', (kind) => {
     expect(received.raw).not.toContain('Webhook') // the applicant's name
   })
 
+  it('sends personal data only to a webhook that allows it, and nothing to a paused one', async () => {
+    const rx2 = new Receiver()
+    try {
+      const res = await manager.post('/api/centers/na-sang/webhooks').send({ url: await rx2.listen(), events: ['dossier.received'], personalData: true }).expect(201)
+      rx2.secret = res.body.secret
+      const clerk = await h.login('canbo1')
+      const file = async () => (await clerk.post('/api/dossiers').send({ procedureId, applicant, documents: [], sets: 1, delivery: 'center' }).expect(201)).body.dossier.id as string
+      const a = await file()
+      await until(() => rx2.hits.some((x) => x.data.dossierId === a) && rx.hits.some((x) => x.data.dossierId === a))
+      expect(rx2.hits.find((x) => x.data.dossierId === a)!.data).toMatchObject({ applicantName: 'Lò Thị Webhook', applicantPhone: '0912 345 678', applicantAddress: 'Bản Na Sang' })
+      expect(rx2.hits.every((x) => x.signed && x.type === 'dossier.received')).toBe(true)
+      expect(rx.hits.find((x) => x.data.dossierId === a)!.data).not.toHaveProperty('applicantName')
+      await manager.patch(`/api/webhooks/${res.body.webhook.id}`).send({ active: false }).expect(200)
+      const b = await file()
+      await until(() => rx.hits.some((x) => x.data.dossierId === b))
+      await new Promise((r) => setTimeout(r, 100))
+      expect(rx2.hits.some((x) => x.data.dossierId === b)).toBe(false)
+      await manager.delete(`/api/webhooks/${res.body.webhook.id}`).expect(200)
+    } finally { await rx2.close() }
+  })
+
   it('after the receiver was down, delivers every event in order per dossier, duplicates only under the same id', async () => {
     const clerk = await h.login('canbo1')
     rx.down = true

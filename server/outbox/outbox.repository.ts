@@ -34,6 +34,7 @@ export async function claimDue(db: Executor, owner: string, limit: number, lease
         SELECT d.id FROM outbox_delivery d
         WHERE d.status = 'pending' AND d.channel = 'webhook' AND d.next_at <= clock_timestamp()
           AND (d.lease_until IS NULL OR d.lease_until < clock_timestamp())
+          AND EXISTS (SELECT 1 FROM webhook_subscription s WHERE s.id = d.subscription_id AND s.active)
           AND NOT EXISTS (SELECT 1 FROM outbox_delivery p WHERE p.subscription_id = d.subscription_id AND p.stream = d.stream
             AND p.status = 'pending' AND p.event_id < d.event_id)
         ORDER BY d.event_id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
