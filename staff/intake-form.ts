@@ -83,7 +83,7 @@ export function intakeForm(tk: IntakeTicket | null): IntakeForm {
       h('div', { class: 'intake-col' },
         h('div', { class: 'field', 'data-field': 'procedureId' },
           h('label', { for: 'proc-filter' }, w.procedureSearch), pick.search, pick.list, h('span', { class: 'field-error', hidden: true })),
-        pick.procInfo, pick.docs, fee.element),
+        pick.procInfo, pick.docs),
       h('div', { class: 'intake-col' },
         h('div', { class: 'applicant-head' }, h('h3', null, w.applicant),
           h('button', { type: 'button', class: 'btn btn-small', id: 'scan-camera', onclick: () => void camera.start() }, c.scanCamera)),
@@ -97,6 +97,8 @@ export function intakeForm(tk: IntakeTicket | null): IntakeForm {
           h('div', { class: 'field', 'data-field': 'delivery' }, h('span', { class: 'label' }, w.deliveryLabel), delivery)),
         channel ? h('div', { class: 'field', 'data-field': 'channel' }, h('span', { class: 'label' }, w.channelInput), channel) : null,
         field('note', w.note, note))),
+    // last in the order of the work: the fee is paid once the dossier is accepted
+    fee.element,
     error,
     h('div', { class: 'dlg-actions' }, submit))
 
