@@ -170,6 +170,9 @@ describe.each(backends)('webhooks on %s', (kind) => {
     expect(rx.hits.find((x) => x.id === failed.eventId)!.data.counterId).toBe(line.counterId)
     const audit = await h.handle.db.selectFrom('audit_log').select('action').where('entity', '=', 'webhook').execute()
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['create', 'replay']))
+    // the change log names the webhook by its URL
+    const log = await manager.get('/api/centers/na-sang/audit?entity=settings&limit=50').expect(200)
+    expect(log.body.entries.find((e: { entity: string; action: string }) => e.entity === 'webhook' && e.action === 'replay')).toMatchObject({ entityLabel: w.url })
   })
 
   it('refuses http:// outside this host unless an admin allows it, a bad body, and other centers', async () => {

@@ -357,7 +357,7 @@ export const en: Catalog = {
     allKinds: 'All',
     allStaff: 'All staff',
     colAction: 'Action',
-    entityNames: { service: 'Service', ticket: 'Ticket', counter: 'Counter', center: 'Center', procedure: 'Procedure', staff: 'Account', priority_group: 'Priority group', calendar_day: 'Calendar', dossier: 'Dossier', api_token: 'API token' },
+    entityNames: { service: 'Service', ticket: 'Ticket', counter: 'Counter', center: 'Center', procedure: 'Procedure', staff: 'Account', priority_group: 'Priority group', calendar_day: 'Calendar', dossier: 'Dossier', api_token: 'API token', webhook: 'Webhook' },
     auditActions: {
       update: 'Changed settings',
       reorder: 'Reordered',
@@ -366,6 +366,7 @@ export const en: Catalog = {
       reset_password: 'Reset the password',
       change_password: 'Changed own password',
       revoke: 'Revoked', // W5: an API token
+      replay: 'Replayed', // W6: a webhook delivery
       issued: 'Issued',
       issued_by_transfer: 'Issued by a transfer',
       called: 'Called',
@@ -1429,5 +1430,6 @@ export const en: Catalog = {
     noDeliveries: 'No deliveries yet.',
     refresh: 'Refresh',
     rules: { url: 'A valid https:// URL (at most 500 characters).', events: 'Choose at least one event.' },
+    fieldNames: { url: 'Receiver URL', events: 'Events', personalData: 'Personal data', allowHttp: 'Allow http://', active: 'Sending', delivery: 'Delivery' },
   },
 }

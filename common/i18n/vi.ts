@@ -359,7 +359,7 @@ export const vi = {
     allKinds: 'Tất cả',
     allStaff: 'Tất cả cán bộ',
     colAction: 'Thao tác',
-    entityNames: { service: 'Lĩnh vực', ticket: 'Số', counter: 'Quầy', center: 'Trung tâm', procedure: 'Thủ tục', staff: 'Tài khoản', priority_group: 'Đối tượng ưu tiên', calendar_day: 'Lịch nghỉ', dossier: 'Hồ sơ', api_token: 'Khóa API' },
+    entityNames: { service: 'Lĩnh vực', ticket: 'Số', counter: 'Quầy', center: 'Trung tâm', procedure: 'Thủ tục', staff: 'Tài khoản', priority_group: 'Đối tượng ưu tiên', calendar_day: 'Lịch nghỉ', dossier: 'Hồ sơ', api_token: 'Khóa API', webhook: 'Webhook' },
     auditActions: {
       update: 'Sửa cài đặt',
       reorder: 'Sắp xếp lại',
@@ -368,6 +368,7 @@ export const vi = {
       reset_password: 'Đặt lại mật khẩu',
       change_password: 'Tự đổi mật khẩu',
       revoke: 'Thu hồi', // W5: an API token
+      replay: 'Gửi lại', // W6: a webhook delivery
       issued: 'Cấp số',
       issued_by_transfer: 'Cấp số do chuyển lĩnh vực',
       called: 'Gọi số',
@@ -1442,5 +1443,6 @@ export const vi = {
     noDeliveries: 'Chưa có lần gửi nào.',
     refresh: 'Tải lại',
     rules: { url: 'Địa chỉ https:// hợp lệ (tối đa 500 ký tự).', events: 'Chọn ít nhất một sự kiện.' },
+    fieldNames: { url: 'Địa chỉ nhận', events: 'Sự kiện', personalData: 'Thông tin cá nhân', allowHttp: 'Cho phép http://', active: 'Đang gửi', delivery: 'Lần gửi' },
   },
 } as const

@@ -58,7 +58,8 @@ export async function listActivity(db: Executor, center: { id: string; time_zone
     SELECT 'a'::text AS src, a.id AS n, a.at, a.staff_id, a.entity, a.entity_id,
            CASE a.entity WHEN 'service' THEN coalesce(s.prefix || ' · ' || s.name_vi, (a.changes->'prefix'->>'from') || ' · ' || (a.changes->'nameVi'->>'from')) WHEN 'counter' THEN ac.number::text
              WHEN 'procedure' THEN coalesce(p.national_code, p.code) || ' · ' || p.name_vi WHEN 'staff' THEN sa.full_name || ' (' || sa.username || ')'
-             WHEN 'priority_group' THEN pg.name_vi WHEN 'center' THEN ce.name WHEN 'api_token' THEN atk.name ELSE a.entity_id END AS label,
+             WHEN 'priority_group' THEN pg.name_vi WHEN 'center' THEN ce.name WHEN 'api_token' THEN atk.name
+             WHEN 'webhook' THEN coalesce(wh.url, a.changes->'url'->>'from') ELSE a.entity_id END AS label,
            a.action, a.changes, a.api_token_id
     FROM audit_log a LEFT JOIN service s ON a.entity = 'service' AND s.id::text = a.entity_id
       LEFT JOIN counter ac ON a.entity = 'counter' AND ac.id::text = a.entity_id
@@ -67,6 +68,7 @@ export async function listActivity(db: Executor, center: { id: string; time_zone
       LEFT JOIN staff sa ON a.entity = 'staff' AND sa.id::text = a.entity_id
       LEFT JOIN priority_group pg ON a.entity = 'priority_group' AND pg.id::text = a.entity_id
       LEFT JOIN api_token atk ON a.entity = 'api_token' AND atk.id::text = a.entity_id
+      LEFT JOIN webhook_subscription wh ON a.entity = 'webhook' AND wh.id::text = a.entity_id
     WHERE a.center_id = ${center.id}
       ${f.entity && f.entity !== 'settings' ? sql`AND a.entity = ${f.entity}` : sql``}
       AND ${page('a', sql.ref('a.at'), sql.ref('a.id'), sql.ref('a.staff_id'))})`)
