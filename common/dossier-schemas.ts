@@ -12,7 +12,7 @@ export const DayText = z.string().regex(/^\d{4}-\d{2}-\d{2}$/)
   .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s))
 
 /** W1 (issue 22): names and addresses stored in NFC, whatever the keyboard or scanner sent ("Tuyết" typed decomposed) */
-const nfcText = (max: number) => z.string().transform((v) => v.normalize('NFC')).pipe(text(max))
+const nfcText = (max: number) => z.string().overwrite((v) => v.normalize('NFC')).trim().min(1).max(max)
 
 export const DossierApplicantInput = z.strictObject({
   fullName: nfcText(120),
