@@ -306,7 +306,8 @@ function handshake(lookups: RealtimeLookups, logger: Logger, clientAddress: (req
  * ends it earlier, through staffSignedOut), so it never outlives the cookie that opened it.
  */
 function endWithSession(socket: IoSocket) {
-  const timer = setTimeout(() => socket.disconnect(true), Math.max(0, socket.data.staffMsLeft ?? 0))
+  // setTimeout takes at most 2^31-1 ms (24.8 days; a session lasts at most 7): a longer wait would fire at once
+  const timer = setTimeout(() => socket.disconnect(true), Math.min(2 ** 31 - 1, Math.max(0, socket.data.staffMsLeft ?? 0)))
   timer.unref()
   socket.once('disconnect', () => clearTimeout(timer))
 }
