@@ -14,7 +14,9 @@ import type { BoardSnapshot } from '../common/types.js'
  */
 const SETTINGS = ['service', 'procedure', 'counter', 'priority_group', 'calendar_day']
 /** what a center did (never copied), and rows of its own that a new center makes fresh */
-const HISTORY = ['ticket', 'ticket_event', 'audit_log', 'rating', 'dossier', 'dossier_event', 'dossier_number', 'center_board_seq', 'staff']
+const HISTORY = ['ticket', 'ticket_event', 'audit_log', 'rating', 'dossier', 'dossier_event', 'dossier_number', 'center_board_seq', 'staff',
+  // a center's own machine clients and their deliveries: secrets of that center, never copied to another
+  'api_token', 'webhook_subscription', 'outbox_event']
 
 describe.each(backends)('centers, services and counters administration on %s', (kind) => {
   let h: Harness
