@@ -17,6 +17,12 @@ export type ScanHandler = (result: CccdResult, source: ScanSource) => void
 const RUN_MS = 50
 /** once a run has a card's shape (12 digits and a separator), a longer pause still belongs to it */
 const IN_SCAN_MS = 150
+/**
+ * a scanner set to send no suffix: the scan ends after this long without a key, by the page's clock. Longer
+ * than IN_SCAN_MS (which is judged on the keys' own times): a busy page may handle queued keys late, and a
+ * timer that fired between them would cut the scan in two (seen on a loaded CI machine)
+ */
+const SUFFIXLESS_END_MS = 600
 const MAX_SCAN = 1000
 
 type Editable = HTMLInputElement | HTMLTextAreaElement
@@ -28,7 +34,7 @@ const editable = (el: Element | null): Editable | null =>
  * RUN_MS apart make a run. The first 12 digits of a run go where they were typed (no person is slowed down,
  * and digits are no console shortcut); when the 13th key of a run of 12 digits is not a digit, the run has a
  * card's shape: from there every key is held back from the page, until Enter or Tab (the scanner's suffix,
- * also held back) or a pause of IN_SCAN_MS (a scanner set to send no suffix). Then the field the run began
+ * also held back) or SUFFIXLESS_END_MS without a key (a scanner set to send no suffix). Then the field the run began
  * in gets back its value from before the run, and the payload goes to `onScan`, parsed (a refusal included:
  * the page says why). Characters a scanner sends without a key (Unicode through the input method) arrive as
  * beforeinput and are handled alike.
@@ -71,7 +77,7 @@ export function listenForScans(onScan: ScanHandler, doc: Document = document): (
     if (run.length <= 12 && /^\d+$/.test(run)) return false
     if (!holding() || run.length > MAX_SCAN) { reset(); return false }
     clearTimeout(timer)
-    timer = setTimeout(finish, IN_SCAN_MS)
+    timer = setTimeout(finish, SUFFIXLESS_END_MS)
     return true
   }
 
