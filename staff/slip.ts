@@ -13,7 +13,7 @@ import { errorText } from './util.js'
  * the receipt slip "Giấy tiếp nhận hồ sơ và hẹn trả kết quả" in two copies, the supplement request, the
  * apology and extension, the refusal and the stop notice: the forms Decree 118/2025/NĐ-CP names, laid out
  * like the 2018 national forms (Circular 01/2018/TT-VPCP) since the 2025 circular's text is not at hand. A5 by default, A4 on demand;
- * each copy is one sheet: the type steps down (`fit()`) until the longest copy fits the paper's printable height, so
+ * each copy is one sheet: the type steps down (`fitToSheet()`) until the longest copy fits the paper's printable height, so
  * the signature block with the clerk's name stays on the sheet of the table (tests/e2e/forms.test.ts prints them to PDF).
  * Two copies (one kept, one the citizen's) of every form the citizen signs for. Staff only: it reads GET /api/dossiers/:id with the session cookie.
  */
@@ -234,7 +234,7 @@ function render(): void {
   else if (kind === 'tu-choi') two(refusal)
   else if (kind === 'dung') two(stopNotice)
   else fill(sheets, kind === 'kiem-soat' ? control(d) : apology(d))
-  fit()
+  fitToSheet()
 }
 
 /** The printable height of each paper at 96 dpi (A5 210 mm, A4 297 mm, less the @page margins), with 2 % to spare. */
@@ -249,7 +249,7 @@ const STEPS: [number, boolean][] = [[1, false], [0.94, false], [0.94, true], [0.
  * Each copy on one sheet: measured at the paper's width without its vertical padding, the type steps down until the
  * tallest copy fits the printable height (the signature block then stays on the sheet of the table).
  */
-function fit(): void {
+function fitToSheet(): void {
   const list = Array.from(sheets.querySelectorAll<HTMLElement>('.sheet'))
   if (!list.length) return
   sheets.classList.add('measure')
@@ -315,7 +315,7 @@ async function boot(): Promise<void> {
   }
   render()
   const printable = !!dossier && !document.querySelector('#slip-message')
-  if (printable) { await document.fonts.ready; fit() }
+  if (printable) { await document.fonts.ready; fitToSheet() }
   document.body.dataset.ready = printable ? 'yes' : 'no'
   if (printable && param('in') === '1') requestAnimationFrame(() => setTimeout(() => window.print(), 50))
 }
