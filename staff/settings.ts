@@ -15,6 +15,8 @@ import { CalendarPanel } from './settings-calendar.js'
 import { CentersPanel } from './settings-centers.js'
 import { WebhooksPanel } from './settings-webhooks.js'
 import { TokensPanel } from './settings-tokens.js'
+import { auditSection, hoursText, parseHours } from './settings-audit.js'
+export { hoursText, parseHours } from './settings-audit.js'
 import { ICONS, newCounterForm, newServiceForm, type CounterDraft, type NewFormState, type ServiceDraft } from './settings-new.js'
 const FIELDS = ['nameVi', 'nameEn', 'icon', 'targetWaitMinutes', 'dailyCap', 'active'] as const
 type Field = (typeof FIELDS)[number]
@@ -22,17 +24,6 @@ const DAYS = ['1', '2', '3', '4', '5', '6', '7'] as const
 type TierChoice = 0 | 1 | 2
 const PANELS = ['centers', 'general', 'procedures', 'groups', 'staff', 'calendar', 'webhooks', 'tokens'] as const
 type Panel = (typeof PANELS)[number]
-
-/** "07:00-11:30, 13:30-17:00" → [['07:00','11:30'], ['13:30','17:00']]; what does not parse is sent as typed, for the server to refuse. */
-export function parseHours(text: string): [string, string][] {
-  return text.split(',').map((p) => p.trim()).filter(Boolean).map((p) => {
-    const [a = '', b = ''] = p.split(/\s*[-–]\s*/)
-    return [a.trim(), b.trim()]
-  })
-}
-export function hoursText(list: [string, string][] | undefined): string {
-  return (list ?? []).map(([a, b]) => `${a}-${b}`).join(', ')
-}
 
 /**
  * The manager's settings, in sections: services, counters, hours (this file); procedures, priority groups,
@@ -397,24 +388,6 @@ export class SettingsView {
   private renderAudit() {
     const box = this.auditBox
     if (!box?.isConnected) return
-    const w = t().staff
-    const service = (id: unknown) => this.services?.find((x) => x.id === id)
-    const value = (field: string, v: unknown) => field === 'serviceId' && service(v) ? `${service(v)!.prefix} · ${service(v)!.nameVi}` : auditValue(field, v)
-    const what = (e: AuditEntry) => e.entity === 'counter' && e.entityLabel ? fmt(w.counterLabel, { n: e.entityLabel })
-      : e.entity === 'service' || e.entity === 'center' ? e.entityLabel ?? e.entityId
-      : `${(w.entityNames as Record<string, string>)[e.entity] ?? e.entity}: ${e.entity === 'calendar_day' ? e.entityId.split('-').reverse().join('/') : e.entityLabel ?? e.entityId}`
-    fill(box, h('section', { class: 'card audit', id: 'audit' },
-      h('h2', null, w.auditTitle),
-      this.audit.length ? h('table', { class: 'tbl' },
-        h('thead', null, h('tr', null, ...[w.colWhen, w.colWho, w.colWhat, w.colChange].map((c) => h('th', { scope: 'col' }, c)))),
-        h('tbody', null, ...this.audit.map((e) => h('tr', { 'data-entity': e.entity, 'data-action': e.action },
-          h('td', { class: 'nowrap' }, `${hm(e.at)} ${dmy(e.at)}`),
-          h('td', { class: 'nowrap' }, e.staffName ?? w.noValue),
-          h('td', null, what(e)),
-          h('td', null, h('ul', { class: 'changes' },
-            e.action === 'update' ? null : h('li', null, h('strong', null, (w.auditActions as Record<string, string>)[e.action] ?? e.action)),
-            ...Object.entries(e.changes).map(([f, c]) => h('li', null,
-              h('strong', null, fieldLabel(e.entity, f)), ': ', e.action === 'create' ? value(f, c.to) : `${value(f, c.from)} → ${value(f, c.to)}`))))))))
-        : h('p', { class: 'muted' }, w.auditEmpty)))
+    fill(box, auditSection(this.audit, this.services ?? []))
   }
 }
