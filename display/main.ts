@@ -213,6 +213,7 @@ async function play(item: Announcement, info: PlayInfo): Promise<void> {
   renderBoard()
   if (info.first) await chime()
   const { short, repeat } = sayingPlan(info.waiting, info.waitedMs)
+  logAnnounce(item.key, short ? 'short' : 'full')
   const heard = await say(item.call, short)
   if (!heard) { await sleep(SILENT_HOLD_MS); return }
   if (repeat) {
@@ -223,9 +224,11 @@ async function play(item: Announcement, info: PlayInfo): Promise<void> {
 }
 
 /** Announcements started, finished and dropped (bounded): read by the browser tests and for diagnosis. */
-const announceLog: { key: string; event: 'start' | 'end' | 'drop'; at: number }[] = []
+type AnnounceEvent = 'start' | 'short' | 'full' | 'end' | 'drop'
+/** `short`/`full`: the form chosen for the saying that follows `start` (the browser tests check the clips against it). */
+const announceLog: { key: string; event: AnnounceEvent; at: number }[] = []
 ;(window as unknown as { __announceLog: typeof announceLog }).__announceLog = announceLog
-function logAnnounce(key: string, event: 'start' | 'end' | 'drop'): void {
+function logAnnounce(key: string, event: AnnounceEvent): void {
   announceLog.push({ key, event, at: Date.now() })
   if (announceLog.length > 100) announceLog.shift()
 }
