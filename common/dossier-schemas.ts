@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { DOSSIER_STATUSES, FEE_METHODS } from './dossier-types.js'
 import { CenterSlug, Uuid } from './schemas.js'
+import { normalizePhone } from './fold.js'
 
 // Request shapes of the dossier routes, shared by the server (validation) and the pages (typed calls).
 
@@ -16,8 +17,11 @@ const nfcText = (max: number) => z.string().overwrite((v) => v.normalize('NFC'))
 
 export const DossierApplicantInput = z.strictObject({
   fullName: nfcText(120),
-  /** Vietnamese numbers: 0xxxxxxxxx or +84xxxxxxxxx; spaces and dots between digits allowed */
-  phone: z.string().trim().regex(/^\+?[0-9][0-9 .]{7,18}[0-9]$/),
+  /**
+   * Vietnamese numbers in the usual spellings (0912 345 678, 0912-345-678, +84 912 345 678, 84912345678),
+   * stored in one form (0912345678; another country's +digits): common/fold.ts normalizePhone (issue 22)
+   */
+  phone: z.string().trim().regex(/^\+?[0-9(][0-9 .\-()]{7,22}[0-9]$/).overwrite(normalizePhone).regex(/^(0[0-9]{8,10}|\+[1-9][0-9]{7,14})$/),
   address: nfcText(300),
   /** CMND (9 digits) or CCCD (12 digits); optional, never shown publicly */
   idNumber: z.string().trim().regex(/^([0-9]{9}|[0-9]{12})$/).nullable().optional().transform((v) => v ?? null),

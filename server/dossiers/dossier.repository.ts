@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Updateable } from 'kysely'
 import type { Executor } from '../../db/create-db.js'
+import { foldText, phoneSearchDigits } from '../../common/fold.js'
 import type { DossierAttachmentTable, DossierStatus, DossierTable } from '../../db/types.js'
 import { actingTokenId } from '../tokens/token-context.js'
 
@@ -148,8 +149,11 @@ export function listDossiers(db: Executor, centerId: string, f: ListFilter) {
   if (f.procedureId) q = q.where('dossier.procedure_id', '=', f.procedureId)
   if (f.q) {
     const whole = f.q
-    const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-    q = q.where((eb) => eb.or([eb('dossier.code', 'ilike', like), eb('dossier.applicant_name', 'ilike', like), eb('dossier.applicant_phone', 'ilike', like),
+    const like = (v: string) => `%${v.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    // issue 22: names folded on both sides ("tuyet" finds "Tuyết", migration 0021), a phone in any spelling
+    const digits = phoneSearchDigits(f.q)
+    q = q.where((eb) => eb.or([eb('dossier.code', 'ilike', like(f.q)), eb('dossier.applicant_fold', 'like', like(foldText(f.q))),
+      eb('dossier.applicant_phone', 'like', like(digits ?? f.q)),
       // W1: a scanned ID card searches by its number, whole (never a part of someone's ID)
       eb('dossier.applicant_id_number', '=', whole)]))
   }
