@@ -41,6 +41,19 @@ export const VOICE_WORDS = [
   'quả', 'hồ', 'sơ', 'tiếp', 'theo', 'giao', 'dịch', 'lượt', 'ạ',
 ] as const
 
+/**
+ * What the kiosk reads aloud (kiosk/speak.ts): its sentences as whole phrases, and the syllables of the
+ * services' names a commune center uses (a name is read word by word; one with a word outside this list is
+ * read by its letter only).
+ */
+export const KIOSK_PHRASES = ['số của bạn là', 'người trước bạn', 'sắp đến lượt bạn', 'mời chọn lĩnh vực', 'mời chọn lĩnh vực ưu tiên'] as const
+export const SERVICE_WORDS = [
+  'hộ', 'tịch', 'chứng', 'thực', 'đất', 'đai', 'lao', 'động', 'thương', 'binh', 'xã', 'hội', 'kinh', 'doanh', 'xây', 'dựng',
+  'hỗ', 'trợ', 'vụ', 'trực', 'tuyến', 'trả', 'đăng', 'ký', 'khai', 'sinh', 'tử', 'hôn', 'nhân', 'tư', 'pháp', 'tài', 'nguyên',
+  'môi', 'trường', 'nông', 'nghiệp', 'chính', 'sách', 'bảo', 'hiểm', 'y tế', 'giáo', 'dục', 'văn', 'hóa', 'thuế', 'phí',
+  'giấy', 'tờ', 'cấp', 'đổi', 'thông', 'tin', 'tra', 'cứu', 'ưu', 'tiên', 'khác', 'chung',
+] as const
+
 /** The short form used when several calls wait: the code and the counter only. */
 export const SHORT_ANNOUNCEMENT_TEMPLATE = 'Số {code} đến quầy số {counter}'
 
@@ -67,6 +80,8 @@ export const VOICE_CLIPS: Record<string, string> = (() => {
   const clips: Record<string, string> = {}
   for (const p of VOICE_PHRASES) clips[textClipId(p)] = p
   for (const w of VOICE_WORDS) clips[textClipId(w)] = w
+  for (const p of KIOSK_PHRASES) clips[textClipId(p)] = p
+  for (const w of SERVICE_WORDS) clips[textClipId(w)] = w
   for (const [l, name] of Object.entries(LETTER_NAMES)) clips[letterClipId(l)] = name
   for (let d = 0; d <= 9; d++) clips[digitClipId(d)] = DIGITS[d]!
   for (let n = 10; n <= 99; n++) clips[numberClipId(n)] = vietnameseNumber(n)
