@@ -160,6 +160,10 @@ export interface DossierView {
   extensions: DossierExtension[]
   /** files of an online filing (staff only: GET /api/dossiers/:id/attachments/:attachmentId) */
   attachments: DossierAttachmentInfo[]
+  /** the electronic result (issue 21, Art. 22), when one is attached; the file: GET /api/dossiers/:id/result */
+  result: import('./dossier-result-schemas.js').DossierResultInfo | null
+  /** the province's own code of the dossier (issue 25 "Inbound"), unique within the center */
+  provincialCode: string | null
   /** W2: the fee (Art. 24) */
   fee: DossierFee
   /** path of the public lookup page with center, code and lookup code (lookupPath()); pages put their origin in front; the slip's QR encodes the absolute URL */
@@ -214,6 +218,8 @@ export interface PublicDossierView {
   extendedFrom: string | null
   /** status changes only: no staff names, no notes except the supplement guidance */
   history: { toStatus: DossierStatus; at: string }[]
+  /** an electronic result can be downloaded (ready or returned, a PDF attached): POST /api/public/dossiers/:code/result */
+  resultAvailable: boolean
 }
 
 /** Without 0/O, 1/I/L: read aloud and typed on a phone without mistakes. */

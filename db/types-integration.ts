@@ -31,6 +31,8 @@ export interface WebhookSubscriptionTable {
   secret: string
   personal_data: Generated<boolean>
   allow_http: Generated<boolean>
+  /** migration 0024: an admin let it reach private / loopback / link-local addresses (server/outbox/url-policy.ts) */
+  allow_private: Generated<boolean>
   active: Generated<boolean>
   created_by: string | null
   created_at: Generated<Timestamp>
@@ -63,5 +65,20 @@ export interface OutboxDeliveryTable {
   last_error: string | null
   last_attempt_at: Timestamp | null
   delivered_at: Timestamp | null
+}
+
+/** migration 0024: a dossier's electronic result (issue 21, Decree 118 Art. 22), attached by a clerk or the province's system */
+export interface DossierResultTable {
+  dossier_id: string
+  name: string
+  content_type: 'application/pdf'
+  size: number
+  sha256: string
+  data: Uint8Array
+  attached_by: string | null
+  api_token_id: string | null
+  attached_at: Timestamp
+  downloads: Generated<number>
+  last_downloaded_at: Timestamp | null
 }
 

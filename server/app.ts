@@ -37,6 +37,7 @@ import { createDossiers, type DossierLimits, type Dossiers } from './dossiers/do
 import { CalendarService } from './dossiers/calendar.service.js'
 import { CalendarCache } from './dossiers/calendar-cache.js'
 import { dossierPublicRoutes, dossierStaffRoutes } from './dossiers/dossier.routes.js'
+import { DossierResults } from './dossiers/dossier-result.js'; import { dossierResultRoutes } from './dossiers/dossier-result.routes.js'
 import { attachRealtime, realtimeFlushed, SocketSink, type IoServer, type RealtimeMode } from './realtime/realtime.js'
 import { findCounter } from './queue/counter.repository.js'
 import { AppMetrics } from './metrics.js'
@@ -227,6 +228,7 @@ function apiRouter(deps: AppDeps, s: ReturnType<typeof services>, sink: SocketSi
   api.use(staffQueueRoutes(s.counters, s.tickets))
   api.use(dossierPublicRoutes(s.dossiers, issueLimiter))
   api.use(dossierStaffRoutes(s.dossiers, new CalendarService(db, clock, s.calendar)))
+  api.use(dossierResultRoutes(new DossierResults(db, clock, s.dossiers), s.dossiers)) // electronic result, province's code (issues 21, 25)
   api.use(centerAdminRoutes(new CenterAdminService(db, clock, s.board, sink)))
   api.use(staffConsoleRoutes(new StaffService(db, clock), new SettingsService(db, clock, s.board, sink), new CatalogService(db, clock, s.board, sink), new AccountsService(db, clock, s.counters, sink)))
   api.use(auditRoutes(new AuditService(db, clock)))

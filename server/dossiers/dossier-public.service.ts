@@ -117,6 +117,11 @@ export class DossierPublicService {
     return match.id
   }
 
+  /** A wrong second factor of a lookup code's holder (the electronic result's download) counts as a wrong guess of that code. */
+  guessFailed(address: string, code: string) {
+    this.guesses.failed(address, code.trim().toUpperCase())
+  }
+
   async publicLookup(code: string, lookupCode: string | undefined, centerSlug: string | undefined, address: string): Promise<PublicDossierView> {
     let centerId: string | undefined
     if (centerSlug) {

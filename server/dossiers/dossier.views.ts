@@ -8,6 +8,7 @@ import { catalogs, format } from '../../common/i18n/index.js'
 import { AppError } from '../errors.js'
 import { localTime } from '../time.js'
 import * as repo from './dossier.repository.js'
+import { resultInfoView } from './dossier-result.js'
 
 export const iso = (d: Date | string | null) => (d == null ? null : new Date(d).toISOString())
 
@@ -24,7 +25,7 @@ export function parseJson<T>(v: unknown): T {
 
 /** What staff see: the applicant, documents, history with staff names, extensions, attachments. */
 export async function dossierView(db: Db, id: string): Promise<DossierView> {
-  const [d, events, files] = await Promise.all([repo.dossierDetail(db, id), repo.dossierEvents(db, id), repo.listAttachments(db, id)])
+  const [d, events, files, result] = await Promise.all([repo.dossierDetail(db, id), repo.dossierEvents(db, id), repo.listAttachments(db, id), resultInfoView(db, id)])
   if (!d) throw new AppError('DOSSIER_NOT_FOUND')
   return {
     id: d.id, centerSlug: d.center_slug, centerName: d.center_name, code: d.code, lookupCode: d.lookup_code, status: d.status,
@@ -42,6 +43,7 @@ export async function dossierView(db: Db, id: string): Promise<DossierView> {
       return { at: iso(e.at)!, previousDueAt: data.previousDueAt, newDueAt: data.newDueAt, reason: e.note ?? '', staffName: e.staff_name }
     }),
     attachments: files.map((f) => ({ id: f.id, name: f.name, type: f.content_type, size: f.size })),
+    result, provincialCode: d.provincial_code,
     fee: { dueVnd: d.fee_due_vnd ?? (d.status === 'submitted_online' ? d.fee_vnd : null), paidVnd: d.fee_paid_vnd, method: d.fee_method,
       receiptNumber: d.fee_receipt, collectedByName: d.fee_collected_by_name, collectedAt: iso(d.fee_collected_at) },
     lookupPath: lookupPath(d.center_slug, d.code, d.lookup_code),
@@ -50,7 +52,7 @@ export async function dossierView(db: Db, id: string): Promise<DossierView> {
 
 /** What anyone with both codes sees: never phone, address, ID, staff names or notes (but the supplement guidance). */
 export async function publicDossierView(db: Db, id: string): Promise<PublicDossierView> {
-  const [d, events] = await Promise.all([repo.dossierDetail(db, id), repo.dossierEvents(db, id)])
+  const [d, events, result] = await Promise.all([repo.dossierDetail(db, id), repo.dossierEvents(db, id), resultInfoView(db, id)])
   if (!d) throw new AppError('DOSSIER_NOT_FOUND')
   return {
     code: d.code, status: d.status, centerName: d.center_name, procedureNameVi: d.procedure_name_vi, procedureNameEn: d.procedure_name_en,
@@ -62,6 +64,7 @@ export async function publicDossierView(db: Db, id: string): Promise<PublicDossi
     supplementDeadline: d.status === 'needs_supplement' ? iso(d.supplement_deadline) : null,
     extendedFrom: extensionFrom(events),
     history: events.filter((e) => e.from_status !== e.to_status).map((e) => ({ toStatus: e.to_status, at: iso(e.at)! })),
+    resultAvailable: !!result && (d.status === 'ready' || d.status === 'returned'),
   }
 }
 

@@ -18,6 +18,13 @@ export const ROUTE_SCOPES: Record<string, TokenScope> = {
   'POST /dossiers/:id/status': 'dossiers:write',
   'POST /dossiers/:id/extend': 'dossiers:write',
   'POST /dossiers/:id/receive': 'dossiers:write',
+  // the electronic result and the province's code of a dossier (issue 25 "Inbound": server/dossiers/dossier-result.routes.ts)
+  'GET /dossiers/:id/result': 'dossiers:read',
+  'PUT /dossiers/:id/result': 'dossiers:write',
+  'PUT /dossiers/:id/provincial-code': 'dossiers:write',
+  'GET /centers/:center/provincial-dossiers/:provincialCode': 'dossiers:read',
+  'POST /centers/:center/provincial-dossiers/:provincialCode/status': 'dossiers:write',
+  'PUT /centers/:center/provincial-dossiers/:provincialCode/result': 'dossiers:write',
   'GET /reports/summary': 'reports:read',
 }
 
