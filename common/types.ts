@@ -28,7 +28,10 @@ export interface TicketView {
   position: number | null
   /** tickets of the same service called before this one; null unless waiting */
   ahead: number | null
+  /** minutes until this ticket is called, the lunch break and the time before opening counted; null unless waiting */
   estimatedWaitMinutes: number | null
+  /** 'HH:MM' when the counters call again, while the center is in its break or not yet open; null otherwise or unless waiting */
+  callsResumeAt: string | null
   transferredFromId: string | null
   transferredToId: string | null
   /** the dossier this ticket checked in with (online filing intake or result pickup); null when none */
@@ -110,8 +113,14 @@ export interface BoardSnapshot {
   acceptingTickets: boolean
   /** why the kiosk does not issue now; null while it does */
   closedReason: 'before_open' | 'after_cutoff' | 'closed_day' | 'center_inactive' | null
-  /** today's opening hours, e.g. "07:00–11:30, 13:30–17:00" */
+  /** today's opening hours, e.g. "07:00–11:30, 13:30–17:00"; '' on a day without hours */
   hoursToday: string
+  /** 'HH:MM' when the counters call again, during the day's break or before its first opening; null otherwise */
+  callsResumeAt: string | null
+  /** when the center opens next, while the kiosk does not issue (before opening: today's first opening; after the cut-off and on closed days: the next day with hours, holidays and make-up days applied) */
+  nextOpen: { day: string; at: string } | null
+  /** the address citizens' phones reach (PUBLIC_URL, no trailing slash) for the QR codes pages draw; null when the install has none set */
+  publicUrl: string | null
   ticketCutoff: string | null
   announcementTemplate: string
   services: BoardService[]

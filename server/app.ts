@@ -64,6 +64,8 @@ export interface AppDeps {
   /** `/metrics` answers `Authorization: Bearer <token>`; unset: only requests from this host that no proxy forwarded */
   metricsToken?: string
   /** login attempts one address may send per minute, counted before a body is read */
+  /** PUBLIC_URL when set: the address the pages' QR codes carry (the board's `publicUrl`) */
+  publicUrl?: string
   loginsPerMinute?: number
   /** set-up link attempts (check and use) one address may send per minute */
   setupPerMinute?: number
@@ -180,7 +182,7 @@ function services(deps: AppDeps, sink: SocketSink, metrics: AppMetrics) {
   const issuing = new IssueService(db, clock, changes, calendar)
   const counters = new CounterService(db, clock, changes)
   const tickets = new TicketService(db, clock, changes)
-  const board = new BoardService(db, clock, calendar, (centerId) => issuing.forget(centerId))
+  const board = new BoardService(db, clock, calendar, (centerId) => issuing.forget(centerId), deps.publicUrl)
   return {
     db, clock, calendar, changes, issuing, counters, tickets, board,
     auth: new AuthService(db, clock, { sessionHours: deps.sessionHours ?? 12, sink, limits: { perAddressAndUsername: deps.failedLoginsPer15Min, ...deps.loginLimits } }),

@@ -41,6 +41,8 @@ export interface Config {
   sessionHours: number
   publicUrl: string
   trustProxy: number
+  /** PUBLIC_URL was given (else publicUrl is the local default, which phones cannot reach) */
+  publicUrlSet: boolean
   metricsToken: string | undefined
 }
 
@@ -69,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: e.METRICS_TOKEN,
   }
 }
+    publicUrlSet: e.PUBLIC_URL !== undefined,
 
 /** The test database of `npm test` on PostgreSQL, read here so config.ts stays the only reader. */
 export function testDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string | undefined {

@@ -41,6 +41,7 @@ async function main() {
   const app = createApp({
     dbHandle: handle, logger, publicRateLimitPerMinute: config.publicRateLimitPerMinute,
     sessionHours: config.sessionHours, trustProxy: config.trustProxy, processMetrics: true, metricsToken: config.metricsToken,
+    publicUrl: config.publicUrlSet ? config.publicUrl : undefined,
   })
   logger.info({ realtime: app.realtimeMode }, app.realtimeMode === 'postgres-adapter'
     ? 'realtime: Socket.IO events cross instances through PostgreSQL (@socket.io/postgres-adapter)'

@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       publicRateLimitPerMinute: 120,
       sessionHours: 12,
       publicUrl: 'http://localhost:3000',
+      publicUrlSet: false,
       trustProxy: 0,
     })
   })
@@ -48,7 +49,7 @@ describe('loadConfig', () => {
     expect(c).toEqual({
       port: 8080, host: '127.0.0.1', dataDir: resolve('var/motcua'), databaseUrl: 'postgres://u:p@db:5432/motcua',
       seedDemo: true, logLevel: 'debug', publicRateLimitPerMinute: 30, sessionHours: 8,
-      publicUrl: 'https://motcua.nasang.dienbien.gov.vn', trustProxy: 1,
+      publicUrl: 'https://motcua.nasang.dienbien.gov.vn', publicUrlSet: true, trustProxy: 1,
     })
   })
 

@@ -26,7 +26,7 @@ describe.each(backends)('service day on %s', (kind) => {
     const early = await issue(h, s.id)
     expect(early.status).toBe(409)
     expect(early.body.error.code).toBe('CENTER_CLOSED')
-    expect(early.body.error.message).toContain('07:00–11:30, 13:30–17:00')
+    expect(early.body.error.message).toContain('mở cửa lúc 07:00 ngày 23/11/2026')
     expect(await countTickets(s.id)).toBe(0)
     expect(await board()).toMatchObject({ open: false, acceptingTickets: false, closedReason: 'before_open', hoursToday: '07:00–11:30, 13:30–17:00' })
 
@@ -100,11 +100,11 @@ describe.each(backends)('service day on %s', (kind) => {
       h.clock.set(local(day, '09:00'))
       const res = await issue(h, s.id)
       expect({ day, status: res.status, code: res.body.error?.code }).toEqual({ day, status: 409, code: 'CENTER_CLOSED' })
-      expect(res.body.error.message).toContain('nghỉ')
+      expect(res.body.error.message).toContain('mở cửa lúc 07:00 ngày 30/11/2026') // when it opens next
     }
     expect(await countTickets(s.id)).toBe(0)
     h.clock.set(local(SAT, '09:00'))
-    expect(await board()).toMatchObject({ serviceDay: SAT, open: false, acceptingTickets: false, closedReason: 'closed_day', hoursToday: 'nghỉ' })
+    expect(await board()).toMatchObject({ serviceDay: SAT, open: false, acceptingTickets: false, closedReason: 'closed_day', hoursToday: '', nextOpen: { day: '2026-11-30', at: '07:00' } })
   })
 
   it('refuses a ticket over the service’s daily cap (409 DAILY_CAP_REACHED) without using a number', async () => {
@@ -164,10 +164,10 @@ describe.each(backends)('service day on %s', (kind) => {
     const none = await again.post(`/api/counters/${line.counterId}/call-next`).send({})
     expect(none.status).toBe(200)
     expect(none.body.ticket).toBeNull()
-    // issuing at 00:01 is refused with Tuesday's hours
+    // issuing at 00:01 is refused, saying it opens at 07:00
     const night = await issue(h, line.serviceId)
     expect(night.body.error.code).toBe('CENTER_CLOSED')
-    expect(night.body.error.message).toContain('07:00–11:30, 13:30–17:00')
+    expect(night.body.error.message).toContain('mở cửa lúc 07:00 ngày 24/11/2026')
 
     expect(await h.app.tickets.expireStale()).toBeGreaterThanOrEqual(1)
     expect((await holderGet(h, late.id)).body.ticket).toMatchObject({ status: 'expired', serviceDay: MON })

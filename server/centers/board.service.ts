@@ -1,11 +1,11 @@
 import type { Db } from '../../db/create-db.js'
 import type { BoardSnapshot, CenterSummary, PriorityGroupView, ProcedureView } from '../../common/types.js'
-import { catalogs } from '../../common/i18n/index.js'
 import { AppError } from '../errors.js'
 import type { Clock } from '../clock.js'
 import { describeHours, isOpenAt, localTime } from '../time.js'
 import { counterViews, publicCounterView } from '../queue/ticket-views.js'
-import { closedReason as issuingClosedReason, type CenterCalendar } from '../queue/issue.service.js'
+import { closedReason as issuingClosedReason, nextOpenOf, type CenterCalendar } from '../queue/issue.service.js'
+import { hmOf, intervalsOn, minutesOf, resumesAt } from '../queue/schedule.js'
 import { serviceStats } from '../queue/estimate.js'
 import { recentCalls } from '../queue/ticket.repository.js'
 import * as centers from './center.repository.js'
@@ -15,7 +15,9 @@ import { MAX_READY_DOSSIERS } from '../../common/board-sync.js'
 /** What the public pages read: the board snapshot, procedures, priority groups. */
 export class BoardService {
   /** `onSettingsChanged`: told when a center's settings (center, services, priority groups) changed on this instance */
-  constructor(private db: Db, private clock: Clock, private calendar: CenterCalendar, private onSettingsChanged?: (centerId: string) => void) {}
+  /** `publicUrl`: PUBLIC_URL when the install sets it (the QR codes' address), else undefined */
+  constructor(private db: Db, private clock: Clock, private calendar: CenterCalendar, private onSettingsChanged?: (centerId: string) => void,
+    private publicUrl?: string) {}
 
   settingsChanged(centerId: string) {
     this.onSettingsChanged?.(centerId)
@@ -43,12 +45,16 @@ export class BoardService {
     const today = await this.calendar.centerOn(center, lt.day) // holidays and make-up days of the calendar applied
     // a deactivated center issues nothing (its kiosk says so); the board still shows what it held
     const closedReason = center.active ? issuingClosedReason(today, now) : 'center_inactive'
+    const resume = resumesAt(intervalsOn(today.opening_hours, lt.day), minutesOf(lt.hm))
     return {
       seq, centerSlug: center.slug, centerName: center.name, serviceDay: lt.day,
       open: center.active && isOpenAt(today.opening_hours, lt),
       acceptingTickets: closedReason === null,
       closedReason,
-      hoursToday: describeHours(today.opening_hours, lt.weekday, catalogs.vi.closedDay),
+      hoursToday: describeHours(today.opening_hours, lt.weekday, ''),
+      callsResumeAt: resume === null ? null : hmOf(resume),
+      nextOpen: closedReason && closedReason !== 'center_inactive' ? await nextOpenOf(this.calendar, center, lt) : null,
+      publicUrl: this.publicUrl ?? null,
       ticketCutoff: center.ticket_cutoff,
       announcementTemplate: center.announcement_template,
       services: services.map((s) => ({

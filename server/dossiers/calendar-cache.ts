@@ -1,7 +1,7 @@
 import type { Db } from '../../db/create-db.js'
 import type { Center } from '../../db/types.js'
 import type { Clock } from '../clock.js'
-import { hoursOnDay } from './working-days.js'
+import { addDays, hoursOnDay } from './working-days.js'
 
 /** How long a day's calendar entry is trusted: a change made on another instance is seen within this. */
 const TTL_MS = 60_000
@@ -31,6 +31,13 @@ export class CalendarCache {
   async centerOn(center: Center, day: string): Promise<Center> {
     const kind = await this.kind(center.id, day)
     return kind ? { ...center, opening_hours: hoursOnDay(center.opening_hours, day, kind) } : center
+  }
+
+  /** The calendar's exceptions from `from` to `days` days after it (the closed screens' "opens next"; not cached). */
+  async upcoming(centerId: string, from: string, days: number): Promise<Map<string, 'holiday' | 'workday'>> {
+    const rows = await this.db.selectFrom('calendar_day').select(['date', 'kind']).where('center_id', '=', centerId)
+      .where('date', '>=', from).where('date', '<=', addDays(from, days)).execute()
+    return new Map(rows.map((r) => [r.date, r.kind]))
   }
 
   forget(centerId: string) {

@@ -1,15 +1,19 @@
 import { sql } from 'kysely'
 import type { Executor } from '../../db/create-db.js'
 import type { ServiceStat } from '../../common/types.js'
+import type { OpeningHours } from '../../db/types.js'
+import { localTime } from '../time.js'
+import { hmOf, intervalsOn, minutesOf, openTimeUntil, resumesAt, type Interval } from './schedule.js'
 
 /**
  * Estimated wait, in whole minutes: the tickets ahead × the average service time of the service's
- * last 20 completed tickets (its default when fewer than 3), shared among the open counters that
- * serve it in either tier (at least one, so a closed service still shows a figure).
+ * last 20 completed tickets (its default when fewer than 3), shared among the counters that serve it
+ * in either tier, laid on the day's open time from now: the lunch break and the time before opening
+ * do not count (docs/queue.md, "Position and estimated wait").
  */
-export function estimateMinutes(ahead: number, avgServiceSeconds: number, openCounters: number): number {
-  if (ahead <= 0) return 0
-  return Math.ceil((ahead * avgServiceSeconds) / Math.max(1, openCounters) / 60)
+export function estimateMinutes(ahead: number, avgServiceSeconds: number, counters: number, intervals: Interval[] = [], now = 0): number {
+  const work = Math.max(0, ahead) * avgServiceSeconds / Math.max(1, counters) / 60
+  return Math.max(0, Math.ceil(openTimeUntil(intervals, now, work) - 1e-9))
 }
 
 /** What the queue figures of one service of the day are made of. */
@@ -25,6 +29,13 @@ export interface ServiceFigures {
   avgSeconds: number | null
   /** open (not paused) counters serving it in either tier */
   openCounters: number
+  /** counters serving it that are open or paused (staffed: a paused clerk comes back) */
+  staffedCounters: number
+  /** all counters serving it, whatever their state */
+  assignedCounters: number
+  /** the day's opening intervals (minutes since local midnight, the calendar applied) and the local minute now */
+  intervals: Interval[]
+  nowMinute: number
 }
 
 /**
@@ -35,15 +46,25 @@ export interface ServiceFigures {
 export async function loadServiceFigures(db: Executor, centerId: string, serviceDay: string, now: Date, serviceIds?: string[]): Promise<ServiceFigures[]> {
   if (serviceIds && !serviceIds.length) return []
   const { rows } = await serviceFiguresQuery(centerId, serviceDay, now, serviceIds).execute(db)
-  return rows.map(toFigures)
+  return rows.map((r) => toFigures(r, serviceDay, now))
 }
 
-export type FiguresRow = { id: string; default_service_minutes: number; daily_cap: number | null; waiting: number; issued: number; avg_s: number | null; done_n: number; open_counters: number }
+export type FiguresRow = {
+  id: string; default_service_minutes: number; daily_cap: number | null; waiting: number; issued: number; avg_s: number | null; done_n: number
+  open_counters: number; staffed_counters: number; assigned_counters: number
+  time_zone: string; opening_hours: OpeningHours; day_kind: 'holiday' | 'workday' | null
+}
 
-export function toFigures(r: FiguresRow): ServiceFigures {
+export function toFigures(r: FiguresRow, serviceDay: string, now: Date): ServiceFigures {
+  const lt = localTime(now, r.time_zone)
+  const hours = typeof r.opening_hours === 'string' ? JSON.parse(r.opening_hours) as OpeningHours : r.opening_hours
   return {
     id: r.id, defaultServiceMinutes: r.default_service_minutes, dailyCap: r.daily_cap, waiting: Number(r.waiting),
     issued: Number(r.issued), avgSeconds: r.done_n >= 3 ? r.avg_s : null, openCounters: Number(r.open_counters),
+    staffedCounters: Number(r.staffed_counters), assignedCounters: Number(r.assigned_counters),
+    intervals: intervalsOn(hours, serviceDay, r.day_kind),
+    // a ticket of an earlier day still waiting (before the expiry sweep): its day is over, all time counts
+    nowMinute: lt.day === serviceDay ? minutesOf(lt.hm) + now.getUTCSeconds() / 60 : 24 * 60,
   }
 }
 
@@ -53,10 +74,16 @@ export function serviceFiguresQuery(centerId: string, serviceDay: string, now: D
   const only = serviceIds ? sql`AND s.id = ANY(${serviceIds}::uuid[])` : sql``
   return sql<FiguresRow>`
     SELECT s.id, s.default_service_minutes, s.daily_cap, coalesce(q.waiting, 0) AS waiting, coalesce(n.last, 0) AS issued,
-      r.avg_s, r.n AS done_n,
-      (SELECT count(*)::int FROM counter_service cs JOIN counter c ON c.id = cs.counter_id
-        WHERE cs.service_id = s.id AND c.status = 'open') AS open_counters
+      r.avg_s, r.n AS done_n, k.open_counters, k.staffed_counters, k.assigned_counters,
+      ce.time_zone, ce.opening_hours, cd.kind AS day_kind
     FROM service s
+    JOIN center ce ON ce.id = s.center_id
+    LEFT JOIN calendar_day cd ON cd.center_id = s.center_id AND cd.date = ${serviceDay}::date
+    CROSS JOIN LATERAL (
+      SELECT count(*) FILTER (WHERE c.status = 'open')::int AS open_counters,
+        count(*) FILTER (WHERE c.status <> 'closed')::int AS staffed_counters, count(*)::int AS assigned_counters
+      FROM counter_service cs JOIN counter c ON c.id = cs.counter_id WHERE cs.service_id = s.id
+    ) k
     LEFT JOIN queue_count q ON q.service_id = s.id AND q.service_day = ${serviceDay}
     LEFT JOIN ticket_number n ON n.service_id = s.id AND n.service_day = ${serviceDay}
     CROSS JOIN LATERAL (
@@ -69,8 +96,24 @@ export function serviceFiguresQuery(centerId: string, serviceDay: string, now: D
     ORDER BY s.sort_order, s.prefix`
 }
 
+/**
+ * The counters a wait is shared among: while the center is open, those open now; in a break or before
+ * opening, those staffed (open or paused: they come back). None of those: every counter serving it.
+ */
+export function countersFor(f: ServiceFigures): number {
+  const inBreak = resumesAt(f.intervals, f.nowMinute) !== null
+  const now = inBreak ? Math.max(f.openCounters, f.staffedCounters) : f.openCounters
+  return Math.max(1, now || f.staffedCounters || f.assignedCounters)
+}
+
 export function estimateFor(f: ServiceFigures, ahead: number) {
-  return estimateMinutes(ahead, f.avgSeconds ?? f.defaultServiceMinutes * 60, f.openCounters)
+  return estimateMinutes(ahead, f.avgSeconds ?? f.defaultServiceMinutes * 60, countersFor(f), f.intervals, f.nowMinute)
+}
+
+/** 'HH:MM' when the counters call again, if now is in a break or before the day's first opening; else null. */
+export function callsResumeAt(f: Pick<ServiceFigures, 'intervals' | 'nowMinute'>): string | null {
+  const at = resumesAt(f.intervals, f.nowMinute)
+  return at === null ? null : hmOf(at)
 }
 
 export function statOf(f: ServiceFigures): ServiceStat {

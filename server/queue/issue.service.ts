@@ -2,11 +2,12 @@ import pLimit, { type LimitFunction } from 'p-limit'
 import type { Db } from '../../db/create-db.js'
 import type { Center, Ticket } from '../../db/types.js'
 import type { IssuedTicket, TicketView } from '../../common/types.js'
-import { catalogs } from '../../common/i18n/index.js'
 import { isUniqueViolation } from '../../db/unique-violation.js'
 import { AppError } from '../errors.js'
 import type { Clock } from '../clock.js'
 import { describeHours, hoursOn, localTime } from '../time.js'
+import { addDays, hoursOnDay } from '../dossiers/working-days.js'
+import { nextOpening } from './schedule.js'
 import * as tickets from './ticket.repository.js'
 import { Outbox, type Changes } from './changes.js'
 import { ticketView, toTicketView, withSecret } from './ticket-views.js'
@@ -14,7 +15,25 @@ import { ticketView, toTicketView, withSecret } from './ticket-views.js'
 export type IssueInput = { serviceId: string; priorityGroup?: string; requestId?: string; dossierId?: string }
 
 /** The center as it works on a day: holidays close it, make-up days open it (server/dossiers/calendar-cache.ts). */
-export interface CenterCalendar { centerOn(center: Center, day: string): Promise<Center> }
+export interface CenterCalendar {
+  centerOn(center: Center, day: string): Promise<Center>
+  /** the calendar's exceptions from `from` to `days` days after it */
+  upcoming(centerId: string, from: string, days: number): Promise<ReadonlyMap<string, 'holiday' | 'workday'>>
+}
+
+/** How far ahead "opens next" looks (Tết and the days around it stay well within). */
+const NEXT_OPEN_DAYS = 60
+
+/**
+ * When the center opens next, seen at `lt`: before the day's first opening, that opening; from the
+ * cut-off on (and on a day without hours), the first opening of the next day with hours.
+ */
+export async function nextOpenOf(calendar: CenterCalendar, center: Center, lt: ReturnType<typeof localTime>): Promise<{ day: string; at: string } | null> {
+  const kinds = await calendar.upcoming(center.id, lt.day, NEXT_OPEN_DAYS)
+  const today = hoursOn(hoursOnDay(center.opening_hours, lt.day, kinds.get(lt.day)), lt.weekday)
+  if (today.length && lt.hm < today[0]![0]) return { day: lt.day, at: today[0]![0] }
+  return nextOpening(center.opening_hours, kinds, addDays(lt.day, 1), '00:00', NEXT_OPEN_DAYS - 1)
+}
 
 /**
  * How long what an issue checks (center, hours, service, priority group) is reused for the next taps of
@@ -101,7 +120,8 @@ export class IssueService {
     if (!center.active) throw new AppError('CENTER_INACTIVE') // deactivated by an admin (H6, docs/staff.md)
     const now = this.clock()
     const lt = localTime(now, center.time_zone)
-    assertIssuing(await this.calendar.centerOn(center, lt.day), lt)
+    const today = await this.calendar.centerOn(center, lt.day)
+    if (issuingClosedReason(today, lt)) refuseIssuing(today, lt, await nextOpenOf(this.calendar, center, lt))
     if (input.priorityGroup && !priorityGroupId) throw new AppError('PRIORITY_GROUP_NOT_FOUND')
     const bonus = priorityGroupId ? bonusMinutes ?? 0 : 0
 
@@ -150,12 +170,13 @@ export class IssueService {
  * Tickets are issued from the day's first opening until the cut-off (or the last closing when there is
  * none), lunch break included: a citizen who arrives at noon queues for the afternoon.
  */
-function assertIssuing(center: Center, lt: ReturnType<typeof localTime>) {
+function refuseIssuing(center: Center, lt: ReturnType<typeof localTime>, next: { day: string; at: string } | null): never {
   const reason = issuingClosedReason(center, lt)
-  if (!reason) return
-  const hours = describeHours(center.opening_hours, lt.weekday, catalogs.vi.closedDay)
-  if (reason === 'after_cutoff') throw new AppError('AFTER_CUTOFF', { cutoff: issuingEnd(center, lt)!, hours })
-  throw new AppError('CENTER_CLOSED', { hours })
+  const hours = describeHours(center.opening_hours, lt.weekday, '')
+  // when it opens next, as the pages word it in either language ('' when the center has no hours at all)
+  const opens = next ? { time: next.at, date: next.day.split('-').reverse().join('/') } : { time: '', date: '' }
+  if (reason === 'after_cutoff') throw new AppError('AFTER_CUTOFF', { cutoff: issuingEnd(center, lt)!, hours, ...opens })
+  throw new AppError('CENTER_CLOSED', { hours, ...opens })
 }
 
 /** Why the kiosk may not issue now (null: it may); the board tells pages, so they never show dead buttons. */

@@ -6,7 +6,7 @@ import type { Ticket } from '../../db/types.js'
 import { AppError } from '../errors.js'
 import * as counters from './counter.repository.js'
 import * as tickets from './ticket.repository.js'
-import { estimateFor, loadServiceFigures, type ServiceFigures } from './estimate.js'
+import { callsResumeAt, estimateFor, loadServiceFigures, type ServiceFigures } from './estimate.js'
 
 /** Reads a service's figures for the views of one publish (each service's figures are read once). */
 export type FiguresOf = (serviceIds: string[]) => Promise<ServiceFigures[]>
@@ -92,9 +92,9 @@ export async function counterView(db: Executor, centerId: string, counterId: str
 }
 
 /** A ticket's place in its queue (all null for a ticket that is not waiting). */
-function placeOf(ahead: number | null, f?: ServiceFigures): Pick<TicketView, 'position' | 'ahead' | 'estimatedWaitMinutes'> {
-  if (ahead === null) return { position: null, ahead: null, estimatedWaitMinutes: null }
-  return { position: ahead + 1, ahead, estimatedWaitMinutes: f ? estimateFor(f, ahead) : null }
+function placeOf(ahead: number | null, f?: ServiceFigures): Pick<TicketView, 'position' | 'ahead' | 'estimatedWaitMinutes' | 'callsResumeAt'> {
+  if (ahead === null) return { position: null, ahead: null, estimatedWaitMinutes: null, callsResumeAt: null }
+  return { position: ahead + 1, ahead, estimatedWaitMinutes: f ? estimateFor(f, ahead) : null, callsResumeAt: f ? callsResumeAt(f) : null }
 }
 
 export function iso(d: Date | string | null): string | null {

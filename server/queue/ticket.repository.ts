@@ -135,7 +135,7 @@ export async function loadFiguresAndPlace(db: Executor, centerId: string, servic
     FROM (${serviceFiguresQuery(centerId, serviceDay, now, [serviceId])}) f`.execute(db)
   const r = rows[0]
   if (!r) throw new Error(`service ${serviceId} has no figures`)
-  return { figures: toFigures(r), ahead: r.status === 'waiting' && r.ahead != null ? Number(r.ahead) : null }
+  return { figures: toFigures(r, serviceDay, now), ahead: r.status === 'waiting' && r.ahead != null ? Number(r.ahead) : null }
 }
 
 export function updateTicket(db: Executor, id: string, patch: Updateable<TicketTable>) {

@@ -11,7 +11,7 @@ const counter = (n: number): CounterView => ({
 })
 const snapshot = (seq: number, over: Partial<BoardSnapshot> = {}): BoardSnapshot => ({
   seq, centerSlug: 'na-sang', centerName: 'Na Sang', serviceDay: '2026-11-23', open: true, acceptingTickets: true, closedReason: null,
-  hoursToday: '07:00–11:30, 13:30–17:00', ticketCutoff: '16:30', announcementTemplate: DEFAULT_ANNOUNCEMENT_TEMPLATE,
+  hoursToday: '07:00–11:30, 13:30–17:00', callsResumeAt: null, nextOpen: null, publicUrl: null, ticketCutoff: '16:30', announcementTemplate: DEFAULT_ANNOUNCEMENT_TEMPLATE,
   services: [{ id: 's1', code: 'ho-tich', prefix: 'A', nameVi: 'Hộ tịch', nameEn: 'Civil status', icon: 'family', active: true, targetWaitMinutes: 15, dailyCap: null, waiting: 0, estimatedWaitMinutes: 0, capReached: false }],
   counters: [counter(1), counter(2)], recentCalls: [], readyDossiers: [], ...over,
 })
