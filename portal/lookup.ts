@@ -6,6 +6,7 @@ import { fill, h, param } from '../web/dom.js'
 import { fmt, getLang, t } from '../web/i18n.js'
 import type { PageSocket } from '../web/live.js'
 import { dmy, hm } from '../web/time.js'
+import { resultDownload } from './result-download.js'
 
 /** "NS2611230007" typed without dashes → "NS-261123-0007" (the code as printed on the slip). */
 export function normalizeCode(typed: string): string {
@@ -168,6 +169,8 @@ export class DossierLookup {
         d.supplementItems?.length ? h('ol', { id: 'dossier-supplement-items' }, ...d.supplementItems.map((x) => h('li', null, x))) : h('p', null, d.supplementNote),
         d.supplementDeadline ? h('p', { id: 'dossier-supplement-deadline' }, fmt(w.lookupSupplementDeadline, { date: dmy(new Date(new Date(d.supplementDeadline).getTime() - 1).toISOString()) })) : null) : null,
       h('dl', { class: 'facts' }, ...facts.flatMap(([k, v]) => [h('dt', null, k), h('dd', null, v)])),
+      // issue 21: the electronic result (Art. 22), a download with the phone's last 4 digits
+      d.resultAvailable ? resultDownload(d, { lookupCode: this.lookup, center: param('center') }) : null,
       h('h2', null, w.history),
       h('ol', { class: 'timeline', id: 'dossier-history' }, ...[...d.history].reverse().map((x) => h('li', { 'data-status': x.toStatus },
         h('span', { class: 'tl-status' }, w.status[x.toStatus]), h('span', { class: 'tl-when' }, when(x.at))))),

@@ -8,6 +8,7 @@ import { openSlip, pad, procedureName, slipUrl } from './dossiers-format.js'
 import { apiFieldErrors, apiSend, clearErrorsOnEdit, field, formError, isUnauthorized, openDialog, setFormError, showFieldErrors, statusPill } from './dossiers-ui.js'
 import { centerProcedures, dueText } from './intake.js'
 import { handoverText, openHandoverDialog } from './dossiers-handover.js'
+import { resultSection } from './dossiers-result.js'
 import { canRecordFee, feeSummary, openFeeDialog } from './dossiers-fee.js' // W2: the fee (Art. 24)
 import type { SlipKind } from './dossiers-format.js'
 import { debounce, errorText } from './util.js'
@@ -200,6 +201,8 @@ export class DossiersView {
       ]),
       h('h3', null, w.documentsShort),
       h('ul', { class: 'ds-docs' }, ...d.documents.map((x) => h('li', { class: x.received ? 'ok' : 'missing' }, x.received ? '✓ ' : '✗ ', x.name, x.received ? '' : ` (${w.notReceived})`))),
+      // issue 21: the electronic result (Art. 22), attached here, downloaded by the citizen from the lookup page
+      resultSection(d, (x) => { this.selected = x; this.notice = { kind: 'ok', text: fmt(t().dossierResult.saved, { code: x.code }) }; this.drawDetail() }),
       h('h3', null, w.actions),
       h('div', { class: 'ds-actions', id: 'ds-actions' },
         ...moves.map((s) => h('button', { type: 'button', class: `btn ${FINAL.includes(s) && s !== 'returned' ? 'btn-danger-outline' : s === 'ready' || s === 'returned' || s === 'processing' ? 'btn-primary' : ''}`, 'data-move': s, onclick: () => this.moveDialog(d, s) }, moveLabel(s))),
