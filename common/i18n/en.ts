@@ -11,11 +11,6 @@ export const en: Catalog = {
     RESULT_NOT_FOUND: 'This dossier has no electronic result to download yet.',
     RESULT_CHECK_FAILED: 'The last 4 digits do not match the phone number given with the dossier.',
     PROVINCIAL_CODE_TAKEN: 'The province\'s code {code} is already linked to another dossier of this center.',
-    WEBHOOK_URL_PRIVATE: 'The webhook URL points into a private network or at this server ({address}). Only an admin may allow that, for each webhook.',
-    RESULT_REJECTED: 'The result must be a PDF file of at most {max} MB.',
-    RESULT_NOT_FOUND: 'This dossier has no electronic result to download yet.',
-    RESULT_CHECK_FAILED: 'The last 4 digits do not match the phone number given with the dossier.',
-    PROVINCIAL_CODE_TAKEN: 'The province\'s code {code} is already linked to another dossier of this center.',
     // API tokens (W5, issue 25)
     TOKEN_INVALID: 'The API token is wrong, revoked or expired.',
     TOKEN_SCOPE: 'This API token is not granted this operation.',

@@ -12,12 +12,6 @@ export const vi = {
     RESULT_NOT_FOUND: 'Hồ sơ chưa có kết quả điện tử để tải về.',
     RESULT_CHECK_FAILED: 'Bốn số cuối số điện thoại không khớp với số đã khai khi nộp hồ sơ.',
     PROVINCIAL_CODE_TAKEN: 'Mã {code} của hệ thống tỉnh đã gắn với một hồ sơ khác của trung tâm.',
-    WEBHOOK_URL_PRIVATE: 'Địa chỉ webhook trỏ tới mạng nội bộ hoặc chính máy chủ ({address}). Chỉ quản trị viên mới được cho phép điều này, cho từng webhook.',
-    // kết quả điện tử, mã hồ sơ của hệ thống tỉnh (issue 21, issue 25)
-    RESULT_REJECTED: 'Tệp kết quả phải là tệp PDF, tối đa {max} MB.',
-    RESULT_NOT_FOUND: 'Hồ sơ chưa có kết quả điện tử để tải về.',
-    RESULT_CHECK_FAILED: 'Bốn số cuối số điện thoại không khớp với số đã khai khi nộp hồ sơ.',
-    PROVINCIAL_CODE_TAKEN: 'Mã {code} của hệ thống tỉnh đã gắn với một hồ sơ khác của trung tâm.',
     // API tokens (W5, issue 25)
     TOKEN_INVALID: 'Khóa API không đúng, đã bị thu hồi hoặc đã hết hạn.',
     TOKEN_SCOPE: 'Khóa API này không được cấp quyền cho thao tác này.',
