@@ -29,7 +29,12 @@ export const TicketKey = z.string().max(200)
 /** the phone page's reads: `?key=<the ticket's secret>` */
 export const TicketKeyQuery = z.strictObject({ key: TicketKey.optional(), lang: z.string().max(10).optional() })
 export const CallTicketBody = z.strictObject({ ticketId: Uuid })
-export const TransferBody = z.strictObject({ serviceId: Uuid })
+/** Another service, or another counter (issue 22), exactly one; and a note the next clerk reads. */
+export const TransferBody = z.strictObject({
+  serviceId: Uuid.optional(),
+  counterId: Uuid.optional(),
+  note: z.string().trim().min(1).max(200).optional(),
+}).refine((b) => (b.serviceId === undefined) !== (b.counterId === undefined), { message: 'serviceId or counterId, one of them', path: ['serviceId'] })
 /** W2 (issue 22): a walk-in ticket issued at the clerk's counter, in this service */
 export const WalkInBody = z.strictObject({ serviceId: Uuid })
 export const ResumeBody = z.strictObject({ counterId: Uuid.optional() })

@@ -36,6 +36,11 @@ export interface QueueTicket {
   issuedAt: string
   queueAt: string
   transferred: boolean
+  /** issue 22: transferred to this very counter (listed first, called first, whatever its service) */
+  forThisCounter?: boolean
+  /** the note the clerk who transferred it wrote, and the counter it came from */
+  transferNote?: string | null
+  transferredFromCounter?: number | null
   /** held tickets: when it was parked */
   heldAt?: string | null
 }
@@ -54,6 +59,8 @@ export interface CounterQueueResponse {
   waitingTotal: { primary: number; backup: number }
   /** tickets the caller holds (parked while the citizen fills a form) */
   held: QueueTicket[]
+  /** issue 22: the current ticket came by a transfer: the note written, the counter and the code it came from */
+  currentTransfer: { note: string | null; fromCounter: number | null; fromCode: string } | null
 }
 
 export interface MyDayResponse {

@@ -39,15 +39,13 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await sql`ALTER TABLE ticket
     ADD COLUMN for_counter_id uuid REFERENCES counter(id),
-    ADD COLUMN transfer_note text CHECK (length(transfer_note) BETWEEN 1 AND 200),
-    -- only a waiting ticket is kept for a counter (called, it is at that counter)
-    ADD CONSTRAINT ticket_for_counter_waiting CHECK (for_counter_id IS NULL OR status = 'waiting')`.execute(db)
+    -- read only while the ticket waits; kept afterwards as the record of where it was sent
+    ADD COLUMN transfer_note text CHECK (length(transfer_note) BETWEEN 1 AND 200)`.execute(db)
   await sql`CREATE INDEX ticket_for_counter ON ticket (for_counter_id, queue_at) WHERE for_counter_id IS NOT NULL`.execute(db)
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`DROP INDEX IF EXISTS ticket_for_counter`.execute(db)
-  await sql`ALTER TABLE ticket DROP CONSTRAINT IF EXISTS ticket_for_counter_waiting`.execute(db)
   await sql`ALTER TABLE ticket DROP COLUMN IF EXISTS transfer_note`.execute(db)
   await sql`ALTER TABLE ticket DROP COLUMN IF EXISTS for_counter_id`.execute(db)
   await sql`ALTER TABLE dossier DROP COLUMN IF EXISTS applicant_fold`.execute(db)

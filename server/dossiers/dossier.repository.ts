@@ -151,9 +151,9 @@ export function listDossiers(db: Executor, centerId: string, f: ListFilter) {
     const whole = f.q
     const like = (v: string) => `%${v.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
     // issue 22: names folded on both sides ("tuyet" finds "Tuyết", migration 0021), a phone in any spelling
-    const digits = phoneSearchDigits(f.q)
-    q = q.where((eb) => eb.or([eb('dossier.code', 'ilike', like(f.q)), eb('dossier.applicant_fold', 'like', like(foldText(f.q))),
-      eb('dossier.applicant_phone', 'like', like(digits ?? f.q)),
+    const digits = phoneSearchDigits(whole)
+    q = q.where((eb) => eb.or([eb('dossier.code', 'ilike', like(whole)), eb('dossier.applicant_fold', 'like', like(foldText(whole))),
+      eb('dossier.applicant_phone', 'like', like(digits ?? whole)),
       // W1: a scanned ID card searches by its number, whole (never a part of someone's ID)
       eb('dossier.applicant_id_number', '=', whole)]))
   }

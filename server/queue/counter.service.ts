@@ -9,7 +9,7 @@ import { assertAtCounter, assertCenter, type Actor } from '../auth/actor.js'
 import { findCenterOf } from '../centers/center.repository.js'
 import * as counters from './counter.repository.js'
 import * as tickets from './ticket.repository.js'
-import type { Changes } from './changes.js'
+import type { Changes, Outbox } from './changes.js'
 import { counterView } from './ticket-views.js'
 
 /** A clerk's counter: open, close, pause with a reason, resume. */
@@ -37,12 +37,15 @@ export class CounterService {
   }
 
   async closeCounter(counterId: string, actor: Actor): Promise<CounterView> {
-    return this.counterChange(counterId, actor, async (trx, c, now) => {
+    return this.counterChange(counterId, actor, async (trx, c, now, out) => {
       if (c.status === 'closed') return false
       const active = await tickets.findActiveAtCounter(trx, c.id)
       if (active) throw new AppError('COUNTER_BUSY', { code: active.code })
       await counters.updateCounter(trx, c.id, { status: 'closed', staff_id: null, pause_reason: null, status_since: now })
       await counters.insertCounterEvent(trx, { counterId: c.id, staffId: actor.staffId, type: 'close', at: now })
+      // issue 22: tickets transferred to this counter go back to their service's queue, in their place
+      const released = await tickets.releaseForCounter(trx, c.id)
+      if (released.length) out.add({ name: 'queue:changed', serviceIds: [...new Set(released.map((r) => r.service_id))] })
       return true
     })
   }
@@ -68,7 +71,7 @@ export class CounterService {
   }
 
   private async counterChange(counterId: string, actor: Actor,
-    change: (trx: Transaction<Database>, c: Counter, now: Date) => Promise<boolean>,
+    change: (trx: Transaction<Database>, c: Counter, now: Date, out: Outbox) => Promise<boolean>,
     opts: { atCounter: boolean } = { atCounter: true }): Promise<CounterView> {
     const center = await findCenterOf(this.db, 'counter', counterId)
     if (!center) throw new AppError('COUNTER_NOT_FOUND')
@@ -77,7 +80,7 @@ export class CounterService {
       const c = (await counters.lockCounter(trx, counterId))!
       // a closed counter belongs to nobody: each change answers for itself (close: nothing to do; pause: COUNTER_CLOSED)
       if (opts.atCounter && c.status !== 'closed') assertAtCounter(actor, c)
-      if (await change(trx, c, this.clock())) {
+      if (await change(trx, c, this.clock(), out)) {
         out.add({ name: 'counter:changed', counterId })
         out.add({ name: 'queue:changed', serviceIds: (await counters.counterServices(trx, counterId)).map((s) => s.service_id) })
       }

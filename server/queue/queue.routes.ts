@@ -56,7 +56,9 @@ export function staffQueueRoutes(counters: CounterService, tickets: TicketServic
   counterAction('/tickets/:id/no-show', EmptyBody, (id, req) => tickets.noShow(id, req.auth!.actor), 'ticket')
   counterAction('/tickets/:id/hold', EmptyBody, (id, req) => tickets.hold(id, req.auth!.actor), 'ticket')
   counterAction('/tickets/:id/resume', ResumeBody, (id, req) => tickets.resume(id, req.auth!.actor, req.input.body.counterId), 'ticket')
-  counterAction('/tickets/:id/transfer', TransferBody, (id, req) => tickets.transfer(id, req.input.body.serviceId, req.auth!.actor), 'ticket')
+  counterAction('/tickets/:id/transfer', TransferBody, (id, req) => tickets.transfer(id, req.input.body, req.auth!.actor), 'ticket')
+  // issue 22: a no-show taken back within 10 seconds, at the same counter
+  counterAction('/tickets/:id/undo-no-show', EmptyBody, (id, req) => tickets.undoNoShow(id, req.auth!.actor), 'ticket')
   counterAction('/tickets/:id/cancel', EmptyBody, (id, req) => tickets.cancel(id, req.auth!.actor), 'ticket')
   return r
 }

@@ -163,6 +163,7 @@ export async function lockNextWaiting(db: Executor, serviceIds: string[], servic
   }
   return db.selectFrom('ticket').selectAll()
     .where('service_id', 'in', serviceIds).where('service_day', '=', serviceDay).where('status', '=', 'waiting')
+    .where('for_counter_id', 'is', null) // issue 22: a ticket transferred to a counter is that counter's (lockNextForCounter)
     // ties (one instant, or a priority ticket landing on a normal one's time): the earlier issued, then the lower number
     .orderBy('queue_at').orderBy('issued_at').orderBy('number').orderBy('id').limit(1)
     .forUpdate().skipLocked().executeTakeFirst()
@@ -182,9 +183,25 @@ export function queueHeadsQuery(serviceIds: string[], serviceDay: string) {
         ORDER BY c.queue_at, c.issued_at, c.number, c.id
         LIMIT ${sql.lit(HEADS_PER_SERVICE)}) h
       JOIN ticket ON ticket.id = h.id
-      WHERE ticket.status = 'waiting' AND ticket.service_day = ${serviceDay}
+      WHERE ticket.status = 'waiting' AND ticket.service_day = ${serviceDay} AND ticket.for_counter_id IS NULL
       ORDER BY h.queue_at, h.issued_at, h.number, h.id
       LIMIT 1 FOR UPDATE OF ticket SKIP LOCKED`
+}
+
+/**
+ * Issue 22: the oldest waiting ticket transferred to this counter today, locked (its call-next takes these
+ * first, whatever their service; no other counter's call-next takes them while they are kept for it).
+ */
+export function lockNextForCounter(db: Executor, counterId: string, serviceDay: string): Promise<Ticket | undefined> {
+  return db.selectFrom('ticket').selectAll().where('for_counter_id', '=', counterId).where('service_day', '=', serviceDay)
+    .where('status', '=', 'waiting').orderBy('queue_at').orderBy('issued_at').orderBy('number').orderBy('id').limit(1)
+    .forUpdate().skipLocked().executeTakeFirst()
+}
+
+/** Issue 22: a counter that closes lets its transferred tickets go back to their service's queue (they keep their place). */
+export function releaseForCounter(db: Executor, counterId: string) {
+  return db.updateTable('ticket').set({ for_counter_id: null }).where('for_counter_id', '=', counterId).where('status', '=', 'waiting')
+    .returning(['id', 'service_id']).execute()
 }
 
 type TicketEventInput = {

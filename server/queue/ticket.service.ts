@@ -1,6 +1,6 @@
 import type { Transaction, Updateable } from 'kysely'
 import type { Db, Executor } from '../../db/create-db.js'
-import type { Center, Counter, Database, Ticket, TicketStatus, TicketTable } from '../../db/types.js'
+import type { Center, Counter, Database, Service, Ticket, TicketStatus, TicketTable } from '../../db/types.js'
 import type { IssuedTicket, TicketView } from '../../common/types.js'
 import type { TicketCalledEvent, TicketFinishedEvent } from '../../common/events.js'
 import { formatTicketCode } from '../../common/ticket-code.js'
@@ -18,6 +18,12 @@ import { secretMatches } from './ticket-secret.js'
 import { closedReason } from './issue.service.js'
 
 const ACTIVE: TicketStatus[] = ['called', 'serving']
+
+/** Issue 22: how long a no-show can be taken back (the console offers "Hoàn tác" as long). */
+export const NO_SHOW_UNDO_SECONDS = 10
+
+/** Where a transfer sends a ticket: another service, or another counter (issue 22); and the note for the next clerk. */
+export interface TransferTarget { serviceId?: string; counterId?: string; note?: string }
 
 /** A ticket's life at the counters: called (next, or out of order), started, finished, held, transferred; and its end of day. */
 export class TicketService {
@@ -51,6 +57,9 @@ export class TicketService {
     const views = new Map<string, TicketView>()
     const id = await this.atOpenCounter(counterId, actor, async (trx, c, center, now, day, out) => {
       // read after the counter's lock: a manager's change of its services that committed meanwhile counts
+      // issue 22: a ticket transferred to this counter first, whatever its service
+      const kept = await tickets.lockNextForCounter(trx, c.id, day)
+      if (kept) return this.markCalled(trx, out, kept, c, actor, now, 'called', { forCounter: true })
       const tiers = await counters.counterServices(trx, c.id)
       for (const tier of [1, 2] as const) {
         const ids = tiers.filter((s) => s.tier === tier).map((s) => s.service_id)
@@ -70,6 +79,7 @@ export class TicketService {
       if (!t || t.center_id !== center.id) throw new AppError('TICKET_NOT_FOUND')
       if (t.status !== 'waiting') throw new AppError('TICKET_NOT_WAITING')
       if (t.service_day !== day) throw new AppError('TICKET_NOT_TODAY')
+      if (t.for_counter_id && t.for_counter_id !== c.id) throw new AppError('TICKET_FOR_OTHER_COUNTER', { code: t.code })
       return this.markCalled(trx, out, t, c, actor, now, 'called_out_of_order', {})
     })
     return this.getTicket(id!)
@@ -155,12 +165,51 @@ export class TicketService {
     })
   }
 
+  /**
+   * Done. A called ticket is completed too (issue 22: `D` at the counter, the start implied): it is
+   * started first, at its call (the citizen was at the desk from then), with its own `started` event
+   * marked `implied`, so service times and the ticket's history read as if S had been pressed.
+   */
   async complete(ticketId: string, actor: Actor): Promise<TicketView> {
-    return this.finish(ticketId, actor, ['serving'], 'done', 'completed')
+    return this.transition(ticketId, actor, ['called', 'serving'], async (trx, t, c, now, out) => {
+      let cur = t
+      if (t.status === 'called') {
+        const startedAt = t.started_at ?? t.called_at ?? now
+        await this.change(trx, t, { status: 'serving', started_at: startedAt }, 'started', 'serving', c, actor, now, { implied: true })
+        cur = { ...t, status: 'serving', started_at: startedAt }
+      }
+      await this.change(trx, cur, { status: 'done', finished_at: now }, 'completed', 'done', c, actor, now)
+      out.add({ name: 'ticket:finished', payload: finishedPayload(cur, 'done', c) })
+      currentTicketChanged(out, cur)
+    })
   }
 
   async noShow(ticketId: string, actor: Actor): Promise<TicketView> {
     return this.finish(ticketId, actor, ['called'], 'no_show', 'no_show')
+  }
+
+  /**
+   * Issue 22: a no-show taken back within NO_SHOW_UNDO_SECONDS (the citizen came just after, or the
+   * wrong key): called again at the same counter, by its clerk (or a manager), if the counter is still
+   * theirs and free. Recorded as `no_show_undone`; the day's no-show count leaves it out.
+   */
+  async undoNoShow(ticketId: string, actor: Actor): Promise<TicketView> {
+    return this.transition(ticketId, actor, ['no_show'], async (trx, t, c, now, out) => {
+      if (!t.finished_at || now.getTime() - new Date(t.finished_at).getTime() > NO_SHOW_UNDO_SECONDS * 1000) {
+        throw new AppError('NO_SHOW_UNDO_EXPIRED', { seconds: NO_SHOW_UNDO_SECONDS })
+      }
+      const k = (await counters.lockCounter(trx, c!.id))!
+      if (k.status === 'closed') throw new AppError('COUNTER_CLOSED')
+      const active = await tickets.findActiveAtCounter(trx, k.id)
+      if (active) throw new AppError('COUNTER_BUSY', { code: active.code })
+      try {
+        await this.change(trx, t, { status: 'called', finished_at: null }, 'no_show_undone', 'called', k, actor, now)
+      } catch (e) {
+        if (isUniqueViolation(e, 'ticket_one_active_per_counter')) throw new AppError('COUNTER_BUSY', { code: '' })
+        throw e
+      }
+      out.add({ name: 'counter:changed', counterId: k.id })
+    })
   }
 
   async cancel(ticketId: string, actor: Actor): Promise<TicketView> {
@@ -193,22 +242,43 @@ export class TicketService {
     return this.getTicket(id)
   }
 
-  /** Moves a ticket to another service; the new ticket keeps the original place in the queue. */
-  async transfer(ticketId: string, serviceId: string, actor: Actor): Promise<TicketView> {
+  /**
+   * Moves a ticket to another service, or (issue 22) to another counter: the new ticket keeps the
+   * original place in the queue; one sent to a counter keeps its service and waits for that counter only
+   * (its call-next takes it first; no other counter's call takes it) until called, or until the counter
+   * closes. `note`: what the next clerk reads. The old ticket is `transferred` in the same transaction,
+   * so a ticket is never with two counters: the new one waits with no counter until it is called.
+   */
+  async transfer(ticketId: string, to: TransferTarget, actor: Actor): Promise<TicketView> {
     let newId = ''
     await this.transition(ticketId, actor, ['waiting', 'called', 'serving', 'held'], async (trx, t, c, now, out) => {
-      const target = await findService(trx, serviceId)
-      if (!target || target.center_id !== t.center_id) throw new AppError('SERVICE_NOT_FOUND')
-      if (target.id === t.service_id) throw new AppError('TRANSFER_SAME_SERVICE')
-      if (!target.active) throw new AppError('SERVICE_INACTIVE')
-      await this.change(trx, t, { status: 'transferred', finished_at: now }, 'transferred', 'transferred', c, actor, now, { toServiceId: target.id })
+      let target: Service
+      let forCounter: Counter | null = null
+      if (to.counterId) {
+        // a stale tab sending the ticket to the counter it already waits for, or is at: refused before any lock
+        if (to.counterId === t.counter_id || to.counterId === t.for_counter_id) throw new AppError('TRANSFER_SAME_COUNTER')
+        forCounter = (await counters.lockCounter(trx, to.counterId)) ?? null
+        if (!forCounter || forCounter.center_id !== t.center_id) throw new AppError('COUNTER_NOT_FOUND')
+        if (forCounter.status === 'closed') throw new AppError('COUNTER_CLOSED')
+        target = (await findService(trx, t.service_id))!
+      } else {
+        const s = await findService(trx, to.serviceId!)
+        if (!s || s.center_id !== t.center_id) throw new AppError('SERVICE_NOT_FOUND')
+        if (s.id === t.service_id) throw new AppError('TRANSFER_SAME_SERVICE')
+        if (!s.active) throw new AppError('SERVICE_INACTIVE')
+        target = s
+      }
+      await this.change(trx, t, { status: 'transferred', finished_at: now }, 'transferred', 'transferred', c, actor, now,
+        forCounter ? { toCounterId: forCounter.id, toCounterNumber: forCounter.number, note: to.note ?? null } : { toServiceId: target.id, note: to.note ?? null })
       const number = await tickets.takeNextNumber(trx, target.id, t.service_day)
       const n = await tickets.insertTicket(trx, {
         center_id: t.center_id, service_id: target.id, service_day: t.service_day, number,
         code: formatTicketCode(target.prefix, number), priority_group_id: t.priority_group_id,
         queue_at: t.queue_at, issued_at: now, transferred_from_id: t.id,
         secret: t.secret, // the same paper ticket: its QR follows the new ticket too
-      }, { type: 'issued_by_transfer', staffId: actor.staffId, data: { fromTicketId: t.id, fromCode: t.code } })
+        for_counter_id: forCounter?.id ?? null, transfer_note: to.note ?? null,
+      }, { type: 'issued_by_transfer', staffId: actor.staffId, data: { fromTicketId: t.id, fromCode: t.code, forCounterId: forCounter?.id ?? null } })
+      if (forCounter) out.add({ name: 'counter:changed', counterId: forCounter.id })
       newId = n.id
       out.add({ name: 'ticket:finished', payload: finishedPayload(t, 'transferred', c) })
       currentTicketChanged(out, t)

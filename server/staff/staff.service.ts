@@ -40,18 +40,25 @@ export class StaffService {
     const now = this.clock()
     const lt = localTime(now, center.time_zone)
     const counter = await counterView(this.db, center.id, c.id)
-    const [waiting, total, held, current] = await Promise.all([
+    const [waiting, total, held, current, kept, origin] = await Promise.all([
       staff.listCounterWaiting(this.db, c.id, lt.day),
       staff.countCounterWaiting(this.db, c.id, lt.day),
       staff.listHeldBy(this.db, center.id, actor.staffId, lt.day),
       counter.currentTicket ? ticketView(this.db, counter.currentTicket.id, this.clock()) : Promise.resolve(null),
+      staff.listKeptFor(this.db, c.id, lt.day),
+      counter.currentTicket ? staff.transferOrigin(this.db, counter.currentTicket.id) : Promise.resolve(undefined),
     ])
     return {
       now: now.toISOString(), open: isOpenAt(center.opening_hours, lt),
       hoursToday: describeHours(center.opening_hours, lt.weekday, catalogs.vi.closedDay),
       counter, current,
-      waiting: waiting.map((r) => queueTicket(r, Number(r.tier) === 2 ? 2 : 1)),
-      waitingTotal: total,
+      // issue 22: tickets transferred to this counter first, as its call-next takes them
+      waiting: [
+        ...kept.map((r) => ({ ...queueTicket(r, 1), forThisCounter: true, transferNote: r.transfer_note, transferredFromCounter: r.from_counter ?? null })),
+        ...waiting.map((r) => queueTicket(r, Number(r.tier) === 2 ? 2 : 1)),
+      ].slice(0, staff.QUEUE_LIST_LIMIT),
+      waitingTotal: { ...total, primary: total.primary + kept.length },
+      currentTransfer: origin ? { note: origin.transfer_note, fromCounter: origin.from_counter ?? null, fromCode: origin.from_code } : null,
       held: held.map((r) => ({ ...queueTicket(r, 1), heldAt: r.held_at == null ? null : iso(r.held_at) })),
     }
   }
