@@ -13,6 +13,8 @@ export function fieldLabelIn(c: Catalog, entity: string, field: string): string 
   // an API token's (W5): its name, scopes, expiry, revocation
   // a webhook's (W6): its URL, events, personal data, http, active, a replayed delivery
   if (entity === 'webhook') return (c.webhooks.fieldNames as Record<string, string>)[field] ?? field
+  // the center's own voice (issue 23): a language's name and template, a recording
+  if (entity === 'voice') return (c.voice.fieldNames as Record<string, string>)[field] ?? field
   if (entity === 'api_token') return field === 'revokedAt' ? c.apiTokens.columns.status : (c.apiTokens.columns as Record<string, string>)[field] ?? field
   // a service is "taking tickets"; an account is active; a procedure or a group is in use
   if (field === 'active' && entity === 'staff') return w.accountActive

@@ -100,6 +100,11 @@ export const ERROR_STATUS = {
   WEBHOOK_NOT_FOUND: 404,
   WEBHOOK_DELIVERY_NOT_FOUND: 404,
   WEBHOOK_URL_NOT_ALLOWED: 422,
+  // the center's own voice (issue 23)
+  VOICE_LANGUAGE_NOT_FOUND: 404,
+  VOICE_CLIP_NOT_FOUND: 404,
+  VOICE_CLIP_NOT_NEEDED: 400,
+  VOICE_CLIP_REJECTED: 400,
   WEBHOOK_URL_PRIVATE: 422,
   // the electronic result and the province's code (issue 21, issue 25 "Inbound")
   RESULT_REJECTED: 400,

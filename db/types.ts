@@ -1,6 +1,8 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
 import type { ApiTokenTable, DossierResultTable, OutboxDeliveryTable, OutboxEventTable, WebhookSubscriptionTable } from './types-integration.js'
 export type { ApiTokenTable, OutboxDeliveryTable, OutboxEventTable, WebhookSubscriptionTable }
+import type { VoiceClipTable, VoiceLanguageTable } from './types-voice.js'
+export type { VoiceClipTable, VoiceLanguageTable }
 
 export type StaffRole = 'admin' | 'manager' | 'clerk'
 export type CounterStatus = 'closed' | 'open' | 'paused'
@@ -345,6 +347,9 @@ export interface Database {
   webhook_subscription: WebhookSubscriptionTable
   outbox_event: OutboxEventTable
   outbox_delivery: OutboxDeliveryTable
+  // migration 0026 (issue 23): the center's own voice
+  voice_language: VoiceLanguageTable
+  voice_clip: VoiceClipTable
 }
 
 // ---- API tokens (migration 0017, issue 25) ----

@@ -42,6 +42,7 @@ import { attachRealtime, realtimeFlushed, SocketSink, type IoServer, type Realti
 import { findCounter } from './queue/counter.repository.js'
 import { AppMetrics } from './metrics.js'
 import { OutboxWorker, type OutboxOptions } from './outbox/outbox.worker.js'; import { WebhookService } from './webhooks/webhook.service.js'; import { webhookRoutes } from './webhooks/webhook.routes.js'
+import { VoiceService } from './voice/voice.service.js'; import { voiceRoutes } from './voice/voice.routes.js'
 import { TokenService } from './tokens/token.service.js'; import { bearerAuth } from './tokens/bearer.js'; import { tokenRoutes } from './tokens/token.routes.js'; import { openApiRoutes } from './http/openapi-routes.js'
 
 export interface AppDeps {
@@ -241,6 +242,7 @@ function apiRouter(deps: AppDeps, s: ReturnType<typeof services>, sink: SocketSi
   api.use(tokenRoutes(tokens))
   api.use(openApiRoutes())
   api.use(webhookRoutes(new WebhookService(db, clock))) // W6
+  api.use(voiceRoutes(new VoiceService(db, clock))) // the center's own voice (issue 23)
   // the one-time set-up link of an empty install: a stranger's guesses are few and logged
   api.use(setupRoutes(new SetupService(db, clock), s.auth, logger, perAddressPerMinute(deps.setupPerMinute ?? 10), { sessionHours: deps.sessionHours ?? 12 }))
   api.use(notFound)

@@ -16,7 +16,9 @@ const SETTINGS = ['service', 'procedure', 'counter', 'priority_group', 'calendar
 /** what a center did (never copied), and rows of its own that a new center makes fresh */
 const HISTORY = ['ticket', 'ticket_event', 'audit_log', 'rating', 'dossier', 'dossier_event', 'dossier_number', 'center_board_seq', 'staff',
   // a center's own machine clients and their deliveries: secrets of that center, never copied to another
-  'api_token', 'webhook_subscription', 'outbox_event']
+  'api_token', 'webhook_subscription', 'outbox_event',
+  // a center's own voice (issue 23): its staff's recordings, never another center's
+  'voice_language', 'voice_clip']
 
 describe.each(backends)('centers, services and counters administration on %s', (kind) => {
   let h: Harness

@@ -2,6 +2,11 @@ import type { Catalog } from './index.js'
 
 export const en: Catalog = {
   errors: {
+    // the center's own voice (issue 23)
+    VOICE_LANGUAGE_NOT_FOUND: 'The center has no such language.',
+    VOICE_CLIP_NOT_FOUND: 'There is no recording {clip}.',
+    VOICE_CLIP_NOT_NEEDED: 'The recording {clip} is not on this language\'s checklist.',
+    VOICE_CLIP_REJECTED: 'The recording {clip} was refused: only Ogg, WebM or WAV audio of at most 512 KB is accepted.',
     // webhooks (W6, issue 25)
     WEBHOOK_NOT_FOUND: 'Webhook not found.',
     WEBHOOK_DELIVERY_NOT_FOUND: 'Webhook delivery not found.',
@@ -365,7 +370,7 @@ export const en: Catalog = {
     allKinds: 'All',
     allStaff: 'All staff',
     colAction: 'Action',
-    entityNames: { service: 'Service', ticket: 'Ticket', counter: 'Counter', center: 'Center', procedure: 'Procedure', staff: 'Account', priority_group: 'Priority group', calendar_day: 'Calendar', dossier: 'Dossier', api_token: 'API token', webhook: 'Webhook' },
+    entityNames: { service: 'Service', ticket: 'Ticket', counter: 'Counter', center: 'Center', procedure: 'Procedure', staff: 'Account', priority_group: 'Priority group', calendar_day: 'Calendar', dossier: 'Dossier', api_token: 'API token', webhook: 'Webhook', voice: 'Voice' },
     auditActions: {
       update: 'Changed settings',
       reorder: 'Reordered',
@@ -625,7 +630,7 @@ export const en: Catalog = {
     nobody: 'Nobody',
     updatedAt: 'Updated at {time}',
     pauseLimitNote: 'Alerts when a counter has been paused {n} minutes or longer (see Settings) or a wait passes the service\'s target.',
-    settingsNav: { centers: 'Centers', general: 'Services, counters, hours', procedures: 'Procedures', groups: 'Priority groups', staff: 'Staff accounts', calendar: 'Holidays, make-up days' , webhooks: 'Webhooks', tokens: 'API tokens' },
+    settingsNav: { centers: 'Centers', general: 'Services, counters, hours', procedures: 'Procedures', groups: 'Priority groups', staff: 'Staff accounts', calendar: 'Holidays, make-up days' , webhooks: 'Webhooks', tokens: 'API tokens', voice: 'Voice' },
     settingsNavLabel: 'Settings sections',
     pauseAlertHint: 'The floor view alerts when a counter has been paused this many minutes or longer.',
     // W3 (issue 21): the agency identifier of dossier codes (Art. 28)
@@ -1463,5 +1468,31 @@ export const en: Catalog = {
     downloading: 'Downloading…',
     portalDone: 'Downloaded "{name}". Open it with a PDF reader.',
     fourDigits: 'Enter all 4 digits.',
+  },
+  // the center's own voice (issue 23): staff/settings-voice.ts, kiosk/speak.ts, the phone's called screen
+  voice: {
+    title: 'The center\'s own voice',
+    intro: 'The center\'s staff record the voice the waiting-room display speaks with, in Vietnamese and in up to two more languages of its residents (Thái, H\'Mông…). The display says Vietnamese first, then each other language in turn; a language with recordings missing is skipped.',
+    vietnameseNote: 'Vietnamese follows the announcement template under "Services, counters, hours". Once complete, the center\'s voice replaces the shipped voice (when busy, the display says the short form in the shipped voice).',
+    complete: 'All {n} recordings: the display speaks this language.',
+    incomplete: '{n} recordings missing: {list}. The display skips this language until they are recorded.',
+    incompleteVi: '{n} recordings missing: {list}. The display uses the shipped voice until they are recorded.',
+    kinds: { phrase: 'Phrase “{say}”', letter: 'Letter {say}', digit: 'Digit {say}', number: 'Counter number {say}' },
+    checklist: 'Checklist',
+    columns: { clip: 'To say', status: 'Status', actions: 'Actions' },
+    record: 'Record', stop: 'Stop', play: 'Play', rerecord: 'Record again', remove: 'Delete',
+    recording: 'Recording… speak clearly, then press Stop.',
+    recorded: 'Recorded · {size}', notRecorded: 'Not recorded',
+    noMic: 'The microphone cannot be used: {why}',
+    languageName: 'Language name', template: 'Template',
+    templateHint: 'Put {code} (the ticket number) and {counter} (the counter number) where they go in the sentence; each remaining stretch of words is one phrase to record.',
+    namePlaceholder: 'Tiếng Thái',
+    addLanguage: 'Add a language', saveLanguage: 'Save language', removeLanguage: 'Delete this language',
+    removeConfirm: 'Delete “{name}” and all its recordings?',
+    maxLanguages: 'The center already has two languages besides Vietnamese.',
+    saved: 'Saved “{name}”.', removed: 'Deleted “{name}”.', clipSaved: 'Recording saved: {clip}.', clipRemoved: 'Recording deleted: {clip}.',
+    fieldNames: { language: 'Language name', template: 'Template', recording: 'Recording' },
+    speak: 'Read aloud', speakLabel: 'Read the screen aloud',
+    playCall: 'Play the call announcement',
   },
 }

@@ -2,6 +2,11 @@ import type { ErrorCode } from '../errors.js'
 
 export const vi = {
   errors: {
+    // the center's own voice (issue 23)
+    VOICE_LANGUAGE_NOT_FOUND: 'Trung tâm chưa có tiếng này.',
+    VOICE_CLIP_NOT_FOUND: 'Không có bản ghi {clip}.',
+    VOICE_CLIP_NOT_NEEDED: 'Bản ghi {clip} không có trong danh sách cần ghi của tiếng này.',
+    VOICE_CLIP_REJECTED: 'Bản ghi {clip} không được nhận: chỉ nhận âm thanh Ogg, WebM hoặc WAV, tối đa 512 KB.',
     // webhooks (W6, issue 25)
     WEBHOOK_NOT_FOUND: 'Không tìm thấy webhook.',
     WEBHOOK_DELIVERY_NOT_FOUND: 'Không tìm thấy lần gửi webhook.',
@@ -368,7 +373,7 @@ export const vi = {
     allKinds: 'Tất cả',
     allStaff: 'Tất cả cán bộ',
     colAction: 'Thao tác',
-    entityNames: { service: 'Lĩnh vực', ticket: 'Số', counter: 'Quầy', center: 'Trung tâm', procedure: 'Thủ tục', staff: 'Tài khoản', priority_group: 'Đối tượng ưu tiên', calendar_day: 'Lịch nghỉ', dossier: 'Hồ sơ', api_token: 'Khóa API', webhook: 'Webhook' },
+    entityNames: { service: 'Lĩnh vực', ticket: 'Số', counter: 'Quầy', center: 'Trung tâm', procedure: 'Thủ tục', staff: 'Tài khoản', priority_group: 'Đối tượng ưu tiên', calendar_day: 'Lịch nghỉ', dossier: 'Hồ sơ', api_token: 'Khóa API', webhook: 'Webhook', voice: 'Giọng đọc' },
     auditActions: {
       update: 'Sửa cài đặt',
       reorder: 'Sắp xếp lại',
@@ -628,7 +633,7 @@ export const vi = {
     nobody: 'Chưa có',
     updatedAt: 'Cập nhật lúc {time}',
     pauseLimitNote: 'Cảnh báo khi quầy tạm nghỉ từ {n} phút trở lên (đổi trong Cài đặt) hoặc khi thời gian chờ vượt mục tiêu của lĩnh vực.',
-    settingsNav: { centers: 'Các trung tâm', general: 'Lĩnh vực, quầy, giờ làm việc', procedures: 'Thủ tục', groups: 'Đối tượng ưu tiên', staff: 'Tài khoản cán bộ', calendar: 'Ngày nghỉ, ngày làm bù' , webhooks: 'Webhook', tokens: 'Khóa API' },
+    settingsNav: { centers: 'Các trung tâm', general: 'Lĩnh vực, quầy, giờ làm việc', procedures: 'Thủ tục', groups: 'Đối tượng ưu tiên', staff: 'Tài khoản cán bộ', calendar: 'Ngày nghỉ, ngày làm bù' , webhooks: 'Webhook', tokens: 'Khóa API', voice: 'Giọng đọc' },
     settingsNavLabel: 'Mục cài đặt',
     pauseAlertHint: 'Trang Toàn cảnh cảnh báo khi một quầy tạm nghỉ từ số phút này trở lên.',
     // W3 (issue 21): the agency identifier of dossier codes (Art. 28)
@@ -1477,5 +1482,31 @@ export const vi = {
     downloading: 'Đang tải…',
     portalDone: 'Đã tải tệp "{name}" về máy. Mở tệp bằng ứng dụng đọc PDF.',
     fourDigits: 'Nhập đủ 4 chữ số.',
+  },
+  // the center's own voice (issue 23): staff/settings-voice.ts, kiosk/speak.ts, the phone's called screen
+  voice: {
+    title: 'Giọng đọc của trung tâm',
+    intro: 'Cán bộ trung tâm ghi âm giọng đọc để màn hình gọi số đọc bằng tiếng Việt và tối đa hai tiếng khác của bà con (tiếng Thái, tiếng H\'Mông…). Màn hình đọc tiếng Việt trước, rồi lần lượt từng tiếng; tiếng nào còn thiếu bản ghi thì được bỏ qua.',
+    vietnameseNote: 'Tiếng Việt đọc theo mẫu câu thông báo ở mục "Lĩnh vực, quầy, giờ làm việc". Khi đủ bản ghi, giọng của trung tâm thay giọng đọc có sẵn (khi đông, màn hình đọc câu ngắn bằng giọng có sẵn).',
+    complete: 'Đủ {n} bản ghi: màn hình đang đọc tiếng này.',
+    incomplete: 'Thiếu {n} bản ghi: {list}. Màn hình bỏ qua tiếng này cho đến khi ghi đủ.',
+    incompleteVi: 'Thiếu {n} bản ghi: {list}. Màn hình dùng giọng đọc có sẵn cho đến khi ghi đủ.',
+    kinds: { phrase: 'Câu “{say}”', letter: 'Chữ {say}', digit: 'Số {say}', number: 'Số quầy {say}' },
+    checklist: 'Danh sách cần ghi',
+    columns: { clip: 'Cần đọc', status: 'Trạng thái', actions: 'Thao tác' },
+    record: 'Ghi âm', stop: 'Dừng', play: 'Nghe', rerecord: 'Ghi lại', remove: 'Xóa',
+    recording: 'Đang ghi… đọc rõ rồi bấm Dừng.',
+    recorded: 'Đã ghi · {size}', notRecorded: 'Chưa ghi',
+    noMic: 'Không dùng được micrô: {why}',
+    languageName: 'Tên tiếng', template: 'Mẫu câu',
+    templateHint: 'Đặt {code} (số thứ tự) và {counter} (số quầy) vào chỗ của chúng trong câu; mỗi đoạn chữ còn lại là một câu cần ghi.',
+    namePlaceholder: 'Tiếng Thái',
+    addLanguage: 'Thêm tiếng', saveLanguage: 'Lưu tiếng', removeLanguage: 'Xóa tiếng này',
+    removeConfirm: 'Xóa “{name}” và mọi bản ghi của tiếng này?',
+    maxLanguages: 'Trung tâm đã có hai tiếng ngoài tiếng Việt.',
+    saved: 'Đã lưu “{name}”.', removed: 'Đã xóa “{name}”.', clipSaved: 'Đã lưu bản ghi: {clip}.', clipRemoved: 'Đã xóa bản ghi: {clip}.',
+    fieldNames: { language: 'Tên tiếng', template: 'Mẫu câu', recording: 'Bản ghi âm' },
+    speak: 'Đọc to', speakLabel: 'Đọc to nội dung màn hình',
+    playCall: 'Nghe thông báo gọi số',
   },
 } as const
