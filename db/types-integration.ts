@@ -65,6 +65,9 @@ export interface OutboxDeliveryTable {
   last_error: string | null
   last_attempt_at: Timestamp | null
   delivered_at: Timestamp | null
+  /** migration 0020 (issue 24): a citizen's notification (channel 'push' | 'sms' | 'zalo') and its idempotency key */
+  notify_id: string | null
+  idem_key: string | null
 }
 
 /** migration 0024: a dossier's electronic result (issue 21, Decree 118 Art. 22), attached by a clerk or the province's system */

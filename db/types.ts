@@ -1,4 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type { NotifySubscriptionTable } from './types-notify.js'
+export type { NotifyChannel, NotifySubscriptionTable } from './types-notify.js'
 import type { ApiTokenTable, DossierResultTable, OutboxDeliveryTable, OutboxEventTable, WebhookSubscriptionTable } from './types-integration.js'
 export type { ApiTokenTable, OutboxDeliveryTable, OutboxEventTable, WebhookSubscriptionTable }
 import type { VoiceClipTable, VoiceLanguageTable } from './types-voice.js'
@@ -347,6 +349,8 @@ export interface Database {
   webhook_subscription: WebhookSubscriptionTable
   outbox_event: OutboxEventTable
   outbox_delivery: OutboxDeliveryTable
+  // issue 24, migration 0020: citizens' notification subscriptions
+  notify_subscription: NotifySubscriptionTable
   // migration 0026 (issue 23): the center's own voice
   voice_language: VoiceLanguageTable
   voice_clip: VoiceClipTable

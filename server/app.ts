@@ -43,6 +43,7 @@ import { findCounter } from './queue/counter.repository.js'
 import { AppMetrics } from './metrics.js'
 import { OutboxWorker, type OutboxOptions } from './outbox/outbox.worker.js'; import { WebhookService } from './webhooks/webhook.service.js'; import { webhookRoutes } from './webhooks/webhook.routes.js'
 import { VoiceService } from './voice/voice.service.js'; import { voiceRoutes } from './voice/voice.routes.js'
+import { NotifyService, type NotifySetup } from './notify/notify.service.js'; import { NotifySender } from './notify/notify.sender.js'; import { notifyRoutes, serviceWorkerRoute } from './notify/notify.routes.js'
 import { TokenService } from './tokens/token.service.js'; import { bearerAuth } from './tokens/bearer.js'; import { tokenRoutes } from './tokens/token.routes.js'; import { openApiRoutes } from './http/openapi-routes.js'
 
 export interface AppDeps {
@@ -74,6 +75,8 @@ export interface AppDeps {
   tokenRequestsPerMinute?: number
   /** the webhook outbox's timings (W6); its worker runs once `app.outbox.start()` is called (main.ts does) */
   outbox?: Partial<OutboxOptions>
+  /** the citizens' notifications (issue 24): transports and the VAPID public key, built by main.ts from the environment; none: not offered */
+  notify?: NotifySetup
 }
 
 export interface App {
@@ -112,6 +115,8 @@ export function createApp(deps: AppDeps): App {
   const s = services(deps, sink, metrics)
   const inFlight = new InFlight()
   const outbox = new OutboxWorker(deps.dbHandle.db, logger, deps.outbox)
+  // the citizens' push, SMS and Zalo go through the same outbox worker, each channel by its transport (issue 24)
+  if (deps.notify?.transports.length) outbox.use(new NotifySender(deps.dbHandle.db, logger, deps.notify.transports, deps.clock ?? systemClock))
   let stopping = false
 
   const app = express()
@@ -140,6 +145,7 @@ export function createApp(deps: AppDeps): App {
     res.set('content-type', metrics.registry.contentType).send(await metrics.registry.metrics())
   })
   app.use('/api', apiRouter(deps, s, sink, logger))
+  app.use(serviceWorkerRoute())
   app.use(pagesRouter(deps.pagesDir))
   app.use(notFound)
   app.use(errorHandler(logger))
@@ -227,6 +233,9 @@ function apiRouter(deps: AppDeps, s: ReturnType<typeof services>, sink: SocketSi
   // login's own throttles need the username: a cap per address comes first, then the body is read
   api.post('/auth/login', perAddressPerMinute(deps.loginsPerMinute ?? 120), jsonBody)
   api.use(authRoutes(s.auth, { sessionHours: deps.sessionHours ?? 12 }))
+  // issue 24: "notify me" on a ticket or a dossier (its own per-address budget), the manager's list of what was sent
+  api.use(notifyRoutes(new NotifyService(db, clock, deps.notify ?? { transports: [], vapidPublicKey: null, extraPushHosts: [] }, s.tickets, s.dossiers),
+    perAddressPerMinute(deps.publicRateLimitPerMinute ?? 120)))
   api.use(publicRoutes(s.issuing, s.tickets, s.board, issueLimiter))
   api.use(staffQueueRoutes(s.counters, s.tickets))
   api.use(dossierPublicRoutes(s.dossiers, issueLimiter))

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
 import { z } from 'zod'
+import { parseNotifyEnv, type NotifyConfig } from './notify/notify.config.js'
 
 // Whole numbers written as digits only: Number() would read " " as 0, "0x50" as 80 and "1e3" as 1000.
 const int = (min: number, max: number, fallback: number) => z.string().default(String(fallback)).pipe(z.string().trim()
@@ -40,10 +41,12 @@ export interface Config {
   publicRateLimitPerMinute: number
   sessionHours: number
   publicUrl: string
-  trustProxy: number
   /** PUBLIC_URL was given (else publicUrl is the local default, which phones cannot reach) */
   publicUrlSet: boolean
+  trustProxy: number
   metricsToken: string | undefined
+  /** web push, SMS and Zalo for citizens (issue 24; server/notify/notify.config.ts, docs/notifications.md) */
+  notify: NotifyConfig
 }
 
 export class ConfigError extends Error {}
@@ -51,8 +54,9 @@ export class ConfigError extends Error {}
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const blank = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''))
   const parsed = EnvSchema.safeParse(blank)
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
+  const notify = parseNotifyEnv(blank)
+  if (!parsed.success || notify.issues.length) {
+    const lines = [...(parsed.error?.issues ?? []).map((i) => `  ${i.path.join('.')}: ${i.message}`), ...notify.issues]
     throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`)
   }
   const e = parsed.data
@@ -67,11 +71,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicRateLimitPerMinute: e.PUBLIC_RATE_LIMIT_PER_MINUTE,
     sessionHours: e.SESSION_HOURS,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    publicUrlSet: e.PUBLIC_URL !== undefined,
     trustProxy: e.TRUST_PROXY,
     metricsToken: e.METRICS_TOKEN,
+    notify: notify.config,
   }
 }
-    publicUrlSet: e.PUBLIC_URL !== undefined,
 
 /** The test database of `npm test` on PostgreSQL, read here so config.ts stays the only reader. */
 export function testDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string | undefined {

@@ -9,6 +9,7 @@ import { createApp } from './app.js'
 import { DataDirLockedError, lockDataDir } from './data-lock.js'
 import { systemClock } from './clock.js'
 import { SetupService } from './setup/setup.service.js'
+import { notifySetup } from './notify/notify.setup.js'
 
 async function main() {
   const startup = phases() // where a start's time goes (docs/benchmarks.md, "Start"), logged once listening
@@ -41,6 +42,7 @@ async function main() {
   const app = createApp({
     dbHandle: handle, logger, publicRateLimitPerMinute: config.publicRateLimitPerMinute,
     sessionHours: config.sessionHours, trustProxy: config.trustProxy, processMetrics: true, metricsToken: config.metricsToken,
+    notify: notifySetup(config, logger, handle.kind),
     publicUrl: config.publicUrlSet ? config.publicUrl : undefined,
   })
   logger.info({ realtime: app.realtimeMode }, app.realtimeMode === 'postgres-adapter'

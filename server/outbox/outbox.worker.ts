@@ -25,6 +25,15 @@ export const DEFAULT_OUTBOX: OutboxOptions = {
   pollMs: 1_000, batch: 50, leaseMs: 30_000, backoffBaseMs: 5_000, backoffMaxMs: 60 * 60_000, maxAttempts: 15, timeoutMs: 10_000,
 }
 
+/**
+ * Another channel of the outbox (issue 24: the citizens' push, SMS and Zalo, server/notify/notify.sender.ts):
+ * claims its own deliveries under this worker's lease owner and timings, sends them, records the outcome.
+ */
+export interface ChannelSender {
+  /** one round; returns how many deliveries it claimed */
+  runOnce(owner: string, options: OutboxOptions): Promise<number>
+}
+
 /** What a receiver gets: the event id it dedupes on, the kind, when, the center, the data (and personal data if allowed). */
 export function webhookBody(d: repo.ClaimedDelivery): string {
   return JSON.stringify({
@@ -44,9 +53,15 @@ export class OutboxWorker {
   private timer: NodeJS.Timeout | undefined
   private running: Promise<void> | undefined
   private stopped = true
+  private senders: ChannelSender[] = []
 
   constructor(private db: Db, private logger: Logger, options: Partial<OutboxOptions> = {}) {
     this.options = { ...DEFAULT_OUTBOX, ...options }
+  }
+
+  /** Adds a channel's sender: each round runs it after the webhooks. */
+  use(sender: ChannelSender) {
+    this.senders.push(sender)
   }
 
   start() {
@@ -80,7 +95,9 @@ export class OutboxWorker {
   async runOnce(): Promise<number> {
     const claimed = await repo.claimDue(this.db, this.owner, this.options.batch, this.options.leaseMs)
     await Promise.all(claimed.map((d) => this.deliver(d)))
-    return claimed.length
+    let others = 0
+    for (const s of this.senders) others += await s.runOnce(this.owner, this.options)
+    return claimed.length + others
   }
 
   private async deliver(d: repo.ClaimedDelivery) {

@@ -1,0 +1,112 @@
+import { sql } from 'kysely'
+import type { Executor } from '../../db/create-db.js'
+import type { NotifyChannel } from '../../db/types.js'
+
+/** The notifications' SQL: subscriptions, and the outbox deliveries of channel push / sms / zalo (lease as in outbox.repository.ts). */
+
+export interface ClaimedNotification {
+  id: string
+  attempts: number
+  channel: NotifyChannel
+  notify_id: string
+  idem_key: string
+  kind: string
+  stream: string
+  occurred_at: Date
+  data: { code: string; center: string; centerEn?: string; counterNumber?: number | null; ahead?: number | null }
+  endpoint: string | null
+  p256dh: string | null
+  auth: string | null
+  phone: string | null
+  lang: 'vi' | 'en'
+}
+
+/**
+ * Leases up to `limit` due notification deliveries of the given channels: only the head of each
+ * (subscription, stream), so one citizen's messages go in order ("3 ahead" before "called").
+ */
+export async function claimDueNotifications(db: Executor, owner: string, channels: NotifyChannel[], limit: number, leaseMs: number): Promise<ClaimedNotification[]> {
+  if (channels.length === 0) return []
+  const { rows } = await sql<ClaimedNotification>`
+    WITH c AS (
+      UPDATE outbox_delivery SET lease_until = clock_timestamp() + ${leaseMs}::int * interval '1 millisecond', lease_owner = ${owner}
+      WHERE id IN (
+        SELECT d.id FROM outbox_delivery d
+        WHERE d.status = 'pending' AND d.notify_id IS NOT NULL AND d.channel IN (${sql.join(channels)}) AND d.next_at <= clock_timestamp()
+          AND (d.lease_until IS NULL OR d.lease_until < clock_timestamp())
+          AND NOT EXISTS (SELECT 1 FROM outbox_delivery p WHERE p.notify_id = d.notify_id AND p.stream = d.stream
+            AND p.status = 'pending' AND p.event_id < d.event_id)
+        ORDER BY d.event_id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+      RETURNING id, event_id, attempts, channel, notify_id, idem_key
+    )
+    SELECT c.id::text, c.attempts, c.channel, c.notify_id, c.idem_key, e.kind, e.stream, e.occurred_at, e.data,
+      s.endpoint, s.p256dh, s.auth, s.phone, s.lang
+    FROM c JOIN outbox_event e ON e.id = c.event_id JOIN notify_subscription s ON s.id = c.notify_id
+    ORDER BY c.event_id`.execute(db)
+  return rows
+}
+
+/** A push subscription the push service says is gone: no more messages are queued for it. */
+export async function deactivate(db: Executor, notifyId: string) {
+  await db.updateTable('notify_subscription').set({ active: false }).where('id', '=', notifyId).execute()
+}
+
+export interface NewSubscription {
+  centerId: string
+  ticketId: string | null
+  dossierId: string | null
+  channel: NotifyChannel
+  endpoint?: string; p256dh?: string; auth?: string
+  phone?: string
+  lang: 'vi' | 'en'
+  consentAt: Date
+  source: 'ticket_page' | 'lookup' | 'filing'
+  aheadSent: boolean
+}
+
+/** One subscription per ticket or dossier, channel and address: asking again renews the consent and keys. */
+export async function upsertSubscription(db: Executor, s: NewSubscription): Promise<{ id: string }> {
+  const { rows } = await sql<{ id: string }>`
+    INSERT INTO notify_subscription (center_id, ticket_id, dossier_id, channel, endpoint, p256dh, auth, phone, lang, consent_at, consent_source, ahead_sent)
+    VALUES (${s.centerId}, ${s.ticketId}, ${s.dossierId}, ${s.channel}, ${s.endpoint ?? null}, ${s.p256dh ?? null}, ${s.auth ?? null},
+      ${s.phone ?? null}, ${s.lang}, ${s.consentAt}, ${s.source}, ${s.aheadSent})
+    ON CONFLICT (coalesce(ticket_id, dossier_id), channel, coalesce(endpoint, phone)) DO UPDATE
+      SET p256dh = EXCLUDED.p256dh, auth = EXCLUDED.auth, lang = EXCLUDED.lang, consent_at = EXCLUDED.consent_at,
+        consent_source = EXCLUDED.consent_source, active = true
+    RETURNING id`.execute(db)
+  return rows[0]!
+}
+
+export interface NotificationRow {
+  id: string; channel: NotifyChannel; kind: string; code: string; occurred_at: Date; status: 'pending' | 'delivered' | 'failed'
+  attempts: number; next_at: Date; last_status: number | null; last_error: string | null; delivered_at: Date | null
+  phone: string | null; endpoint: string | null; consent_source: string
+}
+
+/** The center's last `limit` notification deliveries, newest first. */
+export async function listNotifications(db: Executor, centerId: string, limit: number): Promise<NotificationRow[]> {
+  const { rows } = await sql<NotificationRow>`
+    SELECT d.id::text, d.channel, e.kind, e.data->>'code' AS code, e.occurred_at, d.status, d.attempts, d.next_at, d.last_status, d.last_error,
+      d.delivered_at, s.phone, s.endpoint, s.consent_source
+    FROM outbox_delivery d JOIN outbox_event e ON e.id = d.event_id JOIN notify_subscription s ON s.id = d.notify_id
+    WHERE d.notify_id IS NOT NULL AND e.center_id = ${centerId}
+    ORDER BY d.id DESC LIMIT ${limit}`.execute(db)
+  return rows
+}
+
+export async function notificationCounts(db: Executor, centerId: string) {
+  const { rows } = await sql<{ pending: number; delivered: number; failed: number }>`
+    SELECT count(*) FILTER (WHERE d.status = 'pending')::int AS pending, count(*) FILTER (WHERE d.status = 'delivered')::int AS delivered,
+      count(*) FILTER (WHERE d.status = 'failed')::int AS failed
+    FROM outbox_delivery d JOIN notify_subscription s ON s.id = d.notify_id WHERE s.center_id = ${centerId}`.execute(db)
+  return rows[0]!
+}
+
+/** The manager's replay of a failed notification: due now, attempts afresh (the gateway dedupes on the same key). */
+export async function replayNotification(db: Executor, id: string, centerId: string): Promise<boolean> {
+  const { rows } = await sql<{ id: string }>`UPDATE outbox_delivery d SET status = 'pending', attempts = 0, next_at = clock_timestamp(),
+      lease_until = NULL, lease_owner = NULL
+    FROM notify_subscription s WHERE d.id = ${id}::bigint AND s.id = d.notify_id AND s.center_id = ${centerId} AND d.status = 'failed'
+    RETURNING d.id::text`.execute(db)
+  return rows.length > 0
+}
