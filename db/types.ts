@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type { AppointmentRuleTable, AppointmentTable } from './types-appointments.js'
 import type { NotifySubscriptionTable } from './types-notify.js'
 export type { NotifyChannel, NotifySubscriptionTable } from './types-notify.js'
 import type { ApiTokenTable, DossierResultTable, OutboxDeliveryTable, OutboxEventTable, WebhookSubscriptionTable } from './types-integration.js'
@@ -152,7 +153,8 @@ export interface PriorityGroupTable {
   sort_order: Generated<number>
 }
 
-export interface TicketNumberTable { service_id: string; service_day: DateText; last: number }
+/** `booked`: bookings of that day still holding a place under the daily cap (migration 0019) */
+export interface TicketNumberTable { service_id: string; service_day: DateText; last: number; booked: Generated<number> }
 
 /** Waiting tickets per service and day, kept by triggers on `ticket` (migration 0006): never written by the app. */
 export interface QueueCountTable { service_id: string; service_day: DateText; waiting: number }
@@ -349,6 +351,9 @@ export interface Database {
   webhook_subscription: WebhookSubscriptionTable
   outbox_event: OutboxEventTable
   outbox_delivery: OutboxDeliveryTable
+  // migration 0019 (issue 24): appointments
+  appointment_rule: AppointmentRuleTable
+  appointment: AppointmentTable
   // issue 24, migration 0020: citizens' notification subscriptions
   notify_subscription: NotifySubscriptionTable
   // migration 0026 (issue 23): the center's own voice

@@ -44,6 +44,7 @@ import { AppMetrics } from './metrics.js'
 import { OutboxWorker, type OutboxOptions } from './outbox/outbox.worker.js'; import { WebhookService } from './webhooks/webhook.service.js'; import { webhookRoutes } from './webhooks/webhook.routes.js'
 import { VoiceService } from './voice/voice.service.js'; import { voiceRoutes } from './voice/voice.routes.js'
 import { NotifyService, type NotifySetup } from './notify/notify.service.js'; import { NotifySender } from './notify/notify.sender.js'; import { notifyRoutes, serviceWorkerRoute } from './notify/notify.routes.js'
+import { AppointmentService } from './appointments/appointment.service.js'; import { appointmentRoutes } from './appointments/appointment.routes.js'
 import { TokenService } from './tokens/token.service.js'; import { bearerAuth } from './tokens/bearer.js'; import { tokenRoutes } from './tokens/token.routes.js'; import { openApiRoutes } from './http/openapi-routes.js'
 
 export interface AppDeps {
@@ -52,6 +53,8 @@ export interface AppDeps {
   logger?: Logger
   /** tickets one address may take per minute */
   publicRateLimitPerMinute?: number
+  /** bookings and cancellations of appointments one address may send per minute (default 20) */
+  bookingsPerMinute?: number
   /** what strangers may do with dossiers: lookups and filings per address, failed guesses, pending filings per center */
   dossierLimits?: Partial<DossierLimits>
   failedLoginsPer15Min?: number
@@ -98,6 +101,8 @@ export interface App {
   realtimeMode: RealtimeMode
   /** sends the webhook outbox's deliveries (W6): started by main.ts, stopped by close() */
   outbox: OutboxWorker
+  /** appointments (issue 24): main.ts marks no-shows every minute */
+  appointments: AppointmentService
   /**
    * Graceful stop (not the database: its owner closes it): readiness turns 503, the server stops
    * accepting, in-flight requests finish (at most `timeoutMs`, default 10 s, then connections are cut),
@@ -169,7 +174,7 @@ export function createApp(deps: AppDeps): App {
   metrics.countSockets(() => io.engine.clientsCount)
 
   return {
-    outbox,
+    outbox, appointments: s.appointments,
     app, httpServer, io, changes: s.changes, issuing: s.issuing, counters: s.counters, tickets, dossiers, auth, board, logger, metrics,
     realtimeMode: pool ? 'postgres-adapter' : 'single-instance',
     async close(opts = {}) {
@@ -194,6 +199,7 @@ function services(deps: AppDeps, sink: SocketSink, metrics: AppMetrics) {
     db, clock, calendar, changes, issuing, counters, tickets, board,
     auth: new AuthService(db, clock, { sessionHours: deps.sessionHours ?? 12, sink, limits: { perAddressAndUsername: deps.failedLoginsPer15Min, ...deps.loginLimits } }),
     dossiers: createDossiers(db, clock, { changes, issuing, tickets }, sink, deps.dossierLimits),
+    appointments: new AppointmentService(db, clock, changes, calendar),
   }
 }
 
@@ -239,6 +245,9 @@ function apiRouter(deps: AppDeps, s: ReturnType<typeof services>, sink: SocketSi
   api.use(publicRoutes(s.issuing, s.tickets, s.board, issueLimiter))
   api.use(staffQueueRoutes(s.counters, s.tickets))
   api.use(dossierPublicRoutes(s.dossiers, issueLimiter))
+  // appointments (issue 24): bookings and cancellations have their own per-address budget, apart from the kiosks'
+  api.use(appointmentRoutes(s.appointments, { reads: perAddressPerMinute(deps.publicRateLimitPerMinute ?? 120),
+    writes: perAddressPerMinute(deps.bookingsPerMinute ?? 20), issue: issueLimiter }))
   api.use(dossierStaffRoutes(s.dossiers, new CalendarService(db, clock, s.calendar)))
   api.use(dossierResultRoutes(new DossierResults(db, clock, s.dossiers), s.dossiers)) // electronic result, province's code (issues 21, 25)
   api.use(centerAdminRoutes(new CenterAdminService(db, clock, s.board, sink)))

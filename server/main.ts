@@ -54,6 +54,9 @@ async function main() {
   await app.dossiers.staff.closeLapsed()
   const lapse = setInterval(() => { app.dossiers.staff.closeLapsed().catch((err) => logger.warn({ err }, 'supplement sweep failed')) }, 10 * 60_000)
   lapse.unref()
+  // bookings past their 15 minutes' lateness become no-shows and free their place under the daily cap (issue 24)
+  const noShows = setInterval(() => { app.appointments.markNoShows().catch((err) => logger.warn({ err }, 'no-show sweep failed')) }, 60_000)
+  noShows.unref()
   expiry.unref()
   // webhooks (W6): the outbox's deliveries, sent after their commit by every instance under a lease
   app.outbox.start()
@@ -83,6 +86,7 @@ async function main() {
     hard.unref()
     clearInterval(expiry)
     clearInterval(lapse)
+    clearInterval(noShows)
     let code = 0
     try {
       await app.close({ timeoutMs: 10_000 })

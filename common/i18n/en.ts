@@ -36,6 +36,13 @@ export const en: Catalog = {
     SERVICE_NOT_FOUND: 'Service not found.',
     PRIORITY_GROUP_NOT_FOUND: 'Priority group not found.',
     TICKET_NOT_FOUND: 'Ticket not found.',
+    // appointments (issue 24)
+    APPOINTMENT_NOT_FOUND: 'Appointment not found. Please check the code.',
+    SLOT_UNAVAILABLE: 'This time cannot be booked (past, outside opening hours or a day off). Please choose another time.',
+    SLOT_FULL: 'This time has just been fully booked. Please choose another time.',
+    APPOINTMENT_CANCELLED: 'This appointment was cancelled.',
+    APPOINTMENT_NOT_TODAY: 'This appointment is on {day}, not today. Please come back on that day.',
+    APPOINTMENT_PAST: 'This appointment is over and can no longer be cancelled.',
     COUNTER_NOT_FOUND: 'Counter not found.',
     PROCEDURE_NOT_FOUND: 'Procedure not found.',
     STAFF_NOT_FOUND: 'Staff account not found.',

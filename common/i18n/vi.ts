@@ -37,6 +37,13 @@ export const vi = {
     SERVICE_NOT_FOUND: 'Không tìm thấy lĩnh vực dịch vụ.',
     PRIORITY_GROUP_NOT_FOUND: 'Không tìm thấy đối tượng ưu tiên.',
     TICKET_NOT_FOUND: 'Không tìm thấy số thứ tự.',
+    // appointments (issue 24)
+    APPOINTMENT_NOT_FOUND: 'Không tìm thấy lịch hẹn. Vui lòng kiểm tra lại mã.',
+    SLOT_UNAVAILABLE: 'Giờ này không nhận đặt lịch (đã qua, ngoài giờ làm việc hoặc ngày nghỉ). Vui lòng chọn giờ khác.',
+    SLOT_FULL: 'Giờ này vừa hết chỗ. Vui lòng chọn giờ khác.',
+    APPOINTMENT_CANCELLED: 'Lịch hẹn này đã được hủy.',
+    APPOINTMENT_NOT_TODAY: 'Lịch hẹn này là ngày {day}, không phải hôm nay. Xin mời quay lại đúng ngày hẹn.',
+    APPOINTMENT_PAST: 'Lịch hẹn này đã qua, không hủy được nữa.',
     COUNTER_NOT_FOUND: 'Không tìm thấy quầy.',
     PROCEDURE_NOT_FOUND: 'Không tìm thấy thủ tục.',
     STAFF_NOT_FOUND: 'Không tìm thấy tài khoản cán bộ.',

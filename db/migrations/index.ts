@@ -16,6 +16,7 @@ import * as m0014 from './2026_12_07_0014_counter_work.js'
 import * as m0015 from './2026_12_07_0015_agency_identifier.js'
 import * as m0017 from './2026_12_07_0017_api_tokens.js'
 import * as m0018 from './2026_12_07_0018_webhook_outbox.js'
+import * as m0019 from './2026_12_07_0019_appointments.js'
 import * as m0020 from './2026_12_07_0020_notifications.js'
 import * as m0026 from './2026_12_07_0026_center_voice.js'
 import * as m0024 from './2026_12_07_0024_dossier_result.js'
@@ -40,6 +41,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_07_0015_agency_identifier': m0015,
   '2026_12_07_0017_api_tokens': m0017,
   '2026_12_07_0018_webhook_outbox': m0018,
+  '2026_12_07_0019_appointments': m0019,
   '2026_12_07_0020_notifications': m0020,
   '2026_12_07_0026_center_voice': m0026,
   '2026_12_07_0024_dossier_result': m0024,

@@ -74,7 +74,8 @@ export function findIssueContext(db: Executor, slug: string, serviceId: string, 
  * order). No row stays locked across a round trip to the app, so racing kiosks queue on the rows only
  * while PostgreSQL runs the statement and commits. The service's `active` and `daily_cap` are read here,
  * from the row as it is: an inactive service, or one at its cap, gets nothing written (no number
- * taken), and the answer says which. A reused `request_id` fails it (unique `ticket_request_id`).
+ * taken), and the answer says which. The cap counts the day's bookings still holding a place
+ * (`booked`, server/appointments): a booked citizen's place is released as it checks in. A reused `request_id` fails it (unique `ticket_request_id`).
  * The ticket's secret (printed on its QR) is made in the same statement, by its column's default
  * (migration 0007), and returned with the row.
  * `atCounter`: a clerk's walk-in ticket (issue 22), the same statement and number sequence, written
@@ -95,7 +96,7 @@ export async function issueTicket(db: Executor, t: {
       INSERT INTO ticket_number AS tn (service_id, service_day, last)
       SELECT ${t.service_id}::uuid, ${t.service_day}::date, 1 FROM v WHERE v.active AND (v.daily_cap IS NULL OR v.daily_cap > 0)
       ON CONFLICT (service_id, service_day) DO UPDATE SET last = tn.last + 1
-        WHERE tn.last < coalesce((SELECT daily_cap FROM service WHERE id = ${t.service_id}::uuid), 2147483647)
+        WHERE tn.last + tn.booked < coalesce((SELECT daily_cap FROM service WHERE id = ${t.service_id}::uuid), 2147483647)
       RETURNING last
     ), t AS (
       INSERT INTO ticket (center_id, service_id, service_day, number, code, priority_group_id, queue_at, issued_at, request_id, dossier_id,
