@@ -18,7 +18,9 @@ const HISTORY = ['ticket', 'ticket_event', 'audit_log', 'rating', 'dossier', 'do
   // a center's own machine clients and their deliveries: secrets of that center, never copied to another
   'api_token', 'webhook_subscription', 'outbox_event',
   // a center's own voice (issue 23): its staff's recordings, never another center's
-  'voice_language', 'voice_clip']
+  'voice_language', 'voice_clip',
+  // a center's bookings (issue 24): citizens' appointments, never copied (the services' slot rules are)
+  'appointment']
 
 describe.each(backends)('centers, services and counters administration on %s', (kind) => {
   let h: Harness

@@ -59,6 +59,9 @@ export async function copyCenterSettings(db: Executor, fromId: string, toId: str
     const { id } = await db.insertInto('service').values(copyOf(s, { center_id: toId }) as never).returning('id').executeTakeFirstOrThrow()
     serviceIds.set(s.id, id)
   }
+  // the services' appointment slots (issue 24) go with them
+  const rules = services.length ? await db.selectFrom('appointment_rule').selectAll().where('service_id', 'in', services.map((s) => s.id)).execute() : []
+  if (rules.length) await db.insertInto('appointment_rule').values(rules.map((r) => ({ ...r, service_id: serviceIds.get(r.service_id)! }))).execute()
   const procedures = await db.selectFrom('procedure').selectAll().where('center_id', '=', fromId).execute()
   if (procedures.length) await db.insertInto('procedure').values(procedures.map((p) => copyOf(p, { center_id: toId, service_id: serviceIds.get(p.service_id)! }) as never)).execute()
   const groups = await db.selectFrom('priority_group').selectAll().where('center_id', '=', fromId).execute()
