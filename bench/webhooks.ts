@@ -50,7 +50,7 @@ export async function webhooksBench() {
     await seedDemo(h.db, hashPassword, BENCH_PASSWORD)
     const center = (await h.db.selectFrom('center').select('id').where('slug', '=', 'na-sang').executeTakeFirstOrThrow()).id
     const service = (await h.db.selectFrom('service').select('id').where('center_id', '=', center).where('prefix', '=', 'A').executeTakeFirstOrThrow()).id
-    await h.db.insertInto('webhook_subscription').values({ center_id: center, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    await h.db.insertInto('webhook_subscription').values({ center_id: center, allow_private: true, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
       events: ['ticket.issued'], secret: 'whsec_bench' }).execute()
 
     // 1. a backlog: 1,000 events queued, then one worker drains them

@@ -15,6 +15,8 @@ export const WebhookCreateBody = z.strictObject({
   personalData: z.boolean().default(false),
   /** http:// outside this host: an admin's explicit choice */
   allowHttp: z.boolean().default(false),
+  /** a private, loopback or link-local address (a receiver on the commune LAN): an admin's explicit choice (server/outbox/url-policy.ts) */
+  allowPrivate: z.boolean().default(false),
 })
 export type WebhookCreateBody = z.infer<typeof WebhookCreateBody>
 
@@ -26,6 +28,7 @@ export interface WebhookView {
   events: WebhookEvent[]
   personalData: boolean
   allowHttp: boolean
+  allowPrivate: boolean
   active: boolean
   createdAt: string
   /** deliveries by outcome */

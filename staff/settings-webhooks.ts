@@ -23,7 +23,7 @@ export class WebhooksPanel {
   /** the webhook whose deliveries are open, and them */
   private open: string | null = null
   private deliveries: WebhookDeliveryView[] = []
-  private draft: { url: string; events: string[]; personalData: boolean; allowHttp: boolean } | null = null
+  private draft: { url: string; events: string[]; personalData: boolean; allowHttp: boolean; allowPrivate: boolean } | null = null
 
   constructor(private deps: PanelDeps, private me: StaffView) {}
 
@@ -107,7 +107,7 @@ export class WebhooksPanel {
 
   private form(): HTMLFormElement {
     const w = t().webhooks
-    const v = this.draft ?? { url: '', events: [...WEBHOOK_EVENTS], personalData: false, allowHttp: false }
+    const v = this.draft ?? { url: '', events: [...WEBHOOK_EVENTS], personalData: false, allowHttp: false, allowPrivate: false }
     const r = this.outcome
     const form = h('form', { class: 'card svc-form wh-new', id: 'wh-new', novalidate: true },
       h('div', { class: 'svc-head' }, h('h2', null, w.add)),
@@ -119,13 +119,14 @@ export class WebhooksPanel {
         r?.fields?.events ? h('span', { class: 'field-error' }, r.fields.events) : null),
       h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'personalData', id: 'wh-personal', checked: v.personalData }), ` ${w.personalData}`),
       this.me.role === 'admin' ? h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'allowHttp', id: 'wh-allow-http', checked: v.allowHttp }), ` ${w.allowHttp}`) : null,
+      this.me.role === 'admin' ? h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'allowPrivate', id: 'wh-allow-private', checked: v.allowPrivate }), ` ${w.allowPrivate}`) : null,
       h('div', { class: 'svc-foot' }, noticeEl(r), h('button', { type: 'submit', class: 'btn btn-primary', id: 'wh-add' }, w.add)))
     form.addEventListener('submit', (ev) => {
       ev.preventDefault()
       const body = {
         url: formValue(form, 'url').trim(),
         events: [...form.querySelectorAll<HTMLInputElement>('input[name=events]:checked')].map((i) => i.value) as WebhookCreateBody['events'],
-        personalData: formChecked(form, 'personalData'), allowHttp: formChecked(form, 'allowHttp'),
+        personalData: formChecked(form, 'personalData'), allowHttp: formChecked(form, 'allowHttp'), allowPrivate: formChecked(form, 'allowPrivate'),
       }
       void this.create(body)
     })

@@ -1476,6 +1476,7 @@ export const en: Catalog = {
     },
     personalData: 'Include personal data (applicant’s name, phone, address; a rating’s comment)',
     allowHttp: 'Allow unencrypted http:// (admins only; local network)',
+    allowPrivate: 'Allow a private address or this server (10.x, 192.168.x, 127.x…; admins only)',
     add: 'Add webhook',
     none: 'No webhooks yet.',
     secretOnce: 'Signing secret (shown once, copy it for the receiver):',
@@ -1502,7 +1503,7 @@ export const en: Catalog = {
     noDeliveries: 'No deliveries yet.',
     refresh: 'Refresh',
     rules: { url: 'A valid https:// URL (at most 500 characters).', events: 'Choose at least one event.' },
-    fieldNames: { url: 'Receiver URL', events: 'Events', personalData: 'Personal data', allowHttp: 'Allow http://', active: 'Sending', delivery: 'Delivery' },
+    fieldNames: { url: 'Receiver URL', events: 'Events', personalData: 'Personal data', allowHttp: 'Allow http://', allowPrivate: 'Allow private addresses', active: 'Sending', delivery: 'Delivery' },
   },
   dossierResult: {
     title: 'Electronic result (PDF)',

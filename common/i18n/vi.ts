@@ -1490,6 +1490,7 @@ export const vi = {
     },
     personalData: 'Gửi kèm thông tin cá nhân (họ tên, điện thoại, địa chỉ người nộp; nhận xét khi đánh giá)',
     allowHttp: 'Cho phép http:// không mã hóa (chỉ quản trị viên; mạng nội bộ)',
+    allowPrivate: 'Cho phép địa chỉ mạng nội bộ hoặc chính máy chủ (10.x, 192.168.x, 127.x…; chỉ quản trị viên)',
     add: 'Thêm webhook',
     none: 'Chưa có webhook nào.',
     secretOnce: 'Khóa ký (chỉ hiện một lần, hãy sao chép cho bên nhận):',
@@ -1516,7 +1517,7 @@ export const vi = {
     noDeliveries: 'Chưa có lần gửi nào.',
     refresh: 'Tải lại',
     rules: { url: 'Địa chỉ https:// hợp lệ (tối đa 500 ký tự).', events: 'Chọn ít nhất một sự kiện.' },
-    fieldNames: { url: 'Địa chỉ nhận', events: 'Sự kiện', personalData: 'Thông tin cá nhân', allowHttp: 'Cho phép http://', active: 'Đang gửi', delivery: 'Lần gửi' },
+    fieldNames: { url: 'Địa chỉ nhận', events: 'Sự kiện', personalData: 'Thông tin cá nhân', allowHttp: 'Cho phép http://', allowPrivate: 'Cho phép địa chỉ nội bộ', active: 'Đang gửi', delivery: 'Lần gửi' },
   },
   dossierResult: {
     title: 'Kết quả điện tử (PDF)',

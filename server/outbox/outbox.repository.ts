@@ -18,6 +18,8 @@ export interface ClaimedDelivery {
   secret: string
   personal_data: boolean
   allow_http: boolean
+  /** an admin let it reach private addresses (url-policy.ts) */
+  allow_private: boolean
 }
 
 /**
@@ -41,7 +43,7 @@ export async function claimDue(db: Executor, owner: string, limit: number, lease
       RETURNING id, event_id, attempts, subscription_id
     )
     SELECT c.id::text, c.event_id::text, c.attempts, e.uid, e.kind, e.stream, e.occurred_at, e.data, e.personal, ce.slug AS center_slug,
-      s.url, s.secret, s.personal_data, s.allow_http
+      s.url, s.secret, s.personal_data, s.allow_http, s.allow_private
     FROM c JOIN outbox_event e ON e.id = c.event_id JOIN webhook_subscription s ON s.id = c.subscription_id JOIN center ce ON ce.id = e.center_id
     ORDER BY c.event_id`.execute(db)
   return rows

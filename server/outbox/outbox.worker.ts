@@ -4,6 +4,7 @@ import type { Db } from '../../db/create-db.js'
 import * as repo from './outbox.repository.js'
 import { sign } from './signature.js'
 import { urlAllowed } from './url-policy.js'
+import { postWebhook } from './webhook-http.js'
 
 export interface OutboxOptions {
   /** how often an idle worker looks for due deliveries */
@@ -112,20 +113,17 @@ export class OutboxWorker {
     const ts = Math.floor(Date.now() / 1000)
     let status: number | null = null
     try {
-      const res = await fetch(d.url, {
-        method: 'POST', body, redirect: 'manual', signal: AbortSignal.timeout(o.timeoutMs),
-        headers: {
-          'content-type': 'application/json', 'user-agent': 'MotCua-Webhooks/1',
-          'idempotency-key': d.uid, 'mot-cua-event-id': d.uid, 'mot-cua-event': d.kind, 'mot-cua-signature': sign(d.secret, ts, body),
-        },
-      })
-      status = res.status
-      await res.body?.cancel()
-      if (res.ok) { await repo.markDelivered(this.db, d.id, this.owner, status); return }
+      // SSRF: the address connected to is checked after DNS and pinned (url-policy.ts), unless an admin allowed private ones
+      status = await postWebhook(d.url, body, {
+        'content-type': 'application/json', 'user-agent': 'MotCua-Webhooks/1',
+        'idempotency-key': d.uid, 'mot-cua-event-id': d.uid, 'mot-cua-event': d.kind, 'mot-cua-signature': sign(d.secret, ts, body),
+      }, { timeoutMs: o.timeoutMs, allowPrivate: d.allow_private })
+      if (status >= 200 && status < 300) { await repo.markDelivered(this.db, d.id, this.owner, status); return }
       await repo.markFailed(this.db, d.id, this.owner, { status, error: `HTTP ${status}`, retryMs, giveUp })
     } catch (err) {
-      const e = err as Error & { cause?: { code?: string } }
-      await repo.markFailed(this.db, d.id, this.owner, { status, error: e.cause?.code ?? e.name ?? 'ERROR', retryMs, giveUp })
+      const e = err as Error & { code?: string }
+      // a private address is the rule, not an outage: no retries (the admin sees it and may replay)
+      await repo.markFailed(this.db, d.id, this.owner, { status, error: e.code ?? e.name ?? 'ERROR', retryMs, giveUp: giveUp || e.code === 'WEBHOOK_URL_PRIVATE' })
     }
   }
 }

@@ -8,7 +8,7 @@ import { assertCenter, type Actor } from '../auth/actor.js'
 import { centerFor } from '../staff/settings.support.js'
 import { insertAudit } from '../staff/settings.repository.js'
 import * as outbox from '../outbox/outbox.repository.js'
-import { urlAllowed } from '../outbox/url-policy.js'
+import { checkWebhookUrl } from '../outbox/url-policy.js'
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString())
 
@@ -22,32 +22,34 @@ export class WebhookService {
 
   async list(slug: string, actor: Actor): Promise<WebhookView[]> {
     const center = await centerFor(this.db, slug, actor)
-    const { rows } = await sql<{ id: string; url: string; events: string[]; personal_data: boolean; allow_http: boolean; active: boolean
+    const { rows } = await sql<{ id: string; url: string; events: string[]; personal_data: boolean; allow_http: boolean; allow_private: boolean; active: boolean
       created_at: Date; pending: number; delivered: number; failed: number }>`
-      SELECT s.id, s.url, s.events, s.personal_data, s.allow_http, s.active, s.created_at,
+      SELECT s.id, s.url, s.events, s.personal_data, s.allow_http, s.allow_private, s.active, s.created_at,
         count(*) FILTER (WHERE d.status = 'pending')::int AS pending, count(*) FILTER (WHERE d.status = 'delivered')::int AS delivered,
         count(*) FILTER (WHERE d.status = 'failed')::int AS failed
       FROM webhook_subscription s LEFT JOIN outbox_delivery d ON d.subscription_id = s.id
       WHERE s.center_id = ${center.id} GROUP BY s.id ORDER BY s.created_at`.execute(this.db)
     return rows.map((r) => ({
-      id: r.id, url: r.url, events: r.events as WebhookEvent[], personalData: r.personal_data, allowHttp: r.allow_http, active: r.active,
+      id: r.id, url: r.url, events: r.events as WebhookEvent[], personalData: r.personal_data, allowHttp: r.allow_http, allowPrivate: r.allow_private, active: r.active,
       createdAt: iso(r.created_at)!, counts: { pending: r.pending, delivered: r.delivered, failed: r.failed },
     }))
   }
 
   async create(slug: string, body: WebhookCreateBody, actor: Actor): Promise<{ webhook: WebhookView; secret: string }> {
     const center = await centerFor(this.db, slug, actor)
-    if (body.allowHttp && actor.role !== 'admin') throw new AppError('FORBIDDEN')
-    if (!urlAllowed(body.url, body.allowHttp)) throw new AppError('WEBHOOK_URL_NOT_ALLOWED')
+    if ((body.allowHttp || body.allowPrivate) && actor.role !== 'admin') throw new AppError('FORBIDDEN')
+    // the scheme, and (SSRF) the addresses the host names now; each send checks again after DNS (server/outbox/url-policy.ts)
+    const verdict = await checkWebhookUrl(body.url, { allowHttp: body.allowHttp, allowPrivate: body.allowPrivate })
+    if (!verdict.ok) throw verdict.code === 'WEBHOOK_URL_PRIVATE' ? new AppError(verdict.code, { address: verdict.address }) : new AppError(verdict.code)
     const secret = `whsec_${randomBytes(32).toString('base64url')}`
     const id = await this.db.transaction().execute(async (trx) => {
       const row = await trx.insertInto('webhook_subscription').values({
-        center_id: center.id, url: body.url, events: body.events, secret, personal_data: body.personalData, allow_http: body.allowHttp,
+        center_id: center.id, url: body.url, events: body.events, secret, personal_data: body.personalData, allow_http: body.allowHttp, allow_private: body.allowPrivate,
         created_by: actor.staffId,
       }).returning('id').executeTakeFirstOrThrow()
       await insertAudit(trx, { centerId: center.id, staffId: actor.staffId, entity: 'webhook', entityId: row.id, action: 'create', at: this.clock(),
         changes: { url: { from: null, to: body.url }, events: { from: null, to: body.events }, personalData: { from: null, to: body.personalData },
-          allowHttp: { from: null, to: body.allowHttp } } })
+          allowHttp: { from: null, to: body.allowHttp }, allowPrivate: { from: null, to: body.allowPrivate } } })
       return row.id
     })
     return { webhook: (await this.list(slug, actor)).find((w) => w.id === id)!, secret }
