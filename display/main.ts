@@ -10,6 +10,7 @@ import { fmt, t, waitText } from '../web/i18n.js'
 import { connectBoard } from '../web/live.js'
 import { audioAllowedSoon, chime, onAudioRunning, speakVietnamese, unlockAudio, vietnameseVoice } from '../web/sound.js'
 import { playPlan, preloadClips } from '../web/voice.js'
+import { CenterVoices } from '../web/center-voice.js'
 import { dateLong, hm } from '../web/time.js'
 
 /** How long the hero flashes after a call; how long a call holds the hero when nothing could be heard. */
@@ -194,8 +195,28 @@ function useBrowserVoice(): boolean {
   return !!vietnameseVoice()
 }
 
-/** One saying of a call, in the template or its short form; true when something was heard. */
+/** The center's own recorded languages (issue 23; web/center-voice.ts), once the center is known. */
+let voices: CenterVoices | null = null
+const OTHER_LANGUAGE_GAP_MS = 500
+
+/**
+ * One saying of a call, in the template or its short form; true when something was heard. The full form is
+ * the center's recorded Vietnamese when complete (else the browser's or the shipped voice), then each of the
+ * center's other complete languages; the short form (calls waiting) is the shipped Vietnamese only.
+ */
 async function say(call: CallView, short: boolean): Promise<boolean> {
+  if (!short) await voices?.refresh()
+  const own = short || VOICE_MODE === 'browser' ? undefined : voices?.vietnamese()
+  let heard = own ? await voices!.say(own, call.code, call.counterNumber) : await sayShipped(call, short)
+  if (short || !voices) return heard
+  for (const l of voices.others()) {
+    await sleep(OTHER_LANGUAGE_GAP_MS)
+    heard = (await voices.say(l, call.code, call.counterNumber)) || heard
+  }
+  return heard
+}
+
+async function sayShipped(call: CallView, short: boolean): Promise<boolean> {
   const template = short ? SHORT_ANNOUNCEMENT_TEMPLATE : board?.announcementTemplate
   if (useBrowserVoice()) return speakVietnamese(announcementText(template, call.code, call.counterNumber))
   const plan = announcementPlan(template, call.code, call.counterNumber)
@@ -271,6 +292,8 @@ setupSoundOverlay()
 if (VOICE_MODE !== 'browser') setTimeout(() => { void preloadClips() }, 2000)
 
 resolveCenter().then((center) => {
+  voices = new CenterVoices(center)
+  void voices.refresh()
   connectBoard(center, {
     onBoard(b) {
       board = b
