@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { spawn, spawnSync } from 'node:child_process'
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -44,18 +44,30 @@ async function freePort(): Promise<number> {
   }
 
   it('builds each part once, and again only when one of its sources changed or its stamp is gone', () => {
+    // one real build of each part; then which parts a build would redo (--dry-run: the same hash check, no build)
     const built = (...parts: string[]) => [...build(...parts).matchAll(/^built (\w+) in/gm)].map((m) => m[1])
+    const stale = (...parts: string[]) => [...build('--dry-run', ...parts).matchAll(/^stale (\w+)$/gm)].map((m) => m[1])
+    expect(stale()).toEqual(['pages', 'server'])
     expect(built()).toEqual(['pages', 'server'])
     expect(built()).toEqual([])
-    appendFileSync(join(dir, 'server/http/pages.ts'), '\n// changed\n')
-    expect(built()).toEqual(['server'])
-    appendFileSync(join(dir, 'web/dom.ts'), '\n// changed\n')
-    expect(built('pages')).toEqual(['pages'])
-    expect(built()).toEqual([])
-    appendFileSync(join(dir, 'common/ticket-code.ts'), '\n// changed\n') // the pages' and the server's
-    expect(built()).toEqual(['pages', 'server'])
-    rmSync(join(dir, 'dist/pages.sha256'))
-    expect(built()).toEqual(['pages'])
+    const server = join(dir, 'server/http/pages.ts'), page = join(dir, 'web/dom.ts'), both = join(dir, 'common/ticket-code.ts')
+    const original = new Map([server, page, both].map((f) => [f, readFileSync(f, 'utf8')]))
+    appendFileSync(server, '\n// changed\n')
+    expect(stale()).toEqual(['server'])
+    appendFileSync(page, '\n// changed\n')
+    expect(stale()).toEqual(['pages', 'server'])
+    expect(stale('pages')).toEqual(['pages'])
+    appendFileSync(both, '\n// changed\n') // the pages' and the server's
+    for (const [f, text] of original) writeFileSync(f, text)
+    expect(stale()).toEqual([]) // the hash is of the contents: a file changed back is up to date again
+    appendFileSync(both, '\n// changed\n')
+    expect(stale()).toEqual(['pages', 'server'])
+    writeFileSync(both, original.get(both)!)
+    const stamp = join(dir, 'dist/pages.sha256'), hash = readFileSync(stamp, 'utf8')
+    rmSync(stamp)
+    expect(stale()).toEqual(['pages'])
+    writeFileSync(stamp, hash) // the next test starts what was built
+    expect(stale()).toEqual([])
   }, 180_000)
 
   it('the compiled server starts on a fresh data directory: /healthz, the pages, and files it reads beside its code', async () => {
