@@ -1,5 +1,5 @@
 import type { StaffServiceOption } from '../common/staff-types.js'
-import { PAUSE_REASONS, type PauseReason } from '../common/types.js'
+import { PAUSE_REASONS, type CounterView, type PauseReason } from '../common/types.js'
 import { fill, h } from '../web/dom.js'
 import { fmt, t } from '../web/i18n.js'
 import { serviceName } from './util.js'
@@ -47,23 +47,57 @@ export function pauseDialog(counterNumber: number, onPick: (reason: PauseReason,
   dlg.querySelector<HTMLButtonElement>('.btn-reason')?.focus()
 }
 
-/** To which service the ticket `code` goes: its button, or the service's letter. */
-export function transferDialog(code: string, options: StaffServiceOption[], onPick: (serviceId: string) => void): void {
+export type TransferPick = { serviceId: string } | { counterId: string }
+
+/**
+ * Where the ticket `code` goes: another service (its button, or its letter), or (issue 22) another counter
+ * that is open or paused (its button, or its number's digit), with a note the next clerk reads.
+ */
+export function transferDialog(code: string, options: StaffServiceOption[], counters: CounterView[],
+  onPick: (to: TransferPick, note: string) => void): void {
   const w = t().staff
-  const dlg = dialog('transfer-dialog', fmt(w.transferTitle, { code }), (close) => [
+  const note = h('input', { id: 'transfer-note', maxlength: 200, autocomplete: 'off' })
+  const dlg = dialog('transfer-dialog', fmt(w.transferToTitle, { code }), (close) => [
     h('p', { class: 'muted' }, w.transferHint, ' ', w.transferKeys),
     h('div', { class: 'transfer-list' }, ...options.map((s) => h('button', {
       type: 'button', class: 'btn btn-service', 'data-service': s.prefix,
-      onclick: () => { close(); onPick(s.id) },
+      onclick: () => { close(); onPick({ serviceId: s.id }, note.value.trim()) },
     }, h('span', { class: 'prefix' }, s.prefix), serviceName(s)))),
+    counters.length ? h('h3', null, w.transferCounters) : null,
+    counters.length ? h('p', { class: 'muted' }, w.transferCounterKeys) : null,
+    h('div', { class: 'transfer-list' }, ...counters.map((c) => h('button', {
+      type: 'button', class: 'btn btn-counter', 'data-counter': c.number,
+      onclick: () => { close(); onPick({ counterId: c.id }, note.value.trim()) },
+    }, h('span', { class: 'prefix' }, String(c.number)), fmt(w.counterN, { n: c.number }),
+    h('small', null, ` · ${c.staffName ?? ''}${c.status === 'paused' ? ` (${w.status.paused})` : ''}`)))),
+    h('label', { for: 'transfer-note' }, w.transferNote), note,
   ])
-  // keyboard first: the service's letter picks it
+  // keyboard first: the service's letter, or the counter's digit, picks it (not while typing the note)
   dlg.addEventListener('keydown', (ev) => {
-    if (ev.key.length !== 1 || ev.ctrlKey || ev.altKey || ev.metaKey) return
-    const pick = dlg.querySelector<HTMLButtonElement>(`.btn-service[data-service="${ev.key.toUpperCase()}"]`)
+    if (ev.target === note || ev.key.length !== 1 || ev.ctrlKey || ev.altKey || ev.metaKey) return
+    const pick = /^[0-9]$/.test(ev.key)
+      ? dlg.querySelector<HTMLButtonElement>(`.btn-counter[data-counter="${ev.key}"]`)
+      : dlg.querySelector<HTMLButtonElement>(`.btn-service[data-service="${ev.key.toUpperCase()}"]`)
     if (pick) { ev.preventDefault(); pick.click() }
   })
-  dlg.querySelector<HTMLButtonElement>('.btn-service')?.focus()
+  dlg.querySelector<HTMLButtonElement>('.btn-service, .btn-counter')?.focus()
+}
+
+/** Issue 22: a no-show asks first; a second N (or its button) confirms, Esc or "Không" keeps the ticket called. */
+export function noShowDialog(code: string, onConfirm: () => void): void {
+  const w = t().staff
+  const dlg = dialog('noshow-dialog', fmt(w.noShowTitle, { code }), (close) => [
+    h('p', null, w.noShowBody),
+    h('div', { class: 'dlg-actions' },
+      h('button', { type: 'button', class: 'btn btn-danger', id: 'confirm-noshow', onclick: () => { close(); onConfirm() } }, w.confirmNoShow, ' ', h('kbd', null, 'N')),
+      h('button', { type: 'button', class: 'btn', id: 'keep-called', onclick: close }, w.keepCalled)),
+  ])
+  dlg.addEventListener('keydown', (ev) => {
+    if (ev.key.toLowerCase() !== 'n' || ev.repeat || ev.ctrlKey || ev.altKey || ev.metaKey) return
+    ev.preventDefault()
+    document.getElementById('confirm-noshow')?.click()
+  })
+  document.getElementById('keep-called')?.focus()
 }
 
 /** Cancelling a ticket cannot be undone: asked once more, "keep" focused. */

@@ -4,10 +4,12 @@ import { ApiError, apiGet, apiPost } from '../web/api.js'
 import { fill, h } from '../web/dom.js'
 import { fmt, getLang, t } from '../web/i18n.js'
 import { hm } from '../web/time.js'
-import { actionForKey, allowedActions, canCallSpecific, keyLabel, splitPauseReason, type ActionId, type ConsoleState } from './actions.js'
-import { errorText, isConflict, secondsText, serviceName, sinceText, syncClock } from './util.js'
-import { cancelDialog, pauseDialog, transferDialog, walkInDialog } from './console-dialogs.js'
+import { allowedActions, keyLabel, splitPauseReason, type ActionId, type ConsoleState } from './actions.js'
+import { ConsoleKeys } from './console-keys.js'
+import { errorText, isConflict, serviceName, sinceText, syncClock } from './util.js'
+import { cancelDialog, noShowDialog, pauseDialog, transferDialog, walkInDialog, type TransferPick } from './console-dialogs.js'
 import { IntakePanel } from './intake.js'
+import { renderDay, renderHeld, renderQueue, type ListsCtx } from './console-lists.js'
 import type { CccdResult } from '../common/cccd.js'
 import type { ScanSource } from './intake-scan.js'
 
@@ -31,6 +33,11 @@ export class CounterConsole {
   private loadError: string | null = null
   /** the clerk went back to the list on purpose: do not jump into their open counter again */
   private choosing = false
+  /** issue 22: keys queued while a request is in flight, what the last key did, the no-show's undo */
+  private keys = new ConsoleKeys({
+    state: () => this.state(), currentCode: () => this.q?.current?.code ?? null, run: (a) => this.run(a),
+    busy: () => this.busy, act: (fn) => this.act(fn),
+  })
 
   constructor(private deps: Deps) {}
 
@@ -79,6 +86,7 @@ export class CounterConsole {
   private async act(run: () => Promise<Notice>): Promise<void> {
     if (this.busy) return
     this.busy = true
+    this.keys.begin()
     this.root?.classList.add('busy')
     try {
       this.notice = await run()
@@ -91,6 +99,7 @@ export class CounterConsole {
       this.root?.classList.remove('busy')
     }
     await this.refresh()
+    this.keys.next()
   }
 
   private ticketAction(path: string, okTpl: string, body: object = {}) {
@@ -116,7 +125,7 @@ export class CounterConsole {
       case 'recall': void this.ticketAction('recall', w.recalledOk); return
       case 'start': void this.ticketAction('start', w.startedOk); return
       case 'complete': void this.ticketAction('complete', w.completedOk); return
-      case 'noShow': void this.ticketAction('no-show', w.noShowOk); return
+      case 'noShow': this.noShowDialog(); return
       case 'hold': void this.ticketAction('hold', w.heldOk); return
       case 'transfer': this.transferDialog(); return
       case 'cancel': this.cancelDialog(); return
@@ -165,12 +174,19 @@ export class CounterConsole {
     if (this.intake?.onKey(ev)) return
     const target = ev.target as HTMLElement | null
     if (target && (target.closest('input, textarea, select') || (ev.key === ' ' && target.closest('button, a')))) return
-    const st = this.state()
-    if (!st) return
-    const action = actionForKey(ev.key, allowedActions(st))
-    if (!action) return
-    ev.preventDefault()
-    this.run(action)
+    if (!this.state()) return
+    this.keys.press(ev)
+  }
+
+  /** No-show asks first (a second N confirms); then "Hoàn tác" (U) for 10 seconds. */
+  private noShowDialog() {
+    const cur = this.q?.current
+    if (!cur) return
+    noShowDialog(cur.code, () => void this.act(async () => {
+      const { ticket } = await apiPost<{ ticket: TicketView }>(`/api/tickets/${enc(cur.id)}/no-show`, {})
+      this.keys.startUndo(ticket.id, ticket.code)
+      return { kind: 'ok', text: fmt(t().staff.noShowOk, { code: ticket.code }) }
+    }))
   }
 
   private pauseDialog() {
@@ -184,11 +200,16 @@ export class CounterConsole {
     })
   }
 
+  /** To another service, or (issue 22) to another counter that is open or paused, with a note for its clerk. */
   private transferDialog() {
     const cur = this.q?.current
     if (!cur || !this.counters) return
     const options = this.counters.services.filter((s) => s.active && s.id !== cur.serviceId)
-    transferDialog(cur.code, options, (serviceId) => void this.ticketAction('transfer', t().staff.transferredOk, { serviceId }))
+    const counters = this.counters.counters.filter((c) => c.status !== 'closed' && c.id !== this.counterId)
+    transferDialog(cur.code, options, counters, (to: TransferPick, note: string) => {
+      const k = 'counterId' in to ? counters.find((c) => c.id === to.counterId) : undefined
+      void this.ticketAction('transfer', k ? fmt(t().staff.transferCounterOk, { n: k.number }) : t().staff.transferredOk, { ...to, ...(note ? { note } : {}) })
+    })
   }
 
   /** W2 (issue 22): a walk-in ticket issued here, straight into serving; the counter's own services first. */
@@ -275,8 +296,8 @@ export class CounterConsole {
         fmt(waitingTotal ? w.afterHours : w.afterHoursNone, { hours: q.hoursToday, n: waitingTotal }))
       : null
 
-    const left = h('div', { class: 'col-main' }, statusBar, afterHours, this.noticeEl(), this.renderCurrent(q, st, allowed, waitingTotal), this.renderShortcuts(allowed))
-    const right = h('div', { class: 'col-side' }, this.renderDay(), this.renderHeld(q, st), this.renderQueue(q, st))
+    const left = h('div', { class: 'col-main' }, statusBar, afterHours, this.noticeEl(), this.keys.undoBar(), this.renderCurrent(q, st, allowed, waitingTotal), this.renderShortcuts(allowed))
+    const right = h('div', { class: 'col-side' }, renderDay(this.day), renderHeld(q, st, this.lists()), renderQueue(q, st, this.lists()))
     return h('div', { class: 'console', id: 'console', 'data-counter': q.counter.number }, left, right)
   }
 
@@ -302,7 +323,8 @@ export class CounterConsole {
           h('button', { type: 'button', class: 'btn', id: 'intake-no-ticket', disabled: this.busy, onclick: () => this.intakePanel().openWithoutTicket() }, t().dossier.intakeNoTicket)))
     }
     const service = this.counters?.services.find((s) => s.id === cur.serviceId)
-    const main: ActionId[] = cur.status === 'called' ? ['start', 'recall', 'noShow'] : ['complete']
+    const main: ActionId[] = cur.status === 'called' ? ['start', 'complete', 'recall', 'noShow'] : ['complete']
+    const tr = q.currentTransfer
     const more: ActionId[] = ['hold', 'transfer', 'cancel']
     return h('section', { class: `current ${cur.status}`, id: 'current', 'data-ticket': cur.code, 'data-status': cur.status },
       h('div', { class: 'cur-head' },
@@ -314,6 +336,10 @@ export class CounterConsole {
           h('p', { class: 'cur-service' }, service ? `${service.prefix} · ${serviceName(service)}` : (getLang() === 'en' ? cur.serviceNameEn : cur.serviceNameVi)),
           cur.priorityGroup ? h('p', { class: 'badge prio' }, `${w.priority}`) : null,
           cur.counterIssued ? h('p', { class: 'badge', id: 'counter-issued' }, w.counterIssuedMark) : null,
+          // issue 22: where it came from, and what the clerk who sent it wrote
+          tr ? h('p', { class: 'transfer-note', id: 'current-transfer' },
+            tr.fromCounter ? fmt(w.transferFrom, { n: tr.fromCounter, code: tr.fromCode }) : fmt(w.transferFromService, { code: tr.fromCode }),
+            tr.note ? h('b', null, `: ${tr.note}`) : null) : null,
           h('p', null, fmt(w.issuedAt, { time: hm(cur.issuedAt) })),
           cur.calledAt ? h('p', null, fmt(w.calledAt, { time: hm(cur.calledAt) })) : null,
           cur.startedAt && cur.status === 'serving' ? h('p', null, fmt(w.startedAt, { time: hm(cur.startedAt) }), ' · ',
@@ -340,56 +366,12 @@ export class CounterConsole {
       h('h2', null, w.shortcutsTitle),
       h('ul', null, ...all.map((a) => h('li', { class: `${allowed.includes(a) || (a === 'pause' && allowed.includes('resumeCounter')) ? 'on' : 'off'}${a === 'callNext' ? ' wide' : ''}` },
         h('kbd', null, a === 'callNext' ? w.keysCallNext : keyLabel(a)!),
-        ' ', a === 'pause' ? `${w.pause} / ${w.resumeCounter}` : (w as unknown as Record<string, string>)[a]!))))
+        ' ', a === 'pause' ? `${w.pause} / ${w.resumeCounter}` : (w as unknown as Record<string, string>)[a]!)),
+        ...this.keys.legend()),
+      this.keys.statusEl())
   }
 
-  private renderDay() {
-    const w = t().staff
-    const d = this.day
-    const fig = (id: string, label: string, value: string) => h('div', { class: 'fig', id }, h('span', { class: 'fig-value' }, value), h('span', { class: 'fig-label' }, label))
-    return h('section', { class: 'card today' },
-      h('h2', null, w.todayTitle),
-      h('div', { class: 'figs' },
-        fig('fig-served', w.served, d ? String(d.served) : w.noValue),
-        fig('fig-avg', w.avgTime, d ? secondsText(d.averageServiceSeconds) : w.noValue),
-        fig('fig-noshow', w.noShows, d ? String(d.noShows) : w.noValue)))
-  }
-
-  private renderHeld(q: CounterQueueResponse, st: ConsoleState) {
-    const w = t().staff
-    if (!q.held.length) return null
-    const can = canCallSpecific(st)
-    return h('section', { class: 'card held', id: 'held' },
-      h('h2', null, `${w.heldTitle} (${q.held.length})`),
-      h('ul', { class: 'qlist' }, ...q.held.map((tk) => h('li', { class: 'qrow', 'data-ticket': tk.code },
-        h('span', { class: 'q-code' }, tk.code),
-        h('span', { class: 'q-info' }, this.serviceLabel(tk), tk.heldAt ? h('small', null, fmt(w.heldSince, { time: hm(tk.heldAt) })) : null),
-        h('button', { type: 'button', class: 'btn btn-small', disabled: !can || this.busy, onclick: () => this.callSpecific(tk, true) }, w.resumeHeld)))))
-  }
-
-  private renderQueue(q: CounterQueueResponse, st: ConsoleState) {
-    const w = t().staff
-    const can = canCallSpecific(st)
-    const total = q.waitingTotal.primary + q.waitingTotal.backup
-    return h('section', { class: 'card queue', id: 'queue' },
-      h('h2', null, `${w.queueTitle} (${total})`),
-      total ? h('p', { class: 'muted small' }, fmt(w.waitingTotals, { primary: q.waitingTotal.primary, backup: q.waitingTotal.backup })) : null,
-      q.waiting.length ? h('ol', { class: 'qlist' }, ...q.waiting.map((tk) => h('li', { class: `qrow${tk.tier === 2 ? ' backup' : ''}${tk.priorityGroup ? ' prio' : ''}`, 'data-ticket': tk.code },
-        h('span', { class: 'q-code' }, tk.code),
-        h('span', { class: 'q-info' },
-          this.serviceLabel(tk),
-          h('small', null,
-            tk.priorityGroup ? h('span', { class: 'badge prio', title: (getLang() === 'en' ? tk.priorityNameEn : tk.priorityNameVi) ?? '' }, w.priority) : null,
-            tk.tier === 2 ? h('span', { class: 'badge backup' }, w.backupMark) : null,
-            tk.transferred ? h('span', { class: 'badge' }, w.transferredMark) : null,
-            h('span', { 'data-since': tk.issuedAt, 'data-tpl': w.waited }, fmt(w.waited, { time: sinceText(tk.issuedAt) })))),
-        h('button', { type: 'button', class: 'btn btn-small call-this', disabled: !can || this.busy, 'aria-label': `${w.callThis} ${tk.code}`, onclick: () => this.callSpecific(tk, false) }, w.callThis))))
-        : h('p', { class: 'muted', id: 'queue-empty' }, w.queueEmpty),
-      total > q.waiting.length ? h('p', { class: 'muted small' }, fmt(w.queueMore, { n: total - q.waiting.length })) : null)
-  }
-
-  private serviceLabel(tk: QueueTicket) {
-    const s = this.counters?.services.find((x) => x.id === tk.serviceId)
-    return h('span', { class: 'q-service' }, s ? serviceName(s) : '')
+  private lists(): ListsCtx {
+    return { services: this.counters?.services ?? [], busy: this.busy, onCall: (tk, held) => this.callSpecific(tk, held) }
   }
 }
