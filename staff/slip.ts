@@ -3,7 +3,7 @@ import QRCode from 'qrcode'
 import type { DossierView } from '../common/dossier-types.js'
 import { ApiError, apiGet } from '../web/api.js'
 import { byId, fill, h, markup, param } from '../web/dom.js'
-import { daysText, feeText, fmt, getLang, setLang, t } from '../web/i18n.js'
+import { daysText, fmt, getLang, setLang, t } from '../web/i18n.js'
 import { dateWords, pad, placeOf, procedureName, timeLong, type SlipKind } from './dossiers-format.js'
 import { localParts } from '../web/time.js'
 import { errorText } from './util.js'
@@ -130,10 +130,26 @@ function receipt(d: DossierView, copy: string): HTMLElement {
     d.supplement?.completedAt ? h('p', { class: 'restarted' }, h('i', null, fmt(w.receiptRestartedLine, { time: timeLong(d.supplement.completedAt) }))) : null,
     d.extensions.length ? h('p', { class: 'extended' }, h('i', null, fmt(w.receiptExtendedLine, { due: timeLong(d.extensions[0]!.previousDueAt) }))) : null,
     h('p', null, fmt(w.collectLine, { where: collectText(d) })),
-    d.procedure.feeVnd ? h('p', null, `${t().pages.fee}: ${feeText(d.procedure.feeVnd, '')}`) : null,
+    feeLine(d),
     lookupRow(d),
     h('p', null, h('i', null, w.bringSlip)),
     signs([w.signApplicant, w.signHint], [w.signReceiver, w.signHint], d.receivedByName))
+}
+
+/**
+ * Issue 22: the fee (Decree 118 Art. 24) as the dossier recorded it: due (from the procedure when received),
+ * and what was paid, how and the receipt's number, or "not collected". Nothing when nothing is due or paid.
+ */
+function feeLine(d: DossierView): HTMLElement | null {
+  const w = t().dossier
+  const due = d.fee.dueVnd ?? d.procedure.feeVnd
+  if (!due && d.fee.paidVnd == null) return null
+  const money = (v: number) => fmt(t().pages.feeAmount, { amount: v.toLocaleString('vi-VN') })
+  const paid = d.fee.paidVnd != null && d.fee.method
+    ? fmt(w.slipFeePaid, { paid: money(d.fee.paidVnd), method: w.feeMethods[d.fee.method].toLowerCase(),
+      receipt: d.fee.receiptNumber ? fmt(w.slipFeeReceipt, { receipt: d.fee.receiptNumber }) : '' })
+    : w.slipFeeUnpaid
+  return h('p', { class: 'fee-line', id: 'slip-fee' }, `${fmt(w.slipFee, { due: due ? money(due) : t().pages.feeFree })}. ${paid}`)
 }
 
 /** Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ: every item at once, what happens when it is complete, and when it lapses. */
