@@ -28,6 +28,9 @@ const EnvSchema = z.object({
   /** the bearer token Prometheus sends to read /metrics (`openssl rand -hex 32`); unset: /metrics answers this host only */
   METRICS_TOKEN: z.string().trim().min(16, 'must be at least 16 characters (openssl rand -hex 32)')
     .regex(/^[A-Za-z0-9._~+/-]+=*$/, 'must be a bearer token: letters, digits and - . _ ~ + / (openssl rand -hex 32)').optional(),
+  /** days the outbox keeps delivered webhook and notification deliveries, and failed ones (server/outbox/retention.ts) */
+  OUTBOX_KEEP_DELIVERED_DAYS: int(1, 3650, 30),
+  OUTBOX_KEEP_FAILED_DAYS: int(1, 3650, 90),
 })
 
 export interface Config {
@@ -45,6 +48,8 @@ export interface Config {
   publicUrlSet: boolean
   trustProxy: number
   metricsToken: string | undefined
+  /** the outbox's retention: OUTBOX_KEEP_DELIVERED_DAYS, OUTBOX_KEEP_FAILED_DAYS */
+  outboxRetention: { deliveredDays: number; failedDays: number }
   /** web push, SMS and Zalo for citizens (issue 24; server/notify/notify.config.ts, docs/notifications.md) */
   notify: NotifyConfig
 }
@@ -74,6 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrlSet: e.PUBLIC_URL !== undefined,
     trustProxy: e.TRUST_PROXY,
     metricsToken: e.METRICS_TOKEN,
+    outboxRetention: { deliveredDays: e.OUTBOX_KEEP_DELIVERED_DAYS, failedDays: e.OUTBOX_KEEP_FAILED_DAYS },
     notify: notify.config,
   }
 }

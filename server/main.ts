@@ -9,6 +9,7 @@ import { createApp } from './app.js'
 import { DataDirLockedError, lockDataDir } from './data-lock.js'
 import { systemClock } from './clock.js'
 import { SetupService } from './setup/setup.service.js'
+import { startRetention } from './outbox/retention.js'
 import { notifySetup } from './notify/notify.setup.js'
 
 async function main() {
@@ -60,6 +61,8 @@ async function main() {
   expiry.unref()
   // webhooks (W6): the outbox's deliveries, sent after their commit by every instance under a lease
   app.outbox.start()
+  // delivered outbox rows older than OUTBOX_KEEP_DELIVERED_DAYS go, failed ones after OUTBOX_KEEP_FAILED_DAYS
+  const stopRetention = startRetention(handle.db, systemClock, config.outboxRetention, logger)
 
   await new Promise<void>((resolve, reject) => {
     app.httpServer.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE'
@@ -86,6 +89,7 @@ async function main() {
     hard.unref()
     clearInterval(expiry)
     clearInterval(lapse)
+    stopRetention()
     clearInterval(noShows)
     let code = 0
     try {
