@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { DOSSIER_STATUSES, FEE_METHODS } from './dossier-types.js'
+import { DOSSIER_STATUSES, EARLY_NOTICE_CHANNELS, FEE_METHODS } from './dossier-types.js'
 import { CenterSlug, Uuid } from './schemas.js'
 import { normalizePhone } from './fold.js'
 
@@ -103,6 +103,14 @@ export const ExtendDossierBody = z.strictObject({
   reason: text(1000),
 })
 export type ExtendDossierBody = z.infer<typeof ExtendDossierBody>
+
+/** issue 21 (Art. 22.5): the citizen told of an early return: how, to which number or address, and what was said */
+export const EarlyNoticeBody = z.strictObject({
+  channel: z.enum(EARLY_NOTICE_CHANNELS),
+  contact: optionalText(120),
+  message: optionalText(1000),
+})
+export type EarlyNoticeBody = z.infer<typeof EarlyNoticeBody>
 
 export const ReceiveDossierBody = z.strictObject({
   ticketId: Uuid.optional(),

@@ -110,6 +110,19 @@ export interface DossierExtension {
   staffName: string | null
 }
 
+/** Art. 22.5 of Decree 118/2025: how the citizen was told of an early return (its four channels, or in person at the center) */
+export const EARLY_NOTICE_CHANNELS = ['sms', 'email', 'phone', 'social', 'in_person'] as const
+export type EarlyNoticeChannel = (typeof EARLY_NOTICE_CHANNELS)[number]
+export interface DossierEarlyNotice {
+  at: string
+  channel: EarlyNoticeChannel
+  /** the number, address or account used */
+  contact: string | null
+  /** what the citizen was told */
+  message: string | null
+  staffName: string | null
+}
+
 export interface DossierAttachmentInfo {
   id: string
   name: string
@@ -166,6 +179,10 @@ export interface DossierView {
   provincialCode: string | null
   /** W2: the fee (Art. 24) */
   fee: DossierFee
+  /** issue 21 (Art. 19.5): the end of the 3rd working day after the receipt, while a supplement may still be asked (received or processing, none asked yet); else null */
+  supplementLimitAt: string | null
+  /** issue 21 (Art. 22.5): a result ready before its due day; `open` while it may be handed over early (ready, before the due day: a notice first) */
+  earlyReturn: { open: boolean; notices: DossierEarlyNotice[] } | null
   /** path of the public lookup page with center, code and lookup code (lookupPath()); pages put their origin in front; the slip's QR encodes the absolute URL */
   lookupPath: string
 }
@@ -216,6 +233,9 @@ export interface PublicDossierView {
   supplementDeadline: string | null
   /** the due date before the one extension, when there was one (the new one is dueAt) */
   extendedFrom: string | null
+  /** issue 21 (Art. 22.5): the result was ready before its due day, and when the center told the citizen (null: not yet) */
+  readyEarly: boolean
+  earlyNoticeAt: string | null
   /** status changes only: no staff names, no notes except the supplement guidance */
   history: { toStatus: DossierStatus; at: string }[]
   /** an electronic result can be downloaded (ready or returned, a PDF attached): POST /api/public/dossiers/:code/result */

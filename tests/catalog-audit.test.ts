@@ -229,9 +229,12 @@ describe.each(backends)('audit log on %s', (kind) => {
     h.clock.advance(MINUTE)
     await line.clerk.post(`/api/dossiers/${d.id}/status`).send({ status: 'ready' }).expect(200)
     h.clock.advance(MINUTE)
+    // ready before its due day: the citizen is told before the handover (Art. 22.5)
+    await line.clerk.post(`/api/dossiers/${d.id}/early-notice`).send({ channel: 'phone' }).expect(200)
+    h.clock.advance(MINUTE)
     await line.clerk.post(`/api/dossiers/${d.id}/status`).send({ status: 'returned', handover: { to: 'applicant' } }).expect(200)
     const entries = (await manager.get('/api/centers/na-sang/audit?entity=dossier').expect(200)).body.entries as AuditEntry[]
-    expect(entries.map((e) => e.action)).toEqual(['returned', 'ready', 'supplement_completed', 'supplement_requested', 'extended', 'processing', 'received'])
+    expect(entries.map((e) => e.action)).toEqual(['returned', 'early_return_announced', 'ready', 'supplement_completed', 'supplement_requested', 'extended', 'processing', 'received'])
     expect(entries.every((e) => e.entityLabel === d.code && e.entityId === d.id)).toBe(true)
     expect(entries.find((e) => e.action === 'extended')!.staffName).toBe('Lò Văn Thắng')
     expect(entries.find((e) => e.action === 'processing')!.changes.status).toEqual({ from: 'received', to: 'processing' })
@@ -241,7 +244,7 @@ describe.each(backends)('audit log on %s', (kind) => {
     expect(extended.changes.dueAt!.from).toBe(d.dueAt)
     // among everything else of the day
     const day = (await manager.get('/api/centers/na-sang/audit?limit=200').expect(200)).body.entries as AuditEntry[]
-    expect(day.filter((e) => e.entity === 'dossier')).toHaveLength(7)
+    expect(day.filter((e) => e.entity === 'dossier')).toHaveLength(8)
     // a clerk may not read the log
     await clerk.get('/api/centers/na-sang/audit').expect(403)
     const bad = await manager.get('/api/centers/na-sang/audit?from=2026-11-25&to=2026-11-23&cursor=abc').expect(400)

@@ -194,6 +194,8 @@ describe.each(backends)('dossier lifecycle (Decree 118/2025) on %s', (kind) => {
       const d = await received()
       await move(d, { status: 'processing' })
       await move(d, { status: 'ready' })
+      // ready before its due day: the citizen is told first (Art. 22.5; tests/dossier-early-return.test.ts)
+      expect((await clerk.post(`/api/dossiers/${d.id}/early-notice`).send({ channel: 'phone', contact: applicant.phone })).status).toBe(200)
       return d
     }
     const d = await ready()

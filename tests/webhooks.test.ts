@@ -133,7 +133,10 @@ describe.each(backends)('webhooks on %s', (kind) => {
     for (const status of ['processing', 'ready']) {
       for (const id of ids) await clerk.post(`/api/dossiers/${id}/status`).send({ status }).expect(200)
     }
-    for (const id of ids) await clerk.post(`/api/dossiers/${id}/status`).send({ status: 'returned', handover: { to: 'applicant' } }).expect(200)
+    for (const id of ids) {
+      await clerk.post(`/api/dossiers/${id}/early-notice`).send({ channel: 'sms' }).expect(200) // ready before its due day (Art. 22.5)
+      await clerk.post(`/api/dossiers/${id}/status`).send({ status: 'returned', handover: { to: 'applicant' } }).expect(200)
+    }
     // the worker keeps trying (backoff) while the receiver answers 503
     await until(async () => Number((await h.handle.db.selectFrom('outbox_delivery').select((e) => e.fn.max('attempts').as('a')).executeTakeFirstOrThrow()).a) >= 2)
     expect(rx.hits.length).toBe(before)
@@ -142,7 +145,7 @@ describe.each(backends)('webhooks on %s', (kind) => {
     for (const id of ids) {
       const seen = rx.hits.filter((x) => x.data.dossierId === id)
       const firsts = seen.filter((x, i) => seen.findIndex((y) => y.id === x.id) === i)
-      expect(firsts.map((x) => x.type)).toEqual(['dossier.received', 'dossier.status_changed', 'dossier.ready', 'dossier.returned'])
+      expect(firsts.map((x) => x.type)).toEqual(['dossier.received', 'dossier.status_changed', 'dossier.ready', 'dossier.status_changed', 'dossier.returned'])
       expect(firsts.map((x) => x.body.sequence as number)).toEqual([...firsts.map((x) => x.body.sequence as number)].sort((a, b) => a - b))
       // a duplicate carries the same event id and the same body
       for (const x of seen) expect(x.raw).toBe(firsts.find((y) => y.id === x.id)!.raw)

@@ -87,6 +87,9 @@ export const en: Catalog = {
     EXTENSION_TOO_LATE: 'Too late to extend: the apology and extension request must be sent at least one day before the due date ({due}) (Decree 118/2025/NĐ-CP, Art. 19.6).',
     EXTENSION_CLOSED_DAY: 'The new due date {date} is a day the center is closed. A due date must be a working day (Decree 118/2025/NĐ-CP, Art. 19.6; the center\'s calendar).',
     STOP_AFTER_RESULT: 'A dossier whose result is ready or handed over cannot be stopped. A citizen may ask to stop only before the decision or result notice is issued (Decree 118/2025/NĐ-CP, Art. 21).',
+    SUPPLEMENT_TOO_LATE: 'Too late to ask for a supplement (the limit was the end of {date}): a dossier is returned for a supplement within 03 working days of its receipt (Decree 118/2025/NĐ-CP, Art. 19.5). Go on processing it, or refuse it with the reasons.',
+    EARLY_RETURN_NOT_ANNOUNCED: 'The result cannot be handed over before its due date ({due}) yet: an early return must first be announced to the citizen by text message, e-mail, phone or an approved social network (Decree 118/2025/NĐ-CP, Art. 22.5). Record the announcement first.',
+    DOSSIER_NOT_EARLY: 'No early-return notice is needed: today is the due day ({due}) or later, so the result is returned on time (Decree 118/2025/NĐ-CP, Art. 22.5).',
     NO_PICKUP_SERVICE: 'The center has no result pickup service.',
     ATTACHMENT_REJECTED: 'The file "{name}" was refused: only PDF, JPEG or PNG files of at most 2 MB each are accepted.',
     TOO_MANY_FILINGS: 'You have filed several dossiers online in the past hour. Please try again in {minutes} minutes, or come to the center for help.',
@@ -426,6 +429,7 @@ export const en: Catalog = {
       supplement_requested: 'Asked for a supplement',
       supplement_completed: 'Supplement completed',
       fee_recorded: 'Fee recorded', // W2 (issue 22)
+      early_return_announced: 'Early return announced', // issue 21 (Art. 22.5)
     },
     settingsTitle: 'Service settings',
     settingsHint: 'Changes are saved when you press "Save", shown on the kiosk and the call display at once, and recorded in the log.',
@@ -792,6 +796,7 @@ export const en: Catalog = {
       closed_incomplete: 'Closed: supplement deadline passed',
       fee_recorded: 'Fee collected', // W2 (issue 22)
       result_attached: 'Electronic result attached', result_downloaded: 'Electronic result downloaded by the citizen', provincial_code_set: 'Province system code linked',
+      early_return_announced: 'Citizen told the result is early', // issue 21 (Art. 22.5)
     },
     intake: 'Receive a dossier',
     // W2 (issue 22): dossiers without a ticket, how they came, the fee (Art. 24)
@@ -1017,7 +1022,8 @@ export const en: Catalog = {
     controlJudge: { early: 'Early', on_time: 'On time', late: 'Late', none: '—' },
     controlSteps: { received: 'Dossier received', filed_online: 'Filed online', checked_in: 'Citizen at the center', extended: 'Extended, apology sent',
       supplement_requested: 'Supplement requested', supplement_completed: 'Supplement complete (time counted again)', refused: 'Refused',
-      stopped: 'Stopped at the citizen’s request', returned: 'Result handed over', closed_incomplete: 'Closed (no supplement within 15 days)', status: 'Moved: {status}' },
+      stopped: 'Stopped at the citizen’s request', returned: 'Result handed over', closed_incomplete: 'Closed (no supplement within 15 days)', status: 'Moved: {status}',
+      early_return_announced: 'Early return announced' },
     controlHint: 'Each step is judged against the due date in force when it was taken; waiting for a supplement and a stop at the citizen’s request are never late.',
     signControl: 'PREPARED BY',
     answerLeft: '{left} of working time left to accept it or ask for changes',

@@ -88,6 +88,9 @@ export const vi = {
     EXTENSION_TOO_LATE: 'Không thể gia hạn nữa: văn bản xin lỗi và đề nghị gia hạn phải gửi chậm nhất 01 ngày trước ngày hết hạn ({due}) (khoản 6 Điều 19 Nghị định 118/2025/NĐ-CP).',
     EXTENSION_CLOSED_DAY: 'Ngày hẹn mới {date} là ngày nghỉ của trung tâm. Ngày hẹn trả kết quả phải là ngày làm việc (khoản 6 Điều 19 Nghị định 118/2025/NĐ-CP; lịch làm việc của trung tâm).',
     STOP_AFTER_RESULT: 'Không thể dừng giải quyết hồ sơ đã có kết quả hoặc đã trả kết quả. Công dân chỉ được yêu cầu dừng trước khi có quyết định hoặc văn bản thông báo kết quả giải quyết (Điều 21 Nghị định 118/2025/NĐ-CP).',
+    SUPPLEMENT_TOO_LATE: 'Đã quá thời hạn yêu cầu bổ sung hồ sơ (hết ngày {date}): việc trả lại hồ sơ kèm Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ không quá 03 ngày làm việc kể từ ngày tiếp nhận hồ sơ (khoản 5 Điều 19 Nghị định 118/2025/NĐ-CP). Hồ sơ tiếp tục được giải quyết; nếu không đủ điều kiện thì từ chối giải quyết, nêu rõ lý do.',
+    EARLY_RETURN_NOT_ANNOUNCED: 'Chưa thể trả kết quả trước hạn (hẹn trả {due}): việc trả kết quả trước thời hạn phải được Bộ phận Một cửa thông báo trước cho công dân qua tin nhắn, thư điện tử, điện thoại hoặc mạng xã hội được phép (khoản 5 Điều 22 Nghị định 118/2025/NĐ-CP). Hãy ghi nhận việc báo trả sớm trước.',
+    DOSSIER_NOT_EARLY: 'Không cần báo trả kết quả sớm: hôm nay đã là ngày hẹn trả ({due}) hoặc sau đó, kết quả được trả đúng hẹn (khoản 5 Điều 22 Nghị định 118/2025/NĐ-CP).',
     NO_PICKUP_SERVICE: 'Trung tâm chưa có lĩnh vực trả kết quả.',
     ATTACHMENT_REJECTED: 'Tệp "{name}" không được nhận: chỉ nhận tệp PDF, JPEG hoặc PNG, mỗi tệp tối đa 2 MB.',
     TOO_MANY_FILINGS: 'Bạn đã nộp nhiều hồ sơ trực tuyến trong một giờ qua. Vui lòng thử lại sau {minutes} phút, hoặc đến trung tâm để được hỗ trợ.',
@@ -429,6 +432,7 @@ export const vi = {
       supplement_requested: 'Yêu cầu bổ sung',
       supplement_completed: 'Đã bổ sung hồ sơ',
       fee_recorded: 'Ghi nhận lệ phí', // W2 (issue 22)
+      early_return_announced: 'Báo trả kết quả trước hạn', // issue 21 (Art. 22.5)
     },
     settingsTitle: 'Cài đặt lĩnh vực',
     settingsHint: 'Thay đổi được lưu ngay khi nhấn "Lưu", hiện trên màn hình lấy số và màn hình gọi số, và được ghi vào nhật ký.',
@@ -796,6 +800,7 @@ export const vi = {
       closed_incomplete: 'Đóng hồ sơ: quá hạn bổ sung',
       fee_recorded: 'Thu phí, lệ phí', // W2 (issue 22)
       result_attached: 'Đính kèm kết quả điện tử', result_downloaded: 'Công dân tải kết quả điện tử', provincial_code_set: 'Gắn mã hồ sơ của hệ thống tỉnh',
+      early_return_announced: 'Báo công dân kết quả có trước hạn', // issue 21 (Art. 22.5)
     },
     // intake at the counter
     intake: 'Tiếp nhận hồ sơ',
@@ -1024,7 +1029,8 @@ export const vi = {
     controlJudge: { early: 'Trước hạn', on_time: 'Đúng hạn', late: 'Quá hạn', none: '—' },
     controlSteps: { received: 'Tiếp nhận hồ sơ', filed_online: 'Nộp hồ sơ trực tuyến', checked_in: 'Công dân đến trung tâm', extended: 'Gia hạn, gửi văn bản xin lỗi',
       supplement_requested: 'Yêu cầu bổ sung hồ sơ', supplement_completed: 'Nhận đủ hồ sơ bổ sung (tính lại thời hạn)', refused: 'Từ chối giải quyết',
-      stopped: 'Dừng giải quyết theo đề nghị', returned: 'Trả kết quả', closed_incomplete: 'Đóng hồ sơ (không bổ sung trong 15 ngày)', status: 'Chuyển: {status}' },
+      stopped: 'Dừng giải quyết theo đề nghị', returned: 'Trả kết quả', closed_incomplete: 'Đóng hồ sơ (không bổ sung trong 15 ngày)', status: 'Chuyển: {status}',
+      early_return_announced: 'Thông báo trả kết quả trước hạn' },
     controlHint: 'Mỗi bước được đối chiếu với hạn trả kết quả đang có hiệu lực khi thực hiện bước đó; thời gian chờ bổ sung và việc dừng theo đề nghị không tính là quá hạn.',
     signControl: 'NGƯỜI LẬP PHIẾU',
     answerLeft: 'Còn {left} làm việc để tiếp nhận hoặc yêu cầu bổ sung',

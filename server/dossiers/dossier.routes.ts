@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { CenterSlug, Uuid } from '../../common/schemas.js'
 import {
   CalendarDayBody, CalendarDayParams, CalendarQuery, CheckInBody, CreateDossierBody, DossierListQuery, DossierStatusBody,
-  ExtendDossierBody, FeeInput, PublicFilingBody, PublicLookupQuery, ReceiveDossierBody,
+  EarlyNoticeBody, ExtendDossierBody, FeeInput, PublicFilingBody, PublicLookupQuery, ReceiveDossierBody,
 } from '../../common/dossier-schemas.js'
 import { requireRole } from '../auth/auth.middleware.js'
 import { validate } from '../http/validate.js'
@@ -67,6 +67,10 @@ export function dossierStaffRoutes({ staff, attachments }: Dossiers, calendar: C
   })
   r.post('/dossiers/:id/extend', clerk, validate({ params: IdParams, body: ExtendDossierBody }), async (req, res) => {
     res.json({ dossier: await staff.extend(req.input.params.id, req.input.body, req.auth!.actor) })
+  })
+  // issue 21 (Art. 22.5): the citizen told of an early return, before the handover
+  r.post('/dossiers/:id/early-notice', clerk, validate({ params: IdParams, body: EarlyNoticeBody }), async (req, res) => {
+    res.json({ dossier: await staff.announceEarly(req.input.params.id, req.input.body, req.auth!.actor) })
   })
   r.post('/dossiers/:id/receive', clerk, validate({ params: IdParams, body: ReceiveDossierBody }), async (req, res) => {
     res.json({ dossier: await staff.receive(req.input.params.id, req.input.body, req.auth!.actor) })

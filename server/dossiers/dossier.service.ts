@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely'
 import type { Db, Executor } from '../../db/create-db.js'
 import type { Center, Database, Dossier } from '../../db/types.js'
 import { DOSSIER_TRANSITIONS, type DossierSummary, type DossierView } from '../../common/dossier-types.js'
-import type { CreateDossierBody, DossierListQuery, DossierStatusBody, ExtendDossierBody, FeeInput, ReceiveDossierBody } from '../../common/dossier-schemas.js'
+import type { CreateDossierBody, DossierListQuery, DossierStatusBody, EarlyNoticeBody, ExtendDossierBody, FeeInput, ReceiveDossierBody } from '../../common/dossier-schemas.js'
 import { catalogs } from '../../common/i18n/index.js'
 import { AppError } from '../errors.js'
 import type { Clock } from '../clock.js'
@@ -15,6 +15,8 @@ import * as repo from './dossier.repository.js'
 import { addDays, closingInstant, dueAt, isWorkingDay, outcomeOf, zonedInstant, type WorkCalendar } from './working-days.js'
 import { onlineAnswerDue, onlineCalendar, workingMinutesBetween } from './online-answer.js'
 import { closeLapsedSupplements, supplementDeadline } from './supplement-lapse.js'
+import { assertSupplementInTime } from './supplement-limit.js'
+import { announceEarly, assertEarlyAnnounced } from './early-return.js'
 import { applicantColumns, idCheckColumns, newLookupCode, nextCode, once, type CenterTx, type DossierFact } from './dossier.support.js'
 import { dossierSummary, dossierView, localText, parseJson, publicDossierView } from './dossier.views.js'
 
@@ -67,7 +69,7 @@ export class DossierService {
     if (!d) throw new AppError('DOSSIER_NOT_FOUND')
     assertCenter(actor, d.center_id)
     await this.closeLapsed({ dossierId: id })
-    return dossierView(this.db, id)
+    return dossierView(this.db, id, this.clock())
   }
 
   async list(query: DossierListQuery, actor: Actor): Promise<DossierSummary[]> {
@@ -115,6 +117,7 @@ export class DossierService {
       if (body.status === 'needs_supplement' && d.supplement_requested_at) throw new AppError('SUPPLEMENT_ALREADY_REQUESTED')
       if (body.status === 'stopped' && (d.status === 'ready' || d.status === 'returned')) throw new AppError('STOP_AFTER_RESULT', { status: d.status })
       if (!DOSSIER_TRANSITIONS[d.status].includes(body.status)) throw new AppError('DOSSIER_WRONG_STATE', { status: d.status })
+      if (body.status === 'needs_supplement') await assertSupplementInTime(trx, d, now) // Art. 19.5: 03 working days
       const patch: Parameters<typeof repo.updateDossier>[2] = { status: body.status, updated_at: now, supplement_note: null }
       let type = 'status'
       let data: Record<string, unknown> = {}
@@ -142,6 +145,7 @@ export class DossierService {
         patch.outcome = outcomeOf(now, new Date(d.due_at!), center.time_zone)
         out.add({ name: 'dossier:ready', payload: { code: d.code } })
       } else if (body.status === 'returned') {
+        await assertEarlyAnnounced(trx, d, center.time_zone, now) // Art. 22.5: an early return is announced first
         const hand = body.handover!
         Object.assign(patch, {
           returned_at: now, returned_by: actor.staffId, handover_to: hand.to,
@@ -179,6 +183,11 @@ export class DossierService {
       await repo.insertDossierEvent(trx, { dossierId: d.id, centerId: d.center_id, type: 'extended', from: d.status, to: d.status, staffId: actor.staffId, at: now,
         note: body.reason, data: { previousDueAt: previous.toISOString(), newDueAt: newDue.toISOString() } })
     })
+  }
+
+  /** issue 21 (Art. 22.5): the citizen told that the result is ready before its due day (server/dossiers/early-return.ts). */
+  async announceEarly(id: string, body: EarlyNoticeBody, actor: Actor): Promise<DossierView> {
+    return this.change(id, actor, (trx, d, center, now) => announceEarly(trx, d, center, body, actor, now))
   }
 
   /**
@@ -238,7 +247,7 @@ export class DossierService {
       await apply(trx, d, center, this.clock(), out)
     })
     await this.publishPublic(id)
-    return dossierView(this.db, id)
+    return dossierView(this.db, id, this.clock())
   }
 
   /** After a commit: phones following the dossier get its new public view. */

@@ -8,6 +8,8 @@ import { catalogs, format } from '../../common/i18n/index.js'
 import { AppError } from '../errors.js'
 import { localTime } from '../time.js'
 import * as repo from './dossier.repository.js'
+import { earlyNoticeAt, earlyReturnOf } from './early-return.js'
+import { supplementLimit } from './supplement-limit.js'
 import { resultInfoView } from './dossier-result.js'
 
 export const iso = (d: Date | string | null) => (d == null ? null : new Date(d).toISOString())
@@ -24,9 +26,12 @@ export function parseJson<T>(v: unknown): T {
 }
 
 /** What staff see: the applicant, documents, history with staff names, extensions, attachments. */
-export async function dossierView(db: Db, id: string): Promise<DossierView> {
+export async function dossierView(db: Db, id: string, now = new Date()): Promise<DossierView> {
   const [d, events, files, result] = await Promise.all([repo.dossierDetail(db, id), repo.dossierEvents(db, id), repo.listAttachments(db, id), resultInfoView(db, id)])
   if (!d) throw new AppError('DOSSIER_NOT_FOUND')
+  // issue 21: the supplement's 03-working-day limit while it may still be asked (Art. 19.5)
+  const limit = (d.status === 'received' || d.status === 'processing') && !d.supplement_requested_at && d.received_at
+    ? await supplementLimit(db, d.center_id, new Date(d.received_at)) : null
   return {
     id: d.id, centerSlug: d.center_slug, centerName: d.center_name, code: d.code, lookupCode: d.lookup_code, status: d.status,
     channel: d.channel,
@@ -46,6 +51,7 @@ export async function dossierView(db: Db, id: string): Promise<DossierView> {
     result, provincialCode: d.provincial_code,
     fee: { dueVnd: d.fee_due_vnd ?? (d.status === 'submitted_online' ? d.fee_vnd : null), paidVnd: d.fee_paid_vnd, method: d.fee_method,
       receiptNumber: d.fee_receipt, collectedByName: d.fee_collected_by_name, collectedAt: iso(d.fee_collected_at) },
+    supplementLimitAt: iso(limit), earlyReturn: earlyReturnOf(d, events, now), // issue 21: Art. 19.5, Art. 22.5
     lookupPath: lookupPath(d.center_slug, d.code, d.lookup_code),
   }
 }
@@ -63,6 +69,7 @@ export async function publicDossierView(db: Db, id: string): Promise<PublicDossi
     supplementItems: d.status === 'needs_supplement' ? parseJson<string[] | null>(d.supplement_items) ?? [] : [],
     supplementDeadline: d.status === 'needs_supplement' ? iso(d.supplement_deadline) : null,
     extendedFrom: extensionFrom(events),
+    readyEarly: d.outcome === 'early', earlyNoticeAt: earlyNoticeAt(events), // issue 21: Art. 22.5
     history: events.filter((e) => e.from_status !== e.to_status).map((e) => ({ toStatus: e.to_status, at: iso(e.at)! })),
     resultAvailable: !!result && (d.status === 'ready' || d.status === 'returned'),
   }
