@@ -1,4 +1,5 @@
 import { DOSSIER_STATUSES, DOSSIER_TRANSITIONS, type DossierStatus, type DossierSummary, type DossierView } from '../common/dossier-types.js'
+import { attachmentsSection } from './dossier-attachments.js'
 import type { ProcedureView } from '../common/types.js'
 import { apiGet } from '../web/api.js'
 import { fill, h } from '../web/dom.js'
@@ -201,6 +202,7 @@ export class DossiersView {
       ]),
       h('h3', null, w.documentsShort),
       h('ul', { class: 'ds-docs' }, ...d.documents.map((x) => h('li', { class: x.received ? 'ok' : 'missing' }, x.received ? '✓ ' : '✗ ', x.name, x.received ? '' : ` (${w.notReceived})`))),
+      attachmentsSection(d), // issue 22: an online filing's files, downloaded or previewed (staff/dossier-attachments.ts)
       // issue 21: the electronic result (Art. 22), attached here, downloaded by the citizen from the lookup page
       resultSection(d, (x) => { this.selected = x; this.notice = { kind: 'ok', text: fmt(t().dossierResult.saved, { code: x.code }) }; this.drawDetail() }),
       h('h3', null, w.actions),

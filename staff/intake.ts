@@ -1,4 +1,5 @@
 import './dossiers.css'
+import { attachmentsSection } from './dossier-attachments.js'
 import type { DossierDelivery, DossierHandover, DossierView } from '../common/dossier-types.js'
 import type { ProcedureView, TicketView } from '../common/types.js'
 import { apiGet, newRequestId } from '../web/api.js'
@@ -260,6 +261,7 @@ export class IntakePanel {
     const form = h('form', { class: 'intake-form', id: 'receive-form', novalidate: true },
       h('p', null, h('strong', null, procedureName(d)), ` · ${d.applicant.fullName} · ${d.applicant.phone}`),
       docs,
+      attachmentsSection(d), // issue 22: the files the citizen attached online
       h('div', { class: 'row2' }, field('sets', w.sets, sets), h('div', { class: 'field' }, h('span', { class: 'label' }, w.deliveryLabel), delivery)),
       fee.element,
       error,

@@ -883,6 +883,11 @@ export const en: Catalog = {
     returnedAt: 'Returned at',
     supplementNote: 'Documents to add',
     documentsShort: 'Documents',
+    // issue 22: the files of an online filing
+    attachmentsTitle: 'Files the citizen attached ({n})',
+    attachmentDownload: 'Download',
+    attachmentAlt: 'Image the citizen attached: {name}',
+    attachmentPdfHint: 'PDF files are downloaded to be read, never opened inside the console.',
     notReceived: 'not handed in',
     history: 'History',
     extensions: 'Extensions',

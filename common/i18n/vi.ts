@@ -889,6 +889,11 @@ export const vi = {
     returnedAt: 'Trả kết quả lúc',
     supplementNote: 'Nội dung cần bổ sung',
     documentsShort: 'Giấy tờ',
+    // issue 22: the files of an online filing
+    attachmentsTitle: 'Tệp công dân gửi kèm ({n})',
+    attachmentDownload: 'Tải về',
+    attachmentAlt: 'Ảnh công dân gửi kèm: {name}',
+    attachmentPdfHint: 'Tệp PDF được tải về máy để xem, không mở trong trang.',
     notReceived: 'chưa nộp',
     history: 'Quá trình xử lý',
     extensions: 'Gia hạn',
