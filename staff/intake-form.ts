@@ -5,11 +5,13 @@ import { daysText, feeText, fmt, fold, getLang, t } from '../web/i18n.js'
 import { apiFieldErrors, field, formError, setFormError, showFieldErrors } from './dossiers-ui.js'
 import type { CccdResult } from '../common/cccd.js'
 import { cameraPanel, type ScanSource } from './intake-scan.js'
+import { normalizePhone } from '../common/fold.js'
 
 // The counter's intake form, which staff/intake.ts opens in a dialog for the ticket at the desk: the procedure
 // picker with its document checklist, the applicant, what the form checks before it sends, and the body it sends.
 
-const PHONE = /^0\d{8,10}$/
+/** issue 22: any usual spelling (0912 345 678, 0912-345-678, +84 912 345 678), as the server stores it (common/fold.ts) */
+const PHONE = /^(0\d{8,10}|\+[1-9]\d{7,14})$/
 
 type IntakeTicket = Pick<TicketView, 'id' | 'code' | 'serviceId'>
 
@@ -103,6 +105,10 @@ export function intakeForm(tk: IntakeTicket | null): IntakeForm {
     error,
     h('div', { class: 'dlg-actions' }, submit))
 
+  // issue 22: Ctrl+Enter saves from any field (Enter alone picks a procedure, or ticks nothing)
+  form.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); form.requestSubmit() }
+  })
   const boxes = () => [...pick.docs.querySelectorAll<HTMLInputElement>('input[name=doc]')]
   const sending = (on: boolean) => { submit.disabled = on; submit.textContent = on ? w.saving : w.submitIntake }
   return {
@@ -111,7 +117,7 @@ export function intakeForm(tk: IntakeTicket | null): IntakeForm {
       const problems: Record<string, string> = {}
       if (!pick.chosen()) problems.procedureId = w.chooseProcedureFirst
       if (!name.value.trim()) problems.fullName = w.fieldRequired
-      if (!PHONE.test(phone.value.replace(/[\s.]/g, ''))) problems.phone = phone.value.trim() ? w.phoneInvalid : w.fieldRequired
+      if (!PHONE.test(normalizePhone(phone.value))) problems.phone = phone.value.trim() ? w.phoneInvalid : w.fieldRequired
       if (!address.value.trim()) problems.address = w.fieldRequired
       const n = Number(sets.value)
       if (!Number.isInteger(n) || n < 1 || n > 99) problems.sets = w.setsInvalid
@@ -174,7 +180,7 @@ function procedurePicker(tk: IntakeTicket | null, next: HTMLElement, onChoose: (
     chosen = p
     onChoose(p)
     procInfo.textContent = fmt(w.processingLine, { days: daysText(p.processingDays), fee: feeText(p.feeVnd, getLang() === 'vi' ? p.feeNote : '') })
-    fill(docs, h('legend', null, w.documents), h('p', { class: 'muted small' }, w.documentsHint),
+    fill(docs, h('legend', null, w.documents), h('p', { class: 'muted small' }, w.documentsHint, ' ', w.docsAllKey),
       ...p.documents.map((d, i) => h('label', { class: 'doc-option' }, h('input', { type: 'checkbox', name: 'doc', value: String(i), 'data-doc': d }), h('span', { lang: 'vi' }, d))),
       h('span', { class: 'field-error', hidden: true }))
     docs.dataset.field = 'documents'
@@ -190,6 +196,14 @@ function procedurePicker(tk: IntakeTicket | null, next: HTMLElement, onChoose: (
     first.checked = true
     first.dispatchEvent(new Event('change', { bubbles: true }))
     ;(docs.querySelector<HTMLInputElement>('input[name=doc]') ?? next).focus()
+  })
+  // issue 22: "+" on the checklist ticks every document (the citizen handed in all of them): one key, not Space-Tab per line
+  docs.addEventListener('keydown', (ev) => {
+    if (ev.key !== '+' || ev.ctrlKey || ev.altKey || ev.metaKey) return
+    ev.preventDefault()
+    for (const b of docs.querySelectorAll<HTMLInputElement>('input[name=doc]')) {
+      if (!b.checked) { b.checked = true; b.dispatchEvent(new Event('change', { bubbles: true })) }
+    }
   })
   const setProcedures = (p: ProcedureView[]) => {
     procs = p

@@ -333,6 +333,11 @@ async function boot(): Promise<void> {
   const printable = !!dossier && !document.querySelector('#slip-message')
   if (printable) { await document.fonts.ready; fitToSheet() }
   document.body.dataset.ready = printable ? 'yes' : 'no'
-  if (printable && param('in') === '1') requestAnimationFrame(() => setTimeout(() => window.print(), 50))
+  if (printable && param('in') === '1') {
+    // issue 22: the slip the console opened to print goes away once printed, so the console's tab (and its
+    // keys) is in front again without a click; reprints: "In giấy tiếp nhận" in the console
+    window.addEventListener('afterprint', () => window.close(), { once: true })
+    requestAnimationFrame(() => setTimeout(() => window.print(), 50))
+  }
 }
 void boot()

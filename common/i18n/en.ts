@@ -836,6 +836,7 @@ export const en: Catalog = {
     idNumber: 'Personal ID number (optional)',
     documents: 'Documents received',
     documentsHint: 'Tick the documents the citizen handed in.',
+    docsAllKey: 'The + key ticks them all; Ctrl+Enter saves the dossier.',
     sets: 'Number of sets',
     deliveryLabel: 'Result collected',
     note: 'Note (optional)',

@@ -841,6 +841,7 @@ export const vi = {
     idNumber: 'Số định danh cá nhân (không bắt buộc)',
     documents: 'Thành phần hồ sơ đã nhận',
     documentsHint: 'Đánh dấu những giấy tờ công dân đã nộp.',
+    docsAllKey: 'Phím + đánh dấu tất cả; Ctrl+Enter lưu hồ sơ.',
     sets: 'Số bộ hồ sơ',
     deliveryLabel: 'Nơi nhận kết quả',
     note: 'Ghi chú (không bắt buộc)',
