@@ -12,6 +12,7 @@ import { dmy, hm } from '../web/time.js'
 import { KioskCheckin } from './checkin.js'
 import { watchIdle } from './idle.js'
 import { TicketIssuer } from './issue.js'
+import { mountSpeaker } from './speak.js'
 import {
   qrSvg, renderHome, renderIssueError, renderIssuing, renderPriority, renderPriorityServices, renderPrint, renderProcedure,
   renderProcedures, renderTicket, type KioskView, type Screen,
@@ -195,6 +196,9 @@ async function showTicket(ticket: IssuedTicket, group: PriorityGroupView | null)
 }
 
 // ---------- start ----------
+
+// the speaker button reads the screen aloud with the shipped clips (issue 23)
+mountSpeaker(() => ({ screen, board }))
 
 const touched = watchIdle({
   issuing: () => screen.name === 'issuing',

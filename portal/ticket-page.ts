@@ -115,6 +115,10 @@ function drawCalled(called: HTMLElement, s: TicketState): void {
   fill(called,
     h('div', { class: 'called-code' }, tk.code),
     h('h1', { class: 'called-title', id: 'called-title' }, before ?? '', h('b', { class: 'called-counter' }, String(tk.counterNumber ?? '')), after ?? ''),
+    // issue 23: the announcement as the waiting room hears it (portal/play-call.ts, loaded on the first tap)
+    tk.counterNumber !== null ? h('button', { type: 'button', class: 'btn btn-light', id: 'called-play', onclick: () => {
+      void unlockAudio().then(() => import('./play-call.js')).then((m) => m.playCall(tk.centerSlug, tk.code, tk.counterNumber!))
+    } }, t().voice.playCall) : null,
     h('button', { type: 'button', class: 'btn btn-light', id: 'called-ok', onclick: () => { s.acknowledged = key; drawCalled(called, s) } }, t().portal.calledOk))
 }
 

@@ -12,7 +12,8 @@ export class CenterVoices {
   private languages: Language[] = []
   private loading: Promise<void> | null = null
 
-  constructor(private center: string) {}
+  /** `preload`: fetch every clip of the manifest at once (a display; a phone fetches only what it plays) */
+  constructor(private center: string, private preload = true) {}
 
   /** Fetches the manifest (a 304 when nothing changed); on a network failure the last one stays. */
   refresh(): Promise<void> {
@@ -21,7 +22,7 @@ export class CenterVoices {
         if (!r.ok) return
         this.languages = ((await r.json()) as VoiceManifest).languages
         // a network cut later still finds every clip in memory
-        void preloadClips(this.languages.flatMap((l) => Object.keys(l.clips).map((id) => this.url(l, id)!)))
+        if (this.preload) void preloadClips(this.languages.flatMap((l) => Object.keys(l.clips).map((id) => this.url(l, id)!)))
       })
       .catch(() => undefined)
       .finally(() => { this.loading = null })

@@ -70,6 +70,21 @@ export function hasClips(steps: VoiceStep[], source: ClipSource = SHIPPED): bool
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
+/** The plan playing now: its scheduled sources, and how to end its wait early (stopVoice). */
+let playing: { sources: AudioBufferSourceNode[]; end: () => void } | null = null
+/** bumped by stopVoice: a plan still loading its clips then never starts */
+let generation = 0
+
+/** Silences the plan playing now (the kiosk's next screen, a second tap); its playPlan resolves at once. */
+export function stopVoice(): void {
+  generation++
+  const p = playing
+  playing = null
+  if (!p) return
+  for (const src of p.sources) { try { src.stop() } catch { /* not started yet */ } }
+  p.end()
+}
+
 /** What the clip voice played, newest last (bounded): the display's diagnostics and the browser tests read it. `lang`: 'vi' the shipped voice, else the center's language ('center:1'). */
 export const voiceLog: { clips: string[]; seconds: number; at: number; lang: string }[] = []
 ;(window as unknown as { __voiceLog: typeof voiceLog }).__voiceLog = voiceLog
@@ -81,20 +96,27 @@ export const voiceLog: { clips: string[]; seconds: number; at: number; lang: str
 export async function playPlan(steps: VoiceStep[], source: ClipSource = SHIPPED): Promise<boolean> {
   const ctx = audioContext()
   if (!ctx || ctx.state !== 'running') return false
+  const gen = generation
   const buffers = await Promise.all(steps.map((s) => ('clip' in s ? decodeClip(ctx, source.url(s.clip)) : Promise.resolve(null))))
-  if (steps.some((s, i) => 'clip' in s && !buffers[i])) return false
+  if (steps.some((s, i) => 'clip' in s && !buffers[i]) || gen !== generation) return false
   let t = ctx.currentTime + 0.05
   const start = t
+  const sources: AudioBufferSourceNode[] = []
   steps.forEach((s, i) => {
     if ('pause' in s) { t += s.pause / 1000; return }
     const src = ctx.createBufferSource()
     src.buffer = buffers[i]!
     src.connect(ctx.destination)
     src.start(t)
+    sources.push(src)
     t += buffers[i]!.duration
   })
   voiceLog.push({ clips: planClips(steps), seconds: t - start, at: Date.now(), lang: source.lang })
   if (voiceLog.length > 50) voiceLog.shift()
-  await sleep((t - ctx.currentTime) * 1000 + 30)
+  await new Promise<void>((resolve) => {
+    const me = { sources, end: resolve }
+    playing = me
+    void sleep((t - ctx.currentTime) * 1000 + 30).then(() => { if (playing === me) playing = null; resolve() })
+  })
   return true
 }
