@@ -4,6 +4,7 @@ import { ERROR_STATUS } from '../../common/errors.js'
 import { scopeOf } from '../tokens/scopes.js'
 import { SESSION_COOKIE } from '../auth/auth.service.js'
 import { walkRoutes, type AppRoute } from './routes.js'
+import { webhooksSection } from './openapi-webhooks.js'
 
 /**
  * The API's OpenAPI 3.1 document, generated from the app itself: every route walked off its router
@@ -31,6 +32,8 @@ export function openApiDocument(app: Express, info: { version: string }) {
     },
     servers: [{ url: '/' }],
     paths: sorted,
+    // what Một Cửa POSTs to a center's webhooks, per event type (issue 25)
+    webhooks: webhooksSection(),
     components: {
       securitySchemes: {
         session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'A staff member\'s session (POST /api/auth/login).' },
