@@ -3,6 +3,7 @@ import type { ProcedureView } from '../common/types.js'
 import { ApiError, apiGet, newRequestId, resolveCenter } from '../web/api.js'
 import { fill, h, markup } from '../web/dom.js'
 import { daysText, feeText, fmt, fold, getLang, t } from '../web/i18n.js'
+import { filingConsentField, subscribeFiled } from './notify.js'
 import { ATTACH_MAX, applicantErrors, checkFiles, readBase64, sendFiling, type Attachment, type FieldErrors, type Filed, type FormValues } from './filing-send.js'
 
 /** What the page holds between draws. */
@@ -20,6 +21,8 @@ interface FilingState {
   sending: boolean
   requestId: string
   done: Filed | null
+  /** issue 24: the citizen ticked "send me messages about this dossier at this number" */
+  notifyConsent: boolean
 }
 
 /** What the citizen can do on the page; each one redraws it. */
@@ -48,7 +51,7 @@ export function filingPage(main: HTMLElement): { render: () => void } {
   const s: FilingState = {
     center: '', procs: null, loadFailed: false, query: '', chosen: null,
     values: { fullName: '', phone: '', address: '', idNumber: '', note: '' },
-    files: [], fileProblems: [], errors: {}, formError: null, sending: false, requestId: newRequestId(), done: null,
+    files: [], fileProblems: [], errors: {}, formError: null, sending: false, requestId: newRequestId(), done: null, notifyConsent: false,
   }
   const on: FilingActions = {
     choose: (p) => { s.chosen = p; s.errors = {}; s.formError = null; render(); window.scrollTo(0, 0) },
@@ -92,6 +95,8 @@ export function filingPage(main: HTMLElement): { render: () => void } {
     render()
     try {
       s.done = await sendFiling(s.center, p, s.requestId, s.values, s.files, s.errors)
+      // the dossier exists now; its messages are a second request, and the filing stands if that one fails
+      if (s.notifyConsent) await subscribeFiled(s.done.code, s.done.lookupCode, s.values.phone).catch(() => {})
       s.requestId = newRequestId()
       window.scrollTo(0, 0)
     } catch (e) {
@@ -166,6 +171,7 @@ function filingForm(s: FilingState, p: ProcedureView, on: FilingActions): HTMLEl
     h('h2', null, w.applicant),
     applicantField(s, 'fullName', w.fullName, { autocomplete: 'name', maxlength: 120 }),
     applicantField(s, 'phone', w.phone, { type: 'tel', inputmode: 'tel', autocomplete: 'tel', maxlength: 15 }),
+    filingConsentField(s.notifyConsent, (v) => { s.notifyConsent = v }),
     applicantField(s, 'address', w.address, { autocomplete: 'street-address', maxlength: 300 }),
     applicantField(s, 'idNumber', w.idNumber, { inputmode: 'numeric', maxlength: 12 }),
     applicantField(s, 'note', w.note, {}, true),

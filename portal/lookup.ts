@@ -6,6 +6,10 @@ import { fill, h, param } from '../web/dom.js'
 import { fmt, getLang, t } from '../web/i18n.js'
 import type { PageSocket } from '../web/live.js'
 import { dmy, hm } from '../web/time.js'
+import { dossierNotifyCard, type NotifyCard } from './notify.js'
+
+/** The states after which nothing more is announced (issue 24: no "notify me" then). */
+const ENDED = new Set(['returned', 'rejected', 'withdrawn', 'stopped', 'closed_incomplete'])
 import { resultDownload } from './result-download.js'
 
 /** "NS2611230007" typed without dashes → "NS-261123-0007" (the code as printed on the slip). */
@@ -54,6 +58,7 @@ export class DossierLookup {
   private message: string | null = null
   private socket: PageSocket | null = null
   private connected = true
+  private notifyCard: NotifyCard | null = null
 
   constructor() {
     if (this.code && this.lookup) void this.find()
@@ -148,6 +153,17 @@ export class DossierLookup {
     this.el.querySelector<HTMLInputElement>('#lookup-code')?.focus()
   }
 
+  /** Issue 24: web push or a phone number for this dossier's supplement, extension and result. */
+  private notifyPart(d: PublicDossierView): HTMLElement | null {
+    if (ENDED.has(d.status)) return null
+    if (this.notifyCard?.el.dataset.code !== d.code) {
+      this.notifyCard = dossierNotifyCard(d.code, this.lookup)
+      this.notifyCard.el.dataset.code = d.code
+    }
+    this.notifyCard.render()
+    return this.notifyCard.el
+  }
+
   private result(d: PublicDossierView): (HTMLElement | null)[] {
     const w = t().dossier
     const hint = guidance(d)
@@ -175,6 +191,7 @@ export class DossierLookup {
       h('ol', { class: 'timeline', id: 'dossier-history' }, ...[...d.history].reverse().map((x) => h('li', { 'data-status': x.toStatus },
         h('span', { class: 'tl-status' }, w.status[x.toStatus]), h('span', { class: 'tl-when' }, when(x.at))))),
       h('p', { class: 'updated' }, this.connected ? w.liveNote : t().pages.connectionLost),
+      this.notifyPart(d),
       h('button', { type: 'button', class: 'btn', id: 'lookup-again', onclick: () => this.reset() }, w.lookAnother),
     ]
   }

@@ -8,6 +8,7 @@ import { onPublicFacts } from '../web/facts.js'
 import type { PageSocket } from '../web/live.js'
 import { chime, unlockAudio, vibrate } from '../web/sound.js'
 import { dmy, hm } from '../web/time.js'
+import { ticketNotifyCard, type NotifyCard } from './notify.js'
 
 // /t/:ticketId#k=<secret>, the citizen's live ticket: its state and drawing, the GET that loads it (retried
 // until it answers), and the socket that keeps it current. Every read and the socket carry the ticket's
@@ -37,6 +38,7 @@ export function ticketPage(id: string, key: string, el: TicketElements): { rende
   const s: TicketState = { ticket: null, error: null, updatedAt: null, connected: true, soundOn: false, acknowledged: '', rang: '', recalls: 0 }
   /** bumps on each pushed update, so an older HTTP answer never overwrites a newer push */
   let pushes = 0
+  let notifyCard: NotifyCard | null = null
 
   function take(next: TicketView): void {
     s.ticket = next
@@ -77,7 +79,11 @@ export function ticketPage(id: string, key: string, el: TicketElements): { rende
     el.offline.hidden = s.connected || !s.ticket
     if (s.error === 'notFound') { fill(el.main, h('section', { class: 'card' }, h('h1', null, p.title), h('p', { class: 'status bad', id: 'not-found' }, p.notFound))); return }
     if (!s.ticket) { fill(el.main, h('p', { class: 'loading' }, s.error === 'load' ? p.loadError : t().pages.loading)); return }
-    fill(el.main, ...ticketCard(s.ticket, key, s.updatedAt, s.soundOn, async () => { await unlockAudio(); s.soundOn = true; vibrate([60]); render() }))
+    // issue 24: web push or a phone number, while the ticket can still be called
+    const live = !TERMINAL.has(s.ticket.status)
+    if (live) { notifyCard ??= ticketNotifyCard(id, key, s.ticket.code); notifyCard.render() }
+    fill(el.main, ...ticketCard(s.ticket, key, s.updatedAt, s.soundOn, async () => { await unlockAudio(); s.soundOn = true; vibrate([60]); render() }),
+      live ? notifyCard?.el : null)
     drawCalled(el.called, s)
   }
   render()

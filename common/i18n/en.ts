@@ -678,7 +678,7 @@ export const en: Catalog = {
     nobody: 'Nobody',
     updatedAt: 'Updated at {time}',
     pauseLimitNote: 'Alerts when a counter has been paused {n} minutes or longer (see Settings) or a wait passes the service\'s target.',
-    settingsNav: { centers: 'Centers', general: 'Services, counters, hours', procedures: 'Procedures', groups: 'Priority groups', staff: 'Staff accounts', calendar: 'Holidays, make-up days' , webhooks: 'Webhooks', tokens: 'API tokens', voice: 'Voice' },
+    settingsNav: { centers: 'Centers', general: 'Services, counters, hours', procedures: 'Procedures', groups: 'Priority groups', staff: 'Staff accounts', calendar: 'Holidays, make-up days' , webhooks: 'Webhooks', notifications: 'Citizen notifications', tokens: 'API tokens', voice: 'Voice' },
     settingsNavLabel: 'Settings sections',
     pauseAlertHint: 'The floor view alerts when a counter has been paused this many minutes or longer.',
     // W3 (issue 21): the agency identifier of dossier codes (Art. 28)
@@ -836,7 +836,6 @@ export const en: Catalog = {
     idNumber: 'Personal ID number (optional)',
     documents: 'Documents received',
     documentsHint: 'Tick the documents the citizen handed in.',
-    docsAllKey: 'The + key ticks them all; Ctrl+Enter saves the dossier.',
     sets: 'Number of sets',
     deliveryLabel: 'Result collected',
     note: 'Note (optional)',

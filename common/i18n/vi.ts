@@ -681,7 +681,7 @@ export const vi = {
     nobody: 'Chưa có',
     updatedAt: 'Cập nhật lúc {time}',
     pauseLimitNote: 'Cảnh báo khi quầy tạm nghỉ từ {n} phút trở lên (đổi trong Cài đặt) hoặc khi thời gian chờ vượt mục tiêu của lĩnh vực.',
-    settingsNav: { centers: 'Các trung tâm', general: 'Lĩnh vực, quầy, giờ làm việc', procedures: 'Thủ tục', groups: 'Đối tượng ưu tiên', staff: 'Tài khoản cán bộ', calendar: 'Ngày nghỉ, ngày làm bù' , webhooks: 'Webhook', tokens: 'Khóa API', voice: 'Giọng đọc' },
+    settingsNav: { centers: 'Các trung tâm', general: 'Lĩnh vực, quầy, giờ làm việc', procedures: 'Thủ tục', groups: 'Đối tượng ưu tiên', staff: 'Tài khoản cán bộ', calendar: 'Ngày nghỉ, ngày làm bù' , webhooks: 'Webhook', notifications: 'Tin báo công dân', tokens: 'Khóa API', voice: 'Giọng đọc' },
     settingsNavLabel: 'Mục cài đặt',
     pauseAlertHint: 'Trang Toàn cảnh cảnh báo khi một quầy tạm nghỉ từ số phút này trở lên.',
     // W3 (issue 21): the agency identifier of dossier codes (Art. 28)
@@ -841,7 +841,6 @@ export const vi = {
     idNumber: 'Số định danh cá nhân (không bắt buộc)',
     documents: 'Thành phần hồ sơ đã nhận',
     documentsHint: 'Đánh dấu những giấy tờ công dân đã nộp.',
-    docsAllKey: 'Phím + đánh dấu tất cả; Ctrl+Enter lưu hồ sơ.',
     sets: 'Số bộ hồ sơ',
     deliveryLabel: 'Nơi nhận kết quả',
     note: 'Ghi chú (không bắt buộc)',

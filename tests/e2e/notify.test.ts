@@ -1,0 +1,192 @@
+// "Notify me" in Chromium at 360 px (issue 24). Chromium's push service cannot be reached here, so the page's
+// PushManager.subscribe is stubbed to answer a subscription whose endpoint is a local push service (keys made
+// by this test); everything else is real: the service worker /sw.js, the server's encrypted web push to that
+// endpoint (decrypted here), then the same message delivered to the service worker through DevTools'
+// ServiceWorker.deliverPushMessage and shown as a notification. SMS goes to a local gateway through the
+// generic template transport. The manager's panel lists what was sent.
+import { createECDH, randomBytes } from 'node:crypto'
+import { createRequire } from 'node:module'
+import { createServer, type IncomingMessage } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, expect, it } from '@jest/globals'
+import type { Browser, Page } from 'playwright-core'
+import webpush from 'web-push'
+import { startHarness, type Harness, TEST_PASSWORD } from '../helpers/harness.js'
+import { issued, openLine, type Line } from '../queue-fixtures.js'
+import { PushTransport } from '../../server/notify/push.js'
+import { TemplateTransport } from '../../server/notify/gateways.js'
+import { describeBrowser, ensurePagesBuilt, launch, newPage, shot, VIEWPORTS } from './browser.js'
+
+const ece = createRequire(import.meta.url)('http_ece') as { decrypt(b: Buffer, p: Record<string, unknown>): Buffer }
+/** The service worker's shown notifications, as a page reads them (the tests' tsconfig has no DOM types). */
+type Sw = { navigator: { serviceWorker: { ready: Promise<{ getNotifications(): Promise<{ title: string; body: string; tag: string }[]> }> } } }
+type Got = { url: string; headers: IncomingMessage['headers']; body: Buffer }
+
+describeBrowser('notify me in Chromium', () => {
+  let h: Harness
+  let browser: Browser
+  const got: Got[] = []
+  const local = createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => { got.push({ url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) }); res.writeHead(201).end('{"ok":true}') })
+  })
+  const ecdh = createECDH('prime256v1')
+  ecdh.generateKeys()
+  const auth = randomBytes(16).toString('base64url')
+  const vapid = { ...webpush.generateVAPIDKeys(), subject: 'mailto:test@na-sang.invalid' }
+  let host = ''
+
+  beforeAll(async () => {
+    ensurePagesBuilt()
+    await new Promise<void>((r) => local.listen(0, '127.0.0.1', r))
+    host = `127.0.0.1:${(local.address() as AddressInfo).port}`
+    const sms = new TemplateTransport('sms', { url: `http://${host}/sms`, method: 'POST', headers: { authorization: 'Bearer test' },
+      body: '{"to":"{{phone84}}","text":"{{text}}","ref":"{{key}}"}', format: 'json', success: /"ok":true/ })
+    ;[h, browser] = await Promise.all([startHarness('pglite', {
+      outbox: { pollMs: 50, backoffBaseMs: 50, backoffMaxMs: 100 },
+      notify: { transports: [new PushTransport(vapid, [host]), sms], vapidPublicKey: vapid.publicKey, extraPushHosts: [host] },
+    }), launch()])
+    h.app.outbox.start()
+  }, 60_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await h?.close()
+    local.closeAllConnections()
+    await new Promise((r) => local.close(r))
+  })
+
+  async function phonePage(): Promise<Page> {
+    const { ctx, page } = await newPage(browser, VIEWPORTS.phone)
+    page.context().setDefaultTimeout(8000)
+    await ctx.grantPermissions(['notifications'], { origin: h.url })
+    // the one stand-in: Chromium's own push service is out of reach, so subscribe() answers a local endpoint
+    const fake = { endpoint: `http://${host}/push/phone1`, expirationTime: null, keys: { p256dh: ecdh.getPublicKey().toString('base64url'), auth } }
+    await ctx.addInitScript(`(() => {
+      const fake = ${JSON.stringify(fake)};
+      PushManager.prototype.getSubscription = async function () { return null };
+      PushManager.prototype.subscribe = async function (o) {
+        window.__subscribed = { userVisibleOnly: o.userVisibleOnly, key: btoa(String.fromCharCode(...new Uint8Array(o.applicationServerKey))) };
+        return { endpoint: fake.endpoint, toJSON: () => fake, unsubscribe: async () => true };
+      };
+    })()`)
+    return page
+  }
+
+  const pushes = () => got.filter((g) => g.url === '/push/phone1')
+  const texts = () => got.filter((g) => g.url === '/sms').map((g) => JSON.parse(g.body.toString()) as { to: string; text: string; ref: string })
+
+  it('a citizen turns on push and SMS on the ticket page; "3 ahead" and "called" arrive, and the service worker shows them', async () => {
+    const line: Line = await openLine(h)
+    const ahead = []
+    for (let i = 0; i < 5; i++) ahead.push(await issued(h, line.serviceId))
+    const mine = await issued(h, line.serviceId)
+    const page = await phonePage()
+    await page.goto(`${h.url}/t/${mine.id}#k=${encodeURIComponent(mine.secret)}`)
+    await page.waitForSelector('#notify-push')
+    await shot(page, 'notify-ticket-offer.png')
+    await page.click('#notify-push')
+    await page.waitForSelector('#notify-push-on')
+    const subscribed = await page.evaluate(() => (globalThis as unknown as { __subscribed: { userVisibleOnly: boolean; key: string } }).__subscribed)
+    expect(subscribed.userVisibleOnly).toBe(true)
+    expect(Buffer.from(subscribed.key, 'base64').toString('base64url')).toBe(vapid.publicKey)
+    // the phone: refused without the consent box, taken with it
+    await page.fill('#notify-phone', '0912 345 678')
+    await page.click('#notify-phone-submit')
+    await page.waitForSelector('#notify-phone-error')
+    expect(await page.textContent('#notify-phone-error')).toContain('đồng ý')
+    await shot(page, 'notify-ticket-consent-missing.png')
+    await page.check('#notify-consent')
+    await page.click('#notify-phone-submit')
+    await page.waitForSelector('#notify-phone-on')
+    await shot(page, 'notify-ticket-on.png')
+    const subs = await h.handle.db.selectFrom('notify_subscription').select(['channel', 'endpoint', 'phone', 'consent_source']).where('ticket_id', '=', mine.id).orderBy('channel').execute()
+    expect(subs).toEqual([
+      { channel: 'push', endpoint: `http://${host}/push/phone1`, phone: null, consent_source: 'ticket_page' },
+      { channel: 'sms', endpoint: null, phone: '0912345678', consent_source: 'ticket_page' },
+    ])
+
+    for (const t of ahead.slice(0, 2)) {
+      await line.clerk.post(`/api/counters/${line.counterId}/call-next`).send({}).expect(200)
+      await line.clerk.post(`/api/tickets/${t.id}/start`).send({}).expect(200)
+      await line.clerk.post(`/api/tickets/${t.id}/complete`).send({}).expect(200)
+    }
+    await page.waitForFunction(() => (globalThis as unknown as { document: { querySelector(s: string): { getAttribute(n: string): string | null } | null } })
+      .document.querySelector('#position')?.getAttribute('data-position') === '4')
+    const deadline = Date.now() + 8000
+    while ((pushes().length < 1 || texts().length < 1) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+    expect(texts()).toEqual([expect.objectContaining({ to: '84912345678', text: `Trung tâm Phục vụ hành chính công xã Na Sang: số ${mine.code} còn 3 người phía trước. Mời quay lại phòng chờ.` })])
+    const push = pushes()[0]!
+    expect(String(push.headers.authorization)).toMatch(new RegExp(`^vapid t=[^,]+, k=${vapid.publicKey}$`))
+    const payload = ece.decrypt(push.body, { version: 'aes128gcm', privateKey: ecdh, authSecret: auth }).toString()
+    expect(JSON.parse(payload)).toMatchObject({ title: 'Trung tâm Phục vụ hành chính công xã Na Sang', tag: `ticket:${mine.code}`, kind: 'ticket.ahead' })
+
+    // then "called to counter N", once, by both channels
+    for (const t of ahead.slice(2)) {
+      await line.clerk.post(`/api/counters/${line.counterId}/call-next`).send({}).expect(200)
+      await line.clerk.post(`/api/tickets/${t.id}/start`).send({}).expect(200)
+      await line.clerk.post(`/api/tickets/${t.id}/complete`).send({}).expect(200)
+    }
+    await line.clerk.post(`/api/counters/${line.counterId}/call-next`).send({}).expect(200)
+    await page.waitForSelector('#called-title')
+    while ((pushes().length < 2 || texts().length < 2) && Date.now() < deadline + 8000) await new Promise((r) => setTimeout(r, 50))
+    expect(texts().map((x) => x.text)).toEqual([texts()[0]!.text, `Trung tâm Phục vụ hành chính công xã Na Sang: mời số ${mine.code} đến quầy ${line.counterNumber}.`])
+    expect(pushes()).toHaveLength(2)
+    // the service worker gets that very message as a push, with the page still open or not, and shows it
+    const back = await page.context().newPage()
+    await page.close() // the ticket page closed: the service worker alone shows the message
+    await back.goto(`${h.url}/tra-cuu`)
+    const cdp = await back.context().newCDPSession(back)
+    const registered = new Promise<string>((resolve) => cdp.on('ServiceWorker.workerRegistrationUpdated', (e: { registrations: { registrationId: string; scopeURL: string; isDeleted: boolean }[] }) => {
+      const r = e.registrations.find((x) => x.scopeURL === `${h.url}/` && !x.isDeleted)
+      if (r) resolve(r.registrationId)
+    }))
+    await cdp.send('ServiceWorker.enable')
+    const registrationId = await registered
+    await cdp.send('ServiceWorker.deliverPushMessage', { origin: h.url, registrationId, data: payload })
+    await back.waitForFunction(async () => (await (await (globalThis as unknown as Sw).navigator.serviceWorker.ready).getNotifications()).length > 0)
+    const shown = await back.evaluate(async () => (await (await (globalThis as unknown as Sw).navigator.serviceWorker.ready).getNotifications())
+      .map((n) => ({ title: n.title, body: n.body, tag: n.tag })))
+    expect(shown).toEqual([{ title: 'Trung tâm Phục vụ hành chính công xã Na Sang', tag: `ticket:${mine.code}`,
+      body: `Trung tâm Phục vụ hành chính công xã Na Sang: số ${mine.code} còn 3 người phía trước. Mời quay lại phòng chờ.` }])
+  })
+
+  it('the lookup page offers it for a dossier, and the manager sees every message sent', async () => {
+    const clerk = await h.login('canbo1')
+    const procedureId = (await h.handle.db.selectFrom('procedure').select('id').where('code', '=', 'khai-sinh').executeTakeFirstOrThrow()).id
+    const d = (await clerk.post('/api/dossiers').send({ procedureId, applicant: { fullName: 'Lò Văn Tra', phone: '0987654321', address: 'Bản Na Sang', idNumber: null },
+      documents: [], sets: 1, delivery: 'center' }).expect(201)).body.dossier
+    const page = await phonePage()
+    await page.goto(`${h.url}/tra-cuu?code=${encodeURIComponent(d.code)}&lookupCode=${d.lookupCode}`)
+    await page.waitForSelector('#notify-card #notify-phone')
+    await page.fill('#notify-phone', '0987 654 321')
+    await page.check('#notify-consent')
+    await page.click('#notify-phone-submit')
+    await page.waitForSelector('#notify-phone-on')
+    await shot(page, 'notify-lookup-on.png')
+    await clerk.post(`/api/dossiers/${d.id}/status`).send({ status: 'processing' }).expect(200)
+    await clerk.post(`/api/dossiers/${d.id}/status`).send({ status: 'ready' }).expect(200)
+    const deadline = Date.now() + 8000
+    while (!texts().some((x) => x.text.includes(d.code)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+    expect(texts().find((x) => x.text.includes(d.code))).toMatchObject({ to: '84987654321' })
+
+    const { page: manager } = await newPage(browser, { width: 1366, height: 768 })
+    manager.context().setDefaultTimeout(8000)
+    await manager.goto(`${h.url}/staff?center=na-sang`)
+    await manager.fill('#username', 'quanly')
+    await manager.fill('#password', TEST_PASSWORD)
+    await manager.click('#login-submit')
+    await manager.waitForSelector('#floor')
+    await manager.click('#tab-settings')
+    await manager.click('#set-notifications')
+    await manager.waitForSelector('#nt-table')
+    const rows = await manager.$$eval('#nt-table tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(1, 6).map((td) => td.textContent)))
+    expect(rows).toEqual(expect.arrayContaining([
+      ['SMS', 'Có kết quả sớm', d.code, '0987•••321', 'Đã gửi'],
+      ['Thông báo đẩy', 'Còn 3 người', expect.stringMatching(/^[A-Z]{2}\d{3}$/), host, 'Đã gửi'],
+    ]))
+    expect(await manager.textContent('#nt-channels')).toContain('SMS (http)')
+    await shot(manager, 'notify-manager-panel.png')
+  })
+})
