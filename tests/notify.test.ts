@@ -173,7 +173,7 @@ describe.each(backends)('citizen notifications on %s', (kind) => {
     expect(c).toMatchObject({ aud: `http://${pushHost}`, sub: 'mailto:test@na-sang.invalid' })
     expect(c.exp * 1000).toBeGreaterThan(Date.now())
     const payload = JSON.parse(ece.decrypt(r.body, { version: 'aes128gcm', privateKey: browser.ecdh, authSecret: browser.auth }).toString())
-    expect(payload).toMatchObject({ title: 'Na Sang Commune Public Administration Service Center', tag: `dossier:${d.id}`, kind: 'dossier.ready_early' })
+    expect(payload).toMatchObject({ title: 'Na Sang Commune Public Administration Service Center', tag: `dossier:${d.code}`, kind: 'dossier.ready_early' })
     expect(payload.body).toContain(d.code)
     expect(JSON.stringify(payload)).not.toContain('Lò Thị')
   })

@@ -55,7 +55,9 @@ export class PushTransport implements NotifyTransport {
     if (!t.endpoint || !t.p256dh || !t.auth || !pushEndpointAllowed(t.endpoint, this.extraHosts)) {
       return { ok: false, status: null, error: 'PUSH_ENDPOINT_NOT_ALLOWED', permanent: true }
     }
-    const payload = JSON.stringify({ title: m.center, body: messageText(m), tag: m.stream, kind: m.kind, lang: m.lang,
+    // the tag names the ticket or dossier by its code, which the page knows: a newer message replaces an older one,
+    // and the service worker opens the page the citizen subscribed from
+    const payload = JSON.stringify({ title: m.center, body: messageText(m), tag: `${m.stream.split(':')[0]}:${m.code}`, kind: m.kind, lang: m.lang,
       action: catalogs[m.lang].notify.open })
     let req: ReturnType<typeof webpush.generateRequestDetails>
     try {

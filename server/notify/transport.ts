@@ -17,7 +17,7 @@ export interface NotifyMessage {
   counterNumber: number | null
   ahead: number | null
   lang: 'vi' | 'en'
-  /** 'ticket:<id>' or 'dossier:<id>': the push notification's tag (a newer one replaces an older one) */
+  /** 'ticket:<id>' or 'dossier:<id>', the outbox stream */
   stream: string
   /** one per message: the gateways that dedupe (eSMS RequestId, ZNS tracking_id) get it, and so does the generic template */
   key: string
