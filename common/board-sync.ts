@@ -225,6 +225,7 @@ export function reduceBoard(b: BoardSnapshot, e: BoardEvent): BoardSnapshot {
       const stats = new Map(e.payload.services.map((s) => [s.id, s]))
       return {
         ...b,
+        callsResumeAt: e.payload.callsResumeAt ?? null,
         services: b.services.map((s) => {
           const st = stats.get(s.id)
           return st ? { ...s, waiting: st.waiting, estimatedWaitMinutes: st.estimatedWaitMinutes } : s

@@ -18,7 +18,11 @@ export interface TicketFinishedEvent extends Sequenced {
   counterNumber: number | null
 }
 export interface CounterChangedEvent extends Sequenced { counter: PublicCounterView }
-export interface QueueChangedEvent extends Sequenced { services: ServiceStat[] }
+export interface QueueChangedEvent extends Sequenced {
+  services: ServiceStat[]
+  /** the board's `callsResumeAt` as of this change: 'HH:MM' in the day's break or before its opening, else null */
+  callsResumeAt: string | null
+}
 export interface DossierReadyEvent extends Sequenced { code: string }
 /** the result was handed over: the display's "ready" band drops the code */
 export interface DossierReturnedEvent extends Sequenced { code: string }

@@ -6,7 +6,7 @@ import { announcementPlan, SHORT_ANNOUNCEMENT_TEMPLATE } from '../common/voice.j
 import { parseCounterFilter } from '../common/board-sync.js'
 import { resolveCenter } from '../web/api.js'
 import { byId, fill, h, param } from '../web/dom.js'
-import { fmt, t, waitText } from '../web/i18n.js'
+import { fmt, resumeText, t, waitText } from '../web/i18n.js'
 import { connectBoard } from '../web/live.js'
 import { audioAllowedSoon, chime, onAudioRunning, speakVietnamese, unlockAudio, vietnameseVoice } from '../web/sound.js'
 import { playPlan, preloadClips } from '../web/voice.js'
@@ -151,11 +151,13 @@ function renderBoard(): void {
   const services = board.services.filter((s) => s.active && (!served || served.has(s.id)))
   const d = t().display
   fill(byId('queue'),
+    // the day's break: when the counters call again (issue 24); the estimates count it
+    board.callsResumeAt ? h('caption', { class: 'resume', id: 'calls-resume' }, resumeText(board.callsResumeAt)) : null,
     h('thead', null, h('tr', null, h('th', null, d.colService), h('th', { class: 'num' }, d.colWaiting), h('th', { class: 'num' }, d.colEstimate))),
     h('tbody', null, services.map((s) => h('tr', { 'data-service': s.prefix },
       h('td', null, h('span', { class: 'prefix' }, s.prefix), ' ', s.nameVi),
       h('td', { class: 'num waiting' }, String(s.waiting)),
-      h('td', { class: 'num' }, s.waiting ? waitText(s.estimatedWaitMinutes) : '—')))))
+      h('td', { class: 'num' }, s.waiting || board!.callsResumeAt ? waitText(s.estimatedWaitMinutes) : '—')))))
 
   const ready = byId('ready')
   ready.hidden = board.readyDossiers.length === 0

@@ -7,6 +7,7 @@ import { apiGet, resolveCenter } from '../web/api.js'
 import { byId, fill } from '../web/dom.js'
 import { getLang, setLang, t } from '../web/i18n.js'
 import { connectBoard } from '../web/live.js'
+import { publicBase } from '../web/qr.js'
 import { speakVietnamese } from '../web/sound.js'
 import { dmy, hm } from '../web/time.js'
 import { KioskCheckin } from './checkin.js'
@@ -43,12 +44,13 @@ function go(next: Screen): void {
 }
 
 /** The phone page's link printed in the ticket's QR: it carries the ticket's secret (the tap's answer only). */
+// the address phones reach: PUBLIC_URL when set (web/qr.ts), never the kiosk's own localhost when it is
 function ticketUrl(ticket: IssuedTicket): string {
-  return `${location.origin}${ticket.phonePath}`
+  return `${publicBase(board?.publicUrl)}${ticket.phonePath}`
 }
 
 function procedureUrl(p: ProcedureView): string {
-  return `${location.origin}/tra-cuu?center=${encodeURIComponent(center)}&thu-tuc=${encodeURIComponent(p.code)}`
+  return `${publicBase(board?.publicUrl)}/tra-cuu?center=${encodeURIComponent(center)}&thu-tuc=${encodeURIComponent(p.code)}`
 }
 
 const issuer = new TicketIssuer({

@@ -1,7 +1,7 @@
-import QRCode from 'qrcode'
 import type { BoardService, BoardSnapshot, PriorityGroupView, ProcedureView, IssuedTicket, TicketView } from '../common/types.js'
 import { byId, fill, h, markup } from '../web/dom.js'
-import { aheadText, daysText, estimateText, feeText, fmt, fold, getLang, t, waitingText, waitText } from '../web/i18n.js'
+import { aheadText, daysText, estimateText, feeText, fmt, fold, getLang, opensText, resumeText, t, waitingText, waitText } from '../web/i18n.js'
+import { qrLocalNotice } from '../web/qr.js'
 import { icon } from '../web/icons.js'
 import { dmy, hm } from '../web/time.js'
 
@@ -53,14 +53,19 @@ function button(label: string, onClick: () => void, cls = 'btn', attrs: Record<s
   return h('button', { type: 'button', class: cls, onclick: onClick, ...attrs }, label)
 }
 
-export function qrSvg(text: string): Promise<string> {
-  return QRCode.toString(text, { type: 'svg', margin: 1, errorCorrectionLevel: 'M', color: { dark: '#000000', light: '#ffffff' } })
+export { qrSvg } from '../web/qr.js'
+
+/** Beside a QR: the page is on the server's own PC and no PUBLIC_URL is set, so phones cannot open it. */
+function qrNotice(v: KioskView): HTMLElement | null {
+  const notice = qrLocalNotice(v.board?.publicUrl)
+  return notice ? h('p', { class: 'qr-local', id: 'qr-local', role: 'note' }, notice) : null
 }
 
 function tile(v: KioskView, s: BoardService, onTap: (s: BoardService) => void): HTMLButtonElement {
   const names = serviceNames(s)
   const cap = v.isCapped(s)
   const disabled = !v.canIssue() || cap
+  const inBreak = !!v.board?.callsResumeAt // nobody waiting still waits for the break's end
   return h('button', {
     type: 'button', class: 'tile', 'data-service': s.prefix, 'data-service-id': s.id,
     disabled, 'aria-disabled': disabled ? 'true' : null, onclick: () => onTap(s),
@@ -72,8 +77,8 @@ function tile(v: KioskView, s: BoardService, onTap: (s: BoardService) => void): 
     cap
       ? h('span', { class: 'tile-stats cap' }, t().kiosk.capReached)
       : h('span', { class: 'tile-stats' },
-        h('span', { class: 'tile-waiting', 'data-waiting': s.waiting }, s.waiting ? waitingText(s.waiting) : t().pages.noWait),
-        s.waiting ? h('span', { class: 'tile-eta' }, waitText(s.estimatedWaitMinutes)) : null)),
+        h('span', { class: 'tile-waiting', 'data-waiting': s.waiting }, s.waiting || inBreak ? waitingText(s.waiting) : t().pages.noWait),
+        s.waiting || inBreak ? h('span', { class: 'tile-eta' }, waitText(s.estimatedWaitMinutes)) : null)),
   h('span', { class: 'tile-prefix', 'aria-hidden': 'true' }, s.prefix))
 }
 
@@ -94,6 +99,7 @@ function closedPanel(v: KioskView, withTitle = false): HTMLElement | null {
       : reason === 'after_cutoff' ? h('p', { class: 'closed-hours' }, fmt(k.afterCutoff, { cutoff }))
         : h('p', { class: 'closed-hours' }, fmt(k.beforeOpen, { hours: board.hoursToday })),
     reason !== 'closed_day' && reason !== 'center_inactive' && board.ticketCutoff ? h('p', null, fmt(k.hoursToday, { hours: board.hoursToday }) + ' · ' + fmt(k.cutoff, { cutoff: board.ticketCutoff })) : null,
+    board.nextOpen ? h('p', { class: 'closed-next', id: 'closed-next' }, opensText(board.nextOpen, board.serviceDay)) : null,
     h('p', { class: 'closed-hint' }, k.closedHint))
 }
 
@@ -120,6 +126,7 @@ export function renderHome(v: KioskView): (HTMLElement | null)[] {
   return [
     h('h1', { class: 'title' }, closed ? k.closedTitle : k.chooseService),
     closed ?? h('p', { class: 'hint' }, k.chooseHint),
+    !closed && v.board.callsResumeAt ? h('p', { class: 'resume', id: 'calls-resume', role: 'status' }, resumeText(v.board.callsResumeAt)) : null,
     closed ? null : tiles(v, (s) => v.issue(s.id, null)),
     homeActions(v, !closed),
   ]
@@ -175,6 +182,7 @@ function ticketFacts(ticket: TicketView, group: PriorityGroupView | null) {
     priority: group ? fmt(k.priorityChosen, { group: serviceNames(group).main }) : null,
     ahead: aheadText(ticket.ahead),
     eta: estimateText(ticket.estimatedWaitMinutes),
+    resume: resumeText(ticket.callsResumeAt),
     time: fmt(k.issuedAt, { time: `${hm(ticket.issuedAt)}, ${dmy(ticket.issuedAt)}` }),
   }
 }
@@ -192,9 +200,11 @@ export function renderTicket(v: KioskView, s: Extract<Screen, { name: 'ticket' }
       h('div', { class: 'ticket-ahead', id: 'ticket-ahead' }, f.ahead),
       h('div', { class: 'ticket-eta' }, f.eta),
       h('div', { class: 'ticket-time' }, f.time),
+      f.resume ? h('div', { class: 'ticket-resume', id: 'ticket-resume' }, f.resume) : null,
       h('div', { class: 'ticket-qr-row' },
         markup('div', 'ticket-qr', s.qr),
-        h('p', { class: 'ticket-qr-text' }, k.scanToFollow))),
+        h('p', { class: 'ticket-qr-text' }, k.scanToFollow)),
+      qrNotice(v)),
     h('p', { class: 'after' }, k.takePrinted, ' ', k.listen),
     h('div', { class: 'nav' }, button(k.done, v.goHome, 'btn btn-primary', { id: 'done' })),
   ]
@@ -213,6 +223,7 @@ export function renderPrint(v: KioskView, s: Extract<Screen, { name: 'ticket' }>
     h('div', { class: 'p-line' }, f.ahead),
     h('div', { class: 'p-line' }, f.eta),
     h('div', { class: 'p-line' }, f.time),
+    f.resume ? h('div', { class: 'p-line' }, f.resume) : null,
     markup('div', 'p-qr', s.qr),
     h('div', { class: 'p-small' }, k.scanToFollow),
     h('div', { class: 'p-small' }, k.listen))
@@ -294,6 +305,7 @@ export function renderProcedure(v: KioskView, s: Extract<Screen, { name: 'proced
     h('ol', { class: 'docs' }, p.documents.map((d) => h('li', { lang: 'vi' }, d))),
     h('div', { class: 'proc-qr-row' }, markup('div', 'proc-qr', s.qr), h('p', null, k.scanProcedure)),
     h('div', { class: 'nav' },
+    qrNotice(v),
       canTake ? button(fmt(k.takeTicketFor, { service: svc.main }), () => v.issue(p.serviceId, null), 'btn btn-primary', { id: 'take-for-procedure' }) : null,
       button(k.back, () => v.go({ name: 'procedures', query: '', serviceId: null }), 'btn btn-back')),
   ]

@@ -75,8 +75,8 @@ export async function sendFiling(center: string, p: ProcedureView, requestId: st
     const tpl = err ? (t().errors as Record<string, string>)[err.code] : undefined
     throw new ApiError(res.status, err?.code ?? 'INTERNAL', err?.params ?? {}, tpl ? fmt(tpl, err?.params ?? {}) : err?.message ?? `HTTP ${res.status}`)
   }
-  const url = location.origin + lookupPath(center, json.code, json.lookupCode)
-  const QRCode = (await import('qrcode')).default
-  const qr = await QRCode.toString(url, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' })
+  const { centerPublicUrl, publicBase, qrSvg } = await import('../web/qr.js')
+  const url = publicBase(await centerPublicUrl(center)) + lookupPath(center, json.code, json.lookupCode)
+  const qr = await qrSvg(url, 2)
   return { code: json.code, lookupCode: json.lookupCode, qr, url }
 }

@@ -3,7 +3,7 @@ import type { TicketView } from '../common/types.js'
 import { ticketPhonePath } from '../common/ticket-code.js'
 import { ApiError, apiGet } from '../web/api.js'
 import { fill, h } from '../web/dom.js'
-import { aheadText, estimateText, fmt, getLang, t } from '../web/i18n.js'
+import { aheadText, estimateText, fmt, getLang, resumeText, t } from '../web/i18n.js'
 import { onPublicFacts } from '../web/facts.js'
 import type { PageSocket } from '../web/live.js'
 import { chime, unlockAudio, vibrate } from '../web/sound.js'
@@ -191,6 +191,7 @@ function ticketCard(tk: TicketView, key: string, updatedAt: Date | null, soundOn
       waiting && tk.position !== null ? h('p', { class: 'position', id: 'position', 'data-position': tk.position }, fmt(p.position, { n: tk.position })) : null,
       waiting ? h('p', { class: 'ahead' }, aheadText(tk.ahead)) : null,
       waiting ? h('p', { class: 'eta' }, estimateText(tk.estimatedWaitMinutes)) : null,
+      waiting && tk.callsResumeAt ? h('p', { class: 'resume', id: 'calls-resume' }, resumeText(tk.callsResumeAt)) : null,
       h('p', { class: 'issued' }, fmt(p.issuedAt, { time: `${hm(tk.issuedAt)}, ${dmy(tk.issuedAt)}` }))),
     tk.status === 'done' ? h('a', { class: 'btn btn-primary', id: 'rate', href: `/danh-gia/${encodeURIComponent(tk.id)}#k=${encodeURIComponent(key)}` }, p.rate) : null,
     // the new ticket of a transfer keeps the paper ticket's secret

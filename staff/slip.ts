@@ -1,5 +1,5 @@
 import './slip.css'
-import QRCode from 'qrcode'
+import { centerPublicUrl, publicBase, qrLocalNotice, qrSvg } from '../web/qr.js'
 import type { DossierView } from '../common/dossier-types.js'
 import { ApiError, apiGet } from '../web/api.js'
 import { byId, fill, h, markup, param } from '../web/dom.js'
@@ -25,6 +25,8 @@ const id = decodeURIComponent(location.pathname.replace(/\/+$/, '').split('/').p
 const sheets = byId('sheets')
 let dossier: DossierView | null = null
 let qr = ''
+/** PUBLIC_URL from the center's board: the address the slip's QR and lookup line carry */
+let publicUrl: string | null = null
 let message: string | null = null
 
 const PAGE: Record<Paper, string> = {
@@ -57,7 +59,14 @@ function toolbar(): void {
       ...(['a5', 'a4'] as const).map((p) => h('button', { type: 'button', id: `paper-${p}`, 'aria-pressed': String(paper === p), onclick: () => setPaper(p) }, p.toUpperCase()))),
     h('button', { type: 'button', class: 'primary', id: 'print', disabled: !dossier, onclick: () => window.print() }, w.slipPrint),
     h('button', { type: 'button', id: 'lang', 'aria-label': t().pages.switchLangLabel, onclick: () => { setLang(getLang() === 'vi' ? 'en' : 'vi'); render() } }, t().pages.switchLang),
-    h('button', { type: 'button', id: 'close', onclick: () => window.close() }, w.slipClose))
+    h('button', { type: 'button', id: 'close', onclick: () => window.close() }, w.slipClose),
+    dossier && qr ? localQrNotice() : null)
+}
+
+/** On screen only (the toolbar is not printed): the QR points at this PC, no phone can open it (no PUBLIC_URL). */
+function localQrNotice(): HTMLElement | null {
+  const notice = qrLocalNotice(publicUrl)
+  return notice ? h('span', { class: 'qr-local', id: 'qr-local', role: 'note' }, notice) : null
 }
 
 // ---------- pieces of an official document ----------
@@ -88,7 +97,7 @@ function lookupRow(d: DossierView): HTMLElement {
     markup('div', 'qr', qr),
     h('div', null,
       h('p', null, fmt(w.lookupLine, { lookup: '' }), h('b', { class: 'lookup-code' }, d.lookupCode)),
-      h('p', null, fmt(w.qrHint, { url: `${location.host}/tra-cuu` }))))
+      h('p', null, fmt(w.qrHint, { url: `${new URL(publicBase(publicUrl)).host}/tra-cuu` }))))
 }
 
 function signs(left: [string, string] | null, right: [string, string], rightName: string | null = null): HTMLElement {
@@ -325,7 +334,8 @@ async function boot(): Promise<void> {
   render()
   try {
     dossier = (await apiGet<{ dossier: DossierView }>(`/api/dossiers/${encodeURIComponent(id)}`)).dossier
-    qr = await QRCode.toString(location.origin + dossier.lookupPath, { type: 'svg', margin: 2, errorCorrectionLevel: 'M', color: { dark: '#000000', light: '#ffffff' } })
+    publicUrl = await centerPublicUrl(dossier.centerSlug)
+    qr = await qrSvg(publicBase(publicUrl) + dossier.lookupPath, 2)
   } catch (e) {
     message = e instanceof ApiError && e.status === 401 ? t().dossier.slipLogin : errorText(e)
   }

@@ -40,6 +40,21 @@ export function estimateText(minutes: number | null | undefined): string {
   return fmt(t().pages.estimate, { time: waitText(minutes) })
 }
 
+/** "Đang nghỉ giữa giờ: gọi số lại lúc 13:30" while the board (or a ticket) says calls resume later; '' otherwise */
+export function resumeText(callsResumeAt: string | null | undefined): string {
+  return callsResumeAt ? fmt(t().pages.callsResume, { time: callsResumeAt }) : ''
+}
+
+/** "Trung tâm mở cửa lại lúc 07:00, Thứ Hai, ngày 30 tháng 11 năm 2026." (`today`: the board's service day) */
+export function opensText(next: { day: string; at: string } | null | undefined, today: string): string {
+  if (!next) return ''
+  if (next.day === today) return fmt(t().pages.opensToday, { time: next.at })
+  const [y, m, d] = next.day.split('-').map(Number) as [number, number, number]
+  const names = t().pages.weekday
+  const weekday = names[`d${new Date(Date.UTC(y, m - 1, d)).getUTCDay()}` as keyof typeof names]
+  return fmt(t().pages.opensOn, { time: next.at, date: fmt(t().pages.dateLong, { weekday, day: d, month: m, year: y }) })
+}
+
 export function waitingText(n: number): string {
   return n > 0 ? fmt(t().pages.waitingCount, { n }) : t().pages.waitingNone
 }

@@ -7,7 +7,7 @@ import type { Clock } from '../clock.js'
 import { localTime } from '../time.js'
 import type { EventSink } from '../realtime/event-sink.js'
 import { bumpBoardSeq } from '../centers/center.repository.js'
-import { loadServiceFigures, statOf, type ServiceFigures } from './estimate.js'
+import { callsResumeAt, loadServiceFigures, statOf, type ServiceFigures } from './estimate.js'
 import { counterView, publicCounterView, ticketView } from './ticket-views.js'
 
 /** Told about committed facts (metrics): their names at commit, and how long after the commit they were sent. */
@@ -98,7 +98,10 @@ export class Changes {
     const [facts, views] = await Promise.all([
       Promise.all(out.events.map(async (e, k): Promise<PublicFact> => {
         const seq = firstSeq + k
-        if (e.name === 'queue:changed') return { name: e.name, payload: { seq, services: (await figuresOf(e.serviceIds)).map(statOf) } }
+        if (e.name === 'queue:changed') {
+          const f = await figuresOf(e.serviceIds)
+          return { name: e.name, payload: { seq, services: f.map(statOf), callsResumeAt: f[0] ? callsResumeAt(f[0]) : null } }
+        }
         if (e.name === 'counter:changed') return { name: e.name, payload: { seq, counter: publicCounterView(await counterView(this.db, center.id, e.counterId)) } }
         return { name: e.name, payload: { seq, ...e.payload } } as PublicFact
       })),

@@ -31,9 +31,9 @@ describe('BoardState: seq order, gaps and stale snapshots', () => {
   it('applies the next fact, ignores an old one, reports a gap but still shows the newer fact', () => {
     const s = new BoardState()
     expect(s.acceptSnapshot(snapshot(10))).toBe(true)
-    expect(s.apply({ name: 'queue:changed', payload: { seq: 11, services: [{ id: 's1', waiting: 3, estimatedWaitMinutes: 24, capReached: false }] } })).toBe('applied')
+    expect(s.apply({ name: 'queue:changed', payload: { seq: 11, services: [{ id: 's1', waiting: 3, estimatedWaitMinutes: 24, capReached: false }], callsResumeAt: null } })).toBe('applied')
     expect(s.board!.services[0]).toMatchObject({ waiting: 3, estimatedWaitMinutes: 24 })
-    expect(s.apply({ name: 'queue:changed', payload: { seq: 11, services: [{ id: 's1', waiting: 9, estimatedWaitMinutes: 99, capReached: false }] } })).toBe('stale')
+    expect(s.apply({ name: 'queue:changed', payload: { seq: 11, services: [{ id: 's1', waiting: 9, estimatedWaitMinutes: 99, capReached: false }], callsResumeAt: null } })).toBe('stale')
     expect(s.board!.services[0]!.waiting).toBe(3)
     expect(s.apply(call(14, 't1', 'A001'))).toBe('gap')
     expect(s.seq).toBe(14)
@@ -87,7 +87,7 @@ describe('BoardState: seq order, gaps and stale snapshots', () => {
 
     const t = new BoardState()
     t.acceptSnapshot(snapshot(0))
-    for (let seq = 2; seq <= MAX_FACTS_SINCE_GAP + 11; seq++) t.apply({ name: 'queue:changed', payload: { seq, services: [{ id: 's1', waiting: seq, estimatedWaitMinutes: 1, capReached: false }] } })
+    for (let seq = 2; seq <= MAX_FACTS_SINCE_GAP + 11; seq++) t.apply({ name: 'queue:changed', payload: { seq, services: [{ id: 's1', waiting: seq, estimatedWaitMinutes: 1, capReached: false }], callsResumeAt: null } })
     // the oldest kept fact is now 12: a snapshot at 11 covers what was dropped
     expect(t.acceptSnapshot(snapshot(10))).toBe(false)
     expect(t.acceptSnapshot(snapshot(11))).toBe(true)
