@@ -81,6 +81,11 @@ export class VoicePanel {
   private async record(l: VoiceLanguageView, n: NeededClip) {
     const v = t().voice
     if (this.recording) return this.stop()
+    // getUserMedia exists only in a secure context: https://, or the server's own localhost
+    if (!navigator.mediaDevices?.getUserMedia || typeof MediaRecorder === 'undefined') {
+      this.note = { kind: 'error', text: v.noMicInsecure }
+      return this.render()
+    }
     let stream: MediaStream
     try {
       stream = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: true, noiseSuppression: true } })

@@ -1593,6 +1593,7 @@ export const en: Catalog = {
     recording: 'Recording… speak clearly, then press Stop.',
     recorded: 'Recorded · {size}', notRecorded: 'Not recorded',
     noMic: 'The microphone cannot be used: {why}',
+    noMicInsecure: 'Browsers record only on https:// pages or on the server itself (localhost). See docs/pages.md, "The center\'s own voice".',
     languageName: 'Language name', template: 'Template',
     templateHint: 'Put {code} (the ticket number) and {counter} (the counter number) where they go in the sentence; each remaining stretch of words is one phrase to record.',
     namePlaceholder: 'Tiếng Thái',

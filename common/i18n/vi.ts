@@ -1607,6 +1607,7 @@ export const vi = {
     recording: 'Đang ghi… đọc rõ rồi bấm Dừng.',
     recorded: 'Đã ghi · {size}', notRecorded: 'Chưa ghi',
     noMic: 'Không dùng được micrô: {why}',
+    noMicInsecure: 'Trình duyệt chỉ cho ghi âm trên trang https:// hoặc mở ngay trên máy chủ (localhost). Xem docs/pages.md, mục "Giọng đọc của trung tâm".',
     languageName: 'Tên tiếng', template: 'Mẫu câu',
     templateHint: 'Đặt {code} (số thứ tự) và {counter} (số quầy) vào chỗ của chúng trong câu; mỗi đoạn chữ còn lại là một câu cần ghi.',
     namePlaceholder: 'Tiếng Thái',
