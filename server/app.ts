@@ -64,13 +64,13 @@ export interface AppDeps {
   trustProxy?: number
   /** built pages (default dist/pages) */
   pagesDir?: string
+  /** PUBLIC_URL when set: the address the pages' QR codes carry (the board's `publicUrl`) */
+  publicUrl?: string
   /** process metrics (CPU, memory, event loop) in /metrics too: main.ts turns them on */
   processMetrics?: boolean
   /** `/metrics` answers `Authorization: Bearer <token>`; unset: only requests from this host that no proxy forwarded */
   metricsToken?: string
   /** login attempts one address may send per minute, counted before a body is read */
-  /** PUBLIC_URL when set: the address the pages' QR codes carry (the board's `publicUrl`) */
-  publicUrl?: string
   loginsPerMinute?: number
   /** set-up link attempts (check and use) one address may send per minute */
   setupPerMinute?: number

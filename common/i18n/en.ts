@@ -237,12 +237,12 @@ export const en: Catalog = {
     processingDays: '{n} working days',
     processingSameDay: 'Same day',
     service: 'Service',
-  },
-  kiosk: {
     callsResume: 'On a break: calls resume at {time}',
     opensToday: 'The center opens at {time} today.',
     opensOn: 'The center opens again at {time}, {date}.',
     qrLocalOnly: 'The QR code points at {host}, which citizens’ phones cannot open. An administrator must set PUBLIC_URL to an address phones reach (see README).',
+  },
+  kiosk: {
     title: 'Take a number',
     chooseService: 'Please choose a service',
     chooseHint: 'Touch a tile to take a number',

@@ -239,12 +239,12 @@ export const vi = {
     processingDays: '{n} ngày làm việc',
     processingSameDay: 'Trong ngày',
     service: 'Lĩnh vực',
-  },
-  kiosk: {
     callsResume: 'Đang nghỉ giữa giờ: gọi số lại lúc {time}',
     opensToday: 'Trung tâm mở cửa lúc {time} hôm nay.',
     opensOn: 'Trung tâm mở cửa lại lúc {time}, {date}.',
     qrLocalOnly: 'Mã QR đang trỏ tới {host}, điện thoại của người dân không mở được. Quản trị viên cần đặt PUBLIC_URL là địa chỉ điện thoại truy cập được (xem README).',
+  },
+  kiosk: {
     title: 'Lấy số thứ tự',
     chooseService: 'Xin mời chọn lĩnh vực cần giải quyết',
     chooseHint: 'Chạm vào một ô để lấy số thứ tự',
