@@ -33,6 +33,7 @@ describe('loadConfig', () => {
       publicUrl: 'http://localhost:3000',
       publicUrlSet: false,
       trustProxy: 0,
+      outboxRetention: { deliveredDays: 30, failedDays: 90 },
     })
   })
 
@@ -44,12 +45,13 @@ describe('loadConfig', () => {
     const c = loadConfig({
       PORT: '8080', HOST: '127.0.0.1', DATA_DIR: 'var/motcua', DATABASE_URL: 'postgres://u:p@db:5432/motcua',
       SEED_DEMO: '1', LOG_LEVEL: 'debug', PUBLIC_RATE_LIMIT_PER_MINUTE: '30', SESSION_HOURS: '8',
-      PUBLIC_URL: 'https://motcua.nasang.dienbien.gov.vn/', TRUST_PROXY: '1',
+      PUBLIC_URL: 'https://motcua.nasang.dienbien.gov.vn/', TRUST_PROXY: '1', OUTBOX_KEEP_DELIVERED_DAYS: '14', OUTBOX_KEEP_FAILED_DAYS: '60',
     })
     expect(c).toEqual({
       port: 8080, host: '127.0.0.1', dataDir: resolve('var/motcua'), databaseUrl: 'postgres://u:p@db:5432/motcua',
       seedDemo: true, logLevel: 'debug', publicRateLimitPerMinute: 30, sessionHours: 8,
       publicUrl: 'https://motcua.nasang.dienbien.gov.vn', publicUrlSet: true, trustProxy: 1,
+      outboxRetention: { deliveredDays: 14, failedDays: 60 },
     })
   })
 
