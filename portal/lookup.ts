@@ -181,6 +181,9 @@ export class DossierLookup {
       h('h1', { class: 'dossier-code', id: 'dossier-code' }, d.code),
       h('p', { class: `status ds-${d.status}`, id: 'dossier-status', 'data-status': d.status }, w.status[d.status]),
       hint ? h('p', { class: 'ds-hint', id: 'dossier-hint' }, hint) : null,
+      // issue 21 (Art. 22.5): ready before the due date, and when the center told the citizen
+      d.status === 'ready' && d.readyEarly ? h('p', { class: 'ds-hint early', id: 'dossier-early' }, w.lookupEarly,
+        d.earlyNoticeAt ? ` ${fmt(w.lookupEarlyNotified, { time: when(d.earlyNoticeAt) })}` : '') : null,
       d.status === 'needs_supplement' && d.supplementNote ? h('div', { class: 'supplement', id: 'dossier-supplement' }, h('h2', null, w.supplementNote),
         d.supplementItems?.length ? h('ol', { id: 'dossier-supplement-items' }, ...d.supplementItems.map((x) => h('li', null, x))) : h('p', null, d.supplementNote),
         d.supplementDeadline ? h('p', { id: 'dossier-supplement-deadline' }, fmt(w.lookupSupplementDeadline, { date: dmy(new Date(new Date(d.supplementDeadline).getTime() - 1).toISOString()) })) : null) : null,

@@ -11,6 +11,7 @@ import { centerProcedures, dueText } from './intake.js'
 import { handoverText, openHandoverDialog } from './dossiers-handover.js'
 import { resultSection } from './dossiers-result.js'
 import { canRecordFee, feeSummary, openFeeDialog } from './dossiers-fee.js' // W2: the fee (Art. 24)
+import { earlyReturnBlock, openEarlyNoticeDialog, supplementLimitText } from './dossiers-early.js' // issue 21: Art. 19.5, 22.5
 import type { SlipKind } from './dossiers-format.js'
 import { debounce, errorText } from './util.js'
 import { workingTime } from './floor.js'
@@ -195,6 +196,7 @@ export class DossiersView {
         [w.feeTitle, feeSummary(d)], // W2 (issue 22)
         [w.supplementNote, d.supplementNote],
         [w.supplementDeadlineLabel, d.status === 'needs_supplement' && d.supplement ? dueText(d.supplement.deadline) : null],
+        [w.supplementLimitLabel, supplementLimitText(d)], // issue 21: 03 working days (Art. 19.5)
         [w.supplementCompletedLabel, d.supplement?.completedAt ? dueText(d.supplement.completedAt) : null],
         [w.handoverLabel, d.handover ? handoverText(d.handover) : null],
         [w.closingLabel, d.closing?.reason ?? null],
@@ -214,6 +216,9 @@ export class DossiersView {
         !moves.length && !canExtend ? h('p', { class: 'muted' }, w.noActions) : null,
         d.supplement && d.status !== 'needs_supplement' && DOSSIER_TRANSITIONS[d.status].includes('needs_supplement')
           ? h('p', { class: 'muted small', id: 'ds-supplement-once' }, w.supplementOnceHint) : null),
+      // issue 21: an early result is announced before the handover (Art. 22.5)
+      earlyReturnBlock(d, (x) => openEarlyNoticeDialog(x, async (body) =>
+        (await this.send(x, 'early-notice', body, (y) => fmt(w.earlyOk, { code: y.code }))) ? null : this.notice?.text ?? '')),
       h('div', { class: 'ds-prints' },
         d.receivedAt ? h('a', { class: 'btn btn-small', href: slipUrl(d.id, 'tiep-nhan'), target: '_blank', id: 'ds-print-receipt' }, w.printReceipt) : null,
         d.supplement ? h('a', { class: 'btn btn-small', href: slipUrl(d.id, 'bo-sung'), target: '_blank', id: 'ds-print-supplement' }, w.printSupplement) : null,
