@@ -10,6 +10,8 @@ import type { AuditEntry } from './staff-types.js'
 export function fieldLabelIn(c: Catalog, entity: string, field: string): string {
   const w = c.staff
   if (entity === 'calendar_day' && field === 'name') return w.fieldNames.dayName
+  // a service's appointment slots (issue 24)
+  if (field === 'appointmentRules') return c.appointments.settingsTitle
   // an API token's (W5): its name, scopes, expiry, revocation
   // a webhook's (W6): its URL, events, personal data, http, active, a replayed delivery
   if (entity === 'webhook') return (c.webhooks.fieldNames as Record<string, string>)[field] ?? field

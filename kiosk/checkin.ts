@@ -1,10 +1,12 @@
 import './checkin.css'
 import { DOSSIER_LOOKUP_ALPHABET, type DossierStatus, type PublicDossierView } from '../common/dossier-types.js'
 import type { IssuedTicket } from '../common/types.js'
+import type { AppointmentView } from '../common/appointment-types.js'
 import { ApiError, apiGet, apiPost, errorMessage, NetworkError } from '../web/api.js'
 import { h } from '../web/dom.js'
-import { getLang, t } from '../web/i18n.js'
+import { fmt, getLang, t } from '../web/i18n.js'
 import { dmy, hm } from '../web/time.js'
+import { listenForKioskScans, parseScan } from './appointment-scan.js'
 
 /** Dossier states a citizen checks in for at the kiosk, and the button that says what for. */
 const CHECK_IN: Partial<Record<DossierStatus, 'takeTicketReceive' | 'takeTicketPickup' | 'takeTicketSupplement'>> = {
@@ -20,12 +22,19 @@ interface Deps {
   center(): string
   /** redraws the kiosk (the check-in screen is one of its screens) */
   rerender(): void
-  /** the normal ticket screen: shows, prints and reads the ticket */
-  showTicket(ticket: IssuedTicket): Promise<void>
+  /** the normal ticket screen: shows, prints and reads the ticket (`note`: an appointment's place in the queue) */
+  showTicket(ticket: IssuedTicket, note?: string): Promise<void>
   back(): void
   /** the check-in screen is the one showing (physical keys go to it only then) */
   active(): boolean
+  /** a screen on which a scanned QR checks in (home, check-in, a ticket just shown) */
+  scannable(): boolean
+  /** shows the check-in screen as it is (a scan started elsewhere) */
+  open(): void
 }
+
+/** the six digits of an appointment, typed on the keyboard without a lookup code (issue 24) */
+const APPOINTMENT_CODE = /^\d{6}$/
 
 /** "NS2611230007" typed without dashes → "NS-261123-0007". */
 export function normalizeCode(typed: string): string {
@@ -47,8 +56,16 @@ export class KioskCheckin {
   private phase: 'enter' | 'loading' | 'found' | 'issuing' = 'enter'
   private dossier: PublicDossierView | null = null
   private message: string | null = null
+  /** the entry as it was when the last run of keys began: a scan takes its first key back */
+  private beforeRun: { code: string; lookup: string; focus: 'code' | 'lookup' } | null = null
 
   constructor(private deps: Deps) {
+    listenForKioskScans({
+      listening: () => this.deps.scannable() && this.phase !== 'loading' && this.phase !== 'issuing',
+      onRunStart: () => { this.beforeRun = { code: this.code, lookup: this.lookup, focus: this.focus } },
+      onScan: (text) => void this.scanned(text),
+      replay: (keys) => { for (const k of keys) if (this.deps.active()) this.press(k.toUpperCase()) },
+    })
     window.addEventListener('keydown', (ev) => {
       if (!this.deps.active() || ev.ctrlKey || ev.altKey || ev.metaKey) return
       if (ev.key === 'Backspace') { ev.preventDefault(); this.press('back') }
@@ -90,6 +107,7 @@ export class KioskCheckin {
   private async find(): Promise<void> {
     if (this.phase !== 'enter') return
     const w = t().dossier
+    if (APPOINTMENT_CODE.test(this.code) && !this.lookup) return this.checkInAppointment({ code: this.code })
     if (!this.code || this.lookup.length !== 4) {
       this.message = w.fillBoth
       this.focus = this.code ? 'lookup' : 'code'
@@ -109,6 +127,46 @@ export class KioskCheckin {
         : e instanceof NetworkError ? t().kiosk.offline : errorMessage(e)
     }
     this.deps.rerender()
+  }
+
+  /**
+   * A QR read by the scanner: a booking checks in at once; a dossier slip is looked up and, when it can
+   * be checked in (a result to collect, papers to hand in or add), takes its ticket at once: one scan.
+   */
+  private async scanned(text: string): Promise<void> {
+    if (this.beforeRun && this.deps.active()) ({ code: this.code, lookup: this.lookup, focus: this.focus } = this.beforeRun)
+    this.beforeRun = null
+    const p = parseScan(text)
+    if (!this.deps.active()) { this.reset(); this.deps.open() }
+    if (p.kind === 'appointment') return this.checkInAppointment({ id: p.id })
+    if (p.kind === 'unknown') {
+      this.reset()
+      this.message = t().appointments.kioskUnknownQr
+      return this.deps.rerender()
+    }
+    this.reset()
+    this.code = normalizeCode(p.code)
+    this.lookup = p.lookupCode.slice(0, 4)
+    await this.find()
+    if (this.phase === 'found' && this.dossier && CHECK_IN[this.dossier.status]) await this.checkIn()
+  }
+
+  /** A booking's check-in: its ticket, with the sentence saying where it queues (on time or late). */
+  private async checkInAppointment(by: { id: string } | { code: string }): Promise<void> {
+    const a = t().appointments
+    this.phase = 'loading'
+    this.message = null
+    this.deps.rerender()
+    try {
+      const r = await apiPost<{ ticket: IssuedTicket; appointment: AppointmentView; late: boolean }>(
+        `/api/centers/${encodeURIComponent(this.deps.center())}/appointments/check-in`, by, { timeoutMs: 8000 })
+      this.reset()
+      await this.deps.showTicket(r.ticket, fmt(r.late ? a.kioskLate : a.kioskOnTime, { time: r.appointment.time }))
+    } catch (e) {
+      this.phase = 'enter'
+      this.message = e instanceof NetworkError ? t().kiosk.networkError : errorMessage(e)
+      this.deps.rerender()
+    }
   }
 
   private async checkIn(): Promise<void> {
@@ -141,16 +199,18 @@ export class KioskCheckin {
     const keys = this.focus === 'lookup' ? [...DOSSIER_LOOKUP_ALPHABET] : CODE_KEYS
     const loading = this.phase === 'loading'
     return [
-      h('h1', { class: 'title' }, w.lookupTitle),
-      h('p', { class: 'hint' }, w.kioskIntro),
-      h('div', { class: 'entries' }, box('code', w.codeLabel, this.code), box('lookup', w.lookupCodeLabel, this.lookup, 4)),
+      h('h1', { class: 'title' }, w.kioskEntry),
+      h('p', { class: 'hint checkin-scan', id: 'checkin-scan-hint' }, t().appointments.kioskScanHint),
+      h('p', { class: 'hint' }, w.kioskIntro, ' ', t().appointments.kioskHint),
+      h('p', { class: 'hint checkin-rule', id: 'checkin-rule' }, t().appointments.kioskRule),
+      h('div', { class: 'entries' }, box('code', `${w.codeLabel} / ${t().appointments.codeLabel.toLowerCase()}`, this.code), box('lookup', w.lookupCodeLabel, this.lookup, 4)),
       this.message ? h('p', { class: 'checkin-message', id: 'checkin-message', role: 'alert' }, this.message) : null,
       h('div', { class: `osk ${this.focus}`, id: 'osk', role: 'group', 'aria-label': this.focus === 'code' ? w.codeLabel : w.lookupCodeLabel },
         ...keys.map((c) => h('button', { type: 'button', class: 'key', 'data-key': c, disabled: loading, onclick: () => this.press(c) }, c)),
         this.focus === 'code' ? h('button', { type: 'button', class: 'key', 'data-key': '-', 'aria-label': w.keyDash, disabled: loading, onclick: () => this.press('-') }, '-') : null,
         h('button', { type: 'button', class: 'key key-fn', 'data-key': 'back', 'aria-label': w.keyBackspace, title: w.keyBackspace, disabled: loading, onclick: () => this.press('back') }, '⌫'),
         this.focus === 'code' ? h('button', { type: 'button', class: 'key key-wide key-fn', 'data-key': 'clear', disabled: loading, onclick: () => this.press('clear') }, w.keyClear) : null),
-      h('button', { type: 'button', class: 'btn btn-primary btn-find', id: 'checkin-find', disabled: loading, onclick: () => void this.find() }, loading ? w.looking : w.lookupSubmit),
+      h('button', { type: 'button', class: 'btn btn-primary btn-find', id: 'checkin-find', disabled: loading, onclick: () => void this.find() }, loading ? (this.code || this.lookup ? w.looking : t().appointments.kioskReading) : w.lookupSubmit),
       h('div', { class: 'nav' }, h('button', { type: 'button', class: 'btn btn-back', onclick: () => this.deps.back() }, k.back)),
     ]
   }

@@ -65,9 +65,12 @@ const issuer = new TicketIssuer({
 const checkin = new KioskCheckin({
   center: () => center,
   rerender: () => { if (screen.name === 'checkin') render() },
-  showTicket: (ticket) => showTicket(ticket, null),
+  showTicket: (ticket, note) => showTicket(ticket, null, note),
   back: () => goHome(),
   active: () => screen.name === 'checkin',
+  // a booking's or a dossier slip's QR checks in from these screens (issue 24)
+  scannable: () => ['home', 'checkin', 'ticket', 'procedure', 'procedures'].includes(screen.name),
+  open: () => go({ name: 'checkin' }),
 })
 
 const view: KioskView = {
@@ -183,8 +186,8 @@ async function openProcedure(p: ProcedureView): Promise<void> {
   go({ name: 'procedure', procedure: p, qr: await qrSvg(procedureUrl(p)) })
 }
 
-async function showTicket(ticket: IssuedTicket, group: PriorityGroupView | null): Promise<void> {
-  const s: Extract<Screen, { name: 'ticket' }> = { name: 'ticket', ticket, qr: await qrSvg(ticketUrl(ticket)), group }
+async function showTicket(ticket: IssuedTicket, group: PriorityGroupView | null, note?: string): Promise<void> {
+  const s: Extract<Screen, { name: 'ticket' }> = { name: 'ticket', ticket, qr: await qrSvg(ticketUrl(ticket)), group, note }
   go(s)
   if (printed.has(ticket.id)) return
   printed.add(ticket.id)

@@ -15,7 +15,7 @@ export type Screen =
   | { name: 'priority' }
   | { name: 'priorityServices'; group: PriorityGroupView }
   | { name: 'issuing'; retrying: boolean }
-  | { name: 'ticket'; ticket: IssuedTicket; qr: string; group: PriorityGroupView | null }
+  | { name: 'ticket'; ticket: IssuedTicket; qr: string; group: PriorityGroupView | null; note?: string }
   | { name: 'issueError'; message: string; canRetry: boolean; closed: boolean }
   | { name: 'procedures'; query: string; serviceId: string | null }
   | { name: 'procedure'; procedure: ProcedureView; qr: string }
@@ -197,6 +197,7 @@ export function renderTicket(v: KioskView, s: Extract<Screen, { name: 'ticket' }
       h('div', { class: 'ticket-code', id: 'ticket-code' }, s.ticket.code),
       h('div', { class: 'ticket-service' }, f.service, h('span', { class: 'ticket-service-sub' }, f.serviceSub)),
       f.priority ? h('div', { class: 'ticket-priority' }, f.priority) : null,
+      s.note ? h('div', { class: 'ticket-priority ticket-note', id: 'ticket-note' }, s.note) : null,
       h('div', { class: 'ticket-ahead', id: 'ticket-ahead' }, f.ahead),
       h('div', { class: 'ticket-eta' }, f.eta),
       f.resume ? h('div', { class: 'ticket-resume', id: 'ticket-resume' }, f.resume) : null,

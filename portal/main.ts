@@ -82,5 +82,10 @@ else if (ratingMatch || path === '/danh-gia') {
   void import('./rating.js').then((m) => { rerender = (ratingMatch ? m.ratingPage(main, decodeURIComponent(ratingMatch[1]!), key) : m.counterRatingPage(main, key)).render })
 }
 else if (path === '/nop-ho-so') void import('./filing.js').then((m) => { rerender = m.filingPage(main).render })
+else if (path === '/dat-lich' || path.startsWith('/dat-lich/')) {
+  // appointments (issue 24): booking, or one booking's own page (`#k=<secret>` cancels it)
+  const id = path.startsWith('/dat-lich/') ? decodeURIComponent(path.slice('/dat-lich/'.length)) : null
+  void import('./appointment.js').then((m) => { rerender = m.appointmentPage(main, id, key).render })
+}
 else void lookupPage()
 byId('app-name').setAttribute('href', location.pathname + location.search)

@@ -8,6 +8,7 @@ import { dmy, hms } from '../web/time.js'
 import { RatingSettings } from './rating-settings.js'
 import { errorText, secondsText } from './util.js'
 import { DossierReportsView } from './reports-dossiers.js'
+import { AppointmentReportView } from './reports-appointments.js'
 
 const GROUPS: ReportGroupBy[] = ['day', 'service', 'counter', 'staff', 'hour']
 /** what each chart reads: its own grouping of the same period */
@@ -34,17 +35,17 @@ export class ReportsView {
   private charts: ChartType[] = []
   private scale: RatingSettings
   /** W4 (issue 21): the summary, the period report or the tracking book */
-  private mode: 'summary' | 'period' | 'book' = 'summary'
-  private dossierViews: Record<'period' | 'book', DossierReportsView>
+  private mode: 'summary' | 'period' | 'book' | 'appointments' = 'summary'
+  private dossierViews: Record<'period' | 'book', DossierReportsView> & { appointments: AppointmentReportView }
 
   constructor(private deps: { center: string; onSessionEnded: (message: string) => void }) {
     this.scale = new RatingSettings(deps)
-    this.dossierViews = { period: new DossierReportsView('period', deps), book: new DossierReportsView('book', deps) }
+    this.dossierViews = { period: new DossierReportsView('period', deps), book: new DossierReportsView('book', deps), appointments: new AppointmentReportView(deps) }
   }
 
   private modeNav(root: HTMLElement) {
     const w = t().reportsBook
-    const modes = [['summary', w.modeSummary], ['period', w.modePeriod], ['book', w.modeBook]] as const
+    const modes = [['summary', w.modeSummary], ['period', w.modePeriod], ['book', w.modeBook], ['appointments', t().appointments.reportTitle]] as const
     return h('nav', { class: 'report-modes no-print', 'aria-label': t().reports.title },
       ...modes.map(([m, label]) => h('button', {
         type: 'button', class: `btn btn-small ${m === this.mode ? 'btn-primary' : ''}`, id: `rep-mode-${m}`, 'aria-pressed': String(m === this.mode),

@@ -12,6 +12,7 @@ import { ProceduresPanel } from './settings-procedures.js'
 import { GroupsPanel } from './settings-groups.js'
 import { StaffPanel } from './settings-staff.js'
 import { CalendarPanel } from './settings-calendar.js'
+import { AppointmentsPanel } from './settings-appointments.js'
 import { CentersPanel } from './settings-centers.js'
 import { WebhooksPanel } from './settings-webhooks.js'
 import { NotificationsPanel } from './settings-notifications.js'
@@ -24,7 +25,7 @@ const FIELDS = ['nameVi', 'nameEn', 'icon', 'targetWaitMinutes', 'dailyCap', 'ac
 type Field = (typeof FIELDS)[number]
 const DAYS = ['1', '2', '3', '4', '5', '6', '7'] as const
 type TierChoice = 0 | 1 | 2
-const PANELS = ['centers', 'general', 'procedures', 'groups', 'staff', 'calendar', 'voice', 'webhooks', 'notifications', 'tokens'] as const
+const PANELS = ['centers', 'general', 'procedures', 'groups', 'staff', 'calendar', 'appointments', 'voice', 'webhooks', 'notifications', 'tokens'] as const
 type Panel = (typeof PANELS)[number]
 
 /**
@@ -37,7 +38,7 @@ export class SettingsView {
   private panelBox: HTMLElement | null = null
   private auditBox: HTMLElement | null = null
   private panel: Panel = 'general'
-  private panels: { procedures: ProceduresPanel; groups: GroupsPanel; staff: StaffPanel; calendar: CalendarPanel; centers: CentersPanel; webhooks: WebhooksPanel; notifications: NotificationsPanel; tokens: TokensPanel; voice: VoicePanel }
+  private panels: { procedures: ProceduresPanel; groups: GroupsPanel; staff: StaffPanel; calendar: CalendarPanel; appointments: AppointmentsPanel; centers: CentersPanel; webhooks: WebhooksPanel; notifications: NotificationsPanel; tokens: TokensPanel; voice: VoicePanel }
   private services: ServiceSettings[] | null = null
   private audit: AuditEntry[] = []
   private error: string | null = null
@@ -61,7 +62,7 @@ export class SettingsView {
 
   constructor(private deps: { center: string; me: StaffView; onSessionEnded: (message: string) => void }) {
     const panelDeps: PanelDeps = { center: deps.center, onSessionEnded: deps.onSessionEnded, changed: () => void this.refreshAudit() }
-    this.panels = { procedures: new ProceduresPanel(panelDeps), groups: new GroupsPanel(panelDeps), staff: new StaffPanel(panelDeps, deps.me), calendar: new CalendarPanel(panelDeps), centers: new CentersPanel(panelDeps), webhooks: new WebhooksPanel(panelDeps, deps.me), notifications: new NotificationsPanel(panelDeps), tokens: new TokensPanel(panelDeps), voice: new VoicePanel(panelDeps) }
+    this.panels = { procedures: new ProceduresPanel(panelDeps), groups: new GroupsPanel(panelDeps), staff: new StaffPanel(panelDeps, deps.me), calendar: new CalendarPanel(panelDeps), appointments: new AppointmentsPanel(panelDeps), centers: new CentersPanel(panelDeps), webhooks: new WebhooksPanel(panelDeps, deps.me), notifications: new NotificationsPanel(panelDeps), tokens: new TokensPanel(panelDeps), voice: new VoicePanel(panelDeps) }
     this.panelDeps = panelDeps
   }
 

@@ -244,8 +244,11 @@ describe.each(backends)('appointments on %s', (kind) => {
     expect(await h.handle.db.selectFrom('appointment_rule').selectAll().where('service_id', '=', serviceId).execute()).toEqual([])
     const ok = await manager.put(`/api/centers/na-sang/appointment-rules/${serviceId}`).send({ rules })
     expect(ok.body.services.find((s: { id: string }) => s.id === serviceId).rules).toEqual(rules)
-    const audit = await h.handle.db.selectFrom('audit_log').selectAll().where('entity', '=', 'appointment_rule').where('entity_id', '=', serviceId).execute()
-    expect(audit.length).toBe(1)
+    const audit = await h.handle.db.selectFrom('audit_log').selectAll().where('entity', '=', 'service').where('entity_id', '=', serviceId).execute()
+    expect(audit.map((a) => a.changes)).toEqual([{ appointmentRules: { from: null, to: 'T2 20 phút × 4' } }])
+    // the same rules again: nothing changed, nothing logged
+    await manager.put(`/api/centers/na-sang/appointment-rules/${serviceId}`).send({ rules })
+    expect((await h.handle.db.selectFrom('audit_log').select('id').where('entity', '=', 'service').where('entity_id', '=', serviceId).execute()).length).toBe(1)
   })
 })
 

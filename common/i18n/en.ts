@@ -1,6 +1,8 @@
 import type { Catalog } from './index.js'
+import { appointmentsEn } from './appointments.js'
 
 export const en: Catalog = {
+  appointments: appointmentsEn,
   errors: {
     // the center's own voice (issue 23)
     VOICE_LANGUAGE_NOT_FOUND: 'The center has no such language.',
@@ -682,7 +684,7 @@ export const en: Catalog = {
     nobody: 'Nobody',
     updatedAt: 'Updated at {time}',
     pauseLimitNote: 'Alerts when a counter has been paused {n} minutes or longer (see Settings) or a wait passes the service\'s target.',
-    settingsNav: { centers: 'Centers', general: 'Services, counters, hours', procedures: 'Procedures', groups: 'Priority groups', staff: 'Staff accounts', calendar: 'Holidays, make-up days' , webhooks: 'Webhooks', notifications: 'Citizen notifications', tokens: 'API tokens', voice: 'Voice' },
+    settingsNav: { centers: 'Centers', general: 'Services, counters, hours', procedures: 'Procedures', groups: 'Priority groups', staff: 'Staff accounts', calendar: 'Holidays, make-up days', appointments: 'Appointments', webhooks: 'Webhooks', notifications: 'Citizen notifications', tokens: 'API tokens', voice: 'Voice' },
     settingsNavLabel: 'Settings sections',
     pauseAlertHint: 'The floor view alerts when a counter has been paused this many minutes or longer.',
     // W3 (issue 21): the agency identifier of dossier codes (Art. 28)
@@ -1103,8 +1105,8 @@ export const en: Catalog = {
     filedLookup: 'Follow the dossier',
     filedQr: 'This QR code opens the lookup of this dossier',
     fileAnother: 'File another dossier',
-    kioskEntry: 'Look up / collect',
-    kioskEntryHint: 'A filed dossier: status, get a ticket',
+    kioskEntry: 'Appointment · dossier',
+    kioskEntryHint: 'An appointment or a filed dossier: scan, get a ticket',
     kioskIntro: 'Enter the dossier code and the lookup code from the receipt slip or from your online filing.',
     keyBackspace: 'Delete',
     keyClear: 'Clear',

@@ -1,6 +1,8 @@
 import type { ErrorCode } from '../errors.js'
+import { appointmentsVi } from './appointments.js'
 
 export const vi = {
+  appointments: appointmentsVi,
   errors: {
     // the center's own voice (issue 23)
     VOICE_LANGUAGE_NOT_FOUND: 'Trung tâm chưa có tiếng này.',
@@ -685,7 +687,7 @@ export const vi = {
     nobody: 'Chưa có',
     updatedAt: 'Cập nhật lúc {time}',
     pauseLimitNote: 'Cảnh báo khi quầy tạm nghỉ từ {n} phút trở lên (đổi trong Cài đặt) hoặc khi thời gian chờ vượt mục tiêu của lĩnh vực.',
-    settingsNav: { centers: 'Các trung tâm', general: 'Lĩnh vực, quầy, giờ làm việc', procedures: 'Thủ tục', groups: 'Đối tượng ưu tiên', staff: 'Tài khoản cán bộ', calendar: 'Ngày nghỉ, ngày làm bù' , webhooks: 'Webhook', notifications: 'Tin báo công dân', tokens: 'Khóa API', voice: 'Giọng đọc' },
+    settingsNav: { centers: 'Các trung tâm', general: 'Lĩnh vực, quầy, giờ làm việc', procedures: 'Thủ tục', groups: 'Đối tượng ưu tiên', staff: 'Tài khoản cán bộ', calendar: 'Ngày nghỉ, ngày làm bù', appointments: 'Lịch hẹn', webhooks: 'Webhook', notifications: 'Tin báo công dân', tokens: 'Khóa API', voice: 'Giọng đọc' },
     settingsNavLabel: 'Mục cài đặt',
     pauseAlertHint: 'Trang Toàn cảnh cảnh báo khi một quầy tạm nghỉ từ số phút này trở lên.',
     // W3 (issue 21): the agency identifier of dossier codes (Art. 28)
@@ -1113,8 +1115,8 @@ export const vi = {
     filedQr: 'Mã QR mở trang tra cứu hồ sơ này',
     fileAnother: 'Nộp hồ sơ khác',
     // kiosk
-    kioskEntry: 'Tra cứu / nhận kết quả',
-    kioskEntryHint: 'Hồ sơ đã nộp: xem tình trạng, lấy số',
+    kioskEntry: 'Lịch hẹn · hồ sơ',
+    kioskEntryHint: 'Có lịch hẹn, hồ sơ đã nộp: quét mã, lấy số',
     kioskIntro: 'Nhập mã hồ sơ và mã tra cứu in trên giấy tiếp nhận hồ sơ, hoặc nhận được khi nộp trực tuyến.',
     keyBackspace: 'Xóa',
     keyClear: 'Xóa hết',

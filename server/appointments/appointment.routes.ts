@@ -20,6 +20,9 @@ const RuleParams = z.strictObject({ center: CenterSlug, serviceId: Uuid })
  */
 export function appointmentRoutes(appointments: AppointmentService, limits: { reads: RequestHandler; writes: RequestHandler; issue: RequestHandler }): Router {
   const r = Router()
+  r.get('/centers/:center/appointments/services', limits.reads, validate({ params: CenterParams }), async (req, res) => {
+    res.json({ services: await appointments.services(req.input.params.center) })
+  })
   r.get('/centers/:center/appointments/slots', limits.reads, validate({ params: CenterParams, query: SlotsQuery }), async (req, res) => {
     const { params, query } = req.input
     res.set('cache-control', 'no-store').json(await appointments.slots(params.center, query.serviceId, query.from, query.days))

@@ -38,6 +38,14 @@ export class AppointmentService {
 
   // ---------- the citizen's side ----------
 
+  /** The center's active services that take bookings (a rule on some weekday), in the kiosk's order. */
+  async services(centerSlug: string): Promise<{ id: string; prefix: string; nameVi: string; nameEn: string }[]> {
+    const center = await this.center(centerSlug)
+    const [services, rules] = await Promise.all([listServices(this.db, center.id), repo.rulesOfCenter(this.db, center.id)])
+    const offered = new Set(rules.map((r) => r.service_id))
+    return services.filter((s) => s.active && offered.has(s.id)).map((s) => ({ id: s.id, prefix: s.prefix, nameVi: s.name_vi, nameEn: s.name_en }))
+  }
+
   /** The bookable days of a service from `from` (default today), each with its slots and places left. */
   async slots(centerSlug: string, serviceId: string, from?: string, days = 14): Promise<{ today: string; days: SlotDay[] }> {
     const center = await this.center(centerSlug)
@@ -238,15 +246,18 @@ export class AppointmentService {
     const center = await this.center(centerSlug)
     assertCenter(actor, center.id)
     if (!await repo.findService(this.db, center.id, serviceId)) throw new AppError('SERVICE_NOT_FOUND')
+    // the change log's words: "T2 30 phút × 2; T3 …" (weekday, slot length, people per slot)
     const text = (list: { weekday: number; slot_minutes?: number; slotMinutes?: number; capacity: number }[]) =>
-      [...list].sort((a, b) => a.weekday - b.weekday).map((r) => `${r.weekday}:${r.slotMinutes ?? r.slot_minutes}/${r.capacity}`).join(' ')
+      [...list].sort((a, b) => a.weekday - b.weekday)
+        .map((r) => `${catalogs.vi.appointments.weekdaysShort[r.weekday - 1]} ${r.slotMinutes ?? r.slot_minutes} phút × ${r.capacity}`).join('; ')
     await this.db.transaction().execute(async (trx) => {
       const before = text(await repo.rulesOf(trx, serviceId))
       const after = text(rules)
       if (before === after) return
       await repo.replaceRules(trx, serviceId, rules)
-      await insertAudit(trx, { centerId: center.id, staffId: actor.staffId, entity: 'appointment_rule', entityId: serviceId, action: 'update',
-        changes: { rules: { from: before || null, to: after || null } }, at: this.clock() })
+      // a setting of the service: the change log names it by its letter and name
+      await insertAudit(trx, { centerId: center.id, staffId: actor.staffId, entity: 'service', entityId: serviceId, action: 'update',
+        changes: { appointmentRules: { from: before || null, to: after || null } }, at: this.clock() })
     })
     return this.rules(centerSlug, actor)
   }

@@ -28,6 +28,8 @@ export const ENTRIES: [string, string][] = [
   ['/danh-gia/:ticketId', 'portal/index.html'],
   ['/danh-gia', 'portal/index.html'], // the counter tablet: ?counter=N&center=slug
   ['/nop-ho-so', 'portal/index.html'],
+  ['/dat-lich', 'portal/index.html'], // appointments (issue 24)
+  ['/dat-lich/:appointmentId', 'portal/index.html'],
   ['/thiet-lap', 'staff/setup.html'], // an empty install's one-time set-up link: /thiet-lap#<token>
 ]
 

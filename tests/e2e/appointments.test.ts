@@ -1,0 +1,169 @@
+// Issue 24 in Chromium, as a citizen would: book a time on a 360 px phone (/dat-lich), cancel one from its own
+// link, check in at the kiosk by the booking's QR (the scanner types its payload like a keyboard, at scanner
+// speed) and by the six digits typed on screen, and collect a dossier with one scan of its slip's QR.
+import { createRequire } from 'node:module'
+import { afterAll, beforeAll, expect, it } from '@jest/globals'
+import type { Browser, Page } from 'playwright-core'
+import { startHarness, type Harness } from '../helpers/harness.js'
+import { describeBrowser, ensurePagesBuilt, launch, newPage, pageErrors, shot, VIEWPORTS } from './browser.js'
+
+/** Browser globals inside page callbacks (the root tsconfig has no DOM lib). */
+declare const window: { __prints: number }
+declare const document: { documentElement: { scrollWidth: number }; body: { innerText: string } }
+
+const require = createRequire(import.meta.url)
+const { PNG } = require('pngjs') as { PNG: { sync: { read(b: Buffer): { width: number; height: number; data: Buffer } } } }
+type JsQr = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null
+const jsqrModule = require('jsqr') as JsQr & { default?: JsQr }
+const jsQR: JsQr = jsqrModule.default ?? jsqrModule
+function decodeQr(png: Buffer): string | null {
+  const img = PNG.sync.read(png)
+  return jsQR(new Uint8ClampedArray(img.data.buffer, img.data.byteOffset, img.data.length), img.width, img.height)?.data ?? null
+}
+
+const MON = '2026-11-23'
+const local = (hm: string) => `${MON}T${hm}:00+07:00`
+
+describeBrowser('appointments and one-scan check-in in Chromium', () => {
+  let h: Harness
+  let browser: Browser
+  let phone: Page
+  let kiosk: Page
+  let serviceA: string
+
+  beforeAll(async () => {
+    ensurePagesBuilt()
+    ;[h, browser] = await Promise.all([startHarness('pglite', { clockStart: local('08:00'), sessionHours: 24 }), launch()])
+    ;({ page: phone } = await newPage(browser, VIEWPORTS.phone))
+    ;({ page: kiosk } = await newPage(browser, VIEWPORTS.kioskPortrait))
+    for (const p of [phone, kiosk]) p.context().setDefaultTimeout(10_000)
+    serviceA = h.demo.services.A!
+    const manager = await h.login('quanly')
+    const rules = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, slotMinutes: 30, capacity: 2 }))
+    expect((await manager.put(`/api/centers/na-sang/appointment-rules/${serviceA}`).send({ rules })).status).toBe(200)
+  }, 60_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await h?.close()
+  })
+
+  it('books 09:00 today on a 360 px phone: consent asked for the phone number, then the six digits and a QR of the booking', async () => {
+    await phone.goto(`${h.url}/dat-lich?center=na-sang`)
+    await phone.click('.appt-service[data-service="A"]')
+    // today is chosen (the first day with a free time); slots before 08:00 + are gone
+    await phone.waitForSelector(`.appt-day.on[data-day="${MON}"]`)
+    expect(await phone.isDisabled('.appt-time[data-time="07:30"]')).toBe(true)
+    expect(await phone.isDisabled('.appt-day[data-day="2026-11-28"]')).toBe(true) // Saturday
+    await phone.click('.appt-time[data-time="09:00"]')
+    await phone.fill('#appt-phone', '0912 345 678')
+    await phone.click('#appt-submit')
+    await phone.waitForSelector('#appt-consent-error')
+    expect(await phone.textContent('#appt-consent-error')).toBe('Để lại số điện thoại thì cần đánh dấu đồng ý; nếu không, hãy xóa số.')
+    await phone.check('#appt-consent')
+    await phone.waitForSelector('#appt-consent-error', { state: 'detached' })
+    await shot(phone, 'appointment-book-360.png')
+    await phone.evaluate(() => globalThis.scrollTo(0, 0))
+    await shot(phone, 'appointment-book-days-360.png')
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
+    await phone.click('#appt-submit')
+    await phone.waitForSelector('#appointment[data-status="booked"]')
+    const code = (await phone.textContent('#appt-code'))!
+    expect(code).toMatch(/^\d{6}$/)
+    const row = await h.handle.db.selectFrom('appointment').selectAll().where('code', '=', code).executeTakeFirstOrThrow()
+    expect(row).toMatchObject({ slot: '09:00', day: MON, phone: '0912345678', status: 'booked' })
+    expect(row.phone_consent_at).not.toBeNull()
+    // the page's address is now the booking's own link (it cancels); the QR carries only the booking's id
+    expect(phone.url()).toBe(`${h.url}/dat-lich/${row.id}?center=na-sang#k=${row.secret}`)
+    expect(decodeQr(await phone.locator('.appt-qr').screenshot())).toBe(`${h.url}/dat-lich/${row.id}`)
+    expect(await phone.textContent('#appt-when')).toBe(`09:00, Thứ Hai 23/11/2026`)
+    await shot(phone, 'appointment-booked-360.png')
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
+    expect(pageErrors(phone)).toEqual([])
+  })
+
+  it('cancels from its own link, after asking; the QR link alone shows it but cannot cancel', async () => {
+    const booked = await h.http.post('/api/centers/na-sang/appointments').send({ serviceId: serviceA, day: MON, time: '10:00' })
+    expect(booked.status).toBe(201)
+    const a = booked.body.appointment
+    await phone.goto(`${h.url}/dat-lich/${a.id}`)
+    await phone.waitForSelector('#appointment[data-status="booked"]')
+    expect(await phone.locator('#appt-cancel').count()).toBe(0)
+    // the own link opened afresh (the same page with only a new #fragment would not load again)
+    await phone.goto('about:blank')
+    await phone.goto(`${h.url}${a.ownPath}`)
+    await phone.click('#appt-cancel')
+    await phone.waitForSelector('#appt-cancel-yes')
+    await shot(phone, 'appointment-cancel-confirm-360.png')
+    await phone.click('#appt-cancel-yes')
+    await phone.waitForSelector('#appointment[data-status="cancelled"] #appt-cancelled')
+    expect(await phone.textContent('#appt-status')).toBe('Đã hủy')
+    await shot(phone, 'appointment-cancelled-360.png')
+    expect((await h.handle.db.selectFrom('appointment').select('status').where('id', '=', a.id).executeTakeFirstOrThrow()).status).toBe('cancelled')
+    expect(pageErrors(phone)).toEqual([])
+  })
+
+  it('checks in at the kiosk with one scan of the booking\'s QR (typed at scanner speed): its ticket queues at 09:00', async () => {
+    const a = await h.handle.db.selectFrom('appointment').selectAll().where('slot', '=', '09:00').where('day', '=', MON).executeTakeFirstOrThrow()
+    h.clock.set(local('09:05'))
+    await kiosk.goto(`${h.url}/kiosk?center=na-sang`)
+    await kiosk.waitForSelector('.tile[data-service="A"]:not([disabled])')
+    // the scanner: the QR's payload, 5 ms a key, then Enter; from the home screen, nothing tapped
+    await kiosk.keyboard.type(`${h.url}/dat-lich/${a.id}`, { delay: 5 })
+    await kiosk.keyboard.press('Enter')
+    await kiosk.waitForSelector('#ticket-code')
+    expect(await kiosk.textContent('#ticket-note')).toBe('Lịch hẹn 09:00: bạn được xếp hàng như đã đến lúc 09:00.')
+    await kiosk.waitForFunction(() => window.__prints === 1)
+    const after = await h.handle.db.selectFrom('appointment').selectAll().where('id', '=', a.id).executeTakeFirstOrThrow()
+    expect(after.status).toBe('kept')
+    const ticket = await h.handle.db.selectFrom('ticket').selectAll().where('id', '=', after.ticket_id!).executeTakeFirstOrThrow()
+    expect(new Date(ticket.queue_at).toISOString()).toBe(new Date(local('09:00')).toISOString())
+    expect(await kiosk.textContent('#ticket-code')).toBe(ticket.code)
+    await shot(kiosk, 'appointment-kiosk-checked-in.png')
+    expect(pageErrors(kiosk)).toEqual([])
+  })
+
+  it('checks in by the six digits on the on-screen keyboard: 8 taps; the rule is one sentence on the screen', async () => {
+    const b = (await h.http.post('/api/centers/na-sang/appointments').send({ serviceId: serviceA, day: MON, time: '10:30' })).body.appointment
+    h.clock.set(local('10:40'))
+    await kiosk.click('#done')
+    await kiosk.click('#checkin') // tap 1
+    await kiosk.waitForSelector('#osk')
+    expect(await kiosk.textContent('#checkin-rule')).toBe('Người có lịch hẹn được xếp hàng như đã đến đúng giờ hẹn; đến muộn quá 15 phút thì xếp như người mới đến.')
+    for (const c of b.code as string) await kiosk.click(`#osk .key[data-key="${c}"]`) // taps 2–7
+    await shot(kiosk, 'appointment-kiosk-code.png')
+    await kiosk.click('#checkin-find') // tap 8
+    await kiosk.waitForSelector('#ticket-code')
+    expect(await kiosk.textContent('#ticket-note')).toBe('Lịch hẹn 10:30: bạn được xếp hàng như đã đến lúc 10:30.')
+    expect((await h.handle.db.selectFrom('appointment').select('status').where('id', '=', b.id).executeTakeFirstOrThrow()).status).toBe('kept')
+    expect(pageErrors(kiosk)).toEqual([])
+  })
+
+  it('collects a ready dossier with one scan of its slip\'s QR (was 20 taps of codes)', async () => {
+    const clerk = await h.login('canbo1')
+    const procedureId = (await h.handle.db.selectFrom('procedure').select('id').where('code', '=', 'khai-sinh').executeTakeFirstOrThrow()).id
+    const made = await clerk.post('/api/dossiers').send({ procedureId, applicant: { fullName: 'Lò Thị Mai', phone: '0912 000 111', address: 'Bản Na Sang 2' }, documents: [{ name: 'Tờ khai', received: true }], sets: 1, delivery: 'center' })
+    expect([made.status, made.body.error]).toEqual([201, undefined])
+    const d = made.body.dossier
+    for (const status of ['processing', 'ready']) expect((await clerk.post(`/api/dossiers/${d.id}/status`).send({ status })).status).toBe(200)
+    await kiosk.click('#done')
+    await kiosk.waitForSelector('.tile[data-service="A"]')
+    // the slip's QR: the lookup link with both codes (staff/slip.ts draws location.origin + lookupPath)
+    await kiosk.keyboard.type(`${h.url}${d.lookupPath}`, { delay: 5 })
+    await kiosk.keyboard.press('Enter')
+    await kiosk.waitForSelector('#ticket-code')
+    await kiosk.waitForFunction(() => window.__prints === 3)
+    const ticket = await h.handle.db.selectFrom('ticket').selectAll().where('dossier_id', '=', d.id).executeTakeFirstOrThrow()
+    expect(await kiosk.textContent('#ticket-code')).toBe(ticket.code)
+    expect(ticket.code.startsWith('G')).toBe(true) // the pickup service
+    await shot(kiosk, 'dossier-kiosk-one-scan.png')
+    // a QR of something else says so, on the check-in screen
+    await kiosk.click('#done')
+    await kiosk.waitForSelector('.tile[data-service="A"]')
+    await kiosk.keyboard.type('https://example.org/not-ours', { delay: 5 })
+    await kiosk.keyboard.press('Enter')
+    await kiosk.waitForSelector('#checkin-message')
+    expect(await kiosk.textContent('#checkin-message')).toBe('Mã QR này không phải lịch hẹn hay giấy tiếp nhận hồ sơ của trung tâm.')
+    expect(pageErrors(kiosk)).toEqual([])
+  })
+})
