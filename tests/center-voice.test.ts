@@ -2,7 +2,8 @@
 // console's route (type checked by bytes, size-limited, only the checklist's), complete languages in the displays'
 // manifest, clips served by content hash with caching, roles, center checks and the audit log.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { MAX_VOICE_CLIP_BYTES, neededClips, type VoiceLanguageView, type VoiceManifest } from '../common/center-voice.js'
+import { centerPlan, MAX_VOICE_CLIP_BYTES, neededClips, phraseClipId, sniffAudio, type VoiceLanguageView, type VoiceManifest } from '../common/center-voice.js'
+import { planClips } from '../common/voice.js'
 import { DEFAULT_ANNOUNCEMENT_TEMPLATE } from '../common/announce.js'
 import { backends } from './helpers/db.js'
 import { addOtherCenter, startHarness, type Harness } from './helpers/harness.js'
@@ -11,6 +12,31 @@ import { toneBase64, toneWav } from './voice-wav.js'
 
 const THAI = { name: 'Tiếng Thái', template: 'Mời số {code}, đến quầy {counter}' }
 const base = '/api/centers/na-sang/voice'
+
+describe('a center language\'s checklist and plan (no database)', () => {
+  it('needs each template part once, the letters of the prefixes (Đ as dd), the digits and counters 10–99 only', () => {
+    const needed = neededClips('{code} — mời đến quầy {counter} ạ', ['A', 'Đ', 'QA'], [1, 12, 12, 105])
+    expect(needed.map((n) => n.id)).toEqual([phraseClipId('mời đến quầy'), phraseClipId('ạ'), 'l-a', 'l-dd', 'l-q',
+      'd-0', 'd-1', 'd-2', 'd-3', 'd-4', 'd-5', 'd-6', 'd-7', 'd-8', 'd-9', 'n-12'])
+    // the same words in another case or spacing are the same recording
+    expect(phraseClipId('  Mời   ĐẾN quầy ')).toBe(phraseClipId('mời đến quầy'))
+  })
+
+  it('plans a call: parts, the code character by character, the counter as one number (digit by digit above 99)', () => {
+    const t = 'Mời số {code} đến quầy {counter}'
+    const [p1, p2] = neededClips(t, [], []).map((n) => n.id)
+    expect(planClips(centerPlan(t, 'Đ012', 12))).toEqual([p1, 'l-dd', 'd-0', 'd-1', 'd-2', p2, 'n-12'])
+    expect(planClips(centerPlan(t, 'A001', 105))).toEqual([p1, 'l-a', 'd-0', 'd-0', 'd-1', p2, 'd-1', 'd-0', 'd-5'])
+  })
+
+  it('tells Ogg, WebM and WAV by their first bytes, and nothing else', () => {
+    expect(sniffAudio(Buffer.from('OggS\0\0\0\0'))).toBe('audio/ogg')
+    expect(sniffAudio(Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0, 0]))).toBe('audio/webm')
+    expect(sniffAudio(toneWav(0))).toBe('audio/wav')
+    expect(sniffAudio(Buffer.from('RIFF\0\0\0\0AVI '))).toBeNull()
+    expect(sniffAudio(Buffer.from('%PDF-1.7'))).toBeNull()
+  })
+})
 
 describe.each(backends)('the center\'s own voice on %s', (kind) => {
   let h: Harness
