@@ -34,6 +34,8 @@ describe('loadConfig', () => {
       publicUrlSet: false,
       trustProxy: 0,
       outboxRetention: { deliveredDays: 30, failedDays: 90 },
+      // issue 24: web push on (keys made in DATA_DIR at start), no SMS, no Zalo
+      notify: { push: { enabled: true, extraHosts: [] }, sms: null, zalo: null },
     })
   })
 
@@ -46,12 +48,21 @@ describe('loadConfig', () => {
       PORT: '8080', HOST: '127.0.0.1', DATA_DIR: 'var/motcua', DATABASE_URL: 'postgres://u:p@db:5432/motcua',
       SEED_DEMO: '1', LOG_LEVEL: 'debug', PUBLIC_RATE_LIMIT_PER_MINUTE: '30', SESSION_HOURS: '8',
       PUBLIC_URL: 'https://motcua.nasang.dienbien.gov.vn/', TRUST_PROXY: '1', OUTBOX_KEEP_DELIVERED_DAYS: '14', OUTBOX_KEEP_FAILED_DAYS: '60',
+      PUSH_ENABLED: '1', VAPID_SUBJECT: 'mailto:it@nasang.gov.vn', PUSH_ENDPOINT_HOSTS: 'push.example.vn',
+      SMS_PROVIDER: 'esms', ESMS_API_KEY: 'ak', ESMS_SECRET_KEY: 'sk', ESMS_BRANDNAME: 'NASANG', ESMS_UNICODE: '1',
+      ZALO_PROVIDER: 'zns', ZNS_ACCESS_TOKEN: 'tok', ZNS_TEMPLATE_ID: '231456',
     })
     expect(c).toEqual({
       port: 8080, host: '127.0.0.1', dataDir: resolve('var/motcua'), databaseUrl: 'postgres://u:p@db:5432/motcua',
       seedDemo: true, logLevel: 'debug', publicRateLimitPerMinute: 30, sessionHours: 8,
       publicUrl: 'https://motcua.nasang.dienbien.gov.vn', publicUrlSet: true, trustProxy: 1,
       outboxRetention: { deliveredDays: 14, failedDays: 60 },
+      notify: {
+        push: { enabled: true, subject: 'mailto:it@nasang.gov.vn', extraHosts: ['push.example.vn'] },
+        sms: { provider: 'esms', url: 'https://rest.esms.vn/MainService.svc/json/SendMultipleMessage_V4_post_json/', apiKey: 'ak', secretKey: 'sk',
+          brandname: 'NASANG', smsType: '2', unicode: true, sandbox: false },
+        zalo: { provider: 'zns', url: 'https://business.openapi.zalo.me/message/template', accessToken: 'tok', templateId: '231456' },
+      },
     })
   })
 
