@@ -41,6 +41,11 @@ export class AppointmentReportView {
       this.data = await apiGet<AppointmentReport>(`/api/reports/appointments?${q}`)
       this.from = this.data.from
       this.to = this.data.to
+      // the period the server chose (this month so far) shows in the fields
+      for (const [id, v] of [['appt-rep-from', this.from], ['appt-rep-to', this.to]] as const) {
+        const el = document.getElementById(id) as HTMLInputElement | null
+        if (el) el.value = v
+      }
       this.error = null
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) return this.deps.onSessionEnded(errorText(e))

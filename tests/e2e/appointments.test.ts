@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module'
 import { afterAll, beforeAll, expect, it } from '@jest/globals'
 import type { Browser, Page } from 'playwright-core'
-import { startHarness, type Harness } from '../helpers/harness.js'
+import { startHarness, TEST_PASSWORD, type Harness } from '../helpers/harness.js'
 import { describeBrowser, ensurePagesBuilt, launch, newPage, pageErrors, shot, VIEWPORTS } from './browser.js'
 
 /** Browser globals inside page callbacks (the root tsconfig has no DOM lib). */
@@ -165,5 +165,45 @@ describeBrowser('appointments and one-scan check-in in Chromium', () => {
     await kiosk.waitForSelector('#checkin-message')
     expect(await kiosk.textContent('#checkin-message')).toBe('Mã QR này không phải lịch hẹn hay giấy tiếp nhận hồ sơ của trung tâm.')
     expect(pageErrors(kiosk)).toEqual([])
+  })
+
+  it('the manager sets slots per weekday in Cài đặt › Lịch hẹn, and reads booked, on time, late and no-show in Báo cáo', async () => {
+    const { ctx, page } = await newPage(browser, { width: 1366, height: 768 })
+    page.context().setDefaultTimeout(10_000)
+    expect((await ctx.request.post(`${h.url}/api/auth/login`, { data: { username: 'quanly', password: TEST_PASSWORD } })).status()).toBe(200)
+    await page.goto(`${h.url}/staff?center=na-sang#settings`)
+    await page.click('#set-appointments')
+    const form = page.locator('#appt-B-form')
+    await form.waitFor()
+    // B (Chứng thực): Tuesday and Thursday, 20-minute slots of 3 people; 2 minutes is refused with the rule
+    await page.check('#appt-B-on-2')
+    await page.fill('#appt-B-min-2', '2')
+    await page.click('#appt-B-save')
+    await page.waitForSelector('#appt-B-form .notice.error')
+    expect(await page.textContent('#appt-B-form .notice.error')).toContain('Từ 5 đến 240 phút.')
+    await page.check('#appt-B-on-2')
+    await page.fill('#appt-B-min-2', '20')
+    await page.fill('#appt-B-cap-2', '3')
+    await page.check('#appt-B-on-4')
+    await page.fill('#appt-B-min-4', '20')
+    await page.fill('#appt-B-cap-4', '3')
+    await page.click('#appt-B-save')
+    await page.waitForSelector('#appt-B-form .notice.ok')
+    await form.scrollIntoViewIfNeeded()
+    await shot(page, 'appointment-settings-1366.png')
+    const rules = await h.handle.db.selectFrom('appointment_rule').select(['weekday', 'slot_minutes', 'capacity']).where('service_id', '=', h.demo.services.B!).orderBy('weekday').execute()
+    expect(rules).toEqual([{ weekday: 2, slot_minutes: 20, capacity: 3 }, { weekday: 4, slot_minutes: 20, capacity: 3 }])
+    // the report: the day's bookings of A (09:00 and 10:30 kept, 10:00 cancelled) with one left unused at 11:00
+    expect((await h.http.post('/api/centers/na-sang/appointments').send({ serviceId: serviceA, day: MON, time: '11:00' })).status).toBe(201)
+    h.clock.set(local('11:20'))
+    await page.click('#tab-reports')
+    await page.click('#rep-mode-appointments')
+    const row = page.locator(`#appt-rep-table tr[data-day="${MON}"][data-service="${serviceA}"]`)
+    await row.waitFor()
+    const cells = await row.locator('td.num').allTextContents()
+    expect(cells).toEqual(['3', '2', '0', '1', '1']) // booked, on time, late, no-show, cancelled
+    await shot(page, 'appointment-report-1366.png')
+    expect(pageErrors(page)).toEqual([])
+    await ctx.close()
   })
 })
