@@ -34,8 +34,8 @@ describe.each(backends)('outbox retention (%s)', (kind) => {
     const rows: Record<string, { event: string; delivery: string }> = {}
     const add = async (name: string, at: Date, status: 'pending' | 'delivered' | 'failed', subscription = sub.id, event?: string) => {
       const e = event ?? (await db.insertInto('outbox_event').values({ center_id: h.demo.centerId, kind: 'ticket.issued', stream: `ticket:${name}`, occurred_at: at,
-        data: JSON.stringify({ name }), personal: null, created_at: at }).returning('id').executeTakeFirstOrThrow()).id
-      const d = await db.insertInto('outbox_delivery').values({ event_id: e, subscription_id: subscription, stream: `ticket:${name}`, status, attempts: 1, next_at: at,
+        data: JSON.stringify({ name }), personal: null, created_at: at as never }).returning('id').executeTakeFirstOrThrow()).id
+      const d = await db.insertInto('outbox_delivery').values({ event_id: e, subscription_id: subscription, stream: `ticket:${name}`, status, attempts: 1, next_at: at as never,
         last_attempt_at: status === 'pending' ? null : at, delivered_at: status === 'delivered' ? at : null }).returning('id').executeTakeFirstOrThrow()
       rows[name] = { event: String(e), delivery: String(d.id) }
     }
