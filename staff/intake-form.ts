@@ -67,6 +67,8 @@ export function intakeForm(tk: IntakeTicket | null): IntakeForm {
     for (const el of [name, address, idNumber, birthDate, sex]) el.dispatchEvent(new Event('change', { bubbles: true }))
     scanNote.className = 'notice ok scan-note'
     scanNote.textContent = fmt(c.filled, { name: card.fullName, id: card.idNumber })
+    // issue 22: the card gives all but the phone: the clerk types it next, with no click
+    if (!phone.value.trim()) phone.focus()
   }
   const camera = cameraPanel(scanned)
   const sets = h('input', { type: 'number', min: 1, max: 99, value: 1 })

@@ -158,7 +158,7 @@ function feeLine(d: DossierView): HTMLElement | null {
     ? fmt(w.slipFeePaid, { paid: money(d.fee.paidVnd), method: w.feeMethods[d.fee.method].toLowerCase(),
       receipt: d.fee.receiptNumber ? fmt(w.slipFeeReceipt, { receipt: d.fee.receiptNumber }) : '' })
     : w.slipFeeUnpaid
-  return h('p', { class: 'fee-line', id: 'slip-fee' }, `${fmt(w.slipFee, { due: due ? money(due) : t().pages.feeFree })}. ${paid}`)
+  return h('p', { class: 'fee-line' }, `${fmt(w.slipFee, { due: due ? money(due) : t().pages.feeFree })}. ${paid}`)
 }
 
 /** Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ: every item at once, what happens when it is complete, and when it lapses. */

@@ -561,7 +561,7 @@ export const vi = {
     noShow: 'Vắng mặt',
     hold: 'Tạm giữ',
     resumeHeld: 'Tiếp tục',
-    transfer: 'Chuyển lĩnh vực',
+    transfer: 'Chuyển số', // to another service or (issue 22) another counter
     cancel: 'Hủy số',
     callThis: 'Gọi số này',
     pause: 'Tạm nghỉ',
@@ -847,6 +847,7 @@ export const vi = {
     idNumber: 'Số định danh cá nhân (không bắt buộc)',
     documents: 'Thành phần hồ sơ đã nhận',
     documentsHint: 'Đánh dấu những giấy tờ công dân đã nộp.',
+    docsAllKey: 'Phím + đánh dấu tất cả; Ctrl+Enter lưu hồ sơ.',
     sets: 'Số bộ hồ sơ',
     deliveryLabel: 'Nơi nhận kết quả',
     note: 'Ghi chú (không bắt buộc)',
