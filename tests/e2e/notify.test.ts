@@ -189,4 +189,30 @@ describeBrowser('notify me in Chromium', () => {
     expect(await manager.textContent('#nt-channels')).toContain('SMS (http)')
     await shot(manager, 'notify-manager-panel.png')
   })
+
+  it('the online filing takes the phone for messages only with its consent box ticked', async () => {
+    const page = await phonePage()
+    const file = async (tick: boolean) => {
+      await page.goto(`${h.url}/nop-ho-so?center=na-sang`)
+      await page.fill('#filing-search', 'ket hon')
+      await page.click('.pick[data-procedure="ket-hon"]')
+      await page.fill('#filing-fullName', 'Lò Thị Mai')
+      await page.fill('#filing-phone', '0977 111 222')
+      await page.fill('#filing-address', 'Bản Huổi Sáy, xã Na Sang')
+      await page.waitForSelector('#filing-notify-consent', { state: 'visible' })
+      expect(await page.isChecked('#filing-notify-consent')).toBe(false)
+      if (tick) { await page.check('#filing-notify-consent'); await shot(page, 'notify-filing-consent.png') }
+      await page.click('#filing-submit')
+      await page.waitForSelector('#filed-code')
+      return (await page.textContent('#filed-code'))!.trim()
+    }
+    const subscribed = async (code: string) => h.handle.db.selectFrom('notify_subscription').innerJoin('dossier', 'dossier.id', 'notify_subscription.dossier_id')
+      .select(['notify_subscription.phone', 'notify_subscription.consent_source']).where('dossier.code', '=', code).execute()
+    const without = await file(false)
+    const withConsent = await file(true)
+    const deadline = Date.now() + 8000
+    while ((await subscribed(withConsent)).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+    expect(await subscribed(withConsent)).toEqual([{ phone: '0977111222', consent_source: 'filing' }])
+    expect(await subscribed(without)).toEqual([])
+  })
 })
