@@ -84,12 +84,18 @@ export interface PeriodFigures {
   supplementRequested: number
   /** extensions given in the period (a flow, not part of the balance) */
   extended: number
+  /**
+   * online filings whose first answer (received, returned for changes, refused) came in the period, and those answered
+   * after their 8 working hours (Art. 17.2.c): grouped by the filing's procedure and service, and by the clerk who answered
+   */
+  onlineAnswered: number
+  onlineAnsweredLate: number
 }
 
 export const PERIOD_COLUMNS: readonly (keyof PeriodFigures)[] = [
   'carriedOver', 'receivedCounter', 'receivedOnline', 'receivedPost', 'received', 'toHandle',
   'resolvedEarly', 'resolvedOnTime', 'resolvedLate', 'resolved', 'rejected', 'stopped', 'closedIncomplete', 'withdrawn',
-  'notYetDue', 'overdue', 'awaitingSupplement', 'inProgress', 'supplementRequested', 'extended',
+  'notYetDue', 'overdue', 'awaitingSupplement', 'inProgress', 'supplementRequested', 'extended', 'onlineAnswered', 'onlineAnsweredLate',
 ]
 
 export interface PeriodRow extends PeriodFigures { key: string | null; label: string }
@@ -103,6 +109,6 @@ export interface PeriodResponse {
   generatedAt: string
   rows: PeriodRow[]
   totals: PeriodFigures
-  /** W3 (Art. 17.2): online filings answered (accepted or returned for changes) in the period, and those answered after their 8 working hours */
+  /** W3 (Art. 17.2): online filings answered (accepted or returned for changes) in the period, and those answered after their 8 working hours (= the totals' onlineAnswered, onlineAnsweredLate) */
   onlineAnswers: { answered: number; late: number }
 }

@@ -6,12 +6,13 @@ import { dmy, hm } from '../web/time.js'
 import { errorText } from './util.js'
 
 /** The period report's column sections (the header's first row). */
-const SECTIONS: { key: 'intake' | 'resolved' | 'ended' | 'open' | 'flows'; cols: (keyof PeriodFigures)[] }[] = [
+const SECTIONS: { key: 'intake' | 'resolved' | 'ended' | 'open' | 'flows' | 'online'; cols: (keyof PeriodFigures)[] }[] = [
   { key: 'intake', cols: ['carriedOver', 'receivedCounter', 'receivedOnline', 'receivedPost', 'received', 'toHandle'] },
   { key: 'resolved', cols: ['resolvedEarly', 'resolvedOnTime', 'resolvedLate', 'resolved'] },
   { key: 'ended', cols: ['rejected', 'stopped', 'closedIncomplete', 'withdrawn'] },
   { key: 'open', cols: ['notYetDue', 'overdue', 'awaitingSupplement', 'inProgress'] },
   { key: 'flows', cols: ['supplementRequested', 'extended'] },
+  { key: 'online', cols: ['onlineAnswered', 'onlineAnsweredLate'] }, // issue 21: Art. 17.2, by group
 ]
 
 const when = (s: string | null) => (s ? `${dmy(s)} ${hm(s)}` : '')

@@ -44,6 +44,8 @@ const PERIOD_TOTALS: PeriodFigures = {
   carriedOver: 5, receivedCounter: 8, receivedOnline: 1, receivedPost: 1, received: 10, toHandle: 15,
   resolvedEarly: 2, resolvedOnTime: 1, resolvedLate: 2, resolved: 5, rejected: 1, stopped: 1, closedIncomplete: 1, withdrawn: 0,
   notYetDue: 3, overdue: 2, awaitingSupplement: 2, inProgress: 7, supplementRequested: 1, extended: 2,
+  // H received and R refused within their 8 working hours (Art. 17.2; the late ones: tests/online-answer.test.ts)
+  onlineAnswered: 2, onlineAnsweredLate: 0,
 }
 
 /** Where a dossier stands at `end`, by its own view: this test's reading of docs/reports.md, written apart from the server's. */
@@ -67,13 +69,23 @@ function standingOf(d: DossierView, end: number): BookStanding {
   return due < end ? 'overdue' : 'not_yet_due'
 }
 
-function tally(views: DossierView[], start: number, end: number, periodEnd: number, key: (d: DossierView) => string) {
+function tally(views: DossierView[], start: number, end: number, periodEnd: number, key: (d: DossierView) => string, answerKey = key) {
   const out = new Map<string, PeriodFigures>()
+  const zero = () => Object.fromEntries(PERIOD_COLUMNS.map((c) => [c, 0])) as unknown as PeriodFigures
+  for (const d of views) {
+    // an online filing's first answer in the period (received, returned for changes, refused), in the answering clerk's line
+    const answer = d.channel === 'online' ? d.history.find((e) => e.fromStatus === 'submitted_online' && ['received', 'needs_supplement', 'rejected'].includes(e.toStatus)) : undefined
+    if (answer && Date.parse(answer.at) >= start && Date.parse(answer.at) < periodEnd) {
+      const f = out.get(answerKey(d)) ?? zero()
+      out.set(answerKey(d), f)
+      f.onlineAnswered++
+    }
+  }
   for (const d of views) {
     const rec = d.receivedAt ? Date.parse(d.receivedAt) : null
     const endedAt = d.readyAt ? Date.parse(d.readyAt) : d.closing ? Date.parse(d.closing.at) : null
     if (rec === null || rec >= periodEnd || (endedAt !== null && endedAt < start)) continue
-    const f = out.get(key(d)) ?? (Object.fromEntries(PERIOD_COLUMNS.map((c) => [c, 0])) as unknown as PeriodFigures)
+    const f = out.get(key(d)) ?? zero()
     out.set(key(d), f)
     if (rec < start) f.carriedOver++
     else { f.received++; if (d.channel === 'online') f.receivedOnline++; else if (d.channel === 'post') f.receivedPost++; else f.receivedCounter++ }
@@ -202,7 +214,8 @@ describe.each(backends)('tracking book and period report on %s', (kind) => {
       const r = await period(g)
       expect(r.totals).toEqual(PERIOD_TOTALS)
       const key = (d: DossierView) => g === 'procedure' ? d.procedure.id : g === 'service' ? d.procedure.serviceId : d.receivedByName ?? ''
-      const mine = tally(views, START, END, END, key)
+      const answeredBy = (d: DossierView) => g === 'staff' ? d.history.find((e) => e.fromStatus === 'submitted_online')?.staffName ?? '' : key(d)
+      const mine = tally(views, START, END, END, key, answeredBy)
       const byKey = Object.fromEntries(r.rows.map(({ key: k, label, ...f }) => [g === 'staff' ? label : k, f]))
       expect(byKey).toEqual(Object.fromEntries(mine))
       const all = tally(views, START, END, END, () => 'all').get('all')!

@@ -6,6 +6,8 @@ import { backends } from './helpers/db.js'
 import { startHarness, type Harness } from './helpers/harness.js'
 import type { DossierSummary } from '../common/dossier-types.js'
 import type { FloorResponse } from '../common/staff-types.js'
+import type { PeriodResponse } from '../common/dossier-report-types.js'
+import Papa from 'papaparse'
 
 type Agent = Awaited<ReturnType<Harness['login']>>
 const local = (day: string, hm: string) => `${day}T${hm}:00+07:00`
@@ -81,5 +83,36 @@ describe.each(backends)('online filings answered within 8 working hours on %s', 
     expect(await report('2026-11-24', '2026-11-24')).toEqual({ answered: 1, late: 1 })
     expect(await report('2026-11-25', '2026-11-29')).toEqual({ answered: 0, late: 0 })
     expect(await report('2026-11-30', '2026-11-30')).toEqual({ answered: 1, late: 0 })
+  })
+
+  it('the period report counts them per procedure, service and answering clerk, in its lines and its CSV', async () => {
+    // a fourth filing, on another procedure, refused by another clerk: Tuesday 1/12 08:00 + 8 working hours = Wednesday 08:00; answered at 16:00, late
+    const hopDong = (await h.handle.db.selectFrom('procedure').select(['id', 'service_id']).where('code', '=', 'ct-hop-dong').executeTakeFirstOrThrow())
+    h.clock.set(local('2026-12-01', '08:00'))
+    const filed = await h.http.post('/api/public/dossiers').send({ center: 'na-sang', procedureId: hopDong.id, applicant })
+    expect(filed.status).toBe(201)
+    h.clock.set(local('2026-12-02', '16:00'))
+    const id = (await h.handle.db.selectFrom('dossier').select('id').where('code', '=', filed.body.code).executeTakeFirstOrThrow()).id
+    expect((await (await h.login('canbo2')).post(`/api/dossiers/${id}/status`).send({ status: 'rejected', note: 'Không thuộc thẩm quyền của xã' })).status).toBe(200)
+    const manager = await h.login('quanly')
+    const period = async (groupBy: string) => (await manager.get('/api/reports/period').query({ center: 'na-sang', from: '2026-11-23', to: '2026-12-02', groupBy }).expect(200)).body as PeriodResponse
+    const online = (r: PeriodResponse, by: 'key' | 'label') => Object.fromEntries(r.rows.filter((x) => x.onlineAnswered)
+      .map((x) => [x[by], [x.onlineAnswered, x.onlineAnsweredLate]]))
+    const khaiSinh = (await h.handle.db.selectFrom('procedure').select('service_id').where('id', '=', procedureId).executeTakeFirstOrThrow()).service_id
+    // the first test's filing received late by canbo1, the third refused in time by canbo1, this one refused late by canbo2
+    const byProcedure = await period('procedure')
+    expect(online(byProcedure, 'key')).toEqual({ [procedureId]: [2, 1], [hopDong.id]: [1, 1] })
+    expect(byProcedure.totals).toMatchObject({ onlineAnswered: 3, onlineAnsweredLate: 2 })
+    expect(byProcedure.onlineAnswers).toEqual({ answered: 3, late: 2 })
+    // never received, the fourth is in no book line: its procedure's line holds only the answer
+    expect(byProcedure.rows.find((x) => x.key === hopDong.id)).toMatchObject({ label: expect.stringContaining('ct-hop-dong'), received: 0, toHandle: 0 })
+    expect(online(await period('service'), 'key')).toEqual({ [khaiSinh]: [2, 1], [hopDong.service_id]: [1, 1] })
+    expect(online(await period('staff'), 'label')).toEqual({ 'Quàng Thị Hoa': [2, 1], 'Lường Văn Minh': [1, 1] })
+    const csv = await manager.get('/api/reports/period').query({ center: 'na-sang', from: '2026-11-23', to: '2026-12-02', groupBy: 'staff', format: 'csv' })
+      .buffer(true).parse((r, cb) => { let s = ''; r.setEncoding('utf8'); r.on('data', (c: string) => { s += c }); r.on('end', () => cb(null, s)) }).expect(200)
+    const lines = Papa.parse<string[]>((csv.body as string).slice(1), { delimiter: ';', skipEmptyLines: true }).data
+    expect(lines[0]!.slice(-2)).toEqual(['Trực tuyến đã trả lời', 'Trả lời quá 08 giờ'])
+    expect(lines.find((l) => l[0] === 'Lường Văn Minh')!.slice(-2)).toEqual(['1', '1'])
+    expect(lines.at(-1)!.slice(-2)).toEqual(['3', '2'])
   })
 })

@@ -1177,7 +1177,7 @@ export const en: Catalog = {
     handoverApplicant: 'Applicant',
     groups: { procedure: 'Procedure', service: 'Service', staff: 'Receiving clerk' },
     channel: { counter: 'In person', online: 'Online', post: 'By post' },
-    sections: { intake: 'Intake', resolved: 'Resolved', ended: 'Ended without a result', open: 'In progress at the end', flows: 'In the period' },
+    sections: { intake: 'Intake', resolved: 'Resolved', ended: 'Ended without a result', open: 'In progress at the end', flows: 'In the period', online: 'Online' },
     cols: {
       carriedOver: 'Carried over', receivedCounter: 'In person', receivedOnline: 'Online', receivedPost: 'By post',
       received: 'Received in the period', toHandle: 'Total to handle',
@@ -1185,6 +1185,7 @@ export const en: Catalog = {
       rejected: 'Refused', stopped: 'Stopped', closedIncomplete: 'Closed incomplete', withdrawn: 'Withdrawn (before 7/2025)',
       notYetDue: 'Not yet due', overdue: 'Overdue', awaitingSupplement: 'Awaiting supplement', inProgress: 'Total in progress',
       supplementRequested: 'Supplement requested', extended: 'Extended',
+      onlineAnswered: 'Online answered', onlineAnsweredLate: 'Answered after 8 h', // issue 21 (Art. 17.2)
     },
     bookCols: {
       n: 'No.', code: 'Dossier code', procedure: 'Procedure', applicant: 'Applicant', channel: 'Channel', carriedOver: 'Carried over',

@@ -1188,7 +1188,7 @@ export const vi = {
     handoverApplicant: 'Người nộp',
     groups: { procedure: 'Thủ tục', service: 'Lĩnh vực', staff: 'Cán bộ tiếp nhận' },
     channel: { counter: 'Trực tiếp', online: 'Trực tuyến', post: 'Bưu chính' },
-    sections: { intake: 'Tiếp nhận', resolved: 'Đã giải quyết', ended: 'Kết thúc không có kết quả', open: 'Đang giải quyết cuối kỳ', flows: 'Trong kỳ' },
+    sections: { intake: 'Tiếp nhận', resolved: 'Đã giải quyết', ended: 'Kết thúc không có kết quả', open: 'Đang giải quyết cuối kỳ', flows: 'Trong kỳ', online: 'Trực tuyến' },
     cols: {
       carriedOver: 'Kỳ trước chuyển sang', receivedCounter: 'Trực tiếp', receivedOnline: 'Trực tuyến', receivedPost: 'Bưu chính',
       received: 'Tiếp nhận trong kỳ', toHandle: 'Tổng số phải giải quyết',
@@ -1196,6 +1196,7 @@ export const vi = {
       rejected: 'Từ chối', stopped: 'Dừng giải quyết', closedIncomplete: 'Đóng do không bổ sung', withdrawn: 'Rút (trước 7/2025)',
       notYetDue: 'Chưa đến hạn', overdue: 'Đã quá hạn', awaitingSupplement: 'Chờ bổ sung', inProgress: 'Tổng đang giải quyết',
       supplementRequested: 'Yêu cầu bổ sung', extended: 'Gia hạn',
+      onlineAnswered: 'Trực tuyến đã trả lời', onlineAnsweredLate: 'Trả lời quá 08 giờ', // issue 21 (Art. 17.2)
     },
     bookCols: {
       n: 'STT', code: 'Mã hồ sơ', procedure: 'Thủ tục', applicant: 'Người nộp', channel: 'Hình thức nộp', carriedOver: 'Kỳ trước chuyển sang',

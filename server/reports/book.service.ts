@@ -94,41 +94,67 @@ export class BookService {
     const words = catalogs[lang].reportsBook
     const byKey = new Map<string, { label: string; order: string; f: PeriodFigures }>()
     const totals = emptyFigures()
-    const services = new Map((await this.db.selectFrom('service').select(['id', 'sort_order', 'prefix']).where('center_id', '=', center.id).execute()).map((s) => [s.id, s]))
+    const services = new Map((await this.db.selectFrom('service').select(['id', 'sort_order', 'prefix', 'name_vi', 'name_en']).where('center_id', '=', center.id).execute()).map((s) => [s.id, s]))
+    const serviceOrder = (id: string) => `${String(services.get(id)?.sort_order ?? 0).padStart(6, '0')}${services.get(id)?.prefix ?? ''}`
     for (const { row, raw } of rows) {
       const k = g === 'procedure' ? raw.procedure_id : g === 'service' ? raw.service_id : raw.received_by ?? ''
       const label = g === 'procedure' ? `${row.procedureCode} · ${row.procedureName}` : g === 'service' ? row.serviceLabel : raw.received_by_name ?? words.noStaff
-      const s = services.get(raw.service_id)
-      const order = g === 'service' ? `${String(s?.sort_order ?? 0).padStart(6, '0')}${s?.prefix ?? ''}` : label
+      const order = g === 'service' ? serviceOrder(raw.service_id) : label
       const entry = byKey.get(k) ?? { label, order, f: emptyFigures() }
       const flows = { supplementRequested: raw.supplement_in, extended: raw.extended_in }
       tally(entry.f, row, flows)
       tally(totals, row, flows)
       byKey.set(k, entry)
     }
+    // issue 21 (Art. 17.2): the online answers of the period, in the filing's procedure or service, or the answering clerk's line
+    for (const a of await this.onlineAnswers(center, head.from, head.to)) {
+      const k = g === 'procedure' ? a.procedureId : g === 'service' ? a.serviceId : a.staffId ?? ''
+      const s = services.get(a.serviceId)
+      const label = g === 'procedure' ? `${a.procedureCode} · ${lang === 'en' && a.procedureNameEn ? a.procedureNameEn : a.procedureNameVi}`
+        : g === 'service' ? (s ? `${s.prefix} · ${lang === 'en' ? s.name_en : s.name_vi}` : '') : a.staffName ?? words.noStaff
+      const entry = byKey.get(k) ?? { label, order: g === 'service' ? serviceOrder(a.serviceId) : label, f: emptyFigures() }
+      for (const f of [entry.f, totals]) {
+        f.onlineAnswered++
+        if (a.late) f.onlineAnsweredLate++
+      }
+      byKey.set(k, entry)
+    }
     const out: PeriodRow[] = [...byKey.entries()]
       .sort(([, a], [, b]) => a.order.localeCompare(b.order, 'vi'))
       .map(([k, e]) => ({ key: k || null, label: e.label, ...e.f }))
-    return { ...head, groupBy: g, rows: out, totals, onlineAnswers: await this.onlineAnswers(center, head.from, head.to) }
+    return { ...head, groupBy: g, rows: out, totals, onlineAnswers: { answered: totals.onlineAnswered, late: totals.onlineAnsweredLate } }
   }
 
   /**
-   * W3 (issue 21): online filings whose first answer (received, returned for changes, refused) came in the period, and
-   * those answered after their 8 working hours (Art. 17.2.c; server/dossiers/online-answer.ts).
+   * W3 (issue 21): online filings whose first answer (received, returned for changes, refused) came in the period, each
+   * with its procedure, service and the clerk who answered, and whether it came after its 8 working hours (Art. 17.2.c;
+   * server/dossiers/online-answer.ts).
    */
-  private async onlineAnswers(center: Center, from: string, to: string): Promise<{ answered: number; late: number }> {
+  private async onlineAnswers(center: Center, from: string, to: string) {
     const start = zonedInstant(from, '00:00', center.time_zone), end = zonedInstant(addDays(to, 1), '00:00', center.time_zone)
-    const rows = await this.db.selectFrom('dossier').innerJoin('dossier_event as e', 'e.dossier_id', 'dossier.id')
-      .select(['dossier.id', 'dossier.created_at', (eb) => eb.fn.min('e.at').as('answered_at')])
+    const answers = ['received', 'needs_supplement', 'rejected'] as const
+    const first = this.db.selectFrom('dossier').innerJoin('dossier_event as e', 'e.dossier_id', 'dossier.id')
+      .select(['dossier.id', (eb) => eb.fn.min('e.at').as('answered_at')])
       .where('dossier.center_id', '=', center.id).where('dossier.channel', '=', 'online')
-      .where('e.from_status', '=', 'submitted_online').where('e.to_status', 'in', ['received', 'needs_supplement', 'rejected'])
-      .groupBy(['dossier.id', 'dossier.created_at'])
+      .where('e.from_status', '=', 'submitted_online').where('e.to_status', 'in', answers)
+      .groupBy('dossier.id')
       .having((eb) => eb.and([eb(eb.fn.min('e.at'), '>=', start), eb(eb.fn.min('e.at'), '<', end)]))
-      .execute()
-    if (!rows.length) return { answered: 0, late: 0 }
-    const cal = await onlineCalendar(this.db, center, new Date(Math.min(...rows.map((r) => new Date(r.created_at).getTime()))), end)
-    const late = rows.filter((r) => new Date(r.answered_at as Date | string).getTime() > onlineAnswerDue(cal, new Date(r.created_at)).getTime()).length
-    return { answered: rows.length, late }
+      .as('f')
+    const rows = await this.db.selectFrom(first).innerJoin('dossier as d', 'd.id', 'f.id').innerJoin('procedure as p', 'p.id', 'd.procedure_id')
+      // the answering event itself (the fee recorded with a receipt shares its instant, not its move)
+      .innerJoin('dossier_event as a', (j) => j.onRef('a.dossier_id', '=', 'f.id').onRef('a.at', '=', 'f.answered_at'))
+      .leftJoin('staff as s', 's.id', 'a.staff_id')
+      .where('a.from_status', '=', 'submitted_online').where('a.to_status', 'in', answers)
+      .select(['d.id', 'd.created_at', 'f.answered_at', 'p.id as procedure_id', 'p.code', 'p.name_vi', 'p.name_en', 'p.service_id', 'a.staff_id', 's.full_name'])
+      .orderBy('d.id').orderBy('a.id').execute()
+    const once = rows.filter((r, i) => i === 0 || rows[i - 1]!.id !== r.id)
+    if (!once.length) return []
+    const cal = await onlineCalendar(this.db, center, new Date(Math.min(...once.map((r) => new Date(r.created_at).getTime()))), end)
+    return once.map((r) => ({
+      procedureId: r.procedure_id, procedureCode: r.code, procedureNameVi: r.name_vi, procedureNameEn: r.name_en, serviceId: r.service_id,
+      staffId: r.staff_id, staffName: r.full_name,
+      late: new Date(r.answered_at as Date | string).getTime() > onlineAnswerDue(cal, new Date(r.created_at)).getTime(),
+    }))
   }
 
   private async center(slug: string | undefined, actor: Actor, lang: Lang): Promise<Center> {

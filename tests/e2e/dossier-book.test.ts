@@ -41,6 +41,13 @@ describeBrowser('tracking book and period report in Chromium', () => {
       if (i === 1) await clerk.post(`/api/dossiers/${id}/status`).send({ status: 'rejected', note: 'Không thuộc thẩm quyền' }).expect(200)
       if (i === 2) await clerk.post(`/api/dossiers/${id}/status`).send({ status: 'stopped', note: 'Người nộp đề nghị dừng' }).expect(200)
     }
+    // an online filing of Monday 08:00 refused on Wednesday 09:00: answered after its 8 working hours (due Tuesday 08:00, Art. 17.2)
+    h.clock.set(local('16T08:00'))
+    const filed = await h.http.post('/api/public/dossiers').send({ center: 'na-sang', procedureId, applicant: { fullName: 'Lò Văn Pọm', phone: '0912 345 670', address: 'Bản Na Sang 3' } })
+    expect(filed.status).toBe(201)
+    h.clock.set(local('18T09:00'))
+    const online = (await h.handle.db.selectFrom('dossier').select('id').where('code', '=', filed.body.code).executeTakeFirstOrThrow()).id
+    await (await h.login('canbo1')).post(`/api/dossiers/${online}/status`).send({ status: 'rejected', note: 'Không thuộc thẩm quyền' }).expect(200)
     h.clock.set(local('25T10:00'))
     ;({ page } = await newPage(browser, OFFICE_PC))
     page.context().setDefaultTimeout(8000)
@@ -81,6 +88,10 @@ describeBrowser('tracking book and period report in Chromium', () => {
     await page.selectOption('#per-group', 'staff')
     await page.click('#per-show')
     await page.waitForSelector('#per-table tbody tr[data-key] >> text=Quàng Thị Hoa')
+    // the online answers in the answering clerk's line (Art. 17.2), under their own heading
+    const hoa = page.locator('#per-table tbody tr[data-key]', { hasText: 'Quàng Thị Hoa' })
+    expect([await hoa.locator('td[data-col="onlineAnswered"]').textContent(), await hoa.locator('td[data-col="onlineAnsweredLate"]').textContent()]).toEqual(['1', '1'])
+    expect(await page.textContent('#per-table thead')).toContain('Trực tuyến đã trả lời')
     await shot(page, 'reports-period.png')
     await page.emulateMedia({ media: 'print' })
     const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true })
@@ -92,6 +103,8 @@ describeBrowser('tracking book and period report in Chromium', () => {
     expect(text.startsWith('\uFEFF')).toBe(true)
     expect(text.slice(1).split('\r\n')[0]).toMatch(/^Cán bộ tiếp nhận;Kỳ trước chuyển sang;/)
     expect(text).toContain('Tổng cộng;0;24;0;0;24;24;6;')
+    expect(text.slice(1).split('\r\n')[0]).toMatch(/;Trực tuyến đã trả lời;Trả lời quá 08 giờ$/)
+    expect(text).toMatch(/Tổng cộng;[0-9;]*;1;1\r\n/)
   })
 
   it('the tracking book: every dossier with its dates, printed on A4 landscape (at most 3 sheets), and its CSV', async () => {
