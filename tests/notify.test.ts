@@ -206,6 +206,32 @@ describe.each(backends)('citizen notifications on %s', (kind) => {
     await manager.post('/api/centers/na-sang/notifications/999999/replay').send({}).expect(404)
   })
 
+  it('texts a dossier\'s extension, supplement request and early result, in order, and nothing after it was returned', async () => {
+    const clerk = await h.login('canbo1')
+    // "Chứng thực hợp đồng": 2 working days; received Monday 23/11 09:00 (the test clock), due Wednesday 25/11
+    const ct = (await h.handle.db.selectFrom('procedure').select('id').where('code', '=', 'ct-hop-dong').executeTakeFirstOrThrow()).id
+    const d = (await clerk.post('/api/dossiers').send({ procedureId: ct, applicant, documents: [], sets: 1, delivery: 'center' }).expect(201)).body.dossier
+    const sub = await h.http.post(`/api/public/dossiers/${d.code}/notify`).send({ lookupCode: d.lookupCode, phone: '0933444555', consent: true }).expect(201)
+    expect(sub.body.subscription.channel).toBe('sms')
+    await clerk.post(`/api/dossiers/${d.id}/extend`).send({ dueAt: '2026-11-30', reason: 'Cần xác minh thêm tại địa phương' }).expect(200)
+    await clerk.post(`/api/dossiers/${d.id}/status`).send({ status: 'needs_supplement', items: ['Bản sao giấy khai sinh'] }).expect(200)
+    await clerk.post(`/api/dossiers/${d.id}/status`).send({ status: 'processing' }).expect(200)
+    await clerk.post(`/api/dossiers/${d.id}/status`).send({ status: 'ready' }).expect(200)
+    await until(() => smsTo(d.code).length >= 3)
+    // the early handover needs the notice recorded (Art. 22.5, issue 21): here the SMS above was it
+    await clerk.post(`/api/dossiers/${d.id}/early-notice`).send({ channel: 'sms', contact: '0933444555' }).expect(200)
+    await clerk.post(`/api/dossiers/${d.id}/status`).send({ status: 'returned', handover: { to: 'applicant' } }).expect(200)
+    await h.app.outbox.runOnce()
+    const c = 'Trung tam Phuc vu hanh chinh cong xa Na Sang'
+    expect(smsTo(d.code).map((r) => r.json!.Content)).toEqual([
+      `${c}: ho so ${d.code} duoc gia han ngay tra ket qua. Xem ngay hen moi tai trang tra cuu.`,
+      `${c}: ho so ${d.code} can bo sung giay to. Xem chi tiet tai trang tra cuu.`,
+      `${c}: ho so ${d.code} da co ket qua som hon ngay hen. Moi den nhan.`,
+    ])
+    expect(smsTo(d.code).every((r) => r.json!.Phone === '0933444555')).toBe(true)
+    expect((await h.handle.db.selectFrom('notify_subscription').select('active').where('id', '=', sub.body.subscription.id).executeTakeFirstOrThrow()).active).toBe(false)
+  })
+
   it('sends a message committed while no app ran once an app runs again, once', async () => {
     await h.app.outbox.stop()
     const line = await openLine(h)
