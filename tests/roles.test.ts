@@ -135,6 +135,10 @@ const ROUTES: RouteCase[] = [
     ['pause a webhook', 'patch', () => `/api/webhooks/${ids.webhook}`, () => ({ active: false })],
     ['list a webhook\'s deliveries', 'get', () => `/api/webhooks/${ids.webhook}/deliveries`, undefined],
     ['replay a webhook delivery', 'post', () => `/api/webhook-deliveries/${ids.delivery}/replay`, () => ({})],
+    // issue 24: appointments' slots per service and weekday, and their report
+    ['read the appointment slots', 'get', () => '/api/centers/na-sang/appointment-rules', undefined],
+    ['set a service\'s appointment slots', 'put', (f: Fixture) => `/api/centers/na-sang/appointment-rules/${f.serviceB}`, () => ({ rules: [{ weekday: 1, slotMinutes: 30, capacity: 2 }] })],
+    ['read the appointment report', 'get', () => '/api/reports/appointments?center=na-sang', undefined],
     // issue 23: the center's own voice
     ['read the voice settings', 'get', () => '/api/centers/na-sang/voice/settings', undefined],
     ['name a voice language', 'put', () => '/api/centers/na-sang/voice/languages/1', () => ({ name: 'Tiếng Thái', template: 'Mời số {code} pây quầy {counter}' })],
@@ -184,7 +188,7 @@ function expected(route: RouteCase, actor: Actor): Outcome {
 }
 
 const STATUS: Partial<Record<ErrorCode, number>> = { AUTH_REQUIRED: 401, FORBIDDEN: 403, WRONG_CENTER: 403, NOT_AT_COUNTER: 403, NOT_YOUR_HELD_TICKET: 403, STAFF_AT_OTHER_COUNTER: 409, NO_OPEN_COUNTER: 409 }
-const TABLES = ['dossier', 'dossier_event', 'calendar_day', 'ticket', 'ticket_event', 'counter', 'counter_event', 'ticket_number', 'center_board_seq', 'staff_session', 'service', 'center', 'audit_log', 'procedure', 'priority_group', 'staff', 'api_token', 'webhook_subscription', 'outbox_delivery', 'voice_language', 'voice_clip'] as const
+const TABLES = ['dossier', 'dossier_event', 'calendar_day', 'ticket', 'ticket_event', 'counter', 'counter_event', 'ticket_number', 'center_board_seq', 'staff_session', 'service', 'center', 'audit_log', 'procedure', 'priority_group', 'staff', 'api_token', 'webhook_subscription', 'outbox_delivery', 'voice_language', 'voice_clip', 'appointment_rule', 'appointment'] as const
 const SNAPSHOT = sql<{ t: string; n: number; digest: string }>`${sql.join(TABLES.map((t) =>
   sql`select ${t} as t, count(*)::int as n, md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as digest from ${sql.table(t)} x`), sql` union all `)}`
 
