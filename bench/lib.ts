@@ -49,7 +49,8 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) proce
 /** bench/server.ts in its own process; `nodeArgs` e.g. ['--cpu-prof', '--cpu-prof-dir=…']; `root`: another checkout's app. */
 export async function startServer(benchDb: string, opts: { nodeArgs?: string[]; env?: Record<string, string>; root?: string } = {}): Promise<Server> {
   const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', 'bench/server.ts'], {
-    cwd: opts.root ?? ROOT, env: { ...process.env, ...opts.env, BENCH_DB: benchDb }, stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: opts.root ?? ROOT, env: { ...process.env, ...opts.env, BENCH_DB: benchDb },
+    stdio: [opts.env?.BENCH_CLOCK === 'manual' ? 'pipe' : 'ignore', 'pipe', 'inherit'], // a manual clock is moved through stdin
   })
   // a benchmark that dies (an error, a timeout's SIGTERM) takes its app with it instead of leaving it running
   const orphan = () => { proc.kill('SIGKILL') }

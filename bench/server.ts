@@ -5,9 +5,12 @@
  *
  *   BENCH_DB=postgres://… | pglite:<dir>   (PGlite: a fresh data directory, migrated and seeded here)
  *   BENCH_POOL (default 20), BENCH_COUNT_QUERIES=1 (bench/profile.ts), BENCH_MEMORY=1 (bench/memory.ts),
- *   BENCH_OPEN_LIMITS=1 and BENCH_PAGES_DIR (bench/fuzz.ts)
+ *   BENCH_OPEN_LIMITS=1 and BENCH_PAGES_DIR (bench/fuzz.ts),
+ *   BENCH_CLOCK=manual (bench/estimates.ts): the clock stands at BENCH_START until a line `CLOCK <ms>` on
+ *   stdin moves it (answered `CLOCKED <ms>`), so a simulated day runs in seconds
  */
 import type { AddressInfo } from 'node:net'
+import { createInterface } from 'node:readline'
 import { pino } from 'pino'
 import { createDb } from '../db/create-db.js'
 import { migrateToLatest } from '../db/migrate.js'
@@ -36,9 +39,16 @@ if (process.env.BENCH_COUNT_QUERIES && handle.pool) {
 }
 await migrateToLatest(handle.db)
 await seedDemo(handle.db, hashPassword, BENCH_PASSWORD)
-const t0 = Date.now(), start = new Date(BENCH_START).getTime()
+const t0 = Date.now(), start = new Date(process.env.BENCH_START ?? BENCH_START).getTime()
+let manualNow = start
+if (process.env.BENCH_CLOCK === 'manual') {
+  createInterface({ input: process.stdin }).on('line', (line) => {
+    const m = /^CLOCK (\d+)$/.exec(line)
+    if (m) { manualNow = Number(m[1]); process.stdout.write(`CLOCKED ${m[1]}\n`) }
+  })
+}
 const app = createApp({
-  dbHandle: handle, clock: () => new Date(start + (Date.now() - t0)), logger: pino({ level: 'silent' }),
+  dbHandle: handle, clock: process.env.BENCH_CLOCK === 'manual' ? () => new Date(manualNow) : () => new Date(start + (Date.now() - t0)), logger: pino({ level: 'silent' }),
   publicRateLimitPerMinute: 1_000_000, failedLoginsPer15Min: 1_000_000,
   // BENCH_OPEN_LIMITS=1 (bench/fuzz.ts): logins, dossier lookups and the set-up link unlimited too, so malformed requests meet validation
   ...(process.env.BENCH_OPEN_LIMITS ? { loginsPerMinute: 1_000_000, loginLimits: { perAddress: 1_000_000 }, dossierLimits: { lookupsPerMinute: 1_000_000, filingsPerHour: 1_000_000 }, setupPerMinute: 1_000_000 } : {}),

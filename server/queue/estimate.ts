@@ -33,6 +33,8 @@ export interface ServiceFigures {
   staffedCounters: number
   /** all counters serving it, whatever their state */
   assignedCounters: number
+  /** the waiting work (seconds) of the other services its primary counters take in the same queue order */
+  otherWorkSeconds: number
   /** the day's opening intervals (minutes since local midnight, the calendar applied) and the local minute now */
   intervals: Interval[]
   nowMinute: number
@@ -51,7 +53,7 @@ export async function loadServiceFigures(db: Executor, centerId: string, service
 
 export type FiguresRow = {
   id: string; default_service_minutes: number; daily_cap: number | null; waiting: number; issued: number; avg_s: number | null; done_n: number
-  open_counters: number; staffed_counters: number; assigned_counters: number
+  open_counters: number; staffed_counters: number; assigned_counters: number; other_work: number
   time_zone: string; opening_hours: OpeningHours; day_kind: 'holiday' | 'workday' | null
 }
 
@@ -61,39 +63,69 @@ export function toFigures(r: FiguresRow, serviceDay: string, now: Date): Service
   return {
     id: r.id, defaultServiceMinutes: r.default_service_minutes, dailyCap: r.daily_cap, waiting: Number(r.waiting),
     issued: Number(r.issued), avgSeconds: r.done_n >= 3 ? r.avg_s : null, openCounters: Number(r.open_counters),
-    staffedCounters: Number(r.staffed_counters), assignedCounters: Number(r.assigned_counters),
+    staffedCounters: Number(r.staffed_counters), assignedCounters: Number(r.assigned_counters), otherWorkSeconds: Number(r.other_work),
     intervals: intervalsOn(hours, serviceDay, r.day_kind),
     // a ticket of an earlier day still waiting (before the expiry sweep): its day is over, all time counts
     nowMinute: lt.day === serviceDay ? minutesOf(lt.hm) + now.getUTCSeconds() / 60 : 24 * 60,
   }
 }
 
-/** The statement of `loadServiceFigures` (bench/scaling.ts shows its plan). */
+/**
+ * The statement of `loadServiceFigures` (bench/scaling.ts shows its plan). The center's services are
+ * read whole (a handful of rows; each reads one `queue_count` row and at most 20 done tickets through
+ * an index) because a service's wait depends on the others': a counter takes its primary services'
+ * tickets in queue order and its backup services' only when none of those waits.
+ */
 export function serviceFiguresQuery(centerId: string, serviceDay: string, now: Date, serviceIds?: string[]) {
   const since = new Date(now.getTime() - 14 * 86_400_000)
-  const only = serviceIds ? sql`AND s.id = ANY(${serviceIds}::uuid[])` : sql``
+  const only = serviceIds ? sql`AND f.id = ANY(${serviceIds}::uuid[])` : sql``
   return sql<FiguresRow>`
-    SELECT s.id, s.default_service_minutes, s.daily_cap, coalesce(q.waiting, 0) AS waiting, coalesce(n.last, 0) AS issued,
-      r.avg_s, r.n AS done_n, k.open_counters, k.staffed_counters, k.assigned_counters,
+    WITH f AS (
+      SELECT s.id, s.sort_order, s.prefix, s.default_service_minutes, s.daily_cap, coalesce(q.waiting, 0) AS waiting,
+        coalesce(n.last, 0) AS issued, r.avg_s, r.n AS done_n,
+        CASE WHEN r.n >= 3 THEN r.avg_s ELSE s.default_service_minutes * 60 END AS sec
+      FROM service s
+      LEFT JOIN queue_count q ON q.service_id = s.id AND q.service_day = ${serviceDay}
+      LEFT JOIN ticket_number n ON n.service_id = s.id AND n.service_day = ${serviceDay}
+      CROSS JOIN LATERAL (
+        SELECT avg(extract(epoch FROM x.finished_at - x.started_at))::float8 AS avg_s, count(*)::int AS n
+        FROM (SELECT finished_at, started_at FROM ticket
+              WHERE service_id = s.id AND status = 'done' AND finished_at >= ${since}
+              ORDER BY finished_at DESC LIMIT 20) x
+      ) r
+      WHERE s.center_id = ${centerId}
+    ),
+    cs AS (
+      SELECT x.counter_id, x.service_id, x.tier, c.status FROM counter_service x JOIN counter c ON c.id = x.counter_id
+      WHERE c.center_id = ${centerId}
+    ),
+    busy AS (SELECT cs.counter_id, sum(f.waiting) AS primary_waiting FROM cs JOIN f ON f.id = cs.service_id WHERE cs.tier = 1 GROUP BY cs.counter_id)
+    SELECT f.id, f.default_service_minutes, f.daily_cap, f.waiting, f.issued, f.avg_s, f.done_n,
+      k.open_counters, k.staffed_counters, k.assigned_counters, o.other_work,
       ce.time_zone, ce.opening_hours, cd.kind AS day_kind
-    FROM service s
-    JOIN center ce ON ce.id = s.center_id
-    LEFT JOIN calendar_day cd ON cd.center_id = s.center_id AND cd.date = ${serviceDay}::date
+    FROM f
+    JOIN center ce ON ce.id = ${centerId}
+    LEFT JOIN calendar_day cd ON cd.center_id = ce.id AND cd.date = ${serviceDay}::date
     CROSS JOIN LATERAL (
-      SELECT count(*) FILTER (WHERE c.status = 'open')::int AS open_counters,
-        count(*) FILTER (WHERE c.status <> 'closed')::int AS staffed_counters, count(*)::int AS assigned_counters
-      FROM counter_service cs JOIN counter c ON c.id = cs.counter_id WHERE cs.service_id = s.id
+      -- the counters that call this service next: its primary ones, and backup ones none of whose primary services has anyone waiting
+      SELECT count(*) FILTER (WHERE cs.status = 'open')::int AS open_counters,
+        count(*) FILTER (WHERE cs.status <> 'closed')::int AS staffed_counters, count(*)::int AS assigned_counters
+      FROM cs LEFT JOIN busy b ON b.counter_id = cs.counter_id
+      WHERE cs.service_id = f.id AND (cs.tier = 1 OR coalesce(b.primary_waiting, 0) = 0)
     ) k
-    LEFT JOIN queue_count q ON q.service_id = s.id AND q.service_day = ${serviceDay}
-    LEFT JOIN ticket_number n ON n.service_id = s.id AND n.service_day = ${serviceDay}
     CROSS JOIN LATERAL (
-      SELECT avg(extract(epoch FROM x.finished_at - x.started_at))::float8 AS avg_s, count(*)::int AS n
-      FROM (SELECT finished_at, started_at FROM ticket
-            WHERE service_id = s.id AND status = 'done' AND finished_at >= ${since}
-            ORDER BY finished_at DESC LIMIT 20) x
-    ) r
-    WHERE s.center_id = ${centerId} ${only}
-    ORDER BY s.sort_order, s.prefix`
+      -- the waiting work (seconds) of the other services its primary counters also take first, in the part that falls on those counters
+      SELECT coalesce(sum(fp.waiting * fp.sec * m.shared / m.total), 0)::float8 AS other_work
+      FROM (
+        SELECT p.service_id, count(*) FILTER (WHERE EXISTS (
+            SELECT 1 FROM cs me WHERE me.counter_id = p.counter_id AND me.service_id = f.id AND me.tier = 1)) AS shared,
+          count(*) AS total
+        FROM cs p WHERE p.tier = 1 AND p.service_id <> f.id GROUP BY p.service_id
+      ) m JOIN f fp ON fp.id = m.service_id
+      WHERE m.shared > 0
+    ) o
+    WHERE true ${only}
+    ORDER BY f.sort_order, f.prefix`
 }
 
 /**
@@ -106,8 +138,15 @@ export function countersFor(f: ServiceFigures): number {
   return Math.max(1, now || f.staffedCounters || f.assignedCounters)
 }
 
+/**
+ * The wait of a ticket with `ahead` tickets of its service before it: their work, and the part of the
+ * other services' waiting work its primary counters take first (the older tickets: in proportion to its
+ * place in its own queue), shared among its counters, laid on the day's open time.
+ */
 export function estimateFor(f: ServiceFigures, ahead: number) {
-  return estimateMinutes(ahead, f.avgSeconds ?? f.defaultServiceMinutes * 60, countersFor(f), f.intervals, f.nowMinute)
+  const own = f.avgSeconds ?? f.defaultServiceMinutes * 60
+  const others = ahead > 0 ? f.otherWorkSeconds * Math.min(1, ahead / Math.max(1, f.waiting)) : 0
+  return estimateMinutes(1, ahead * own + others, countersFor(f), f.intervals, f.nowMinute)
 }
 
 /** 'HH:MM' when the counters call again, if now is in a break or before the day's first opening; else null. */
