@@ -190,7 +190,7 @@ describe.each(backends)('citizen notifications on %s', (kind) => {
     expect(list.body.deliveries.find((x: { code: string }) => x.code === t!.code)).toMatchObject({ channel: 'push', status: 'failed', attempts: 1, lastStatus: 410 })
   })
 
-  it('refuses a push service that is not a browser\'s, a bad number, a wrong key, a bad body; the panel is for managers', async () => {
+  it('refuses a push service that is not a browser\'s, a bad number, a wrong key, a bad body, a sixth phone; the panel is for managers', async () => {
     const line = await openLine(h)
     const [t] = await queue(line, 1)
     const key = await secret(t!.id)
@@ -201,6 +201,11 @@ describe.each(backends)('citizen notifications on %s', (kind) => {
     const bad = await h.http.post(`/api/tickets/${t!.id}/notify`).send({ key, phone: '0912345678', push: evil.json, extra: 1 }).expect(400)
     expect(bad.body.error.code).toBe('VALIDATION_FAILED')
     expect(await h.handle.db.selectFrom('notify_subscription').select('id').where('ticket_id', '=', t!.id).execute()).toEqual([])
+    // at most 5 phones or browsers per ticket; asking again for one of them renews it
+    for (let i = 1; i <= 5; i++) await h.http.post(`/api/tickets/${t!.id}/notify`).send({ key, phone: `091200000${i}`, consent: true }).expect(201)
+    const many = await h.http.post(`/api/tickets/${t!.id}/notify`).send({ key, phone: '0912000006', consent: true }).expect(409)
+    expect(many.body.error).toMatchObject({ code: 'NOTIFY_TOO_MANY', params: { max: 5 } })
+    await h.http.post(`/api/tickets/${t!.id}/notify`).send({ key, phone: '0912 000 003', consent: true }).expect(201)
     await (await h.login('canbo1')).get('/api/centers/na-sang/notifications').expect(403)
     await h.http.get('/api/centers/na-sang/notifications').expect(401)
     await manager.post('/api/centers/na-sang/notifications/999999/replay').send({}).expect(404)

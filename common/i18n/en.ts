@@ -18,6 +18,7 @@ export const en: Catalog = {
     NOTIFY_PHONE_INVALID: 'This is not a Vietnamese mobile number (e.g. 0912 345 678).',
     NOTIFY_CHANNEL_OFF: 'The center does not send this kind of notification.',
     NOTIFY_TARGET_ENDED: 'This ticket or dossier has ended: there is nothing more to notify.',
+    NOTIFY_TOO_MANY: 'This ticket or dossier already notifies {max} phones or browsers; no more can be added.',
     PUSH_ENDPOINT_NOT_ALLOWED: 'This browser\'s push service is not supported.',
     NOTIFICATION_NOT_FOUND: 'No such failed notification.',
     WEBHOOK_URL_PRIVATE: 'The webhook URL points into a private network or at this server ({address}). Only an admin may allow that, for each webhook.',

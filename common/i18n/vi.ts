@@ -18,6 +18,7 @@ export const vi = {
     NOTIFY_PHONE_INVALID: 'Số điện thoại di động không đúng (ví dụ 0912 345 678).',
     NOTIFY_CHANNEL_OFF: 'Trung tâm chưa bật cách báo tin này.',
     NOTIFY_TARGET_ENDED: 'Số thứ tự hoặc hồ sơ này đã kết thúc, không cần báo tin nữa.',
+    NOTIFY_TOO_MANY: 'Đã có {max} nơi nhận tin cho số thứ tự hoặc hồ sơ này; không thêm được nữa.',
     PUSH_ENDPOINT_NOT_ALLOWED: 'Trình duyệt này không dùng dịch vụ thông báo được hỗ trợ.',
     NOTIFICATION_NOT_FOUND: 'Không tìm thấy tin báo thất bại này.',
     WEBHOOK_URL_PRIVATE: 'Địa chỉ webhook trỏ tới mạng nội bộ hoặc chính máy chủ ({address}). Chỉ quản trị viên mới được cho phép điều này, cho từng webhook.',

@@ -77,6 +77,13 @@ export async function upsertSubscription(db: Executor, s: NewSubscription): Prom
   return rows[0]!
 }
 
+/** The subscriptions of a ticket or dossier other than the one at `address` (asking again for it renews it). */
+export async function countOthers(db: Executor, targetId: string, address: string | null): Promise<number> {
+  const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM notify_subscription
+    WHERE coalesce(ticket_id, dossier_id) = ${targetId}::uuid AND coalesce(endpoint, phone) IS DISTINCT FROM ${address}`.execute(db)
+  return rows[0]!.n
+}
+
 export interface NotificationRow {
   id: string; channel: NotifyChannel; kind: string; code: string; occurred_at: Date; status: 'pending' | 'delivered' | 'failed'
   attempts: number; next_at: Date; last_status: number | null; last_error: string | null; delivered_at: Date | null

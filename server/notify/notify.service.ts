@@ -14,6 +14,8 @@ import { maskPhone, normalizePhone, type NotifyTransport } from './transport.js'
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString())
 const ENDED_TICKET = new Set(['done', 'no_show', 'transferred', 'cancelled', 'expired'])
 const ENDED_DOSSIER = new Set(['returned', 'rejected', 'withdrawn', 'stopped', 'closed_incomplete'])
+/** Phones and browsers one ticket or dossier may notify: a family's few, not a stranger's flood of push endpoints. */
+export const MAX_SUBSCRIPTIONS = 5
 
 export interface NotifySetup {
   transports: NotifyTransport[]
@@ -54,6 +56,8 @@ export class NotifyService {
   private async subscribe(body: TicketNotifyBody | DossierNotifyBody,
     t: { centerId: string; ticketId: string | null; dossierId: string | null; source: repo.NewSubscription['source']; aheadSent: boolean }) {
     const base = { ...t, lang: body.lang, consentAt: this.clock() }
+    const address = body.push?.endpoint ?? (body.phone ? normalizePhone(body.phone) : null)
+    if (await repo.countOthers(this.db, t.ticketId ?? t.dossierId!, address) >= MAX_SUBSCRIPTIONS) throw new AppError('NOTIFY_TOO_MANY', { max: MAX_SUBSCRIPTIONS })
     if (body.push) {
       if (!this.options().push) throw new AppError('NOTIFY_CHANNEL_OFF')
       if (!pushEndpointAllowed(body.push.endpoint, this.setup.extraPushHosts)) throw new AppError('PUSH_ENDPOINT_NOT_ALLOWED')
