@@ -13,7 +13,7 @@ import { dmy, hm } from '../web/time.js'
 import { KioskCheckin } from './checkin.js'
 import { watchIdle } from './idle.js'
 import { TicketIssuer } from './issue.js'
-import { mountSpeaker } from './speak.js'
+import { mountSpeaker, speakTicket } from './speak.js'
 import {
   qrSvg, renderHome, renderIssueError, renderIssuing, renderPriority, renderPriorityServices, renderPrint, renderProcedure,
   renderProcedures, renderTicket, type KioskView, type Screen,
@@ -196,7 +196,8 @@ async function showTicket(ticket: IssuedTicket, group: PriorityGroupView | null,
   // one print per ticket; with Chromium's --kiosk-printing it goes to the default printer silently
   requestAnimationFrame(() => setTimeout(() => {
     window.print()
-    void speakVietnamese(format(catalogs.vi.kiosk.readAloud, { code: spellTicketCode(ticket.code) }))
+    // no system voice (most kiosk PCs): the shipped clips say it (issue 23)
+    void speakVietnamese(format(catalogs.vi.kiosk.readAloud, { code: spellTicketCode(ticket.code) })).then((ok) => { if (!ok) void speakTicket(ticket.code, ticket.ahead) })
   }, 30))
 }
 

@@ -55,6 +55,11 @@ export function choicesSpeech(services: { prefix: string; nameVi: string }[], pr
   ], PAUSE.choice)
 }
 
+/** Says a ticket just issued, when the kiosk has no system voice to say it (kiosk/main.ts). */
+export function speakTicket(code: string, ahead: number | null): Promise<boolean> {
+  return playPlan(ticketSpeech(code, ahead))
+}
+
 /** What the current screen says, or null when it has nothing to read (the button is hidden then). */
 function speechFor(screen: Screen, board: BoardSnapshot | null): VoiceStep[] | null {
   if (screen.name === 'ticket') return ticketSpeech(screen.ticket.code, screen.ticket.ahead)

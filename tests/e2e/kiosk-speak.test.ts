@@ -66,6 +66,20 @@ describeBrowser('the kiosk and the phone read aloud (issue 23)', () => {
     expect(pageErrors(kiosk)).toEqual([])
   }, 40_000)
 
+  it('a kiosk with no system voice says the issued ticket by itself, with the clips', async () => {
+    const { ctx, page } = await newPage(browser, VIEWPORTS.kioskPortrait, { fakes: false })
+    await ctx.addInitScript('window.print = () => {}')
+    page.context().setDefaultTimeout(10_000)
+    await page.goto(`${h.url}/kiosk?center=na-sang`)
+    await page.click('.tile[data-service="C"]')
+    await page.waitForSelector('#ticket-code')
+    const said = await spoken(page, 1)
+    // nobody waits for Đất đai: "…, sắp đến lượt bạn"
+    expect(said.clips).toEqual([textClipId('số của bạn là'), 'l-c', 'd-0', 'd-0', 'd-1', textClipId('sắp đến lượt bạn')])
+    expect(pageErrors(page)).toEqual([])
+    await ctx.close()
+  }, 40_000)
+
   it('the phone\'s called screen plays the announcement, as the display says it', async () => {
     const issued = await h.http.post('/api/centers/na-sang/tickets').send({ serviceId: h.demo.services.B }).expect(201)
     const { page: phone } = await newPage(browser, VIEWPORTS.phone)
