@@ -249,7 +249,7 @@ function apiRouter(deps: AppDeps, s: ReturnType<typeof services>, sink: SocketSi
   api.use(appointmentRoutes(s.appointments, { reads: perAddressPerMinute(deps.publicRateLimitPerMinute ?? 120),
     writes: perAddressPerMinute(deps.bookingsPerMinute ?? 20), issue: issueLimiter }))
   api.use(dossierStaffRoutes(s.dossiers, new CalendarService(db, clock, s.calendar)))
-  api.use(dossierResultRoutes(new DossierResults(db, clock, s.dossiers), s.dossiers)) // electronic result, province's code (issues 21, 25)
+  api.use(dossierResultRoutes(new DossierResults(db, clock, s.dossiers, sink), s.dossiers)) // electronic result, province's code (issues 21, 25)
   api.use(centerAdminRoutes(new CenterAdminService(db, clock, s.board, sink)))
   api.use(staffConsoleRoutes(new StaffService(db, clock), new SettingsService(db, clock, s.board, sink), new CatalogService(db, clock, s.board, sink), new AccountsService(db, clock, s.counters, sink)))
   api.use(auditRoutes(new AuditService(db, clock)))

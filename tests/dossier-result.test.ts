@@ -2,7 +2,7 @@
 // lookup with both codes and the last 4 digits of their phone, throttled like the lookup; on both backends.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { backends } from './helpers/db.js'
-import { addOtherCenter, startHarness, type Harness } from './helpers/harness.js'
+import { addOtherCenter, nextEvent, startHarness, type Harness } from './helpers/harness.js'
 import { MAX_RESULT_BYTES } from '../common/dossier-result-schemas.js'
 
 type Agent = Awaited<ReturnType<Harness['login']>>
@@ -86,6 +86,18 @@ describe.each(backends)('electronic result (%s)', (kind) => {
     const view = (await clerk.get(`/api/dossiers/${d.id}`).expect(200)).body.dossier
     expect(view.result).toMatchObject({ downloads: 2, lastDownloadedAt: expect.any(String) })
     expect(view.history.filter((e: { type: string }) => e.type === 'result_downloaded')).toHaveLength(1)
+  })
+
+  it('a phone following a ready dossier hears of a result attached afterwards', async () => {
+    const d = await newDossier()
+    await clerk.post(`/api/dossiers/${d.id}/status`).send({ status: 'processing' }).expect(200)
+    await clerk.post(`/api/dossiers/${d.id}/status`).send({ status: 'ready' }).expect(200)
+    const phone = h.socket({ dossier: { code: d.code, lookupCode: d.lookupCode } } as never)
+    expect(await nextEvent(phone, 'dossier:updated')).toMatchObject({ status: 'ready', resultAvailable: false })
+    const pushed = nextEvent(phone, 'dossier:updated')
+    await clerk.put(`/api/dossiers/${d.id}/result`).send({ name: 'ket-qua.pdf', dataBase64: b64(PDF) }).expect(200)
+    expect(await pushed).toMatchObject({ code: d.code, status: 'ready', resultAvailable: true })
+    phone.disconnect()
   })
 
   it('a wrong lookup code or wrong digits change nothing, and count as wrong guesses until the address is refused', async () => {

@@ -436,6 +436,7 @@ export const en: Catalog = {
       supplement_requested: 'Asked for a supplement',
       supplement_completed: 'Supplement completed',
       fee_recorded: 'Fee recorded', // W2 (issue 22)
+      result_attached: 'Attached the electronic result', result_downloaded: 'Citizen downloaded the electronic result', provincial_code_set: 'Linked the province code',
       early_return_announced: 'Early return announced', // issue 21 (Art. 22.5)
     },
     settingsTitle: 'Service settings',

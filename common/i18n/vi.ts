@@ -439,6 +439,7 @@ export const vi = {
       supplement_requested: 'Yêu cầu bổ sung',
       supplement_completed: 'Đã bổ sung hồ sơ',
       fee_recorded: 'Ghi nhận lệ phí', // W2 (issue 22)
+      result_attached: 'Đính kèm kết quả điện tử', result_downloaded: 'Công dân tải kết quả điện tử', provincial_code_set: 'Gắn mã hồ sơ của tỉnh',
       early_return_announced: 'Báo trả kết quả trước hạn', // issue 21 (Art. 22.5)
     },
     settingsTitle: 'Cài đặt lĩnh vực',

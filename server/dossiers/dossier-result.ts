@@ -13,6 +13,7 @@ import { actingTokenId } from '../tokens/token-context.js'
 import * as repo from './dossier.repository.js'
 import * as results from './dossier-result.repository.js'
 import type { Dossiers } from './dossiers.js'
+import type { EventSink } from '../realtime/event-sink.js'
 
 const PDF_MAGIC = Buffer.from('%PDF-')
 /** a result is attached while the dossier is worked on or once it is ready (a corrected file replaces it) */
@@ -39,7 +40,7 @@ export function decodeResult(body: ResultUploadBody): Buffer {
  * rules and 409s as a clerk. Each attachment, the first download and each change of the code are dossier events.
  */
 export class DossierResults {
-  constructor(private db: Db, private clock: Clock, private dossiers: Pick<Dossiers, 'staff' | 'citizens'>) {}
+  constructor(private db: Db, private clock: Clock, private dossiers: Pick<Dossiers, 'staff' | 'citizens'>, private sink?: Pick<EventSink, 'dossierUpdated' | 'publishFailed'>) {}
 
   async attach(id: string, body: ResultUploadBody, actor: Actor): Promise<DossierView> {
     const data = decodeResult(body)
@@ -55,6 +56,12 @@ export class DossierResults {
       await repo.insertDossierEvent(trx, { dossierId: id, centerId: d.center_id, type: 'result_attached', from: d.status, to: d.status,
         staffId: actor.staffId, at: now, note: body.name, data: { name: body.name, size: data.length, sha256, ...(replaced ? { replaced: replaced.sha256 } : {}) } })
     })
+    // a phone following a ready dossier offers the download at once
+    try {
+      this.sink?.dossierUpdated(id, await this.dossiers.citizens.publicView(id))
+    } catch (err) {
+      this.sink?.publishFailed(err)
+    }
     return this.dossiers.staff.get(id, actor)
   }
 
