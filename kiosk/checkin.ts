@@ -7,6 +7,7 @@ import { h } from '../web/dom.js'
 import { fmt, getLang, t } from '../web/i18n.js'
 import { dmy, hm } from '../web/time.js'
 import { listenForKioskScans, parseScan } from './appointment-scan.js'
+import { KioskBooking } from './appointment-book.js'
 
 /** Dossier states a citizen checks in for at the kiosk, and the button that says what for. */
 const CHECK_IN: Partial<Record<DossierStatus, 'takeTicketReceive' | 'takeTicketPickup' | 'takeTicketSupplement'>> = {
@@ -58,8 +59,12 @@ export class KioskCheckin {
   private message: string | null = null
   /** the entry as it was when the last run of keys began: a scan takes its first key back */
   private beforeRun: { code: string; lookup: string; focus: 'code' | 'lookup' } | null = null
+  /** booking for a later day (kiosk/appointment-book.ts), shown on this screen while `booking` */
+  private booking = false
+  private booker: KioskBooking
 
   constructor(private deps: Deps) {
+    this.booker = new KioskBooking({ center: () => this.deps.center(), rerender: () => this.deps.rerender(), close: () => { this.booking = false; this.deps.rerender() } })
     listenForKioskScans({
       listening: () => this.deps.scannable() && this.phase !== 'loading' && this.phase !== 'issuing',
       onRunStart: () => { this.beforeRun = { code: this.code, lookup: this.lookup, focus: this.focus } },
@@ -67,7 +72,7 @@ export class KioskCheckin {
       replay: (keys) => { for (const k of keys) if (this.deps.active()) this.press(k.toUpperCase()) },
     })
     window.addEventListener('keydown', (ev) => {
-      if (!this.deps.active() || ev.ctrlKey || ev.altKey || ev.metaKey) return
+      if (!this.deps.active() || this.booking || ev.ctrlKey || ev.altKey || ev.metaKey) return
       if (ev.key === 'Backspace') { ev.preventDefault(); this.press('back') }
       else if (ev.key === 'Enter') { ev.preventDefault(); void this.find() }
       else if (ev.key === 'Tab') { ev.preventDefault(); this.focus = this.focus === 'code' ? 'lookup' : 'code'; this.deps.rerender() }
@@ -76,6 +81,7 @@ export class KioskCheckin {
   }
 
   reset(): void {
+    this.booking = false
     this.code = ''
     this.lookup = ''
     this.focus = 'code'
@@ -134,6 +140,7 @@ export class KioskCheckin {
    * be checked in (a result to collect, papers to hand in or add), takes its ticket at once: one scan.
    */
   private async scanned(text: string): Promise<void> {
+    this.booking = false
     if (this.beforeRun && this.deps.active()) ({ code: this.code, lookup: this.lookup, focus: this.focus } = this.beforeRun)
     this.beforeRun = null
     const p = parseScan(text)
@@ -187,6 +194,7 @@ export class KioskCheckin {
   render(): (HTMLElement | null)[] {
     const w = t().dossier
     const k = t().kiosk
+    if (this.booking) return this.booker.render()
     if ((this.phase === 'found' || this.phase === 'issuing') && this.dossier) return this.renderFound(this.dossier)
     const box = (which: 'code' | 'lookup', label: string, value: string, cells = 0) => h('button', {
       type: 'button', class: `entry${this.focus === which ? ' focused' : ''}`, id: `entry-${which}`, 'aria-pressed': String(this.focus === which),
@@ -211,7 +219,8 @@ export class KioskCheckin {
         h('button', { type: 'button', class: 'key key-fn', 'data-key': 'back', 'aria-label': w.keyBackspace, title: w.keyBackspace, disabled: loading, onclick: () => this.press('back') }, '⌫'),
         this.focus === 'code' ? h('button', { type: 'button', class: 'key key-wide key-fn', 'data-key': 'clear', disabled: loading, onclick: () => this.press('clear') }, w.keyClear) : null),
       h('button', { type: 'button', class: 'btn btn-primary btn-find', id: 'checkin-find', disabled: loading, onclick: () => void this.find() }, loading ? (this.code || this.lookup ? w.looking : t().appointments.kioskReading) : w.lookupSubmit),
-      h('div', { class: 'nav' }, h('button', { type: 'button', class: 'btn btn-back', onclick: () => this.deps.back() }, k.back)),
+      h('div', { class: 'nav' }, h('button', { type: 'button', class: 'btn btn-back', onclick: () => this.deps.back() }, k.back),
+        h('button', { type: 'button', class: 'btn btn-back', id: 'kbook-open', onclick: () => { this.booking = true; void this.booker.open() } }, t().appointments.kioskBook)),
     ]
   }
 

@@ -63,7 +63,7 @@ describeBrowser('appointments and one-scan check-in in Chromium', () => {
     await phone.check('#appt-consent')
     await phone.waitForSelector('#appt-consent-error', { state: 'detached' })
     await shot(phone, 'appointment-book-360.png')
-    await phone.evaluate(() => globalThis.scrollTo(0, 0))
+    await phone.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0))
     await shot(phone, 'appointment-book-days-360.png')
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
     await phone.click('#appt-submit')
@@ -164,6 +164,29 @@ describeBrowser('appointments and one-scan check-in in Chromium', () => {
     await kiosk.keyboard.press('Enter')
     await kiosk.waitForSelector('#checkin-message')
     expect(await kiosk.textContent('#checkin-message')).toBe('Mã QR này không phải lịch hẹn hay giấy tiếp nhận hồ sơ của trung tâm.')
+    expect(pageErrors(kiosk)).toEqual([])
+  })
+
+  it('books a later day at the kiosk: service, day, time in large buttons; a slip with the six digits and the own link\'s QR prints', async () => {
+    await kiosk.goto(`${h.url}/kiosk?center=na-sang`)
+    await kiosk.click('#checkin')
+    await kiosk.click('#kbook-open')
+    await kiosk.click('.kbook-service[data-service="A"]')
+    // today is not offered (a ticket is); tomorrow is chosen
+    await kiosk.waitForSelector('.appt-day.on[data-day="2026-11-24"]')
+    expect(await kiosk.locator(`.appt-day[data-day="${MON}"]`).count()).toBe(0)
+    await kiosk.click('.appt-time[data-time="08:30"]')
+    await shot(kiosk, 'appointment-kiosk-book.png')
+    await kiosk.click('#kbook-submit')
+    await kiosk.waitForSelector('#kbook-done')
+    const code = (await kiosk.textContent('#kbook-code'))!
+    const row = await h.handle.db.selectFrom('appointment').selectAll().where('code', '=', code).where('day', '=', '2026-11-24').executeTakeFirstOrThrow()
+    expect(row).toMatchObject({ slot: '08:30', phone: null, status: 'booked' })
+    expect(decodeQr(await kiosk.locator('.kbook-qr').screenshot())).toBe(`${h.url}/dat-lich/${row.id}?center=na-sang#k=${row.secret}`)
+    await kiosk.waitForFunction(() => window.__prints === 1)
+    await shot(kiosk, 'appointment-kiosk-booked.png')
+    await kiosk.click('#kbook-finish')
+    await kiosk.waitForSelector('#osk')
     expect(pageErrors(kiosk)).toEqual([])
   })
 
