@@ -11,6 +11,8 @@ import { parseNotifyEnv } from '../server/notify/notify.config.js'
 import { loadVapidKeys, pushEndpointAllowed } from '../server/notify/push.js'
 import { maskPhone, messageText, normalizePhone, type NotifyMessage } from '../server/notify/transport.js'
 import { loadConfig, ConfigError } from '../server/config.js'
+import { notifySetup } from '../server/notify/notify.setup.js'
+import { pino } from 'pino'
 
 const msg: NotifyMessage = { kind: 'ticket.called', code: 'A012', center: 'Trung tâm xã Na Sang', counterNumber: 3, ahead: null, lang: 'vi', stream: 'ticket:x', key: 'k1' }
 const target = { phone: '0912345678', endpoint: null, p256dh: null, auth: null }
@@ -120,6 +122,23 @@ describe('notification settings and rules', () => {
       expect(again).toEqual({ publicKey: first.publicKey, privateKey: first.privateKey, subject: 'https://motcua.nasang.gov.vn', generated: false })
       const given = loadVapidKeys(dir, { publicKey: 'P', privateKey: 'Q', subject: 'mailto:it@nasang.gov.vn' }, 'http://x')
       expect(given).toEqual({ publicKey: 'P', privateKey: 'Q', subject: 'mailto:it@nasang.gov.vn', generated: false })
+    } finally { rmSync(dir, { recursive: true, force: true }) }
+  })
+
+  it('turns web push on with keys it can keep, and off on PostgreSQL without shared keys or with an unwritable DATA_DIR', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'notify-setup-'))
+    const log = pino({ level: 'silent' })
+    try {
+      const embedded = notifySetup(loadConfig({ DATA_DIR: dir, SMS_PROVIDER: 'esms', ESMS_API_KEY: 'a', ESMS_SECRET_KEY: 's', ESMS_BRANDNAME: 'B' }), log, 'pglite')
+      expect(embedded.transports.map((t) => `${t.channel}:${t.provider}`)).toEqual(['push:web-push', 'sms:esms'])
+      expect(embedded.vapidPublicKey).toMatch(/^[A-Za-z0-9_-]{87}$/)
+      const pg = notifySetup(loadConfig({ DATA_DIR: dir, DATABASE_URL: 'postgres://db/motcua' }), log, 'postgres')
+      expect(pg).toEqual({ transports: [], vapidPublicKey: null, extraPushHosts: [] })
+      const shared = notifySetup(loadConfig({ DATABASE_URL: 'postgres://db/motcua', VAPID_PUBLIC_KEY: embedded.vapidPublicKey!,
+        VAPID_PRIVATE_KEY: 'x'.repeat(43) }), log, 'postgres')
+      expect(shared.vapidPublicKey).toBe(embedded.vapidPublicKey)
+      const unwritable = notifySetup(loadConfig({ DATA_DIR: join(dir, 'vapid.json', 'below-a-file') }), log, 'pglite')
+      expect(unwritable.transports).toEqual([])
     } finally { rmSync(dir, { recursive: true, force: true }) }
   })
 })
