@@ -21,7 +21,9 @@ export const DossierApplicantInput = z.strictObject({
    * Vietnamese numbers in the usual spellings (0912 345 678, 0912-345-678, +84 912 345 678, 84912345678),
    * stored in one form (0912345678; another country's +digits): common/fold.ts normalizePhone (issue 22)
    */
-  phone: z.string().trim().regex(/^\+?[0-9(][0-9 .\-()]{7,22}[0-9]$/).overwrite(normalizePhone).regex(/^(0[0-9]{8,10}|\+[1-9][0-9]{7,14})$/),
+  phone: z.string().trim().regex(/^\+?[0-9(][0-9 .\-()]{7,22}[0-9]$/, { abort: true }).overwrite(normalizePhone)
+    // the stored form's length (a refine: the request's schema documents what may be sent, not what is kept)
+    .refine((v) => /^(0[0-9]{8,10}|\+[1-9][0-9]{7,14})$/.test(v)),
   address: nfcText(300),
   /** CMND (9 digits) or CCCD (12 digits); optional, never shown publicly */
   idNumber: z.string().trim().regex(/^([0-9]{9}|[0-9]{12})$/).nullable().optional().transform((v) => v ?? null),

@@ -63,7 +63,7 @@ describe.each(backends)('dossiers on %s', (kind) => {
     expect(d.lookupCode).toMatch(/^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{4}$/)
     expect(d).toMatchObject({ status: 'received', channel: 'counter', ticketId: line.ticketId, sets: 2, delivery: 'center', centerSlug: 'na-sang',
       dueAt: new Date(local('2026-11-25', '17:00')).toISOString(), receivedAt: new Date(local(MON, '09:00')).toISOString(),
-      receivedByName: expect.stringContaining('Cán bộ'), applicant, documents: docs, outcome: null,
+      receivedByName: expect.stringContaining('Cán bộ'), applicant: { ...applicant, phone: '0912345678' /* stored in one form (issue 22) */ }, documents: docs, outcome: null,
       procedure: { id: procedures['ct-hop-dong'], processingDays: 2, code: 'ct-hop-dong' } })
     expect(d.lookupPath).toBe(`/tra-cuu?center=na-sang&code=${d.code}&lookupCode=${d.lookupCode}`)
     expect(d.history).toEqual([expect.objectContaining({ type: 'received', fromStatus: null, toStatus: 'received' })])
