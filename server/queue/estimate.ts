@@ -25,7 +25,7 @@ export interface ServiceFigures {
   waiting: number
   /** the last number taken today (what a daily cap counts) */
   issued: number
-  /** mean service time of the last 20 completed tickets of the past 14 days; null while fewer than 3 */
+  /** mean time from call to completion (the walk to the counter included) of the last 20 completed tickets of the past 14 days; null while fewer than 3 */
   avgSeconds: number | null
   /** open (not paused) counters serving it in either tier */
   openCounters: number
@@ -35,6 +35,8 @@ export interface ServiceFigures {
   assignedCounters: number
   /** the waiting work (seconds) of the other services its primary counters take in the same queue order */
   otherWorkSeconds: number
+  /** of the counters that call it next, those with a ticket in hand now */
+  busyCounters: number
   /** the day's opening intervals (minutes since local midnight, the calendar applied) and the local minute now */
   intervals: Interval[]
   nowMinute: number
@@ -53,7 +55,7 @@ export async function loadServiceFigures(db: Executor, centerId: string, service
 
 export type FiguresRow = {
   id: string; default_service_minutes: number; daily_cap: number | null; waiting: number; issued: number; avg_s: number | null; done_n: number
-  open_counters: number; staffed_counters: number; assigned_counters: number; other_work: number
+  open_counters: number; staffed_counters: number; assigned_counters: number; busy_counters: number; other_work: number
   time_zone: string; opening_hours: OpeningHours; day_kind: 'holiday' | 'workday' | null
 }
 
@@ -64,6 +66,7 @@ export function toFigures(r: FiguresRow, serviceDay: string, now: Date): Service
     id: r.id, defaultServiceMinutes: r.default_service_minutes, dailyCap: r.daily_cap, waiting: Number(r.waiting),
     issued: Number(r.issued), avgSeconds: r.done_n >= 3 ? r.avg_s : null, openCounters: Number(r.open_counters),
     staffedCounters: Number(r.staffed_counters), assignedCounters: Number(r.assigned_counters), otherWorkSeconds: Number(r.other_work),
+    busyCounters: Number(r.busy_counters),
     intervals: intervalsOn(hours, serviceDay, r.day_kind),
     // a ticket of an earlier day still waiting (before the expiry sweep): its day is over, all time counts
     nowMinute: lt.day === serviceDay ? minutesOf(lt.hm) + now.getUTCSeconds() / 60 : 24 * 60,
@@ -88,20 +91,22 @@ export function serviceFiguresQuery(centerId: string, serviceDay: string, now: D
       LEFT JOIN queue_count q ON q.service_id = s.id AND q.service_day = ${serviceDay}
       LEFT JOIN ticket_number n ON n.service_id = s.id AND n.service_day = ${serviceDay}
       CROSS JOIN LATERAL (
-        SELECT avg(extract(epoch FROM x.finished_at - x.started_at))::float8 AS avg_s, count(*)::int AS n
-        FROM (SELECT finished_at, started_at FROM ticket
+        SELECT avg(extract(epoch FROM x.finished_at - coalesce(x.called_at, x.started_at)))::float8 AS avg_s, count(*)::int AS n
+        FROM (SELECT finished_at, called_at, started_at FROM ticket
               WHERE service_id = s.id AND status = 'done' AND finished_at >= ${since}
               ORDER BY finished_at DESC LIMIT 20) x
       ) r
       WHERE s.center_id = ${centerId}
     ),
     cs AS (
-      SELECT x.counter_id, x.service_id, x.tier, c.status FROM counter_service x JOIN counter c ON c.id = x.counter_id
+      SELECT x.counter_id, x.service_id, x.tier, c.status,
+        EXISTS (SELECT 1 FROM ticket t WHERE t.counter_id = x.counter_id AND t.status IN ('called', 'serving')) AS busy
+      FROM counter_service x JOIN counter c ON c.id = x.counter_id
       WHERE c.center_id = ${centerId}
     ),
     busy AS (SELECT cs.counter_id, sum(f.waiting) AS primary_waiting FROM cs JOIN f ON f.id = cs.service_id WHERE cs.tier = 1 GROUP BY cs.counter_id)
     SELECT f.id, f.default_service_minutes, f.daily_cap, f.waiting, f.issued, f.avg_s, f.done_n,
-      k.open_counters, k.staffed_counters, k.assigned_counters, o.other_work,
+      k.open_counters, k.staffed_counters, k.assigned_counters, k.busy_counters, o.other_work,
       ce.time_zone, ce.opening_hours, cd.kind AS day_kind
     FROM f
     JOIN center ce ON ce.id = ${centerId}
@@ -109,7 +114,8 @@ export function serviceFiguresQuery(centerId: string, serviceDay: string, now: D
     CROSS JOIN LATERAL (
       -- the counters that call this service next: its primary ones, and backup ones none of whose primary services has anyone waiting
       SELECT count(*) FILTER (WHERE cs.status = 'open')::int AS open_counters,
-        count(*) FILTER (WHERE cs.status <> 'closed')::int AS staffed_counters, count(*)::int AS assigned_counters
+        count(*) FILTER (WHERE cs.status <> 'closed')::int AS staffed_counters, count(*)::int AS assigned_counters,
+        count(*) FILTER (WHERE cs.busy)::int AS busy_counters
       FROM cs LEFT JOIN busy b ON b.counter_id = cs.counter_id
       WHERE cs.service_id = f.id AND (cs.tier = 1 OR coalesce(b.primary_waiting, 0) = 0)
     ) k
@@ -146,7 +152,10 @@ export function countersFor(f: ServiceFigures): number {
 export function estimateFor(f: ServiceFigures, ahead: number) {
   const own = f.avgSeconds ?? f.defaultServiceMinutes * 60
   const others = ahead > 0 ? f.otherWorkSeconds * Math.min(1, ahead / Math.max(1, f.waiting)) : 0
-  return estimateMinutes(1, ahead * own + others, countersFor(f), f.intervals, f.nowMinute)
+  const counters = countersFor(f)
+  // every counter has a ticket in hand: the first call waits for one of them to finish (half a ticket, on average)
+  const inHand = f.busyCounters >= counters ? f.busyCounters * own / 2 : 0
+  return estimateMinutes(1, ahead * own + others + inHand, counters, f.intervals, f.nowMinute)
 }
 
 /** 'HH:MM' when the counters call again, if now is in a break or before the day's first opening; else null. */
