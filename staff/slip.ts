@@ -289,7 +289,8 @@ function fitToSheet(): void {
 
 /** "Phiếu kiểm soát quá trình giải quyết hồ sơ": every step with who, when, and whether it was on time. */
 function judge(d: DossierView, e: DossierView['history'][number]): keyof ReturnType<typeof t>['dossier']['controlJudge'] {
-  if (e.toStatus === 'ready' && d.outcome) return d.outcome
+  // the move into ready carries the outcome; later steps of a ready dossier (its electronic result downloaded) do not
+  if (e.toStatus === 'ready' && e.fromStatus !== 'ready' && d.outcome) return d.outcome
   // judged: the clerk's moves while the time runs (not the receipt, the completion of a supplement, a check-in, a stop, the handover)
   const judged = e.type === 'supplement_requested' || e.type === 'extended' || e.type === 'refused' || (e.type === 'status' && e.fromStatus !== 'needs_supplement')
   if (!judged || !e.dueAt) return 'none'

@@ -1054,6 +1054,7 @@ export const en: Catalog = {
     controlSteps: { received: 'Dossier received', filed_online: 'Filed online', checked_in: 'Citizen at the center', extended: 'Extended, apology sent',
       supplement_requested: 'Supplement requested', supplement_completed: 'Supplement complete (time counted again)', refused: 'Refused',
       stopped: 'Stopped at the citizen’s request', returned: 'Result handed over', closed_incomplete: 'Closed (no supplement within 15 days)', status: 'Moved: {status}',
+      result_attached: 'Electronic result (PDF) attached', result_downloaded: 'Electronic result downloaded by the citizen', provincial_code_set: 'Province system code linked',
       early_return_announced: 'Early return announced' },
     controlHint: 'Each step is judged against the due date in force when it was taken; waiting for a supplement and a stop at the citizen’s request are never late.',
     signControl: 'PREPARED BY',

@@ -1062,6 +1062,7 @@ export const vi = {
     controlSteps: { received: 'Tiếp nhận hồ sơ', filed_online: 'Nộp hồ sơ trực tuyến', checked_in: 'Công dân đến trung tâm', extended: 'Gia hạn, gửi văn bản xin lỗi',
       supplement_requested: 'Yêu cầu bổ sung hồ sơ', supplement_completed: 'Nhận đủ hồ sơ bổ sung (tính lại thời hạn)', refused: 'Từ chối giải quyết',
       stopped: 'Dừng giải quyết theo đề nghị', returned: 'Trả kết quả', closed_incomplete: 'Đóng hồ sơ (không bổ sung trong 15 ngày)', status: 'Chuyển: {status}',
+      result_attached: 'Đính kèm kết quả điện tử (PDF)', result_downloaded: 'Công dân tải kết quả điện tử', provincial_code_set: 'Gắn mã hồ sơ của hệ thống tỉnh',
       early_return_announced: 'Thông báo trả kết quả trước hạn' },
     controlHint: 'Mỗi bước được đối chiếu với hạn trả kết quả đang có hiệu lực khi thực hiện bước đó; thời gian chờ bổ sung và việc dừng theo đề nghị không tính là quá hạn.',
     signControl: 'NGƯỜI LẬP PHIẾU',

@@ -81,6 +81,18 @@ describeBrowser('the electronic result: the clerk attaches it, the citizen downl
     await clerk.waitForFunction(() => (globalThis as unknown as { document: { getElementById(id: string): { textContent: string } | null } })
       .document.getElementById('ds-result-downloads')?.textContent.includes('1 lần') ?? false)
     await shot(clerk, 'result-downloaded-clerk-1366.png')
+    // the process control slip names both steps
+    const slip = await clerk.context().newPage()
+    await slip.goto(`${h.url}/staff/phieu/${d.id}?loai=kiem-soat`)
+    await slip.waitForSelector('body[data-ready]')
+    const slipText = await slip.evaluate(() => (globalThis as unknown as { document: { body: { innerText: string } } }).document.body.innerText)
+    expect(slipText).toContain('Đính kèm kết quả điện tử (PDF)')
+    expect(slipText).toContain('Công dân tải kết quả điện tử')
+    // only the move into ready is judged (Trước hạn here), not the download after it
+    expect(await slip.locator('table tr', { hasText: 'Công dân tải kết quả điện tử' }).textContent()).not.toContain('Trước')
+    expect(await slip.locator('table tr', { hasText: 'Chuyển: Đã có kết quả' }).textContent()).toContain('Trước hạn')
+    await shot(slip, 'result-control-slip.png')
+    await slip.close()
     expect(pageErrors(clerk)).toEqual([])
     expect(pageErrors(phone)).toEqual([])
   })
