@@ -83,6 +83,10 @@ describe.each(backends)('appointments on %s', (kind) => {
       const res = await book(serviceId, day, time)
       expect([res.status, res.body.error.code]).toEqual([409, 'SLOT_UNAVAILABLE'])
     }
+    // the services a citizen may book: those with slots on some weekday
+    const offered = (await h.http.get('/api/centers/na-sang/appointments/services')).body.services.map((x: { id: string }) => x.id)
+    expect(offered).toContain(serviceId)
+    expect(offered).not.toContain((await addService(h)).id)
     // the page's view: by id, never the secret or the phone
     const view = await h.http.get(`/api/appointments/${a.id}`)
     expect(view.status).toBe(200)
