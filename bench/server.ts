@@ -7,7 +7,7 @@
  *   BENCH_POOL (default 20), BENCH_COUNT_QUERIES=1 (bench/profile.ts), BENCH_MEMORY=1 (bench/memory.ts),
  *   BENCH_OPEN_LIMITS=1 and BENCH_PAGES_DIR (bench/fuzz.ts),
  *   BENCH_CLOCK=manual (bench/estimates.ts): the clock stands at BENCH_START until a line `CLOCK <ms>` on
- *   stdin moves it (answered `CLOCKED <ms>`), so a simulated day runs in seconds
+ *   stdin moves it (answered `CLOCKED <ms>`), so a simulated day runs in a minute or two, not ten hours
  */
 import type { AddressInfo } from 'node:net'
 import { createInterface } from 'node:readline'
