@@ -21,7 +21,7 @@ const USERNAME: Record<Exclude<Actor, 'anonymous'>, string> = {
 type State = 'closed' | 'open' | 'paused' | 'waiting' | 'called' | 'serving' | 'held'
   /** a dossier canbo1 has just received; one filed online; a day in the center's calendar */
   | 'dossier' | 'filed' | 'calendarDay'
-interface Fixture { counter: string; ticket: string; serviceB: string; dossier: string; attachment: string }
+interface Fixture { counter: string; ticket: string; serviceB: string; dossier: string; attachment: string; counter2?: string }
 
 type Outcome = 'allowed' | ErrorCode
 interface RouteCase {
@@ -78,6 +78,8 @@ const ROUTES: RouteCase[] = [
   { name: 'resume a held ticket at the caller\'s own counter', method: 'post', path: ticketPath('resume'), body: () => ({}), state: 'held', wrongClerk: 'NOT_YOUR_HELD_TICKET',
     except: { manager: 'NO_OPEN_COUNTER', admin: 'NO_OPEN_COUNTER' }, check: (b) => expect(b.ticket).toMatchObject({ status: 'called', counterNumber: 1 }), recorded: 'ticket_event' },
   { name: 'transfer a called ticket', method: 'post', path: ticketPath('transfer'), body: (f) => ({ serviceId: f.serviceB }), state: 'called', wrongClerk: 'NOT_AT_COUNTER', check: (b, f) => expect(b.ticket).toMatchObject({ status: 'waiting', serviceId: f.serviceB, transferredFromId: f.ticket }), recorded: 'ticket_event' },
+  // issue 22: to counter 2 (open, the wrong clerk's), with a note
+  { name: 'transfer a called ticket to a counter', method: 'post', path: ticketPath('transfer'), body: (f) => ({ counterId: f.counter2, note: 'Cần chứng thực' }), state: 'called', wrongClerk: 'NOT_AT_COUNTER', check: (b, f) => expect(b.ticket).toMatchObject({ status: 'waiting', transferredFromId: f.ticket, counterId: null }), recorded: 'ticket_event' },
   { name: 'cancel a called ticket', method: 'post', path: ticketPath('cancel'), state: 'called', wrongClerk: 'NOT_AT_COUNTER', check: ticketIs('cancelled'), recorded: 'ticket_event' },
   // a waiting ticket belongs to no counter yet: any clerk of the center may transfer or cancel it
   { name: 'transfer a waiting ticket', method: 'post', path: ticketPath('transfer'), body: (f) => ({ serviceId: f.serviceB }), state: 'waiting', wrongClerk: 'allowed', check: (b, f) => expect(b.ticket).toMatchObject({ status: 'waiting', serviceId: f.serviceB }), recorded: 'ticket_event' },
@@ -251,7 +253,7 @@ describe.each(backends)('roles on %s', (kind) => {
     await db.updateTable('ticket').set({ status: 'cancelled', finished_at: h.clock() }).where('status', 'in', ['waiting', 'called', 'serving', 'held']).execute()
     const counter2 = h.demo.counters[2]!
     await db.updateTable('counter').set({ status: 'closed', staff_id: null, pause_reason: null }).where('id', '!=', counter2).execute()
-    const f: Fixture = { counter: h.demo.counters[1]!, ticket: '', serviceB: h.demo.services.B!, dossier: '', attachment: '' }
+    const f: Fixture = { counter: h.demo.counters[1]!, ticket: '', serviceB: h.demo.services.B!, dossier: '', attachment: '', counter2 }
     const ok = async (p: Promise<supertest.Response>) => { const r = await p; expect(r.status).toBeLessThan(300); return r }
     const clerk = agents.rightClerk
     const c2 = await db.selectFrom('counter').select(['status', 'staff_id']).where('id', '=', counter2).executeTakeFirstOrThrow()
