@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
 import type { AppointmentRuleTable, AppointmentTable } from './types-appointments.js'
+import type { RateLimitHitTable } from './types-ratelimit.js'
 import type { NotifySubscriptionTable } from './types-notify.js'
 export type { NotifyChannel, NotifySubscriptionTable } from './types-notify.js'
 import type { ApiTokenTable, DossierResultTable, OutboxDeliveryTable, OutboxEventTable, WebhookSubscriptionTable } from './types-integration.js'
@@ -351,6 +352,8 @@ export interface Database {
   webhook_subscription: WebhookSubscriptionTable
   outbox_event: OutboxEventTable
   outbox_delivery: OutboxDeliveryTable
+  // migration 0023 (issue 19): rate-limit counters shared by every instance
+  rate_limit_hit: RateLimitHitTable
   // migration 0019 (issue 24): appointments
   appointment_rule: AppointmentRuleTable
   appointment: AppointmentTable

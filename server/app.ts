@@ -3,6 +3,8 @@ import express, { type Express, type RequestHandler } from 'express'
 import helmet from 'helmet'
 import compression from 'compression'
 import { rateLimit } from 'express-rate-limit'
+import { DbRateLimitStore } from './http/rate-limit-store.js'
+import { AddressBudget } from './dossiers/address-budget.js'
 import { pino, type Logger } from 'pino'
 import { sql } from 'kysely'
 import type { DbHandle } from '../db/create-db.js'
@@ -53,6 +55,9 @@ export interface AppDeps {
   logger?: Logger
   /** tickets one address may take per minute */
   publicRateLimitPerMinute?: number
+  /** issue 19: anonymous reads (GET) one address may send per minute, and anonymous socket connections (defaults 1200, 300) */
+  publicReadsPerMinute?: number
+  publicSocketsPerMinute?: number
   /** bookings and cancellations of appointments one address may send per minute (default 20) */
   bookingsPerMinute?: number
   /** what strangers may do with dossiers: lookups and filings per address, failed guesses, pending filings per center */
@@ -160,7 +165,9 @@ export function createApp(deps: AppDeps): App {
   // a handshake's address as Express reads a request's (`req.ip`): this app's `trust proxy`, its own code
   const clientAddress = (req: IncomingMessage) =>
     (Object.create(app.request, { headers: { value: req.headers }, socket: { value: req.socket } }) as express.Request).ip ?? ''
-  const io = attachRealtime(httpServer, { sink, logger, pool, clientAddress, lookups: {
+  // issue 19: anonymous socket connections per address (this instance's own load; staff sockets apart)
+  const sockets = new AddressBudget(deps.publicSocketsPerMinute ?? 300, 60_000)
+  const io = attachRealtime(httpServer, { sink, logger, pool, clientAddress, anonymous: (address) => sockets.take(address), lookups: {
     staffOfSession: async (cookie) => {
       const a = await auth.authenticate(sessionToken(cookie))
       // an account whose password someone else set is no staff socket until it chooses its own
@@ -230,31 +237,38 @@ function apiRouter(deps: AppDeps, s: ReturnType<typeof services>, sink: SocketSi
   // API tokens (W5, issue 25): `Authorization: Bearer …` replaces the session, limited per token
   const tokens = new TokenService(db, clock)
   api.use(...bearerAuth(tokens, deps.tokenRequestsPerMinute ?? 600))
-  /** At most `limit` requests a minute from one address, then 429 RATE_LIMITED (each limiter counts apart). */
-  const perAddressPerMinute = (limit: number) => rateLimit({
-    windowMs: 60_000, limit, standardHeaders: 'draft-8', legacyHeaders: false,
+  /**
+   * At most `limit` requests a minute from one address, then 429 RATE_LIMITED (each limiter counts apart). `shared`: the
+   * limiter's name in the database's counters, which every instance shares (issue 19: budgets against guessing and
+   * writes); without it this instance's memory counts (the kiosk's tap and anonymous reads: the instance's own load).
+   */
+  const perAddressPerMinute = (limit: number, shared?: string) => rateLimit({
+    windowMs: 60_000, limit, standardHeaders: 'draft-8', legacyHeaders: false, ...(shared ? { store: new DbRateLimitStore(db, shared) } : {}),
     handler: () => { throw new AppError('RATE_LIMITED') },
   })
+  // issue 19: anonymous reads (board, ticket, procedures…), staff and API tokens apart
+  const reads = perAddressPerMinute(deps.publicReadsPerMinute ?? 1200)
+  api.use((req, res, next) => (req.method === 'GET' && !req.auth ? reads(req, res, next) : next()))
   const issueLimiter = perAddressPerMinute(deps.publicRateLimitPerMinute ?? 120)
   // login's own throttles need the username: a cap per address comes first, then the body is read
-  api.post('/auth/login', perAddressPerMinute(deps.loginsPerMinute ?? 120), jsonBody)
+  api.post('/auth/login', perAddressPerMinute(deps.loginsPerMinute ?? 120, 'login'), jsonBody)
   api.use(authRoutes(s.auth, { sessionHours: deps.sessionHours ?? 12 }))
   // issue 24: "notify me" on a ticket or a dossier (its own per-address budget), the manager's list of what was sent
   api.use(notifyRoutes(new NotifyService(db, clock, deps.notify ?? { transports: [], vapidPublicKey: null, extraPushHosts: [] }, s.tickets, s.dossiers),
-    perAddressPerMinute(deps.publicRateLimitPerMinute ?? 120)))
+    perAddressPerMinute(deps.publicRateLimitPerMinute ?? 120, 'notify')))
   api.use(publicRoutes(s.issuing, s.tickets, s.board, issueLimiter))
   api.use(staffQueueRoutes(s.counters, s.tickets))
   api.use(dossierPublicRoutes(s.dossiers, issueLimiter))
   // appointments (issue 24): bookings and cancellations have their own per-address budget, apart from the kiosks'
   api.use(appointmentRoutes(s.appointments, { reads: perAddressPerMinute(deps.publicRateLimitPerMinute ?? 120),
-    writes: perAddressPerMinute(deps.bookingsPerMinute ?? 20), issue: issueLimiter }))
+    writes: perAddressPerMinute(deps.bookingsPerMinute ?? 20, 'booking'), issue: issueLimiter }))
   api.use(dossierStaffRoutes(s.dossiers, new CalendarService(db, clock, s.calendar)))
   api.use(dossierResultRoutes(new DossierResults(db, clock, s.dossiers, sink), s.dossiers)) // electronic result, province's code (issues 21, 25)
   api.use(centerAdminRoutes(new CenterAdminService(db, clock, s.board, sink)))
   api.use(staffConsoleRoutes(new StaffService(db, clock), new SettingsService(db, clock, s.board, sink), new CatalogService(db, clock, s.board, sink), new AccountsService(db, clock, s.counters, sink)))
   api.use(auditRoutes(new AuditService(db, clock)))
   // ratings come from phones and counter tablets: their own per-address budget, apart from the kiosks'
-  const ratingLimiter = perAddressPerMinute(deps.publicRateLimitPerMinute ?? 120)
+  const ratingLimiter = perAddressPerMinute(deps.publicRateLimitPerMinute ?? 120, 'rating')
   api.use(ratingRoutes(new RatingService(db, clock), ratingLimiter))
   api.use(reportRoutes(new ReportService(db, clock), new BookService(db, clock)))
   api.use(tokenRoutes(tokens))
@@ -262,7 +276,7 @@ function apiRouter(deps: AppDeps, s: ReturnType<typeof services>, sink: SocketSi
   api.use(webhookRoutes(new WebhookService(db, clock))) // W6
   api.use(voiceRoutes(new VoiceService(db, clock))) // the center's own voice (issue 23)
   // the one-time set-up link of an empty install: a stranger's guesses are few and logged
-  api.use(setupRoutes(new SetupService(db, clock), s.auth, logger, perAddressPerMinute(deps.setupPerMinute ?? 10), { sessionHours: deps.sessionHours ?? 12 }))
+  api.use(setupRoutes(new SetupService(db, clock), s.auth, logger, perAddressPerMinute(deps.setupPerMinute ?? 10, 'setup'), { sessionHours: deps.sessionHours ?? 12 }))
   api.use(notFound)
   return api
 }

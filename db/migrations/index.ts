@@ -21,6 +21,7 @@ import * as m0020 from './2026_12_07_0020_notifications.js'
 import * as m0026 from './2026_12_07_0026_center_voice.js'
 import * as m0024 from './2026_12_07_0024_dossier_result.js'
 import * as m0021 from './2026_12_07_0021_search_fold.js'
+import * as m0023 from './2026_12_07_0023_rate_limit.js'
 
 // Static imports: FileMigrationProvider's dynamic import does not work under jest.
 const migrations: Record<string, Migration> = {
@@ -46,6 +47,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_07_0026_center_voice': m0026,
   '2026_12_07_0024_dossier_result': m0024,
   '2026_12_07_0021_search_fold': m0021,
+  '2026_12_07_0023_rate_limit': m0023,
 }
 
 export const migrationProvider: MigrationProvider = {

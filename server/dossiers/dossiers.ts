@@ -7,6 +7,7 @@ import { DossierPublicService, type CheckInTickets, type FilingQuota } from './d
 import { DossierService } from './dossier.service.js'
 import type { CenterTx } from './dossier.support.js'
 import { AddressBudget } from './address-budget.js'
+import { DbRateLimitStore } from '../http/rate-limit-store.js'
 import { DEFAULT_GUESS_LIMITS, type GuessLimits } from './guess-throttle.js'
 import { AppError } from '../errors.js'
 
@@ -53,8 +54,10 @@ export function createDossiers(db: Db, clock: Clock, queue: QueueSide, sink: Eve
   const inTx: CenterTx = (center, work) => queue.changes.inTx(center, work)
   const tickets: CheckInTickets = { issue: (slug, input) => queue.issuing.issue(slug, input), get: (id) => queue.tickets.issuedTicket(id) }
   const budgets = {
-    lookups: new AddressBudget(limits.lookupsPerMinute, 60_000),
-    filings: new AddressBudget(limits.filingsPerHour, 60 * 60_000, (minutes) => new AppError('TOO_MANY_FILINGS', { minutes }), (req) => !!req.auth),
+    // issue 19: counted in the database, so several instances share one budget per address
+    lookups: new AddressBudget(limits.lookupsPerMinute, 60_000, undefined, undefined, new DbRateLimitStore(db, 'lookup')),
+    filings: new AddressBudget(limits.filingsPerHour, 60 * 60_000, (minutes) => new AppError('TOO_MANY_FILINGS', { minutes }), (req) => !!req.auth,
+      new DbRateLimitStore(db, 'filing')),
   }
   return {
     staff: new DossierService(db, clock, inTx, sink),

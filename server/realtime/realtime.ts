@@ -210,6 +210,8 @@ export function attachRealtime(httpServer: HttpServer, deps: {
   lookups: RealtimeLookups; sink: SocketSink; logger: Logger; pool?: pg.Pool
   /** the handshake's client address, as the HTTP routes see theirs (`req.ip`, behind the same trusted proxies) */
   clientAddress: (req: IncomingMessage) => string
+  /** issue 19: one anonymous connection from `address` (a socket without a staff session); throws RATE_LIMITED past its budget */
+  anonymous?: (address: string) => Promise<void>
 }): IoServer {
   const io: IoServer = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 10_000 })
   if (deps.pool) {
@@ -232,7 +234,7 @@ export function attachRealtime(httpServer: HttpServer, deps: {
     })
   }
 
-  io.use(handshake(deps.lookups, deps.logger, deps.clientAddress))
+  io.use(handshake(deps.lookups, deps.logger, deps.clientAddress, deps.anonymous))
   io.on('connection', (socket: IoSocket) => connected(socket, deps.lookups, deps.logger))
   return io
 }
@@ -259,12 +261,20 @@ async function dossierClaim(lookups: RealtimeLookups, claim: unknown, address: s
 }
 
 /** Who a socket is, from its cookie and its auth: each claim checked, or the socket refused. */
-function handshake(lookups: RealtimeLookups, logger: Logger, clientAddress: (req: IncomingMessage) => string): Parameters<IoServer['use']>[0] {
+function handshake(lookups: RealtimeLookups, logger: Logger, clientAddress: (req: IncomingMessage) => string,
+  anonymous?: (address: string) => Promise<void>): Parameters<IoServer['use']>[0] {
   return async (socket, next) => {
     try {
       const a = (socket.handshake.auth ?? {}) as Record<string, unknown>
       const staff = await lookups.staffOfSession(socket.handshake.headers.cookie)
       const staffRefused = staff && 'refused' in staff ? staff.refused : undefined
+      if (!staff || 'refused' in staff) {
+        // issue 19: an anonymous socket spends its address's connection budget before any lookup
+        try { await anonymous?.(clientAddress(socket.request)) } catch (e) {
+          if (e instanceof AppError && e.code === 'RATE_LIMITED') return next(new Error('RATE_LIMITED'))
+          throw e
+        }
+      }
       if (staff && !('refused' in staff)) {
         socket.data.staffId = staff.staffId
         socket.data.staffSession = staff.session

@@ -39,7 +39,7 @@ export async function startHarness(kind: DbKind, opts: Partial<AppDeps> & { cloc
   // limits no test reaches unless it asks for its own: tests log many clerks in at once from 127.0.0.1
   // (a login is counted as a failure until its password is checked: 50 at once passed the cap of 30)
   const app = createApp({ dbHandle: handle, clock, publicRateLimitPerMinute: 100_000, failedLoginsPer15Min: 1000,
-    loginLimits: { perAddress: 100_000 }, dossierLimits: { filingsPerHour: 100_000 }, ...opts })
+    loginLimits: { perAddress: 100_000 }, dossierLimits: { filingsPerHour: 100_000 }, publicReadsPerMinute: 100_000, publicSocketsPerMinute: 100_000, ...opts })
   await new Promise<void>((r) => app.httpServer.listen(0, '127.0.0.1', r))
   const url = `http://127.0.0.1:${(app.httpServer.address() as AddressInfo).port}`
   const db = handle.db
