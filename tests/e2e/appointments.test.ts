@@ -21,6 +21,26 @@ function decodeQr(png: Buffer): string | null {
   return jsQR(new Uint8ClampedArray(img.data.buffer, img.data.byteOffset, img.data.length), img.width, img.height)?.data ?? null
 }
 
+/**
+ * A 2D scanner in keyboard mode: the payload and its Enter, a key every 5 ms by the keyboard's own clock,
+ * through the DevTools protocol with each key's timestamp (as tests/e2e/cccd-scan.test.ts does: on this
+ * shared machine page.keyboard.type delivers keys 20–240 ms apart, slower than a scanner).
+ */
+async function scan(page: Page, payload: string): Promise<void> {
+  const cdp = await page.context().newCDPSession(page)
+  const t0 = Date.now() / 1000
+  const sent: Promise<unknown>[] = []
+  let i = 0
+  for (const ch of [...payload, 'Enter']) {
+    const timestamp = t0 + (i++) * 0.005
+    const key = ch === 'Enter' ? { key: 'Enter', code: 'Enter', windowsVirtualKeyCode: 13, text: '\r' } : { key: ch, text: ch, unmodifiedText: ch }
+    sent.push(cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', ...key, timestamp }))
+    sent.push(cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: key.key, timestamp: timestamp + 0.002 }))
+  }
+  await Promise.all(sent)
+  await cdp.detach()
+}
+
 const MON = '2026-11-23'
 const local = (hm: string) => `${MON}T${hm}:00+07:00`
 
@@ -108,9 +128,8 @@ describeBrowser('appointments and one-scan check-in in Chromium', () => {
     h.clock.set(local('09:05'))
     await kiosk.goto(`${h.url}/kiosk?center=na-sang`)
     await kiosk.waitForSelector('.tile[data-service="A"]:not([disabled])')
-    // the scanner: the QR's payload, 5 ms a key, then Enter; from the home screen, nothing tapped
-    await kiosk.keyboard.type(`${h.url}/dat-lich/${a.id}`, { delay: 5 })
-    await kiosk.keyboard.press('Enter')
+    // the scanner: the QR's payload, 5 ms a key by its own clock, then Enter; from the home screen, nothing tapped
+    await scan(kiosk, `${h.url}/dat-lich/${a.id}`)
     await kiosk.waitForSelector('#ticket-code')
     expect(await kiosk.textContent('#ticket-note')).toBe('Lịch hẹn 09:00: bạn được xếp hàng như đã đến lúc 09:00.')
     await kiosk.waitForFunction(() => window.__prints === 1)
@@ -149,8 +168,7 @@ describeBrowser('appointments and one-scan check-in in Chromium', () => {
     await kiosk.click('#done')
     await kiosk.waitForSelector('.tile[data-service="A"]')
     // the slip's QR: the lookup link with both codes (staff/slip.ts draws location.origin + lookupPath)
-    await kiosk.keyboard.type(`${h.url}${d.lookupPath}`, { delay: 5 })
-    await kiosk.keyboard.press('Enter')
+    await scan(kiosk, `${h.url}${d.lookupPath}`)
     await kiosk.waitForSelector('#ticket-code')
     await kiosk.waitForFunction(() => window.__prints === 3)
     const ticket = await h.handle.db.selectFrom('ticket').selectAll().where('dossier_id', '=', d.id).executeTakeFirstOrThrow()
@@ -160,8 +178,7 @@ describeBrowser('appointments and one-scan check-in in Chromium', () => {
     // a QR of something else says so, on the check-in screen
     await kiosk.click('#done')
     await kiosk.waitForSelector('.tile[data-service="A"]')
-    await kiosk.keyboard.type('https://example.org/not-ours', { delay: 5 })
-    await kiosk.keyboard.press('Enter')
+    await scan(kiosk, 'https://example.org/not-ours')
     await kiosk.waitForSelector('#checkin-message')
     expect(await kiosk.textContent('#checkin-message')).toBe('Mã QR này không phải lịch hẹn hay giấy tiếp nhận hồ sơ của trung tâm.')
     expect(pageErrors(kiosk)).toEqual([])
