@@ -1,5 +1,6 @@
 import QRCode from 'qrcode'
 import type { BoardSnapshot } from '../common/types.js'
+import { publicBase as base, qrPointsHere } from '../common/public-url.js'
 import { apiGet } from './api.js'
 import { fmt, t } from './i18n.js'
 
@@ -17,19 +18,12 @@ export function qrSvg(text: string, margin = 1): Promise<string> {
 
 /** The base of every link a QR carries: PUBLIC_URL when set, else this page's origin (no trailing slash). */
 export function publicBase(publicUrl: string | null | undefined): string {
-  return (publicUrl || location.origin).replace(/\/+$/, '')
-}
-
-/** A host no phone reaches: this machine itself. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase()
-  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)
+  return base(publicUrl, location.origin)
 }
 
 /** The notice a page shows beside its QR when the QR points at this machine (no PUBLIC_URL, served from localhost); null when the QR is fine. */
 export function qrLocalNotice(publicUrl: string | null | undefined): string | null {
-  if (publicUrl || !isLoopbackHost(location.hostname)) return null
-  return fmt(t().pages.qrLocalOnly, { host: location.host })
+  return qrPointsHere(publicUrl, location.hostname) ? fmt(t().pages.qrLocalOnly, { host: location.host }) : null
 }
 
 /** For a page without the live board (the slip, the filing answer): the center's PUBLIC_URL from its board; null when unset or unread. */
