@@ -50,6 +50,8 @@ if (process.env.BENCH_CLOCK === 'manual') {
 const app = createApp({
   dbHandle: handle, clock: process.env.BENCH_CLOCK === 'manual' ? () => new Date(manualNow) : () => new Date(start + (Date.now() - t0)), logger: pino({ level: 'silent' }),
   publicRateLimitPerMinute: 1_000_000, failedLoginsPer15Min: 1_000_000,
+  // issue 19: anonymous reads and socket connections per address (the socket and memory benches open thousands from 127.0.0.1)
+  publicReadsPerMinute: 1_000_000, publicSocketsPerMinute: 1_000_000,
   // BENCH_OPEN_LIMITS=1 (bench/fuzz.ts): logins, dossier lookups and the set-up link unlimited too, so malformed requests meet validation
   ...(process.env.BENCH_OPEN_LIMITS ? { loginsPerMinute: 1_000_000, loginLimits: { perAddress: 1_000_000 }, dossierLimits: { lookupsPerMinute: 1_000_000, filingsPerHour: 1_000_000 }, setupPerMinute: 1_000_000 } : {}),
   ...(process.env.BENCH_PAGES_DIR ? { pagesDir: process.env.BENCH_PAGES_DIR } : {}),
