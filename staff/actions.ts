@@ -110,6 +110,13 @@ export class KeyQueue {
     return next
   }
 
+  /** A dialog took the keyboard: the keys waiting are dropped (the caller says which), the one in flight stays. */
+  clear(): string[] {
+    const dropped = this.queued
+    this.queued = []
+    return dropped
+  }
+
   /** The keys waiting, in order. */
   waiting(): readonly string[] { return this.queued }
   busy(): boolean { return this.inFlight !== null }

@@ -64,10 +64,18 @@ export class ConsoleKeys {
     const st = this.host.state()
     const w = t().staff
     if (k === 'u') {
-      if (this.undo && this.undo.until > Date.now()) { this.status = null; this.undoNoShow() } else this.show({ kind: 'refused', text: w.keyNoUndo })
+      if (this.undo && this.undo.until > Date.now()) { this.show(null); this.undoNoShow() } else this.show({ kind: 'refused', text: w.keyNoUndo })
     } else if (st) {
       const action = actionForKey(k, allowedActions(st))
-      if (action) { this.status = null; this.host.run(action) } else {
+      if (action) {
+        this.show(null)
+        this.host.run(action)
+        // a dialog opened (T, N, X, P): it takes the keyboard; keys pressed behind it are dropped, and said so
+        if (document.querySelector('dialog[open]')) {
+          const dropped = this.keys.clear()
+          if (dropped.length) this.show({ kind: 'refused', text: fmt(w.keysDropped, { keys: dropped.map((x) => x === ' ' ? w.keySpace : x.toUpperCase()).join(', ') }) })
+        }
+      } else {
         const no = whyNotKey(k, st)
         if (no) {
           const why = fmt((w.keyWhy as Record<string, string>)[no.why]!, { code: this.host.currentCode() ?? '' })

@@ -66,6 +66,11 @@ describe('staff console actions', () => {
     expect(q.press('d')).toBe('duplicate')
     expect(q.done()).toBeNull()
     expect(q.press('d')).toBe('run')
+    // a dialog opened: the keys behind it are dropped (the console says which)
+    expect(q.press('h')).toBe('queued')
+    expect(q.press('x')).toBe('queued')
+    expect(q.clear()).toEqual(['h', 'x'])
+    expect(q.done()).toBeNull()
   })
 
   it('every action has words in both languages', () => {

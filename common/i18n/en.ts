@@ -622,6 +622,7 @@ export const en: Catalog = {
     keysQueued: 'Working. Keys waiting their turn: {keys}',
     keyDuplicate: 'Key {key} already taken, working on it.',
     keysFull: 'Key {key} not taken: 3 keys are already waiting.',
+    keysDropped: 'Waiting keys {keys} dropped: a dialog is open, answer it first.',
     keyNoUndo: 'Key U: no no-show to undo (only for 10 seconds).',
     keyRefused: 'Key {key} ({action}): {why}.',
     keyWhy: {
@@ -844,6 +845,7 @@ export const en: Catalog = {
     idNumber: 'Personal ID number (optional)',
     documents: 'Documents received',
     documentsHint: 'Tick the documents the citizen handed in.',
+    docsAllKey: 'The + key ticks them all; Ctrl+Enter saves the dossier.',
     sets: 'Number of sets',
     deliveryLabel: 'Result collected',
     note: 'Note (optional)',

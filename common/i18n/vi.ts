@@ -625,6 +625,7 @@ export const vi = {
     keysQueued: 'Đang xử lý. Phím chờ chạy tiếp: {keys}',
     keyDuplicate: 'Phím {key} đã nhận, đang xử lý.',
     keysFull: 'Phím {key} không được nhận: đã có 3 phím đang chờ.',
+    keysDropped: 'Đã bỏ phím chờ {keys}: hộp thoại đang mở, hãy chọn trong hộp thoại trước.',
     keyNoUndo: 'Phím U: không có lượt vắng mặt nào để hoàn tác (chỉ trong 10 giây).',
     keyRefused: 'Phím {key} ({action}): {why}.',
     keyWhy: {

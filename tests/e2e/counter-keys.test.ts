@@ -78,7 +78,7 @@ describeBrowser('counter keys in Chromium: queued keys, no-show undo, transfer t
     await clerk.route('**/call-next', async (route: Route) => { await gate; await route.continue() }, { times: 1 })
     await clerk.waitForSelector('#act-callNext:not([disabled])')
     await clerk.keyboard.press(' ')
-    await clerk.waitForSelector('.busy #act-callNext[disabled]')
+    await clerk.waitForSelector('.busy #act-callNext')
     await clerk.keyboard.press('d')
     await clerk.waitForFunction(() => document.getElementById('key-status')?.textContent?.includes('Phím chờ chạy tiếp: D'))
     await shot(clerk, 'counter-keys-queued.png')
@@ -100,11 +100,19 @@ describeBrowser('counter keys in Chromium: queued keys, no-show undo, transfer t
   })
 
   it('N asks first, a second N confirms the no-show, and U takes it back within 10 seconds', async () => {
+    // Space, N, D while the call is in flight: the call, then N's question; D, behind a dialog, is dropped and said so
+    let release!: () => void
+    const gate = new Promise<void>((r) => { release = r })
+    await clerk.route('**/call-next', async (route: Route) => { await gate; await route.continue() }, { times: 1 })
     await clerk.keyboard.press(' ')
-    await clerk.waitForSelector('#current[data-status="called"]')
-    const code = await clerk.textContent('#current-code')
+    await clerk.waitForSelector('.busy #act-callNext')
     await clerk.keyboard.press('n')
+    await clerk.keyboard.press('d')
+    release()
     await clerk.waitForSelector('#noshow-dialog[open]')
+    expect(await clerk.textContent('#key-status')).toBe('Đã bỏ phím chờ D: hộp thoại đang mở, hãy chọn trong hộp thoại trước.')
+    expect(await clerk.getAttribute('#current', 'data-status')).toBe('called')
+    const code = await clerk.textContent('#current-code')
     expect(await clerk.textContent('#noshow-dialog h2')).toBe(`Số ${code} vắng mặt?`)
     await shot(clerk, 'counter-noshow-confirm.png')
     await clerk.keyboard.press('n')
