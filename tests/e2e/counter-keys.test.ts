@@ -4,6 +4,19 @@ import QRCode from 'qrcode'
 import { startHarness, type Harness, TEST_PASSWORD } from '../helpers/harness.js'
 import { describeBrowser, ensurePagesBuilt, launch, newPage, pageErrors, shot } from './browser.js'
 
+// the page's globals, for the callbacks that run in the page (the tests' tsconfig has no DOM library)
+interface PageEl { textContent: string | null; id: string; dataset: Record<string, string | undefined>; checked: boolean; value: string; complete: boolean; naturalWidth: number }
+declare const document: {
+  getElementById(id: string): PageEl | null
+  querySelector<T = PageEl>(s: string): T | null
+  querySelectorAll<T = PageEl>(s: string): ArrayLike<T>
+  activeElement: PageEl | null
+  body: PageEl
+}
+type HTMLInputElement = PageEl
+type HTMLElement = PageEl
+type HTMLImageElement = PageEl
+
 const COUNTER_PC = { width: 1366, height: 768 }
 // FAKE payload (province code 000 does not exist)
 const CARD = '000090000001|000000001|NGUYỄN VĂN MẪU|01011990|Nam|Số 1 Đường Thử, Phường Mẫu, Tỉnh Giả Định|15062021'
