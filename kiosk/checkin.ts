@@ -8,7 +8,6 @@ import { fmt, getLang, t } from '../web/i18n.js'
 import { dmy, hm } from '../web/time.js'
 import { listenForKioskScans, parseScan } from './appointment-scan.js'
 import { KioskBooking } from './appointment-book.js'
-import { kioskCamera } from './appointment-camera.js'
 
 /** Dossier states a citizen checks in for at the kiosk, and the button that says what for. */
 const CHECK_IN: Partial<Record<DossierStatus, 'takeTicketReceive' | 'takeTicketPickup' | 'takeTicketSupplement'>> = {
@@ -63,8 +62,6 @@ export class KioskCheckin {
   /** booking for a later day (kiosk/appointment-book.ts), shown on this screen while `booking` */
   private booking = false
   private booker: KioskBooking
-  /** the kiosk's camera as a QR reader (kiosk/appointment-camera.ts); its panel is kept across redraws */
-  private camera = kioskCamera((text) => void this.scanned(text))
 
   constructor(private deps: Deps) {
     this.booker = new KioskBooking({ center: () => this.deps.center(), rerender: () => this.deps.rerender(), close: () => { this.booking = false; this.deps.rerender() } })
@@ -85,7 +82,6 @@ export class KioskCheckin {
 
   reset(): void {
     this.booking = false
-    this.camera.stop()
     this.code = ''
     this.lookup = ''
     this.focus = 'code'
@@ -215,8 +211,6 @@ export class KioskCheckin {
       h('p', { class: 'hint checkin-scan', id: 'checkin-scan-hint' }, t().appointments.kioskScanHint),
       h('p', { class: 'hint' }, w.kioskIntro, ' ', t().appointments.kioskHint),
       h('p', { class: 'hint checkin-rule', id: 'checkin-rule' }, t().appointments.kioskRule),
-      h('button', { type: 'button', class: 'btn btn-back kcam-open', id: 'kcam-open', disabled: loading, onclick: () => void this.camera.start() }, t().appointments.cameraButton),
-      this.camera.element,
       h('div', { class: 'entries' }, box('code', `${w.codeLabel} / ${t().appointments.codeLabel.toLowerCase()}`, this.code), box('lookup', w.lookupCodeLabel, this.lookup, 4)),
       this.message ? h('p', { class: 'checkin-message', id: 'checkin-message', role: 'alert' }, this.message) : null,
       h('div', { class: `osk ${this.focus}`, id: 'osk', role: 'group', 'aria-label': this.focus === 'code' ? w.codeLabel : w.lookupCodeLabel },
@@ -225,8 +219,8 @@ export class KioskCheckin {
         h('button', { type: 'button', class: 'key key-fn', 'data-key': 'back', 'aria-label': w.keyBackspace, title: w.keyBackspace, disabled: loading, onclick: () => this.press('back') }, '⌫'),
         this.focus === 'code' ? h('button', { type: 'button', class: 'key key-wide key-fn', 'data-key': 'clear', disabled: loading, onclick: () => this.press('clear') }, w.keyClear) : null),
       h('button', { type: 'button', class: 'btn btn-primary btn-find', id: 'checkin-find', disabled: loading, onclick: () => void this.find() }, loading ? (this.code || this.lookup ? w.looking : t().appointments.kioskReading) : w.lookupSubmit),
-      h('div', { class: 'nav' }, h('button', { type: 'button', class: 'btn btn-back', onclick: () => { this.camera.stop(); this.deps.back() } }, k.back),
-        h('button', { type: 'button', class: 'btn btn-back', id: 'kbook-open', onclick: () => { this.camera.stop(); this.booking = true; void this.booker.open() } }, t().appointments.kioskBook)),
+      h('div', { class: 'nav' }, h('button', { type: 'button', class: 'btn btn-back', onclick: () => this.deps.back() }, k.back),
+        h('button', { type: 'button', class: 'btn btn-back', id: 'kbook-open', onclick: () => { this.booking = true; void this.booker.open() } }, t().appointments.kioskBook)),
     ]
   }
 

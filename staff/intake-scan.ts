@@ -118,7 +118,7 @@ interface Detector { detect(src: CanvasImageSource): Promise<{ rawValue: string 
 declare global { interface Window { BarcodeDetector?: new (o: { formats: string[] }) => Detector } }
 
 /** BarcodeDetector where the browser has it with QR support; else jsQR on the frame's pixels. */
-export async function qrReader(): Promise<(video: HTMLVideoElement, canvas: HTMLCanvasElement) => Promise<string | null>> {
+async function qrReader(): Promise<(video: HTMLVideoElement, canvas: HTMLCanvasElement) => Promise<string | null>> {
   const BD = window.BarcodeDetector
   const formats = BD ? await (BD as unknown as { getSupportedFormats?: () => Promise<string[]> }).getSupportedFormats?.().catch(() => []) : []
   if (BD && formats?.includes('qr_code')) {

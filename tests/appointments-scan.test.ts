@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseScan } from '../kiosk/appointment-scan.js'
+import { parseScan } from '../common/appointment-qr.js'
 import { lookupPath } from '../common/dossier-types.js'
 import { appointmentOwnPath, appointmentQrPath } from '../common/appointment-types.js'
 

@@ -2,10 +2,6 @@
 // link, check in at the kiosk by the booking's QR (the scanner types its payload like a keyboard, at scanner
 // speed) and by the six digits typed on screen, and collect a dossier with one scan of its slip's QR.
 import { createRequire } from 'node:module'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import QRCode from 'qrcode'
 import { afterAll, beforeAll, expect, it } from '@jest/globals'
 import type { Browser, Page } from 'playwright-core'
 import { startHarness, TEST_PASSWORD, type Harness } from '../helpers/harness.js'
@@ -252,60 +248,3 @@ describeBrowser('appointments and one-scan check-in in Chromium', () => {
   })
 })
 
-/** One grey-scale 4:2:0 frame of a QR, centred on white: what Chromium's fake camera plays in a loop (as in cccd-scan.test.ts). */
-function qrY4m(text: string, width = 640, height = 480): Buffer {
-  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' })
-  const n = qr.modules.size
-  const scale = Math.floor(Math.min(width, height) / (n + 8))
-  const x0 = Math.floor((width - n * scale) / 2)
-  const y0 = Math.floor((height - n * scale) / 2)
-  const y = Buffer.alloc(width * height, 235)
-  for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) {
-    if (!qr.modules.get(r, c)) continue
-    for (let dy = 0; dy < scale; dy++) y.fill(16, (y0 + r * scale + dy) * width + x0 + c * scale, (y0 + r * scale + dy) * width + x0 + (c + 1) * scale)
-  }
-  const chroma = Buffer.alloc((width / 2) * (height / 2) * 2, 128)
-  return Buffer.concat([Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\n`), Buffer.from('FRAME\n'), y, chroma])
-}
-
-describeBrowser('a booking checked in with the kiosk\'s camera', () => {
-  let h: Harness
-  let browser: Browser
-  let dir: string
-  let id: string
-
-  beforeAll(async () => {
-    ensurePagesBuilt()
-    h = await startHarness('pglite', { clockStart: local('08:00') })
-    const manager = await h.login('quanly')
-    const rules = [{ weekday: 1, slotMinutes: 30, capacity: 2 }]
-    expect((await manager.put(`/api/centers/na-sang/appointment-rules/${h.demo.services.B}`).send({ rules })).status).toBe(200)
-    const booked = await h.http.post('/api/centers/na-sang/appointments').send({ serviceId: h.demo.services.B, day: MON, time: '08:30' })
-    id = booked.body.appointment.id
-    dir = mkdtempSync(join(tmpdir(), 'appt-cam-'))
-    const video = join(dir, 'appointment.y4m')
-    writeFileSync(video, qrY4m(`${h.url}/dat-lich/${id}`))
-    browser = await launch(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`])
-  }, 60_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await h?.close()
-    if (dir) rmSync(dir, { recursive: true, force: true })
-  })
-
-  it('"Quét bằng camera" reads the booking\'s QR held up to it: the ticket queues at 08:30', async () => {
-    const { page: kiosk } = await newPage(browser, VIEWPORTS.kioskPortrait)
-    kiosk.context().setDefaultTimeout(15_000)
-    h.clock.set(local('08:20'))
-    await kiosk.goto(`${h.url}/kiosk?center=na-sang`)
-    await kiosk.click('#checkin')
-    await kiosk.click('#kcam-open')
-    await kiosk.waitForSelector('#ticket-code')
-    expect(await kiosk.textContent('#ticket-note')).toBe('Lịch hẹn 08:30: bạn được xếp hàng như đã đến lúc 08:30.')
-    const row = await h.handle.db.selectFrom('appointment').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
-    expect(row.status).toBe('kept')
-    expect(await kiosk.textContent('#ticket-code')).toMatch(/^B\d{3}$/)
-    expect(pageErrors(kiosk)).toEqual([])
-  })
-})
