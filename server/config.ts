@@ -18,6 +18,9 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** tickets one address may take per minute (a kiosk is one address) */
   PUBLIC_RATE_LIMIT_PER_MINUTE: int(1, 1_000_000, 120),
+  /** issue 19: anonymous reads (GET) and anonymous socket connections one address may make per minute, per instance */
+  PUBLIC_READS_PER_MINUTE: int(1, 1_000_000, 1200),
+  PUBLIC_SOCKETS_PER_MINUTE: int(1, 1_000_000, 300),
   /** hours a staff session lasts */
   SESSION_HOURS: z.string().default('12').pipe(z.string().trim().regex(/^\d+(\.\d+)?$/, 'must be a number of hours')
     .transform(Number).pipe(z.number().positive('must be more than 0').max(24 * 7, 'must be at most 168 (a week)'))),
@@ -42,6 +45,8 @@ export interface Config {
   seedDemo: boolean
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL']
   publicRateLimitPerMinute: number
+  publicReadsPerMinute: number
+  publicSocketsPerMinute: number
   sessionHours: number
   publicUrl: string
   /** PUBLIC_URL was given (else publicUrl is the local default, which phones cannot reach) */
@@ -74,6 +79,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: e.SEED_DEMO === undefined ? !e.DATABASE_URL : e.SEED_DEMO === '1' || e.SEED_DEMO === 'true',
     logLevel: e.LOG_LEVEL,
     publicRateLimitPerMinute: e.PUBLIC_RATE_LIMIT_PER_MINUTE,
+    publicReadsPerMinute: e.PUBLIC_READS_PER_MINUTE,
+    publicSocketsPerMinute: e.PUBLIC_SOCKETS_PER_MINUTE,
     sessionHours: e.SESSION_HOURS,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     publicUrlSet: e.PUBLIC_URL !== undefined,

@@ -42,6 +42,7 @@ async function main() {
   startup.lap('demo and set-up')
   const app = createApp({
     dbHandle: handle, logger, publicRateLimitPerMinute: config.publicRateLimitPerMinute,
+    publicReadsPerMinute: config.publicReadsPerMinute, publicSocketsPerMinute: config.publicSocketsPerMinute,
     sessionHours: config.sessionHours, trustProxy: config.trustProxy, processMetrics: true, metricsToken: config.metricsToken,
     notify: notifySetup(config, logger, handle.kind),
     publicUrl: config.publicUrlSet ? config.publicUrl : undefined,

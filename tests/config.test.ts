@@ -29,6 +29,8 @@ describe('loadConfig', () => {
       seedDemo: true, // the embedded database opens the Na Sang demo
       logLevel: 'info',
       publicRateLimitPerMinute: 120,
+      publicReadsPerMinute: 1200,
+      publicSocketsPerMinute: 300,
       sessionHours: 12,
       publicUrl: 'http://localhost:3000',
       publicUrlSet: false,
@@ -46,7 +48,7 @@ describe('loadConfig', () => {
   it('reads every variable it documents', () => {
     const c = loadConfig({
       PORT: '8080', HOST: '127.0.0.1', DATA_DIR: 'var/motcua', DATABASE_URL: 'postgres://u:p@db:5432/motcua',
-      SEED_DEMO: '1', LOG_LEVEL: 'debug', PUBLIC_RATE_LIMIT_PER_MINUTE: '30', SESSION_HOURS: '8',
+      SEED_DEMO: '1', LOG_LEVEL: 'debug', PUBLIC_RATE_LIMIT_PER_MINUTE: '30', SESSION_HOURS: '8', PUBLIC_READS_PER_MINUTE: '600', PUBLIC_SOCKETS_PER_MINUTE: '150',
       PUBLIC_URL: 'https://motcua.nasang.dienbien.gov.vn/', TRUST_PROXY: '1', OUTBOX_KEEP_DELIVERED_DAYS: '14', OUTBOX_KEEP_FAILED_DAYS: '60',
       PUSH_ENABLED: '1', VAPID_SUBJECT: 'mailto:it@nasang.gov.vn', PUSH_ENDPOINT_HOSTS: 'push.example.vn',
       SMS_PROVIDER: 'esms', ESMS_API_KEY: 'ak', ESMS_SECRET_KEY: 'sk', ESMS_BRANDNAME: 'NASANG', ESMS_UNICODE: '1',
@@ -54,7 +56,7 @@ describe('loadConfig', () => {
     })
     expect(c).toEqual({
       port: 8080, host: '127.0.0.1', dataDir: resolve('var/motcua'), databaseUrl: 'postgres://u:p@db:5432/motcua',
-      seedDemo: true, logLevel: 'debug', publicRateLimitPerMinute: 30, sessionHours: 8,
+      seedDemo: true, logLevel: 'debug', publicRateLimitPerMinute: 30, publicReadsPerMinute: 600, publicSocketsPerMinute: 150, sessionHours: 8,
       publicUrl: 'https://motcua.nasang.dienbien.gov.vn', publicUrlSet: true, trustProxy: 1,
       outboxRetention: { deliveredDays: 14, failedDays: 60 },
       notify: {
@@ -108,6 +110,8 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['LOG_LEVEL', 'INFO'],
     ['PUBLIC_RATE_LIMIT_PER_MINUTE', '0'],
+    ['PUBLIC_READS_PER_MINUTE', '0'],
+    ['PUBLIC_SOCKETS_PER_MINUTE', 'many'],
     ['PUBLIC_RATE_LIMIT_PER_MINUTE', 'many'],
     ['SESSION_HOURS', '0'],
     ['SESSION_HOURS', '1000'],
