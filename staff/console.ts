@@ -185,7 +185,7 @@ export class CounterConsole {
     noShowDialog(cur.code, () => void this.act(async () => {
       const { ticket } = await apiPost<{ ticket: TicketView }>(`/api/tickets/${enc(cur.id)}/no-show`, {})
       this.keys.startUndo(ticket.id, ticket.code)
-      return { kind: 'ok', text: fmt(t().staff.noShowOk, { code: ticket.code }) }
+      return null // the undo bar says it, with the seconds left
     }))
   }
 
