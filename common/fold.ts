@@ -69,3 +69,10 @@ export function phoneSearchDigits(q: string): string | null {
   else if (/^84[1-9][0-9]{8}$/.test(digits)) digits = `0${digits.slice(2)}`
   return digits.length >= 3 ? digits : null
 }
+
+/** A stored phone number as people read it: "0912 345 678", a landline "024 3825 1234"; anything else as it is. */
+export function formatPhone(stored: string): string {
+  if (/^0[1-9][0-9]{8}$/.test(stored)) return `${stored.slice(0, 4)} ${stored.slice(4, 7)} ${stored.slice(7)}`
+  if (/^02[0-9]{9}$/.test(stored)) return `${stored.slice(0, 3)} ${stored.slice(3, 7)} ${stored.slice(7)}`
+  return stored
+}

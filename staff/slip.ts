@@ -1,3 +1,4 @@
+import { formatPhone } from '../common/fold.js'
 import './slip.css'
 import { centerPublicUrl, publicBase, qrLocalNotice, qrSvg } from '../web/qr.js'
 import type { DossierView } from '../common/dossier-types.js'
@@ -123,7 +124,7 @@ function receipt(d: DossierView, copy: string): HTMLElement {
     h('p', null, fmt(w.receivedFrom, { center: d.centerName })),
     field(w.mrMrs, d.applicant.fullName),
     field(w.address, d.applicant.address),
-    field(w.phone, d.applicant.phone),
+    field(w.phone, formatPhone(d.applicant.phone)),
     d.applicant.idNumber ? field(w.idNumber.replace(/\s*\(.*\)$/, ''), d.applicant.idNumber) : null,
     field(w.request, procedureName(d)),
     d.procedure.nationalCode ? field(t().procImport.headers.nationalCode, d.procedure.nationalCode) : null,

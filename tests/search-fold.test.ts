@@ -5,7 +5,7 @@ import { sql } from 'kysely'
 import { backends } from './helpers/db.js'
 import { startHarness, type Harness } from './helpers/harness.js'
 import { openLine, type Agent } from './queue-fixtures.js'
-import { FOLD_FROM, foldText, normalizePhone, phoneSearchDigits } from '../common/fold.js'
+import { FOLD_FROM, foldText, formatPhone, normalizePhone, phoneSearchDigits } from '../common/fold.js'
 
 describe('folding and phone numbers (pure)', () => {
   it('folds every Vietnamese letter, đ/Đ included, and keeps the rest', () => {
@@ -28,6 +28,10 @@ describe('folding and phone numbers (pure)', () => {
     expect(phoneSearchDigits('345.678')).toBe('345678')
     expect(phoneSearchDigits('Tuyết')).toBeNull()
     expect(phoneSearchDigits('12')).toBeNull()
+    // printed as people read it
+    expect(formatPhone('0912345678')).toBe('0912 345 678')
+    expect(formatPhone('02438251234')).toBe('024 3825 1234')
+    expect(formatPhone('+12025550100')).toBe('+12025550100')
   })
 })
 

@@ -259,6 +259,8 @@ describeBrowser('counter keys in Chromium: queued keys, no-show undo, transfer t
     await slip.waitForFunction(() => document.body.dataset.ready === 'yes')
     expect(await slip.$$eval('.sheet .fee-line', (els) => els.map((e) => e.textContent)))
       .toEqual(Array(2).fill('Phí, lệ phí: 50.000 đồng. Đã thu: 50.000 đồng (tiền mặt), biên lai số BL-0042.'))
+    // the phone, stored as 0912000111, printed as people read it
+    expect(await slip.locator('.sheet').first().textContent()).toContain('0912 000 111')
     await slip.locator('.fee-line').first().scrollIntoViewIfNeeded()
     await shot(slip, 'slip-fee.png')
     await slip.close()
