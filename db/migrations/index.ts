@@ -18,10 +18,10 @@ import * as m0017 from './2026_12_07_0017_api_tokens.js'
 import * as m0018 from './2026_12_07_0018_webhook_outbox.js'
 import * as m0019 from './2026_12_07_0019_appointments.js'
 import * as m0020 from './2026_12_07_0020_notifications.js'
-import * as m0026 from './2026_12_07_0026_center_voice.js'
-import * as m0024 from './2026_12_07_0024_dossier_result.js'
 import * as m0021 from './2026_12_07_0021_search_fold.js'
 import * as m0023 from './2026_12_07_0023_rate_limit.js'
+import * as m0024 from './2026_12_07_0024_dossier_result.js'
+import * as m0026 from './2026_12_07_0026_center_voice.js'
 
 // Static imports: FileMigrationProvider's dynamic import does not work under jest.
 const migrations: Record<string, Migration> = {
@@ -44,10 +44,10 @@ const migrations: Record<string, Migration> = {
   '2026_12_07_0018_webhook_outbox': m0018,
   '2026_12_07_0019_appointments': m0019,
   '2026_12_07_0020_notifications': m0020,
-  '2026_12_07_0026_center_voice': m0026,
-  '2026_12_07_0024_dossier_result': m0024,
   '2026_12_07_0021_search_fold': m0021,
   '2026_12_07_0023_rate_limit': m0023,
+  '2026_12_07_0024_dossier_result': m0024,
+  '2026_12_07_0026_center_voice': m0026,
 }
 
 export const migrationProvider: MigrationProvider = {
