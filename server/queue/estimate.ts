@@ -23,7 +23,7 @@ export interface ServiceFigures {
   dailyCap: number | null
   /** waiting tickets now (`queue_count`, kept exact by triggers on `ticket`) */
   waiting: number
-  /** the last number taken today (what a daily cap counts) */
+  /** the places taken today: the last number issued, plus the bookings still holding a place (what a daily cap counts) */
   issued: number
   /** mean time from call to completion (the walk to the counter included) of the last 20 completed tickets of the past 14 days; null while fewer than 3 */
   avgSeconds: number | null
@@ -85,7 +85,7 @@ export function serviceFiguresQuery(centerId: string, serviceDay: string, now: D
   return sql<FiguresRow>`
     WITH f AS (
       SELECT s.id, s.sort_order, s.prefix, s.default_service_minutes, s.daily_cap, coalesce(q.waiting, 0) AS waiting,
-        coalesce(n.last, 0) AS issued, r.avg_s, r.n AS done_n,
+        coalesce(n.last, 0) + coalesce(n.booked, 0) AS issued, r.avg_s, r.n AS done_n,
         CASE WHEN r.n >= 3 THEN r.avg_s ELSE s.default_service_minutes * 60 END AS sec
       FROM service s
       LEFT JOIN queue_count q ON q.service_id = s.id AND q.service_day = ${serviceDay}
