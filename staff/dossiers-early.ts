@@ -1,6 +1,7 @@
 import { EARLY_NOTICE_CHANNELS, type DossierEarlyNotice, type DossierView, type EarlyNoticeChannel } from '../common/dossier-types.js'
 import { h } from '../web/dom.js'
 import { fmt, t } from '../web/i18n.js'
+import { centerPublicUrl, publicBase } from '../web/qr.js'
 import { dmy, hm } from '../web/time.js'
 import { procedureName } from './dossiers-format.js'
 import { clearErrorsOnEdit, field, formError, openDialog, showFieldErrors } from './dossiers-ui.js'
@@ -19,11 +20,11 @@ function noticeLine(n: DossierEarlyNotice): string {
   return [`${hm(n.at)} ${dmy(n.at)}`, w.earlyChannels[n.channel], n.contact, n.staffName].filter(Boolean).join(' · ')
 }
 
-/** The text the clerk sends or reads out: the center, the code, the due date it is early for, the lookup link. */
-export function earlyMessage(d: DossierView): string {
+/** The text the clerk sends or reads out: the center, the code, the due date it is early for, the lookup link on `base` (the address phones reach). */
+export function earlyMessage(d: DossierView, base: string): string {
   return fmt(t().dossier.earlyMessageText, {
     center: d.centerName, code: d.code, procedure: procedureName(d), due: d.dueAt ? `${hm(d.dueAt)} ${dmy(d.dueAt)}` : '',
-    url: `${location.origin}${d.lookupPath}`,
+    url: `${base}${d.lookupPath}`,
   })
 }
 
@@ -50,7 +51,11 @@ export function openEarlyNoticeDialog(d: DossierView, send: (body: { channel: Ea
   const radios = EARLY_NOTICE_CHANNELS.map((c, i) => h('label', { class: 'radio' },
     h('input', { type: 'radio', name: 'channel', value: c, checked: i === 0, id: `early-${c}` }), ' ', w.earlyChannels[c]))
   const contact = h('input', { autocomplete: 'off', maxlength: 120, value: d.applicant.phone })
-  const message = h('textarea', { rows: 5, maxlength: 1000 }, earlyMessage(d))
+  const message = h('textarea', { rows: 5, maxlength: 1000 }, earlyMessage(d, publicBase(null)))
+  // the link in the message is the one phones reach: PUBLIC_URL when the install sets it (issue 24), read from the board
+  // (the text is put in again only while the clerk has not edited it)
+  const first = message.value
+  void centerPublicUrl(d.centerSlug).then((url) => { if (url && message.value === first) message.value = earlyMessage(d, publicBase(url)) })
   const error = formError()
   const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: 'early-submit' }, w.earlySubmit)
   const form = h('form', { class: 'move-form', id: 'early-form', novalidate: true },

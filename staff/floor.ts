@@ -5,6 +5,7 @@ import { duration, fmt, getLang, t } from '../web/i18n.js'
 import { hms } from '../web/time.js'
 import { splitPauseReason } from './actions.js'
 import { errorText, sinceText, syncClock } from './util.js'
+import { centerPublicUrl, publicBase } from '../web/qr.js'
 
 /** W3: "1 giờ 30 phút" of working time (the online answer's 8 working hours, Art. 17.2) */
 export function workingTime(minutes: number): string {
@@ -47,7 +48,9 @@ export class FloorView {
   private async showTablet(counterId: string) {
     try {
       const { tablet } = await apiGet<{ tablet: { counterNumber: number; path: string } }>(`/api/counters/${encodeURIComponent(counterId)}/rating-tablet`)
-      this.tablet = { counterNumber: tablet.counterNumber, url: `${location.origin}${tablet.path}` }
+      // the address the tablet opens: PUBLIC_URL when the install sets it (issue 24), else this console's own
+      const base = publicBase(await centerPublicUrl(this.deps.center))
+      this.tablet = { counterNumber: tablet.counterNumber, url: `${base}${tablet.path}` }
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) return this.deps.onSessionEnded(errorText(e))
       this.error = errorText(e)

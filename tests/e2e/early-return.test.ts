@@ -20,7 +20,7 @@ describeBrowser('early return and the supplement limit in Chromium (Decree 118/2
 
   beforeAll(async () => {
     ensurePagesBuilt()
-    ;[h, browser] = await Promise.all([startHarness('pglite', { sessionHours: 24 * 30 }), launch()])
+    ;[h, browser] = await Promise.all([startHarness('pglite', { sessionHours: 24 * 30, publicUrl: 'https://motcua.nasang.example' }), launch()])
     ;({ page: clerk } = await newPage(browser, { width: 1366, height: 768 }))
     ;({ page: phone } = await newPage(browser, VIEWPORTS.phone))
     for (const p of [clerk, phone]) p.context().setDefaultTimeout(8000)
@@ -80,8 +80,11 @@ describeBrowser('early return and the supplement limit in Chromium (Decree 118/2
     // the notice: the text to send is written for the clerk (the center, the code, the due date, the lookup link)
     await clerk.click('#ds-early-notice')
     await clerk.waitForSelector('#early-form')
+    // the link is the one the citizen's phone reaches: PUBLIC_URL (issue 24), not the console's own address
+    const link = `https://motcua.nasang.example/tra-cuu?center=na-sang&code=${early.code}`
+    await clerk.waitForFunction(`document.querySelector('#early-form textarea').value.includes(${JSON.stringify(link)})`)
     const text = await clerk.inputValue('#early-form textarea')
-    for (const s of [early.code, 'trước ngày hẹn (17:00 25/11/2026)', `/tra-cuu?center=na-sang&code=${early.code}`]) expect(text).toContain(s)
+    for (const s of [early.code, 'trước ngày hẹn (17:00 25/11/2026)', link]) expect(text).toContain(s)
     expect(await clerk.inputValue('#f-contact')).toBe('0912345679')
     await clerk.check('#early-sms')
     await shot(clerk, 'early-return-dialog.png')
