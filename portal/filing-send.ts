@@ -1,4 +1,5 @@
 import { lookupPath } from '../common/dossier-types.js'
+import { normalizePhone } from '../common/fold.js'
 import type { ProcedureView } from '../common/types.js'
 import { ApiError } from '../web/api.js'
 import { fmt, t } from '../web/i18n.js'
@@ -9,7 +10,10 @@ import { fmt, t } from '../web/i18n.js'
 export const ATTACH_TYPES = ['application/pdf', 'image/jpeg', 'image/png']
 export const ATTACH_MAX_BYTES = 2 * 1024 * 1024
 export const ATTACH_MAX = 3
-const PHONE = /^(0|\+84)\d{8,10}$/
+// the server's rule (common/dossier-schemas.ts): any spelling (+84, spaces, dots, dashes, brackets) in one stored form
+const PHONE_SPELLING = /^\+?[0-9(][0-9 .\-()]{7,22}[0-9]$/
+const PHONE = /^(0[0-9]{8,10}|\+[1-9][0-9]{7,14})$/
+const phoneOk = (raw: string) => PHONE_SPELLING.test(raw.trim()) && PHONE.test(normalizePhone(raw))
 
 export interface Attachment { name: string; type: string; size: number; dataBase64: string }
 export interface FormValues { fullName: string; phone: string; address: string; idNumber: string; note: string }
@@ -45,9 +49,8 @@ export function applicantErrors(values: FormValues): FieldErrors {
   const w = t().dossier
   const errors: FieldErrors = {}
   if (!values.fullName.trim()) errors.fullName = w.fieldRequired
-  const phone = values.phone.replace(/[\s.]/g, '')
-  if (!phone) errors.phone = w.fieldRequired
-  else if (!PHONE.test(phone)) errors.phone = w.phoneInvalid
+  if (!values.phone.trim()) errors.phone = w.fieldRequired
+  else if (!phoneOk(values.phone)) errors.phone = w.phoneInvalid
   if (!values.address.trim()) errors.address = w.fieldRequired
   if (values.idNumber.trim() && !/^(\d{9}|\d{12})$/.test(values.idNumber.trim())) errors.idNumber = w.idInvalid
   return errors
@@ -60,7 +63,7 @@ export function applicantErrors(values: FormValues): FieldErrors {
 export async function sendFiling(center: string, p: ProcedureView, requestId: string, values: FormValues, files: Attachment[], errors: FieldErrors): Promise<Filed> {
   const body = {
     center, procedureId: p.id, requestId,
-    applicant: { fullName: values.fullName.trim(), phone: values.phone.replace(/[\s.]/g, ''), address: values.address.trim(), idNumber: values.idNumber.trim() || null },
+    applicant: { fullName: values.fullName.trim(), phone: normalizePhone(values.phone), address: values.address.trim(), idNumber: values.idNumber.trim() || null },
     ...(values.note.trim() ? { note: values.note.trim() } : {}),
     ...(files.length ? { attachments: files.map(({ name: n, type, dataBase64 }) => ({ name: n, type, dataBase64 })) } : {}),
   }
