@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { normalizePhone } from './fold.js'
+import { normalizePhone, PHONE_SPELLING, PHONE_STORED } from './fold.js'
 
 // Appointments (issue 24): request shapes shared by the server (validation) and the pages (typed calls).
 
@@ -27,7 +27,7 @@ export const BookBody = z.strictObject({
   day: Day,
   time: Hm,
   /** optional; only with `consent: true` (Decree 13/2023/NĐ-CP on personal data) */
-  phone: z.string().trim().regex(/^\+?[0-9(][0-9 .\-()]{7,22}[0-9]$/).overwrite(normalizePhone).regex(/^(0[0-9]{8,10}|\+[1-9][0-9]{7,14})$/).optional(),
+  phone: z.string().trim().regex(PHONE_SPELLING).overwrite(normalizePhone).regex(PHONE_STORED).optional(),
   consent: z.boolean().optional(),
   /** chosen by the page per booking; a retry with the same id answers with the same booking */
   requestId: z.string().min(8).max(100).regex(/^[A-Za-z0-9_-]+$/).optional(),

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { DOSSIER_STATUSES, EARLY_NOTICE_CHANNELS, FEE_METHODS } from './dossier-types.js'
 import { CenterSlug, Uuid } from './schemas.js'
-import { normalizePhone } from './fold.js'
+import { normalizePhone, PHONE_SPELLING, PHONE_STORED } from './fold.js'
 
 // Request shapes of the dossier routes, shared by the server (validation) and the pages (typed calls).
 
@@ -21,9 +21,9 @@ export const DossierApplicantInput = z.strictObject({
    * Vietnamese numbers in the usual spellings (0912 345 678, 0912-345-678, +84 912 345 678, 84912345678),
    * stored in one form (0912345678; another country's +digits): common/fold.ts normalizePhone (issue 22)
    */
-  phone: z.string().trim().regex(/^\+?[0-9(][0-9 .\-()]{7,22}[0-9]$/, { abort: true }).overwrite(normalizePhone)
+  phone: z.string().trim().regex(PHONE_SPELLING, { abort: true }).overwrite(normalizePhone)
     // the stored form's length (a refine: the request's schema documents what may be sent, not what is kept)
-    .refine((v) => /^(0[0-9]{8,10}|\+[1-9][0-9]{7,14})$/.test(v)),
+    .refine((v) => PHONE_STORED.test(v)),
   address: nfcText(300),
   /** CMND (9 digits) or CCCD (12 digits); optional, never shown publicly */
   idNumber: z.string().trim().regex(/^([0-9]{9}|[0-9]{12})$/).nullable().optional().transform((v) => v ?? null),

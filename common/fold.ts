@@ -39,6 +39,16 @@ export function foldText(s: string): string {
  * "+84 912 345 678", "84912345678", "0912-345-678", "0912.345.678" → "0912345678". Another country's
  * number keeps its "+" and digits. Not a number at all: returned as it came (the schema refuses it).
  */
+/** The spellings of a phone number the schemas accept (spaces, dots, dashes, brackets, a leading +)… */
+export const PHONE_SPELLING = /^\+?[0-9(][0-9 .\-()]{7,22}[0-9]$/
+/** …and the stored form, after `normalizePhone`: a Vietnamese 0… number, or another country's +digits. */
+export const PHONE_STORED = /^(0[0-9]{8,10}|\+[1-9][0-9]{7,14})$/
+
+/** A phone number the server takes (the schemas' two checks), for the pages to say which field is wrong first. */
+export function isPhone(raw: string): boolean {
+  return PHONE_SPELLING.test(raw.trim()) && PHONE_STORED.test(normalizePhone(raw))
+}
+
 export function normalizePhone(s: string): string {
   const t = s.trim()
   if (!/^\+?[0-9 .\-()]+$/.test(t)) return t

@@ -4,6 +4,7 @@ import type { AppointmentView, BookedAppointment, SlotDay } from '../common/appo
 import { ApiError, apiGet, apiPost, errorMessage, newRequestId, resolveCenter } from '../web/api.js'
 import { fill, h, markup } from '../web/dom.js'
 import { fmt, getLang, t } from '../web/i18n.js'
+import { isPhone } from '../common/fold.js'
 
 // /dat-lich (issue 24): a citizen books a time on their phone: service, day, time, an optional phone
 // number with its consent; the answer is the six-digit code and the QR the kiosk scans. The booking's own
@@ -161,7 +162,7 @@ export function appointmentPage(main: HTMLElement, id: string | null, key: strin
     s.fieldErrors = {}
     const phone = s.phone.trim()
     // the server's rule (common/appointment-schemas.ts), checked here first to say which field
-    if (phone && !/^(0[0-9]{8,10}|\+[1-9][0-9]{7,14})$/.test(phone.replace(/[ .\-()]/g, ''))) s.fieldErrors.phone = w.phoneInvalid
+    if (phone && !isPhone(phone)) s.fieldErrors.phone = w.phoneInvalid
     if (phone && !s.consent) s.fieldErrors.consent = w.consentNeeded
     if (Object.keys(s.fieldErrors).length) { s.error = null; return render() }
     s.busy = true

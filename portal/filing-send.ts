@@ -1,5 +1,5 @@
 import { lookupPath } from '../common/dossier-types.js'
-import { normalizePhone } from '../common/fold.js'
+import { isPhone, normalizePhone } from '../common/fold.js'
 import type { ProcedureView } from '../common/types.js'
 import { ApiError } from '../web/api.js'
 import { fmt, t } from '../web/i18n.js'
@@ -10,10 +10,6 @@ import { fmt, t } from '../web/i18n.js'
 export const ATTACH_TYPES = ['application/pdf', 'image/jpeg', 'image/png']
 export const ATTACH_MAX_BYTES = 2 * 1024 * 1024
 export const ATTACH_MAX = 3
-// the server's rule (common/dossier-schemas.ts): any spelling (+84, spaces, dots, dashes, brackets) in one stored form
-const PHONE_SPELLING = /^\+?[0-9(][0-9 .\-()]{7,22}[0-9]$/
-const PHONE = /^(0[0-9]{8,10}|\+[1-9][0-9]{7,14})$/
-const phoneOk = (raw: string) => PHONE_SPELLING.test(raw.trim()) && PHONE.test(normalizePhone(raw))
 
 export interface Attachment { name: string; type: string; size: number; dataBase64: string }
 export interface FormValues { fullName: string; phone: string; address: string; idNumber: string; note: string }
@@ -50,7 +46,7 @@ export function applicantErrors(values: FormValues): FieldErrors {
   const errors: FieldErrors = {}
   if (!values.fullName.trim()) errors.fullName = w.fieldRequired
   if (!values.phone.trim()) errors.phone = w.fieldRequired
-  else if (!phoneOk(values.phone)) errors.phone = w.phoneInvalid
+  else if (!isPhone(values.phone)) errors.phone = w.phoneInvalid
   if (!values.address.trim()) errors.address = w.fieldRequired
   if (values.idNumber.trim() && !/^(\d{9}|\d{12})$/.test(values.idNumber.trim())) errors.idNumber = w.idInvalid
   return errors

@@ -5,7 +5,8 @@ import { sql } from 'kysely'
 import { backends } from './helpers/db.js'
 import { startHarness, type Harness } from './helpers/harness.js'
 import { openLine, type Agent } from './queue-fixtures.js'
-import { FOLD_FROM, foldText, formatPhone, normalizePhone, phoneSearchDigits } from '../common/fold.js'
+import { FOLD_FROM, foldText, formatPhone, isPhone, normalizePhone, phoneSearchDigits } from '../common/fold.js'
+import { DossierApplicantInput } from '../common/dossier-schemas.js'
 
 describe('folding and phone numbers (pure)', () => {
   it('folds every Vietnamese letter, đ/Đ included, and keeps the rest', () => {
@@ -32,6 +33,15 @@ describe('folding and phone numbers (pure)', () => {
     expect(formatPhone('0912345678')).toBe('0912 345 678')
     expect(formatPhone('02438251234')).toBe('024 3825 1234')
     expect(formatPhone('+12025550100')).toBe('+12025550100')
+  })
+
+  it('takes in the pages exactly the phones the schemas take (isPhone: the filing and booking pages check it first)', () => {
+    for (const p of ['0912 345 678', '0912-345-678', '+84 912 345 678', '84912345678', '0084 912 345 678', '(024) 3825 1234', '+1 202 555 0100'])
+      expect([p, isPhone(p)]).toEqual([p, true])
+    for (const p of ['', '0912', 'abc 345 678', '0912345678x', '+0 912 345 678', '12345678901234567890'])
+      expect([p, isPhone(p)]).toEqual([p, false])
+    for (const p of ['0912-345-678', '84912345678', 'abc', '0912'])
+      expect([p, isPhone(p)]).toEqual([p, DossierApplicantInput.shape.phone.safeParse(p).success])
   })
 })
 
