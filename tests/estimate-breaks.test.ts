@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { backends } from './helpers/db.js'
 import { startHarness, type Harness } from './helpers/harness.js'
-import { holderGet, issue, issued, openLine, type Line } from './queue-fixtures.js'
+import { addClerk, addCounter, addService, holderGet, issue, issued, openLine, type Line } from './queue-fixtures.js'
 import { estimateMinutes } from '../server/queue/estimate.js'
 import { intervalsOn, nextOpening, openTimeUntil, resumesAt } from '../server/queue/schedule.js'
 import { DEMO_HOURS } from '../db/seed-demo.js'
@@ -135,6 +135,37 @@ describe.each(backends)('estimates around breaks on %s', (kind) => {
     } finally {
       await h.handle.db.deleteFrom('calendar_day').where('center_id', '=', h.demo.centerId).where('date', '=', '2026-11-30').execute()
     }
+  })
+
+  it('a ticket also waits for the other services its primary counter takes first, at their own average (their default until 3 are done)', async () => {
+    h.clock.set(local(MON, '09:00'))
+    // X and Y share one counter as primary services; a counter takes their tickets in queue order
+    const shared = async () => {
+      const x = await addService(h, { defaultMinutes: 8 }), y = await addService(h, { defaultMinutes: 10 })
+      const counter = await addCounter(h, [x.id, y.id])
+      const clerk = await h.login((await addClerk(h)).username)
+      await clerk.post(`/api/counters/${counter.id}/open`).send({}).expect(200)
+      return { x: x.id, y: y.id, counter: counter.id, clerk }
+    }
+    const a = await shared()
+    for (let i = 0; i < 2; i++) await issued(h, a.y)
+    await issued(h, a.x)
+    // one X ahead (8 min) and half of Y's two waiting (2 × 10 min: Y's default, nothing of Y done yet)
+    expect(await issued(h, a.x)).toMatchObject({ ahead: 1, estimatedWaitMinutes: 18 })
+    expect((await board()).services.find((s: { id: string }) => s.id === a.x)).toMatchObject({ waiting: 2, estimatedWaitMinutes: 36 })
+
+    // Y has served three tickets of 15 s: its waiting work is counted at 15 s a ticket
+    const b = await shared()
+    for (let i = 0; i < 3; i++) {
+      const t = await issued(h, b.y)
+      await b.clerk.post(`/api/counters/${b.counter}/call-next`).send({}).expect(200)
+      await b.clerk.post(`/api/tickets/${t.id}/start`).send({}).expect(200)
+      h.clock.advance(15_000)
+      await b.clerk.post(`/api/tickets/${t.id}/complete`).send({}).expect(200)
+    }
+    for (let i = 0; i < 2; i++) await issued(h, b.y)
+    await issued(h, b.x)
+    expect(await issued(h, b.x)).toMatchObject({ ahead: 1, estimatedWaitMinutes: 9 }) // ⌈(480 + 2 × 15 × ½) ÷ 60⌉
   })
 
   it('tells pages the public address of the QR codes (PUBLIC_URL), null when the install sets none', async () => {

@@ -1,4 +1,4 @@
-import { sql } from 'kysely'
+import { sql, type RawBuilder } from 'kysely'
 import type { Executor } from '../../db/create-db.js'
 import type { ServiceStat } from '../../common/types.js'
 import type { OpeningHours } from '../../db/types.js'
@@ -74,28 +74,33 @@ export function toFigures(r: FiguresRow, serviceDay: string, now: Date): Service
 }
 
 /**
- * The statement of `loadServiceFigures` (bench/scaling.ts shows its plan). The center's services are
- * read whole (a handful of rows; each reads one `queue_count` row and at most 20 done tickets through
- * an index) because a service's wait depends on the others': a counter takes its primary services'
- * tickets in queue order and its backup services' only when none of those waits.
+ * The mean service time (seconds) and count of the last 20 completed tickets (of the past 14 days) of
+ * the service `serviceId` names: at most 20 rows through an index.
+ */
+const doneTimes = (serviceId: RawBuilder<unknown>, since: Date) => sql`
+  SELECT avg(extract(epoch FROM x.finished_at - coalesce(x.called_at, x.started_at)))::float8 AS avg_s, count(*)::int AS n
+  FROM (SELECT finished_at, called_at, started_at FROM ticket
+        WHERE service_id = ${serviceId} AND status = 'done' AND finished_at >= ${since}
+        ORDER BY finished_at DESC LIMIT 20) x`
+
+/**
+ * The statement of `loadServiceFigures` (bench/scaling.ts shows its plan). Every service of the center
+ * is read for its waiting count (a handful of rows, one `queue_count` row each) because a service's wait
+ * depends on the others': a counter takes its primary services' tickets in queue order and its backup
+ * services' only when none of those waits. The service times (at most 20 done tickets each, through an
+ * index) are read only where a figure uses them: for the services asked for, and for the other services
+ * with people waiting that share their primary counters (so a kiosk's tap does not read every service's).
  */
 export function serviceFiguresQuery(centerId: string, serviceDay: string, now: Date, serviceIds?: string[]) {
   const since = new Date(now.getTime() - 14 * 86_400_000)
-  const only = serviceIds ? sql`AND f.id = ANY(${serviceIds}::uuid[])` : sql``
+  const only = serviceIds ? sql`AND w.id = ANY(${serviceIds}::uuid[])` : sql``
   return sql<FiguresRow>`
-    WITH f AS (
+    WITH w AS (
       SELECT s.id, s.sort_order, s.prefix, s.default_service_minutes, s.daily_cap, coalesce(q.waiting, 0) AS waiting,
-        coalesce(n.last, 0) + coalesce(n.booked, 0) AS issued, r.avg_s, r.n AS done_n,
-        CASE WHEN r.n >= 3 THEN r.avg_s ELSE s.default_service_minutes * 60 END AS sec
+        coalesce(n.last, 0) + coalesce(n.booked, 0) AS issued
       FROM service s
       LEFT JOIN queue_count q ON q.service_id = s.id AND q.service_day = ${serviceDay}
       LEFT JOIN ticket_number n ON n.service_id = s.id AND n.service_day = ${serviceDay}
-      CROSS JOIN LATERAL (
-        SELECT avg(extract(epoch FROM x.finished_at - coalesce(x.called_at, x.started_at)))::float8 AS avg_s, count(*)::int AS n
-        FROM (SELECT finished_at, called_at, started_at FROM ticket
-              WHERE service_id = s.id AND status = 'done' AND finished_at >= ${since}
-              ORDER BY finished_at DESC LIMIT 20) x
-      ) r
       WHERE s.center_id = ${centerId}
     ),
     cs AS (
@@ -104,34 +109,37 @@ export function serviceFiguresQuery(centerId: string, serviceDay: string, now: D
       FROM counter_service x JOIN counter c ON c.id = x.counter_id
       WHERE c.center_id = ${centerId}
     ),
-    busy AS (SELECT cs.counter_id, sum(f.waiting) AS primary_waiting FROM cs JOIN f ON f.id = cs.service_id WHERE cs.tier = 1 GROUP BY cs.counter_id)
-    SELECT f.id, f.default_service_minutes, f.daily_cap, f.waiting, f.issued, f.avg_s, f.done_n,
+    busy AS (SELECT cs.counter_id, sum(w.waiting) AS primary_waiting FROM cs JOIN w ON w.id = cs.service_id WHERE cs.tier = 1 GROUP BY cs.counter_id)
+    SELECT w.id, w.default_service_minutes, w.daily_cap, w.waiting, w.issued, r.avg_s, r.n AS done_n,
       k.open_counters, k.staffed_counters, k.assigned_counters, k.busy_counters, o.other_work,
       ce.time_zone, ce.opening_hours, cd.kind AS day_kind
-    FROM f
+    FROM w
     JOIN center ce ON ce.id = ${centerId}
     LEFT JOIN calendar_day cd ON cd.center_id = ce.id AND cd.date = ${serviceDay}::date
+    CROSS JOIN LATERAL (${doneTimes(sql`w.id`, since)}) r
     CROSS JOIN LATERAL (
       -- the counters that call this service next: its primary ones, and backup ones none of whose primary services has anyone waiting
       SELECT count(*) FILTER (WHERE cs.status = 'open')::int AS open_counters,
         count(*) FILTER (WHERE cs.status <> 'closed')::int AS staffed_counters, count(*)::int AS assigned_counters,
         count(*) FILTER (WHERE cs.busy)::int AS busy_counters
       FROM cs LEFT JOIN busy b ON b.counter_id = cs.counter_id
-      WHERE cs.service_id = f.id AND (cs.tier = 1 OR coalesce(b.primary_waiting, 0) = 0)
+      WHERE cs.service_id = w.id AND (cs.tier = 1 OR coalesce(b.primary_waiting, 0) = 0)
     ) k
     CROSS JOIN LATERAL (
       -- the waiting work (seconds) of the other services its primary counters also take first, in the part that falls on those counters
-      SELECT coalesce(sum(fp.waiting * fp.sec * m.shared / m.total), 0)::float8 AS other_work
+      SELECT coalesce(sum(wp.waiting * CASE WHEN rp.n >= 3 THEN rp.avg_s ELSE wp.default_service_minutes * 60 END
+          * m.shared / m.total), 0)::float8 AS other_work
       FROM (
         SELECT p.service_id, count(*) FILTER (WHERE EXISTS (
-            SELECT 1 FROM cs me WHERE me.counter_id = p.counter_id AND me.service_id = f.id AND me.tier = 1)) AS shared,
+            SELECT 1 FROM cs me WHERE me.counter_id = p.counter_id AND me.service_id = w.id AND me.tier = 1)) AS shared,
           count(*) AS total
-        FROM cs p WHERE p.tier = 1 AND p.service_id <> f.id GROUP BY p.service_id
-      ) m JOIN f fp ON fp.id = m.service_id
-      WHERE m.shared > 0
+        FROM cs p WHERE p.tier = 1 AND p.service_id <> w.id GROUP BY p.service_id
+      ) m JOIN w wp ON wp.id = m.service_id
+      CROSS JOIN LATERAL (${doneTimes(sql`wp.id`, since)}) rp
+      WHERE m.shared > 0 AND wp.waiting > 0
     ) o
     WHERE true ${only}
-    ORDER BY f.sort_order, f.prefix`
+    ORDER BY w.sort_order, w.prefix`
 }
 
 /**
