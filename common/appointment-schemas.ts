@@ -29,6 +29,8 @@ export const BookBody = z.strictObject({
   /** optional; only with `consent: true` (Decree 13/2023/NĐ-CP on personal data) */
   phone: z.string().trim().regex(PHONE_SPELLING).overwrite(normalizePhone).regex(PHONE_STORED).optional(),
   consent: z.boolean().optional(),
+  /** the page's language: the booking's messages (issue 24) are written in it */
+  lang: z.enum(['vi', 'en']).optional(),
   /** chosen by the page per booking; a retry with the same id answers with the same booking */
   requestId: z.string().min(8).max(100).regex(/^[A-Za-z0-9_-]+$/).optional(),
 }).refine((b) => !b.phone || b.consent === true, { path: ['consent'], message: 'consent required with a phone number' })

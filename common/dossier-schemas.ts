@@ -66,6 +66,11 @@ export const CreateDossierBody = z.strictObject({
   /** W2: without a ticket, how it came; 'counter' (in person) unless said */
   channel: DossierChannelInput.default('counter'),
   fee: FeeInput.optional(),
+  /**
+   * issue 24: the consent box next to the phone, ticked because the citizen agreed (Decree 13/2023): messages
+   * about this dossier to the applicant's phone, by `channel` (default: the install's phone channel). Absent: none.
+   */
+  notify: z.strictObject({ consent: z.literal(true), channel: z.enum(['sms', 'zalo']).optional() }).optional(),
 })
 export type CreateDossierBody = z.infer<typeof CreateDossierBody>
 

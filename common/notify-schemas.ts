@@ -37,6 +37,15 @@ export type DossierNotifyBody = z.infer<typeof DossierNotifyBody>
 export interface NotifyOptionsView {
   push: { publicKey: string } | null
   phone: 'sms' | 'zalo' | null
+  /** every phone channel on, the default first (the counter's intake offers the choice) */
+  phones: ('sms' | 'zalo')[]
+}
+
+/** The intake's answer on the counter's consent box: where messages about the dossier go, or null (not ticked). */
+export interface IntakeNotifyView {
+  channel: 'sms' | 'zalo'
+  /** 0912•••678 */
+  to: string
 }
 
 export interface NotificationDeliveryView {

@@ -2,7 +2,7 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 import type { AppointmentRuleTable, AppointmentTable } from './types-appointments.js'
 import type { RateLimitHitTable } from './types-ratelimit.js'
 import type { NotifySubscriptionTable } from './types-notify.js'
-export type { NotifyChannel, NotifySubscriptionTable } from './types-notify.js'
+export type { ConsentSource, NotifyChannel, NotifySubscriptionTable } from './types-notify.js'
 import type { ApiTokenTable, DossierResultTable, OutboxDeliveryTable, OutboxEventTable, WebhookSubscriptionTable } from './types-integration.js'
 export type { ApiTokenTable, OutboxDeliveryTable, OutboxEventTable, WebhookSubscriptionTable }
 import type { VoiceClipTable, VoiceLanguageTable } from './types-voice.js'

@@ -170,7 +170,7 @@ export function appointmentPage(main: HTMLElement, id: string | null, key: strin
     render()
     try {
       const { appointment } = await apiPost<{ appointment: BookedAppointment }>(`/api/centers/${encodeURIComponent(s.center)}/appointments`,
-        { serviceId: s.service.id, day: s.day, time: s.time, requestId: s.requestId, ...(phone ? { phone, consent: true } : {}) })
+        { serviceId: s.service.id, day: s.day, time: s.time, requestId: s.requestId, ...(phone ? { phone, consent: true, lang: getLang() } : {}) })
       // the page's address becomes the booking's own link: bookmarked or shared, it shows and cancels it
       history.replaceState(null, '', `${appointment.ownPath.replace('#', `?center=${encodeURIComponent(s.center)}#`)}`)
       s.key = appointment.secret

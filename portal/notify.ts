@@ -11,7 +11,7 @@ import { fmt, getLang, t } from '../web/i18n.js'
 let options: Promise<NotifyOptionsView> | null = null
 /** What this install offers (asked once per page). */
 export function notifyOptions(): Promise<NotifyOptionsView> {
-  options ??= apiGet<NotifyOptionsView>('/api/notify/options').catch(() => ({ push: null, phone: null }))
+  options ??= apiGet<NotifyOptionsView>('/api/notify/options').catch(() => ({ push: null, phone: null, phones: [] }))
   return options
 }
 

@@ -46,6 +46,7 @@ import { AppMetrics } from './metrics.js'
 import { OutboxWorker, type OutboxOptions } from './outbox/outbox.worker.js'; import { WebhookService } from './webhooks/webhook.service.js'; import { webhookRoutes } from './webhooks/webhook.routes.js'
 import { VoiceService } from './voice/voice.service.js'; import { voiceRoutes } from './voice/voice.routes.js'
 import { NotifyService, type NotifySetup } from './notify/notify.service.js'; import { NotifySender } from './notify/notify.sender.js'; import { notifyRoutes, serviceWorkerRoute } from './notify/notify.routes.js'
+import { PhoneConsent } from './notify/consent.js'
 import { AppointmentService } from './appointments/appointment.service.js'; import { appointmentRoutes } from './appointments/appointment.routes.js'
 import { TokenService } from './tokens/token.service.js'; import { bearerAuth } from './tokens/bearer.js'; import { tokenRoutes } from './tokens/token.routes.js'; import { openApiRoutes } from './http/openapi-routes.js'
 
@@ -202,11 +203,13 @@ function services(deps: AppDeps, sink: SocketSink, metrics: AppMetrics) {
   const counters = new CounterService(db, clock, changes)
   const tickets = new TicketService(db, clock, changes)
   const board = new BoardService(db, clock, calendar, (centerId) => issuing.forget(centerId), deps.publicUrl)
+  // issue 24: the phone channels a consent given at the counter or at booking is sent by
+  const phones = new PhoneConsent((deps.notify?.transports ?? []).map((t) => t.channel))
   return {
     db, clock, calendar, changes, issuing, counters, tickets, board,
     auth: new AuthService(db, clock, { sessionHours: deps.sessionHours ?? 12, sink, limits: { perAddressAndUsername: deps.failedLoginsPer15Min, ...deps.loginLimits } }),
-    dossiers: createDossiers(db, clock, { changes, issuing, tickets }, sink, deps.dossierLimits),
-    appointments: new AppointmentService(db, clock, changes, calendar),
+    dossiers: createDossiers(db, clock, { changes, issuing, tickets }, sink, deps.dossierLimits, phones),
+    appointments: new AppointmentService(db, clock, changes, calendar, phones),
   }
 }
 

@@ -12,6 +12,8 @@ import { normalizePhone } from '../common/fold.js'
 
 /** issue 22: any usual spelling (0912 345 678, 0912-345-678, +84 912 345 678), as the server stores it (common/fold.ts) */
 const PHONE = /^(0\d{8,10}|\+[1-9]\d{7,14})$/
+/** a Vietnamese mobile number, as the server's notify transports take it (server/notify/transport.ts normalizePhone) */
+const MOBILE = /^0[35789]\d{8}$/
 
 type IntakeTicket = Pick<TicketView, 'id' | 'code' | 'serviceId'>
 
@@ -34,7 +36,11 @@ export interface IntakeForm {
   scanned: (r: CccdResult, source: ScanSource) => void
   /** stops the camera (the dialog closed) */
   stopCamera: () => void
+  /** issue 24: the phone channels on (default first): the consent box shows when there is one, the choice when two */
+  setPhoneChannels: (channels: PhoneChannel[]) => void
 }
+
+type PhoneChannel = 'sms' | 'zalo'
 
 /** `tk` null: a dossier received without a ticket (W2), which says how it came. */
 export function intakeForm(tk: IntakeTicket | null): IntakeForm {
@@ -71,6 +77,7 @@ export function intakeForm(tk: IntakeTicket | null): IntakeForm {
     if (!phone.value.trim()) phone.focus()
   }
   const camera = cameraPanel(scanned)
+  const consent = consentBox()
   const sets = h('input', { type: 'number', min: 1, max: 99, value: 1 })
   const note = h('textarea', { rows: 2, maxlength: 500 })
   const error = formError()
@@ -93,6 +100,7 @@ export function intakeForm(tk: IntakeTicket | null): IntakeForm {
         scanNote, camera.element,
         field('fullName', w.fullName, name),
         field('phone', w.phone, phone),
+        consent.element,
         field('address', w.address, address),
         field('idNumber', w.idNumber, idNumber),
         // after the ID number in the Tab order: the keyboard's way through the form (documents → name) stays as it was
@@ -115,11 +123,14 @@ export function intakeForm(tk: IntakeTicket | null): IntakeForm {
   const sending = (on: boolean) => { submit.disabled = on; submit.textContent = on ? w.saving : w.submitIntake }
   return {
     form, search: pick.search, error, drawList: pick.drawList, setProcedures: pick.setProcedures, sending, scanned, stopCamera: camera.stop,
+    setPhoneChannels: consent.setChannels,
     check: () => {
       const problems: Record<string, string> = {}
       if (!pick.chosen()) problems.procedureId = w.chooseProcedureFirst
       if (!name.value.trim()) problems.fullName = w.fieldRequired
       if (!PHONE.test(normalizePhone(phone.value))) problems.phone = phone.value.trim() ? w.phoneInvalid : w.fieldRequired
+      // messages go to a mobile number only (a landline or a foreign number gets no SMS)
+      else if (consent.body().notify && !MOBILE.test(normalizePhone(phone.value))) problems.phone = t().errors.NOTIFY_PHONE_INVALID
       if (!address.value.trim()) problems.address = w.fieldRequired
       const n = Number(sets.value)
       if (!Number.isInteger(n) || n < 1 || n > 99) problems.sets = w.setsInvalid
@@ -142,12 +153,43 @@ export function intakeForm(tk: IntakeTicket | null): IntakeForm {
       sets: Number(sets.value),
       delivery: (form.querySelector<HTMLInputElement>('input[name=delivery]:checked')?.value ?? 'center') as DossierDelivery,
       ...(note.value.trim() ? { note: note.value.trim() } : {}),
+      ...consent.body(),
     }),
     refused: (e) => {
       const { text, fields } = apiFieldErrors(e)
       showFieldErrors(form, fields)
       setFormError(error, text)
       sending(false)
+    },
+  }
+}
+
+/**
+ * Issue 24: "the citizen agrees to receive messages about this dossier at this number" (Decree 13/2023),
+ * unticked, under the phone; the clerk ticks it only when the citizen says yes. SMS or Zalo when both are on.
+ * Hidden while no phone channel is on (then nothing is sent either way).
+ */
+function consentBox() {
+  const n = t().notify
+  const box = h('input', { type: 'checkbox', id: 'intake-notify-consent' })
+  const choice = h('div', { class: 'radios', role: 'radiogroup', id: 'intake-notify-channel', 'aria-label': n.counterChannel, hidden: true })
+  const element = h('div', { class: 'field intake-notify', 'data-field': 'notify', id: 'intake-notify', hidden: true },
+    h('label', { class: 'check' }, box, h('span', null, n.counterConsent)), choice)
+  let channels: PhoneChannel[] = []
+  return {
+    element,
+    setChannels: (list: PhoneChannel[]) => {
+      channels = list
+      element.hidden = list.length === 0
+      choice.hidden = list.length < 2
+      fill(choice, h('span', { class: 'label' }, `${n.counterChannel}:`), ...list.map((c, i) =>
+        h('label', null, h('input', { type: 'radio', name: 'notify-channel', value: c, checked: i === 0 }), ' ', n.panel.channelNames[c])))
+    },
+    /** the request's `notify`, when ticked */
+    body: (): { notify?: { consent: true; channel?: PhoneChannel } } => {
+      if (!box.checked || channels.length === 0) return {}
+      const chosen = choice.querySelector<HTMLInputElement>('input[name=notify-channel]:checked')?.value as PhoneChannel | undefined
+      return { notify: { consent: true, ...(channels.length > 1 && chosen ? { channel: chosen } : {}) } }
     },
   }
 }

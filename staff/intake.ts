@@ -13,6 +13,7 @@ import { openHandoverDialog } from './dossiers-handover.js'
 import { errorText } from './util.js'
 import type { CccdResult } from '../common/cccd.js'
 import type { ScanSource } from './intake-scan.js'
+import type { IntakeNotifyView, NotifyOptionsView } from '../common/notify-schemas.js'
 
 /** The ticket as the console has it; the server adds the dossier a check-in ticket was issued for. */
 type CurrentTicket = TicketView & { dossierId?: string | null; dossierCode?: string | null }
@@ -37,6 +38,13 @@ export function centerProcedures(center: string): Promise<ProcedureView[]> {
   return p
 }
 
+/** issue 24: the phone channels on (the intake form's consent box), fetched once per page */
+let phoneChannels: Promise<NotifyOptionsView['phones']> | null = null
+function phoneChannelsOnce(): Promise<NotifyOptionsView['phones']> {
+  phoneChannels ??= apiGet<NotifyOptionsView>('/api/notify/options').then((o) => o.phones ?? [], () => { phoneChannels = null; return [] })
+  return phoneChannels
+}
+
 /**
  * The dossier part of the clerk's current ticket: "Tiếp nhận hồ sơ" (F2) opens the intake form; a ticket
  * taken at the kiosk with a dossier code shows that dossier, with "Tiếp nhận" for an online filing and
@@ -48,6 +56,8 @@ export class IntakePanel {
   private fetching = new Set<string>()
   /** dossiers received from each ticket during this session: their slips can be printed again */
   private received = new Map<string, DossierView[]>()
+  /** issue 24: where messages about a dossier received here go (the citizen consented at the counter), by dossier id */
+  private notified = new Map<string, IntakeNotifyView>()
   private el: HTMLElement | null = null
   private ticket: CurrentTicket | null = null
   private error: string | null = null
@@ -118,9 +128,17 @@ export class IntakePanel {
       this.ok ? h('p', { class: 'notice ok', role: 'status' }, this.ok) : null,
       ...mine.map((d) => h('p', { class: 'notice ok just-received', 'data-dossier': d.code },
         fmt(w.receivedOk, { code: d.code, due: dueText(d.dueAt) }), ' · ',
+        ...this.notifiedText(d.id),
         h('a', { href: slipUrl(d.id, 'tiep-nhan'), target: '_blank', class: 'print-again' }, w.printReceipt))),
       h('button', { type: 'button', class: 'btn intake-btn', id: 'intake-open', onclick: () => this.openIntake() },
         h('span', null, w.intake), h('kbd', null, 'F2')))
+  }
+
+  private notifiedText(id: string): (HTMLElement | string)[] {
+    const n = this.notified.get(id)
+    if (!n) return []
+    const words = t().notify
+    return [h('span', { class: 'intake-notify-on' }, fmt(words.counterOn, { channel: words.panel.channelNames[n.channel], to: n.to })), ' · ']
   }
 
   private linkedCard(tk: CurrentTicket, d: DossierView | undefined): HTMLElement {
@@ -189,6 +207,7 @@ export class IntakePanel {
     f.search.focus()
     f.drawList()
     centerProcedures(this.deps.center).then(f.setProcedures).catch((e) => setFormError(f.error, errorText(e)))
+    void phoneChannelsOnce().then(f.setPhoneChannels)
   }
 
   /** Sends the intake and prints its receipt; the form's one requestId makes a retry after a failure receive it once. */
@@ -196,8 +215,9 @@ export class IntakePanel {
     if (!f.check()) return
     f.sending(true)
     try {
-      const { dossier } = await apiSend<{ dossier: DossierView }>('/api/dossiers', f.body(requestId))
+      const { dossier, notify } = await apiSend<{ dossier: DossierView; notify: IntakeNotifyView | null }>('/api/dossiers', f.body(requestId))
       close()
+      if (notify) this.notified.set(dossier.id, notify)
       this.received.set(tk.id, [...(this.received.get(tk.id) ?? []), dossier])
       this.error = null
       this.draw()
@@ -240,6 +260,7 @@ export class IntakePanel {
     f.search.focus()
     f.drawList()
     centerProcedures(this.deps.center).then(f.setProcedures).catch((e) => setFormError(f.error, errorText(e)))
+    void phoneChannelsOnce().then(f.setPhoneChannels)
   }
 
   // ---------- receiving an online filing ----------

@@ -98,7 +98,7 @@ describe.each(backends)('citizen notifications on %s', (kind) => {
 
   it('offers push with its VAPID key and SMS as the phone channel', async () => {
     const res = await h.http.get('/api/notify/options').expect(200)
-    expect(res.body).toEqual({ push: { publicKey: vapid.publicKey }, phone: 'sms' })
+    expect(res.body).toEqual({ push: { publicKey: vapid.publicKey }, phone: 'sms', phones: ['sms'] })
   })
 
   it('without the consent box ticked, takes no phone number and sends nothing', async () => {

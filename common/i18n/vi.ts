@@ -1519,6 +1519,7 @@ export const vi = {
       dossier_extended: '{center}: hồ sơ {code} được gia hạn ngày trả kết quả. Xem ngày hẹn mới tại trang tra cứu.',
       dossier_ready: '{center}: hồ sơ {code} đã có kết quả. Mời đến nhận.',
       dossier_ready_early: '{center}: hồ sơ {code} đã có kết quả sớm hơn ngày hẹn. Mời đến nhận.',
+      appointment_booked: '{center}: đã đặt lịch hẹn mã {code} lúc {slot}. Khi đến, quét mã hoặc nhập mã này ở máy lấy số.',
     },
     open: 'Mở',
     title: 'Báo tin cho tôi',
@@ -1535,9 +1536,13 @@ export const vi = {
     carries: 'Tin báo chỉ có mã số và tên trung tâm.',
     failed: 'Chưa bật được, hãy thử lại.',
     filingConsent: 'Nhận tin về hồ sơ này qua số điện thoại trên. Tôi đồng ý để trung tâm dùng số này chỉ để báo tin về hồ sơ (Nghị định 13/2023/NĐ-CP).',
+    // the counter's intake form (the clerk ticks it when the citizen agrees) and what the console says after
+    counterConsent: 'Công dân đồng ý nhận tin nhắn về hồ sơ này qua số điện thoại này (Nghị định 13/2023/NĐ-CP). Tin chỉ có mã hồ sơ và tên trung tâm.',
+    counterChannel: 'Nhắn qua',
+    counterOn: 'Sẽ nhắn tin {channel} về hồ sơ tới {to}.',
     panel: {
       title: 'Tin báo cho công dân',
-      hint: 'Thông báo đẩy, SMS và Zalo gửi cho công dân đã đồng ý nhận tin (trên trang số thứ tự, trang tra cứu, khi nộp hồ sơ trực tuyến). Mỗi tin gửi một lần; lỗi thì gửi lại theo thời gian giãn dần.',
+      hint: 'Thông báo đẩy, SMS và Zalo gửi cho công dân đã đồng ý nhận tin (trên trang số thứ tự, trang tra cứu, khi nộp hồ sơ trực tuyến, khi tiếp nhận hồ sơ tại quầy, khi đặt lịch). Mỗi tin gửi một lần; lỗi thì gửi lại theo thời gian giãn dần.',
       channels: 'Cách gửi đang bật',
       noChannels: 'Chưa bật cách gửi nào (xem docs/notifications.md).',
       counts: 'Đã gửi {delivered} · Đang chờ {pending} · Thất bại {failed}',
@@ -1547,7 +1552,7 @@ export const vi = {
       channelNames: { push: 'Thông báo đẩy', sms: 'SMS', zalo: 'Zalo' },
       kinds: {
         'ticket.ahead': 'Còn 3 người', 'ticket.called': 'Mời đến quầy', 'dossier.supplement': 'Cần bổ sung', 'dossier.extended': 'Gia hạn',
-        'dossier.ready': 'Có kết quả', 'dossier.ready_early': 'Có kết quả sớm',
+        'dossier.ready': 'Có kết quả', 'dossier.ready_early': 'Có kết quả sớm', 'appointment.booked': 'Xác nhận đặt lịch',
       },
       replay: 'Gửi lại',
       replayed: 'Đã xếp gửi lại.',

@@ -24,6 +24,7 @@ import { issueTicket } from '../queue/ticket.repository.js'
 import { iso, ticketView, withSecret } from '../queue/ticket-views.js'
 import * as repo from './appointment.repository.js'
 import { ruleOn, slotTimes, type Rule } from './slots.js'
+import { PhoneConsent } from '../notify/consent.js'
 
 const LATE_MS = LATE_AFTER_MINUTES * 60_000
 
@@ -34,7 +35,7 @@ const LATE_MS = LATE_AFTER_MINUTES * 60_000
  * cancelled or becomes a no-show; all three are decided with the day's `ticket_number` row locked.
  */
 export class AppointmentService {
-  constructor(private db: Db, private clock: Clock, private changes: Changes, private calendar: CalendarCache) {}
+  constructor(private db: Db, private clock: Clock, private changes: Changes, private calendar: CalendarCache, private phones = new PhoneConsent([])) {}
 
   // ---------- the citizen's side ----------
 
@@ -112,11 +113,15 @@ export class AppointmentService {
         const row = await this.db.transaction().execute(async (trx) => {
           if (!await repo.takeDayPlace(trx, service.id, input.day, service.daily_cap)) throw new AppError('DAILY_CAP_REACHED', { cap: service.daily_cap ?? 0 })
           if (await repo.countSlot(trx, service.id, input.day, input.time) >= rule.capacity) throw new AppError('SLOT_FULL')
-          return repo.insertAppointment(trx, {
+          const a = await repo.insertAppointment(trx, {
             center_id: center.id, service_id: service.id, day: input.day, slot: input.time, starts_at: startsAt,
             code: String(randomInt(0, 1_000_000)).padStart(6, '0'), phone: input.phone ?? null,
             phone_consent_at: input.phone ? now : null, request_id: input.requestId ?? null, created_at: now,
           })
+          // issue 24: booked with a phone (and its consent): the confirmation is queued with the booking
+          await this.phones.forBooking(trx, { centerId: center.id, appointmentId: a.id, phone: a.phone, consentAt: a.phone_consent_at, code: a.code },
+            `${input.time} ${input.day.split('-').reverse().join('/')}`, { name: center.name, nameEn: center.name_en || null }, input.lang ?? 'vi')
+          return a
         })
         return this.booked(row.id, row.secret)
       } catch (e) {
@@ -207,6 +212,8 @@ export class AppointmentService {
       }, { data: { appointment: a.code, slot: a.slot, late } }, out.events.length)
       if ('refused' in issued) throw issued.refused === 'cap' ? new AppError('DAILY_CAP_REACHED', { cap: issued.cap }) : new AppError('SERVICE_INACTIVE')
       await repo.markCheckedIn(trx, a.id, late ? 'late' : 'kept', now, issued.ticket.id)
+      // issue 24: the booking's phone, given with consent, is told "3 ahead" and "called" for this ticket
+      await this.phones.forCheckedIn(trx, { centerId: center.id, appointmentId: a.id, phone: a.phone, consentAt: a.phone_consent_at }, issued.ticket.id)
       const t = issued.ticket
       out.events[0] = { name: 'ticket:issued', payload: { ticket: { code: t.code, serviceId: t.service_id, issuedAt: now.toISOString(), priority: false } } }
       out.touch(t.id)

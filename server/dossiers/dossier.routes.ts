@@ -44,7 +44,7 @@ export function dossierStaffRoutes({ staff, attachments }: Dossiers, calendar: C
   const clerk = requireRole('clerk')
   const manager = requireRole('manager')
   r.post('/dossiers', clerk, validate({ body: CreateDossierBody }), async (req, res) => {
-    res.status(201).json({ dossier: await staff.create(req.input.body, req.auth!.actor) })
+    res.status(201).json(await staff.create(req.input.body, req.auth!.actor))
   })
   r.get('/dossiers', clerk, validate({ query: DossierListQuery }), async (req, res) => {
     res.json({ dossiers: await staff.list(req.input.query, req.auth!.actor) })

@@ -19,6 +19,8 @@ import { assertSupplementInTime } from './supplement-limit.js'
 import { announceEarly, assertEarlyAnnounced } from './early-return.js'
 import { applicantColumns, idCheckColumns, newLookupCode, nextCode, once, type CenterTx, type DossierFact } from './dossier.support.js'
 import { dossierSummary, dossierView, localText, parseJson, publicDossierView } from './dossier.views.js'
+import { counterNotifyView, PhoneConsent } from '../notify/consent.js'
+import type { IntakeNotifyView } from '../../common/notify-schemas.js'
 
 /**
  * The clerk's and manager's dossier work: intake at the counter, receiving an online filing, its
@@ -28,14 +30,17 @@ import { dossierSummary, dossierView, localText, parseJson, publicDossierView } 
  * dossier get its new public view then.
  */
 export class DossierService {
-  constructor(private db: Db, private clock: Clock, private inTx: CenterTx, private sink: EventSink) {}
+  constructor(private db: Db, private clock: Clock, private inTx: CenterTx, private sink: EventSink, private phones = new PhoneConsent([])) {}
 
-  async create(body: CreateDossierBody, actor: Actor): Promise<DossierView> {
+  /** Intake at the counter; `notify` says where messages about the dossier go when the citizen consented (issue 24). */
+  async create(body: CreateDossierBody, actor: Actor): Promise<{ dossier: DossierView; notify: IntakeNotifyView | null }> {
     const procedure = await repo.findProcedure(this.db, body.procedureId)
     if (!procedure || !procedure.active) throw new AppError('PROCEDURE_NOT_FOUND')
     assertCenter(actor, procedure.center_id)
+    // the consent box ticked: refused before anything is written when no phone channel is on or the number takes no SMS
+    const notify = body.notify ? this.phones.counterTarget(body.applicant.phone, body.notify.channel) : null
     const center = await findCenterById(this.db, procedure.center_id)
-    return once(body.requestId, () => this.sameRequest(center.id, body.requestId, procedure.id), async () => {
+    const dossier = await once(body.requestId, () => this.sameRequest(center.id, body.requestId, procedure.id), async () => {
       const now = this.clock()
       const due = dueAt(await this.calendar(center, now, procedure.processing_days), now, procedure.processing_days)
       const id = await this.inTx(center, async (trx) => {
@@ -50,10 +55,13 @@ export class DossierService {
         await repo.insertDossierEvent(trx, { dossierId: d.id, centerId: center.id, type: 'received', from: null, to: 'received', staffId: actor.staffId, at: now,
           data: { channel: body.channel, ...(body.ticketId ? {} : { withoutTicket: true }) } })
         if (body.fee) await feeEvent(trx, d, body.fee, actor, now)
+        // in the dossier's transaction: the consent is stored with the dossier, or neither is
+        if (notify) await this.phones.forDossier(trx, notify, { centerId: center.id, dossierId: d.id, at: now })
         return d.id
       })
       return dossierView(this.db, id)
     })
+    return { dossier, notify: await counterNotifyView(this.db, dossier.id) }
   }
 
   private async sameRequest(centerId: string, requestId: string | undefined, procedureId: string): Promise<DossierView | undefined> {

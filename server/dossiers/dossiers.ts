@@ -10,6 +10,7 @@ import { AddressBudget } from './address-budget.js'
 import { DbRateLimitStore } from '../http/rate-limit-store.js'
 import { DEFAULT_GUESS_LIMITS, type GuessLimits } from './guess-throttle.js'
 import { AppError } from '../errors.js'
+import { PhoneConsent } from '../notify/consent.js'
 
 /**
  * What a stranger may do with dossiers (docs/dossiers.md says why these numbers). Lookups: a kiosk
@@ -48,7 +49,7 @@ export interface QueueSide {
   tickets: { issuedTicket(id: string): Promise<IssuedTicket> }
 }
 
-export function createDossiers(db: Db, clock: Clock, queue: QueueSide, sink: EventSink, given: Partial<DossierLimits> = {}): Dossiers {
+export function createDossiers(db: Db, clock: Clock, queue: QueueSide, sink: EventSink, given: Partial<DossierLimits> = {}, phones = new PhoneConsent([])): Dossiers {
   const limits = { ...DEFAULT_DOSSIER_LIMITS, ...given }
   // the one place dossiers name the queue's transaction: facts added to `out` are sent after the commit
   const inTx: CenterTx = (center, work) => queue.changes.inTx(center, work)
@@ -60,7 +61,7 @@ export function createDossiers(db: Db, clock: Clock, queue: QueueSide, sink: Eve
       new DbRateLimitStore(db, 'filing')),
   }
   return {
-    staff: new DossierService(db, clock, inTx, sink),
+    staff: new DossierService(db, clock, inTx, sink, phones),
     citizens: new DossierPublicService(db, clock, inTx, tickets, { quota: limits.quota, guesses: limits.guesses, lookups: budgets.lookups }),
     attachments: new DossierAttachments(db),
     budgets,

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Executor } from '../../db/create-db.js'
-import type { NotifyChannel } from '../../db/types.js'
+import type { ConsentSource, NotifyChannel } from '../../db/types.js'
 
 /** The notifications' SQL: subscriptions, and the outbox deliveries of channel push / sms / zalo (lease as in outbox.repository.ts). */
 
@@ -13,7 +13,7 @@ export interface ClaimedNotification {
   kind: string
   stream: string
   occurred_at: Date
-  data: { code: string; center: string; centerEn?: string; counterNumber?: number | null; ahead?: number | null }
+  data: { code: string; center: string; centerEn?: string; counterNumber?: number | null; ahead?: number | null; slot?: string | null }
   endpoint: string | null
   p256dh: string | null
   auth: string | null
@@ -55,22 +55,23 @@ export interface NewSubscription {
   centerId: string
   ticketId: string | null
   dossierId: string | null
+  appointmentId?: string | null
   channel: NotifyChannel
   endpoint?: string; p256dh?: string; auth?: string
   phone?: string
   lang: 'vi' | 'en'
   consentAt: Date
-  source: 'ticket_page' | 'lookup' | 'filing'
+  source: ConsentSource
   aheadSent: boolean
 }
 
-/** One subscription per ticket or dossier, channel and address: asking again renews the consent and keys. */
+/** One subscription per ticket, dossier or booking, channel and address: asking again renews the consent and keys. */
 export async function upsertSubscription(db: Executor, s: NewSubscription): Promise<{ id: string }> {
   const { rows } = await sql<{ id: string }>`
-    INSERT INTO notify_subscription (center_id, ticket_id, dossier_id, channel, endpoint, p256dh, auth, phone, lang, consent_at, consent_source, ahead_sent)
-    VALUES (${s.centerId}, ${s.ticketId}, ${s.dossierId}, ${s.channel}, ${s.endpoint ?? null}, ${s.p256dh ?? null}, ${s.auth ?? null},
+    INSERT INTO notify_subscription (center_id, ticket_id, dossier_id, appointment_id, channel, endpoint, p256dh, auth, phone, lang, consent_at, consent_source, ahead_sent)
+    VALUES (${s.centerId}, ${s.ticketId}, ${s.dossierId}, ${s.appointmentId ?? null}, ${s.channel}, ${s.endpoint ?? null}, ${s.p256dh ?? null}, ${s.auth ?? null},
       ${s.phone ?? null}, ${s.lang}, ${s.consentAt}, ${s.source}, ${s.aheadSent})
-    ON CONFLICT (coalesce(ticket_id, dossier_id), channel, coalesce(endpoint, phone)) DO UPDATE
+    ON CONFLICT (coalesce(ticket_id, dossier_id, appointment_id), channel, coalesce(endpoint, phone)) DO UPDATE
       SET p256dh = EXCLUDED.p256dh, auth = EXCLUDED.auth, lang = EXCLUDED.lang, consent_at = EXCLUDED.consent_at,
         consent_source = EXCLUDED.consent_source, active = true
     RETURNING id`.execute(db)
@@ -80,8 +81,30 @@ export async function upsertSubscription(db: Executor, s: NewSubscription): Prom
 /** The subscriptions of a ticket or dossier other than the one at `address` (asking again for it renews it). */
 export async function countOthers(db: Executor, targetId: string, address: string | null): Promise<number> {
   const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM notify_subscription
-    WHERE coalesce(ticket_id, dossier_id) = ${targetId}::uuid AND coalesce(endpoint, phone) IS DISTINCT FROM ${address}`.execute(db)
+    WHERE coalesce(ticket_id, dossier_id, appointment_id) = ${targetId}::uuid AND coalesce(endpoint, phone) IS DISTINCT FROM ${address}`.execute(db)
   return rows[0]!.n
+}
+
+/**
+ * One message for one subscription, queued in the caller's transaction (the booking's confirmation: no
+ * ticket or dossier event causes it, so no trigger writes it); at most once per key.
+ */
+export async function queueMessage(db: Executor, m: { centerId: string; kind: string; stream: string; at: Date; data: ClaimedNotification['data']; notifyId: string; channel: NotifyChannel; key: string }) {
+  const ev = await db.insertInto('outbox_event').values({ center_id: m.centerId, kind: m.kind, stream: m.stream, occurred_at: m.at, data: JSON.stringify(m.data) })
+    .returning('id').executeTakeFirstOrThrow()
+  await sql`INSERT INTO outbox_delivery (event_id, channel, notify_id, stream, idem_key) VALUES (${ev.id}, ${m.channel}, ${m.notifyId}, ${m.stream}, ${m.key})
+    ON CONFLICT (notify_id, idem_key) WHERE notify_id IS NOT NULL DO NOTHING`.execute(db)
+}
+
+/** The phone subscription made at the counter's intake, if the citizen consented there. */
+export function counterSubscription(db: Executor, dossierId: string) {
+  return db.selectFrom('notify_subscription').select(['channel', 'phone'])
+    .where('dossier_id', '=', dossierId).where('consent_source', '=', 'counter').executeTakeFirst()
+}
+
+/** The language a booking's confirmation was queued in (its ticket's messages follow it). */
+export async function bookingLang(db: Executor, appointmentId: string): Promise<'vi' | 'en' | undefined> {
+  return (await db.selectFrom('notify_subscription').select('lang').where('appointment_id', '=', appointmentId).executeTakeFirst())?.lang
 }
 
 export interface NotificationRow {

@@ -41,7 +41,7 @@ export class NotifySender implements ChannelSender {
     const key = createHash('sha256').update(`${d.notify_id}|${d.idem_key}`).digest('hex').slice(0, 32)
     const r = await transport.send({ phone: d.phone, endpoint: d.endpoint, p256dh: d.p256dh, auth: d.auth }, {
       kind: d.kind as NotifyKind, code: d.data.code, center: d.lang === 'en' && d.data.centerEn ? d.data.centerEn : d.data.center,
-      counterNumber: d.data.counterNumber ?? null, ahead: d.data.ahead ?? null, lang: d.lang, stream: d.stream, key,
+      counterNumber: d.data.counterNumber ?? null, ahead: d.data.ahead ?? null, slot: d.data.slot ?? null, lang: d.lang, stream: d.stream, key,
     }, AbortSignal.timeout(o.timeoutMs))
     if (r.ok) { await outbox.markDelivered(this.db, d.id, owner, r.status); return }
     await fail(r.status, r.error, !!r.permanent || d.attempts + 1 >= o.maxAttempts)

@@ -10,6 +10,7 @@ import type { Dossiers } from '../dossiers/dossiers.js'
 import * as repo from './notify.repository.js'
 import { pushEndpointAllowed } from './push.js'
 import { maskPhone, normalizePhone, type NotifyTransport } from './transport.js'
+import { PhoneConsent } from './consent.js'
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString())
 const ENDED_TICKET = new Set(['done', 'no_show', 'transferred', 'cancelled', 'expired'])
@@ -31,10 +32,15 @@ export interface NotifySetup {
  * subscription; it goes to the install's one phone channel (Zalo when configured, else SMS).
  */
 export class NotifyService {
-  constructor(private db: Db, private clock: Clock, private setup: NotifySetup, private tickets: TicketService, private dossiers: Dossiers) {}
+  private phones: PhoneConsent
+
+  constructor(private db: Db, private clock: Clock, private setup: NotifySetup, private tickets: TicketService, private dossiers: Dossiers) {
+    this.phones = new PhoneConsent(setup.transports.map((t) => t.channel))
+  }
 
   options(): NotifyOptionsView {
-    return { push: this.setup.vapidPublicKey && this.has('push') ? { publicKey: this.setup.vapidPublicKey } : null, phone: this.phoneChannel() }
+    return { push: this.setup.vapidPublicKey && this.has('push') ? { publicKey: this.setup.vapidPublicKey } : null,
+      phone: this.phones.defaultChannel, phones: this.phones.channels }
   }
 
   async subscribeTicket(ticketId: string, body: TicketNotifyBody): Promise<{ id: string; channel: NotifyChannel }> {
@@ -66,7 +72,7 @@ export class NotifyService {
     }
     // a phone number is personal data: used for messages only when the citizen ticked consent (Decree 13/2023)
     if (!body.consent) throw new AppError('NOTIFY_CONSENT_REQUIRED')
-    const channel = this.phoneChannel()
+    const channel = this.phones.defaultChannel
     if (!channel) throw new AppError('NOTIFY_CHANNEL_OFF')
     const phone = normalizePhone(body.phone!)
     if (!phone) throw new AppError('NOTIFY_PHONE_INVALID')
@@ -95,5 +101,4 @@ export class NotifyService {
   }
 
   private has(channel: NotifyChannel) { return this.setup.transports.some((t) => t.channel === channel) }
-  private phoneChannel(): 'sms' | 'zalo' | null { return this.has('zalo') ? 'zalo' : this.has('sms') ? 'sms' : null }
 }

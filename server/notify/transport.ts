@@ -3,11 +3,11 @@ import type { NotifyChannel } from '../../db/types.js'
 
 /**
  * The one small interface every citizen channel sends through (web push, SMS, Zalo), the message a
- * citizen gets, and the helpers the transports share. A message carries the ticket or dossier code,
- * the center's name and what happened: never a name, a number or an address of a person.
+ * citizen gets, and the helpers the transports share. A message carries the ticket, dossier or booking
+ * code, the center's name and what happened (a booking: its slot time): never a name, a number or an address of a person.
  */
 
-export type NotifyKind = 'ticket.ahead' | 'ticket.called' | 'dossier.supplement' | 'dossier.extended' | 'dossier.ready' | 'dossier.ready_early'
+export type NotifyKind = 'ticket.ahead' | 'ticket.called' | 'dossier.supplement' | 'dossier.extended' | 'dossier.ready' | 'dossier.ready_early' | 'appointment.booked'
 
 export interface NotifyMessage {
   kind: NotifyKind
@@ -16,6 +16,8 @@ export interface NotifyMessage {
   center: string
   counterNumber: number | null
   ahead: number | null
+  /** a booking's slot, "08:30 10/12/2026" (appointment.booked) */
+  slot?: string | null
   lang: 'vi' | 'en'
   /** 'ticket:<id>' or 'dossier:<id>', the outbox stream */
   stream: string
@@ -45,7 +47,7 @@ export interface NotifyTransport {
 /** The message's text in the citizen's language. */
 export function messageText(m: NotifyMessage): string {
   const w = catalogs[m.lang].notify.messages
-  return format(w[m.kind.replace('.', '_') as keyof typeof w], { center: m.center, code: m.code, n: m.ahead ?? '', counter: m.counterNumber ?? '' })
+  return format(w[m.kind.replace('.', '_') as keyof typeof w], { center: m.center, code: m.code, n: m.ahead ?? '', counter: m.counterNumber ?? '', slot: m.slot ?? '' })
 }
 
 /** The text without Vietnamese diacritics: a plain-GSM SMS is one part of 160 characters, a Unicode one of 70. */

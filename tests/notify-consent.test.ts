@@ -1,0 +1,188 @@
+// Consent to messages given away from the "notify me" pages (issue 24), on both backends, against a real
+// local HTTP gateway answering as eSMS (SMS) and ZNS (Zalo): the consent box of the counter's intake (written
+// with the dossier, or not at all) and a booking's phone (its confirmation; at check-in, its ticket's messages).
+import { createServer, type IncomingMessage, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { backends } from './helpers/db.js'
+import { startHarness, type Harness } from './helpers/harness.js'
+import { issued, openLine, type Agent, type Line } from './queue-fixtures.js'
+import { EsmsTransport, ZnsTransport } from '../server/notify/gateways.js'
+
+const FAST = { pollMs: 20, backoffBaseMs: 30, backoffMaxMs: 120, leaseMs: 5_000, timeoutMs: 2_000 }
+const at = (day: string, hm: string) => `${day}T${hm}:00+07:00`
+const MON = '2026-11-23'
+const NEXT_MON = '2026-11-30'
+
+interface Req { url: string; headers: IncomingMessage['headers']; json: Record<string, unknown> }
+
+/** One local gateway for both channels: /sms answers as eSMS, /zns as Zalo's ZNS. */
+class Gateway {
+  reqs: Req[] = []
+  server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      this.reqs.push({ url: req.url ?? '', headers: req.headers, json: JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown> })
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(req.url === '/sms' ? { CodeResult: '100' } : { error: 0, message: 'Success' }))
+    })
+  })
+  async listen() { await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r)); return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}` }
+  close() { return new Promise<void>((r) => { this.server.closeAllConnections(); this.server.close(() => r()) }) }
+  /** the SMS texts (eSMS Content) and Zalo texts (ZNS template_data.status) that mention `code` */
+  sms(code: string) { return this.reqs.filter((r) => r.url === '/sms' && String(r.json.Content).includes(code)) }
+  zalo(code: string) { return this.reqs.filter((r) => r.url === '/zns' && (r.json.template_data as { code: string }).code === code) }
+}
+
+async function until(cond: () => boolean | Promise<boolean>, ms = 8_000) {
+  const end = Date.now() + ms
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error('condition not met in time')
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+describe.each(backends)('consent at the counter and at booking on %s', (kind) => {
+  let h: Harness
+  let gw: Gateway
+  let manager: Agent
+  let procedureId: string
+
+  beforeAll(async () => {
+    gw = new Gateway()
+    const base = await gw.listen()
+    const transports = [
+      new EsmsTransport({ provider: 'esms', url: `${base}/sms`, apiKey: 'AK', secretKey: 'SK', brandname: 'NASANG', smsType: '2', unicode: true, sandbox: false }),
+      new ZnsTransport({ provider: 'zns', url: `${base}/zns`, accessToken: 'TOKEN', templateId: '1234' }),
+    ]
+    h = await startHarness(kind, { outbox: FAST, notify: { transports, vapidPublicKey: null, extraPushHosts: [] }, bookingsPerMinute: 100_000 })
+    manager = await h.login('quanly')
+    procedureId = (await h.handle.db.selectFrom('procedure').select('id').where('code', '=', 'khai-sinh').executeTakeFirstOrThrow()).id
+    h.app.outbox.start()
+  }, 60_000)
+  afterAll(async () => { await h?.close(); await gw?.close() })
+
+  const intake = (clerk: Agent, extra: Record<string, unknown>, phone = '0912 345 678') => clerk.post('/api/dossiers').send({
+    procedureId, applicant: { fullName: 'Lò Thị Đồng Ý', phone, address: 'Bản Na Sang', idNumber: null },
+    documents: [{ name: 'Tờ khai', received: true }], sets: 1, delivery: 'center', ...extra })
+  const subscriptions = (column: 'dossier_id' | 'ticket_id' | 'appointment_id', id: string) => h.handle.db.selectFrom('notify_subscription')
+    .select(['channel', 'phone', 'consent_source', 'lang']).where(column, '=', id).execute()
+  const ready = async (clerk: Agent, id: string) => {
+    await clerk.post(`/api/dossiers/${id}/status`).send({ status: 'processing' }).expect(200)
+    await clerk.post(`/api/dossiers/${id}/status`).send({ status: 'ready' }).expect(200)
+  }
+
+  it('tells the pages both phone channels, Zalo first (the default)', async () => {
+    expect((await h.http.get('/api/notify/options').expect(200)).body).toEqual({ push: null, phone: 'zalo', phones: ['zalo', 'sms'] })
+  })
+
+  it('with the box ticked and SMS chosen, subscribes the applicant\'s phone with the dossier, says so, and texts only code and center', async () => {
+    const clerk = await h.login('canbo1')
+    const res = await intake(clerk, { notify: { consent: true, channel: 'sms' } }).expect(201)
+    expect(res.body.notify).toEqual({ channel: 'sms', to: '0912•••678' })
+    const d = res.body.dossier
+    expect(await subscriptions('dossier_id', d.id)).toEqual([{ channel: 'sms', phone: '0912345678', consent_source: 'counter', lang: 'vi' }])
+    await ready(clerk, d.id)
+    await until(() => gw.sms(d.code).length === 1)
+    expect(gw.sms(d.code)[0]!.json).toMatchObject({ Phone: '0912345678', IsUnicode: '1',
+      Content: `Trung tâm Phục vụ hành chính công xã Na Sang: hồ sơ ${d.code} đã có kết quả sớm hơn ngày hẹn. Mời đến nhận.` })
+    expect(JSON.stringify(gw.sms(d.code))).not.toMatch(/Lò Thị|Bản Na Sang/)
+    expect(gw.zalo(d.code)).toEqual([])
+  })
+
+  it('without the box, stores no subscription, answers notify: null, and sends nothing', async () => {
+    const clerk = await h.login('canbo1')
+    const res = await intake(clerk, {}).expect(201)
+    expect(res.body.notify).toBeNull()
+    expect(await subscriptions('dossier_id', res.body.dossier.id)).toEqual([])
+    await ready(clerk, res.body.dossier.id)
+    await new Promise((r) => setTimeout(r, 200))
+    expect([...gw.sms(res.body.dossier.code), ...gw.zalo(res.body.dossier.code)]).toEqual([])
+  })
+
+  it('goes by Zalo, the install\'s default, when no channel is chosen', async () => {
+    const clerk = await h.login('canbo1')
+    const res = await intake(clerk, { notify: { consent: true } }, '+84 987 654 321').expect(201)
+    expect(res.body.notify).toEqual({ channel: 'zalo', to: '0987•••321' })
+    await ready(clerk, res.body.dossier.id)
+    await until(() => gw.zalo(res.body.dossier.code).length === 1)
+    expect(gw.zalo(res.body.dossier.code)[0]!.json).toMatchObject({ phone: '84987654321', template_id: '1234' })
+  })
+
+  it('refuses a ticked box with a number that takes no SMS (and writes no dossier), a false consent, and a push channel', async () => {
+    const clerk = await h.login('canbo1')
+    const before = (await h.handle.db.selectFrom('dossier').select(({ fn }) => fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n
+    const landline = await intake(clerk, { notify: { consent: true } }, '024 3825 1234')
+    expect([landline.status, landline.body.error.code]).toEqual([422, 'NOTIFY_PHONE_INVALID'])
+    expect(landline.body.error.message).toMatch(/di động/)
+    expect((await intake(clerk, { notify: { consent: false } })).status).toBe(400)
+    expect((await intake(clerk, { notify: { consent: true, channel: 'push' } })).status).toBe(400)
+    const after = (await h.handle.db.selectFrom('dossier').select(({ fn }) => fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n
+    expect(Number(after)).toBe(Number(before))
+  })
+
+  it('gives two racing retries of one intake one dossier and one subscription, and both answers say where messages go', async () => {
+    const clerk = await h.login('canbo1')
+    const body = { notify: { consent: true, channel: 'sms' }, requestId: `race-consent-${kind}` }
+    const [a, b] = await Promise.all([intake(clerk, body), intake(clerk, body)])
+    expect([a.status, b.status]).toEqual([201, 201])
+    expect(a.body.dossier.id).toBe(b.body.dossier.id)
+    expect(a.body.notify).toEqual({ channel: 'sms', to: '0912•••678' })
+    expect(b.body.notify).toEqual(a.body.notify)
+    expect(await subscriptions('dossier_id', a.body.dossier.id)).toHaveLength(1)
+  })
+
+  describe('a booking with a phone', () => {
+    let line: Line
+    beforeAll(async () => {
+      h.clock.set(at(MON, '07:30'))
+      line = await openLine(h)
+      const rules = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, slotMinutes: 30, capacity: 5 }))
+      await manager.put(`/api/centers/na-sang/appointment-rules/${line.serviceId}`).send({ rules }).expect(200)
+    })
+    const book = (day: string, time: string, extra: Record<string, unknown> = {}) =>
+      h.http.post('/api/centers/na-sang/appointments').send({ serviceId: line.serviceId, day, time, ...extra }).expect(201).then((r) => r.body.appointment)
+
+    it('queues one confirmation with the code, the center and the slot time, in the page\'s language; none without a phone', async () => {
+      h.clock.set(at(MON, '08:00'))
+      const a = await book(NEXT_MON, '09:00', { phone: '0912 111 222', consent: true, lang: 'en', requestId: `book-en-${kind}` })
+      expect(await subscriptions('appointment_id', a.id)).toEqual([{ channel: 'zalo', phone: '0912111222', consent_source: 'booking', lang: 'en' }])
+      await until(() => gw.zalo(a.code).length === 1)
+      const sent = gw.zalo(a.code)[0]!.json
+      expect(sent).toMatchObject({ phone: '84912111222', template_data: { code: a.code, center: 'Na Sang Commune Public Administration Service Center',
+        status: `Na Sang Commune Public Administration Service Center: appointment ${a.code} booked for 09:00 30/11/2026. At the center, scan or type this code at the kiosk.` } })
+      // the same request again: the same booking, no second message
+      await book(NEXT_MON, '09:00', { phone: '0912 111 222', consent: true, lang: 'en', requestId: `book-en-${kind}` })
+      await h.app.outbox.runOnce()
+      expect(gw.zalo(a.code)).toHaveLength(1)
+      const none = await book(NEXT_MON, '09:30')
+      expect(await subscriptions('appointment_id', none.id)).toEqual([])
+    })
+
+    it('at check-in gives the ticket the booking\'s phone: "3 ahead" and "called" reach it; a booking without a phone gets none', async () => {
+      h.clock.set(at(MON, '07:40'))
+      const withPhone = await book(MON, '09:00', { phone: '0933 444 555', consent: true })
+      const without = await book(MON, '09:00')
+      h.clock.set(at(MON, '08:50'))
+      const walkIns = []
+      for (let i = 0; i < 5; i++) walkIns.push(await issued(h, line.serviceId))
+      const ticket = (await h.http.post('/api/centers/na-sang/appointments/check-in').send({ code: withPhone.code }).expect(201)).body.ticket
+      const other = (await h.http.post('/api/centers/na-sang/appointments/check-in').send({ code: without.code }).expect(201)).body.ticket
+      expect(await subscriptions('ticket_id', ticket.id)).toEqual([{ channel: 'zalo', phone: '0933444555', consent_source: 'booking', lang: 'vi' }])
+      expect(await subscriptions('ticket_id', other.id)).toEqual([])
+      // the walk-ins came before the slot's start: they go first, and the booking's phone hears of its turn
+      for (let i = 0; i < 5; i++) {
+        const called = (await line.clerk.post(`/api/counters/${line.counterId}/call-next`).send({}).expect(200)).body.ticket
+        await line.clerk.post(`/api/tickets/${called.id}/complete`).send({}).expect(200)
+      }
+      const called = (await line.clerk.post(`/api/counters/${line.counterId}/call-next`).send({}).expect(200)).body.ticket
+      expect(called.id).toBe(ticket.id)
+      await until(() => gw.zalo(ticket.code).length === 2)
+      expect(gw.zalo(ticket.code).map((r) => (r.json.template_data as { status: string }).status)).toEqual([
+        `Trung tâm Phục vụ hành chính công xã Na Sang: số ${ticket.code} còn 3 người phía trước. Mời quay lại phòng chờ.`,
+        `Trung tâm Phục vụ hành chính công xã Na Sang: mời số ${ticket.code} đến quầy ${line.counterNumber}.`,
+      ])
+      expect(gw.zalo(other.code)).toEqual([])
+    })
+  })
+})
