@@ -1,6 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
 import type { AppointmentRuleTable, AppointmentTable } from './types-appointments.js'
-import type { RateLimitHitTable } from './types-ratelimit.js'
+import type { LoginFailureTable, LookupGuessTable, RateLimitHitTable } from './types-ratelimit.js'
 import type { NotifySubscriptionTable } from './types-notify.js'
 export type { ConsentSource, NotifyChannel, NotifySubscriptionTable } from './types-notify.js'
 import type { ApiTokenTable, DossierResultTable, OutboxDeliveryTable, OutboxEventTable, WebhookSubscriptionTable } from './types-integration.js'
@@ -354,6 +354,9 @@ export interface Database {
   outbox_delivery: OutboxDeliveryTable
   // migration 0023 (issue 19): rate-limit counters shared by every instance
   rate_limit_hit: RateLimitHitTable
+  // migration 0027 (issue 19): the guessing throttles' counts, shared by every instance
+  login_failure: LoginFailureTable
+  lookup_guess: LookupGuessTable
   // migration 0019 (issue 24): appointments
   appointment_rule: AppointmentRuleTable
   appointment: AppointmentTable

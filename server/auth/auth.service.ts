@@ -39,7 +39,7 @@ export class AuthService {
     this.sessionHours = opts.sessionHours
     this.sink = opts.sink
     const given = Object.entries(opts.limits ?? {}).filter(([, v]) => v !== undefined)
-    this.throttle = new LoginThrottle({ ...DEFAULT_LOGIN_LIMITS, ...Object.fromEntries(given) })
+    this.throttle = new LoginThrottle(db, clock, { ...DEFAULT_LOGIN_LIMITS, ...Object.fromEntries(given) })
   }
 
   /**
@@ -47,14 +47,14 @@ export class AuthService {
    * throttled per address, per address and username, and per username (LoginThrottle).
    */
   async login(username: string, password: string, address: string): Promise<{ token: string; expiresAt: Date; staff: StaffView }> {
-    const attempt = await this.throttle.begin(address, username, this.clock().getTime())
-    const result = await this.signIn(username, password).catch((err: unknown) => {
+    const attempt = await this.throttle.begin(address, username)
+    const result = await this.signIn(username, password).catch(async (err: unknown) => {
       // only a wrong password counts; a database outage is nobody's guess
       if (err instanceof AppError && err.code === 'LOGIN_FAILED') attempt.failed()
-      else attempt.undo()
+      else await attempt.undo().catch(() => {})
       throw err
     })
-    attempt.succeeded()
+    await attempt.succeeded()
     return result
   }
 
@@ -105,14 +105,14 @@ export class AuthService {
    */
   async changeOwnPassword(session: Authenticated, input: { currentPassword: string; newPassword: string }, address: string): Promise<StaffView> {
     const { staff } = session
-    const attempt = await this.throttle.begin(address, staff.username, this.clock().getTime())
+    const attempt = await this.throttle.begin(address, staff.username)
     const row = await this.db.selectFrom('staff').select('password_hash').where('id', '=', staff.id).executeTakeFirst()
-      .catch((err: unknown) => { attempt.undo(); throw err })
+      .catch(async (err: unknown) => { await attempt.undo().catch(() => {}); throw err })
     if (!row || !(await verify(row.password_hash, input.currentPassword).catch(() => false))) {
       attempt.failed()
       throw new AppError('CURRENT_PASSWORD_WRONG', { field: 'currentPassword' })
     }
-    attempt.succeeded()
+    await attempt.succeeded()
     assertPasswordAllowed(input.newPassword, { username: staff.username, field: 'newPassword' })
     if (await verify(row.password_hash, input.newPassword).catch(() => false)) throw new AppError('PASSWORD_UNCHANGED', { field: 'newPassword' })
     const passwordHash = await hashPassword(input.newPassword)

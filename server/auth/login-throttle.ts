@@ -1,8 +1,11 @@
+import type { Db, Executor } from '../../db/create-db.js'
+import type { LoginFailureTable } from '../../db/types-ratelimit.js'
 import { AppError } from '../errors.js'
+import type { Clock } from '../clock.js'
 
 /**
  * How many password guesses a login answers, per address, per address and username, and per username
- * from anywhere (docs/staff.md, "Login guessing"). In this process's memory: a restart forgets it.
+ * from anywhere (docs/staff.md, "Login guessing").
  */
 export interface LoginLimits {
   /** failed logins one address may make for one username in 15 minutes */
@@ -23,126 +26,177 @@ const MAX_WAIT_MS = 60_000
 const KNOWN_MS = 30 * 86_400_000
 const SWEEP_MS = 60_000
 
-/** failed logins counted since `start` (forgotten WINDOW_MS after it) */
-interface Window { count: number; start: number }
-/** consecutive failed logins of a username, forgotten WINDOW_MS after the last one */
-interface Backoff { count: number; last: number }
-interface Pair { fails?: Window; signedInAt?: number }
+type Row = Pick<LoginFailureTable, 'key' | 'failures' | 'since' | 'signed_in_at'>
+/** failed logins counted since `start` (forgotten WINDOW_MS after it); for a username, `start` is its last failure */
+interface Count { count: number; start: number }
 
 /** One attempt let through: counted as a failure until it says otherwise, and in flight until it says which. */
-export interface LoginAttempt { succeeded(): void; failed(): void; undo(): void }
+export interface LoginAttempt { succeeded(): Promise<void>; failed(): void; undo(): Promise<void> }
 
+/**
+ * What is shared and what is not. The counts are rows of `login_failure` (migration 0027), shared by every
+ * instance on one database and kept over a restart: per address (`a:`), per address and username (`p:`, with
+ * when that username last signed in from there) and per username (`u:`). An attempt reads and counts its three
+ * rows in one short transaction that locks them (always in the order a, p, u: no deadlock), so attempts racing
+ * in on any instance are counted exactly; its decision spans three counters, which no single-row upsert can
+ * make. What stays in this instance's memory is only the waiting: which of its own attempts are in flight (their
+ * password still being checked) and who waits for them to land. An attempt of another instance in flight is
+ * counted as the failure it may become, so there it is refused rather than waited for.
+ */
 export class LoginThrottle {
-  private addresses = new Map<string, Window>()
-  private pairs = new Map<string, Pair>()
-  private usernames = new Map<string, Backoff>()
-  /** attempts of an address whose password is being checked, and who waits for one of them to land */
+  /** this instance's attempts of an address whose password is being checked, and who waits for one of them to land */
   private inFlight = new Map<string, number>()
   private waiting = new Map<string, Array<() => void>>()
   private sweptAt = 0
 
-  constructor(private limits: LoginLimits) {}
+  constructor(private db: Db, private clock: Clock, private limits: LoginLimits) {}
 
   /**
    * Lets an attempt through, counted in advance as a failure (so attempts racing in at once are all
    * counted), or refuses it with 429: LOGIN_THROTTLED (this address) or LOGIN_BACKOFF (this username),
    * with `seconds` to wait. The password of a refused attempt is never checked.
    * An attempt that the address's cap would refuse only if every attempt of that address still in flight
-   * failed waits for them to land first: 40 clerks behind one NAT signing in at once on their first day all
-   * get in, while 40 racing guesses still get exactly the cap checked.
+   * here failed waits for them to land first: 40 clerks behind one NAT signing in at once on their first day
+   * all get in, while 40 racing guesses still get exactly the cap checked.
    */
-  async begin(address: string, username: string, now: number): Promise<LoginAttempt> {
+  async begin(address: string, username: string): Promise<LoginAttempt> {
     for (;;) {
-      const flying = this.inFlight.get(address) ?? 0
-      const fails = live(this.addresses.get(address), now)?.count ?? 0
-      if (flying === 0 || fails < this.limits.perAddress || fails - flying >= this.limits.perAddress) break
-      await new Promise<void>((resolve) => this.waiting.set(address, [...(this.waiting.get(address) ?? []), resolve]))
+      const entered = await this.enter(address, username)
+      if ('attempt' in entered) return entered.attempt
+      await entered.landed
     }
-    return this.enter(address, username, now)
   }
 
-  private enter(address: string, username: string, now: number): LoginAttempt {
+  private async enter(address: string, username: string): Promise<{ attempt: LoginAttempt } | { landed: Promise<void> }> {
+    const now = this.clock().getTime()
     this.sweep(now)
-    const pairKey = `${address}|${username}`
-    const pair = this.pairs.get(pairKey)
-    // the clerk's own PC: this username signed in from this address lately
-    const known = pair?.signedInAt !== undefined && now - pair.signedInAt < KNOWN_MS
-    const pairFails = live(pair?.fails, now)
-    const addressFails = live(this.addresses.get(address), now)
-    if (pairFails && pairFails.count >= this.limits.perAddressAndUsername) throttled(pairFails, now)
-    if (!known && addressFails && addressFails.count >= this.limits.perAddress) throttled(addressFails, now)
-    const backoff = this.usernames.get(username)
-    const wait = backoff ? this.waitOf(backoff, now) : 0
-    // a stranger's failures never hold back an address that has not failed for this username lately
-    if (wait > 0 && !known && pairFails) {
-      throw new AppError('LOGIN_BACKOFF', { seconds: Math.ceil(wait / 1000) })
-    }
+    const keys = { a: `a:${address}`, p: `p:${address}|${username}`, u: `u:${username}` }
+    let admitted = false
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        const rows = await lockRows(trx, Object.values(keys), now)
+        const pair = rows.get(keys.p)!
+        // the clerk's own PC: this username signed in from this address lately
+        const known = pair.signed_in_at !== null && now - new Date(pair.signed_in_at).getTime() < KNOWN_MS
+        const addressFails = live(rows.get(keys.a)!, now)
+        const pairFails = live(pair, now)
+        const flying = this.inFlight.get(address) ?? 0
+        const cap = this.limits.perAddress
+        if (flying > 0 && addressFails.count >= cap && addressFails.count - flying < cap) return { landed: this.landing(address) }
+        if (pairFails.count >= this.limits.perAddressAndUsername) throttled(pairFails, now)
+        if (!known && addressFails.count >= cap) throttled(addressFails, now)
+        const backoff = backoffOf(rows.get(keys.u)!, now)
+        const wait = this.waitOf(backoff, now)
+        // a stranger's failures never hold back an address that has not failed for this username lately
+        if (wait > 0 && !known && pairFails.count > 0) throw new AppError('LOGIN_BACKOFF', { seconds: Math.ceil(wait / 1000) })
 
-    const a = count(addressFails, now)
-    this.addresses.set(address, a)
-    const p: Pair = pair ?? {}
-    const fails = count(pairFails, now)
-    p.fails = fails
-    this.pairs.set(pairKey, p)
-    const b: Backoff = backoff && now - backoff.last < WINDOW_MS ? backoff : { count: 0, last: now }
-    b.count++
-    b.last = Math.max(b.last, now)
-    this.usernames.set(username, b)
-    this.inFlight.set(address, (this.inFlight.get(address) ?? 0) + 1)
+        const pairCount = counted(pairFails, now)
+        const keptKnown = pair.signed_in_at ? new Date(pair.signed_in_at).getTime() + KNOWN_MS : 0
+        await write(trx, [
+          { key: keys.a, ...counted(addressFails, now), keptUntil: addressFails.start + WINDOW_MS },
+          { key: keys.p, ...pairCount, keptUntil: Math.max(pairCount.start + WINDOW_MS, keptKnown) },
+          { key: keys.u, count: backoff.count + 1, start: Math.max(backoff.start, now), keptUntil: Math.max(backoff.start, now) + WINDOW_MS },
+        ])
+        // in flight from before the commit: an attempt waiting on these rows' locks sees it once they are free
+        this.inFlight.set(address, (this.inFlight.get(address) ?? 0) + 1) // `flying` may have landed meanwhile
+        admitted = true
+        return { attempt: this.attempt(address, keys, now) }
+      })
+    } catch (err) {
+      if (admitted) this.land(address)
+      throw err
+    }
+  }
+
+  private attempt(address: string, keys: { a: string; p: string; u: string }, now: number): LoginAttempt {
     let landed = false
-    const land = () => {
-      if (landed) return false
+    /** a right password or a failure that was nobody's guess: not counted; in flight no more once that is written */
+    const uncount = async (signedIn: boolean) => {
+      if (landed) return
       landed = true
-      const left = (this.inFlight.get(address) ?? 1) - 1
-      if (left > 0) this.inFlight.set(address, left)
-      else this.inFlight.delete(address)
-      const waiters = this.waiting.get(address)
-      this.waiting.delete(address)
-      for (const w of waiters ?? []) w()
-      return true
+      try {
+        await this.db.updateTable('login_failure').set((eb) => ({
+          failures: eb.fn('greatest', [eb('failures', '-', 1), eb.lit(0)]),
+          ...(signedIn && {
+            signed_in_at: eb.case().when('key', '=', keys.p).then(new Date(now)).else(eb.ref('signed_in_at')).end(),
+            kept_until: eb.case().when('key', '=', keys.p).then(eb.fn<Date>('greatest', [eb.ref('kept_until'), eb.val(new Date(now + KNOWN_MS))])).else(eb.ref('kept_until')).end(),
+          }),
+        })).where('key', 'in', [keys.a, keys.p, keys.u]).execute()
+      } finally { this.land(address) }
     }
-    const undo = () => {
-      if (!land()) return
-      a.count = Math.max(0, a.count - 1)
-      fails.count = Math.max(0, fails.count - 1)
-      b.count = Math.max(0, b.count - 1)
+    return {
+      undo: () => uncount(false),
+      succeeded: () => uncount(true),
+      failed: () => { if (!landed) { landed = true; this.land(address) } },
     }
-    return { undo, failed: () => { land() }, succeeded: () => { undo(); p.signedInAt = now } }
+  }
+
+  /** resolves when one of this instance's attempts of `address` lands (registered at once: none is missed) */
+  private landing(address: string): Promise<void> {
+    return new Promise<void>((resolve) => this.waiting.set(address, [...(this.waiting.get(address) ?? []), resolve]))
+  }
+
+  private land(address: string) {
+    const left = (this.inFlight.get(address) ?? 1) - 1
+    if (left > 0) this.inFlight.set(address, left)
+    else this.inFlight.delete(address)
+    const waiters = this.waiting.get(address)
+    this.waiting.delete(address)
+    for (const w of waiters ?? []) w()
   }
 
   /** how long (ms) a username must still wait after its failures, 0 when it need not */
-  private waitOf(b: Backoff, now: number): number {
-    if (now - b.last >= WINDOW_MS || b.count < this.limits.backoffAfter) return 0
+  private waitOf(b: Count, now: number): number {
+    if (b.count < this.limits.backoffAfter) return 0
     const delay = Math.min(MAX_WAIT_MS, FIRST_WAIT_MS * 2 ** (b.count - this.limits.backoffAfter))
-    return Math.max(0, b.last + delay - now)
+    return Math.max(0, b.start + delay - now)
   }
 
-  /** forgets what no longer counts, at most once a minute: the maps hold only recent attempts */
+  /** deletes the rows that no longer count, at most once a minute per instance; never awaited by a login */
   private sweep(now: number) {
     if (Math.abs(now - this.sweptAt) < SWEEP_MS) return
     this.sweptAt = now
-    for (const [k, w] of this.addresses) if (!live(w, now)) this.addresses.delete(k)
-    for (const [k, b] of this.usernames) if (now - b.last >= WINDOW_MS) this.usernames.delete(k)
-    for (const [k, p] of this.pairs) {
-      if (!live(p.fails, now)) delete p.fails
-      if (p.signedInAt !== undefined && now - p.signedInAt >= KNOWN_MS) delete p.signedInAt
-      if (!p.fails && p.signedInAt === undefined) this.pairs.delete(k)
-    }
+    void this.db.deleteFrom('login_failure').where('kept_until', '<', new Date(now)).execute().catch(() => {})
   }
 }
 
-/** the window while it still counts and holds a failure */
-function live(w: Window | undefined, now: number): Window | undefined {
-  return w && w.count > 0 && now - w.start < WINDOW_MS ? w : undefined
+/**
+ * The rows of `keys`, created when missing and locked to the end of the transaction, in one statement. Rows
+ * are taken in the order given (a, p, u, the keys' own order), as every attempt takes them.
+ */
+async function lockRows(trx: Executor, keys: string[], now: number): Promise<Map<string, Row>> {
+  const at = new Date(now)
+  const rows = await trx.insertInto('login_failure').values(keys.map((key) => ({ key, failures: 0, since: at, kept_until: at })))
+    .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ failures: eb.ref('login_failure.failures') })))
+    .returning(['key', 'failures', 'since', 'signed_in_at']).execute()
+  return new Map(rows.map((r) => [r.key, r]))
 }
 
-function count(w: Window | undefined, now: number): Window {
-  const c = w ?? { count: 0, start: now }
-  c.count++
-  return c
+async function write(trx: Executor, rows: Array<{ key: string; count: number; start: number; keptUntil: number }>) {
+  await trx.insertInto('login_failure')
+    .values(rows.map((r) => ({ key: r.key, failures: r.count, since: new Date(r.start), kept_until: new Date(r.keptUntil) })))
+    .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({
+      failures: eb.ref('excluded.failures'), since: eb.ref('excluded.since'), kept_until: eb.ref('excluded.kept_until'),
+    }))).execute()
 }
 
-function throttled(w: Window, now: number): never {
+/** the failures of an address or a pair in their window while it still counts (none once it ended) */
+function live(r: Row, now: number): Count {
+  const start = new Date(r.since).getTime()
+  return r.failures > 0 && now - start < WINDOW_MS ? { count: r.failures, start } : { count: 0, start: now }
+}
+
+/** a username's consecutive failures, forgotten WINDOW_MS after the last one */
+function backoffOf(r: Row, now: number): Count {
+  const last = new Date(r.since).getTime()
+  return r.failures > 0 && now - last < WINDOW_MS ? { count: r.failures, start: last } : { count: 0, start: now }
+}
+
+function counted(c: Count, now: number): Count {
+  return c.count > 0 ? { count: c.count + 1, start: c.start } : { count: 1, start: now }
+}
+
+function throttled(w: Count, now: number): never {
   const seconds = Math.max(1, Math.ceil((w.start + WINDOW_MS - now) / 1000))
   throw new AppError('LOGIN_THROTTLED', { seconds, minutes: Math.ceil(seconds / 60) })
 }

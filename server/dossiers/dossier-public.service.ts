@@ -48,7 +48,7 @@ export class DossierPublicService {
   private guesses: GuessThrottle
 
   constructor(private db: Db, private clock: Clock, private inTx: CenterTx, private tickets: CheckInTickets, private limits: PublicLimits) {
-    this.guesses = new GuessThrottle(clock, limits.guesses)
+    this.guesses = new GuessThrottle(db, clock, limits.guesses)
   }
 
   /** Online filing: a `submitted_online` dossier a clerk receives later; files kept in the database. */
@@ -102,24 +102,30 @@ export class DossierPublicService {
    */
   async findByCodes(code: string, lookupCode: string | undefined, from: LookupFrom): Promise<string> {
     const key = code.trim().toUpperCase()
-    this.guesses.assertAllowed(from.address, key)
+    // counted as a failure before the codes are checked (lookups racing in are counted exactly), given back if right
+    const guess = await this.guesses.take(from.address, key)
     const given = Buffer.from((lookupCode ?? '').trim().toUpperCase())
-    const match = (await repo.findByCode(this.db, key, from.centerId)).find((d) => {
+    const found = await repo.findByCode(this.db, key, from.centerId).catch(async (err: unknown) => {
+      await guess.right().catch(() => {}) // a database outage is nobody's guess
+      throw err
+    })
+    const match = found.find((d) => {
       const stored = Buffer.from(d.lookup_code)
       return stored.length === given.length && timingSafeEqual(stored, given)
     })
     if (!match) {
-      this.guesses.failed(from.address, key)
+      await guess.failed()
       throw new AppError('DOSSIER_NOT_FOUND')
     }
+    await guess.right()
     // a supplement request past its deadline is closed before the citizen sees or acts on the dossier (Art. 19.5)
     await closeLapsedSupplements(this.db, this.clock(), { dossierId: match.id })
     return match.id
   }
 
   /** A wrong second factor of a lookup code's holder (the electronic result's download) counts as a wrong guess of that code. */
-  guessFailed(address: string, code: string) {
-    this.guesses.failed(address, code.trim().toUpperCase())
+  guessFailed(address: string, code: string): Promise<void> {
+    return this.guesses.failed(address, code.trim().toUpperCase())
   }
 
   async publicLookup(code: string, lookupCode: string | undefined, centerSlug: string | undefined, address: string): Promise<PublicDossierView> {

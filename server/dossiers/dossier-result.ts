@@ -87,7 +87,7 @@ export class DossierResults {
     const d = (await repo.findDossier(this.db, id))!
     const digits = d.applicant_phone.replace(/\D/g, '').slice(-4)
     if (!safeEqual(digits, body.phoneLast4)) {
-      this.dossiers.citizens.guessFailed(address, code)
+      await this.dossiers.citizens.guessFailed(address, code)
       throw new AppError('RESULT_CHECK_FAILED')
     }
     const f = DOWNLOAD_STATES.includes(d.status) ? await results.resultFile(this.db, id) : undefined
