@@ -15,7 +15,7 @@ import { startHarness, type Harness, TEST_PASSWORD } from '../helpers/harness.js
 import { issued, openLine, type Line } from '../queue-fixtures.js'
 import { PushTransport } from '../../server/notify/push.js'
 import { TemplateTransport } from '../../server/notify/gateways.js'
-import { describeBrowser, ensurePagesBuilt, launch, newPage, shot, VIEWPORTS } from './browser.js'
+import { describeBrowser, ensurePagesBuilt, launch, newPage, pageErrors, shot, VIEWPORTS } from './browser.js'
 
 const ece = createRequire(import.meta.url)('http_ece') as { decrypt(b: Buffer, p: Record<string, unknown>): Buffer }
 /** The service worker's shown notifications, as a page reads them (the tests' tsconfig has no DOM types). */
@@ -188,6 +188,50 @@ describeBrowser('notify me in Chromium', () => {
     ]))
     expect(await manager.textContent('#nt-channels')).toContain('SMS (http)')
     await shot(manager, 'notify-manager-panel.png')
+  })
+
+  it('at the counter, the clerk ticks the citizen\'s consent next to the phone: the dossier\'s messages go to it, and the console says so', async () => {
+    const ticket = await issued(h, h.demo.services.A!)
+    const { ctx, page: clerk } = await newPage(browser, { width: 1366, height: 768 })
+    clerk.context().setDefaultTimeout(8000)
+    await clerk.goto(`${h.url}/staff?center=na-sang`)
+    await clerk.fill('#username', 'canbo1')
+    await clerk.fill('#password', TEST_PASSWORD)
+    await clerk.click('#login-submit')
+    await clerk.click('.counter-card[data-counter="1"] .open-counter')
+    await clerk.waitForSelector(`#queue .qrow[data-ticket="${ticket.code}"]`)
+    await clerk.keyboard.press('F1')
+    await clerk.waitForSelector('#current[data-status="called"] #intake-open')
+    await clerk.keyboard.press('F2')
+    await clerk.waitForSelector('#intake-dialog .proc-option[data-procedure="khai-sinh"]')
+    await clerk.fill('#proc-filter', 'khai sinh')
+    await clerk.keyboard.press('Enter')
+    await clerk.keyboard.press('Space')
+    await clerk.fill('#f-fullName', 'Quàng Văn Đồng')
+    await clerk.fill('#f-phone', '0988 777 666')
+    // the box is there because SMS is on, unticked; one channel on: no choice to make
+    await clerk.waitForSelector('#intake-notify-consent', { state: 'visible' })
+    expect(await clerk.isChecked('#intake-notify-consent')).toBe(false)
+    expect(await clerk.isVisible('#intake-notify-channel')).toBe(false)
+    expect(await clerk.textContent('#intake-notify')).toContain('Công dân đồng ý nhận tin nhắn về hồ sơ này qua số điện thoại này')
+    await clerk.check('#intake-notify-consent')
+    await clerk.fill('#f-address', 'Bản Co Muông, xã Na Sang')
+    await shot(clerk, 'notify-counter-consent.png')
+    const [slip] = await Promise.all([ctx.waitForEvent('page'), clerk.click('#intake-submit')])
+    await slip.close()
+    await clerk.waitForSelector('.just-received .intake-notify-on')
+    expect(await clerk.textContent('.just-received .intake-notify-on')).toBe('Sẽ nhắn tin SMS về hồ sơ tới 0988•••666.')
+    await shot(clerk, 'notify-counter-received.png')
+    const d = await h.handle.db.selectFrom('dossier').innerJoin('notify_subscription', 'notify_subscription.dossier_id', 'dossier.id')
+      .select(['dossier.id', 'dossier.code', 'notify_subscription.phone', 'notify_subscription.consent_source']).where('dossier.ticket_id', '=', ticket.id).executeTakeFirstOrThrow()
+    expect(d).toMatchObject({ phone: '0988777666', consent_source: 'counter' })
+    const api = await h.login('canbo1')
+    await api.post(`/api/dossiers/${d.id}/status`).send({ status: 'processing' }).expect(200)
+    await api.post(`/api/dossiers/${d.id}/status`).send({ status: 'ready' }).expect(200)
+    const deadline = Date.now() + 8000
+    while (!texts().some((x) => x.text.includes(d.code)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+    expect(texts().find((x) => x.text.includes(d.code))).toMatchObject({ to: '84988777666' })
+    expect(pageErrors(clerk)).toEqual([])
   })
 
   it('the online filing takes the phone for messages only with its consent box ticked', async () => {
