@@ -268,6 +268,8 @@ export class TicketService {
         if (!s.active) throw new AppError('SERVICE_INACTIVE')
         target = s
       }
+      // the citizen's "notify me" follows the paper ticket (issue 24); the transferred event below ends the old ones
+      const asked = await trx.selectFrom('notify_subscription').select('id').where('ticket_id', '=', t.id).where('active', '=', true).execute()
       await this.change(trx, t, { status: 'transferred', finished_at: now }, 'transferred', 'transferred', c, actor, now,
         forCounter ? { toCounterId: forCounter.id, toCounterNumber: forCounter.number, note: to.note ?? null } : { toServiceId: target.id, note: to.note ?? null })
       const number = await tickets.takeNextNumber(trx, target.id, t.service_day)
@@ -278,6 +280,10 @@ export class TicketService {
         secret: t.secret, // the same paper ticket: its QR follows the new ticket too
         for_counter_id: forCounter?.id ?? null, transfer_note: to.note ?? null,
       }, { type: 'issued_by_transfer', staffId: actor.staffId, data: { fromTicketId: t.id, fromCode: t.code, forCounterId: forCounter?.id ?? null } })
+      if (asked.length) {
+        await trx.updateTable('notify_subscription').set({ ticket_id: n.id, active: true, ahead_sent: false })
+          .where('id', 'in', asked.map((a) => a.id)).execute()
+      }
       if (forCounter) out.add({ name: 'counter:changed', counterId: forCounter.id })
       newId = n.id
       out.add({ name: 'ticket:finished', payload: finishedPayload(t, 'transferred', c) })
