@@ -39,7 +39,8 @@ export interface Guess { failed(): Promise<void>; right(): Promise<void> }
  * Several kiosks behind one address share its budget, and so do all instances on one database: the counts
  * are rows of `lookup_guess` (migration 0027). A lookup is counted before its codes are checked, by one
  * conditional upsert per row (so lookups racing in, on any instance, are counted exactly: 40 at once from
- * one address get `perAddress` checked), and given back when its codes prove right.
+ * one address get `perAddress` checked), and given back when its codes prove right. So the lock-out starts when
+ * the failures counted reach the cap, lookups still in flight included (40 racing: at the first of 20 to fail).
  */
 export class GuessThrottle {
   private sweptAt = 0
