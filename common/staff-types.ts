@@ -36,6 +36,8 @@ export interface QueueTicket {
   issuedAt: string
   queueAt: string
   transferred: boolean
+  /** issue 24: checked in with a booking of this slot ('HH:MM'): it queues as if it came then */
+  appointmentSlot?: string | null
   /** issue 22: transferred to this very counter (listed first, called first, whatever its service) */
   forThisCounter?: boolean
   /** the note the clerk who transferred it wrote, and the counter it came from */

@@ -49,6 +49,7 @@ export function renderQueue(q: CounterQueueResponse, st: ConsoleState, ctx: List
         serviceLabel(tk, ctx),
         h('small', null,
           tk.priorityGroup ? h('span', { class: 'badge prio', title: (getLang() === 'en' ? tk.priorityNameEn : tk.priorityNameVi) ?? '' }, w.priority) : null,
+          tk.appointmentSlot ? h('span', { class: 'badge appt' }, fmt(w.appointmentMark, { time: tk.appointmentSlot })) : null,
           tk.tier === 2 ? h('span', { class: 'badge backup' }, w.backupMark) : null,
           tk.forThisCounter ? h('span', { class: 'badge for-me' }, tk.transferredFromCounter ? fmt(w.forThisCounterFrom, { n: tk.transferredFromCounter }) : w.forThisCounter)
             : tk.transferred ? h('span', { class: 'badge' }, w.transferredMark) : null,

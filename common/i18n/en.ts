@@ -579,6 +579,7 @@ export const en: Catalog = {
     priority: 'Priority',
     transferredMark: 'Transferred',
     backupMark: 'Backup',
+    appointmentMark: 'Booked {time}',
     queueTitle: 'This counter\'s queue',
     queueEmpty: 'Nobody is waiting.',
     queueMore: '… and {n} more',

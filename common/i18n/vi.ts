@@ -582,6 +582,7 @@ export const vi = {
     priority: 'Ưu tiên',
     transferredMark: 'Chuyển đến',
     backupMark: 'Hỗ trợ',
+    appointmentMark: 'Hẹn {time}',
     queueTitle: 'Hàng chờ của quầy',
     queueEmpty: 'Không có ai đang chờ.',
     queueMore: '… và {n} số nữa',

@@ -23,8 +23,8 @@ import * as m0023 from './2026_12_07_0023_rate_limit.js'
 import * as m0024 from './2026_12_07_0024_dossier_result.js'
 import * as m0026 from './2026_12_07_0026_center_voice.js'
 import * as m0027 from './2026_12_07_0027_shared_throttles.js'
-import * as m0027 from './2026_12_07_0027_shared_throttles.js'
 import * as m0028 from './2026_12_07_0028_notify_consent.js'
+import * as m0029 from './2026_12_07_0029_appointment_ticket.js'
 
 // Static imports: FileMigrationProvider's dynamic import does not work under jest.
 const migrations: Record<string, Migration> = {
@@ -52,8 +52,8 @@ const migrations: Record<string, Migration> = {
   '2026_12_07_0024_dossier_result': m0024,
   '2026_12_07_0026_center_voice': m0026,
   '2026_12_07_0027_shared_throttles': m0027,
-  '2026_12_07_0027_shared_throttles': m0027,
   '2026_12_07_0028_notify_consent': m0028,
+  '2026_12_07_0029_appointment_ticket': m0029,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -12,8 +12,10 @@ export function listCounterWaiting(db: Executor, counterId: string, serviceDay: 
   return db.selectFrom('ticket')
     .innerJoin('counter_service', (j) => j.onRef('counter_service.service_id', '=', 'ticket.service_id').on('counter_service.counter_id', '=', counterId))
     .leftJoin('priority_group', 'priority_group.id', 'ticket.priority_group_id')
+    .leftJoin('appointment', 'appointment.ticket_id', 'ticket.id')
     .select(['ticket.id', 'ticket.code', 'ticket.service_id', 'ticket.issued_at', 'ticket.queue_at', 'ticket.transferred_from_id',
-      'counter_service.tier', 'priority_group.code as priority_code', 'priority_group.name_vi as priority_vi', 'priority_group.name_en as priority_en'])
+      'counter_service.tier', 'priority_group.code as priority_code', 'priority_group.name_vi as priority_vi', 'priority_group.name_en as priority_en',
+      'appointment.slot as appointment_slot'])
     .where('ticket.service_day', '=', serviceDay).where('ticket.status', '=', 'waiting')
     .where('ticket.for_counter_id', 'is', null) // issue 22: kept for a counter: listed by listKeptFor, at that counter only
     .orderBy('counter_service.tier').orderBy('ticket.queue_at').orderBy('ticket.issued_at').orderBy('ticket.number').orderBy('ticket.id')
@@ -29,8 +31,9 @@ export function listKeptFor(db: Executor, counterId: string, serviceDay: string,
     .leftJoin('priority_group', 'priority_group.id', 'ticket.priority_group_id')
     .leftJoin('ticket as prev', 'prev.id', 'ticket.transferred_from_id')
     .leftJoin('counter as pc', 'pc.id', 'prev.counter_id')
+    .leftJoin('appointment', 'appointment.ticket_id', 'ticket.id')
     .select(['ticket.id', 'ticket.code', 'ticket.service_id', 'ticket.issued_at', 'ticket.queue_at', 'ticket.transferred_from_id',
-      'ticket.transfer_note', 'pc.number as from_counter',
+      'ticket.transfer_note', 'pc.number as from_counter', 'appointment.slot as appointment_slot',
       'priority_group.code as priority_code', 'priority_group.name_vi as priority_vi', 'priority_group.name_en as priority_en'])
     .where('ticket.for_counter_id', '=', counterId).where('ticket.service_day', '=', serviceDay).where('ticket.status', '=', 'waiting')
     .orderBy('ticket.queue_at').orderBy('ticket.issued_at').orderBy('ticket.number').orderBy('ticket.id')

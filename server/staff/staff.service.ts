@@ -133,9 +133,10 @@ function serviceOption(s: Service): StaffServiceOption {
 }
 
 function queueTicket(r: { id: string; code: string; service_id: string; issued_at: Date; queue_at: Date; transferred_from_id: string | null;
-  priority_code: string | null; priority_vi: string | null; priority_en: string | null }, tier: 1 | 2): QueueTicket {
+  priority_code: string | null; priority_vi: string | null; priority_en: string | null; appointment_slot?: string | null }, tier: 1 | 2): QueueTicket {
   return {
     id: r.id, code: r.code, serviceId: r.service_id, tier, priorityGroup: r.priority_code, priorityNameVi: r.priority_vi, priorityNameEn: r.priority_en,
     issuedAt: iso(r.issued_at), queueAt: iso(r.queue_at), transferred: r.transferred_from_id !== null,
+    appointmentSlot: r.appointment_slot ?? null,
   }
 }

@@ -140,6 +140,23 @@ describeBrowser('appointments and one-scan check-in in Chromium', () => {
     expect(await kiosk.textContent('#ticket-code')).toBe(ticket.code)
     await shot(kiosk, 'appointment-kiosk-checked-in.png')
     expect(pageErrors(kiosk)).toEqual([])
+
+    // the clerk at counter 1 (A) sees the booked ticket marked with its slot ("Hẹn 09:00"); a walk-in is not
+    const walkIn = (await h.http.post('/api/centers/na-sang/tickets').send({ serviceId: serviceA })).body.ticket
+    const { ctx, page: clerk } = await newPage(browser, { width: 1366, height: 768 })
+    clerk.context().setDefaultTimeout(10_000)
+    expect((await ctx.request.post(`${h.url}/api/auth/login`, { data: { username: 'canbo1', password: TEST_PASSWORD } })).status()).toBe(200)
+    await clerk.goto(`${h.url}/staff?center=na-sang`)
+    await clerk.click('.counter-card[data-counter="1"] .open-counter')
+    const row = clerk.locator(`#queue .qrow[data-ticket="${ticket.code}"]`)
+    await row.locator('.badge.appt').waitFor()
+    expect(await row.locator('.badge.appt').textContent()).toBe('Hẹn 09:00')
+    expect(await clerk.locator(`#queue .qrow[data-ticket="${walkIn.code}"] .badge.appt`).count()).toBe(0)
+    const order = await clerk.locator('#queue .qrow').evaluateAll((rows) => rows.map((r) => (r as unknown as { dataset: { ticket: string } }).dataset.ticket))
+    expect(order.indexOf(ticket.code)).toBeLessThan(order.indexOf(walkIn.code))
+    await shot(clerk, 'appointment-console-queue.png')
+    expect(pageErrors(clerk)).toEqual([])
+    await ctx.close()
   })
 
   it('checks in by the six digits on the on-screen keyboard: 8 taps; the rule is one sentence on the screen', async () => {
