@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { backends } from './helpers/db.js'
 import { startHarness, type Harness } from './helpers/harness.js'
 import { addClerk, addCounter, addService, holderGet, issue, issued, openLine, type Line } from './queue-fixtures.js'
-import { estimateMinutes } from '../server/queue/estimate.js'
+import { doneAfter, estimateMinutes } from '../server/queue/estimate.js'
 import { intervalsOn, nextOpening, openTimeUntil, resumesAt } from '../server/queue/schedule.js'
 import { DEMO_HOURS } from '../db/seed-demo.js'
 
@@ -166,6 +166,20 @@ describe.each(backends)('estimates around breaks on %s', (kind) => {
     for (let i = 0; i < 2; i++) await issued(h, b.y)
     await issued(h, b.x)
     expect(await issued(h, b.x)).toMatchObject({ ahead: 1, estimatedWaitMinutes: 9 }) // ⌈(480 + 2 × 15 × ½) ÷ 60⌉
+  })
+
+  it('a backup counter whose primary services have work waiting joins once that work is done (capacity grows as it joins)', async () => {
+    h.clock.set(local(MON, '09:00'))
+    // X: its primary counter, and a backup counter whose primary service Y has two tickets of 6 minutes waiting
+    const x = await openLine(h, { defaultMinutes: 10 })
+    const y = await openLine(h, { defaultMinutes: 6, backup: [x.serviceId] })
+    for (let i = 0; i < 2; i++) await issued(h, y.serviceId)
+    for (let i = 0; i < 3; i++) await issued(h, x.serviceId)
+    // 30 minutes of X ahead: X's counter alone for the 12 minutes of Y's work, then both: 12 + (30 − 12) ÷ 2 = 21
+    // (before: the backup counter counted for nothing while Y had anyone waiting, 30; counted from now, 15)
+    expect(await issued(h, x.serviceId)).toMatchObject({ ahead: 3, estimatedWaitMinutes: 21 })
+    expect(doneAfter(30, [0, 12])).toBe(21)
+    expect(doneAfter(0, [12])).toBe(12) // nobody ahead, only the backup counter: when it is free
   })
 
   it('tells pages the public address of the QR codes (PUBLIC_URL), null when the install sets none', async () => {

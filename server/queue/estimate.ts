@@ -16,6 +16,8 @@ export function estimateMinutes(ahead: number, avgServiceSeconds: number, counte
   return Math.max(0, Math.ceil(openTimeUntil(intervals, now, work) - 1e-9))
 }
 
+export interface ServingCounter { status: 'open' | 'paused' | 'closed'; busy: boolean; afterSeconds: number }
+
 /** What the queue figures of one service of the day are made of. */
 export interface ServiceFigures {
   id: string
@@ -27,16 +29,14 @@ export interface ServiceFigures {
   issued: number
   /** mean time from call to completion (the walk to the counter included) of the last 20 completed tickets of the past 14 days; null while fewer than 3 */
   avgSeconds: number | null
-  /** open (not paused) counters serving it in either tier */
-  openCounters: number
-  /** counters serving it that are open or paused (staffed: a paused clerk comes back) */
-  staffedCounters: number
-  /** all counters serving it, whatever their state */
-  assignedCounters: number
+  /**
+   * the counters serving it in either tier: their state, whether they have a ticket in hand, and the
+   * work (seconds) they do before they call it: 0 in the primary tier; in the backup tier, the waiting
+   * work of their primary services shared among those services' primary counters
+   */
+  counters: ServingCounter[]
   /** the waiting work (seconds) of the other services its primary counters take in the same queue order */
   otherWorkSeconds: number
-  /** of the counters that call it next, those with a ticket in hand now */
-  busyCounters: number
   /** the day's opening intervals (minutes since local midnight, the calendar applied) and the local minute now */
   intervals: Interval[]
   nowMinute: number
@@ -55,7 +55,7 @@ export async function loadServiceFigures(db: Executor, centerId: string, service
 
 export type FiguresRow = {
   id: string; default_service_minutes: number; daily_cap: number | null; waiting: number; issued: number; avg_s: number | null; done_n: number
-  open_counters: number; staffed_counters: number; assigned_counters: number; busy_counters: number; other_work: number
+  counters: string | { status: ServingCounter['status']; busy: boolean; after: number }[]; other_work: number
   time_zone: string; opening_hours: OpeningHours; day_kind: 'holiday' | 'workday' | null
 }
 
@@ -64,9 +64,9 @@ export function toFigures(r: FiguresRow, serviceDay: string, now: Date): Service
   const hours = typeof r.opening_hours === 'string' ? JSON.parse(r.opening_hours) as OpeningHours : r.opening_hours
   return {
     id: r.id, defaultServiceMinutes: r.default_service_minutes, dailyCap: r.daily_cap, waiting: Number(r.waiting),
-    issued: Number(r.issued), avgSeconds: r.done_n >= 3 ? r.avg_s : null, openCounters: Number(r.open_counters),
-    staffedCounters: Number(r.staffed_counters), assignedCounters: Number(r.assigned_counters), otherWorkSeconds: Number(r.other_work),
-    busyCounters: Number(r.busy_counters),
+    issued: Number(r.issued), avgSeconds: r.done_n >= 3 ? r.avg_s : null, otherWorkSeconds: Number(r.other_work),
+    counters: (typeof r.counters === 'string' ? JSON.parse(r.counters) as Exclude<FiguresRow['counters'], string> : r.counters)
+      .map((c) => ({ status: c.status, busy: !!c.busy, afterSeconds: Number(c.after) })),
     intervals: intervalsOn(hours, serviceDay, r.day_kind),
     // a ticket of an earlier day still waiting (before the expiry sweep): its day is over, all time counts
     nowMinute: lt.day === serviceDay ? minutesOf(lt.hm) + now.getUTCSeconds() / 60 : 24 * 60,
@@ -88,8 +88,9 @@ const doneTimes = (serviceId: RawBuilder<unknown>, since: Date) => sql`
  * is read for its waiting count (a handful of rows, one `queue_count` row each) because a service's wait
  * depends on the others': a counter takes its primary services' tickets in queue order and its backup
  * services' only when none of those waits. The service times (at most 20 done tickets each, through an
- * index) are read only where a figure uses them: for the services asked for, and for the other services
- * with people waiting that share their primary counters (so a kiosk's tap does not read every service's).
+ * index) are read only where a figure uses them: for the services asked for, for the other services
+ * with people waiting that share their primary counters, and for the primary services with people
+ * waiting of their backup counters (so a kiosk's tap does not read every service's).
  */
 export function serviceFiguresQuery(centerId: string, serviceDay: string, now: Date, serviceIds?: string[]) {
   const since = new Date(now.getTime() - 14 * 86_400_000)
@@ -109,21 +110,24 @@ export function serviceFiguresQuery(centerId: string, serviceDay: string, now: D
       FROM counter_service x JOIN counter c ON c.id = x.counter_id
       WHERE c.center_id = ${centerId}
     ),
-    busy AS (SELECT cs.counter_id, sum(w.waiting) AS primary_waiting FROM cs JOIN w ON w.id = cs.service_id WHERE cs.tier = 1 GROUP BY cs.counter_id)
+    pc AS (SELECT service_id, count(*) AS total FROM cs WHERE tier = 1 GROUP BY service_id)
     SELECT w.id, w.default_service_minutes, w.daily_cap, w.waiting, w.issued, r.avg_s, r.n AS done_n,
-      k.open_counters, k.staffed_counters, k.assigned_counters, k.busy_counters, o.other_work,
+      k.counters, o.other_work,
       ce.time_zone, ce.opening_hours, cd.kind AS day_kind
     FROM w
     JOIN center ce ON ce.id = ${centerId}
     LEFT JOIN calendar_day cd ON cd.center_id = ce.id AND cd.date = ${serviceDay}::date
     CROSS JOIN LATERAL (${doneTimes(sql`w.id`, since)}) r
     CROSS JOIN LATERAL (
-      -- the counters that call this service next: its primary ones, and backup ones none of whose primary services has anyone waiting
-      SELECT count(*) FILTER (WHERE cs.status = 'open')::int AS open_counters,
-        count(*) FILTER (WHERE cs.status <> 'closed')::int AS staffed_counters, count(*)::int AS assigned_counters,
-        count(*) FILTER (WHERE cs.busy)::int AS busy_counters
-      FROM cs LEFT JOIN busy b ON b.counter_id = cs.counter_id
-      WHERE cs.service_id = w.id AND (cs.tier = 1 OR coalesce(b.primary_waiting, 0) = 0)
+      -- the counters serving it; a backup one calls it after the waiting work of its primary services (with people waiting), shared among their primary counters
+      SELECT coalesce(json_agg(json_build_object('status', cs.status, 'busy', cs.busy, 'after', coalesce(pw.work, 0))), '[]'::json) AS counters
+      FROM cs LEFT JOIN LATERAL (
+        SELECT sum(wp.waiting * CASE WHEN rp.n >= 3 THEN rp.avg_s ELSE wp.default_service_minutes * 60 END / pc.total)::float8 AS work
+        FROM cs p JOIN w wp ON wp.id = p.service_id JOIN pc ON pc.service_id = p.service_id
+        CROSS JOIN LATERAL (${doneTimes(sql`wp.id`, since)}) rp
+        WHERE cs.tier = 2 AND p.counter_id = cs.counter_id AND p.tier = 1 AND wp.waiting > 0
+      ) pw ON true
+      WHERE cs.service_id = w.id
     ) k
     CROSS JOIN LATERAL (
       -- the waiting work (seconds) of the other services its primary counters also take first, in the part that falls on those counters
@@ -144,26 +148,48 @@ export function serviceFiguresQuery(centerId: string, serviceDay: string, now: D
 
 /**
  * The counters a wait is shared among: while the center is open, those open now; in a break or before
- * opening, those staffed (open or paused: they come back). None of those: every counter serving it.
+ * opening, those staffed (open or paused: they come back). None of those: those staffed, else every
+ * counter serving it, else one that calls it now.
  */
-export function countersFor(f: ServiceFigures): number {
+export function countersFor(f: ServiceFigures): ServingCounter[] {
   const inBreak = resumesAt(f.intervals, f.nowMinute) !== null
-  const now = inBreak ? Math.max(f.openCounters, f.staffedCounters) : f.openCounters
-  return Math.max(1, now || f.staffedCounters || f.assignedCounters)
+  const open = f.counters.filter((c) => c.status === 'open' || (inBreak && c.status !== 'closed'))
+  const staffed = f.counters.filter((c) => c.status !== 'closed')
+  const some = open.length ? open : staffed.length ? staffed : f.counters
+  return some.length ? some : [{ status: 'open', busy: false, afterSeconds: 0 }]
+}
+
+/**
+ * Seconds until `work` seconds of work are done by counters that each start after their own
+ * `afterSeconds`: the capacity grows by one as each joins (piecewise linear).
+ */
+export function doneAfter(work: number, starts: number[]): number {
+  const s = [...starts].sort((a, b) => a - b)
+  let t = 0, left = Math.max(0, work), cap = 0
+  for (const next of s) {
+    if (cap > 0 && left <= cap * (next - t)) return t + left / cap
+    left -= cap * (next - t)
+    t = next
+    cap++
+  }
+  return t + left / Math.max(1, cap)
 }
 
 /**
  * The wait of a ticket with `ahead` tickets of its service before it: their work, and the part of the
  * other services' waiting work its primary counters take first (the older tickets: in proportion to its
- * place in its own queue), shared among its counters, laid on the day's open time.
+ * place in its own queue), done by its counters (a backup one joins once its primary services' waiting
+ * work is done), laid on the day's open time.
  */
 export function estimateFor(f: ServiceFigures, ahead: number) {
   const own = f.avgSeconds ?? f.defaultServiceMinutes * 60
   const others = ahead > 0 ? f.otherWorkSeconds * Math.min(1, ahead / Math.max(1, f.waiting)) : 0
   const counters = countersFor(f)
-  // every counter has a ticket in hand: the first call waits for one of them to finish (half a ticket, on average)
-  const inHand = f.busyCounters >= counters ? f.busyCounters * own / 2 : 0
-  return estimateMinutes(1, ahead * own + others + inHand, counters, f.intervals, f.nowMinute)
+  // every counter that calls it now has a ticket in hand: the first call waits for one of them to finish (half a ticket, on average)
+  const now = counters.filter((c) => c.afterSeconds <= 0)
+  const inHand = now.length && now.every((c) => c.busy) ? now.length * own / 2 : 0
+  const seconds = doneAfter(ahead * own + others + inHand, counters.map((c) => c.afterSeconds))
+  return Math.max(0, Math.ceil(openTimeUntil(f.intervals, f.nowMinute, seconds / 60) - 1e-9))
 }
 
 /** 'HH:MM' when the counters call again, if now is in a break or before the day's first opening; else null. */
