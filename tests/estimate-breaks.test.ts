@@ -182,6 +182,18 @@ describe.each(backends)('estimates around breaks on %s', (kind) => {
     expect(doneAfter(0, [12])).toBe(12) // nobody ahead, only the backup counter: when it is free
   })
 
+  it('a counter paused while the center is open comes back after as long again as its pause has lasted, at least 10 minutes', async () => {
+    h.clock.set(local(MON, '09:00'))
+    const line = await openLine(h, { defaultMinutes: 8 })
+    await line.clerk.post(`/api/counters/${line.counterId}/pause`).send({ reason: 'meeting' }).expect(200)
+    await issued(h, line.serviceId)
+    // paused just now: back in 10 minutes, then one ticket of 8 ahead
+    expect(await issued(h, line.serviceId)).toMatchObject({ ahead: 1, estimatedWaitMinutes: 18 })
+    h.clock.set(local(MON, '09:25'))
+    // paused 25 minutes: 25 more, then two tickets of 8
+    expect(await issued(h, line.serviceId)).toMatchObject({ ahead: 2, estimatedWaitMinutes: 41 })
+  })
+
   it('tells pages the public address of the QR codes (PUBLIC_URL), null when the install sets none', async () => {
     h.clock.set(local(MON, '09:00'))
     expect((await board()).publicUrl).toBe('https://motcua.nasang.example')

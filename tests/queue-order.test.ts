@@ -206,14 +206,15 @@ describe.each(backends)('queue order on %s', (kind) => {
     // one open counter, the service's default of 6 minutes a citizen
     expect(await views()).toEqual([[1, 0, 0], [2, 1, 6], [3, 2, 12], [4, 3, 18]])
 
-    // a second open counter serving it (as backup) shares the work; a paused one does not
+    // a second open counter serving it (as backup) shares the work; a paused one only once it is expected
+    // back (as long again as its pause has lasted, at least 10 minutes): 10 + (18 − 10) ÷ 2 = 14
     const helper = await addClerk(h)
     const helperAgent = await h.login(helper.username)
     const second = await addCounter(h, [], [line.serviceId])
     expect((await helperAgent.post(`/api/counters/${second.id}/open`).send({})).status).toBe(200)
     expect(await views()).toEqual([[1, 0, 0], [2, 1, 3], [3, 2, 6], [4, 3, 9]])
     await helperAgent.post(`/api/counters/${second.id}/pause`).send({ reason: 'break' })
-    expect((await views())[3]).toEqual([4, 3, 18])
+    expect((await views())[3]).toEqual([4, 3, 14])
     await helperAgent.post(`/api/counters/${second.id}/close`).send({})
 
     // a called ticket leaves the queue: the others move up

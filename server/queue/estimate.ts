@@ -16,7 +16,7 @@ export function estimateMinutes(ahead: number, avgServiceSeconds: number, counte
   return Math.max(0, Math.ceil(openTimeUntil(intervals, now, work) - 1e-9))
 }
 
-export interface ServingCounter { status: 'open' | 'paused' | 'closed'; busy: boolean; afterSeconds: number }
+export interface ServingCounter { status: 'open' | 'paused' | 'closed'; busy: boolean; afterSeconds: number; sinceMinute: number }
 
 /** What the queue figures of one service of the day are made of. */
 export interface ServiceFigures {
@@ -55,7 +55,7 @@ export async function loadServiceFigures(db: Executor, centerId: string, service
 
 export type FiguresRow = {
   id: string; default_service_minutes: number; daily_cap: number | null; waiting: number; issued: number; avg_s: number | null; done_n: number
-  counters: string | { status: ServingCounter['status']; busy: boolean; after: number }[]; other_work: number
+  counters: string | { status: ServingCounter['status']; busy: boolean; after: number; since: string }[]; other_work: number
   time_zone: string; opening_hours: OpeningHours; day_kind: 'holiday' | 'workday' | null
 }
 
@@ -66,7 +66,7 @@ export function toFigures(r: FiguresRow, serviceDay: string, now: Date): Service
     id: r.id, defaultServiceMinutes: r.default_service_minutes, dailyCap: r.daily_cap, waiting: Number(r.waiting),
     issued: Number(r.issued), avgSeconds: r.done_n >= 3 ? r.avg_s : null, otherWorkSeconds: Number(r.other_work),
     counters: (typeof r.counters === 'string' ? JSON.parse(r.counters) as Exclude<FiguresRow['counters'], string> : r.counters)
-      .map((c) => ({ status: c.status, busy: !!c.busy, afterSeconds: Number(c.after) })),
+      .map((c) => ({ status: c.status, busy: !!c.busy, afterSeconds: Number(c.after), sinceMinute: minuteOf(c.since, r.time_zone, serviceDay) })),
     intervals: intervalsOn(hours, serviceDay, r.day_kind),
     // a ticket of an earlier day still waiting (before the expiry sweep): its day is over, all time counts
     nowMinute: lt.day === serviceDay ? minutesOf(lt.hm) + now.getUTCSeconds() / 60 : 24 * 60,
@@ -105,7 +105,7 @@ export function serviceFiguresQuery(centerId: string, serviceDay: string, now: D
       WHERE s.center_id = ${centerId}
     ),
     cs AS (
-      SELECT x.counter_id, x.service_id, x.tier, c.status,
+      SELECT x.counter_id, x.service_id, x.tier, c.status, c.status_since,
         EXISTS (SELECT 1 FROM ticket t WHERE t.counter_id = x.counter_id AND t.status IN ('called', 'serving')) AS busy
       FROM counter_service x JOIN counter c ON c.id = x.counter_id
       WHERE c.center_id = ${centerId}
@@ -120,7 +120,7 @@ export function serviceFiguresQuery(centerId: string, serviceDay: string, now: D
     CROSS JOIN LATERAL (${doneTimes(sql`w.id`, since)}) r
     CROSS JOIN LATERAL (
       -- the counters serving it; a backup one calls it after the waiting work of its primary services (with people waiting), shared among their primary counters
-      SELECT coalesce(json_agg(json_build_object('status', cs.status, 'busy', cs.busy, 'after', coalesce(pw.work, 0))), '[]'::json) AS counters
+      SELECT coalesce(json_agg(json_build_object('status', cs.status, 'busy', cs.busy, 'after', coalesce(pw.work, 0), 'since', cs.status_since)), '[]'::json) AS counters
       FROM cs LEFT JOIN LATERAL (
         SELECT sum(wp.waiting * CASE WHEN rp.n >= 3 THEN rp.avg_s ELSE wp.default_service_minutes * 60 END / pc.total)::float8 AS work
         FROM cs p JOIN w wp ON wp.id = p.service_id JOIN pc ON pc.service_id = p.service_id
@@ -146,17 +146,34 @@ export function serviceFiguresQuery(centerId: string, serviceDay: string, now: D
     ORDER BY w.sort_order, w.prefix`
 }
 
+/** A paused counter's clerk is expected back after as long again as the pause has lasted (open time), at least this. */
+const PAUSE_MINUTES = 10
+
 /**
- * The counters a wait is shared among: while the center is open, those open now; in a break or before
- * opening, those staffed (open or paused: they come back). None of those: those staffed, else every
- * counter serving it, else one that calls it now.
+ * The counters a wait is shared among: those staffed (open, or paused: they come back; while the
+ * center is open a paused one joins after as long again as its pause has lasted, at least 10 minutes).
+ * None of those: every counter serving it, else one that calls it now.
  */
 export function countersFor(f: ServiceFigures): ServingCounter[] {
   const inBreak = resumesAt(f.intervals, f.nowMinute) !== null
-  const open = f.counters.filter((c) => c.status === 'open' || (inBreak && c.status !== 'closed'))
-  const staffed = f.counters.filter((c) => c.status !== 'closed')
-  const some = open.length ? open : staffed.length ? staffed : f.counters
-  return some.length ? some : [{ status: 'open', busy: false, afterSeconds: 0 }]
+  const back = (c: ServingCounter) => {
+    const paused = Math.max(PAUSE_MINUTES, openTimeSince(f.intervals, c.sinceMinute, f.nowMinute))
+    return { ...c, afterSeconds: Math.max(c.afterSeconds, paused * 60) }
+  }
+  const staffed = f.counters.filter((c) => c.status !== 'closed').map((c) => c.status === 'paused' && !inBreak ? back(c) : c)
+  const some = staffed.length ? staffed : f.counters
+  return some.length ? some : [{ status: 'open', busy: false, afterSeconds: 0, sinceMinute: 0 }]
+}
+
+/** open minutes between two local minutes of the day */
+function openTimeSince(intervals: Interval[], from: number, to: number): number {
+  if (!intervals.length) return Math.max(0, to - from)
+  return intervals.reduce((m, [a, b]) => m + Math.max(0, Math.min(b, to) - Math.max(a, from)), 0)
+}
+
+function minuteOf(since: string | Date, timeZone: string, serviceDay: string): number {
+  const lt = localTime(new Date(since), timeZone)
+  return lt.day === serviceDay ? minutesOf(lt.hm) + new Date(since).getUTCSeconds() / 60 : 0
 }
 
 /**
