@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { backends } from './helpers/db.js'
 import { startHarness, type Harness } from './helpers/harness.js'
 import { addClerk, addCounter, addService, holderGet, issue, issued, openLine, type Line } from './queue-fixtures.js'
-import { doneAfter, estimateMinutes } from '../server/queue/estimate.js'
+import { doneAfter, estimateMinutes, handLeft } from '../server/queue/estimate.js'
 import { intervalsOn, nextOpening, openTimeUntil, resumesAt } from '../server/queue/schedule.js'
 import { DEMO_HOURS } from '../db/seed-demo.js'
 
@@ -192,6 +192,23 @@ describe.each(backends)('estimates around breaks on %s', (kind) => {
     h.clock.set(local(MON, '09:25'))
     // paused 25 minutes: 25 more, then two tickets of 8
     expect(await issued(h, line.serviceId)).toMatchObject({ ahead: 2, estimatedWaitMinutes: 41 })
+  })
+
+  it('a counter with a ticket in hand joins once what is left of it is done: its service’s average less the time since the call, at least a quarter', async () => {
+    h.clock.set(local(MON, '09:00'))
+    const line = await openLine(h, { defaultMinutes: 8 })
+    const other = await addService(h, { defaultMinutes: 20 })
+    await h.handle.db.insertInto('counter_service').values({ counter_id: line.counterId, service_id: other.id, tier: 2 }).execute()
+    // the counter calls a ticket of its backup service (20 minutes by default)
+    const first = await issued(h, other.id)
+    expect((await line.clerk.post(`/api/counters/${line.counterId}/call-next`).send({}).expect(200)).body.ticket.id).toBe(first.id)
+    h.clock.set(local(MON, '09:05'))
+    // nobody ahead: 20 − 5 = 15 minutes left of the ticket in hand (before: half a ticket of this service, 4)
+    expect(await issued(h, line.serviceId)).toMatchObject({ ahead: 0, estimatedWaitMinutes: 15 })
+    h.clock.set(local(MON, '09:40'))
+    // 40 minutes in: at least a quarter of 20 is left, then one ticket of 8
+    expect(await issued(h, line.serviceId)).toMatchObject({ ahead: 1, estimatedWaitMinutes: 13 })
+    expect(handLeft(1200, 300)).toBe(900)
   })
 
   it('tells pages the public address of the QR codes (PUBLIC_URL), null when the install sets none', async () => {

@@ -221,8 +221,8 @@ describe.each(backends)('queue order on %s', (kind) => {
     const first = (await callNext(line.clerk, line.counterId))!
     expect(first.id).toBe(t[0]!.id)
     expect((await view(t[0]!.id))).toMatchObject({ status: 'called', position: null, ahead: null, estimatedWaitMinutes: null, counterNumber: line.counterNumber })
-    // (and the counter has a ticket in hand: each waits half a ticket more, on average)
-    expect((await views()).slice(1)).toEqual([[1, 0, 3], [2, 1, 9], [3, 2, 15]])
+    // (and the counter has a ticket in hand, just called: each waits what is left of it first, its service's 6 minutes)
+    expect((await views()).slice(1)).toEqual([[1, 0, 6], [2, 1, 12], [3, 2, 18]])
 
     // after three completed tickets, their real average (2 minutes) replaces the default
     for (let i = 0; i < 3; i++) {

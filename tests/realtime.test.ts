@@ -83,8 +83,8 @@ describe.each(backends)('realtime on %s', (kind) => {
     expect(called).not.toHaveProperty('ticketId')
     expect(counterNow!.counter).toMatchObject({ id: counter.id, currentTicket: { code: t.code, status: 'called' } })
     expect(counterNow!.counter.currentTicket).not.toHaveProperty('id')
-    // nobody waits, but the only counter has a ticket in hand: a ticket taken now waits half a ticket (5 min ÷ 2)
-    expect(waiting0!.services).toEqual([{ id: service.id, waiting: 0, estimatedWaitMinutes: 3, capReached: false }])
+    // nobody waits, but the only counter has a ticket in hand: a ticket taken now waits what is left of it (just called: its service's 5 min)
+    expect(waiting0!.services).toEqual([{ id: service.id, waiting: 0, estimatedWaitMinutes: 5, capReached: false }])
 
     // the board fetched now says what the events said
     const board: BoardSnapshot = (await h.http.get('/api/centers/na-sang/board')).body

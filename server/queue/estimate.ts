@@ -16,7 +16,12 @@ export function estimateMinutes(ahead: number, avgServiceSeconds: number, counte
   return Math.max(0, Math.ceil(openTimeUntil(intervals, now, work) - 1e-9))
 }
 
-export interface ServingCounter { status: 'open' | 'paused' | 'closed'; busy: boolean; afterSeconds: number; sinceMinute: number }
+export interface ServingCounter { status: 'open' | 'paused' | 'closed'; afterSeconds: number; sinceMinute: number; handSeconds: number }
+
+/** What is left (seconds) of a ticket in hand called `elapsed` seconds ago: its service's average less that, at least a quarter of it. */
+export function handLeft(avg: number, elapsed: number): number {
+  return Math.max(avg - elapsed, avg / 4)
+}
 
 /** What the queue figures of one service of the day are made of. */
 export interface ServiceFigures {
@@ -30,9 +35,10 @@ export interface ServiceFigures {
   /** mean time from call to completion (the walk to the counter included) of the last 20 completed tickets of the past 14 days; null while fewer than 3 */
   avgSeconds: number | null
   /**
-   * the counters serving it in either tier: their state, whether they have a ticket in hand, and the
-   * work (seconds) they do before they call it: 0 in the primary tier; in the backup tier, the waiting
-   * work of their primary services shared among those services' primary counters
+   * the counters serving it in either tier: their state, when their state began (local minute), and
+   * the work (seconds) they do before they call it: what is left of their ticket in hand (handSeconds),
+   * and in the backup tier the waiting work of their primary services shared among those services'
+   * primary counters (afterSeconds)
    */
   counters: ServingCounter[]
   /** the waiting work (seconds) of the other services its primary counters take in the same queue order */
@@ -55,7 +61,7 @@ export async function loadServiceFigures(db: Executor, centerId: string, service
 
 export type FiguresRow = {
   id: string; default_service_minutes: number; daily_cap: number | null; waiting: number; issued: number; avg_s: number | null; done_n: number
-  counters: string | { status: ServingCounter['status']; busy: boolean; after: number; since: string }[]; other_work: number
+  counters: string | { status: ServingCounter['status']; after: number; since: string; hand: number | null; handAt: string | null }[]; other_work: number
   time_zone: string; opening_hours: OpeningHours; day_kind: 'holiday' | 'workday' | null
 }
 
@@ -66,7 +72,8 @@ export function toFigures(r: FiguresRow, serviceDay: string, now: Date): Service
     id: r.id, defaultServiceMinutes: r.default_service_minutes, dailyCap: r.daily_cap, waiting: Number(r.waiting),
     issued: Number(r.issued), avgSeconds: r.done_n >= 3 ? r.avg_s : null, otherWorkSeconds: Number(r.other_work),
     counters: (typeof r.counters === 'string' ? JSON.parse(r.counters) as Exclude<FiguresRow['counters'], string> : r.counters)
-      .map((c) => ({ status: c.status, busy: !!c.busy, afterSeconds: Number(c.after), sinceMinute: minuteOf(c.since, r.time_zone, serviceDay) })),
+      .map((c) => ({ status: c.status, afterSeconds: Number(c.after), sinceMinute: minuteOf(c.since, r.time_zone, serviceDay),
+        handSeconds: c.hand === null || c.handAt === null ? 0 : handLeft(Number(c.hand), (now.getTime() - new Date(c.handAt).getTime()) / 1000) })),
     intervals: intervalsOn(hours, serviceDay, r.day_kind),
     // a ticket of an earlier day still waiting (before the expiry sweep): its day is over, all time counts
     nowMinute: lt.day === serviceDay ? minutesOf(lt.hm) + now.getUTCSeconds() / 60 : 24 * 60,
@@ -105,9 +112,10 @@ export function serviceFiguresQuery(centerId: string, serviceDay: string, now: D
       WHERE s.center_id = ${centerId}
     ),
     cs AS (
-      SELECT x.counter_id, x.service_id, x.tier, c.status, c.status_since,
-        EXISTS (SELECT 1 FROM ticket t WHERE t.counter_id = x.counter_id AND t.status IN ('called', 'serving')) AS busy
+      SELECT x.counter_id, x.service_id, x.tier, c.status, c.status_since, h.service_id AS hand_service, h.called_at AS hand_at
       FROM counter_service x JOIN counter c ON c.id = x.counter_id
+      LEFT JOIN LATERAL (SELECT t.service_id, coalesce(t.called_at, t.started_at) AS called_at FROM ticket t
+        WHERE t.counter_id = x.counter_id AND t.status IN ('called', 'serving') LIMIT 1) h ON true
       WHERE c.center_id = ${centerId}
     ),
     pc AS (SELECT service_id, count(*) AS total FROM cs WHERE tier = 1 GROUP BY service_id)
@@ -120,8 +128,13 @@ export function serviceFiguresQuery(centerId: string, serviceDay: string, now: D
     CROSS JOIN LATERAL (${doneTimes(sql`w.id`, since)}) r
     CROSS JOIN LATERAL (
       -- the counters serving it; a backup one calls it after the waiting work of its primary services (with people waiting), shared among their primary counters
-      SELECT coalesce(json_agg(json_build_object('status', cs.status, 'busy', cs.busy, 'after', coalesce(pw.work, 0), 'since', cs.status_since)), '[]'::json) AS counters
-      FROM cs LEFT JOIN LATERAL (
+      SELECT coalesce(json_agg(json_build_object('status', cs.status, 'after', coalesce(pw.work, 0), 'since', cs.status_since,
+          'hand', CASE WHEN cs.hand_at IS NOT NULL THEN CASE WHEN hr.n >= 3 THEN hr.avg_s ELSE hw.default_service_minutes * 60 END END,
+          'handAt', cs.hand_at)), '[]'::json) AS counters
+      FROM cs LEFT JOIN w hw ON hw.id = cs.hand_service
+      -- the ticket in hand's service: its average when it has people waiting (read anyway) or is this one, else its default
+      LEFT JOIN LATERAL (SELECT * FROM (${doneTimes(sql`hw.id`, since)}) d WHERE hw.waiting > 0 OR hw.id = w.id) hr ON true
+      LEFT JOIN LATERAL (
         SELECT sum(wp.waiting * CASE WHEN rp.n >= 3 THEN rp.avg_s ELSE wp.default_service_minutes * 60 END / pc.total)::float8 AS work
         FROM cs p JOIN w wp ON wp.id = p.service_id JOIN pc ON pc.service_id = p.service_id
         CROSS JOIN LATERAL (${doneTimes(sql`wp.id`, since)}) rp
@@ -162,7 +175,7 @@ export function countersFor(f: ServiceFigures): ServingCounter[] {
   }
   const staffed = f.counters.filter((c) => c.status !== 'closed').map((c) => c.status === 'paused' && !inBreak ? back(c) : c)
   const some = staffed.length ? staffed : f.counters
-  return some.length ? some : [{ status: 'open', busy: false, afterSeconds: 0, sinceMinute: 0 }]
+  return some.length ? some : [{ status: 'open', afterSeconds: 0, sinceMinute: 0, handSeconds: 0 }]
 }
 
 /** open minutes between two local minutes of the day */
@@ -195,17 +208,14 @@ export function doneAfter(work: number, starts: number[]): number {
 /**
  * The wait of a ticket with `ahead` tickets of its service before it: their work, and the part of the
  * other services' waiting work its primary counters take first (the older tickets: in proportion to its
- * place in its own queue), done by its counters (a backup one joins once its primary services' waiting
- * work is done), laid on the day's open time.
+ * place in its own queue), done by its counters (each joins once its ticket in hand and, for a backup
+ * one, its primary services' waiting work are done), laid on the day's open time.
  */
 export function estimateFor(f: ServiceFigures, ahead: number) {
   const own = f.avgSeconds ?? f.defaultServiceMinutes * 60
   const others = ahead > 0 ? f.otherWorkSeconds * Math.min(1, ahead / Math.max(1, f.waiting)) : 0
   const counters = countersFor(f)
-  // every counter that calls it now has a ticket in hand: the first call waits for one of them to finish (half a ticket, on average)
-  const now = counters.filter((c) => c.afterSeconds <= 0)
-  const inHand = now.length && now.every((c) => c.busy) ? now.length * own / 2 : 0
-  const seconds = doneAfter(ahead * own + others + inHand, counters.map((c) => c.afterSeconds))
+  const seconds = doneAfter(ahead * own + others, counters.map((c) => c.afterSeconds + c.handSeconds))
   return Math.max(0, Math.ceil(openTimeUntil(f.intervals, f.nowMinute, seconds / 60) - 1e-9))
 }
 
