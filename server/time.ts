@@ -23,20 +23,26 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 }
 const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 }
 
-/** The last answer per time zone, by the minute it is for: a request asks several times (formatToParts costs ~10 µs). */
-const lastMinute = new Map<string, { minute: number; at: Readonly<LocalTime> }>()
+/**
+ * Answers by time zone and minute (formatToParts costs ~10 µs): a request asks for now several times, and an
+ * estimate also for the minutes counters were paused at, so one entry per zone would be evicted in turn. The
+ * minutes asked for are few (now, and the day's pauses); the map is emptied should it ever hold many.
+ */
+const minutes = new Map<string, Readonly<LocalTime>>()
+const MAX_MINUTES = 10_000
 
 /**
  * The center's wall-clock view of an instant (frozen: shared by the calls of one minute; every time
  * zone in use is offset from UTC by whole minutes, so the day, time and weekday are those of the minute).
  */
 export function localTime(at: Date, timeZone: string): Readonly<LocalTime> {
-  const minute = Math.floor(at.getTime() / 60_000)
-  const last = lastMinute.get(timeZone)
-  if (last?.minute === minute) return last.at
+  const key = `${timeZone} ${Math.floor(at.getTime() / 60_000)}`
+  const known = minutes.get(key)
+  if (known) return known
   const p = Object.fromEntries(formatter(timeZone).formatToParts(at).map((x) => [x.type, x.value]))
   const lt = Object.freeze({ day: `${p.year}-${p.month}-${p.day}`, hm: `${p.hour}:${p.minute}`, weekday: WEEKDAYS[p.weekday!]! })
-  lastMinute.set(timeZone, { minute, at: lt })
+  if (minutes.size >= MAX_MINUTES) minutes.clear()
+  minutes.set(key, lt)
   return lt
 }
 
