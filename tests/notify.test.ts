@@ -136,22 +136,29 @@ describe.each(backends)('citizen notifications on %s', (kind) => {
     for (const r of got) expect(JSON.stringify(r.json)).not.toMatch(/Lò|Bản|Báo Tin/)
   })
 
-  it('follows a ticket transferred to another service: "called" is texted once, with the new number and counter', async () => {
+  it('follows a ticket transferred to another service: "3 ahead" told again in the new queue, "called" with the new number and counter', async () => {
     const from = await openLine(h), to = await openLine(h)
-    const [t] = await queue(from, 1)
-    await h.http.post(`/api/tickets/${t!.id}/notify`).send({ key: await secret(t!.id), phone: '0912 000 111', consent: true }).expect(201)
+    const earlier = await queue(to, 5) // the new service's queue: five who came before
+    const mine = await queue(from, 5)
+    const t = mine[4]!
+    await h.http.post(`/api/tickets/${t.id}/notify`).send({ key: await secret(t.id), phone: '0912 000 111', consent: true }).expect(201)
     await callNext(from)
-    await until(() => smsTo(t!.code).length === 1) // called to the first counter
-    const moved = (await from.clerk.post(`/api/tickets/${t!.id}/transfer`).send({ serviceId: to.serviceId }).expect(200)).body.ticket
-    expect(moved.code).not.toBe(t!.code)
-    const subs = await h.handle.db.selectFrom('notify_subscription').select(['ticket_id', 'active']).where('phone', '=', '0912000111').execute()
-    expect(subs).toEqual([{ ticket_id: moved.id, active: true }])
+    await finish(from, mine[0]!.id)
+    await until(() => smsTo(t.code).length === 1) // 3 ahead in the first queue
+    const moved = (await from.clerk.post(`/api/tickets/${t.id}/transfer`).send({ serviceId: to.serviceId }).expect(200)).body.ticket
+    expect(moved.code).not.toBe(t.code)
+    const subs = await h.handle.db.selectFrom('notify_subscription').select(['ticket_id', 'active', 'consent_source']).where('phone', '=', '0912000111').orderBy('created_at').execute()
+    expect(subs).toEqual([{ ticket_id: t.id, active: false, consent_source: 'ticket_page' }, { ticket_id: moved.id, active: true, consent_source: 'ticket_page' }])
+    for (const x of earlier.slice(0, 2)) { await callNext(to); await finish(to, x.id) }
+    await until(() => smsTo(moved.code).length === 1) // 3 ahead in the new queue
+    for (const x of earlier.slice(2)) { await callNext(to); await finish(to, x.id) }
     await callNext(to)
-    await until(() => smsTo(moved.code).length === 1)
+    await until(() => smsTo(moved.code).length === 2)
     await h.app.outbox.runOnce()
-    expect(smsTo(moved.code)).toHaveLength(1)
-    expect(smsTo(moved.code)[0]!.json!.Content).toBe(`Trung tam Phuc vu hanh chinh cong xa Na Sang: moi so ${moved.code} den quay ${to.counterNumber}.`)
-    expect(smsTo(t!.code)).toHaveLength(1)
+    const got = smsTo(moved.code).map((r) => r.json!.Content)
+    expect(got).toEqual([`Trung tam Phuc vu hanh chinh cong xa Na Sang: so ${moved.code} con 3 nguoi phia truoc. Moi quay lai phong cho.`,
+      `Trung tam Phuc vu hanh chinh cong xa Na Sang: moi so ${moved.code} den quay ${to.counterNumber}.`])
+    expect(smsTo(t.code)).toHaveLength(1)
   })
 
   it('retries a gateway that fails (HTTP 503, then an eSMS error code) and sends once it recovers', async () => {

@@ -140,3 +140,24 @@ export async function replayNotification(db: Executor, id: string, centerId: str
     RETURNING d.id::text`.execute(db)
   return rows.length > 0
 }
+
+/** The active subscriptions of a ticket (their ids): what a transfer carries to the new ticket. */
+export async function activeTicketSubscriptions(db: Executor, ticketId: string): Promise<string[]> {
+  const rows = await db.selectFrom('notify_subscription').select('id').where('ticket_id', '=', ticketId).where('active', '=', true).execute()
+  return rows.map((r) => r.id)
+}
+
+/**
+ * A transferred ticket's subscriptions follow it (issue 24): copied to the new ticket as fresh rows, with their
+ * consent, so "N ahead" is told again in the new queue (a message is sent at most once per subscription and
+ * key); the old rows end with the old ticket and keep what was sent for it.
+ */
+export async function copyToTicket(db: Executor, ids: string[], ticketId: string): Promise<void> {
+  if (!ids.length) return
+  await db.insertInto('notify_subscription')
+    .columns(['center_id', 'ticket_id', 'channel', 'endpoint', 'p256dh', 'auth', 'phone', 'lang', 'consent_at', 'consent_source'])
+    .expression((eb) => eb.selectFrom('notify_subscription')
+      .select(['center_id', sql<string>`${ticketId}::uuid`.as('ticket_id'), 'channel', 'endpoint', 'p256dh', 'auth', 'phone', 'lang', 'consent_at', 'consent_source'])
+      .where('id', 'in', ids))
+    .execute()
+}

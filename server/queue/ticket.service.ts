@@ -11,6 +11,7 @@ import { localTime } from '../time.js'
 import { assertAtCounter, assertCenter, type Actor } from '../auth/actor.js'
 import { findCenterOf, findService } from '../centers/center.repository.js'
 import * as counters from './counter.repository.js'
+import * as notify from '../notify/notify.repository.js'
 import * as tickets from './ticket.repository.js'
 import type { Changes, Outbox } from './changes.js'
 import { ticketView, withSecret } from './ticket-views.js'
@@ -269,7 +270,7 @@ export class TicketService {
         target = s
       }
       // the citizen's "notify me" follows the paper ticket (issue 24); the transferred event below ends the old ones
-      const asked = await trx.selectFrom('notify_subscription').select('id').where('ticket_id', '=', t.id).where('active', '=', true).execute()
+      const asked = await notify.activeTicketSubscriptions(trx, t.id)
       await this.change(trx, t, { status: 'transferred', finished_at: now }, 'transferred', 'transferred', c, actor, now,
         forCounter ? { toCounterId: forCounter.id, toCounterNumber: forCounter.number, note: to.note ?? null } : { toServiceId: target.id, note: to.note ?? null })
       const number = await tickets.takeNextNumber(trx, target.id, t.service_day)
@@ -280,10 +281,7 @@ export class TicketService {
         secret: t.secret, // the same paper ticket: its QR follows the new ticket too
         for_counter_id: forCounter?.id ?? null, transfer_note: to.note ?? null,
       }, { type: 'issued_by_transfer', staffId: actor.staffId, data: { fromTicketId: t.id, fromCode: t.code, forCounterId: forCounter?.id ?? null } })
-      if (asked.length) {
-        await trx.updateTable('notify_subscription').set({ ticket_id: n.id, active: true, ahead_sent: false })
-          .where('id', 'in', asked.map((a) => a.id)).execute()
-      }
+      await notify.copyToTicket(trx, asked, n.id)
       if (forCounter) out.add({ name: 'counter:changed', counterId: forCounter.id })
       newId = n.id
       out.add({ name: 'ticket:finished', payload: finishedPayload(t, 'transferred', c) })

@@ -12,7 +12,7 @@ export function listCounterWaiting(db: Executor, counterId: string, serviceDay: 
   return db.selectFrom('ticket')
     .innerJoin('counter_service', (j) => j.onRef('counter_service.service_id', '=', 'ticket.service_id').on('counter_service.counter_id', '=', counterId))
     .leftJoin('priority_group', 'priority_group.id', 'ticket.priority_group_id')
-    .leftJoin('appointment', 'appointment.ticket_id', 'ticket.id')
+    .leftJoin('appointment', (j) => j.onRef('appointment.ticket_id', '=', 'ticket.id').on('appointment.status', '=', 'kept'))
     .select(['ticket.id', 'ticket.code', 'ticket.service_id', 'ticket.issued_at', 'ticket.queue_at', 'ticket.transferred_from_id',
       'counter_service.tier', 'priority_group.code as priority_code', 'priority_group.name_vi as priority_vi', 'priority_group.name_en as priority_en',
       'appointment.slot as appointment_slot'])
@@ -31,7 +31,7 @@ export function listKeptFor(db: Executor, counterId: string, serviceDay: string,
     .leftJoin('priority_group', 'priority_group.id', 'ticket.priority_group_id')
     .leftJoin('ticket as prev', 'prev.id', 'ticket.transferred_from_id')
     .leftJoin('counter as pc', 'pc.id', 'prev.counter_id')
-    .leftJoin('appointment', 'appointment.ticket_id', 'ticket.id')
+    .leftJoin('appointment', (j) => j.onRef('appointment.ticket_id', '=', 'ticket.id').on('appointment.status', '=', 'kept'))
     .select(['ticket.id', 'ticket.code', 'ticket.service_id', 'ticket.issued_at', 'ticket.queue_at', 'ticket.transferred_from_id',
       'ticket.transfer_note', 'pc.number as from_counter', 'appointment.slot as appointment_slot',
       'priority_group.code as priority_code', 'priority_group.name_vi as priority_vi', 'priority_group.name_en as priority_en'])
