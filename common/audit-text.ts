@@ -55,6 +55,13 @@ export function auditTarget(c: Catalog, e: AuditEntry): string {
   return e.entityLabel ?? e.entityId
 }
 
+/** A counter intake's consent to messages (issue 24): "Đồng ý nhận tin SMS tới 0912•••678". */
+function notifyConsentText(c: Catalog, v: unknown): string {
+  const n = v as { channel?: string; to?: string } | null | undefined
+  if (!n || typeof n.to !== 'string' || (n.channel !== 'sms' && n.channel !== 'zalo')) return ''
+  return format(c.auditLog.notifyConsent, { channel: c.notify.panel.channelNames[n.channel], to: n.to })
+}
+
 export function auditKind(c: Catalog, e: AuditEntry): string {
   return (c.staff.entityNames as Record<string, string>)[e.entity] ?? e.entity
 }
@@ -85,6 +92,7 @@ export function auditDetails(c: Catalog, e: AuditEntry, when: (iso: string) => s
       st && st.from !== st.to ? (st.from == null ? status(st.to) : `${status(st.from)} → ${status(st.to)}`) : '',
       due && typeof due.to === 'string' ? `${c.auditLog.dueAt}: ${typeof due.from === 'string' ? when(due.from) : '—'} → ${when(due.to)}` : '',
       typeof e.changes.note?.to === 'string' ? `${c.auditLog.note}: ${e.changes.note.to}` : '',
+      notifyConsentText(c, e.changes.notifyConsent?.to),
     ].filter(Boolean).join(' · ')
   }
   return Object.entries(e.changes).map(([f, ch]) =>

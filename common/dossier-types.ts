@@ -89,6 +89,14 @@ export interface DossierHistoryEntry {
   note: string | null
   /** the due date in force when the step was taken (null before the receipt): the process control slip's on-time column */
   dueAt: string | null
+  /** issue 24: the receipt at the counter with the citizen's consent to messages, attested by the clerk who received it */
+  notifyConsent?: DossierNotifyConsent
+}
+
+/** The counter's consent to messages (issue 24, Decree 13/2023): the channel and the number, masked (0912•••678). */
+export interface DossierNotifyConsent {
+  channel: 'sms' | 'zalo'
+  to: string
 }
 
 export interface DossierSupplement {
@@ -183,6 +191,8 @@ export interface DossierView {
   supplementLimitAt: string | null
   /** issue 21 (Art. 22.5): a result ready before its due day; `open` while it may be handed over early (ready, before the due day: a notice first) */
   earlyReturn: { open: boolean; notices: DossierEarlyNotice[] } | null
+  /** issue 24: the consent to messages the clerk recorded at intake (the receipt slip prints it), or null */
+  notifyConsent: DossierNotifyConsent | null
   /** path of the public lookup page with center, code and lookup code (lookupPath()); pages put their origin in front; the slip's QR encodes the absolute URL */
   lookupPath: string
 }

@@ -141,6 +141,9 @@ function receipt(d: DossierView, copy: string): HTMLElement {
     d.extensions.length ? h('p', { class: 'extended' }, h('i', null, fmt(w.receiptExtendedLine, { due: timeLong(d.extensions[0]!.previousDueAt) }))) : null,
     h('p', null, fmt(w.collectLine, { where: collectText(d) })),
     feeLine(d),
+    // issue 24 (Decree 13/2023): the consent to messages the clerk recorded, and how to withdraw it
+    d.notifyConsent ? h('p', { class: 'notify-consent' }, fmt(w.receiptNotifyLine,
+      { channel: t().notify.panel.channelNames[d.notifyConsent.channel], to: d.notifyConsent.to })) : null,
     lookupRow(d),
     h('p', null, h('i', null, w.bringSlip)),
     signs([w.signApplicant, w.signHint], [w.signReceiver, w.signHint], d.receivedByName))

@@ -90,6 +90,21 @@ describe.each(backends)('consent at the counter and at booking on %s', (kind) =>
     expect(gw.zalo(d.code)).toEqual([])
   })
 
+  it('records in the receipt\'s event which clerk attested the consent, with the number masked; the dossier and its history say so', async () => {
+    const clerk = await h.login('canbo1')
+    const d = (await intake(clerk, { notify: { consent: true, channel: 'sms' } }).expect(201)).body.dossier
+    const ev = await h.handle.db.selectFrom('dossier_event').innerJoin('staff', 'staff.id', 'dossier_event.staff_id')
+      .select(['dossier_event.data', 'staff.username']).where('dossier_id', '=', d.id).where('type', '=', 'received').executeTakeFirstOrThrow()
+    expect(ev.username).toBe('canbo1')
+    expect(typeof ev.data === 'string' ? JSON.parse(ev.data) : ev.data).toMatchObject({ notifyConsent: { channel: 'sms', to: '0912•••678' } })
+    const view = (await clerk.get(`/api/dossiers/${d.id}`).expect(200)).body.dossier
+    expect(view.notifyConsent).toEqual({ channel: 'sms', to: '0912•••678' })
+    expect(view.history.find((e: { type: string }) => e.type === 'received')).toMatchObject({ notifyConsent: { channel: 'sms', to: '0912•••678' } })
+    expect(JSON.stringify(view.history)).not.toContain('0912345678')
+    const plain = (await intake(clerk, {}).expect(201)).body.dossier
+    expect((await clerk.get(`/api/dossiers/${plain.id}`).expect(200)).body.dossier.notifyConsent).toBeNull()
+  })
+
   it('without the box, stores no subscription, answers notify: null, and sends nothing', async () => {
     const clerk = await h.login('canbo1')
     const res = await intake(clerk, {}).expect(201)
@@ -150,7 +165,7 @@ describe.each(backends)('consent at the counter and at booking on %s', (kind) =>
       await until(() => gw.zalo(a.code).length === 1)
       const sent = gw.zalo(a.code)[0]!.json
       expect(sent).toMatchObject({ phone: '84912111222', template_data: { code: a.code, center: 'Na Sang Commune Public Administration Service Center',
-        status: `Na Sang Commune Public Administration Service Center: appointment ${a.code} booked for 09:00 30/11/2026. At the center, scan or type this code at the kiosk.` } })
+        status: `Na Sang Commune Public Administration Service Center: appointment ${a.code} booked for 09:00 30/11/2026. At the center, type this code at the kiosk.` } })
       // the same request again: the same booking, no second message
       await book(NEXT_MON, '09:00', { phone: '0912 111 222', consent: true, lang: 'en', requestId: `book-en-${kind}` })
       await h.app.outbox.runOnce()
@@ -183,6 +198,48 @@ describe.each(backends)('consent at the counter and at booking on %s', (kind) =>
         `Trung tâm Phục vụ hành chính công xã Na Sang: mời số ${ticket.code} đến quầy ${line.counterNumber}.`,
       ])
       expect(gw.zalo(other.code)).toEqual([])
+    })
+
+    const active = async (appointmentId: string) => (await h.handle.db.selectFrom('notify_subscription').select('active')
+      .where('appointment_id', '=', appointmentId).execute()).map((s) => s.active)
+
+    it('ends the booking\'s own subscription when it is checked in, cancelled or missed (Decree 13/2023)', async () => {
+      h.clock.set(at(MON, '09:20'))
+      const kept = await book(MON, '10:00', { phone: '0912 000 001', consent: true })
+      const cancelled = await book(MON, '10:30', { phone: '0912 000 002', consent: true })
+      const missed = await book(MON, '11:00', { phone: '0912 000 003', consent: true })
+      expect([await active(kept.id), await active(cancelled.id), await active(missed.id)]).toEqual([[true], [true], [true]])
+      h.clock.set(at(MON, '09:55'))
+      const ticket = (await h.http.post('/api/centers/na-sang/appointments/check-in').send({ code: kept.code }).expect(201)).body.ticket
+      expect(await active(kept.id)).toEqual([false])
+      // the ticket has its own, with the booking's consent
+      expect((await h.handle.db.selectFrom('notify_subscription').select('active').where('ticket_id', '=', ticket.id).execute()).map((s) => s.active)).toEqual([true])
+      await h.http.post(`/api/appointments/${cancelled.id}/cancel`).send({ key: cancelled.secret }).expect(200)
+      expect(await active(cancelled.id)).toEqual([false])
+      expect(await active(missed.id)).toEqual([true])
+      h.clock.set(at(MON, '11:16'))
+      await h.app.appointments.markNoShows()
+      expect(await active(missed.id)).toEqual([false])
+    })
+
+    it('drops a confirmation still unsent once its booking was cancelled or its slot has started', async () => {
+      const TUE = '2026-11-24'
+      await h.app.outbox.stop()
+      try {
+        h.clock.set(at(MON, '15:00'))
+        const cancelled = await book(TUE, '09:00', { phone: '0912 000 004', consent: true })
+        const started = await book(TUE, '09:30', { phone: '0912 000 005', consent: true })
+        await h.http.post(`/api/appointments/${cancelled.id}/cancel`).send({ key: cancelled.secret }).expect(200)
+        h.clock.set(at(TUE, '09:31'))
+        await h.app.outbox.runOnce()
+        const outcome = (id: string) => h.handle.db.selectFrom('outbox_delivery').innerJoin('notify_subscription as s', 's.id', 'outbox_delivery.notify_id')
+          .select(['outbox_delivery.status', 'outbox_delivery.last_error']).where('s.appointment_id', '=', id).execute()
+        expect(await outcome(cancelled.id)).toEqual([{ status: 'failed', last_error: 'CANCELLED' }])
+        expect(await outcome(started.id)).toEqual([{ status: 'failed', last_error: 'STALE' }])
+        expect([...gw.zalo(cancelled.code), ...gw.zalo(started.code)]).toEqual([])
+      } finally {
+        h.app.outbox.start()
+      }
     })
   })
 })

@@ -1037,6 +1037,9 @@ export const en: Catalog = {
     supplementDoneLine: 'Supplement received in full at {time}. The processing time restarted; result due: {due}.',
     receiptRestartedLine: 'The dossier was completed at {time}; the processing time counts from then (Decree 118/2025/NĐ-CP, Art. 19.5).',
     receiptExtendedLine: 'Extended once (Decree 118/2025/NĐ-CP, Art. 19.6); previous date: {due}.',
+    // issue 24: the citizen's consent at the counter (Decree 13/2023), on the receipt slip and in the dossier's history
+    receiptNotifyLine: 'Agreed to receive {channel} messages about this dossier at {to}; tell the staff to stop them.',
+    historyNotifyConsent: 'the citizen agreed to {channel} messages at {to}',
     refusalSlipTitle: 'REFUSAL TO RECEIVE OR PROCESS A DOSSIER',
     refusalIntro: '{center} received the dossier of {name} for: {procedure}. Dossier code: {code}.',
     refusalBecause: 'Having examined it, {center} refuses to receive or process it, for these reasons:',
@@ -1397,6 +1400,8 @@ export const en: Catalog = {
     reading: 'Reading the file…',
   },
   auditLog: {
+    // issue 24: a counter intake's consent to messages, attested by the clerk
+    notifyConsent: 'Consent to {channel} messages at {to}',
     from: 'From',
     to: 'To',
     settingsKind: 'Setting changes',
@@ -1506,7 +1511,7 @@ export const en: Catalog = {
       dossier_extended: '{center}: the result date of dossier {code} was extended. See the new date on the lookup page.',
       dossier_ready: '{center}: the result of dossier {code} is ready. Please come to collect it.',
       dossier_ready_early: '{center}: the result of dossier {code} is ready before its date. Please come to collect it.',
-      appointment_booked: '{center}: appointment {code} booked for {slot}. At the center, scan or type this code at the kiosk.',
+      appointment_booked: '{center}: appointment {code} booked for {slot}. At the center, type this code at the kiosk.',
     },
     open: 'Open',
     title: 'Notify me',

@@ -1044,6 +1044,9 @@ export const vi = {
     supplementDoneLine: 'Đã nhận đủ hồ sơ bổ sung lúc {time}. Thời hạn giải quyết tính lại từ đầu; hẹn trả kết quả: {due}.',
     receiptRestartedLine: 'Hồ sơ đã được bổ sung đầy đủ lúc {time}; thời hạn giải quyết tính lại từ thời điểm này (khoản 5 Điều 19 Nghị định 118/2025/NĐ-CP).',
     receiptExtendedLine: 'Đã gia hạn một lần (khoản 6 Điều 19 Nghị định 118/2025/NĐ-CP); hẹn trả cũ: {due}.',
+    // issue 24: the citizen's consent at the counter (Decree 13/2023), on the receipt slip and in the dossier's history
+    receiptNotifyLine: 'Đồng ý nhận tin nhắn {channel} về hồ sơ tới {to}; báo cán bộ để ngừng nhận.',
+    historyNotifyConsent: 'công dân đồng ý nhận tin {channel} tới {to}',
     refusalSlipTitle: 'PHIẾU TỪ CHỐI TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ',
     refusalIntro: '{center} đã nhận hồ sơ của Ông/Bà {name} đề nghị giải quyết thủ tục: {procedure}. Mã hồ sơ: {code}.',
     refusalBecause: 'Qua xem xét, {center} từ chối tiếp nhận, giải quyết hồ sơ của Ông/Bà vì những lý do sau:',
@@ -1410,6 +1413,8 @@ export const vi = {
     reading: 'Đang đọc tệp…',
   },
   auditLog: {
+    // issue 24: a counter intake's consent to messages, attested by the clerk
+    notifyConsent: 'Đồng ý nhận tin {channel} tới {to}',
     from: 'Từ ngày',
     to: 'Đến ngày',
     settingsKind: 'Thay đổi cài đặt',
@@ -1520,7 +1525,7 @@ export const vi = {
       dossier_extended: '{center}: hồ sơ {code} được gia hạn ngày trả kết quả. Xem ngày hẹn mới tại trang tra cứu.',
       dossier_ready: '{center}: hồ sơ {code} đã có kết quả. Mời đến nhận.',
       dossier_ready_early: '{center}: hồ sơ {code} đã có kết quả sớm hơn ngày hẹn. Mời đến nhận.',
-      appointment_booked: '{center}: đã đặt lịch hẹn mã {code} lúc {slot}. Khi đến, quét mã hoặc nhập mã này ở máy lấy số.',
+      appointment_booked: '{center}: đã đặt lịch hẹn mã {code} lúc {slot}. Khi đến, nhập mã này ở máy lấy số.',
     },
     open: 'Mở',
     title: 'Báo tin cho tôi',

@@ -25,6 +25,7 @@ import * as m0026 from './2026_12_07_0026_center_voice.js'
 import * as m0027 from './2026_12_07_0027_shared_throttles.js'
 import * as m0028 from './2026_12_07_0028_notify_consent.js'
 import * as m0029 from './2026_12_07_0029_appointment_ticket.js'
+import * as m0030 from './2026_12_07_0030_booking_consent_end.js'
 
 // Static imports: FileMigrationProvider's dynamic import does not work under jest.
 const migrations: Record<string, Migration> = {
@@ -54,6 +55,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_07_0027_shared_throttles': m0027,
   '2026_12_07_0028_notify_consent': m0028,
   '2026_12_07_0029_appointment_ticket': m0029,
+  '2026_12_07_0030_booking_consent_end': m0030,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -107,8 +107,9 @@ export function markCheckedIn(db: Executor, id: string, status: 'kept' | 'late',
 /**
  * Bookings past their lateness window become no-shows, and their places under the cap are released.
  * Rows are locked in id order and skipped when another sweep holds them: sweeps never deadlock.
+ * Returns the bookings marked.
  */
-export async function markNoShows(db: Executor, before: Date): Promise<{ service_id: string; day: string }[]> {
+export async function markNoShows(db: Executor, before: Date): Promise<{ id: string; service_id: string; day: string }[]> {
   const due = await db.selectFrom('appointment').select(['id', 'service_id', 'day']).where('status', '=', 'booked')
     .where('starts_at', '<', before).orderBy('id').forUpdate().skipLocked().execute()
   if (!due.length) return []
@@ -121,7 +122,7 @@ export async function markNoShows(db: Executor, before: Date): Promise<{ service
     groups.set(key, g)
   }
   for (const g of groups.values()) await releaseDayPlaces(db, g.service_id, g.day, g.n)
-  return [...groups.values()]
+  return due
 }
 
 /** Booked, kept, late, no-show and cancelled per day and service (a booking still open past its window counts as a no-show). */

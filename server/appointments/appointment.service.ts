@@ -24,7 +24,7 @@ import { issueTicket } from '../queue/ticket.repository.js'
 import { iso, ticketView, withSecret } from '../queue/ticket-views.js'
 import * as repo from './appointment.repository.js'
 import { ruleOn, slotTimes, type Rule } from './slots.js'
-import { PhoneConsent } from '../notify/consent.js'
+import { PhoneConsent, endBookingConsent } from '../notify/consent.js'
 
 const LATE_MS = LATE_AFTER_MINUTES * 60_000
 
@@ -163,6 +163,7 @@ export class AppointmentService {
       if (a.status === 'cancelled') return
       if (a.status !== 'booked' || new Date(a.starts_at).getTime() + LATE_MS < this.clock().getTime()) throw new AppError('APPOINTMENT_PAST')
       await repo.markCancelled(trx, a.id, this.clock())
+      await endBookingConsent(trx, [a.id])
       await repo.releaseDayPlaces(trx, a.service_id, a.day)
     })
     return this.view(id)
@@ -214,6 +215,7 @@ export class AppointmentService {
       await repo.markCheckedIn(trx, a.id, late ? 'late' : 'kept', now, issued.ticket.id)
       // issue 24: the booking's phone, given with consent, is told "3 ahead" and "called" for this ticket
       await this.phones.forCheckedIn(trx, { centerId: center.id, appointmentId: a.id, phone: a.phone, consentAt: a.phone_consent_at }, issued.ticket.id)
+      await endBookingConsent(trx, [a.id])
       const t = issued.ticket
       out.events[0] = { name: 'ticket:issued', payload: { ticket: { code: t.code, serviceId: t.service_id, issuedAt: now.toISOString(), priority: false } } }
       out.touch(t.id)
@@ -233,7 +235,11 @@ export class AppointmentService {
   /** Bookings past their lateness window become no-shows (every minute, and before a check-in or a report). */
   async markNoShows(): Promise<number> {
     const before = new Date(this.clock().getTime() - LATE_MS)
-    return (await this.db.transaction().execute((trx) => repo.markNoShows(trx, before))).length
+    return (await this.db.transaction().execute(async (trx) => {
+      const missed = await repo.markNoShows(trx, before)
+      await endBookingConsent(trx, missed.map((m) => m.id))
+      return missed
+    })).length
   }
 
   // ---------- the manager ----------

@@ -20,6 +20,7 @@ import { announceEarly, assertEarlyAnnounced } from './early-return.js'
 import { applicantColumns, idCheckColumns, newLookupCode, nextCode, once, type CenterTx, type DossierFact } from './dossier.support.js'
 import { dossierSummary, dossierView, localText, parseJson, publicDossierView } from './dossier.views.js'
 import { counterNotifyView, PhoneConsent } from '../notify/consent.js'
+import { maskPhone } from '../notify/transport.js'
 import type { IntakeNotifyView } from '../../common/notify-schemas.js'
 
 /**
@@ -53,7 +54,9 @@ export class DossierService {
           created_at: now, updated_at: now, fee_due_vnd: procedure.fee_vnd, ...feeColumns(body.fee, actor, now),
         })
         await repo.insertDossierEvent(trx, { dossierId: d.id, centerId: center.id, type: 'received', from: null, to: 'received', staffId: actor.staffId, at: now,
-          data: { channel: body.channel, ...(body.ticketId ? {} : { withoutTicket: true }) } })
+          // issue 24: the consent to messages the clerk attests (the event names the clerk), with the number masked
+          data: { channel: body.channel, ...(body.ticketId ? {} : { withoutTicket: true }),
+            ...(notify ? { notifyConsent: { channel: notify.channel, to: maskPhone(notify.phone) } } : {}) } })
         if (body.fee) await feeEvent(trx, d, body.fee, actor, now)
         // in the dossier's transaction: the consent is stored with the dossier, or neither is
         if (notify) await this.phones.forDossier(trx, notify, { centerId: center.id, dossierId: d.id, at: now })

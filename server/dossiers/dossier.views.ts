@@ -2,7 +2,7 @@
 
 import type { Db } from '../../db/create-db.js'
 import type { DossierStatus } from '../../db/types.js'
-import { lookupPath, type DossierHandover, type DossierSummary, type DossierSupplement, type DossierView, type PublicDossierView } from '../../common/dossier-types.js'
+import { lookupPath, type DossierHandover, type DossierNotifyConsent, type DossierSummary, type DossierSupplement, type DossierView, type PublicDossierView } from '../../common/dossier-types.js'
 import { maskName } from '../../common/dossier-mask.js'
 import { catalogs, format } from '../../common/i18n/index.js'
 import { AppError } from '../errors.js'
@@ -25,6 +25,12 @@ export function parseJson<T>(v: unknown): T {
   return (typeof v === 'string' ? JSON.parse(v) : v) as T
 }
 
+/** The consent to messages a counter's receipt recorded in its event (issue 24), if any. */
+function notifyConsentOf(e: { type: string; data: unknown }): DossierNotifyConsent | null {
+  if (e.type !== 'received' || e.data == null) return null
+  return parseJson<{ notifyConsent?: DossierNotifyConsent }>(e.data).notifyConsent ?? null
+}
+
 /** What staff see: the applicant, documents, history with staff names, extensions, attachments. */
 export async function dossierView(db: Db, id: string, now = new Date()): Promise<DossierView> {
   const [d, events, files, result] = await Promise.all([repo.dossierDetail(db, id), repo.dossierEvents(db, id), repo.listAttachments(db, id), resultInfoView(db, id)])
@@ -42,7 +48,8 @@ export async function dossierView(db: Db, id: string, now = new Date()): Promise
     receivedAt: iso(d.received_at), receivedByName: d.received_by_name, dueAt: iso(d.due_at), readyAt: iso(d.ready_at),
     returnedAt: iso(d.returned_at), returnedByName: d.returned_by_name, outcome: d.outcome, supplementNote: d.supplement_note, note: d.note,
     supplement: supplementOf(d, events), handover: handoverOf(d), closing: closingOf(d, events),
-    history: withDueInForce(events, iso(d.due_at)).map(({ e, dueAt }) => ({ type: e.type, fromStatus: e.from_status, toStatus: e.to_status, at: iso(e.at)!, staffName: e.staff_name, note: e.note, dueAt })),
+    history: withDueInForce(events, iso(d.due_at)).map(({ e, dueAt }) => ({ type: e.type, fromStatus: e.from_status, toStatus: e.to_status, at: iso(e.at)!,
+      staffName: e.staff_name, note: e.note, dueAt, ...(notifyConsentOf(e) ? { notifyConsent: notifyConsentOf(e)! } : {}) })),
     extensions: events.filter((e) => e.type === 'extended').map((e) => {
       const data = parseJson<{ previousDueAt: string; newDueAt: string }>(e.data)
       return { at: iso(e.at)!, previousDueAt: data.previousDueAt, newDueAt: data.newDueAt, reason: e.note ?? '', staffName: e.staff_name }
@@ -52,6 +59,7 @@ export async function dossierView(db: Db, id: string, now = new Date()): Promise
     fee: { dueVnd: d.fee_due_vnd ?? (d.status === 'submitted_online' ? d.fee_vnd : null), paidVnd: d.fee_paid_vnd, method: d.fee_method,
       receiptNumber: d.fee_receipt, collectedByName: d.fee_collected_by_name, collectedAt: iso(d.fee_collected_at) },
     supplementLimitAt: iso(limit), earlyReturn: earlyReturnOf(d, events, now), // issue 21: Art. 19.5, Art. 22.5
+    notifyConsent: events.map(notifyConsentOf).find((c) => c) ?? null,
     lookupPath: lookupPath(d.center_slug, d.code, d.lookup_code),
   }
 }

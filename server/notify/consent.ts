@@ -61,6 +61,14 @@ export class PhoneConsent {
   }
 }
 
+/**
+ * A booking's own subscription ends when the booking does: checked in (its ticket has its own), cancelled or a
+ * no-show (Decree 13/2023: the number is kept for messages no longer than their purpose). In the caller's transaction.
+ */
+export async function endBookingConsent(trx: Executor, appointmentIds: string[]) {
+  if (appointmentIds.length) await repo.deactivateBookings(trx, appointmentIds)
+}
+
 /** What the intake's answer says of the counter's consent: the channel and the masked number, or null. */
 export async function counterNotifyView(db: Executor, dossierId: string): Promise<{ channel: PhoneChannel; to: string } | null> {
   const s = await repo.counterSubscription(db, dossierId)

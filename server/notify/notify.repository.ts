@@ -19,6 +19,9 @@ export interface ClaimedNotification {
   auth: string | null
   phone: string | null
   lang: 'vi' | 'en'
+  /** a booking's confirmation: the booking's state and its slot's start (null for other messages) */
+  appointment_status: string | null
+  starts_at: Date | null
 }
 
 /**
@@ -40,8 +43,9 @@ export async function claimDueNotifications(db: Executor, owner: string, channel
       RETURNING id, event_id, attempts, channel, notify_id, idem_key
     )
     SELECT c.id::text, c.attempts, c.channel, c.notify_id, c.idem_key, e.kind, e.stream, e.occurred_at, e.data,
-      s.endpoint, s.p256dh, s.auth, s.phone, s.lang
+      s.endpoint, s.p256dh, s.auth, s.phone, s.lang, a.status::text AS appointment_status, a.starts_at
     FROM c JOIN outbox_event e ON e.id = c.event_id JOIN notify_subscription s ON s.id = c.notify_id
+      LEFT JOIN appointment a ON a.id = s.appointment_id
     ORDER BY c.event_id`.execute(db)
   return rows
 }
@@ -49,6 +53,11 @@ export async function claimDueNotifications(db: Executor, owner: string, channel
 /** A push subscription the push service says is gone: no more messages are queued for it. */
 export async function deactivate(db: Executor, notifyId: string) {
   await db.updateTable('notify_subscription').set({ active: false }).where('id', '=', notifyId).execute()
+}
+
+/** The subscriptions of bookings that were checked in, cancelled or missed. */
+export async function deactivateBookings(db: Executor, appointmentIds: string[]) {
+  await db.updateTable('notify_subscription').set({ active: false }).where('appointment_id', 'in', appointmentIds).where('active', '=', true).execute()
 }
 
 export interface NewSubscription {

@@ -30,11 +30,24 @@ export class NotifySender implements ChannelSender {
     return claimed.length
   }
 
+  /**
+   * Why a message is no longer sent: a ticket's 30 minutes after its event ("go to counter 3" an hour late
+   * misleads); a booking's confirmation once the booking was cancelled or checked in, or its slot has started.
+   */
+  private stale(d: repo.ClaimedNotification): 'STALE' | 'CANCELLED' | null {
+    const now = this.clock().getTime()
+    if (d.kind.startsWith('ticket.')) return now - new Date(d.occurred_at).getTime() > TICKET_MESSAGE_LIFETIME_MS ? 'STALE' : null
+    if (d.kind !== 'appointment.booked' || !d.appointment_status) return null
+    if (d.appointment_status === 'cancelled') return 'CANCELLED'
+    return d.appointment_status !== 'booked' || (d.starts_at && new Date(d.starts_at).getTime() <= now) ? 'STALE' : null
+  }
+
   private async deliver(owner: string, o: OutboxOptions, d: repo.ClaimedNotification) {
     const retryMs = Math.min(o.backoffMaxMs, o.backoffBaseMs * 2 ** d.attempts)
     const fail = (status: number | null, error: string, giveUp: boolean) => outbox.markFailed(this.db, d.id, owner, { status, error, retryMs, giveUp })
-    if (d.kind.startsWith('ticket.') && this.clock().getTime() - new Date(d.occurred_at).getTime() > TICKET_MESSAGE_LIFETIME_MS) {
-      await fail(null, 'STALE', true)
+    const stale = this.stale(d)
+    if (stale) {
+      await fail(null, stale, true)
       return
     }
     const transport = this.byChannel.get(d.channel)!
