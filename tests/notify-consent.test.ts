@@ -8,6 +8,8 @@ import { backends } from './helpers/db.js'
 import { startHarness, type Harness } from './helpers/harness.js'
 import { issued, openLine, type Agent, type Line } from './queue-fixtures.js'
 import { EsmsTransport, ZnsTransport } from '../server/notify/gateways.js'
+import { auditDetails } from '../common/audit-text.js'
+import { catalogs } from '../common/i18n/index.js'
 
 const FAST = { pollMs: 20, backoffBaseMs: 30, backoffMaxMs: 120, leaseMs: 5_000, timeoutMs: 2_000 }
 const at = (day: string, hm: string) => `${day}T${hm}:00+07:00`
@@ -103,6 +105,11 @@ describe.each(backends)('consent at the counter and at booking on %s', (kind) =>
     expect(JSON.stringify(view.history)).not.toContain('0912345678')
     const plain = (await intake(clerk, {}).expect(201)).body.dossier
     expect((await clerk.get(`/api/dossiers/${plain.id}`).expect(200)).body.dossier.notifyConsent).toBeNull()
+    // the audit log's words for it, in both languages
+    const entry = { id: 'd1', at: '', staffId: null, staffName: 'Cán bộ 1', entity: 'dossier' as const, entityId: d.id, entityLabel: d.code, action: 'received',
+      changes: { status: { from: null, to: 'received' }, notifyConsent: { from: null, to: { channel: 'sms', to: '0912•••678' } } } }
+    expect(auditDetails(catalogs.vi, entry, String)).toBe('Đã tiếp nhận · Đồng ý nhận tin SMS tới 0912•••678')
+    expect(auditDetails(catalogs.en, entry, String)).toBe('Received · Consent to SMS messages at 0912•••678')
   })
 
   it('without the box, stores no subscription, answers notify: null, and sends nothing', async () => {
