@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { backends } from './helpers/db.js'
 import { startHarness, type Harness } from './helpers/harness.js'
 import { addClerk, addCounter, addService, holderGet, issue, issued, openLine, type Line } from './queue-fixtures.js'
-import { doneAfter, estimateMinutes, handLeft } from '../server/queue/estimate.js'
+import { doneAfter, handLeft } from '../server/queue/estimate.js'
 import { intervalsOn, nextOpening, openTimeUntil, resumesAt } from '../server/queue/schedule.js'
 import { DEMO_HOURS } from '../db/seed-demo.js'
 
@@ -39,10 +39,6 @@ describe('the open time of a day (pure)', () => {
     expect(nextOpening(DEMO_HOURS, new Map([[SAT, 'workday' as const]]), SAT, '00:00')).toEqual({ day: SAT, at: '07:00' })
     expect(nextOpening(DEMO_HOURS, new Map(), MON, '12:00')).toEqual({ day: MON, at: '13:30' })
     expect(nextOpening({}, new Map(), MON, '00:00')).toBeNull()
-  })
-  it('is the old figure while open with time to spare (⌈ahead × average ÷ counters⌉)', () => {
-    expect(estimateMinutes(4, 480, 2, day, 540)).toBe(16)
-    expect(estimateMinutes(0, 480, 2, day, 540)).toBe(0)
   })
 })
 
@@ -178,6 +174,7 @@ describe.each(backends)('estimates around breaks on %s', (kind) => {
     // 30 minutes of X ahead: X's counter alone for the 12 minutes of Y's work, then both: 12 + (30 − 12) ÷ 2 = 21
     // (before: the backup counter counted for nothing while Y had anyone waiting, 30; counted from now, 15)
     expect(await issued(h, x.serviceId)).toMatchObject({ ahead: 3, estimatedWaitMinutes: 21 })
+    expect(doneAfter(4 * 480, [0, 0])).toBe(960) // every counter free now: ahead × average ÷ counters
     expect(doneAfter(30, [0, 12])).toBe(21)
     expect(doneAfter(0, [12])).toBe(12) // nobody ahead, only the backup counter: when it is free
   })

@@ -5,16 +5,14 @@ import type { OpeningHours } from '../../db/types.js'
 import { localTime } from '../time.js'
 import { hmOf, intervalsOn, minutesOf, openTimeUntil, resumesAt, type Interval } from './schedule.js'
 
-/**
- * Estimated wait, in whole minutes: the tickets ahead × the average service time of the service's
- * last 20 completed tickets (its default when fewer than 3), shared among the counters that serve it
- * in either tier, laid on the day's open time from now: the lunch break and the time before opening
- * do not count (docs/queue.md, "Position and estimated wait").
+/*
+ * Estimated wait, in whole minutes (docs/queue.md, "Position and estimated wait"): the work ahead (the
+ * tickets ahead × the service's average of its last 20 completed tickets, its default when fewer than 3,
+ * and its share of the older tickets of the other services its primary counters take first), done by
+ * the counters serving it, each joining once it is free for it (its ticket in hand done; a backup counter
+ * after its primary services' waiting work; a paused one when it is expected back): `doneAfter`, then
+ * laid on the day's open time from now, so the lunch break and the time before opening do not count.
  */
-export function estimateMinutes(ahead: number, avgServiceSeconds: number, counters: number, intervals: Interval[] = [], now = 0): number {
-  const work = Math.max(0, ahead) * avgServiceSeconds / Math.max(1, counters) / 60
-  return Math.max(0, Math.ceil(openTimeUntil(intervals, now, work) - 1e-9))
-}
 
 export interface ServingCounter { status: 'open' | 'paused' | 'closed'; afterSeconds: number; sinceMinute: number; handSeconds: number }
 
