@@ -25,6 +25,7 @@ const MAX_WAIT_MS = 60_000
 /** a username that signed in from an address is "known" there this long */
 const KNOWN_MS = 30 * 86_400_000
 const SWEEP_MS = 60_000
+const SWEEP_ROWS = 500
 
 type Row = Pick<LoginFailureTable, 'key' | 'failures' | 'since' | 'signed_in_at'>
 /** failed logins counted since `start` (forgotten WINDOW_MS after it); for a username, `start` is its last failure */
@@ -37,7 +38,8 @@ export interface LoginAttempt { succeeded(): Promise<void>; failed(): void; undo
  * What is shared and what is not. The counts are rows of `login_failure` (migration 0027), shared by every
  * instance on one database and kept over a restart: per address (`a:`), per address and username (`p:`, with
  * when that username last signed in from there) and per username (`u:`). An attempt reads and counts its three
- * rows in one short transaction that locks them (always in the order a, p, u: no deadlock), so attempts racing
+ * rows in one short transaction that locks them (always in the order a, p, u, as every statement that locks
+ * several rows takes them: no deadlock), so attempts racing
  * in on any instance are counted exactly; its decision spans three counters, which no single-row upsert can
  * make. What stays in this instance's memory is only the waiting: which of its own attempts are in flight (their
  * password still being checked) and who waits for them to land. An attempt of another instance in flight is
@@ -115,13 +117,17 @@ export class LoginThrottle {
       if (landed) return
       landed = true
       try {
-        await this.db.updateTable('login_failure').set((eb) => ({
-          failures: eb.fn('greatest', [eb('failures', '-', 1), eb.lit(0)]),
-          ...(signedIn && {
-            signed_in_at: eb.case().when('key', '=', keys.p).then(new Date(now)).else(eb.ref('signed_in_at')).end(),
-            kept_until: eb.case().when('key', '=', keys.p).then(eb.fn<Date>('greatest', [eb.ref('kept_until'), eb.val(new Date(now + KNOWN_MS))])).else(eb.ref('kept_until')).end(),
-          }),
-        })).where('key', 'in', [keys.a, keys.p, keys.u]).execute()
+        await this.db.transaction().execute(async (trx) => {
+          const held = [keys.a, keys.p, keys.u]
+          await lockInOrder(trx, held) // as every attempt takes them: no deadlock with a login starting meanwhile
+          await trx.updateTable('login_failure').set((eb) => ({
+            failures: eb.fn('greatest', [eb('failures', '-', 1), eb.lit(0)]),
+            ...(signedIn && {
+              signed_in_at: eb.case().when('key', '=', keys.p).then(new Date(now)).else(eb.ref('signed_in_at')).end(),
+              kept_until: eb.case().when('key', '=', keys.p).then(eb.fn<Date>('greatest', [eb.ref('kept_until'), eb.val(new Date(now + KNOWN_MS))])).else(eb.ref('kept_until')).end(),
+            }),
+          })).where('key', 'in', held).execute()
+        })
       } finally { this.land(address) }
     }
     return {
@@ -156,13 +162,19 @@ export class LoginThrottle {
   private sweep(now: number) {
     if (Math.abs(now - this.sweptAt) < SWEEP_MS) return
     this.sweptAt = now
-    void this.db.deleteFrom('login_failure').where('kept_until', '<', new Date(now)).execute().catch(() => {})
+    // the rows no attempt holds, 500 at a time: never waits for a lock, so never deadlocks with an attempt
+    const expired = this.db.selectFrom('login_failure').select('key').where('kept_until', '<', new Date(now))
+      .orderBy('key').limit(SWEEP_ROWS).forUpdate().skipLocked()
+    void this.db.deleteFrom('login_failure').where('key', 'in', expired).executeTakeFirst()
+      .then((r) => { if (Number(r.numDeletedRows) >= SWEEP_ROWS) this.sweptAt = 0 }) // more left: again at the next one
+      .catch(() => {})
   }
 }
 
 /**
  * The rows of `keys`, created when missing and locked to the end of the transaction, in one statement. Rows
- * are taken in the order given (a, p, u, the keys' own order), as every attempt takes them.
+ * are taken in the order given: a, p, u, which is the keys' own order (`ORDER BY key`: their first letters, in
+ * any collation), the order in which every statement that locks several of them takes them (lockInOrder).
  */
 async function lockRows(trx: Executor, keys: string[], now: number): Promise<Map<string, Row>> {
   const at = new Date(now)
@@ -170,6 +182,12 @@ async function lockRows(trx: Executor, keys: string[], now: number): Promise<Map
     .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ failures: eb.ref('login_failure.failures') })))
     .returning(['key', 'failures', 'since', 'signed_in_at']).execute()
   return new Map(rows.map((r) => [r.key, r]))
+}
+
+/** Locks the existing rows of `keys` to the end of the transaction in the keys' order, before a statement that
+ * would take them in the order of its scan (a sequential scan: where the rows happen to lie). */
+async function lockInOrder(trx: Executor, keys: string[]) {
+  await trx.selectFrom('login_failure').select('key').where('key', 'in', keys).orderBy('key').forUpdate().execute()
 }
 
 async function write(trx: Executor, rows: Array<{ key: string; count: number; start: number; keptUntil: number }>) {

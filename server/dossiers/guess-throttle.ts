@@ -8,6 +8,7 @@ import type { Clock } from '../clock.js'
 const STRIKES_KEPT_MS = 24 * 60 * 60_000
 /** How often an instance deletes the rows that count for nothing any more. */
 const SWEEP_EVERY_MS = 60_000
+const SWEEP_ROWS = 500
 
 export interface GuessLimits {
   /** failed lookups one address may make within `addressWindowMs`, whatever the codes, before it is locked out */
@@ -109,17 +110,29 @@ export class GuessThrottle {
       .execute()
   }
 
-  /** A guess that proved right is not a failure. */
+  /**
+   * A guess that proved right is not a failure. Its rows are locked first in the keys' order, as any other
+   * statement that locks several of them takes them (the upserts take one row each): an UPDATE alone takes them in
+   * the order of its scan, which two right guesses of one code from one address can see differently, and deadlock.
+   */
   private async giveBack(keys: string[]): Promise<void> {
-    await this.db.updateTable('lookup_guess').set((eb) => ({ failures: eb.fn('greatest', [eb('failures', '-', 1), eb.lit(0)]) }))
-      .where('key', 'in', keys).execute()
+    await this.db.transaction().execute(async (trx) => {
+      await trx.selectFrom('lookup_guess').select('key').where('key', 'in', keys).orderBy('key').forUpdate().execute()
+      await trx.updateTable('lookup_guess').set((eb) => ({ failures: eb.fn('greatest', [eb('failures', '-', 1), eb.lit(0)]) }))
+        .where('key', 'in', keys).execute()
+    })
   }
 
   /** Deletes the rows that no longer count, at most once a minute per instance; never awaited by a lookup. */
   private sweep(now: Date) {
     if (Math.abs(now.getTime() - this.sweptAt) < SWEEP_EVERY_MS) return
     this.sweptAt = now.getTime()
-    void this.db.deleteFrom('lookup_guess').where('kept_until', '<', now).execute().catch(() => {})
+    // the rows no lookup holds, 500 at a time: never waits for a lock, so never deadlocks with a lookup
+    const expired = this.db.selectFrom('lookup_guess').select('key').where('kept_until', '<', now)
+      .orderBy('key').limit(SWEEP_ROWS).forUpdate().skipLocked()
+    void this.db.deleteFrom('lookup_guess').where('key', 'in', expired).executeTakeFirst()
+      .then((r) => { if (Number(r.numDeletedRows) >= SWEEP_ROWS) this.sweptAt = 0 }) // more left: again at the next one
+      .catch(() => {})
   }
 }
 
