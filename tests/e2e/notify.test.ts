@@ -15,7 +15,7 @@ import { startHarness, type Harness, TEST_PASSWORD } from '../helpers/harness.js
 import { issued, openLine, type Line } from '../queue-fixtures.js'
 import { PushTransport } from '../../server/notify/push.js'
 import { TemplateTransport } from '../../server/notify/gateways.js'
-import { describeBrowser, ensurePagesBuilt, launch, newPage, pageErrors, shot, VIEWPORTS } from './browser.js'
+import { describeBrowser, ensurePagesBuilt, launch, newPage, pageErrors, SCREENSHOTS, shot, VIEWPORTS } from './browser.js'
 
 const ece = createRequire(import.meta.url)('http_ece') as { decrypt(b: Buffer, p: Record<string, unknown>): Buffer }
 /** The service worker's shown notifications, as a page reads them (the tests' tsconfig has no DOM types). */
@@ -218,6 +218,11 @@ describeBrowser('notify me in Chromium', () => {
     await clerk.fill('#f-address', 'Bản Co Muông, xã Na Sang')
     await shot(clerk, 'notify-counter-consent.png')
     const [slip] = await Promise.all([ctx.waitForEvent('page'), clerk.click('#intake-submit')])
+    // the receipt slip (both copies) says which number consented and how to stop (Decree 13/2023)
+    await slip.waitForSelector('body[data-ready]')
+    expect(await slip.locator('.sheet.receipt .notify-consent').allTextContents()).toEqual(Array(2).fill(
+      'Đồng ý nhận tin nhắn SMS về hồ sơ tới 0988•••666; báo cán bộ để ngừng nhận.'))
+    await slip.locator('.sheet.receipt').first().screenshot({ path: `${SCREENSHOTS}/notify-counter-slip.png` })
     await slip.close()
     await clerk.waitForSelector('.just-received .intake-notify-on')
     expect(await clerk.textContent('.just-received .intake-notify-on')).toBe('Sẽ nhắn tin SMS về hồ sơ tới 0988•••666.')
