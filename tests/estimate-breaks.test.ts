@@ -169,10 +169,12 @@ describe.each(backends)('estimates around breaks on %s', (kind) => {
     // X: its primary counter, and a backup counter whose primary service Y has two tickets of 6 minutes waiting
     const x = await openLine(h, { defaultMinutes: 10 })
     const y = await openLine(h, { defaultMinutes: 6, backup: [x.serviceId] })
+    await addCounter(h, [y.serviceId]) // Y's second counter, closed today: it takes none of Y's work
     for (let i = 0; i < 2; i++) await issued(h, y.serviceId)
     for (let i = 0; i < 3; i++) await issued(h, x.serviceId)
     // 30 minutes of X ahead: X's counter alone for the 12 minutes of Y's work, then both: 12 + (30 − 12) ÷ 2 = 21
-    // (before: the backup counter counted for nothing while Y had anyone waiting, 30; counted from now, 15)
+    // (before: the backup counter counted for nothing while Y had anyone waiting, 30; counted from now, 15;
+    // with Y's work shared by its closed counter too, 6 + 24 ÷ 2 = 18)
     expect(await issued(h, x.serviceId)).toMatchObject({ ahead: 3, estimatedWaitMinutes: 21 })
     expect(doneAfter(4 * 480, [0, 0])).toBe(960) // every counter free now: ahead × average ÷ counters
     expect(doneAfter(30, [0, 12])).toBe(21)

@@ -116,7 +116,8 @@ export function serviceFiguresQuery(centerId: string, serviceDay: string, now: D
         WHERE t.counter_id = x.counter_id AND t.status IN ('called', 'serving') LIMIT 1) h ON true
       WHERE c.center_id = ${centerId}
     ),
-    pc AS (SELECT service_id, count(*) AS total FROM cs WHERE tier = 1 GROUP BY service_id)
+    -- a service's primary counters that share its waiting work: the staffed ones (open or paused), all of them when none is
+    pc AS (SELECT service_id, coalesce(nullif(count(*) FILTER (WHERE status <> 'closed'), 0), count(*)) AS total FROM cs WHERE tier = 1 GROUP BY service_id)
     SELECT w.id, w.default_service_minutes, w.daily_cap, w.waiting, w.issued, r.avg_s, r.n AS done_n,
       k.counters, o.other_work,
       ce.time_zone, ce.opening_hours, cd.kind AS day_kind
@@ -145,10 +146,13 @@ export function serviceFiguresQuery(centerId: string, serviceDay: string, now: D
       SELECT coalesce(sum(wp.waiting * CASE WHEN rp.n >= 3 THEN rp.avg_s ELSE wp.default_service_minutes * 60 END
           * m.shared / m.total), 0)::float8 AS other_work
       FROM (
-        SELECT p.service_id, count(*) FILTER (WHERE EXISTS (
-            SELECT 1 FROM cs me WHERE me.counter_id = p.counter_id AND me.service_id = w.id AND me.tier = 1)) AS shared,
-          count(*) AS total
-        FROM cs p WHERE p.tier = 1 AND p.service_id <> w.id GROUP BY p.service_id
+        -- of the other service's staffed primary counters (all, when none is), those that are this one's primary counters too
+        SELECT p.service_id, count(*) FILTER (WHERE p.mine AND (p.status <> 'closed' OR NOT p.any_staffed)) AS shared,
+          count(*) FILTER (WHERE p.status <> 'closed' OR NOT p.any_staffed) AS total
+        FROM (SELECT q.service_id, q.status, EXISTS (SELECT 1 FROM cs me WHERE me.counter_id = q.counter_id AND me.service_id = w.id AND me.tier = 1) AS mine,
+            bool_or(q.status <> 'closed') OVER (PARTITION BY q.service_id) AS any_staffed
+          FROM cs q WHERE q.tier = 1 AND q.service_id <> w.id) p
+        GROUP BY p.service_id
       ) m JOIN w wp ON wp.id = m.service_id
       CROSS JOIN LATERAL (${doneTimes(sql`wp.id`, since)}) rp
       WHERE m.shared > 0 AND wp.waiting > 0
