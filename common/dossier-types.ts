@@ -193,6 +193,8 @@ export interface DossierView {
   earlyReturn: { open: boolean; notices: DossierEarlyNotice[] } | null
   /** issue 24: the consent to messages the clerk recorded at intake (the receipt slip prints it), or null */
   notifyConsent: DossierNotifyConsent | null
+  /** issue 24: the dossier's active sign-ups for messages (push, SMS, Zalo), which a clerk can stop at the citizen's request */
+  messagesActive: number
   /** path of the public lookup page with center, code and lookup code (lookupPath()); pages put their origin in front; the slip's QR encodes the absolute URL */
   lookupPath: string
 }

@@ -12,6 +12,7 @@ import { handoverText, openHandoverDialog } from './dossiers-handover.js'
 import { resultSection } from './dossiers-result.js'
 import { canRecordFee, feeSummary, openFeeDialog } from './dossiers-fee.js' // W2: the fee (Art. 24)
 import { earlyReturnBlock, openEarlyNoticeDialog, supplementLimitText } from './dossiers-early.js' // issue 21: Art. 19.5, 22.5
+import { messagesBlock } from './dossier-messages.js'
 import type { SlipKind } from './dossiers-format.js'
 import { debounce, errorText } from './util.js'
 import { workingTime } from './floor.js'
@@ -219,6 +220,7 @@ export class DossiersView {
       // issue 21: an early result is announced before the handover (Art. 22.5)
       earlyReturnBlock(d, (x) => openEarlyNoticeDialog(x, async (body) =>
         (await this.send(x, 'early-notice', body, (y) => fmt(w.earlyOk, { code: y.code }))) ? null : this.notice?.text ?? '')),
+      messagesBlock(d, () => { void this.send(d, 'notify/stop', {}, (x) => fmt(w.notifyStopped, { code: x.code })) }), // issue 24
       h('div', { class: 'ds-prints' },
         d.receivedAt ? h('a', { class: 'btn btn-small', href: slipUrl(d.id, 'tiep-nhan'), target: '_blank', id: 'ds-print-receipt' }, w.printReceipt) : null,
         d.supplement ? h('a', { class: 'btn btn-small', href: slipUrl(d.id, 'bo-sung'), target: '_blank', id: 'ds-print-supplement' }, w.printSupplement) : null,

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { backends } from './helpers/db.js'
-import { startHarness, type Harness } from './helpers/harness.js'
+import { addOtherCenter, startHarness, type Harness } from './helpers/harness.js'
 import { issued, openLine, type Agent, type Line } from './queue-fixtures.js'
 import { EsmsTransport, ZnsTransport } from '../server/notify/gateways.js'
 import { auditDetails } from '../common/audit-text.js'
@@ -110,6 +110,30 @@ describe.each(backends)('consent at the counter and at booking on %s', (kind) =>
       changes: { status: { from: null, to: 'received' }, notifyConsent: { from: null, to: { channel: 'sms', to: '0912•••678' } } } }
     expect(auditDetails(catalogs.vi, entry, String)).toBe('Đã tiếp nhận · Đồng ý nhận tin SMS tới 0912•••678')
     expect(auditDetails(catalogs.en, entry, String)).toBe('Received · Consent to SMS messages at 0912•••678')
+  })
+
+  it('stops every message about a dossier when the citizen asks a clerk (Decree 13/2023): its history says who; nothing is sent after; twice is refused', async () => {
+    const clerk = await h.login('canbo1')
+    const d = (await intake(clerk, { notify: { consent: true, channel: 'sms' } }).expect(201)).body.dossier
+    // the citizen also asked on the lookup page (by Zalo, the default): both end
+    await h.http.post(`/api/public/dossiers/${d.code}/notify`).send({ lookupCode: d.lookupCode, phone: '0987 111 222', consent: true }).expect(201)
+    expect((await clerk.get(`/api/dossiers/${d.id}`).expect(200)).body.dossier).toMatchObject({ messagesActive: 2, notifyConsent: { channel: 'sms' } })
+    if (!(await h.handle.db.selectFrom('center').select('id').where('slug', '=', 'muong-pon').executeTakeFirst())) await addOtherCenter(h)
+    await (await h.login('canbo.muongpon')).post(`/api/dossiers/${d.id}/notify/stop`).send({}).expect(403) // another center's clerk
+    await h.http.post(`/api/dossiers/${d.id}/notify/stop`).send({}).expect(401)
+    const stopped = (await clerk.post(`/api/dossiers/${d.id}/notify/stop`).send({}).expect(200)).body.dossier
+    expect(stopped).toMatchObject({ messagesActive: 0, notifyConsent: null }) // the slip no longer prints the consent
+    expect(stopped.history.at(-1)).toMatchObject({ type: 'notify_stopped', toStatus: 'received', staffName: expect.any(String) })
+    expect(await h.handle.db.selectFrom('notify_subscription').select('active').where('dossier_id', '=', d.id).execute()).toEqual([{ active: false }, { active: false }])
+    const again = await clerk.post(`/api/dossiers/${d.id}/notify/stop`).send({}).expect(409)
+    expect(again.body.error).toMatchObject({ code: 'NOTIFY_NOTHING_TO_STOP', message: 'Hồ sơ này không còn đăng ký nhận tin nhắn nào.' })
+    await ready(clerk, d.id)
+    await new Promise((r) => setTimeout(r, 200))
+    await h.app.outbox.runOnce()
+    expect(gw.sms(d.code)).toEqual([])
+    expect(gw.zalo(d.code)).toEqual([])
+    const log = (await manager.get('/api/centers/na-sang/audit?entity=dossier').expect(200)).body.entries as { entityLabel: string; action: string }[]
+    expect(log.filter((e) => e.entityLabel === d.code).map((e) => e.action)).toEqual(['ready', 'processing', 'notify_stopped', 'received'])
   })
 
   it('without the box, stores no subscription, answers notify: null, and sends nothing', async () => {

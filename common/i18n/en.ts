@@ -17,6 +17,7 @@ export const en: Catalog = {
     NOTIFY_CONSENT_REQUIRED: 'Tick the consent box to receive messages on this phone number.',
     NOTIFY_PHONE_INVALID: 'This is not a Vietnamese mobile number (e.g. 0912 345 678).',
     NOTIFY_CHANNEL_OFF: 'The center does not send this kind of notification.',
+    NOTIFY_NOTHING_TO_STOP: 'Nobody is signed up for messages about this dossier any more.',
     NOTIFY_TARGET_ENDED: 'This ticket or dossier has ended: there is nothing more to notify.',
     NOTIFY_TOO_MANY: 'This ticket or dossier already notifies {max} phones or browsers; no more can be added.',
     PUSH_ENDPOINT_NOT_ALLOWED: 'This browser\'s push service is not supported.',
@@ -439,6 +440,7 @@ export const en: Catalog = {
       fee_recorded: 'Fee recorded', // W2 (issue 22)
       result_attached: 'Attached the electronic result', result_downloaded: 'Citizen downloaded the electronic result', provincial_code_set: 'Linked the province code',
       early_return_announced: 'Early return announced', // issue 21 (Art. 22.5)
+      notify_stopped: 'Messages to the citizen stopped', // issue 24 (Decree 13/2023)
     },
     settingsTitle: 'Service settings',
     settingsHint: 'Changes are saved when you press "Save", shown on the kiosk and the call display at once, and recorded in the log.',
@@ -808,6 +810,7 @@ export const en: Catalog = {
       fee_recorded: 'Fee collected', // W2 (issue 22)
       result_attached: 'Electronic result attached', result_downloaded: 'Electronic result downloaded by the citizen', provincial_code_set: 'Province system code linked',
       early_return_announced: 'Citizen told the result is early', // issue 21 (Art. 22.5)
+      notify_stopped: 'Messages stopped at the citizen’s request', // issue 24 (Decree 13/2023)
     },
     intake: 'Receive a dossier',
     // W2 (issue 22): dossiers without a ticket, how they came, the fee (Art. 24)
@@ -1040,6 +1043,11 @@ export const en: Catalog = {
     // issue 24: the citizen's consent at the counter (Decree 13/2023), on the receipt slip and in the dossier's history
     receiptNotifyLine: 'Agreed to receive {channel} messages about this dossier at {to}; tell the staff to stop them.',
     historyNotifyConsent: 'the citizen agreed to {channel} messages at {to}',
+    notifyStop: 'Stop messages',
+    notifyStopConfirm: 'Yes, stop the messages',
+    notifyStopAsk: 'Does the citizen ask to stop messages about this dossier? All its sign-ups ({n}) will end.',
+    notifyStopped: 'Messages about dossier {code} stopped.',
+    notifyActive: 'Messages go to the citizen: {n} sign-ups.',
     refusalSlipTitle: 'REFUSAL TO RECEIVE OR PROCESS A DOSSIER',
     refusalIntro: '{center} received the dossier of {name} for: {procedure}. Dossier code: {code}.',
     refusalBecause: 'Having examined it, {center} refuses to receive or process it, for these reasons:',
@@ -1062,7 +1070,7 @@ export const en: Catalog = {
       supplement_requested: 'Supplement requested', supplement_completed: 'Supplement complete (time counted again)', refused: 'Refused',
       stopped: 'Stopped at the citizen’s request', returned: 'Result handed over', closed_incomplete: 'Closed (no supplement within 15 days)', status: 'Moved: {status}',
       result_attached: 'Electronic result (PDF) attached', result_downloaded: 'Electronic result downloaded by the citizen', provincial_code_set: 'Province system code linked',
-      early_return_announced: 'Early return announced' },
+      early_return_announced: 'Early return announced', notify_stopped: 'Messages stopped at the citizen’s request' },
     controlHint: 'Each step is judged against the due date in force when it was taken; waiting for a supplement and a stop at the citizen’s request are never late.',
     signControl: 'PREPARED BY',
     answerLeft: '{left} of working time left to accept it or ask for changes',

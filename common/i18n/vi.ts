@@ -17,6 +17,7 @@ export const vi = {
     NOTIFY_CONSENT_REQUIRED: 'Cần đánh dấu đồng ý nhận tin nhắn thì mới dùng được số điện thoại.',
     NOTIFY_PHONE_INVALID: 'Số điện thoại di động không đúng (ví dụ 0912 345 678).',
     NOTIFY_CHANNEL_OFF: 'Trung tâm chưa bật cách báo tin này.',
+    NOTIFY_NOTHING_TO_STOP: 'Hồ sơ này không còn đăng ký nhận tin nhắn nào.',
     NOTIFY_TARGET_ENDED: 'Số thứ tự hoặc hồ sơ này đã kết thúc, không cần báo tin nữa.',
     NOTIFY_TOO_MANY: 'Đã có {max} nơi nhận tin cho số thứ tự hoặc hồ sơ này; không thêm được nữa.',
     PUSH_ENDPOINT_NOT_ALLOWED: 'Trình duyệt này không dùng dịch vụ thông báo được hỗ trợ.',
@@ -442,6 +443,7 @@ export const vi = {
       fee_recorded: 'Ghi nhận lệ phí', // W2 (issue 22)
       result_attached: 'Đính kèm kết quả điện tử', result_downloaded: 'Công dân tải kết quả điện tử', provincial_code_set: 'Gắn mã hồ sơ của tỉnh',
       early_return_announced: 'Báo trả kết quả trước hạn', // issue 21 (Art. 22.5)
+      notify_stopped: 'Ngừng nhắn tin cho công dân', // issue 24 (Decree 13/2023)
     },
     settingsTitle: 'Cài đặt lĩnh vực',
     settingsHint: 'Thay đổi được lưu ngay khi nhấn "Lưu", hiện trên màn hình lấy số và màn hình gọi số, và được ghi vào nhật ký.',
@@ -812,6 +814,7 @@ export const vi = {
       fee_recorded: 'Thu phí, lệ phí', // W2 (issue 22)
       result_attached: 'Đính kèm kết quả điện tử', result_downloaded: 'Công dân tải kết quả điện tử', provincial_code_set: 'Gắn mã hồ sơ của hệ thống tỉnh',
       early_return_announced: 'Báo công dân kết quả có trước hạn', // issue 21 (Art. 22.5)
+      notify_stopped: 'Ngừng nhắn tin theo yêu cầu của công dân', // issue 24 (Decree 13/2023)
     },
     // intake at the counter
     intake: 'Tiếp nhận hồ sơ',
@@ -1047,6 +1050,11 @@ export const vi = {
     // issue 24: the citizen's consent at the counter (Decree 13/2023), on the receipt slip and in the dossier's history
     receiptNotifyLine: 'Đồng ý nhận tin nhắn {channel} về hồ sơ tới {to}; báo cán bộ để ngừng nhận.',
     historyNotifyConsent: 'công dân đồng ý nhận tin {channel} tới {to}',
+    notifyStop: 'Ngừng nhắn tin',
+    notifyStopConfirm: 'Xác nhận ngừng nhắn tin',
+    notifyStopAsk: 'Công dân yêu cầu ngừng nhận tin nhắn về hồ sơ này? Mọi đăng ký nhận tin ({n}) sẽ kết thúc.',
+    notifyStopped: 'Đã ngừng nhắn tin về hồ sơ {code}.',
+    notifyActive: 'Đang nhắn tin cho công dân: {n} đăng ký.',
     refusalSlipTitle: 'PHIẾU TỪ CHỐI TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ',
     refusalIntro: '{center} đã nhận hồ sơ của Ông/Bà {name} đề nghị giải quyết thủ tục: {procedure}. Mã hồ sơ: {code}.',
     refusalBecause: 'Qua xem xét, {center} từ chối tiếp nhận, giải quyết hồ sơ của Ông/Bà vì những lý do sau:',
@@ -1069,7 +1077,7 @@ export const vi = {
       supplement_requested: 'Yêu cầu bổ sung hồ sơ', supplement_completed: 'Nhận đủ hồ sơ bổ sung (tính lại thời hạn)', refused: 'Từ chối giải quyết',
       stopped: 'Dừng giải quyết theo đề nghị', returned: 'Trả kết quả', closed_incomplete: 'Đóng hồ sơ (không bổ sung trong 15 ngày)', status: 'Chuyển: {status}',
       result_attached: 'Đính kèm kết quả điện tử (PDF)', result_downloaded: 'Công dân tải kết quả điện tử', provincial_code_set: 'Gắn mã hồ sơ của hệ thống tỉnh',
-      early_return_announced: 'Thông báo trả kết quả trước hạn' },
+      early_return_announced: 'Thông báo trả kết quả trước hạn', notify_stopped: 'Ngừng nhắn tin theo yêu cầu của công dân' },
     controlHint: 'Mỗi bước được đối chiếu với hạn trả kết quả đang có hiệu lực khi thực hiện bước đó; thời gian chờ bổ sung và việc dừng theo đề nghị không tính là quá hạn.',
     signControl: 'NGƯỜI LẬP PHIẾU',
     answerLeft: 'Còn {left} làm việc để tiếp nhận hoặc yêu cầu bổ sung',

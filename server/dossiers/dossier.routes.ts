@@ -1,6 +1,6 @@
 import { Router, type RequestHandler } from 'express'
 import { z } from 'zod'
-import { CenterSlug, Uuid } from '../../common/schemas.js'
+import { CenterSlug, EmptyBody, Uuid } from '../../common/schemas.js'
 import {
   CalendarDayBody, CalendarDayParams, CalendarQuery, CheckInBody, CreateDossierBody, DossierListQuery, DossierStatusBody,
   EarlyNoticeBody, ExtendDossierBody, FeeInput, PublicFilingBody, PublicLookupQuery, ReceiveDossierBody,
@@ -74,6 +74,10 @@ export function dossierStaffRoutes({ staff, attachments }: Dossiers, calendar: C
   })
   r.post('/dossiers/:id/receive', clerk, validate({ params: IdParams, body: ReceiveDossierBody }), async (req, res) => {
     res.json({ dossier: await staff.receive(req.input.params.id, req.input.body, req.auth!.actor) })
+  })
+  // issue 24 (Decree 13/2023): the citizen asks the staff to stop the messages about their dossier
+  r.post('/dossiers/:id/notify/stop', clerk, validate({ params: IdParams, body: EmptyBody }), async (req, res) => {
+    res.json({ dossier: await staff.stopMessages(req.input.params.id, req.auth!.actor) })
   })
   // W2: the fee paid (Decree 118 Art. 24), recorded or corrected after the intake
   r.post('/dossiers/:id/fee', clerk, validate({ params: IdParams, body: FeeInput }), async (req, res) => {

@@ -21,6 +21,7 @@ import { applicantColumns, idCheckColumns, newLookupCode, nextCode, once, type C
 import { dossierSummary, dossierView, localText, parseJson, publicDossierView } from './dossier.views.js'
 import { counterNotifyView, PhoneConsent } from '../notify/consent.js'
 import { maskPhone } from '../notify/transport.js'
+import * as notify from '../notify/notify.repository.js'
 import type { IntakeNotifyView } from '../../common/notify-schemas.js'
 
 /**
@@ -209,6 +210,20 @@ export class DossierService {
     const ids = await closeLapsedSupplements(this.db, this.clock(), only)
     for (const id of ids) await this.publishPublic(id)
     return ids.length
+  }
+
+  /**
+   * The citizen withdraws consent to messages about this dossier (Decree 13/2023 Art. 12; the receipt slip says
+   * to ask the staff): every active subscription of it ends (push, SMS, Zalo, from any page or the counter), and
+   * its history records who stopped them and when. Nothing to stop: 409 NOTIFY_NOTHING_TO_STOP.
+   */
+  async stopMessages(id: string, actor: Actor): Promise<DossierView> {
+    return this.change(id, actor, async (trx, d, _center, now) => {
+      const ended = await notify.endDossierSubscriptions(trx, d.id)
+      if (!ended) throw new AppError('NOTIFY_NOTHING_TO_STOP')
+      await repo.insertDossierEvent(trx, { dossierId: d.id, centerId: d.center_id, type: 'notify_stopped', from: d.status, to: d.status,
+        staffId: actor.staffId, at: now, data: { ended } })
+    })
   }
 
   /** An online filing received at a counter: documents checked, due date counted from now. */

@@ -11,6 +11,7 @@ import * as repo from './dossier.repository.js'
 import { earlyNoticeAt, earlyReturnOf } from './early-return.js'
 import { supplementLimit } from './supplement-limit.js'
 import { resultInfoView } from './dossier-result.js'
+import { countDossierSubscriptions } from '../notify/notify.repository.js'
 
 export const iso = (d: Date | string | null) => (d == null ? null : new Date(d).toISOString())
 
@@ -33,7 +34,8 @@ function notifyConsentOf(e: { type: string; data: unknown }): DossierNotifyConse
 
 /** What staff see: the applicant, documents, history with staff names, extensions, attachments. */
 export async function dossierView(db: Db, id: string, now = new Date()): Promise<DossierView> {
-  const [d, events, files, result] = await Promise.all([repo.dossierDetail(db, id), repo.dossierEvents(db, id), repo.listAttachments(db, id), resultInfoView(db, id)])
+  const [d, events, files, result, messagesActive] = await Promise.all([repo.dossierDetail(db, id), repo.dossierEvents(db, id), repo.listAttachments(db, id),
+    resultInfoView(db, id), countDossierSubscriptions(db, id)])
   if (!d) throw new AppError('DOSSIER_NOT_FOUND')
   // issue 21: the supplement's 03-working-day limit while it may still be asked (Art. 19.5)
   const limit = (d.status === 'received' || d.status === 'processing') && !d.supplement_requested_at && d.received_at
@@ -59,7 +61,9 @@ export async function dossierView(db: Db, id: string, now = new Date()): Promise
     fee: { dueVnd: d.fee_due_vnd ?? (d.status === 'submitted_online' ? d.fee_vnd : null), paidVnd: d.fee_paid_vnd, method: d.fee_method,
       receiptNumber: d.fee_receipt, collectedByName: d.fee_collected_by_name, collectedAt: iso(d.fee_collected_at) },
     supplementLimitAt: iso(limit), earlyReturn: earlyReturnOf(d, events, now), // issue 21: Art. 19.5, Art. 22.5
-    notifyConsent: events.map(notifyConsentOf).find((c) => c) ?? null,
+    // the counter's consent, while it stands (a stop ends it: the slip no longer prints it)
+    notifyConsent: events.some((e) => e.type === 'notify_stopped') ? null : events.map(notifyConsentOf).find((c) => c) ?? null,
+    messagesActive,
     lookupPath: lookupPath(d.center_slug, d.code, d.lookup_code),
   }
 }

@@ -170,3 +170,17 @@ export async function copyToTicket(db: Executor, ids: string[], ticketId: string
       .where('id', 'in', ids))
     .execute()
 }
+
+/** How many active subscriptions (push, SMS, Zalo; from any page or the counter) a dossier has. */
+export async function countDossierSubscriptions(db: Executor, dossierId: string): Promise<number> {
+  const r = await db.selectFrom('notify_subscription').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('dossier_id', '=', dossierId).where('active', '=', true).executeTakeFirstOrThrow()
+  return Number(r.n)
+}
+
+/** Ends every active subscription of a dossier (the citizen withdrew consent); how many ended. */
+export async function endDossierSubscriptions(db: Executor, dossierId: string): Promise<number> {
+  const rows = await db.updateTable('notify_subscription').set({ active: false })
+    .where('dossier_id', '=', dossierId).where('active', '=', true).returning('id').execute()
+  return rows.length
+}

@@ -94,7 +94,9 @@ export async function listActivity(db: Executor, center: { id: string; time_zone
            CASE WHEN de.type = 'status' THEN de.to_status::text ELSE de.type END,
            jsonb_build_object('status', jsonb_build_object('from', de.from_status, 'to', de.to_status))
              || CASE WHEN de.note IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('note', jsonb_build_object('from', null, 'to', de.note)) END
-             || CASE WHEN de.data ? 'newDueAt' THEN jsonb_build_object('dueAt', jsonb_build_object('from', de.data->'previousDueAt', 'to', de.data->'newDueAt')) ELSE '{}'::jsonb END,
+             || CASE WHEN de.data ? 'newDueAt' THEN jsonb_build_object('dueAt', jsonb_build_object('from', de.data->'previousDueAt', 'to', de.data->'newDueAt')) ELSE '{}'::jsonb END
+             -- issue 24: the consent to messages the clerk recorded at the intake (channel, masked number)
+             || CASE WHEN de.data ? 'notifyConsent' THEN jsonb_build_object('notifyConsent', jsonb_build_object('from', null, 'to', de.data->'notifyConsent')) ELSE '{}'::jsonb END,
            de.api_token_id
     FROM dossier_event de JOIN dossier d ON d.id = de.dossier_id
     WHERE de.center_id = ${center.id} AND de.staff_id IS NOT NULL

@@ -236,6 +236,22 @@ describeBrowser('notify me in Chromium', () => {
     const deadline = Date.now() + 8000
     while (!texts().some((x) => x.text.includes(d.code)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
     expect(texts().find((x) => x.text.includes(d.code))).toMatchObject({ to: '84988777666' })
+
+    // the citizen asks to stop the messages (the slip says to ask the staff): the clerk stops them, after a question
+    await clerk.click('#tab-dossiers')
+    await clerk.click(`.ds-row[data-code="${d.code}"] button`)
+    await clerk.waitForSelector('#ds-messages')
+    expect(await clerk.textContent('#ds-messages')).toContain('Đang nhắn tin cho công dân: 1 đăng ký.')
+    await clerk.click('#ds-notify-stop')
+    expect(await clerk.textContent('#ds-notify-ask')).toContain('Công dân yêu cầu ngừng nhận tin nhắn về hồ sơ này?')
+    await shot(clerk, 'notify-counter-stop-ask.png')
+    await clerk.click('#ds-notify-stop')
+    await clerk.waitForSelector('#ds-notice')
+    expect(await clerk.textContent('#ds-notice')).toBe(`Đã ngừng nhắn tin về hồ sơ ${d.code}.`)
+    expect(await clerk.locator('#ds-messages').count()).toBe(0)
+    expect(await clerk.locator('#ds-history li').first().textContent()).toContain('Ngừng nhắn tin theo yêu cầu của công dân')
+    await shot(clerk, 'notify-counter-stopped.png')
+    expect((await h.handle.db.selectFrom('notify_subscription').select('active').where('dossier_id', '=', d.id).executeTakeFirstOrThrow()).active).toBe(false)
     expect(pageErrors(clerk)).toEqual([])
   })
 
