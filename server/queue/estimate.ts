@@ -93,13 +93,15 @@ const doneTimes = (serviceId: RawBuilder<unknown>, since: Date) => sql`
  * is read for its waiting count (a handful of rows, one `queue_count` row each) because a service's wait
  * depends on the others': a counter takes its primary services' tickets in queue order and its backup
  * services' only when none of those waits. The service times (at most 20 done tickets each, through an
- * index) are read only where a figure uses them: for the services asked for, for the other services
- * with people waiting that share their primary counters, and for the primary services with people
- * waiting of their backup counters (so a kiosk's tap does not read every service's).
+ * index) are read once per service (`sec`), for the services asked for and those with people waiting:
+ * the only ones a figure uses (the other services' work, a backup counter's primary work, a ticket in hand).
  */
 export function serviceFiguresQuery(centerId: string, serviceDay: string, now: Date, serviceIds?: string[]) {
   const since = new Date(now.getTime() - 14 * 86_400_000)
-  const only = serviceIds ? sql`AND w.id = ANY(${serviceIds}::uuid[])` : sql``
+  // one service (a tap's, a call's) as a plain parameter: with `= ANY(array)` PostgreSQL planned the statement afresh
+  // at every run once its tables had statistics (a custom plan each time, ~1 ms of planning: docs/benchmarks.md)
+  const asked = !serviceIds ? sql`true` : serviceIds.length === 1 ? sql`w.id = ${serviceIds[0]}::uuid` : sql`w.id = ANY(${serviceIds}::uuid[])`
+  const only = serviceIds ? sql`AND ${asked}` : sql``
   return sql<FiguresRow>`
     WITH w AS (
       SELECT s.id, s.sort_order, s.prefix, s.default_service_minutes, s.daily_cap, coalesce(q.waiting, 0) AS waiting,
@@ -117,34 +119,39 @@ export function serviceFiguresQuery(centerId: string, serviceDay: string, now: D
       WHERE c.center_id = ${centerId}
     ),
     -- a service's primary counters that share its waiting work: the staffed ones (open or paused), all of them when none is
-    pc AS (SELECT service_id, coalesce(nullif(count(*) FILTER (WHERE status <> 'closed'), 0), count(*)) AS total FROM cs WHERE tier = 1 GROUP BY service_id)
+    pc AS (SELECT service_id, coalesce(nullif(count(*) FILTER (WHERE status <> 'closed'), 0), count(*)) AS total FROM cs WHERE tier = 1 GROUP BY service_id),
+    -- the service time (seconds) of the services a figure uses, each read once: the ones asked for and those with people waiting
+    -- (the others' work, a backup counter's primary work, a ticket in hand); its average when 3 are done, else its default
+    sec AS (
+      SELECT w.id, r.avg_s, r.n, CASE WHEN r.n >= 3 THEN r.avg_s ELSE w.default_service_minutes * 60 END AS s
+      FROM w CROSS JOIN LATERAL (${doneTimes(sql`w.id`, since)}) r
+      WHERE w.waiting > 0 OR ${asked}
+    )
     SELECT w.id, w.default_service_minutes, w.daily_cap, w.waiting, w.issued, r.avg_s, r.n AS done_n,
       k.counters, o.other_work,
       ce.time_zone, ce.opening_hours, cd.kind AS day_kind
     FROM w
     JOIN center ce ON ce.id = ${centerId}
     LEFT JOIN calendar_day cd ON cd.center_id = ce.id AND cd.date = ${serviceDay}::date
-    CROSS JOIN LATERAL (${doneTimes(sql`w.id`, since)}) r
+    JOIN sec r ON r.id = w.id
     CROSS JOIN LATERAL (
       -- the counters serving it; a backup one calls it after the waiting work of its primary services (with people waiting), shared among their primary counters
       SELECT coalesce(json_agg(json_build_object('status', cs.status, 'after', coalesce(pw.work, 0), 'since', cs.status_since,
-          'hand', CASE WHEN cs.hand_at IS NOT NULL THEN CASE WHEN hr.n >= 3 THEN hr.avg_s ELSE hw.default_service_minutes * 60 END END,
+          'hand', CASE WHEN cs.hand_at IS NOT NULL THEN coalesce(hr.s, hw.default_service_minutes * 60) END,
           'handAt', cs.hand_at)), '[]'::json) AS counters
       FROM cs LEFT JOIN w hw ON hw.id = cs.hand_service
-      -- the ticket in hand's service: its average when it has people waiting (read anyway) or is this one, else its default
-      LEFT JOIN LATERAL (SELECT * FROM (${doneTimes(sql`hw.id`, since)}) d WHERE hw.waiting > 0 OR hw.id = w.id) hr ON true
+      -- the ticket in hand's service: its time when it has people waiting (read anyway) or is this one, else its default
+      LEFT JOIN sec hr ON hr.id = hw.id AND (hw.waiting > 0 OR hw.id = w.id)
       LEFT JOIN LATERAL (
-        SELECT sum(wp.waiting * CASE WHEN rp.n >= 3 THEN rp.avg_s ELSE wp.default_service_minutes * 60 END / pc.total)::float8 AS work
-        FROM cs p JOIN w wp ON wp.id = p.service_id JOIN pc ON pc.service_id = p.service_id
-        CROSS JOIN LATERAL (${doneTimes(sql`wp.id`, since)}) rp
+        SELECT sum(wp.waiting * rp.s / pc.total)::float8 AS work
+        FROM cs p JOIN w wp ON wp.id = p.service_id JOIN pc ON pc.service_id = p.service_id JOIN sec rp ON rp.id = wp.id
         WHERE cs.tier = 2 AND p.counter_id = cs.counter_id AND p.tier = 1 AND wp.waiting > 0
       ) pw ON true
       WHERE cs.service_id = w.id
     ) k
     CROSS JOIN LATERAL (
       -- the waiting work (seconds) of the other services its primary counters also take first, in the part that falls on those counters
-      SELECT coalesce(sum(wp.waiting * CASE WHEN rp.n >= 3 THEN rp.avg_s ELSE wp.default_service_minutes * 60 END
-          * m.shared / m.total), 0)::float8 AS other_work
+      SELECT coalesce(sum(wp.waiting * rp.s * m.shared / m.total), 0)::float8 AS other_work
       FROM (
         -- of the other service's staffed primary counters (all, when none is), those that are this one's primary counters too
         SELECT p.service_id, count(*) FILTER (WHERE p.mine AND (p.status <> 'closed' OR NOT p.any_staffed)) AS shared,
@@ -153,8 +160,7 @@ export function serviceFiguresQuery(centerId: string, serviceDay: string, now: D
             bool_or(q.status <> 'closed') OVER (PARTITION BY q.service_id) AS any_staffed
           FROM cs q WHERE q.tier = 1 AND q.service_id <> w.id) p
         GROUP BY p.service_id
-      ) m JOIN w wp ON wp.id = m.service_id
-      CROSS JOIN LATERAL (${doneTimes(sql`wp.id`, since)}) rp
+      ) m JOIN w wp ON wp.id = m.service_id JOIN sec rp ON rp.id = wp.id
       WHERE m.shared > 0 AND wp.waiting > 0
     ) o
     WHERE true ${only}
