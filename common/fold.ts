@@ -61,6 +61,15 @@ export function normalizePhone(s: string): string {
   return d
 }
 
+/** A Vietnamese mobile number in its stored form: what SMS and Zalo reach (0 + 3, 5, 7, 8 or 9 + eight digits). */
+export const MOBILE_STORED = /^0[35789][0-9]{8}$/
+
+/** The stored mobile number of what was typed, in any spelling `normalizePhone` takes, or null when it is none. */
+export function mobileOf(typed: string): string | null {
+  const p = normalizePhone(typed)
+  return MOBILE_STORED.test(p) ? p : null
+}
+
 function normalizeIntl(d: string): string {
   if (d.startsWith('84') && /^84[1-9][0-9]{7,9}$/.test(d)) return `0${d.slice(2)}`
   return `+${d}`

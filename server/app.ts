@@ -206,7 +206,7 @@ function services(deps: AppDeps, sink: SocketSink, metrics: AppMetrics) {
   // issue 24: the phone channels a consent given at the counter or at booking is sent by
   const phones = new PhoneConsent((deps.notify?.transports ?? []).map((t) => t.channel))
   return {
-    db, clock, calendar, changes, issuing, counters, tickets, board,
+    db, clock, calendar, changes, issuing, counters, tickets, board, phones,
     auth: new AuthService(db, clock, { sessionHours: deps.sessionHours ?? 12, sink, limits: { perAddressAndUsername: deps.failedLoginsPer15Min, ...deps.loginLimits } }),
     dossiers: createDossiers(db, clock, { changes, issuing, tickets }, sink, deps.dossierLimits, phones),
     appointments: new AppointmentService(db, clock, changes, calendar, phones),
@@ -257,7 +257,7 @@ function apiRouter(deps: AppDeps, s: ReturnType<typeof services>, sink: SocketSi
   api.post('/auth/login', perAddressPerMinute(deps.loginsPerMinute ?? 120, 'login'), jsonBody)
   api.use(authRoutes(s.auth, { sessionHours: deps.sessionHours ?? 12 }))
   // issue 24: "notify me" on a ticket or a dossier (its own per-address budget), the manager's list of what was sent
-  api.use(notifyRoutes(new NotifyService(db, clock, deps.notify ?? { transports: [], vapidPublicKey: null, extraPushHosts: [] }, s.tickets, s.dossiers),
+  api.use(notifyRoutes(new NotifyService(db, clock, deps.notify ?? { transports: [], vapidPublicKey: null, extraPushHosts: [] }, s.tickets, s.dossiers, s.phones),
     perAddressPerMinute(deps.publicRateLimitPerMinute ?? 120, 'notify')))
   api.use(publicRoutes(s.issuing, s.tickets, s.board, issueLimiter))
   api.use(staffQueueRoutes(s.counters, s.tickets))

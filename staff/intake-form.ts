@@ -5,15 +5,13 @@ import { daysText, feeText, fmt, fold, getLang, t } from '../web/i18n.js'
 import { apiFieldErrors, field, formError, setFormError, showFieldErrors } from './dossiers-ui.js'
 import type { CccdResult } from '../common/cccd.js'
 import { cameraPanel, type ScanSource } from './intake-scan.js'
-import { normalizePhone } from '../common/fold.js'
+import { mobileOf, normalizePhone } from '../common/fold.js'
 
 // The counter's intake form, which staff/intake.ts opens in a dialog for the ticket at the desk: the procedure
 // picker with its document checklist, the applicant, what the form checks before it sends, and the body it sends.
 
 /** issue 22: any usual spelling (0912 345 678, 0912-345-678, +84 912 345 678), as the server stores it (common/fold.ts) */
 const PHONE = /^(0\d{8,10}|\+[1-9]\d{7,14})$/
-/** a Vietnamese mobile number, as the server's notify transports take it (server/notify/transport.ts normalizePhone) */
-const MOBILE = /^0[35789]\d{8}$/
 
 type IntakeTicket = Pick<TicketView, 'id' | 'code' | 'serviceId'>
 
@@ -130,7 +128,7 @@ export function intakeForm(tk: IntakeTicket | null): IntakeForm {
       if (!name.value.trim()) problems.fullName = w.fieldRequired
       if (!PHONE.test(normalizePhone(phone.value))) problems.phone = phone.value.trim() ? w.phoneInvalid : w.fieldRequired
       // messages go to a mobile number only (a landline or a foreign number gets no SMS)
-      else if (consent.body().notify && !MOBILE.test(normalizePhone(phone.value))) problems.phone = t().errors.NOTIFY_PHONE_INVALID
+      else if (consent.body().notify && !mobileOf(phone.value)) problems.phone = t().errors.NOTIFY_PHONE_INVALID
       if (!address.value.trim()) problems.address = w.fieldRequired
       const n = Number(sets.value)
       if (!Number.isInteger(n) || n < 1 || n > 99) problems.sets = w.setsInvalid

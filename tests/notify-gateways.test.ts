@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { TemplateTransport, ZnsTransport } from '../server/notify/gateways.js'
 import { parseNotifyEnv } from '../server/notify/notify.config.js'
 import { loadVapidKeys, pushEndpointAllowed } from '../server/notify/push.js'
-import { maskPhone, messageText, normalizePhone, type NotifyMessage } from '../server/notify/transport.js'
+import { maskPhone, messageText, type NotifyMessage } from '../server/notify/transport.js'
+import { mobileOf } from '../common/fold.js'
 import { loadConfig, ConfigError } from '../server/config.js'
 import { notifySetup } from '../server/notify/notify.setup.js'
 import { pino } from 'pino'
@@ -95,8 +96,8 @@ describe('notification settings and rules', () => {
   })
 
   it('takes Vietnamese mobile numbers in their usual forms, masks them, and words the messages with only code and center', () => {
-    expect(['0912 345 678', '+84912345678', '84-912-345-678', '0912.345.678'].map(normalizePhone)).toEqual(Array(4).fill('0912345678'))
-    expect(['0212345678', '091234567', '12345', '+1 415 555 0100'].map(normalizePhone)).toEqual([null, null, null, null])
+    expect(['0912 345 678', '+84912345678', '84-912-345-678', '0912.345.678', '0084 912 345 678'].map(mobileOf)).toEqual(Array(5).fill('0912345678'))
+    expect(['0212345678', '091234567', '12345', '+1 415 555 0100'].map(mobileOf)).toEqual([null, null, null, null])
     expect(maskPhone('0912345678')).toBe('0912•••678')
     expect(messageText({ ...msg, kind: 'ticket.ahead', ahead: 3 })).toBe('Trung tâm xã Na Sang: số A012 còn 3 người phía trước. Mời quay lại phòng chờ.')
     expect(messageText({ ...msg, kind: 'dossier.extended', code: 'NS-261207-0001', lang: 'en' })).toBe('Trung tâm xã Na Sang: the result date of dossier NS-261207-0001 was extended. See the new date on the lookup page.')

@@ -2,7 +2,8 @@ import type { Executor } from '../../db/create-db.js'
 import type { NotifyChannel } from '../../db/types.js'
 import { AppError } from '../errors.js'
 import * as repo from './notify.repository.js'
-import { maskPhone, normalizePhone } from './transport.js'
+import { maskPhone } from './transport.js'
+import { mobileOf } from '../../common/fold.js'
 
 /**
  * A phone number given with consent away from the "notify me" pages (issue 24): the consent box of the
@@ -26,7 +27,7 @@ export class PhoneConsent {
   counterTarget(phone: string, chosen?: PhoneChannel): { channel: PhoneChannel; phone: string } {
     const channel = chosen ?? this.defaultChannel
     if (!channel || !this.channels.includes(channel)) throw new AppError('NOTIFY_CHANNEL_OFF')
-    const mobile = normalizePhone(phone)
+    const mobile = mobileOf(phone)
     if (!mobile) throw new AppError('NOTIFY_PHONE_INVALID')
     return { channel, phone: mobile }
   }
@@ -43,7 +44,7 @@ export class PhoneConsent {
   async forBooking(trx: Executor, a: { centerId: string; appointmentId: string; phone: string | null; consentAt: Date | null; code: string },
     slot: string, center: { name: string; nameEn: string | null }, lang: 'vi' | 'en') {
     const channel = this.defaultChannel
-    const phone = a.phone && a.consentAt ? normalizePhone(a.phone) : null
+    const phone = a.phone && a.consentAt ? mobileOf(a.phone) : null
     if (!channel || !phone) return
     const { id } = await repo.upsertSubscription(trx, { centerId: a.centerId, ticketId: null, dossierId: null, appointmentId: a.appointmentId,
       channel, phone, lang, consentAt: a.consentAt!, source: 'booking', aheadSent: true })
@@ -54,7 +55,7 @@ export class PhoneConsent {
   /** The booked citizen checked in: the ticket's "3 ahead" and "called" go to the booking's phone, with the booking's consent. */
   async forCheckedIn(trx: Executor, a: { centerId: string; appointmentId: string; phone: string | null; consentAt: Date | null }, ticketId: string) {
     const channel = this.defaultChannel
-    const phone = a.phone && a.consentAt ? normalizePhone(a.phone) : null
+    const phone = a.phone && a.consentAt ? mobileOf(a.phone) : null
     if (!channel || !phone) return
     await repo.upsertSubscription(trx, { centerId: a.centerId, ticketId, dossierId: null, channel, phone,
       lang: await repo.bookingLang(trx, a.appointmentId) ?? 'vi', consentAt: a.consentAt!, source: 'booking', aheadSent: false })

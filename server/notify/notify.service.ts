@@ -9,7 +9,8 @@ import type { TicketService } from '../queue/ticket.service.js'
 import type { Dossiers } from '../dossiers/dossiers.js'
 import * as repo from './notify.repository.js'
 import { pushEndpointAllowed } from './push.js'
-import { maskPhone, normalizePhone, type NotifyTransport } from './transport.js'
+import { maskPhone, type NotifyTransport } from './transport.js'
+import { mobileOf } from '../../common/fold.js'
 import { PhoneConsent } from './consent.js'
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString())
@@ -32,11 +33,8 @@ export interface NotifySetup {
  * subscription; it goes to the install's one phone channel (Zalo when configured, else SMS).
  */
 export class NotifyService {
-  private phones: PhoneConsent
-
-  constructor(private db: Db, private clock: Clock, private setup: NotifySetup, private tickets: TicketService, private dossiers: Dossiers) {
-    this.phones = new PhoneConsent(setup.transports.map((t) => t.channel))
-  }
+  constructor(private db: Db, private clock: Clock, private setup: NotifySetup, private tickets: TicketService, private dossiers: Dossiers,
+    private phones = new PhoneConsent(setup.transports.map((t) => t.channel))) {}
 
   options(): NotifyOptionsView {
     return { push: this.setup.vapidPublicKey && this.has('push') ? { publicKey: this.setup.vapidPublicKey } : null,
@@ -62,7 +60,7 @@ export class NotifyService {
   private async subscribe(body: TicketNotifyBody | DossierNotifyBody,
     t: { centerId: string; ticketId: string | null; dossierId: string | null; source: repo.NewSubscription['source']; aheadSent: boolean }) {
     const base = { ...t, lang: body.lang, consentAt: this.clock() }
-    const address = body.push?.endpoint ?? (body.phone ? normalizePhone(body.phone) : null)
+    const address = body.push?.endpoint ?? (body.phone ? mobileOf(body.phone) : null)
     if (await repo.countOthers(this.db, t.ticketId ?? t.dossierId!, address) >= MAX_SUBSCRIPTIONS) throw new AppError('NOTIFY_TOO_MANY', { max: MAX_SUBSCRIPTIONS })
     if (body.push) {
       if (!this.options().push) throw new AppError('NOTIFY_CHANNEL_OFF')
@@ -74,7 +72,7 @@ export class NotifyService {
     if (!body.consent) throw new AppError('NOTIFY_CONSENT_REQUIRED')
     const channel = this.phones.defaultChannel
     if (!channel) throw new AppError('NOTIFY_CHANNEL_OFF')
-    const phone = normalizePhone(body.phone!)
+    const phone = mobileOf(body.phone!)
     if (!phone) throw new AppError('NOTIFY_PHONE_INVALID')
     const { id } = await repo.upsertSubscription(this.db, { ...base, channel, phone })
     return { id, channel }

@@ -55,12 +55,6 @@ export function withoutDiacritics(s: string): string {
   return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D')
 }
 
-/** A Vietnamese mobile number as typed (0912 345 678, +84912345678, 84-912-345-678) → 0912345678, or null. */
-export function normalizePhone(typed: string): string | null {
-  const digits = typed.replace(/[\s.\-()]/g, '')
-  const m = /^(?:\+?84|0)([35789]\d{8})$/.exec(digits)
-  return m ? `0${m[1]}` : null
-}
 
 /** 0912345678 → 84912345678 (the international form ZNS and most gateways want). */
 export const phone84 = (phone: string) => `84${phone.slice(1)}`
