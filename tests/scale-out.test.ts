@@ -144,14 +144,17 @@ if (!postgres) {
       await h.handle.db.insertInto('ticket_number').values(services.map((s) => ({ service_id: s.id, service_day: day, last: 60 }))).execute()
 
       // 50 counters, each with its clerk; the first 25 act through A, the others through B (one session, any instance)
-      const seats = await Promise.all(Array.from({ length: 50 }, async () => ({ counter: await addCounter(h, serviceIds), staff: await addClerk(h) })))
-      const counters = await Promise.all(seats.map(async (seat, i) => {
+      // set up one after another: what races is the opening and the calls below; 50 set-ups at once took up to 50
+      // connections of this file's pools while other files ran theirs, past PostgreSQL's 100 (a CI run's 'too many clients')
+      const counters: { id: string; post: (path: string) => supertest.Test }[] = []
+      for (let i = 0; i < 50; i++) {
+        const seat = { counter: await addCounter(h, serviceIds), staff: await addClerk(h) }
         const login = await supertest(h.url).post('/api/auth/login').send({ username: seat.staff.username, password: TEST_PASSWORD })
         expect(login.status).toBe(200)
         const cookie = (login.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ')
         const url = i < 25 ? h.url : urlB
-        return { id: seat.counter.id, post: (path: string) => supertest(url).post(path).set('cookie', cookie).send({}) }
-      }))
+        counters.push({ id: seat.counter.id, post: (path: string) => supertest(url).post(path).set('cookie', cookie).send({}) })
+      }
       const opened = await Promise.all(counters.map((c) => c.post(`/api/counters/${c.id}/open`)))
       expect(opened.map((r) => r.status)).toEqual(Array(50).fill(200))
 
