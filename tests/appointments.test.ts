@@ -182,6 +182,9 @@ describe.each(backends)('appointments on %s', (kind) => {
     // a second scan answers with the same ticket
     const again = await checkIn({ id: a.id })
     expect([again.status, again.body.ticket.id]).toEqual([201, res.body.ticket.id])
+    // the clerk's queue says why it is first: its booking's slot; the walk-in has none
+    const queue = (await line.clerk.get(`/api/counters/${line.counterId}/queue`).expect(200)).body.waiting as { id: string; appointmentSlot: string | null }[]
+    expect(queue.map((t) => [t.id, t.appointmentSlot])).toEqual([[res.body.ticket.id, '09:00'], [walkIn.id, null]])
     const called = await line.clerk.post(`/api/counters/${line.counterId}/call-next`).send({})
     expect(called.body.ticket.id).toBe(res.body.ticket.id)
   })
@@ -201,6 +204,9 @@ describe.each(backends)('appointments on %s', (kind) => {
     expect(res.body.late).toBe(true)
     expect(res.body.appointment.status).toBe('late')
     expect(res.body.ticket.queueAt).toBe(new Date(at(MON, '09:16')).toISOString())
+    // a late one queues as a walk-in, and the clerk's queue does not mark it as booked
+    const queue = (await line.clerk.get(`/api/counters/${line.counterId}/queue`).expect(200)).body.waiting as { id: string; appointmentSlot: string | null }[]
+    expect(queue.find((t) => t.id === res.body.ticket.id)?.appointmentSlot).toBeNull()
     expect((await line.clerk.post(`/api/counters/${line.counterId}/call-next`).send({})).body.ticket.id).toBe(walkIn.id)
     // an early arrival the same day queues at its slot's start (10:00), behind the late one
     h.clock.set(at(MON, '09:20'))

@@ -6,23 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import type { AddressInfo } from 'node:net'
 import supertest from 'supertest'
 import { backends } from './helpers/db.js'
-import { startHarness, TEST_PASSWORD, type Harness } from './helpers/harness.js'
+import { startHarness, tally, TEST_PASSWORD, type Harness } from './helpers/harness.js'
 import { createApp, type App, type AppDeps } from '../server/app.js'
 import type { DossierView } from '../common/dossier-types.js'
 
 const MON_0900 = '2026-11-23T09:00:00+07:00'
 const applicant = { fullName: 'Lò Thị Xuân', phone: '0912 345 678', address: 'Bản Na Sang 1', idNumber: null }
-type Res = supertest.Response
-
-/** "status CODE" of each answer, counted */
-function tally(responses: Res[]): Record<string, number> {
-  const t: Record<string, number> = {}
-  for (const r of responses) {
-    const k = `${r.status} ${r.body?.error?.code ?? ''}`.trim()
-    t[k] = (t[k] ?? 0) + 1
-  }
-  return t
-}
 
 describe.each(backends)('guessing throttles shared by two instances on %s', (kind) => {
   // the production limits of guessing; the per-minute limits out of the way (tests/rate-limit-shared.test.ts has them)
@@ -101,7 +90,7 @@ describe.each(backends)('guessing throttles shared by two instances on %s', (kin
   })
 
   it('a username backs off after 5 failures wherever they landed; its clerk still gets in from another address', async () => {
-    const answers: Res[] = []
+    const answers: supertest.Response[] = []
     for (let i = 0; i < 8; i++) answers.push(await login(urls[i % 2]!, '198.51.100.90', 'canbo2'))
     expect(tally(answers)).toEqual({ '401 LOGIN_FAILED': 5, '429 LOGIN_BACKOFF': 3 })
     for (const url of urls) expect((await login(url, '192.0.2.20', 'canbo2', TEST_PASSWORD)).status).toBe(200)

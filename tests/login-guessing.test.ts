@@ -4,18 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import type supertest from 'supertest'
 import { backends } from './helpers/db.js'
-import { startHarness, type Harness, TEST_PASSWORD } from './helpers/harness.js'
+import { startHarness, tally, type Harness, TEST_PASSWORD } from './helpers/harness.js'
 
 type Res = supertest.Response
-/** "status CODE" of each answer, counted */
-function tally(responses: Res[]): Record<string, number> {
-  const t: Record<string, number> = {}
-  for (const r of responses) {
-    const k = `${r.status} ${r.body?.error?.code ?? ''}`.trim()
-    t[k] = (t[k] ?? 0) + 1
-  }
-  return t
-}
+
 
 describe.each(backends)('login guessing on %s', (kind) => {
   let h: Harness

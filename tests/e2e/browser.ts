@@ -123,3 +123,12 @@ export async function newPage(browser: Browser, viewport: { width: number; heigh
 export function pageErrors(page: Page): string[] {
   return (page as Page & { errors?: string[] }).errors ?? []
 }
+
+/** A clerk signs in on the staff console through its form and opens their counter (the console's own buttons). */
+export async function signInAtCounter(page: Page, baseUrl: string, username: string, password: string, counter: number): Promise<void> {
+  await page.goto(`${baseUrl}/staff?center=na-sang`)
+  await page.fill('#username', username)
+  await page.fill('#password', password)
+  await page.click('#login-submit')
+  await page.click(`.counter-card[data-counter="${counter}"] .open-counter`)
+}

@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { DOSSIER_TRANSITIONS, type DossierView } from '../../common/dossier-types.js'
 import { startHarness, type Harness, TEST_PASSWORD } from '../helpers/harness.js'
 import { join } from 'node:path'
-import { describeBrowser, ensurePagesBuilt, launch, newPage, pageErrors, SCREENSHOTS, shot, VIEWPORTS } from './browser.js'
+import { describeBrowser, ensurePagesBuilt, launch, newPage, pageErrors, SCREENSHOTS, signInAtCounter, shot, VIEWPORTS } from './browser.js'
 
 /** Browser globals inside page callbacks (the root tsconfig has no DOM lib). */
 declare const window: { __prints: number }
@@ -327,11 +327,7 @@ describeBrowser('dossiers in Chromium: intake, slip, tab, lookup, online filing,
     expect(pickup.dossierCode).toBe(received.code)
     const { page: clerk6 } = await newPage(browser, COUNTER_PC)
     clerk6.context().setDefaultTimeout(8000)
-    await clerk6.goto(`${h.url}/staff?center=na-sang`)
-    await clerk6.fill('#username', 'canbo6')
-    await clerk6.fill('#password', TEST_PASSWORD)
-    await clerk6.click('#login-submit')
-    await clerk6.click('.counter-card[data-counter="6"] .open-counter')
+    await signInAtCounter(clerk6, h.url, 'canbo6', TEST_PASSWORD, 6)
     await clerk6.waitForSelector(`#queue .qrow[data-ticket="${pickup.code}"]`)
     await clerk6.keyboard.press('F1')
     await clerk6.waitForSelector(`#current[data-ticket="${pickup.code}"] #linked-dossier[data-status="ready"]`)

@@ -15,7 +15,7 @@ import { startHarness, type Harness, TEST_PASSWORD } from '../helpers/harness.js
 import { issued, openLine, type Line } from '../queue-fixtures.js'
 import { PushTransport } from '../../server/notify/push.js'
 import { TemplateTransport } from '../../server/notify/gateways.js'
-import { describeBrowser, ensurePagesBuilt, launch, newPage, pageErrors, SCREENSHOTS, shot, VIEWPORTS } from './browser.js'
+import { describeBrowser, ensurePagesBuilt, launch, newPage, pageErrors, SCREENSHOTS, signInAtCounter, shot, VIEWPORTS } from './browser.js'
 
 const ece = createRequire(import.meta.url)('http_ece') as { decrypt(b: Buffer, p: Record<string, unknown>): Buffer }
 /** The service worker's shown notifications, as a page reads them (the tests' tsconfig has no DOM types). */
@@ -194,11 +194,7 @@ describeBrowser('notify me in Chromium', () => {
     const ticket = await issued(h, h.demo.services.A!)
     const { ctx, page: clerk } = await newPage(browser, { width: 1366, height: 768 })
     clerk.context().setDefaultTimeout(8000)
-    await clerk.goto(`${h.url}/staff?center=na-sang`)
-    await clerk.fill('#username', 'canbo1')
-    await clerk.fill('#password', TEST_PASSWORD)
-    await clerk.click('#login-submit')
-    await clerk.click('.counter-card[data-counter="1"] .open-counter')
+    await signInAtCounter(clerk, h.url, 'canbo1', TEST_PASSWORD, 1)
     await clerk.waitForSelector(`#queue .qrow[data-ticket="${ticket.code}"]`)
     await clerk.keyboard.press('F1')
     await clerk.waitForSelector('#current[data-status="called"] #intake-open')

@@ -96,3 +96,13 @@ export async function addOtherCenter(h: Harness): Promise<string> {
   ]).execute()
   return center.id
 }
+
+/** "status CODE" of each answer, counted: what racing requests got, e.g. { '401 LOGIN_FAILED': 30, '429 LOGIN_THROTTLED': 6 } */
+export function tally(responses: { status: number; body?: { error?: { code?: string } } }[]): Record<string, number> {
+  const t: Record<string, number> = {}
+  for (const r of responses) {
+    const k = `${r.status} ${r.body?.error?.code ?? ''}`.trim()
+    t[k] = (t[k] ?? 0) + 1
+  }
+  return t
+}
