@@ -6,7 +6,8 @@ import { addClerk, addCounter, addService, issue, issued, openLine, type Agent }
 
 /**
  * Concurrency: every request of a batch is in flight at once. On PostgreSQL they run on separate pool
- * connections (the harness pool holds 60); on PGlite they interleave on its single connection.
+ * connections (the harness pool holds 20, as the server's own: 20 race in the database at once, the rest
+ * wait for a connection); on PGlite they interleave on its single connection.
  */
 describe.each(backends)('races on %s', (kind) => {
   let h: Harness

@@ -41,7 +41,7 @@ if (!postgres) {
 
     beforeAll(async () => {
       h = await startHarness('postgres')
-      handleB = await createDb({ databaseUrl: h.handle.pool!.options.connectionString!, poolMax: 30 })
+      handleB = await createDb({ databaseUrl: h.handle.pool!.options.connectionString!, poolMax: 20 })
       appB = createApp({ dbHandle: handleB, clock: h.clock, publicRateLimitPerMinute: 100_000, failedLoginsPer15Min: 1000 })
       await new Promise<void>((r) => appB.httpServer.listen(0, '127.0.0.1', r))
       urlB = `http://127.0.0.1:${(appB.httpServer.address() as AddressInfo).port}`

@@ -49,6 +49,8 @@ export class LoginThrottle {
   /** this instance's attempts of an address whose password is being checked, and who waits for one of them to land */
   private inFlight = new Map<string, number>()
   private waiting = new Map<string, Array<() => void>>()
+  /** the last of this instance's transactions on each address's rows, queued or running (inTurn) */
+  private turns = new Map<string, Promise<void>>()
   private sweptAt = 0
 
   constructor(private db: Db, private clock: Clock, private limits: LoginLimits) {}
@@ -75,7 +77,7 @@ export class LoginThrottle {
     const keys = { a: `a:${address}`, p: `p:${address}|${username}`, u: `u:${username}` }
     let admitted = false
     try {
-      return await this.db.transaction().execute(async (trx) => {
+      return await this.inTurn(address, () => this.db.transaction().execute(async (trx) => {
         const rows = await lockRows(trx, Object.values(keys), now)
         const pair = rows.get(keys.p)!
         // the clerk's own PC: this username signed in from this address lately
@@ -103,7 +105,7 @@ export class LoginThrottle {
         this.inFlight.set(address, (this.inFlight.get(address) ?? 0) + 1) // `flying` may have landed meanwhile
         admitted = true
         return { attempt: this.attempt(address, keys, now) }
-      })
+      }))
     } catch (err) {
       if (admitted) this.land(address)
       throw err
@@ -117,7 +119,7 @@ export class LoginThrottle {
       if (landed) return
       landed = true
       try {
-        await this.db.transaction().execute(async (trx) => {
+        await this.inTurn(address, () => this.db.transaction().execute(async (trx) => {
           const held = [keys.a, keys.p, keys.u]
           await lockInOrder(trx, held) // as every attempt takes them: no deadlock with a login starting meanwhile
           await trx.updateTable('login_failure').set((eb) => ({
@@ -127,7 +129,7 @@ export class LoginThrottle {
               kept_until: eb.case().when('key', '=', keys.p).then(eb.fn<Date>('greatest', [eb.ref('kept_until'), eb.val(new Date(now + KNOWN_MS))])).else(eb.ref('kept_until')).end(),
             }),
           })).where('key', 'in', held).execute()
-        })
+        }))
       } finally { this.land(address) }
     }
     return {
@@ -135,6 +137,20 @@ export class LoginThrottle {
       succeeded: () => uncount(true),
       failed: () => { if (!landed) { landed = true; this.land(address) } },
     }
+  }
+
+  /**
+   * Runs `run` once this instance's earlier transactions on `address`'s rows have ended. They would wait for
+   * each other on the rows' locks anyway, each holding a pool connection while it waits: 50 clerks signing in at
+   * once behind one address took 50 connections (a CI run on PostgreSQL: 'too many clients already'), and a
+   * center's 20 would all wait there while its kiosk's taps waited for one. Now one connection waits per address.
+   */
+  private inTurn<T>(address: string, run: () => Promise<T>): Promise<T> {
+    const result = (this.turns.get(address) ?? Promise.resolve()).then(run)
+    const done = result.then(() => {}, () => {})
+    this.turns.set(address, done)
+    void done.then(() => { if (this.turns.get(address) === done) this.turns.delete(address) })
+    return result
   }
 
   /** resolves when one of this instance's attempts of `address` lands (registered at once: none is missed) */

@@ -77,7 +77,8 @@ export async function freshDb(kind: DbKind, opts: { poolMax?: number } = {}): Pr
   const template = await postgresTemplate(url)
   const name = `motcua_t_${process.pid}_${randomBytes(4).toString('hex')}`
   await adminQuery(url, (c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${template}`))
-  const handle = await createDb({ databaseUrl: withDatabase(url, name), poolMax: opts.poolMax ?? 60 })
+  // the server's own pool size (server/main.ts): three test files at once stay under max_connections (100)
+  const handle = await createDb({ databaseUrl: withDatabase(url, name), poolMax: opts.poolMax ?? 20 })
   return {
     ...handle,
     async close() {
