@@ -34,6 +34,11 @@ export interface AppointmentView {
   phoneGiven: boolean
   /** the QR's payload path (`/dat-lich/<id>`): the kiosk checks the booking in with it */
   qrPath: string
+  /**
+   * issue 24: only on its own page (with the secret): where SMS or Zalo messages about it go (the number masked,
+   * 0912•••678) while they may be stopped (`POST /api/appointments/:id/notify/stop`)
+   */
+  phoneSignUps?: import('./notify-schemas.js').PhoneSignUpView[]
 }
 
 /** The booking's answer: its secret once, in its own link (`/dat-lich/<id>#k=<secret>`) that cancels it. */

@@ -62,6 +62,11 @@ function notifyConsentText(c: Catalog, v: unknown): string {
   return format(c.auditLog.notifyConsent, { channel: c.notify.panel.channelNames[n.channel], to: n.to })
 }
 
+/** Who did it: the staff member (or API token), or the citizen who stopped the messages on the lookup page (issue 24). */
+export function auditWho(c: Catalog, e: AuditEntry): string | null {
+  return e.staffName ?? (e.changes.by?.to === 'citizen' ? c.auditLog.citizen : null)
+}
+
 export function auditKind(c: Catalog, e: AuditEntry): string {
   return (c.staff.entityNames as Record<string, string>)[e.entity] ?? e.entity
 }
@@ -93,6 +98,7 @@ export function auditDetails(c: Catalog, e: AuditEntry, when: (iso: string) => s
       due && typeof due.to === 'string' ? `${c.auditLog.dueAt}: ${typeof due.from === 'string' ? when(due.from) : '—'} → ${when(due.to)}` : '',
       typeof e.changes.note?.to === 'string' ? `${c.auditLog.note}: ${e.changes.note.to}` : '',
       notifyConsentText(c, e.changes.notifyConsent?.to),
+      e.changes.by?.to === 'citizen' ? c.auditLog.byCitizen : '',
     ].filter(Boolean).join(' · ')
   }
   return Object.entries(e.changes).map(([f, ch]) =>

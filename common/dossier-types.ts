@@ -91,6 +91,8 @@ export interface DossierHistoryEntry {
   dueAt: string | null
   /** issue 24: the receipt at the counter with the citizen's consent to messages, attested by the clerk who received it */
   notifyConsent?: DossierNotifyConsent
+  /** issue 24: done by the citizen on the lookup page, not by staff (a `notify_stopped`: the citizen stopped the SMS and Zalo messages) */
+  byCitizen?: true
 }
 
 /** The counter's consent to messages (issue 24, Decree 13/2023): the channel and the number, masked (0912•••678). */
@@ -252,6 +254,8 @@ export interface PublicDossierView {
   history: { toStatus: DossierStatus; at: string }[]
   /** an electronic result can be downloaded (ready or returned, a PDF attached): POST /api/public/dossiers/:code/result */
   resultAvailable: boolean
+  /** issue 24: where SMS and Zalo messages about it go (numbers masked: 0912•••678); the citizen stops them: POST /api/public/dossiers/:code/notify/stop */
+  phoneSignUps: import('./notify-schemas.js').PhoneSignUpView[]
 }
 
 /** Without 0/O, 1/I/L: read aloud and typed on a phone without mistakes. */

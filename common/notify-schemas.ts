@@ -33,6 +33,9 @@ export const DossierNotifyBody = z.strictObject({
 }).refine(oneTarget, oneTargetError)
 export type DossierNotifyBody = z.infer<typeof DossierNotifyBody>
 
+/** The citizen stops the SMS and Zalo messages about a dossier on its lookup page: the lookup code proves the holder. */
+export const DossierNotifyStopBody = z.strictObject({ lookupCode: z.string().trim().min(1).max(10) })
+
 /** What a page may offer: web push (with the key to subscribe with) and which phone channel, if any, this install sends. */
 export interface NotifyOptionsView {
   push: { publicKey: string } | null
@@ -43,6 +46,13 @@ export interface NotifyOptionsView {
 
 /** The intake's answer on the counter's consent box: where messages about the dossier go, or null (not ticked). */
 export interface IntakeNotifyView {
+  channel: 'sms' | 'zalo'
+  /** 0912•••678 */
+  to: string
+}
+
+/** An active SMS or Zalo sign-up as the citizen's own page shows it (issue 24): the channel and the number, masked. */
+export interface PhoneSignUpView {
   channel: 'sms' | 'zalo'
   /** 0912•••678 */
   to: string

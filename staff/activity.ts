@@ -1,5 +1,5 @@
 import { AUDIT_ENTITIES, type AuditEntity, type AuditEntry, type AuditPage, type StaffAccount } from '../common/staff-types.js'
-import { auditAction, auditDetails, auditKind, auditTarget } from '../common/audit-text.js'
+import { auditAction, auditDetails, auditKind, auditTarget, auditWho } from '../common/audit-text.js'
 import { ApiError, apiGet } from '../web/api.js'
 import { fill, h } from '../web/dom.js'
 import { fmt, t } from '../web/i18n.js'
@@ -136,7 +136,7 @@ export class ActivityView {
         h('thead', null, h('tr', null, ...[w.colWhen, w.colWho, w.colWhat, w.colAction, w.colChange].map((x) => h('th', { scope: 'col' }, x)))),
         h('tbody', null, ...this.entries.map((e) => h('tr', { 'data-entity': e.entity, 'data-action': e.action, 'data-id': e.id },
           h('td', { class: 'nowrap' }, oneDay ? hms(e.at) : `${dmy(e.at)} ${hms(e.at)}`),
-          h('td', { class: 'nowrap' }, e.staffName ?? w.noValue),
+          h('td', { class: 'nowrap' }, auditWho(c, e) ?? w.noValue),
           h('td', null, e.entity === 'counter' ? null : h('span', { class: 'muted' }, `${auditKind(c, e)} `), h('strong', null, auditTarget(c, e))),
           h('td', null, auditAction(c, e)),
           h('td', null, details(e))))))

@@ -232,7 +232,7 @@ export class DossiersView {
       h('ol', { class: 'ds-history', id: 'ds-history' }, ...[...d.history].reverse().map((e) => h('li', { 'data-to': e.toStatus },
         h('span', { class: 'when' }, `${hm(e.at)} ${dmy(e.at)}`),
         h('span', null, h('b', null, (w.historyType as Record<string, string>)[e.type] ?? e.type), ': ', w.status[e.toStatus],
-          e.staffName ? ` · ${e.staffName}` : '', e.note ? h('span', { class: 'hnote' }, ` — ${e.note}`) : null,
+          e.staffName ? ` · ${e.staffName}` : '', e.byCitizen ? ` · ${w.historyByCitizen}` : '', e.note ? h('span', { class: 'hnote' }, ` — ${e.note}`) : null,
           e.notifyConsent ? h('span', { class: 'hnote' }, ` — ${fmt(w.historyNotifyConsent, { channel: t().notify.panel.channelNames[e.notifyConsent.channel], to: e.notifyConsent.to })}`) : null)))),
       d.extensions.length ? h('h3', null, w.extensions) : null,
       d.extensions.length ? h('ul', { class: 'ds-ext' }, ...d.extensions.map((x) => h('li', null,

@@ -325,7 +325,7 @@ function control(d: DossierView): HTMLElement {
       h('tbody', null, ...d.history.map((e, i) => {
         const j = judge(d, e)
         return h('tr', { 'data-judge': j },
-          h('td', { class: 'n' }, String(i + 1)), h('td', null, stepName(e)), h('td', null, e.staffName ?? '—'), h('td', { class: 'when' }, timeShort(e.at)),
+          h('td', { class: 'n' }, String(i + 1)), h('td', null, stepName(e)), h('td', null, e.staffName ?? (e.byCitizen ? t().auditLog.citizen : '—')), h('td', { class: 'when' }, timeShort(e.at)),
           h('td', { class: 'judge' }, w.controlJudge[j]), h('td', { class: 'note' }, note(e)))
       }))),
     h('p', { class: 'hint-line' }, h('i', null, w.controlHint)),

@@ -259,7 +259,7 @@ describe.each(backends)('dossiers on %s', (kind) => {
       expect({ secret, found: text.includes(secret) }).toEqual({ secret, found: false })
     }
     expect(Object.keys(ok.body.dossier).sort()).toEqual(['applicantMasked', 'centerName', 'code', 'collectAt', 'delivery', 'dueAt', 'history',
-      'procedureNameEn', 'procedureNameVi', 'procedureNationalCode', 'readyAt', 'receivedAt', 'returnedAt', 'status', 'supplementNote', 'supplementItems', 'supplementDeadline', 'extendedFrom', 'readyEarly', 'earlyNoticeAt', 'resultAvailable'].sort())
+      'procedureNameEn', 'procedureNameVi', 'procedureNationalCode', 'readyAt', 'receivedAt', 'returnedAt', 'status', 'supplementNote', 'supplementItems', 'supplementDeadline', 'extendedFrom', 'readyEarly', 'earlyNoticeAt', 'resultAvailable', 'phoneSignUps'].sort())
 
     // a phone with the wrong lookup code is refused like an unknown dossier
     expect(await handshake(h.socket({ dossier: { code: d.code, lookupCode: 'ZZZZ' } } as never))).toBe('DOSSIER_NOT_FOUND')

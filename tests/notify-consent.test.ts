@@ -8,7 +8,8 @@ import { backends } from './helpers/db.js'
 import { addOtherCenter, startHarness, type Harness } from './helpers/harness.js'
 import { issued, openLine, type Agent, type Line } from './queue-fixtures.js'
 import { EsmsTransport, ZnsTransport } from '../server/notify/gateways.js'
-import { auditDetails } from '../common/audit-text.js'
+import { auditDetails, auditWho } from '../common/audit-text.js'
+import type { AuditEntry } from '../common/staff-types.js'
 import { catalogs } from '../common/i18n/index.js'
 
 const FAST = { pollMs: 20, backoffBaseMs: 30, backoffMaxMs: 120, leaseMs: 5_000, timeoutMs: 2_000 }
@@ -126,7 +127,7 @@ describe.each(backends)('consent at the counter and at booking on %s', (kind) =>
     expect(stopped.history.at(-1)).toMatchObject({ type: 'notify_stopped', toStatus: 'received', staffName: expect.any(String) })
     expect(await h.handle.db.selectFrom('notify_subscription').select('active').where('dossier_id', '=', d.id).execute()).toEqual([{ active: false }, { active: false }])
     const again = await clerk.post(`/api/dossiers/${d.id}/notify/stop`).send({}).expect(409)
-    expect(again.body.error).toMatchObject({ code: 'NOTIFY_NOTHING_TO_STOP', message: 'Hồ sơ này không còn đăng ký nhận tin nhắn nào.' })
+    expect(again.body.error).toMatchObject({ code: 'NOTIFY_NOTHING_TO_STOP', message: 'Hồ sơ hoặc lịch hẹn này không còn đăng ký nhận tin nhắn nào.' })
     await ready(clerk, d.id)
     await new Promise((r) => setTimeout(r, 200))
     await h.app.outbox.runOnce()
@@ -134,6 +135,70 @@ describe.each(backends)('consent at the counter and at booking on %s', (kind) =>
     expect(gw.zalo(d.code)).toEqual([])
     const log = (await manager.get('/api/centers/na-sang/audit?entity=dossier').expect(200)).body.entries as { entityLabel: string; action: string }[]
     expect(log.filter((e) => e.entityLabel === d.code).map((e) => e.action)).toEqual(['ready', 'processing', 'notify_stopped', 'received'])
+  })
+
+  const outcomes = (column: 'dossier_id' | 'appointment_id', id: string) => h.handle.db.selectFrom('outbox_delivery')
+    .innerJoin('notify_subscription as s', 's.id', 'outbox_delivery.notify_id')
+    .select(['s.channel', 'outbox_delivery.status', 'outbox_delivery.last_error']).where(`s.${column}`, '=', id).orderBy('s.channel').execute()
+
+  it('lets the citizen stop the SMS and Zalo about their dossier on the lookup page (Decree 13/2023): nothing is sent after, the history and the log name the citizen, twice is refused', async () => {
+    const clerk = await h.login('canbo1')
+    const d = (await intake(clerk, { notify: { consent: true, channel: 'sms' } }).expect(201)).body.dossier
+    await h.http.post(`/api/public/dossiers/${d.code}/notify`).send({ lookupCode: d.lookupCode, phone: '0987 111 222', consent: true }).expect(201)
+    // a browser's web push sign-up (this harness sends none; the row as the lookup page writes it): the citizen's stop leaves it
+    const { center_id } = await h.handle.db.selectFrom('dossier').select('center_id').where('id', '=', d.id).executeTakeFirstOrThrow()
+    await h.handle.db.insertInto('notify_subscription').values({ center_id, ticket_id: null, dossier_id: d.id, channel: 'push', endpoint: 'https://fcm.googleapis.com/fcm/send/abc', p256dh: 'k'.repeat(87), auth: 'a'.repeat(22),
+      consent_at: new Date(), consent_source: 'lookup' }).execute()
+    const lookup = (await h.http.get(`/api/public/dossiers/${d.code}?lookupCode=${d.lookupCode}`).expect(200)).body.dossier
+    expect(lookup.phoneSignUps).toEqual([{ channel: 'sms', to: '0912•••678' }, { channel: 'zalo', to: '0987•••222' }])
+    expect(JSON.stringify(lookup)).not.toMatch(/0912345678|0987111222|fcm/)
+    // the result is ready while the outbox is held: its messages wait, then the citizen stops them
+    await h.app.outbox.stop()
+    try {
+      await ready(clerk, d.id)
+      expect((await outcomes('dossier_id', d.id)).map((o) => o.status)).toEqual(['pending', 'pending', 'pending'])
+      const stopped = await h.http.post(`/api/public/dossiers/${d.code}/notify/stop`).send({ lookupCode: d.lookupCode.toLowerCase() }).expect(200)
+      expect(stopped.body.dossier).toMatchObject({ code: d.code, status: 'ready', phoneSignUps: [] })
+      await h.app.outbox.runOnce()
+      expect([...gw.sms(d.code), ...gw.zalo(d.code)]).toEqual([])
+      expect(await outcomes('dossier_id', d.id)).toEqual([
+        { channel: 'push', status: 'pending', last_error: null }, // no push transport here; the browser's own sign-up stands
+        { channel: 'sms', status: 'failed', last_error: 'STOPPED' }, { channel: 'zalo', status: 'failed', last_error: 'STOPPED' }])
+    } finally {
+      h.app.outbox.start()
+    }
+    const view = (await clerk.get(`/api/dossiers/${d.id}`).expect(200)).body.dossier
+    expect(view).toMatchObject({ messagesActive: 1, notifyConsent: null })
+    expect(view.history.at(-1)).toEqual(expect.objectContaining({ type: 'notify_stopped', toStatus: 'ready', staffName: null, byCitizen: true }))
+    const again = await h.http.post(`/api/public/dossiers/${d.code}/notify/stop`).send({ lookupCode: d.lookupCode }).expect(409)
+    expect(again.body.error.code).toBe('NOTIFY_NOTHING_TO_STOP')
+    // the log (Nhật ký) lists it, done by the citizen, in both languages
+    const log = (await manager.get('/api/centers/na-sang/audit?entity=dossier').expect(200)).body.entries as AuditEntry[]
+    const entry = log.find((e) => e.entityLabel === d.code && e.action === 'notify_stopped')!
+    expect(entry).toMatchObject({ staffId: null, staffName: null })
+    expect([auditWho(catalogs.vi, entry), auditDetails(catalogs.vi, entry, String)]).toEqual(['Công dân', 'Công dân tự ngừng trên trang tra cứu'])
+    expect([auditWho(catalogs.en, entry), auditDetails(catalogs.en, entry, String)]).toEqual(['Citizen', 'Stopped by the citizen on the lookup page'])
+    // a clerk's stop ends the rest (the browser's too)
+    expect((await clerk.post(`/api/dossiers/${d.id}/notify/stop`).send({}).expect(200)).body.dossier.messagesActive).toBe(0)
+  })
+
+  it('refuses a citizen\'s stop with a wrong lookup code as the lookup does, and counts it as a guess of that code', async () => {
+    const clerk = await h.login('canbo1')
+    const d = (await intake(clerk, { notify: { consent: true, channel: 'sms' } }).expect(201)).body.dossier
+    const wrong = d.lookupCode === 'ZZZZ' ? 'YYYY' : 'ZZZZ'
+    const lookupRefusal = await h.http.get(`/api/public/dossiers/${d.code}?lookupCode=${wrong}`).expect(404)
+    const stopRefusal = await h.http.post(`/api/public/dossiers/${d.code}/notify/stop`).send({ lookupCode: wrong }).expect(404)
+    expect(stopRefusal.body).toEqual(lookupRefusal.body)
+    expect(stopRefusal.body.error.code).toBe('DOSSIER_NOT_FOUND')
+    await h.http.post(`/api/public/dossiers/${d.code}/notify/stop`).send({}).expect(400)
+    // two failures counted, then three more reach the lookup's cap for this code: even the right one is refused
+    const guesses = await h.handle.db.selectFrom('lookup_guess').select('failures').where('key', 'like', `c:% ${d.code}`).executeTakeFirstOrThrow()
+    expect(guesses.failures).toBe(2)
+    for (let i = 0; i < 3; i++) await h.http.post(`/api/public/dossiers/${d.code}/notify/stop`).send({ lookupCode: wrong }).expect(404)
+    expect((await h.http.post(`/api/public/dossiers/${d.code}/notify/stop`).send({ lookupCode: d.lookupCode }).expect(429)).body.error.code).toBe('RATE_LIMITED')
+    await h.http.get(`/api/public/dossiers/${d.code}?lookupCode=${d.lookupCode}`).expect(429)
+    expect(await subscriptions('dossier_id', d.id)).toHaveLength(1)
+    expect((await clerk.get(`/api/dossiers/${d.id}`).expect(200)).body.dossier.messagesActive).toBe(1)
   })
 
   it('without the box, stores no subscription, answers notify: null, and sends nothing', async () => {
@@ -268,6 +333,38 @@ describe.each(backends)('consent at the counter and at booking on %s', (kind) =>
         expect(await outcome(cancelled.id)).toEqual([{ status: 'failed', last_error: 'CANCELLED' }])
         expect(await outcome(started.id)).toEqual([{ status: 'failed', last_error: 'STALE' }])
         expect([...gw.zalo(cancelled.code), ...gw.zalo(started.code)]).toEqual([])
+      } finally {
+        h.app.outbox.start()
+      }
+    })
+
+    it('lets the citizen stop the booking\'s messages from its own link: the unsent confirmation is dropped, the number forgotten, its ticket gets none; twice is refused', async () => {
+      const TUE = '2026-11-24'
+      await h.app.outbox.stop()
+      try {
+        h.clock.set(at(TUE, '13:00'))
+        const a = await book(TUE, '14:00', { phone: '0912 000 006', consent: true })
+        expect(a.phoneSignUps).toEqual([{ channel: 'zalo', to: '0912•••006' }]) // the booking's answer carries its secret
+        // the QR's link (no secret) never says where messages go; a wrong secret is refused as an unknown booking
+        expect((await h.http.get(`/api/appointments/${a.id}`).expect(200)).body.appointment.phoneSignUps).toBeUndefined()
+        await h.http.get(`/api/appointments/${a.id}?key=wrong`).expect(404)
+        expect((await h.http.get(`/api/appointments/${a.id}?key=${encodeURIComponent(a.secret)}`).expect(200)).body.appointment.phoneSignUps)
+          .toEqual([{ channel: 'zalo', to: '0912•••006' }])
+        expect((await h.http.post(`/api/appointments/${a.id}/notify/stop`).send({ key: 'wrong' }).expect(404)).body.error.code).toBe('APPOINTMENT_NOT_FOUND')
+        await h.http.post(`/api/appointments/${a.id}/notify/stop`).send({}).expect(400)
+        const stopped = (await h.http.post(`/api/appointments/${a.id}/notify/stop`).send({ key: a.secret }).expect(200)).body.appointment
+        expect(stopped).toMatchObject({ status: 'booked', phoneGiven: false, phoneSignUps: [] })
+        expect(await active(a.id)).toEqual([false])
+        expect((await h.handle.db.selectFrom('appointment').select('phone').where('id', '=', a.id).executeTakeFirstOrThrow()).phone).toBeNull()
+        await h.app.outbox.runOnce()
+        expect(gw.zalo(a.code)).toEqual([])
+        expect(await outcomes('appointment_id', a.id)).toEqual([{ channel: 'zalo', status: 'failed', last_error: 'STOPPED' }])
+        const again = await h.http.post(`/api/appointments/${a.id}/notify/stop`).send({ key: a.secret }).expect(409)
+        expect(again.body.error).toMatchObject({ code: 'NOTIFY_NOTHING_TO_STOP', message: 'Hồ sơ hoặc lịch hẹn này không còn đăng ký nhận tin nhắn nào.' })
+        // at the kiosk the booking still holds its place; its ticket is told nothing
+        h.clock.set(at(TUE, '13:55'))
+        const ticket = (await h.http.post('/api/centers/na-sang/appointments/check-in').send({ code: a.code }).expect(201)).body.ticket
+        expect(await subscriptions('ticket_id', ticket.id)).toEqual([])
       } finally {
         h.app.outbox.start()
       }

@@ -17,7 +17,7 @@ export const en: Catalog = {
     NOTIFY_CONSENT_REQUIRED: 'Tick the consent box to receive messages on this phone number.',
     NOTIFY_PHONE_INVALID: 'This is not a Vietnamese mobile number (e.g. 0912 345 678).',
     NOTIFY_CHANNEL_OFF: 'The center does not send this kind of notification.',
-    NOTIFY_NOTHING_TO_STOP: 'Nobody is signed up for messages about this dossier any more.',
+    NOTIFY_NOTHING_TO_STOP: 'Nobody is signed up for messages about this dossier or appointment any more.',
     NOTIFY_TARGET_ENDED: 'This ticket or dossier has ended: there is nothing more to notify.',
     NOTIFY_TOO_MANY: 'This ticket or dossier already notifies {max} phones or browsers; no more can be added.',
     PUSH_ENDPOINT_NOT_ALLOWED: 'This browser\'s push service is not supported.',
@@ -1041,8 +1041,9 @@ export const en: Catalog = {
     receiptRestartedLine: 'The dossier was completed at {time}; the processing time counts from then (Decree 118/2025/NĐ-CP, Art. 19.5).',
     receiptExtendedLine: 'Extended once (Decree 118/2025/NĐ-CP, Art. 19.6); previous date: {due}.',
     // issue 24: the citizen's consent at the counter (Decree 13/2023), on the receipt slip and in the dossier's history
-    receiptNotifyLine: 'Agreed to receive {channel} messages about this dossier at {to}; tell the staff to stop them.',
+    receiptNotifyLine: 'Agreed to receive {channel} messages about this dossier at {to}; to stop them, tell the staff or use the dossier lookup page.',
     historyNotifyConsent: 'the citizen agreed to {channel} messages at {to}',
+    historyByCitizen: 'by the citizen on the lookup page',
     notifyStop: 'Stop messages',
     notifyStopConfirm: 'Yes, stop the messages',
     notifyStopAsk: 'Does the citizen ask to stop messages about this dossier? All its sign-ups ({n}) will end.',
@@ -1410,6 +1411,9 @@ export const en: Catalog = {
   auditLog: {
     // issue 24: a counter intake's consent to messages, attested by the clerk
     notifyConsent: 'Consent to {channel} messages at {to}',
+    // issue 24: the citizen stopped the messages on the lookup page
+    citizen: 'Citizen',
+    byCitizen: 'Stopped by the citizen on the lookup page',
     from: 'From',
     to: 'To',
     settingsKind: 'Setting changes',
@@ -1539,6 +1543,18 @@ export const en: Catalog = {
     counterConsent: 'The citizen agrees to receive messages about this dossier at this phone number (Decree 13/2023/NĐ-CP). A message carries only the dossier code and the center\'s name.',
     counterChannel: 'Send by',
     counterOn: 'Messages about the dossier will go by {channel} to {to}.',
+    // the citizen's own stop (Decree 13/2023 Art. 12), on the lookup page and the booking's own page
+    stop: {
+      dossierTo: '{channel} messages about this dossier go to {to}.',
+      bookingTo: '{channel} messages about this appointment go to {to}.',
+      button: 'Stop these messages',
+      askDossier: 'Stop messages about this dossier? The center will no longer text the number above about it.',
+      askBooking: 'Stop messages about this appointment? The center will no longer text the number above, not even when your ticket is called. The appointment stays.',
+      confirm: 'Yes, stop them',
+      keep: 'No, keep them',
+      stoppedDossier: 'Messages about this dossier are stopped.',
+      stoppedBooking: 'Messages about this appointment are stopped. The appointment stays.',
+    },
     panel: {
       title: 'Notifications to citizens',
       hint: 'Push notifications, SMS and Zalo messages to citizens who asked for them (ticket page, lookup page, online filing, intake at the counter, booking). Each message is sent once; failures are retried with growing delays.',

@@ -17,7 +17,7 @@ export const vi = {
     NOTIFY_CONSENT_REQUIRED: 'Cần đánh dấu đồng ý nhận tin nhắn thì mới dùng được số điện thoại.',
     NOTIFY_PHONE_INVALID: 'Số điện thoại di động không đúng (ví dụ 0912 345 678).',
     NOTIFY_CHANNEL_OFF: 'Trung tâm chưa bật cách báo tin này.',
-    NOTIFY_NOTHING_TO_STOP: 'Hồ sơ này không còn đăng ký nhận tin nhắn nào.',
+    NOTIFY_NOTHING_TO_STOP: 'Hồ sơ hoặc lịch hẹn này không còn đăng ký nhận tin nhắn nào.',
     NOTIFY_TARGET_ENDED: 'Số thứ tự hoặc hồ sơ này đã kết thúc, không cần báo tin nữa.',
     NOTIFY_TOO_MANY: 'Đã có {max} nơi nhận tin cho số thứ tự hoặc hồ sơ này; không thêm được nữa.',
     PUSH_ENDPOINT_NOT_ALLOWED: 'Trình duyệt này không dùng dịch vụ thông báo được hỗ trợ.',
@@ -1048,8 +1048,9 @@ export const vi = {
     receiptRestartedLine: 'Hồ sơ đã được bổ sung đầy đủ lúc {time}; thời hạn giải quyết tính lại từ thời điểm này (khoản 5 Điều 19 Nghị định 118/2025/NĐ-CP).',
     receiptExtendedLine: 'Đã gia hạn một lần (khoản 6 Điều 19 Nghị định 118/2025/NĐ-CP); hẹn trả cũ: {due}.',
     // issue 24: the citizen's consent at the counter (Decree 13/2023), on the receipt slip and in the dossier's history
-    receiptNotifyLine: 'Đồng ý nhận tin nhắn {channel} về hồ sơ tới {to}; báo cán bộ để ngừng nhận.',
+    receiptNotifyLine: 'Đồng ý nhận tin nhắn {channel} về hồ sơ tới {to}; để ngừng nhận, báo cán bộ hoặc vào trang tra cứu hồ sơ.',
     historyNotifyConsent: 'công dân đồng ý nhận tin {channel} tới {to}',
+    historyByCitizen: 'công dân tự ngừng trên trang tra cứu',
     notifyStop: 'Ngừng nhắn tin',
     notifyStopConfirm: 'Xác nhận ngừng nhắn tin',
     notifyStopAsk: 'Công dân yêu cầu ngừng nhận tin nhắn về hồ sơ này? Mọi đăng ký nhận tin ({n}) sẽ kết thúc.',
@@ -1423,6 +1424,9 @@ export const vi = {
   auditLog: {
     // issue 24: a counter intake's consent to messages, attested by the clerk
     notifyConsent: 'Đồng ý nhận tin {channel} tới {to}',
+    // issue 24: the citizen stopped the messages on the lookup page
+    citizen: 'Công dân',
+    byCitizen: 'Công dân tự ngừng trên trang tra cứu',
     from: 'Từ ngày',
     to: 'Đến ngày',
     settingsKind: 'Thay đổi cài đặt',
@@ -1554,6 +1558,18 @@ export const vi = {
     counterConsent: 'Công dân đồng ý nhận tin nhắn về hồ sơ này qua số điện thoại này (Nghị định 13/2023/NĐ-CP). Tin chỉ có mã hồ sơ và tên trung tâm.',
     counterChannel: 'Nhắn qua',
     counterOn: 'Sẽ nhắn tin {channel} về hồ sơ tới {to}.',
+    // the citizen's own stop (Decree 13/2023 Art. 12), on the lookup page and the booking's own page
+    stop: {
+      dossierTo: 'Tin nhắn {channel} về hồ sơ này được gửi tới {to}.',
+      bookingTo: 'Tin nhắn {channel} về lịch hẹn này được gửi tới {to}.',
+      button: 'Ngừng nhận tin nhắn',
+      askDossier: 'Ngừng nhận tin nhắn về hồ sơ này? Trung tâm sẽ không nhắn tin về hồ sơ tới số điện thoại trên nữa.',
+      askBooking: 'Ngừng nhận tin nhắn về lịch hẹn này? Trung tâm sẽ không nhắn tin tới số điện thoại trên nữa, kể cả khi gọi số của bạn. Lịch hẹn vẫn giữ nguyên.',
+      confirm: 'Xác nhận ngừng nhận',
+      keep: 'Không, vẫn nhận tin',
+      stoppedDossier: 'Đã ngừng nhận tin nhắn về hồ sơ này.',
+      stoppedBooking: 'Đã ngừng nhận tin nhắn về lịch hẹn này. Lịch hẹn vẫn giữ nguyên.',
+    },
     panel: {
       title: 'Tin báo cho công dân',
       hint: 'Thông báo đẩy, SMS và Zalo gửi cho công dân đã đồng ý nhận tin (trên trang số thứ tự, trang tra cứu, khi nộp hồ sơ trực tuyến, khi tiếp nhận hồ sơ tại quầy, khi đặt lịch). Mỗi tin gửi một lần; lỗi thì gửi lại theo thời gian giãn dần.',

@@ -96,6 +96,11 @@ export function lockAny(db: Executor, id: string) {
   return db.selectFrom('appointment').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
 }
 
+/** The citizen withdrew consent: the number, kept only for messages about the booking, is forgotten. */
+export function forgetPhone(db: Executor, id: string) {
+  return db.updateTable('appointment').set({ phone: null }).where('id', '=', id).execute()
+}
+
 export function markCancelled(db: Executor, id: string, at: Date) {
   return db.updateTable('appointment').set({ status: 'cancelled', cancelled_at: at }).where('id', '=', id).execute()
 }

@@ -24,7 +24,7 @@ import { issueTicket } from '../queue/ticket.repository.js'
 import { iso, ticketView, withSecret } from '../queue/ticket-views.js'
 import * as repo from './appointment.repository.js'
 import { ruleOn, slotTimes, type Rule } from './slots.js'
-import { PhoneConsent, endBookingConsent } from '../notify/consent.js'
+import { PhoneConsent, endBookingConsent, phoneSignUps, withdrawConsent } from '../notify/consent.js'
 
 const LATE_MS = LATE_AFTER_MINUTES * 60_000
 
@@ -145,14 +145,18 @@ export class AppointmentService {
   }
 
   private async booked(id: string, secret: string): Promise<BookedAppointment> {
-    return { ...await this.view(id), secret, ownPath: appointmentOwnPath(id, secret) }
+    return { ...await this.view(id, secret), secret, ownPath: appointmentOwnPath(id, secret) }
   }
 
-  /** What the booking's page and the kiosk show: anyone with its id (it is in the QR); never the phone number. */
-  async view(id: string): Promise<AppointmentView> {
+  /**
+   * What the booking's page and the kiosk show: anyone with its id (it is in the QR); never the phone number. With
+   * its secret (its own page; a wrong one: not found), also where its messages go, the number masked (issue 24).
+   */
+  async view(id: string, key?: string): Promise<AppointmentView> {
     const r = await repo.findView(this.db, id)
-    if (!r) throw new AppError('APPOINTMENT_NOT_FOUND')
-    return this.toView(r)
+    if (!r || (key !== undefined && !sameSecret(r.secret, key))) throw new AppError('APPOINTMENT_NOT_FOUND')
+    const v = this.toView(r)
+    return key === undefined ? v : { ...v, phoneSignUps: await phoneSignUps(this.db, { appointmentId: id }) }
   }
 
   /** Cancelled from its own link (the secret); a booking still ahead, or in its lateness window, may be. */
@@ -167,6 +171,21 @@ export class AppointmentService {
       await repo.releaseDayPlaces(trx, a.service_id, a.day)
     })
     return this.view(id)
+  }
+
+  /**
+   * The citizen stops the messages about the booking on its own page (the secret; Decree 13/2023 Art. 12): its
+   * sign-up ends and the number is forgotten, so its ticket gets no messages at the check-in either. Nothing to
+   * stop: 409 NOTIFY_NOTHING_TO_STOP.
+   */
+  async stopMessages(id: string, key: string): Promise<AppointmentView> {
+    await this.db.transaction().execute(async (trx) => {
+      const a = await repo.lockAny(trx, id)
+      if (!a || !sameSecret(a.secret, key)) throw new AppError('APPOINTMENT_NOT_FOUND')
+      await withdrawConsent(trx, { appointmentId: a.id })
+      await repo.forgetPhone(trx, a.id)
+    })
+    return this.view(id, key)
   }
 
   // ---------- the kiosk ----------

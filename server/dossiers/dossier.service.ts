@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely'
 import type { Db, Executor } from '../../db/create-db.js'
 import type { Center, Database, Dossier } from '../../db/types.js'
-import { DOSSIER_TRANSITIONS, type DossierSummary, type DossierView } from '../../common/dossier-types.js'
+import { DOSSIER_TRANSITIONS, type DossierSummary, type DossierView, type PublicDossierView } from '../../common/dossier-types.js'
 import type { CreateDossierBody, DossierListQuery, DossierStatusBody, EarlyNoticeBody, ExtendDossierBody, FeeInput, ReceiveDossierBody } from '../../common/dossier-schemas.js'
 import { catalogs } from '../../common/i18n/index.js'
 import { AppError } from '../errors.js'
@@ -19,10 +19,11 @@ import { assertSupplementInTime } from './supplement-limit.js'
 import { announceEarly, assertEarlyAnnounced } from './early-return.js'
 import { applicantColumns, idCheckColumns, newLookupCode, nextCode, once, type CenterTx, type DossierFact } from './dossier.support.js'
 import { dossierSummary, dossierView, localText, parseJson, publicDossierView } from './dossier.views.js'
-import { counterNotifyView, PhoneConsent } from '../notify/consent.js'
+import { counterNotifyView, PHONE_CHANNELS, PhoneConsent, withdrawConsent } from '../notify/consent.js'
 import { maskPhone } from '../notify/transport.js'
-import * as notify from '../notify/notify.repository.js'
 import type { IntakeNotifyView } from '../../common/notify-schemas.js'
+
+type Change = (trx: Transaction<Database>, d: Dossier, center: Center, now: Date, out: { add(fact: DossierFact): void }) => Promise<void>
 
 /**
  * The clerk's and manager's dossier work: intake at the counter, receiving an online filing, its
@@ -213,17 +214,24 @@ export class DossierService {
   }
 
   /**
-   * The citizen withdraws consent to messages about this dossier (Decree 13/2023 Art. 12; the receipt slip says
-   * to ask the staff): every active subscription of it ends (push, SMS, Zalo, from any page or the counter), and
-   * its history records who stopped them and when. Nothing to stop: 409 NOTIFY_NOTHING_TO_STOP.
+   * The citizen withdraws consent to messages about this dossier (Decree 13/2023 Art. 12) and asks a clerk: every
+   * active subscription of it ends (push, SMS, Zalo, from any page or the counter), and its history records which
+   * clerk stopped them and when. Nothing to stop: 409 NOTIFY_NOTHING_TO_STOP.
    */
   async stopMessages(id: string, actor: Actor): Promise<DossierView> {
-    return this.change(id, actor, async (trx, d, _center, now) => {
-      const ended = await notify.endDossierSubscriptions(trx, d.id)
-      if (!ended) throw new AppError('NOTIFY_NOTHING_TO_STOP')
-      await repo.insertDossierEvent(trx, { dossierId: d.id, centerId: d.center_id, type: 'notify_stopped', from: d.status, to: d.status,
-        staffId: actor.staffId, at: now, data: { ended } })
-    })
+    return this.change(id, actor, (trx, d, _center, now) => recordStop(trx, d, now, actor))
+  }
+
+  /**
+   * The same, done by the citizen on the lookup page (their two codes checked by the caller, as for a lookup):
+   * the SMS and Zalo sign-ups end (a browser's web push is that browser's own: docs/notifications.md), and the
+   * history says the citizen stopped them. Nothing to stop: 409 NOTIFY_NOTHING_TO_STOP.
+   */
+  async stopPhoneMessagesForCitizen(id: string): Promise<PublicDossierView> {
+    const d0 = await repo.findDossier(this.db, id)
+    if (!d0) throw new AppError('DOSSIER_NOT_FOUND')
+    await this.locked(d0, (trx, d, _center, now) => recordStop(trx, d, now, 'citizen'))
+    return publicDossierView(this.db, id)
   }
 
   /** An online filing received at a counter: documents checked, due date counted from now. */
@@ -259,21 +267,25 @@ export class DossierService {
     })
   }
 
-  /** One change of a dossier: locked, in the center's transaction, then the following phones are told. */
-  private async change(id: string, actor: Actor,
-    apply: (trx: Transaction<Database>, d: Dossier, center: Center, now: Date, out: { add(fact: DossierFact): void }) => Promise<void>): Promise<DossierView> {
+  /** One change of a dossier by staff of its center (an admin: any), as `locked` runs it; the staff view after. */
+  private async change(id: string, actor: Actor, apply: Change): Promise<DossierView> {
     const d0 = await repo.findDossier(this.db, id)
     if (!d0) throw new AppError('DOSSIER_NOT_FOUND')
     assertCenter(actor, d0.center_id)
+    await this.locked(d0, apply)
+    return dossierView(this.db, id, this.clock())
+  }
+
+  /** One change of a dossier: locked, in the center's transaction, then the following phones are told. */
+  private async locked(d0: Dossier, apply: Change): Promise<void> {
     const center = await findCenterById(this.db, d0.center_id)
     // a lapsed supplement request is closed first (committed on its own): the move then sees that state
-    await this.closeLapsed({ dossierId: id })
+    await this.closeLapsed({ dossierId: d0.id })
     await this.inTx(center, async (trx, out) => {
-      const d = (await repo.lockDossier(trx, id))!
+      const d = (await repo.lockDossier(trx, d0.id))!
       await apply(trx, d, center, this.clock(), out)
     })
-    await this.publishPublic(id)
-    return dossierView(this.db, id, this.clock())
+    await this.publishPublic(d0.id)
   }
 
   /** After a commit: phones following the dossier get its new public view. */
@@ -291,6 +303,17 @@ export class DossierService {
     const rows = await repo.calendarDays(db, center.id, day, addDays(day, processingDays * 3 + 120))
     return { timeZone: center.time_zone, hours: center.opening_hours, days: new Map(rows.map((r) => [r.date, r.kind])) }
   }
+}
+
+/**
+ * Issue 24: the dossier's sign-ups end (the citizen withdrew consent) and its history says who stopped them: the
+ * clerk the citizen asked (every sign-up), or the citizen on the lookup page (`by: 'citizen'`: SMS and Zalo).
+ */
+async function recordStop(trx: Executor, d: Dossier, now: Date, by: Actor | 'citizen') {
+  const citizen = by === 'citizen'
+  const ended = await withdrawConsent(trx, { dossierId: d.id }, citizen ? PHONE_CHANNELS : undefined)
+  await repo.insertDossierEvent(trx, { dossierId: d.id, centerId: d.center_id, type: 'notify_stopped', from: d.status, to: d.status,
+    staffId: citizen ? null : by.staffId, at: now, data: citizen ? { ended, by: 'citizen' } : { ended } })
 }
 
 /** The fee's columns of a payment recorded now by this actor (none without one). */

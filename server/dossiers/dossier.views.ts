@@ -12,6 +12,7 @@ import { earlyNoticeAt, earlyReturnOf } from './early-return.js'
 import { supplementLimit } from './supplement-limit.js'
 import { resultInfoView } from './dossier-result.js'
 import { countDossierSubscriptions } from '../notify/notify.repository.js'
+import { phoneSignUps } from '../notify/consent.js'
 
 export const iso = (d: Date | string | null) => (d == null ? null : new Date(d).toISOString())
 
@@ -30,6 +31,11 @@ export function parseJson<T>(v: unknown): T {
 function notifyConsentOf(e: { type: string; data: unknown }): DossierNotifyConsent | null {
   if (e.type !== 'received' || e.data == null) return null
   return parseJson<{ notifyConsent?: DossierNotifyConsent }>(e.data).notifyConsent ?? null
+}
+
+/** A step the citizen took on the lookup page (issue 24: stopping the messages), not staff. */
+function byCitizen(e: { type: string; data: unknown }): boolean {
+  return e.type === 'notify_stopped' && e.data != null && parseJson<{ by?: string }>(e.data).by === 'citizen'
 }
 
 /** What staff see: the applicant, documents, history with staff names, extensions, attachments. */
@@ -51,7 +57,8 @@ export async function dossierView(db: Db, id: string, now = new Date()): Promise
     returnedAt: iso(d.returned_at), returnedByName: d.returned_by_name, outcome: d.outcome, supplementNote: d.supplement_note, note: d.note,
     supplement: supplementOf(d, events), handover: handoverOf(d), closing: closingOf(d, events),
     history: withDueInForce(events, iso(d.due_at)).map(({ e, dueAt }) => ({ type: e.type, fromStatus: e.from_status, toStatus: e.to_status, at: iso(e.at)!,
-      staffName: e.staff_name, note: e.note, dueAt, ...(notifyConsentOf(e) ? { notifyConsent: notifyConsentOf(e)! } : {}) })),
+      staffName: e.staff_name, note: e.note, dueAt, ...(notifyConsentOf(e) ? { notifyConsent: notifyConsentOf(e)! } : {}),
+      ...(byCitizen(e) ? { byCitizen: true as const } : {}) })),
     extensions: events.filter((e) => e.type === 'extended').map((e) => {
       const data = parseJson<{ previousDueAt: string; newDueAt: string }>(e.data)
       return { at: iso(e.at)!, previousDueAt: data.previousDueAt, newDueAt: data.newDueAt, reason: e.note ?? '', staffName: e.staff_name }
@@ -70,7 +77,8 @@ export async function dossierView(db: Db, id: string, now = new Date()): Promise
 
 /** What anyone with both codes sees: never phone, address, ID, staff names or notes (but the supplement guidance). */
 export async function publicDossierView(db: Db, id: string): Promise<PublicDossierView> {
-  const [d, events, result] = await Promise.all([repo.dossierDetail(db, id), repo.dossierEvents(db, id), resultInfoView(db, id)])
+  const [d, events, result, phones] = await Promise.all([repo.dossierDetail(db, id), repo.dossierEvents(db, id), resultInfoView(db, id),
+    phoneSignUps(db, { dossierId: id })])
   if (!d) throw new AppError('DOSSIER_NOT_FOUND')
   return {
     code: d.code, status: d.status, centerName: d.center_name, procedureNameVi: d.procedure_name_vi, procedureNameEn: d.procedure_name_en,
@@ -84,6 +92,7 @@ export async function publicDossierView(db: Db, id: string): Promise<PublicDossi
     readyEarly: d.outcome === 'early', earlyNoticeAt: earlyNoticeAt(events), // issue 21: Art. 22.5
     history: events.filter((e) => e.from_status !== e.to_status).map((e) => ({ toStatus: e.to_status, at: iso(e.at)! })),
     resultAvailable: !!result && (d.status === 'ready' || d.status === 'returned'),
+    phoneSignUps: phones, // issue 24: the citizen may stop them here
   }
 }
 

@@ -4,6 +4,7 @@ import { AppError } from '../errors.js'
 import * as repo from './notify.repository.js'
 import { maskPhone } from './transport.js'
 import { mobileOf } from '../../common/fold.js'
+import type { PhoneSignUpView } from '../../common/notify-schemas.js'
 
 /**
  * A phone number given with consent away from the "notify me" pages (issue 24): the consent box of the
@@ -12,6 +13,7 @@ import { mobileOf } from '../../common/fold.js'
  */
 
 export type PhoneChannel = Extract<NotifyChannel, 'sms' | 'zalo'>
+export const PHONE_CHANNELS: PhoneChannel[] = ['sms', 'zalo']
 
 /** The phone channels this install sends (`channels`, from its transports); Zalo first, the default where both are. */
 export class PhoneConsent {
@@ -74,4 +76,20 @@ export async function endBookingConsent(trx: Executor, appointmentIds: string[])
 export async function counterNotifyView(db: Executor, dossierId: string): Promise<{ channel: PhoneChannel; to: string } | null> {
   const s = await repo.counterSubscription(db, dossierId)
   return s?.phone ? { channel: s.channel as PhoneChannel, to: maskPhone(s.phone) } : null
+}
+
+/** The active SMS and Zalo sign-ups of a dossier or a booking, as its holder's page shows them: the numbers masked. */
+export async function phoneSignUps(db: Executor, t: repo.SignUpTarget): Promise<PhoneSignUpView[]> {
+  return (await repo.activePhoneSubscriptions(db, t)).map((s) => ({ channel: s.channel as PhoneChannel, to: maskPhone(s.phone ?? '') }))
+}
+
+/**
+ * The citizen withdraws consent (Decree 13/2023 Art. 12): the sign-ups of a dossier or a booking end (of `channels`,
+ * or every one) and their pending messages are dropped, in the caller's transaction; none active: 409
+ * NOTIFY_NOTHING_TO_STOP. How many ended.
+ */
+export async function withdrawConsent(trx: Executor, t: repo.SignUpTarget, channels?: NotifyChannel[]): Promise<number> {
+  const ended = await repo.endSubscriptions(trx, t, channels)
+  if (!ended) throw new AppError('NOTIFY_NOTHING_TO_STOP')
+  return ended
 }

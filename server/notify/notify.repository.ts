@@ -141,11 +141,14 @@ export async function notificationCounts(db: Executor, centerId: string) {
   return rows[0]!
 }
 
-/** The manager's replay of a failed notification: due now, attempts afresh (the gateway dedupes on the same key). */
+/**
+ * The manager's replay of a failed notification: due now, attempts afresh (the gateway dedupes on the same key); only
+ * while its sign-up stands (a stopped one, or one whose ticket, dossier or booking ended, is never sent again).
+ */
 export async function replayNotification(db: Executor, id: string, centerId: string): Promise<boolean> {
   const { rows } = await sql<{ id: string }>`UPDATE outbox_delivery d SET status = 'pending', attempts = 0, next_at = clock_timestamp(),
       lease_until = NULL, lease_owner = NULL
-    FROM notify_subscription s WHERE d.id = ${id}::bigint AND s.id = d.notify_id AND s.center_id = ${centerId} AND d.status = 'failed'
+    FROM notify_subscription s WHERE d.id = ${id}::bigint AND s.id = d.notify_id AND s.center_id = ${centerId} AND d.status = 'failed' AND s.active
     RETURNING d.id::text`.execute(db)
   return rows.length > 0
 }
@@ -178,9 +181,29 @@ export async function countDossierSubscriptions(db: Executor, dossierId: string)
   return Number(r.n)
 }
 
-/** Ends every active subscription of a dossier (the citizen withdrew consent); how many ended. */
-export async function endDossierSubscriptions(db: Executor, dossierId: string): Promise<number> {
-  const rows = await db.updateTable('notify_subscription').set({ active: false })
-    .where('dossier_id', '=', dossierId).where('active', '=', true).returning('id').execute()
-  return rows.length
+/** A dossier's or a booking's sign-ups. */
+export type SignUpTarget = { dossierId: string } | { appointmentId: string }
+const signUpsOf = (t: SignUpTarget) => ('dossierId' in t ? { column: 'dossier_id' as const, id: t.dossierId } : { column: 'appointment_id' as const, id: t.appointmentId })
+
+/** The active SMS and Zalo sign-ups of a dossier or a booking, with their numbers (the citizen's page shows them masked). */
+export function activePhoneSubscriptions(db: Executor, t: SignUpTarget) {
+  const { column, id } = signUpsOf(t)
+  return db.selectFrom('notify_subscription').select(['channel', 'phone']).where(column, '=', id).where('active', '=', true)
+    .where('channel', 'in', ['sms', 'zalo']).orderBy('created_at').orderBy('id').execute()
+}
+
+/**
+ * Ends the active sign-ups of a dossier or a booking (of `channels`, or every one): the citizen withdrew consent.
+ * Their messages still pending are dropped (failed, `STOPPED`), so nothing more goes out. How many ended.
+ */
+export async function endSubscriptions(db: Executor, t: SignUpTarget, channels?: NotifyChannel[]): Promise<number> {
+  const { column, id } = signUpsOf(t)
+  let q = db.updateTable('notify_subscription').set({ active: false }).where(column, '=', id).where('active', '=', true)
+  if (channels) q = q.where('channel', 'in', channels)
+  const ended = (await q.returning('id').execute()).map((r) => r.id)
+  if (ended.length) {
+    await db.updateTable('outbox_delivery').set({ status: 'failed', last_error: 'STOPPED' })
+      .where('notify_id', 'in', ended).where('status', '=', 'pending').execute()
+  }
+  return ended.length
 }

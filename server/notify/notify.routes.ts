@@ -1,7 +1,7 @@
 import { Router, type RequestHandler } from 'express'
 import { z } from 'zod'
 import { CenterSlug, Uuid } from '../../common/schemas.js'
-import { DossierNotifyBody, TicketNotifyBody } from '../../common/notify-schemas.js'
+import { DossierNotifyBody, DossierNotifyStopBody, TicketNotifyBody } from '../../common/notify-schemas.js'
 import { requireRole } from '../auth/auth.middleware.js'
 import { validate } from '../http/validate.js'
 import type { NotifyService } from './notify.service.js'
@@ -13,7 +13,7 @@ const CenterParams = z.strictObject({ center: CenterSlug })
 const DeliveryParams = z.strictObject({ center: CenterSlug, id: z.string().regex(/^[1-9][0-9]{0,17}$/) })
 const EmptyBody = z.strictObject({})
 
-/** Issue 24: the citizens' "notify me" (rate-limited per address like the kiosks' taps) and the manager's view of what was sent. */
+/** Issue 24: the citizens' "notify me" and its stop (rate-limited per address like the kiosks' taps) and the manager's view of what was sent. */
 export function notifyRoutes(notify: NotifyService, limiter: RequestHandler): Router {
   const r = Router()
   r.get('/notify/options', (_req, res) => { res.json(notify.options()) })
@@ -22,6 +22,10 @@ export function notifyRoutes(notify: NotifyService, limiter: RequestHandler): Ro
   })
   r.post('/public/dossiers/:code/notify', limiter, validate({ params: DossierParams, body: DossierNotifyBody }), async (req, res) => {
     res.status(201).json({ subscription: await notify.subscribeDossier(req.input.params.code, req.input.body, req.ip ?? '') })
+  })
+  // the citizen withdraws consent on the lookup page (Decree 13/2023 Art. 12): the dossier's SMS and Zalo end
+  r.post('/public/dossiers/:code/notify/stop', limiter, validate({ params: DossierParams, body: DossierNotifyStopBody }), async (req, res) => {
+    res.json({ dossier: await notify.stopDossier(req.input.params.code, req.input.body.lookupCode, req.ip ?? '') })
   })
   const manager = requireRole('manager')
   r.get('/centers/:center/notifications', manager, validate({ params: CenterParams }), async (req, res) => {

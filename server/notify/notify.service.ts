@@ -1,6 +1,7 @@
 import type { Db } from '../../db/create-db.js'
 import type { NotifyChannel } from '../../db/types.js'
 import type { DossierNotifyBody, NotificationsView, NotifyOptionsView, TicketNotifyBody } from '../../common/notify-schemas.js'
+import type { PublicDossierView } from '../../common/dossier-types.js'
 import { AppError } from '../errors.js'
 import type { Clock } from '../clock.js'
 import type { Actor } from '../auth/actor.js'
@@ -55,6 +56,16 @@ export class NotifyService {
     const d = await this.db.selectFrom('dossier').select(['center_id', 'status']).where('id', '=', dossierId).executeTakeFirstOrThrow()
     if (ENDED_DOSSIER.has(d.status)) throw new AppError('NOTIFY_TARGET_ENDED')
     return this.subscribe(body, { centerId: d.center_id, ticketId: null, dossierId, source: body.source, aheadSent: true })
+  }
+
+  /**
+   * The citizen stops the SMS and Zalo messages about their dossier on its lookup page (Decree 13/2023 Art. 12):
+   * the two codes checked as a lookup checks them (its guess throttle and address budget), then as a clerk's stop
+   * does, but naming the citizen. Answers the dossier's public view.
+   */
+  async stopDossier(code: string, lookupCode: string, address: string): Promise<PublicDossierView> {
+    const dossierId = await this.dossiers.citizens.follow(code, lookupCode, address)
+    return this.dossiers.staff.stopPhoneMessagesForCitizen(dossierId)
   }
 
   private async subscribe(body: TicketNotifyBody | DossierNotifyBody,

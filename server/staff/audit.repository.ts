@@ -36,7 +36,7 @@ export interface ActivityFilter {
 /**
  * Who did what to which setting, ticket, counter or dossier over a range of service days, newest first:
  * setting changes (`audit_log`), ticket events done by staff, counter events, and dossier events done by
- * staff. Ordered by moment (newest first), source ('a' setting changes first: a deactivation before the counter
+ * staff (or the citizen's own stop of the messages). Ordered by moment (newest first), source ('a' setting changes first: a deactivation before the counter
  * close it caused), id (newest first): a total order, so a page that starts after the
  * last row of the one before (keyset paging) lists every row exactly once, whatever is written meanwhile
  * (new rows are newer: they come before the first page, not inside a later one).
@@ -88,7 +88,8 @@ export async function listActivity(db: Executor, center: { id: string; time_zone
     WHERE c.center_id = ${center.id}
       AND ${page('c', sql.ref('ce.at'), sql.ref('ce.id'), sql.ref('ce.staff_id'))})`)
   // dossier actions by staff: received, every status change (supplement, result, handover …), extensions;
-  // the dossier's own history (dossier_event), written in the same transaction as each change
+  // the dossier's own history (dossier_event), written in the same transaction as each change; and the one
+  // act of a citizen that withdraws what staff recorded: stopping the messages (issue 24, `by: 'citizen'`)
   if (want('dossier')) parts.push(sql`(
     SELECT 'd'::text, de.id, de.at, de.staff_id, 'dossier', de.dossier_id::text, d.code,
            CASE WHEN de.type = 'status' THEN de.to_status::text ELSE de.type END,
@@ -96,10 +97,12 @@ export async function listActivity(db: Executor, center: { id: string; time_zone
              || CASE WHEN de.note IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('note', jsonb_build_object('from', null, 'to', de.note)) END
              || CASE WHEN de.data ? 'newDueAt' THEN jsonb_build_object('dueAt', jsonb_build_object('from', de.data->'previousDueAt', 'to', de.data->'newDueAt')) ELSE '{}'::jsonb END
              -- issue 24: the consent to messages the clerk recorded at the intake (channel, masked number)
-             || CASE WHEN de.data ? 'notifyConsent' THEN jsonb_build_object('notifyConsent', jsonb_build_object('from', null, 'to', de.data->'notifyConsent')) ELSE '{}'::jsonb END,
+             || CASE WHEN de.data ? 'notifyConsent' THEN jsonb_build_object('notifyConsent', jsonb_build_object('from', null, 'to', de.data->'notifyConsent')) ELSE '{}'::jsonb END
+             -- issue 24: the citizen stopped the messages on the lookup page
+             || CASE WHEN de.data->>'by' = 'citizen' THEN jsonb_build_object('by', jsonb_build_object('from', null, 'to', 'citizen')) ELSE '{}'::jsonb END,
            de.api_token_id
     FROM dossier_event de JOIN dossier d ON d.id = de.dossier_id
-    WHERE de.center_id = ${center.id} AND de.staff_id IS NOT NULL
+    WHERE de.center_id = ${center.id} AND (de.staff_id IS NOT NULL OR de.data->>'by' = 'citizen')
       AND ${page('d', sql.ref('de.at'), sql.ref('de.id'), sql.ref('de.staff_id'))})`)
   const { rows } = await sql<ActivityRow>`
     SELECT x.src || x.n AS id, x.src, x.n, x.at, to_char(x.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at_key,

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/create-db.js'
 import type { AuditEntity, AuditEntry, AuditPage } from '../../common/staff-types.js'
 import { catalogs, type Lang } from '../../common/i18n/index.js'
-import { auditAction, auditDetails, auditKind, auditTarget } from '../../common/audit-text.js'
+import { auditAction, auditDetails, auditKind, auditTarget, auditWho } from '../../common/audit-text.js'
 import { AppError } from '../errors.js'
 import type { Clock } from '../clock.js'
 import { localTime } from '../time.js'
@@ -60,7 +60,7 @@ export class AuditService {
         const at = new Date(e.at)
         const lt = localTime(at, center.time_zone)
         // a time zone's offset is whole minutes: the seconds are UTC's
-        return [`${lt.day} ${lt.hm}:${String(at.getUTCSeconds()).padStart(2, '0')}`, e.staffName ?? '', auditKind(c, e), auditTarget(c, e), auditAction(c, e), auditDetails(c, e, when)].map(textCell)
+        return [`${lt.day} ${lt.hm}:${String(at.getUTCSeconds()).padStart(2, '0')}`, auditWho(c, e) ?? '', auditKind(c, e), auditTarget(c, e), auditAction(c, e), auditDetails(c, e, when)].map(textCell)
       })
       // the BOM belongs to the file's start only
       yield '\r\n' + csvDocument(lines).slice(1).replace(/\r\n$/, '')

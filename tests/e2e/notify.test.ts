@@ -214,10 +214,10 @@ describeBrowser('notify me in Chromium', () => {
     await clerk.fill('#f-address', 'Bản Co Muông, xã Na Sang')
     await shot(clerk, 'notify-counter-consent.png')
     const [slip] = await Promise.all([ctx.waitForEvent('page'), clerk.click('#intake-submit')])
-    // the receipt slip (both copies) says which number consented and how to stop (Decree 13/2023)
+    // the receipt slip (both copies) says which number consented and how to stop (Decree 13/2023): the staff, or the lookup page
     await slip.waitForSelector('body[data-ready]')
     expect(await slip.locator('.sheet.receipt .notify-consent').allTextContents()).toEqual(Array(2).fill(
-      'Đồng ý nhận tin nhắn SMS về hồ sơ tới 0988•••666; báo cán bộ để ngừng nhận.'))
+      'Đồng ý nhận tin nhắn SMS về hồ sơ tới 0988•••666; để ngừng nhận, báo cán bộ hoặc vào trang tra cứu hồ sơ.'))
     await slip.locator('.sheet.receipt').first().screenshot({ path: `${SCREENSHOTS}/notify-counter-slip.png` })
     await slip.close()
     await clerk.waitForSelector('.just-received .intake-notify-on')
