@@ -5,11 +5,12 @@ import { ApiError, apiGet, apiPost, errorMessage, newRequestId, resolveCenter } 
 import { fill, h, markup } from '../web/dom.js'
 import { fmt, getLang, t } from '../web/i18n.js'
 import { isPhone } from '../common/fold.js'
+import { MessagesStop } from './notify-stop.js'
 
 // /dat-lich (issue 24): a citizen books a time on their phone: service, day, time, an optional phone
 // number with its consent; the answer is the six-digit code and the QR the kiosk scans. The booking's own
-// page, /dat-lich/<id>#k=<secret>, shows it again and cancels it; without the secret (the QR's link
-// opened on a phone) it only shows it.
+// page, /dat-lich/<id>#k=<secret>, shows it again, cancels it and stops its messages (issue 24: where they go, the
+// number masked); without the secret (the QR's link opened on a phone) it only shows it.
 
 type Service = { id: string; prefix: string; nameVi: string; nameEn: string }
 const name = (x: { nameVi: string; nameEn: string }) => (getLang() === 'en' ? x.nameEn : x.nameVi)
@@ -43,6 +44,11 @@ export function appointmentPage(main: HTMLElement, id: string | null, key: strin
     center: '', services: null, service: null, days: null, day: null, time: null, phone: '', consent: false, error: null, fieldErrors: {},
     busy: false, requestId: newRequestId(), appointment: null, key, qr: '', qrNotice: null, confirmCancel: false, notice: null, loadFailed: false,
   }
+
+  // issue 24 (Decree 13/2023 Art. 12): the booking's SMS or Zalo, stopped from its own link
+  const messagesStop = new MessagesStop('booking', async () => {
+    s.appointment = (await apiPost<{ appointment: AppointmentView }>(`/api/appointments/${s.appointment!.id}/notify/stop`, { key: s.key })).appointment
+  }, () => render())
 
   function render(): void {
     const w = t().appointments
@@ -127,6 +133,7 @@ export function appointmentPage(main: HTMLElement, id: string | null, key: strin
       live ? h('p', { class: 'muted' }, fmt(w.lateRule, { time: addMinutes(a.time, 15) })) : null,
       s.notice === 'cancelled' ? h('p', { class: 'status', id: 'appt-cancelled', role: 'status' }, w.cancelled) : null,
       s.error ? h('p', { class: 'status bad', id: 'appt-error', role: 'alert' }, s.error) : null,
+      live && s.key ? messagesStop.render(a.phoneSignUps ?? []) : null,
       live && s.key ? h('p', { class: 'muted small' }, w.keepLink) : null,
       live && s.key && !s.confirmCancel ? h('button', { type: 'button', class: 'btn', id: 'appt-cancel', onclick: () => { s.confirmCancel = true; render() } }, w.cancel) : null,
       live && s.key && s.confirmCancel ? h('div', { class: 'appt-confirm', role: 'alertdialog', 'aria-labelledby': 'appt-confirm-text' },
@@ -212,7 +219,8 @@ export function appointmentPage(main: HTMLElement, id: string | null, key: strin
   void (async () => {
     try {
       if (id) {
-        await show((await apiGet<{ appointment: AppointmentView }>(`/api/appointments/${encodeURIComponent(id)}`)).appointment)
+        // with its secret: where its messages go, too (a wrong secret: not found)
+        await show((await apiGet<{ appointment: AppointmentView }>(`/api/appointments/${encodeURIComponent(id)}${key ? `?key=${encodeURIComponent(key)}` : ''}`)).appointment)
       } else {
         s.center = await resolveCenter()
         s.services = (await apiGet<{ services: Service[] }>(`/api/centers/${encodeURIComponent(s.center)}/appointments/services`)).services

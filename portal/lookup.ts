@@ -1,12 +1,13 @@
 import './dossier.css'
 import { io } from 'socket.io-client'
 import { DOSSIER_LOOKUP_ALPHABET, type PublicDossierView } from '../common/dossier-types.js'
-import { ApiError, apiGet } from '../web/api.js'
+import { ApiError, apiGet, apiPost } from '../web/api.js'
 import { fill, h, param } from '../web/dom.js'
 import { fmt, getLang, t } from '../web/i18n.js'
 import type { PageSocket } from '../web/live.js'
 import { dmy, hm } from '../web/time.js'
 import { dossierNotifyCard, type NotifyCard } from './notify.js'
+import { MessagesStop } from './notify-stop.js'
 
 /** The states after which nothing more is announced (issue 24: no "notify me" then). */
 const ENDED = new Set(['returned', 'rejected', 'withdrawn', 'stopped', 'closed_incomplete'])
@@ -59,6 +60,8 @@ export class DossierLookup {
   private socket: PageSocket | null = null
   private connected = true
   private notifyCard: NotifyCard | null = null
+  /** issue 24: where the SMS / Zalo messages go, and the citizen's own stop */
+  private messagesStop: MessagesStop | null = null
 
   constructor() {
     if (this.code && this.lookup) void this.find()
@@ -97,11 +100,8 @@ export class DossierLookup {
     this.render()
     this.socket?.disconnect()
     this.socket = null
-    const center = param('center')
-    const qs = new URLSearchParams({ lookupCode: this.lookup })
-    if (center) qs.set('center', center)
     try {
-      const { dossier } = await apiGet<{ dossier: PublicDossierView }>(`/api/public/dossiers/${encodeURIComponent(this.code)}?${qs.toString()}`)
+      const { dossier } = await apiGet<{ dossier: PublicDossierView }>(this.viewPath(this.code))
       this.dossier = dossier
       this.state = 'found'
       // the address now says which dossier this is: a reload or a shared link shows it again
@@ -115,6 +115,13 @@ export class DossierLookup {
       else { this.state = 'error'; this.message = e instanceof ApiError && e.status === 429 ? t().errors.RATE_LIMITED : t().portal.loadError }
     }
     this.render()
+  }
+
+  private viewPath(code: string): string {
+    const qs = new URLSearchParams({ lookupCode: this.lookup })
+    const center = param('center')
+    if (center) qs.set('center', center)
+    return `/api/public/dossiers/${encodeURIComponent(code)}?${qs.toString()}`
   }
 
   private follow(code: string): void {
@@ -157,11 +164,33 @@ export class DossierLookup {
   private notifyPart(d: PublicDossierView): HTMLElement | null {
     if (ENDED.has(d.status)) return null
     if (this.notifyCard?.el.dataset.code !== d.code) {
-      this.notifyCard = dossierNotifyCard(d.code, this.lookup)
+      // a number just signed up shows at once, with its stop
+      this.notifyCard = dossierNotifyCard(d.code, this.lookup, () => void this.reload(d.code))
       this.notifyCard.el.dataset.code = d.code
     }
     this.notifyCard.render()
     return this.notifyCard.el
+  }
+
+  /** Issue 24 (Decree 13/2023 Art. 12): where the dossier's SMS and Zalo go, and "Ngừng nhận tin nhắn". */
+  private stopPart(d: PublicDossierView): HTMLElement | null {
+    if (this.messagesStop?.el.dataset.code !== d.code) {
+      const lookupCode = this.lookup
+      this.messagesStop = new MessagesStop('dossier', async () => {
+        this.dossier = (await apiPost<{ dossier: PublicDossierView }>(`/api/public/dossiers/${encodeURIComponent(d.code)}/notify/stop`, { lookupCode })).dossier
+        this.notifyCard = null // its "messages will go to …" no longer holds: offered afresh
+      }, () => this.render())
+      this.messagesStop.el.dataset.code = d.code
+    }
+    return this.messagesStop.render(d.phoneSignUps)
+  }
+
+  /** The dossier's view read again, quietly (what it shows is unchanged on a failure). */
+  private async reload(code: string): Promise<void> {
+    try {
+      const { dossier } = await apiGet<{ dossier: PublicDossierView }>(this.viewPath(code))
+      if (this.dossier?.code === dossier.code) { this.dossier = dossier; this.render() }
+    } catch { /* the socket's next update, or a reload, shows it */ }
   }
 
   private result(d: PublicDossierView): (HTMLElement | null)[] {
@@ -194,6 +223,7 @@ export class DossierLookup {
       h('ol', { class: 'timeline', id: 'dossier-history' }, ...[...d.history].reverse().map((x) => h('li', { 'data-status': x.toStatus },
         h('span', { class: 'tl-status' }, w.status[x.toStatus]), h('span', { class: 'tl-when' }, when(x.at))))),
       h('p', { class: 'updated' }, this.connected ? w.liveNote : t().pages.connectionLost),
+      this.stopPart(d),
       this.notifyPart(d),
       h('button', { type: 'button', class: 'btn', id: 'lookup-again', onclick: () => this.reset() }, w.lookAnother),
     ]

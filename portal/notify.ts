@@ -46,6 +46,8 @@ export interface NotifyTarget {
   intro: string
   /** POSTs the body to the ticket's or dossier's notify route */
   post: (body: Record<string, unknown>) => Promise<unknown>
+  /** a phone number was signed up */
+  phoneOn?: () => void
 }
 
 /** The "notify me" card: redraw with `render()`; it keeps what was typed and what is on. */
@@ -111,6 +113,7 @@ export class NotifyCard {
     try {
       await this.target.post({ phone: this.phone, consent: true, lang: getLang() })
       this.phoneState = 'on'
+      this.target.phoneOn?.()
     } catch (e) {
       this.phoneState = 'off'
       this.phoneError = e instanceof ApiError ? e.message : t().notify.failed
@@ -126,8 +129,8 @@ export function ticketNotifyCard(ticketId: string, key: string, code: string): N
 }
 
 /** The lookup page's card: the dossier's two codes prove the holder. */
-export function dossierNotifyCard(code: string, lookupCode: string): NotifyCard {
-  return new NotifyCard({ tag: `dossier:${code}`, intro: t().notify.dossierIntro,
+export function dossierNotifyCard(code: string, lookupCode: string, phoneOn?: () => void): NotifyCard {
+  return new NotifyCard({ tag: `dossier:${code}`, intro: t().notify.dossierIntro, phoneOn,
     post: (body) => apiPost(`/api/public/dossiers/${encodeURIComponent(code)}/notify`, { lookupCode, ...body }) })
 }
 

@@ -164,6 +164,9 @@ describeBrowser('notify me in Chromium', () => {
     await page.check('#notify-consent')
     await page.click('#notify-phone-submit')
     await page.waitForSelector('#notify-phone-on')
+    // the page reads the dossier again: the number just signed up shows, masked, with its stop
+    await page.waitForSelector('#messages-stop .messages-to')
+    expect(await page.textContent('#messages-stop .messages-to')).toBe('Tin nhắn SMS về hồ sơ này được gửi tới 0987•••321.')
     await shot(page, 'notify-lookup-on.png')
     await clerk.post(`/api/dossiers/${d.id}/status`).send({ status: 'processing' }).expect(200)
     await clerk.post(`/api/dossiers/${d.id}/status`).send({ status: 'ready' }).expect(200)
@@ -249,6 +252,72 @@ describeBrowser('notify me in Chromium', () => {
     await shot(clerk, 'notify-counter-stopped.png')
     expect((await h.handle.db.selectFrom('notify_subscription').select('active').where('dossier_id', '=', d.id).executeTakeFirstOrThrow()).active).toBe(false)
     expect(pageErrors(clerk)).toEqual([])
+  })
+
+  it('the citizen stops the SMS about their dossier on the lookup page, and about their booking on its own link, after a question (Decree 13/2023)', async () => {
+    const clerk = await h.login('canbo1')
+    const procedureId = (await h.handle.db.selectFrom('procedure').select('id').where('code', '=', 'khai-sinh').executeTakeFirstOrThrow()).id
+    const d = (await clerk.post('/api/dossiers').send({ procedureId, applicant: { fullName: 'Lò Văn Dừng', phone: '0912 345 678', address: 'Bản Na Sang', idNumber: null },
+      documents: [], sets: 1, delivery: 'center', notify: { consent: true, channel: 'sms' } }).expect(201)).body.dossier
+    const { page } = await newPage(browser, VIEWPORTS.phone)
+    page.context().setDefaultTimeout(8000)
+    await page.goto(`${h.url}/tra-cuu?code=${encodeURIComponent(d.code)}&lookupCode=${d.lookupCode}`)
+    await page.waitForSelector('#messages-stop .messages-to')
+    expect(await page.textContent('#messages-stop .messages-to')).toBe('Tin nhắn SMS về hồ sơ này được gửi tới 0912•••678.')
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { body: { innerText: string } } }).document.body.innerText)).not.toMatch(/0912 ?345 ?678/)
+    await page.locator('#messages-stop').scrollIntoViewIfNeeded()
+    await shot(page, 'notify-lookup-stop-offer.png')
+    await page.click('#messages-stop-button')
+    expect(await page.textContent('#messages-stop-ask')).toBe('Ngừng nhận tin nhắn về hồ sơ này? Trung tâm sẽ không nhắn tin về hồ sơ tới số điện thoại trên nữa.')
+    await shot(page, 'notify-lookup-stop-ask.png')
+    await page.click('#messages-stop-confirm')
+    await page.waitForSelector('#messages-stopped')
+    expect(await page.textContent('#messages-stopped')).toBe('Đã ngừng nhận tin nhắn về hồ sơ này.')
+    expect(await page.locator('#messages-stop .messages-to').count()).toBe(0)
+    await page.waitForSelector('#notify-card #notify-phone') // "notify me" is offered afresh
+    await shot(page, 'notify-lookup-stopped.png')
+    expect((await h.handle.db.selectFrom('notify_subscription').select('active').where('dossier_id', '=', d.id).executeTakeFirstOrThrow()).active).toBe(false)
+    expect((await clerk.get(`/api/dossiers/${d.id}`).expect(200)).body.dossier.history.at(-1)).toMatchObject({ type: 'notify_stopped', staffName: null, byCitizen: true })
+    // nothing is texted after: the result is ready, the outbox runs
+    await clerk.post(`/api/dossiers/${d.id}/status`).send({ status: 'processing' }).expect(200)
+    await clerk.post(`/api/dossiers/${d.id}/status`).send({ status: 'ready' }).expect(200)
+    await h.app.outbox.runOnce()
+    expect(texts().filter((x) => x.text.includes(d.code))).toEqual([])
+    expect(pageErrors(page)).toEqual([])
+
+    // a booking with a phone: its own link says where its SMS goes and stops it; "no" keeps it
+    const manager = await h.login('quanly')
+    const serviceA = h.demo.services.A!
+    await manager.put(`/api/centers/na-sang/appointment-rules/${serviceA}`).send({ rules: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, slotMinutes: 30, capacity: 3 })) }).expect(200)
+    const a = (await h.http.post('/api/centers/na-sang/appointments').send({ serviceId: serviceA, day: '2026-11-23', time: '10:30', phone: '0912 000 777', consent: true })
+      .expect(201)).body.appointment
+    const { page: own } = await newPage(browser, VIEWPORTS.phone)
+    own.context().setDefaultTimeout(8000)
+    await own.goto(`${h.url}${a.ownPath.replace('#', '?center=na-sang#')}`)
+    await own.waitForSelector('#messages-stop .messages-to')
+    expect(await own.textContent('#messages-stop .messages-to')).toBe('Tin nhắn SMS về lịch hẹn này được gửi tới 0912•••777.')
+    await own.click('#messages-stop-button')
+    expect(await own.textContent('#messages-stop-ask')).toContain('Ngừng nhận tin nhắn về lịch hẹn này?')
+    await own.click('#messages-stop-keep')
+    expect(await own.locator('#messages-stop-ask').count()).toBe(0)
+    await own.click('#messages-stop-button')
+    await shot(own, 'notify-booking-stop-ask.png')
+    await own.click('#messages-stop-confirm')
+    await own.waitForSelector('#messages-stopped')
+    expect(await own.textContent('#messages-stopped')).toBe('Đã ngừng nhận tin nhắn về lịch hẹn này. Lịch hẹn vẫn giữ nguyên.')
+    expect(await own.getAttribute('#appointment', 'data-status')).toBe('booked')
+    expect(await own.isVisible('#appt-cancel')).toBe(true)
+    expect(await own.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
+    await shot(own, 'notify-booking-stopped.png')
+    // the QR's link (no secret) never shows where messages go
+    await own.goto(`${h.url}/dat-lich/${a.id}?center=na-sang`)
+    await own.waitForSelector('#appt-code')
+    expect(await own.locator('#messages-stop').count()).toBe(0)
+    // at the kiosk, its ticket is told nothing
+    h.clock.set('2026-11-23T10:25:00+07:00')
+    const ticket = (await h.http.post('/api/centers/na-sang/appointments/check-in').send({ code: a.code }).expect(201)).body.ticket
+    expect(await h.handle.db.selectFrom('notify_subscription').select('id').where('ticket_id', '=', ticket.id).execute()).toEqual([])
+    expect(pageErrors(own)).toEqual([])
   })
 
   it('the online filing takes the phone for messages only with its consent box ticked', async () => {
