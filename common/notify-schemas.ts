@@ -58,6 +58,15 @@ export interface PhoneSignUpView {
   to: string
 }
 
+/**
+ * A failed message's last errors that are final by design (server/notify): the citizen or a clerk stopped the
+ * messages (`STOPPED`), the booking was cancelled (`CANCELLED`), the message is too old or its booking over
+ * (`STALE`). Such a message is never sent again: sent again, the sender would drop it once more.
+ */
+export const FINAL_NOTIFY_ERRORS = ['STOPPED', 'CANCELLED', 'STALE'] as const
+export type FinalNotifyError = (typeof FINAL_NOTIFY_ERRORS)[number]
+export const isFinalNotifyError = (e: string | null): e is FinalNotifyError => (FINAL_NOTIFY_ERRORS as readonly (string | null)[]).includes(e)
+
 export interface NotificationDeliveryView {
   id: string
   channel: 'push' | 'sms' | 'zalo'
@@ -73,6 +82,11 @@ export interface NotificationDeliveryView {
   lastStatus: number | null
   lastError: string | null
   deliveredAt: string | null
+  /**
+   * "Gửi lại" may send it again: failed, its sign-up still active, and its last error not final by design
+   * (FINAL_NOTIFY_ERRORS). The replay applies the same rule.
+   */
+  replayable: boolean
 }
 
 export interface NotificationsView {

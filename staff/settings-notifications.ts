@@ -1,4 +1,4 @@
-import type { NotificationsView } from '../common/notify-schemas.js'
+import { isFinalNotifyError, type NotificationDeliveryView, type NotificationsView } from '../common/notify-schemas.js'
 import { ApiError, apiGet } from '../web/api.js'
 import { fill, h } from '../web/dom.js'
 import { fmt, t } from '../web/i18n.js'
@@ -8,7 +8,8 @@ import { noticeEl, type Outcome, type PanelDeps } from './settings-form.js'
 
 /**
  * The center's notifications to citizens (issue 24): which channels are on, and the last 100 messages
- * (push, SMS, Zalo) with their status, attempts and last error; a failed one can be sent again.
+ * (push, SMS, Zalo) with their status, attempts and last error; a failed one can be sent again when the server
+ * says it is replayable, else the row says why in words (stopped by the citizen, booking cancelled, too late, sign-up ended).
  * A phone shows masked (0912•••678); the message itself is never stored apart from its code.
  */
 export class NotificationsPanel {
@@ -71,9 +72,22 @@ export class NotificationsPanel {
         h('td', null, d.to),
         h('td', { class: 'wh-status' }, w.status[d.status]),
         h('td', null, String(d.attempts)),
-        h('td', { class: 'wh-error' }, d.lastError ?? ''),
-        h('td', null, d.status === 'failed' ? h('button', { type: 'button', class: 'btn btn-small', id: `nt-replay-${d.id}`,
-          onclick: () => void this.replay(d.id) }, w.replay) : null)))))
+        this.errorCell(d),
+        h('td', { class: 'nt-action' }, this.action(d))))))
+  }
+
+  /** The last error: a final-by-design code in words (its code in the tooltip), a gateway's error as it came. */
+  private errorCell(d: NotificationDeliveryView): HTMLElement {
+    if (!isFinalNotifyError(d.lastError)) return h('td', { class: 'wh-error' }, d.lastError ?? '')
+    return h('td', { class: 'wh-error nt-final', title: d.lastError, 'data-error': d.lastError }, t().notify.panel.finalErrors[d.lastError])
+  }
+
+  /** "Gửi lại" only when the server would send it again; a failed one whose sign-up ended says so instead. */
+  private action(d: NotificationDeliveryView): HTMLElement | null {
+    const w = t().notify.panel
+    if (d.replayable) return h('button', { type: 'button', class: 'btn btn-small', id: `nt-replay-${d.id}`, onclick: () => void this.replay(d.id) }, w.replay)
+    if (d.status === 'failed' && !isFinalNotifyError(d.lastError)) return h('span', { class: 'muted nt-ended' }, w.ended)
+    return null
   }
 
   private async replay(id: string) {

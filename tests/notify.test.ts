@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import webpush from 'web-push'
 import { backends } from './helpers/db.js'
+import { MINUTE } from './helpers/clock.js'
 import { startHarness, type Harness } from './helpers/harness.js'
 import { issued, openLine, type Agent, type Line } from './queue-fixtures.js'
 import { createApp } from '../server/app.js'
@@ -27,6 +28,8 @@ class Gateway {
   reqs: Req[] = []
   answers: [number, unknown][] = []
   ok: [number, unknown] = [200, { CodeResult: '100', SMSID: 'x' }]
+  /** numbers the gateway keeps refusing (an eSMS error code) until taken out */
+  refuse = new Set<string>()
   server: Server = createServer((req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
@@ -35,7 +38,8 @@ class Gateway {
       let json: Record<string, unknown> | null = null
       try { json = JSON.parse(body.toString()) } catch { /* push bodies are encrypted */ }
       this.reqs.push({ url: req.url ?? '', headers: req.headers, body, json })
-      const [status, answer] = this.answers.shift() ?? this.ok
+      const [status, answer] = this.refuse.has(String(json?.Phone)) ? [200, { CodeResult: '104', ErrorMessage: 'Brandname not registered' }]
+        : this.answers.shift() ?? this.ok
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(answer))
     })
   })
@@ -212,7 +216,8 @@ describe.each(backends)('citizen notifications on %s', (kind) => {
     await callNext(line)
     await until(async () => (await h.handle.db.selectFrom('notify_subscription').select('active').where('id', '=', sub.body.subscription.id).executeTakeFirstOrThrow()).active === false)
     const list = await manager.get('/api/centers/na-sang/notifications').expect(200)
-    expect(list.body.deliveries.find((x: { code: string }) => x.code === t!.code)).toMatchObject({ channel: 'push', status: 'failed', attempts: 1, lastStatus: 410 })
+    // its sign-up ended: never sent again, so not offered
+    expect(list.body.deliveries.find((x: { code: string }) => x.code === t!.code)).toMatchObject({ channel: 'push', status: 'failed', attempts: 1, lastStatus: 410, replayable: false })
   })
 
   it('refuses a push service that is not a browser\'s, a bad number, a wrong key, a bad body, a sixth phone; the panel is for managers', async () => {
@@ -260,6 +265,64 @@ describe.each(backends)('citizen notifications on %s', (kind) => {
     ])
     expect(smsTo(d.code).every((r) => r.json!.Phone === '0933444555')).toBe(true)
     expect((await h.handle.db.selectFrom('notify_subscription').select('active').where('id', '=', sub.body.subscription.id).executeTakeFirstOrThrow()).active).toBe(false)
+  })
+
+  it('offers to send again only what can be sent: a gateway\'s failure yes, and it goes; a stopped message never, even once the citizen signs up again; a stale one never', async () => {
+    const deliveryOf = (code: string) => manager.get('/api/centers/na-sang/notifications').expect(200)
+      .then((r) => r.body.deliveries.find((x: { code: string }) => x.code === code))
+    const statusOf = async (stream: string) => (await h.handle.db.selectFrom('outbox_delivery').select('status')
+      .where('stream', '=', stream).where('notify_id', 'is not', null).executeTakeFirst())?.status
+    const replay = (id: string) => manager.post(`/api/centers/na-sang/notifications/${id}/replay`).send({})
+
+    // the gateway refuses this number on every attempt: the "called" fails after its last, its ticket still called
+    const line = await openLine(h)
+    const [t] = await queue(line, 1)
+    await h.http.post(`/api/tickets/${t!.id}/notify`).send({ key: await secret(t!.id), phone: '0977 000 111', consent: true }).expect(201)
+    sms.refuse.add('0977000111')
+    await callNext(line)
+    await until(async () => await statusOf(`ticket:${t!.id}`) === 'failed', 15_000)
+    const failed = await deliveryOf(t!.code)
+    expect(failed).toMatchObject({ status: 'failed', lastError: 'eSMS 104: Brandname not registered', replayable: true })
+    // the gateway fixed: "Gửi lại" sends it
+    sms.refuse.delete('0977000111')
+    await replay(failed.id).expect(200)
+    await until(async () => await statusOf(`ticket:${t!.id}`) === 'delivered')
+    expect(await deliveryOf(t!.code)).toMatchObject({ status: 'delivered', replayable: false })
+    await finish(line, t!.id)
+
+    await h.app.outbox.stop()
+    try {
+      // a dossier's "ready" waits in the outbox when the citizen stops the messages: dropped as STOPPED
+      const clerk = await h.login('canbo1')
+      const d = (await clerk.post('/api/dossiers').send({ procedureId, applicant: { ...applicant, phone: '0966 123 456' }, documents: [], sets: 1, delivery: 'center',
+        notify: { consent: true, channel: 'sms' } }).expect(201)).body.dossier
+      await clerk.post(`/api/dossiers/${d.id}/status`).send({ status: 'processing' }).expect(200)
+      await clerk.post(`/api/dossiers/${d.id}/status`).send({ status: 'ready' }).expect(200)
+      await h.http.post(`/api/public/dossiers/${d.code}/notify/stop`).send({ lookupCode: d.lookupCode }).expect(200)
+      const stopped = await deliveryOf(d.code)
+      expect(stopped).toMatchObject({ status: 'failed', lastError: 'STOPPED', replayable: false })
+      // the citizen signs up again with the same number (the sign-up is active again): what the stop dropped stays dropped
+      await h.http.post(`/api/public/dossiers/${d.code}/notify`).send({ lookupCode: d.lookupCode, phone: '0966123456', consent: true }).expect(201)
+      expect(await deliveryOf(d.code)).toMatchObject({ id: stopped.id, lastError: 'STOPPED', replayable: false })
+      expect((await replay(stopped.id).expect(404)).body.error.code).toBe('NOTIFICATION_NOT_FOUND')
+      expect(await statusOf(`dossier:${d.id}`)).toBe('failed')
+
+      // a ticket's "called" sent 31 minutes late is dropped as STALE, its ticket still called: sent again, it would be dropped again
+      const [late] = await queue(line, 1)
+      await h.http.post(`/api/tickets/${late!.id}/notify`).send({ key: await secret(late!.id), phone: '0977 000 222', consent: true }).expect(201)
+      await callNext(line)
+      h.clock.advance(31 * MINUTE)
+      try { await h.app.outbox.runOnce() } finally { h.clock.advance(-31 * MINUTE) }
+      const stale = await deliveryOf(late!.code)
+      expect(stale).toMatchObject({ status: 'failed', lastError: 'STALE', replayable: false })
+      expect((await h.handle.db.selectFrom('notify_subscription').select('active').where('ticket_id', '=', late!.id).executeTakeFirstOrThrow()).active).toBe(true)
+      expect((await replay(stale.id).expect(404)).body.error.code).toBe('NOTIFICATION_NOT_FOUND')
+      expect(await statusOf(`ticket:${late!.id}`)).toBe('failed')
+      expect(smsTo(d.code)).toEqual([])
+      expect(smsTo(late!.code)).toEqual([])
+    } finally {
+      h.app.outbox.start()
+    }
   })
 
   it('sends a message committed while no app ran once an app runs again, once', async () => {

@@ -1572,6 +1572,8 @@ export const en: Catalog = {
       replay: 'Send again',
       replayed: 'Queued to send again.',
       refresh: 'Refresh',
+      finalErrors: { STOPPED: 'The citizen stopped the messages', CANCELLED: 'The booking was cancelled', STALE: 'Too late, not sent' },
+      ended: 'The sign-up has ended',
     },
   },
   // webhooks (W6, issue 25): the settings panel 'Webhooks'

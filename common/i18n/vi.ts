@@ -1587,6 +1587,10 @@ export const vi = {
       replay: 'Gửi lại',
       replayed: 'Đã xếp gửi lại.',
       refresh: 'Tải lại',
+      // a failed message never sent again, and why (common/notify-schemas.ts FINAL_NOTIFY_ERRORS); other errors show as the gateway gave them
+      finalErrors: { STOPPED: 'Công dân đã ngừng nhận tin', CANCELLED: 'Lịch hẹn đã hủy', STALE: 'Quá hạn, không gửi nữa' },
+      // a failed message whose sign-up ended (its ticket, dossier or booking is over, or the browser's push subscription is gone)
+      ended: 'Đăng ký nhận tin đã kết thúc',
     },
   },
   // webhooks (W6, issue 25): the settings panel 'Webhook'

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { Executor } from '../../db/create-db.js'
 import type { ConsentSource, NotifyChannel } from '../../db/types.js'
+import { FINAL_NOTIFY_ERRORS } from '../../common/notify-schemas.js'
 
 /** The notifications' SQL: subscriptions, and the outbox deliveries of channel push / sms / zalo (lease as in outbox.repository.ts). */
 
@@ -120,13 +121,24 @@ export interface NotificationRow {
   id: string; channel: NotifyChannel; kind: string; code: string; occurred_at: Date; status: 'pending' | 'delivered' | 'failed'
   attempts: number; next_at: Date; last_status: number | null; last_error: string | null; delivered_at: Date | null
   phone: string | null; endpoint: string | null; consent_source: string
+  /** replayNotification would send it again (REPLAYABLE) */
+  replayable: boolean
 }
+
+/**
+ * Which delivery `d` (of subscription `s`) a manager may send again: failed, its sign-up still active (not stopped,
+ * its ticket, dossier or booking not over, its push subscription not gone), and its last error not final by design
+ * (a stopped, cancelled or stale message: a sign-up renewed after a stop does not bring back what the stop dropped,
+ * and a cancelled or stale one would be dropped again). The list and the replay share it: the page never offers a
+ * replay the server refuses.
+ */
+const REPLAYABLE = sql<boolean>`(d.status = 'failed' AND s.active AND coalesce(d.last_error, '') NOT IN (${sql.join([...FINAL_NOTIFY_ERRORS])}))`
 
 /** The center's last `limit` notification deliveries, newest first. */
 export async function listNotifications(db: Executor, centerId: string, limit: number): Promise<NotificationRow[]> {
   const { rows } = await sql<NotificationRow>`
     SELECT d.id::text, d.channel, e.kind, e.data->>'code' AS code, e.occurred_at, d.status, d.attempts, d.next_at, d.last_status, d.last_error,
-      d.delivered_at, s.phone, s.endpoint, s.consent_source
+      d.delivered_at, s.phone, s.endpoint, s.consent_source, ${REPLAYABLE} AS replayable
     FROM outbox_delivery d JOIN outbox_event e ON e.id = d.event_id JOIN notify_subscription s ON s.id = d.notify_id
     WHERE d.notify_id IS NOT NULL AND e.center_id = ${centerId}
     ORDER BY d.id DESC LIMIT ${limit}`.execute(db)
@@ -143,12 +155,12 @@ export async function notificationCounts(db: Executor, centerId: string) {
 
 /**
  * The manager's replay of a failed notification: due now, attempts afresh (the gateway dedupes on the same key); only
- * while its sign-up stands (a stopped one, or one whose ticket, dossier or booking ended, is never sent again).
+ * a replayable one (REPLAYABLE: a stopped, cancelled or stale one, or one whose sign-up ended, is never sent again).
  */
 export async function replayNotification(db: Executor, id: string, centerId: string): Promise<boolean> {
   const { rows } = await sql<{ id: string }>`UPDATE outbox_delivery d SET status = 'pending', attempts = 0, next_at = clock_timestamp(),
       lease_until = NULL, lease_owner = NULL
-    FROM notify_subscription s WHERE d.id = ${id}::bigint AND s.id = d.notify_id AND s.center_id = ${centerId} AND d.status = 'failed' AND s.active
+    FROM notify_subscription s WHERE d.id = ${id}::bigint AND s.id = d.notify_id AND s.center_id = ${centerId} AND ${REPLAYABLE}
     RETURNING d.id::text`.execute(db)
   return rows.length > 0
 }

@@ -99,7 +99,7 @@ export class NotifyService {
         id: r.id, channel: r.channel, kind: r.kind, code: r.code, source: r.consent_source,
         to: r.phone ? maskPhone(r.phone) : r.endpoint ? new URL(r.endpoint).host : '',
         occurredAt: iso(r.occurred_at)!, status: r.status, attempts: r.attempts, nextAt: iso(r.next_at)!, lastStatus: r.last_status,
-        lastError: r.last_error, deliveredAt: iso(r.delivered_at),
+        lastError: r.last_error, deliveredAt: iso(r.delivered_at), replayable: r.replayable,
       })),
     }
   }

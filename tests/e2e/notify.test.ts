@@ -26,10 +26,17 @@ describeBrowser('notify me in Chromium', () => {
   let h: Harness
   let browser: Browser
   const got: Got[] = []
+  /** numbers the SMS gateway refuses (HTTP 500) */
+  const refused = new Set<string>()
   const local = createServer((req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => { got.push({ url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) }); res.writeHead(201).end('{"ok":true}') })
+    req.on('end', () => {
+      const body = Buffer.concat(chunks)
+      got.push({ url: req.url ?? '', headers: req.headers, body })
+      if (req.url === '/sms' && refused.has(String(JSON.parse(body.toString()).to))) res.writeHead(500).end('{"error":"gateway down"}')
+      else res.writeHead(201).end('{"ok":true}')
+    })
   })
   const ecdh = createECDH('prime256v1')
   ecdh.generateKeys()
@@ -191,6 +198,65 @@ describeBrowser('notify me in Chromium', () => {
     ]))
     expect(await manager.textContent('#nt-channels')).toContain('SMS (http)')
     await shot(manager, 'notify-manager-panel.png')
+  })
+
+  it('the manager is offered "Gửi lại" for a gateway\'s failure, and for a message the citizen stopped reads why instead', async () => {
+    const clerk = await h.login('canbo1')
+    const procedureId = (await h.handle.db.selectFrom('procedure').select('id').where('code', '=', 'khai-sinh').executeTakeFirstOrThrow()).id
+    const d = (await clerk.post('/api/dossiers').send({ procedureId, applicant: { fullName: 'Lò Thị Ngừng', phone: '0966 123 456', address: 'Bản Na Sang', idNumber: null },
+      documents: [], sets: 1, delivery: 'center', notify: { consent: true, channel: 'sms' } }).expect(201)).body.dossier
+    // the result is ready while the outbox is held; the citizen stops the messages before it is sent: dropped (STOPPED)
+    await h.app.outbox.stop()
+    try {
+      await clerk.post(`/api/dossiers/${d.id}/status`).send({ status: 'processing' }).expect(200)
+      await clerk.post(`/api/dossiers/${d.id}/status`).send({ status: 'ready' }).expect(200)
+      await h.http.post(`/api/public/dossiers/${d.code}/notify/stop`).send({ lookupCode: d.lookupCode }).expect(200)
+    } finally { h.app.outbox.start() }
+    // a ticket's "called" to a number the gateway refuses: failed after its last attempt, its ticket still called
+    const line: Line = await openLine(h)
+    const t = await issued(h, line.serviceId)
+    await h.http.post(`/api/tickets/${t.id}/notify`).send({ key: t.secret, phone: '0977 000 111', consent: true }).expect(201)
+    refused.add('84977000111')
+    await line.clerk.post(`/api/counters/${line.counterId}/call-next`).send({}).expect(200)
+    const deliveryOf = (stream: string) => h.handle.db.selectFrom('outbox_delivery').select(['id', 'status', 'last_error'])
+      .where('stream', '=', stream).where('notify_id', 'is not', null).executeTakeFirstOrThrow()
+    const deadline = Date.now() + 15_000
+    while ((await deliveryOf(`ticket:${t.id}`)).status !== 'failed' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+    const failed = await deliveryOf(`ticket:${t.id}`)
+    const stopped = await deliveryOf(`dossier:${d.id}`)
+    expect([failed.status, stopped]).toEqual(['failed', { id: stopped.id, status: 'failed', last_error: 'STOPPED' }])
+
+    const { page: manager } = await newPage(browser, { width: 1366, height: 768 })
+    manager.context().setDefaultTimeout(8000)
+    await manager.goto(`${h.url}/staff?center=na-sang`)
+    await manager.fill('#username', 'quanly')
+    await manager.fill('#password', TEST_PASSWORD)
+    await manager.click('#login-submit')
+    await manager.waitForSelector('#floor')
+    await manager.click('#tab-settings')
+    await manager.click('#set-notifications')
+    await manager.waitForSelector('#nt-table')
+    const row = (id: string) => manager.locator(`#nt-table tr[data-notification="${id}"]`)
+    // the stopped one: why, in words (its code kept in the tooltip), and nothing to press
+    expect(await row(String(stopped.id)).locator('td').allTextContents()).toEqual(
+      [expect.any(String), 'SMS', 'Có kết quả sớm', d.code, '0966•••456', 'Thất bại', '0', 'Công dân đã ngừng nhận tin', ''])
+    expect(await row(String(stopped.id)).locator('.wh-error').getAttribute('title')).toBe('STOPPED')
+    expect(await row(String(stopped.id)).locator('button').count()).toBe(0)
+    // the gateway's failure: its error as the gateway gave it, and "Gửi lại"
+    expect(await row(String(failed.id)).locator('.wh-error').textContent()).toBe(failed.last_error)
+    expect(await manager.textContent(`#nt-replay-${failed.id}`)).toBe('Gửi lại')
+    await row(String(stopped.id)).scrollIntoViewIfNeeded()
+    await shot(manager, 'notify-manager-stopped.png')
+    // the ticket is served: its sign-up ends, so the failure is not sent again either, and the row says so
+    await line.clerk.post(`/api/tickets/${t.id}/start`).send({}).expect(200)
+    await line.clerk.post(`/api/tickets/${t.id}/complete`).send({}).expect(200)
+    await manager.click('#nt-refresh')
+    await row(String(failed.id)).locator('.nt-ended').waitFor()
+    expect(await row(String(failed.id)).locator('.nt-action').textContent()).toBe('Đăng ký nhận tin đã kết thúc')
+    expect(await row(String(failed.id)).locator('button').count()).toBe(0)
+    await shot(manager, 'notify-manager-ended.png')
+    expect(pageErrors(manager)).toEqual([])
+    refused.delete('84977000111')
   })
 
   it('at the counter, the clerk ticks the citizen\'s consent next to the phone: the dossier\'s messages go to it, and the console says so', async () => {
