@@ -16,15 +16,15 @@ const at = (min: number) => new Date(`${DAY}T00:00:00+07:00`).getTime() + min * 
 const hm = (min: number) => `${String(Math.floor(min / 60)).padStart(2, '0')}:${String(Math.floor(min % 60)).padStart(2, '0')}`
 
 /** tickets per hour, by local minute ranges (the kiosk issues from 07:00 to 16:30, lunch included) */
-const ARRIVALS: [number, number, number][] = [[420, 480, 30], [480, 600, 42], [600, 690, 30], [690, 810, 8], [810, 900, 34], [900, 960, 28], [960, 990, 16]]
+export const ARRIVALS: [number, number, number][] = [[420, 480, 30], [480, 600, 42], [600, 690, 30], [690, 810, 8], [810, 900, 34], [900, 960, 28], [960, 990, 16]]
 /** prefix → share of arrivals, mean minutes at the counter (the seed's defaults are 8, 4, 12, 10, 10, 10, 3) */
-const MIX: Record<string, [number, number]> = { A: [0.22, 9], B: [0.25, 5], C: [0.08, 15], D: [0.10, 11], E: [0.07, 12], F: [0.08, 14], G: [0.20, 2.5] }
-const NO_SHOW = 0.06, PRIORITY = 0.05
+export const MIX: Record<string, [number, number]> = { A: [0.22, 9], B: [0.25, 5], C: [0.08, 15], D: [0.10, 11], E: [0.07, 12], F: [0.08, 14], G: [0.20, 2.5] }
+export const NO_SHOW = 0.06, PRIORITY = 0.05
 /** counter number → its pauses besides lunch: [from, to, reason] */
-const PAUSES: Record<number, [number, number, string][]> = { 4: [[570, 600, 'meeting']], 3: [[870, 930, 'field_work']] }
-const LUNCH: [number, number] = [690, 810]
+export const PAUSES: Record<number, [number, number, string][]> = { 4: [[570, 600, 'meeting']], 3: [[870, 930, 'field_work']] }
+export const LUNCH: [number, number] = [690, 810]
 
-function rng(seed: number) {
+export function rng(seed: number) {
   let a = seed >>> 0
   return () => { a = (a + 0x6d2b79f5) >>> 0; let t = a; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296 }
 }
@@ -99,7 +99,8 @@ async function simulate(server: Server, seed: number): Promise<Rec[]> {
     if (due) {
       c.taken.add(c.breaks.indexOf(due))
       c.paused = true
-      await must(`/api/counters/${c.id}/pause`, { reason: due[2] }, c.cookie)
+      // the clerk says when they will be back from a meeting or field work (they know its end), not from lunch (the hours say it)
+      await must(`/api/counters/${c.id}/pause`, { reason: due[2], ...(due[2] !== 'break' ? { minutes: Math.max(1, Math.round(due[1] - t)) } : {}) }, c.cookie)
       schedule(due[1], async () => { c.paused = false; await must(`/api/counters/${c.id}/resume`, {}, c.cookie); await free(c, due[1]) })
       return
     }
@@ -189,7 +190,7 @@ export async function estimatesBench() {
   }
   const h = honesty(all)
   const md = `${header('Estimates: how honest the printed wait is (issue 24)', `npm run bench -- estimates${root ? ` (BENCH_ESTIMATES_ROOT=${root})` : ''}`)}
-One simulated Monday per seed against the real server (PostgreSQL; the app's clock moved by the bench: a day takes one to two minutes here, not ten hours): ${ARRIVALS.map(([a, b, r]) => `${hm(a)}–${hm(b)} ${r}/h`).join(', ')} (Poisson); services ${Object.entries(MIX).map(([p, [s, m]]) => `${p} ${Math.round(s * 100)} % × ${m} min`).join(', ')} (log-normal, σ 0.5; the estimator starts from the seed's defaults and learns the last 20); ${PRIORITY * 100} % priority (30 min earlier), ${NO_SHOW * 100} % no-shows (90 s lost), six counters with their two tiers, lunch ${hm(LUNCH[0])}–${hm(LUNCH[1])} (each clerk pauses after the ticket in hand and comes back up to 5 min late), counter 4 in a meeting 09:30–10:00, counter 3 on field work 14:30–15:30, clerks serve past 17:00 until the queue is empty. The estimate is the ticket's \`estimatedWaitMinutes\` at issue; the real wait is issue to call.
+One simulated Monday per seed against the real server (PostgreSQL; the app's clock moved by the bench: a day takes one to two minutes here, not ten hours): ${ARRIVALS.map(([a, b, r]) => `${hm(a)}–${hm(b)} ${r}/h`).join(', ')} (Poisson); services ${Object.entries(MIX).map(([p, [s, m]]) => `${p} ${Math.round(s * 100)} % × ${m} min`).join(', ')} (log-normal, σ 0.5; the estimator starts from the seed's defaults and learns the last 20); ${PRIORITY * 100} % priority (30 min earlier), ${NO_SHOW * 100} % no-shows (90 s lost), six counters with their two tiers, lunch ${hm(LUNCH[0])}–${hm(LUNCH[1])} (each clerk pauses after the ticket in hand and comes back up to 5 min late), counter 4 in a meeting 09:30–10:00, counter 3 on field work 14:30–15:30 (their clerks say when they will be back), clerks serve past 17:00 until the queue is empty. The estimate is the ticket's \`estimatedWaitMinutes\` at issue; the real wait is issue to call.
 
 ${perDay.map((l) => `- ${l}`).join('\n')}
 

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { PAUSE_REASONS } from './types.js'
+import { PAUSE_MAX_MINUTES, PAUSE_REASONS } from './types.js'
 import { RATING_COMMENT_MAX, RATING_REASONS, REPORT_GROUPS } from './rating-types.js'
 import { PERIOD_GROUPS } from './dossier-report-types.js'
 
@@ -22,6 +22,8 @@ export const LoginBody = z.strictObject({
 export const PauseBody = z.strictObject({
   reason: z.enum(PAUSE_REASONS),
   note: z.string().trim().max(200).optional(),
+  /** back in this many minutes, when the clerk says (shown on the wall, counted by the estimates) */
+  minutes: z.number().int().min(1).max(PAUSE_MAX_MINUTES).optional(),
 })
 // ---- a ticket's secret (H1, issue 19 item 4) ----
 /** a ticket's secret (printed on its QR) or a counter's rating-tablet key; missing or wrong: answered as not found */

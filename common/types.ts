@@ -5,6 +5,9 @@ export type CounterStatus = 'closed' | 'open' | 'paused'
 export type StaffRole = 'admin' | 'manager' | 'clerk'
 export const PAUSE_REASONS = ['break', 'meeting', 'field_work', 'other'] as const
 export type PauseReason = (typeof PAUSE_REASONS)[number]
+/** the choices of "back in" a clerk has when pausing (minutes), and the most the API takes */
+export const PAUSE_MINUTES_CHOICES = [5, 15, 30, 60] as const
+export const PAUSE_MAX_MINUTES = 240
 
 export interface TicketView {
   id: string
@@ -81,6 +84,8 @@ export interface CounterView {
   name: string
   status: CounterStatus
   pauseReason: string | null
+  /** when a paused counter's clerk said they would be back (ISO); null when not said or not paused */
+  pauseUntil: string | null
   statusSince: string
   staffName: string | null
   currentTicket: { id: string; code: string; status: 'called' | 'serving' } | null

@@ -124,6 +124,8 @@ export interface CounterTable {
   name: Generated<string>
   status: Generated<CounterStatus>
   pause_reason: string | null
+  /** when a paused counter's clerk said they would be back; null when not said or not paused (migration 0031) */
+  pause_until: Timestamp | null
   status_since: GeneratedTimestamp
   staff_id: string | null
   /** a deactivated counter is closed, cannot be opened, and is listed nowhere but in settings (migration 0010) */

@@ -120,7 +120,8 @@ function renderHero(): void {
 
 function counterCard(c: PublicCounterView): HTMLElement {
   const d = t().display
-  const status = c.status === 'closed' ? d.counterClosed : c.status === 'paused' ? d.counterPaused : ''
+  const status = c.status === 'closed' ? d.counterClosed
+    : c.status === 'paused' ? (c.pauseUntil ? fmt(d.counterPausedUntil, { time: hm(c.pauseUntil) }) : d.counterPaused) : ''
   const current = c.status !== 'closed' ? c.currentTicket : null
   const active = !!hero && flashing && hero.counterId === c.id
   return h('div', { class: `counter ${c.status}${active ? ' active' : ''}`, 'data-counter': c.number },

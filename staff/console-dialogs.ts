@@ -1,7 +1,7 @@
 import type { StaffServiceOption } from '../common/staff-types.js'
-import { PAUSE_REASONS, type CounterView, type PauseReason } from '../common/types.js'
+import { PAUSE_MINUTES_CHOICES, PAUSE_REASONS, type CounterView, type PauseReason } from '../common/types.js'
 import { fill, h } from '../web/dom.js'
-import { fmt, t } from '../web/i18n.js'
+import { duration, fmt, t } from '../web/i18n.js'
 import { serviceName } from './util.js'
 
 /**
@@ -22,17 +22,26 @@ function dialog(id: string, title: string, body: (close: () => void) => (Node | 
   return dlg
 }
 
-/** Why the counter pauses: a reason (its button, or its digit key) and an optional note. */
-export function pauseDialog(counterNumber: number, onPick: (reason: PauseReason, note: string) => void): void {
+/**
+ * Why the counter pauses: a reason (its button, or its digit key), when the clerk will be back if they know
+ * (shown on the wall, counted by the estimates; picked before the reason) and an optional note.
+ */
+export function pauseDialog(counterNumber: number, onPick: (reason: PauseReason, note: string, minutes: number | null) => void): void {
   const w = t().staff
   const note = h('input', { id: 'pause-note', maxlength: 200, autocomplete: 'off' })
+  const backIn = (minutes: number | null) => h('label', { class: 'back-in' },
+    h('input', { type: 'radio', name: 'pause-back', value: minutes === null ? '' : String(minutes), ...(minutes === null ? { checked: true } : {}) }),
+    minutes === null ? w.pauseBackUnknown : duration(minutes))
   const dlg = dialog('pause-dialog', fmt(w.pauseTitle, { n: counterNumber }), (close) => [
+    h('fieldset', { class: 'back-ins', id: 'pause-back' }, h('legend', null, w.pauseBackIn),
+      backIn(null), ...PAUSE_MINUTES_CHOICES.map((m) => backIn(m))),
     h('p', null, w.pauseChoose),
     h('div', { class: 'reasons' }, ...PAUSE_REASONS.map((r: PauseReason, i) => h('button', {
       type: 'button', class: 'btn btn-reason', 'data-reason': r,
       onclick: () => {
+        const picked = dlg.querySelector<HTMLInputElement>('input[name="pause-back"]:checked')?.value
         close()
-        onPick(r, note.value.trim())
+        onPick(r, note.value.trim(), picked ? Number(picked) : null)
       },
     }, h('kbd', null, String(i + 1)), t().pauseReason[r]))),
     h('label', { for: 'pause-note' }, w.pauseNote), note,

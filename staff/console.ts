@@ -192,9 +192,9 @@ export class CounterConsole {
   private pauseDialog() {
     const counter = this.counterId
     if (!counter || !this.q) return
-    pauseDialog(this.q.counter.number, (reason, note) => {
+    pauseDialog(this.q.counter.number, (reason, note, minutes) => {
       void this.act(async () => {
-        await apiPost(`/api/counters/${enc(counter)}/pause`, note ? { reason, note } : { reason })
+        await apiPost(`/api/counters/${enc(counter)}/pause`, { reason, ...(note ? { note } : {}), ...(minutes ? { minutes } : {}) })
         return { kind: 'ok', text: t().staff.pausedOk }
       })
     })
@@ -280,12 +280,13 @@ export class CounterConsole {
     const waitingTotal = q.waitingTotal.primary + q.waitingTotal.backup
     const { reason, note } = splitPauseReason(q.counter.pauseReason)
     const reasonText = reason ? `${(t().pauseReason as Record<string, string>)[reason] ?? reason}${note ? ` (${note})` : ''}` : ''
+    const backAt = q.counter.pauseUntil ? ` · ${fmt(w.pauseBackAt, { time: hm(q.counter.pauseUntil) })}` : ''
 
     const statusBar = h('section', { class: `statusbar ${q.counter.status}`, id: 'counter-status', 'data-status': q.counter.status },
       h('div', { class: 'sb-main' },
         h('h1', null, fmt(w.counterN, { n: q.counter.number })),
         h('span', { class: `pill big ${q.counter.status}`, id: 'status-pill' },
-          q.counter.status === 'paused' ? `${w.status.paused}: ${reasonText}` : w.status[q.counter.status]),
+          q.counter.status === 'paused' ? `${w.status.paused}: ${reasonText}${backAt}` : w.status[q.counter.status]),
         h('span', { class: 'sb-since', id: 'status-since' }, fmt(w.statusSince, { since: hm(q.counter.statusSince) }), ' · ',
           h('span', { 'data-since': q.counter.statusSince }, sinceText(q.counter.statusSince)))),
       h('div', { class: 'sb-actions' },

@@ -2,7 +2,7 @@ import type { FloorAlert, FloorResponse, FloorService } from '../common/staff-ty
 import { ApiError, apiGet } from '../web/api.js'
 import { fill, h } from '../web/dom.js'
 import { duration, fmt, getLang, t } from '../web/i18n.js'
-import { hms } from '../web/time.js'
+import { hm, hms } from '../web/time.js'
 import { splitPauseReason } from './actions.js'
 import { errorText, sinceText, syncClock } from './util.js'
 import { centerPublicUrl, publicBase } from '../web/qr.js'
@@ -114,7 +114,7 @@ export class FloorView {
                   h('button', { type: 'button', class: 'btn btn-small tablet-btn', 'data-tablet': c.number, title: fmt(w.tabletLinkTitle, { n: c.number }),
                     onclick: () => void this.showTablet(c.id) }, w.tabletLink)),
                 h('td', null, c.staffName ?? h('span', { class: 'muted' }, w.nobody)),
-                h('td', null, h('span', { class: `pill ${c.status}` }, w.status[c.status]), paused ? h('span', { class: 'reason' }, ` ${reasonText(c.pauseReason)}`) : null),
+                h('td', null, h('span', { class: `pill ${c.status}` }, w.status[c.status]), paused ? h('span', { class: 'reason' }, ` ${reasonText(c.pauseReason)}${c.pauseUntil ? ` · ${fmt(w.pauseBackAt, { time: hm(c.pauseUntil) })}` : ''}`) : null),
                 h('td', { class: 'code' }, c.currentTicket ? `${c.currentTicket.code} · ${t().ticketStatus[c.currentTicket.status]}` : ''),
                 h('td', null, c.status === 'closed' ? '' : h('span', { 'data-since': c.statusSince }, sinceText(c.statusSince))))
             }))),

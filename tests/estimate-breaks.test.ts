@@ -193,6 +193,29 @@ describe.each(backends)('estimates around breaks on %s', (kind) => {
     expect(await issued(h, line.serviceId)).toMatchObject({ ahead: 2, estimatedWaitMinutes: 41 })
   })
 
+  it('a clerk who said when they would be back is counted from then: 30 minutes, then 5 more once that time has passed; resuming forgets it', async () => {
+    h.clock.set(local(MON, '09:00'))
+    const line = await openLine(h, { defaultMinutes: 8 })
+    const paused = await line.clerk.post(`/api/counters/${line.counterId}/pause`).send({ reason: 'meeting', minutes: 30 }).expect(200)
+    expect(paused.body.counter).toMatchObject({ status: 'paused', pauseUntil: new Date(local(MON, '09:30')).toISOString() })
+    // back at 09:30, then one ticket of 8 ahead (without the clerk's word: 10 + 8)
+    await issued(h, line.serviceId)
+    expect(await issued(h, line.serviceId)).toMatchObject({ ahead: 1, estimatedWaitMinutes: 38 })
+    h.clock.set(local(MON, '09:20'))
+    expect(await issued(h, line.serviceId)).toMatchObject({ ahead: 2, estimatedWaitMinutes: 26 }) // 10 + 2 × 8
+    h.clock.set(local(MON, '09:40')) // late: 5 more minutes, then three of 8
+    expect(await issued(h, line.serviceId)).toMatchObject({ ahead: 3, estimatedWaitMinutes: 29 })
+    const back = await line.clerk.post(`/api/counters/${line.counterId}/resume`).send({}).expect(200)
+    expect(back.body.counter).toMatchObject({ status: 'open', pauseUntil: null })
+    // bad words for it: refused, nothing changed
+    for (const minutes of [0, 241, 1.5, '30']) {
+      const r = await line.clerk.post(`/api/counters/${line.counterId}/pause`).send({ reason: 'meeting', minutes }).expect(400)
+      expect(r.body.error.code).toBe('VALIDATION_FAILED')
+    }
+    const counter = await h.handle.db.selectFrom('counter').select(['status', 'pause_until']).where('id', '=', line.counterId).executeTakeFirstOrThrow()
+    expect(counter).toEqual({ status: 'open', pause_until: null })
+  })
+
   it('a counter with a ticket in hand joins once what is left of it is done: its service’s average less the time since the call, at least a quarter', async () => {
     h.clock.set(local(MON, '09:00'))
     const line = await openLine(h, { defaultMinutes: 8 })

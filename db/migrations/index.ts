@@ -26,6 +26,7 @@ import * as m0027 from './2026_12_07_0027_shared_throttles.js'
 import * as m0028 from './2026_12_07_0028_notify_consent.js'
 import * as m0029 from './2026_12_07_0029_appointment_ticket.js'
 import * as m0030 from './2026_12_07_0030_booking_consent_end.js'
+import * as m0031 from './2026_12_07_0031_pause_until.js'
 
 // Static imports: FileMigrationProvider's dynamic import does not work under jest.
 const migrations: Record<string, Migration> = {
@@ -56,6 +57,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_07_0028_notify_consent': m0028,
   '2026_12_07_0029_appointment_ticket': m0029,
   '2026_12_07_0030_booking_consent_end': m0030,
+  '2026_12_07_0031_pause_until': m0031,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -36,7 +36,7 @@ export function listCounterViews(db: Executor, centerId: string, counterId?: str
     .leftJoin('staff', 'staff.id', 'counter.staff_id')
     .leftJoin('ticket', (j) => j.onRef('ticket.counter_id', '=', 'counter.id').on(sql<boolean>`ticket.status IN ('called', 'serving')`))
     .select(['counter.id', 'counter.number', 'counter.name', 'counter.status', 'counter.pause_reason',
-      'counter.status_since', 'staff.full_name as staff_name',
+      'counter.pause_until', 'counter.status_since', 'staff.full_name as staff_name',
       'ticket.id as ticket_id', 'ticket.code as ticket_code', 'ticket.status as ticket_status'])
     // its services in the same statement, primaries first
     .select(sql<{ id: string; tier: 1 | 2 }[]>`(SELECT coalesce(json_agg(json_build_object('id', cs.service_id, 'tier', cs.tier) ORDER BY cs.tier), '[]')

@@ -26,7 +26,7 @@ export class CounterService {
       const other = await counters.findOpenCounterOfStaff(trx, actor.staffId)
       if (other) throw new AppError('STAFF_AT_OTHER_COUNTER', { counter: other.number })
       try {
-        await counters.updateCounter(trx, c.id, { status: 'open', staff_id: actor.staffId, pause_reason: null, status_since: now })
+        await counters.updateCounter(trx, c.id, { status: 'open', staff_id: actor.staffId, pause_reason: null, pause_until: null, status_since: now })
       } catch (e) {
         if (isUniqueViolation(e, 'counter_one_per_staff')) throw new AppError('STAFF_AT_OTHER_COUNTER', { counter: '?' })
         throw e
@@ -41,7 +41,7 @@ export class CounterService {
       if (c.status === 'closed') return false
       const active = await tickets.findActiveAtCounter(trx, c.id)
       if (active) throw new AppError('COUNTER_BUSY', { code: active.code })
-      await counters.updateCounter(trx, c.id, { status: 'closed', staff_id: null, pause_reason: null, status_since: now })
+      await counters.updateCounter(trx, c.id, { status: 'closed', staff_id: null, pause_reason: null, pause_until: null, status_since: now })
       await counters.insertCounterEvent(trx, { counterId: c.id, staffId: actor.staffId, type: 'close', at: now })
       // issue 22: tickets transferred to this counter go back to their service's queue, in their place
       const released = await tickets.releaseForCounter(trx, c.id)
@@ -50,12 +50,14 @@ export class CounterService {
     })
   }
 
-  async pauseCounter(counterId: string, actor: Actor, reason: PauseReason, note?: string): Promise<CounterView> {
+  /** Pauses with a reason, a note for staff and, when the clerk says, the minutes until they are back. */
+  async pauseCounter(counterId: string, actor: Actor, reason: PauseReason, note?: string, minutes?: number): Promise<CounterView> {
     return this.counterChange(counterId, actor, async (trx, c, now) => {
       if (c.status === 'closed') throw new AppError('COUNTER_CLOSED')
       if (c.status === 'paused') throw new AppError('COUNTER_PAUSED')
       const text = note ? `${reason}: ${note}` : reason
-      await counters.updateCounter(trx, c.id, { status: 'paused', pause_reason: text, status_since: now })
+      const until = minutes ? new Date(now.getTime() + minutes * 60_000) : null
+      await counters.updateCounter(trx, c.id, { status: 'paused', pause_reason: text, pause_until: until, status_since: now })
       await counters.insertCounterEvent(trx, { counterId: c.id, staffId: actor.staffId, type: 'pause', reason: text, at: now })
       return true
     })
@@ -64,7 +66,7 @@ export class CounterService {
   async resumeCounter(counterId: string, actor: Actor): Promise<CounterView> {
     return this.counterChange(counterId, actor, async (trx, c, now) => {
       if (c.status !== 'paused') throw new AppError('COUNTER_NOT_PAUSED')
-      await counters.updateCounter(trx, c.id, { status: 'open', pause_reason: null, status_since: now })
+      await counters.updateCounter(trx, c.id, { status: 'open', pause_reason: null, pause_until: null, status_since: now })
       await counters.insertCounterEvent(trx, { counterId: c.id, staffId: actor.staffId, type: 'resume', at: now })
       return true
     })

@@ -10,11 +10,16 @@ import { hmOf, intervalsOn, minutesOf, openTimeUntil, resumesAt, type Interval }
  * tickets ahead × the service's average of its last 20 completed tickets, its default when fewer than 3,
  * and its share of the older tickets of the other services its primary counters take first), done by
  * the counters serving it, each joining once it is free for it (its ticket in hand done; a backup counter
- * after its primary services' waiting work; a paused one when it is expected back): `doneAfter`, then
+ * after its primary services' waiting work; a paused one when its clerk said they would be back, else when
+ * expected): `doneAfter`, then
  * laid on the day's open time from now, so the lunch break and the time before opening do not count.
  */
 
-export interface ServingCounter { status: 'open' | 'paused' | 'closed'; afterSeconds: number; sinceMinute: number; handSeconds: number }
+export interface ServingCounter {
+  status: 'open' | 'paused' | 'closed'; afterSeconds: number; sinceMinute: number; handSeconds: number
+  /** a paused counter's: the local minute its clerk said they would be back, null when not said */
+  untilMinute: number | null
+}
 
 /** What is left (seconds) of a ticket in hand called `elapsed` seconds ago: its service's average less that, at least a quarter of it. */
 export function handLeft(avg: number, elapsed: number): number {
@@ -59,7 +64,7 @@ export async function loadServiceFigures(db: Executor, centerId: string, service
 
 export type FiguresRow = {
   id: string; default_service_minutes: number; daily_cap: number | null; waiting: number; issued: number; avg_s: number | null; done_n: number
-  counters: string | { status: ServingCounter['status']; after: number; since: string; hand: number | null; handAt: string | null }[]; other_work: number
+  counters: string | { status: ServingCounter['status']; after: number; since: string; until: string | null; hand: number | null; handAt: string | null }[]; other_work: number
   time_zone: string; opening_hours: OpeningHours; day_kind: 'holiday' | 'workday' | null
 }
 
@@ -71,6 +76,7 @@ export function toFigures(r: FiguresRow, serviceDay: string, now: Date): Service
     issued: Number(r.issued), avgSeconds: r.done_n >= 3 ? r.avg_s : null, otherWorkSeconds: Number(r.other_work),
     counters: (typeof r.counters === 'string' ? JSON.parse(r.counters) as Exclude<FiguresRow['counters'], string> : r.counters)
       .map((c) => ({ status: c.status, afterSeconds: Number(c.after), sinceMinute: minuteOf(c.since, r.time_zone, serviceDay),
+        untilMinute: c.until === null ? null : minuteOf(c.until, r.time_zone, serviceDay, 24 * 60),
         handSeconds: c.hand === null || c.handAt === null ? 0 : handLeft(Number(c.hand), (now.getTime() - new Date(c.handAt).getTime()) / 1000) })),
     intervals: intervalsOn(hours, serviceDay, r.day_kind),
     // a ticket of an earlier day still waiting (before the expiry sweep): its day is over, all time counts
@@ -112,7 +118,7 @@ export function serviceFiguresQuery(centerId: string, serviceDay: string, now: D
       WHERE s.center_id = ${centerId}
     ),
     cs AS (
-      SELECT x.counter_id, x.service_id, x.tier, c.status, c.status_since, h.service_id AS hand_service, h.called_at AS hand_at
+      SELECT x.counter_id, x.service_id, x.tier, c.status, c.status_since, c.pause_until, h.service_id AS hand_service, h.called_at AS hand_at
       FROM counter_service x JOIN counter c ON c.id = x.counter_id
       LEFT JOIN LATERAL (SELECT t.service_id, coalesce(t.called_at, t.started_at) AS called_at FROM ticket t
         WHERE t.counter_id = x.counter_id AND t.status IN ('called', 'serving') LIMIT 1) h ON true
@@ -136,7 +142,7 @@ export function serviceFiguresQuery(centerId: string, serviceDay: string, now: D
     JOIN sec r ON r.id = w.id
     CROSS JOIN LATERAL (
       -- the counters serving it; a backup one calls it after the waiting work of its primary services (with people waiting), shared among their primary counters
-      SELECT coalesce(json_agg(json_build_object('status', cs.status, 'after', coalesce(pw.work, 0), 'since', cs.status_since,
+      SELECT coalesce(json_agg(json_build_object('status', cs.status, 'after', coalesce(pw.work, 0), 'since', cs.status_since, 'until', cs.pause_until,
           'hand', CASE WHEN cs.hand_at IS NOT NULL THEN coalesce(hr.s, hw.default_service_minutes * 60) END,
           'handAt', cs.hand_at)), '[]'::json) AS counters
       FROM cs LEFT JOIN w hw ON hw.id = cs.hand_service
@@ -167,23 +173,27 @@ export function serviceFiguresQuery(centerId: string, serviceDay: string, now: D
     ORDER BY w.sort_order, w.prefix`
 }
 
-/** A paused counter's clerk is expected back after as long again as the pause has lasted (open time), at least this. */
+/** A paused counter's clerk who did not say when they would be back is expected after as long again as the pause has lasted (open time), at least this. */
 const PAUSE_MINUTES = 10
+/** one who said, and is late: expected this much later still */
+const LATE_MINUTES = 5
 
 /**
  * The counters a wait is shared among: those staffed (open, or paused: they come back; while the
- * center is open a paused one joins after as long again as its pause has lasted, at least 10 minutes).
+ * center is open a paused one joins when its clerk said they would be back (5 minutes from now once that
+ * time has passed), else after as long again as its pause has lasted, at least 10 minutes).
  * None of those: every counter serving it, else one that calls it now.
  */
 export function countersFor(f: ServiceFigures): ServingCounter[] {
   const inBreak = resumesAt(f.intervals, f.nowMinute) !== null
   const back = (c: ServingCounter) => {
-    const paused = Math.max(PAUSE_MINUTES, openTimeSince(f.intervals, c.sinceMinute, f.nowMinute))
+    const said = c.untilMinute === null ? null : openTimeSince(f.intervals, f.nowMinute, c.untilMinute) // open time to it
+    const paused = said !== null ? (said > 0 ? said : LATE_MINUTES) : Math.max(PAUSE_MINUTES, openTimeSince(f.intervals, c.sinceMinute, f.nowMinute))
     return { ...c, afterSeconds: Math.max(c.afterSeconds, paused * 60) }
   }
   const staffed = f.counters.filter((c) => c.status !== 'closed').map((c) => c.status === 'paused' && !inBreak ? back(c) : c)
   const some = staffed.length ? staffed : f.counters
-  return some.length ? some : [{ status: 'open', afterSeconds: 0, sinceMinute: 0, handSeconds: 0 }]
+  return some.length ? some : [{ status: 'open', afterSeconds: 0, sinceMinute: 0, handSeconds: 0, untilMinute: null }]
 }
 
 /** open minutes between two local minutes of the day */
@@ -192,9 +202,10 @@ function openTimeSince(intervals: Interval[], from: number, to: number): number 
   return intervals.reduce((m, [a, b]) => m + Math.max(0, Math.min(b, to) - Math.max(a, from)), 0)
 }
 
-function minuteOf(since: string | Date, timeZone: string, serviceDay: string): number {
-  const lt = localTime(new Date(since), timeZone)
-  return lt.day === serviceDay ? minutesOf(lt.hm) + new Date(since).getUTCSeconds() / 60 : 0
+/** the local minute of the service day an instant falls on; `other` when it falls on another day */
+function minuteOf(at: string | Date, timeZone: string, serviceDay: string, other = 0): number {
+  const lt = localTime(new Date(at), timeZone)
+  return lt.day === serviceDay ? minutesOf(lt.hm) + new Date(at).getUTCSeconds() / 60 : other
 }
 
 /**

@@ -43,7 +43,7 @@ export function staffQueueRoutes(counters: CounterService, tickets: TicketServic
 
   counterAction('/counters/:id/open', EmptyBody, (id, req) => counters.openCounter(id, req.auth!.actor), 'counter')
   counterAction('/counters/:id/close', EmptyBody, (id, req) => counters.closeCounter(id, req.auth!.actor), 'counter')
-  counterAction('/counters/:id/pause', PauseBody, (id, req) => counters.pauseCounter(id, req.auth!.actor, req.input.body.reason, req.input.body.note), 'counter')
+  counterAction('/counters/:id/pause', PauseBody, (id, req) => counters.pauseCounter(id, req.auth!.actor, req.input.body.reason, req.input.body.note, req.input.body.minutes), 'counter')
   counterAction('/counters/:id/resume', EmptyBody, (id, req) => counters.resumeCounter(id, req.auth!.actor), 'counter')
   counterAction('/counters/:id/call-next', EmptyBody, (id, req) => tickets.callNext(id, req.auth!.actor), 'ticket')
   counterAction('/counters/:id/call', CallTicketBody, (id, req) => tickets.callTicket(id, req.input.body.ticketId, req.auth!.actor), 'ticket')

@@ -62,7 +62,7 @@ export function withSecret(v: TicketView, secret: string): IssuedTicket {
 export async function counterViews(db: Executor, centerId: string, counterId?: string): Promise<CounterView[]> {
   const rows = await counters.listCounterViews(db, centerId, counterId)
   return rows.map((r) => ({
-    id: r.id, number: r.number, name: r.name, status: r.status, pauseReason: r.pause_reason, statusSince: iso(r.status_since)!,
+    id: r.id, number: r.number, name: r.name, status: r.status, pauseReason: r.pause_reason, pauseUntil: iso(r.pause_until), statusSince: iso(r.status_since)!,
     staffName: r.staff_name,
     currentTicket: r.ticket_id ? { id: r.ticket_id, code: r.ticket_code!, status: r.ticket_status as 'called' | 'serving' } : null,
     services: r.services,

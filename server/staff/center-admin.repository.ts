@@ -70,7 +70,7 @@ export async function copyCenterSettings(db: Executor, fromId: string, toId: str
   const links = await db.selectFrom('counter_service').innerJoin('counter', 'counter.id', 'counter_service.counter_id')
     .selectAll('counter_service').where('counter.center_id', '=', fromId).execute()
   for (const c of counters) {
-    const { id } = await db.insertInto('counter').values(copyOf(c, { center_id: toId, status: 'closed', staff_id: null, pause_reason: null, status_since: now }) as never)
+    const { id } = await db.insertInto('counter').values(copyOf(c, { center_id: toId, status: 'closed', staff_id: null, pause_reason: null, pause_until: null, status_since: now }) as never)
       .returning('id').executeTakeFirstOrThrow()
     const mine = links.filter((l) => l.counter_id === c.id)
     if (mine.length) await db.insertInto('counter_service').values(mine.map((l) => ({ counter_id: id, service_id: serviceIds.get(l.service_id)!, tier: l.tier }))).execute()

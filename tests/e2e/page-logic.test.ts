@@ -7,7 +7,7 @@ import type { BoardSnapshot, CounterView } from '../../common/types.js'
 // The DOM-free logic the pages share (common/board-sync.ts, common/announce.ts), without a browser.
 
 const counter = (n: number): CounterView => ({
-  id: `c${n}`, number: n, name: `Quầy ${n}`, status: 'open', pauseReason: null, statusSince: '', staffName: null, currentTicket: null, services: [],
+  id: `c${n}`, number: n, name: `Quầy ${n}`, status: 'open', pauseReason: null, pauseUntil: null, statusSince: '', staffName: null, currentTicket: null, services: [],
 })
 const snapshot = (seq: number, over: Partial<BoardSnapshot> = {}): BoardSnapshot => ({
   seq, centerSlug: 'na-sang', centerName: 'Na Sang', serviceDay: '2026-11-23', open: true, acceptingTickets: true, closedReason: null,

@@ -154,16 +154,30 @@ describeBrowser('staff console in Chromium', () => {
 
     await clerk.keyboard.press('p')
     await clerk.waitForSelector('#pause-dialog[open]')
+    // back in: not said unless picked; the clerk says 30 minutes, then the reason
+    expect(await clerk.isChecked('#pause-back input[value=""]')).toBe(true)
+    expect(await clerk.$$eval('#pause-back label', (els) => els.map((e) => e.textContent))).toEqual(['Chưa rõ', '5 phút', '15 phút', '30 phút', '1 giờ'])
+    await clerk.click('#pause-back input[value="30"]')
     await shot(clerk, 'staff-pause-dialog.png')
+    const backAt = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .format(new Date(h.clock().getTime() + 30 * 60_000))
     await clerk.click('#pause-dialog .btn-reason[data-reason="meeting"]')
     await clerk.waitForSelector('#counter-status[data-status="paused"]')
-    expect(await clerk.textContent('#status-pill')).toBe('Tạm nghỉ: Họp')
+    expect(await clerk.textContent('#status-pill')).toBe(`Tạm nghỉ: Họp · quay lại lúc ${backAt}`)
+    // the wall says until when
+    const { page: wall } = await newPage(browser, VIEWPORTS.display)
+    await wall.goto(`${h.url}/display?center=na-sang`)
+    await wall.waitForSelector('.counter[data-counter="1"].paused .counter-status')
+    expect(await wall.textContent('.counter[data-counter="1"] .counter-status')).toBe(`Tạm nghỉ đến ${backAt}`)
+    await shot(wall, 'display-counter-paused-until.png')
+    expect(pageErrors(wall)).toEqual([])
+    await wall.context().close()
     // while paused only "reopen" and "close" are offered
     expect(await clerk.$$eval('#console .act', (els) => [...new Set(els.map((e) => e.getAttribute('data-action')))])).toEqual(['resumeCounter', 'closeCounter'])
     await shot(clerk, 'staff-console-paused.png')
 
     await manager.waitForSelector('#floor-counters tr[data-counter="1"][data-status="paused"]', { timeout: 3000 })
-    expect(await manager.textContent('#floor-counters tr[data-counter="1"]')).toContain('Họp')
+    expect(await manager.textContent('#floor-counters tr[data-counter="1"]')).toContain(`Họp · quay lại lúc ${backAt}`)
     // a service waiting past its target raises an alert on the next refresh
     await h.http.post('/api/centers/na-sang/tickets').send({ serviceId: h.demo.services.C }).expect(201)
     h.clock.advance(35 * 60_000)
