@@ -189,7 +189,7 @@ export async function estimatesBench() {
     }
   }
   const h = honesty(all)
-  const md = `${header('Estimates: how honest the printed wait is (issue 24)', `npm run bench -- estimates${root ? ` (BENCH_ESTIMATES_ROOT=${root})` : ''}`)}
+  const md = `${header(root ? 'Estimates: how honest the printed wait is (issue 24), an older tree' : 'Estimates: how honest the printed wait is (issue 24), latest run', `npm run bench -- estimates${root ? ` (BENCH_ESTIMATES_ROOT=${root})` : ''}`)}
 One simulated Monday per seed against the real server (PostgreSQL; the app's clock moved by the bench: a day takes one to two minutes here, not ten hours): ${ARRIVALS.map(([a, b, r]) => `${hm(a)}–${hm(b)} ${r}/h`).join(', ')} (Poisson); services ${Object.entries(MIX).map(([p, [s, m]]) => `${p} ${Math.round(s * 100)} % × ${m} min`).join(', ')} (log-normal, σ 0.5; the estimator starts from the seed's defaults and learns the last 20); ${PRIORITY * 100} % priority (30 min earlier), ${NO_SHOW * 100} % no-shows (90 s lost), six counters with their two tiers, lunch ${hm(LUNCH[0])}–${hm(LUNCH[1])} (each clerk pauses after the ticket in hand and comes back up to 5 min late), counter 4 in a meeting 09:30–10:00, counter 3 on field work 14:30–15:30 (their clerks say when they will be back), clerks serve past 17:00 until the queue is empty. The estimate is the ticket's \`estimatedWaitMinutes\` at issue; the real wait is issue to call.
 
 ${perDay.map((l) => `- ${l}`).join('\n')}

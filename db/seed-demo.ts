@@ -51,7 +51,7 @@ const PROCEDURES: [string, string, string, string, number, number, string, strin
 ]
 
 // counter number → [primary prefixes, backup prefixes]: assigned by expertise
-const COUNTERS: [number, string[], string[]][] = [
+export const DEMO_COUNTERS: [number, string[], string[]][] = [
   [1, ['A'], ['B']], [2, ['B'], ['A']], [3, ['C'], ['E']], [4, ['D'], ['F']], [5, ['E'], ['C']], [6, ['F', 'G'], ['A', 'B']],
 ]
 
@@ -102,7 +102,7 @@ export async function seedDemo(db: Db, hashPassword: (p: string) => Promise<stri
     await trx.insertInto('priority_group').values(PRIORITY.map(([code, vi, en], i) => ({
       center_id: center.id, code: code!, name_vi: vi!, name_en: en!, bonus_minutes: 30, sort_order: i,
     }))).execute()
-    for (const [number, primary, backup] of COUNTERS) {
+    for (const [number, primary, backup] of DEMO_COUNTERS) {
       const c = await trx.insertInto('counter').values({ center_id: center.id, number, name: `Quầy số ${number}` })
         .returning('id').executeTakeFirstOrThrow()
       await trx.insertInto('counter_service').values([
