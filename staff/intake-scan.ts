@@ -1,10 +1,11 @@
 import { CCCD_PREFIX, parseCccd, type CccdResult } from '../common/cccd.js'
 import { h } from '../web/dom.js'
 import { fmt, t } from '../web/i18n.js'
+import { qrReader } from '../web/qr-camera.js'
 
 // The chip ID card's QR read at the counter (docs/staff.md "The ID card's QR"): from a 2D scanner that types
 // like a keyboard, told from a person by its speed and shape and taken out of whatever field has the focus;
-// or from the webcam (the browser's BarcodeDetector, else jsQR, bundled into the page).
+// or from the webcam (the browser's BarcodeDetector, else jsQR loaded when the camera opens: web/qr-camera.ts).
 
 export type ScanSource = 'card_scan' | 'camera'
 export type ScanHandler = (result: CccdResult, source: ScanSource) => void
@@ -114,30 +115,6 @@ function safe<T>(f: () => T): T | null {
 
 // ---------- the webcam ----------
 
-interface Detector { detect(src: CanvasImageSource): Promise<{ rawValue: string }[]> }
-declare global { interface Window { BarcodeDetector?: new (o: { formats: string[] }) => Detector } }
-
-/** BarcodeDetector where the browser has it with QR support; else jsQR on the frame's pixels. */
-async function qrReader(): Promise<(video: HTMLVideoElement, canvas: HTMLCanvasElement) => Promise<string | null>> {
-  const BD = window.BarcodeDetector
-  const formats = BD ? await (BD as unknown as { getSupportedFormats?: () => Promise<string[]> }).getSupportedFormats?.().catch(() => []) : []
-  if (BD && formats?.includes('qr_code')) {
-    const det = new BD({ formats: ['qr_code'] })
-    return async (video) => (await det.detect(video))[0]?.rawValue ?? null
-  }
-  const { default: jsQR } = await import('jsqr')
-  return async (video, canvas) => {
-    const w = video.videoWidth
-    const hgt = video.videoHeight
-    if (!w || !hgt) return null
-    canvas.width = w
-    canvas.height = hgt
-    const ctx = canvas.getContext('2d', { willReadFrequently: true })!
-    ctx.drawImage(video, 0, 0, w, hgt)
-    return jsQR(ctx.getImageData(0, 0, w, hgt).data, w, hgt, { inversionAttempts: 'dontInvert' })?.data ?? null
-  }
-}
-
 /**
  * The camera panel inside the intake dialog: the video, a status line, "Dừng quét". Reads frames until a QR
  * is found, then stops the camera and hands the payload over (parsed like a scanner's).
@@ -162,7 +139,7 @@ export function cameraPanel(onScan: ScanHandler): { element: HTMLElement; start:
     element.hidden = false
     status.textContent = w.cameraHint
     try {
-      const read = await qrReader()
+      const { read } = await qrReader()
       stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment', width: { ideal: 1280 } }, audio: false })
       video.srcObject = stream
       await video.play()

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, it } from '@jest/globals'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import QRCode from 'qrcode'
 
 /** STACK.md "Tests": Debian's Chromium driven by playwright-core; never `playwright install`. */
 export const CHROMIUM = '/usr/bin/chromium'
@@ -36,6 +37,25 @@ export function describeBrowser(name: string, body: () => void): void {
       it('chromium missing', () => { console.log('chromium missing: browser tests not run') })
     })
   }
+}
+
+/**
+ * A video for Chromium's fake camera (`--use-fake-device-for-media-stream --use-file-for-fake-video-capture=<file>`):
+ * one grey-scale 4:2:0 Y4M frame of the QR, 8 pixels a module, centred on white, which the fake camera plays in a loop.
+ */
+export function qrY4m(text: string, width = 640, height = 480): Buffer {
+  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' })
+  const n = qr.modules.size
+  const scale = Math.floor(Math.min(width, height) / (n + 8))
+  const x0 = Math.floor((width - n * scale) / 2)
+  const y0 = Math.floor((height - n * scale) / 2)
+  const y = Buffer.alloc(width * height, 235)
+  for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) {
+    if (!qr.modules.get(r, c)) continue
+    for (let dy = 0; dy < scale; dy++) y.fill(16, (y0 + r * scale + dy) * width + x0 + c * scale, (y0 + r * scale + dy) * width + x0 + (c + 1) * scale)
+  }
+  const chroma = Buffer.alloc((width / 2) * (height / 2) * 2, 128)
+  return Buffer.concat([Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\n`), Buffer.from('FRAME\n'), y, chroma])
 }
 
 export function launch(extraArgs: string[] = []): Promise<Browser> {

@@ -7,9 +7,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from '@jest/globals'
 import type { Browser, Page } from 'playwright-core'
-import QRCode from 'qrcode'
 import { startHarness, type Harness, TEST_PASSWORD } from '../helpers/harness.js'
-import { describeBrowser, ensurePagesBuilt, launch, newPage, pageErrors, shot } from './browser.js'
+import { describeBrowser, ensurePagesBuilt, launch, newPage, pageErrors, qrY4m, shot } from './browser.js'
 
 declare const window: Record<string, unknown>
 
@@ -17,22 +16,6 @@ declare const window: Record<string, unknown>
 const CARD = '000090000001|000000001|NGUYỄN VĂN MẪU|01011990|Nam|Số 1 Đường Thử, Phường Mẫu, Tỉnh Giả Định|15062021'
 const CAMERA_CARD = '000190000002||TRẦN THỊ THỬ|31121990|Nữ|Thôn Giả, Xã Mẫu, Tỉnh Giả Định|20072022'
 const TELEX = '000090000001|000000001|NGUYEENX VAWN MAAUX|01011990|Nam|Soos 1 DDuowngf Thuwr, Tinhr Gia Ddinhj|15062021'
-
-/** One grey-scale 4:2:0 frame of the QR, 8 pixels a module, centred on white: what the fake camera plays in a loop. */
-function qrY4m(text: string, width = 640, height = 480): Buffer {
-  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' })
-  const n = qr.modules.size
-  const scale = Math.floor(Math.min(width, height) / (n + 8))
-  const x0 = Math.floor((width - n * scale) / 2)
-  const y0 = Math.floor((height - n * scale) / 2)
-  const y = Buffer.alloc(width * height, 235)
-  for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) {
-    if (!qr.modules.get(r, c)) continue
-    for (let dy = 0; dy < scale; dy++) y.fill(16, (y0 + r * scale + dy) * width + x0 + c * scale, (y0 + r * scale + dy) * width + x0 + (c + 1) * scale)
-  }
-  const chroma = Buffer.alloc((width / 2) * (height / 2) * 2, 128)
-  return Buffer.concat([Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\n`), Buffer.from('FRAME\n'), y, chroma])
-}
 
 describeBrowser('the ID card scan in Chromium: scanner keystrokes, a garbled code, the webcam, the ID check', () => {
   let h: Harness
