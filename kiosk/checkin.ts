@@ -3,11 +3,13 @@ import { DOSSIER_LOOKUP_ALPHABET, type DossierStatus, type PublicDossierView } f
 import type { IssuedTicket } from '../common/types.js'
 import type { AppointmentView } from '../common/appointment-types.js'
 import { ApiError, apiGet, apiPost, errorMessage, NetworkError } from '../web/api.js'
-import { h } from '../web/dom.js'
+import { h, markup } from '../web/dom.js'
+import { icon } from '../web/icons.js'
 import { fmt, getLang, t } from '../web/i18n.js'
 import { dmy, hm } from '../web/time.js'
 import { listenForKioskScans, parseScan } from './appointment-scan.js'
 import { KioskBooking } from './appointment-book.js'
+import { KioskCamera } from './camera.js'
 
 /** Dossier states a citizen checks in for at the kiosk, and the button that says what for. */
 const CHECK_IN: Partial<Record<DossierStatus, 'takeTicketReceive' | 'takeTicketPickup' | 'takeTicketSupplement'>> = {
@@ -32,6 +34,8 @@ interface Deps {
   scannable(): boolean
   /** shows the check-in screen as it is (a scan started elsewhere) */
   open(): void
+  /** the device has a camera (kiosk/camera.ts watchCamera): "Quét mã bằng camera" shows */
+  hasCamera(): boolean
 }
 
 /** the six digits of an appointment, typed on the keyboard without a lookup code (issue 24) */
@@ -62,6 +66,16 @@ export class KioskCheckin {
   /** booking for a later day (kiosk/appointment-book.ts), shown on this screen while `booking` */
   private booking = false
   private booker: KioskBooking
+  /** the camera view: what it reads goes to `scanned`, like the scanner's payload */
+  private camera = new KioskCamera({
+    onCode: (text) => void this.scanned(text),
+    onFailed: () => {
+      this.reset()
+      this.message = t().appointments.cameraFailed
+      if (this.deps.active()) this.deps.rerender()
+      else this.deps.open()
+    },
+  })
 
   constructor(private deps: Deps) {
     this.booker = new KioskBooking({ center: () => this.deps.center(), rerender: () => this.deps.rerender(), close: () => { this.booking = false; this.deps.rerender() } })
@@ -79,6 +93,11 @@ export class KioskCheckin {
       else if (ev.key.length === 1) this.press(ev.key.toUpperCase())
     })
   }
+
+  /** "Quét mã bằng camera" (home and check-in screens) */
+  openCamera(): void { void this.camera.open() }
+
+  get cameraOpen(): boolean { return this.camera.isOpen }
 
   reset(): void {
     this.booking = false
@@ -136,10 +155,11 @@ export class KioskCheckin {
   }
 
   /**
-   * A QR read by the scanner: a booking checks in at once; a dossier slip is looked up and, when it can
-   * be checked in (a result to collect, papers to hand in or add), takes its ticket at once: one scan.
+   * A QR read by the scanner or the camera: a booking checks in at once; a dossier slip is looked up and,
+   * when it can be checked in (a result to collect, papers to hand in or add), takes its ticket at once: one scan.
    */
   private async scanned(text: string): Promise<void> {
+    this.camera.close() // the scanner read a code while the camera view was open
     this.booking = false
     if (this.beforeRun && this.deps.active()) ({ code: this.code, lookup: this.lookup, focus: this.focus } = this.beforeRun)
     this.beforeRun = null
@@ -208,7 +228,11 @@ export class KioskCheckin {
     const loading = this.phase === 'loading'
     return [
       h('h1', { class: 'title' }, w.kioskEntry),
-      h('p', { class: 'hint checkin-scan', id: 'checkin-scan-hint' }, t().appointments.kioskScanHint),
+      this.deps.hasCamera()
+        ? h('div', { class: 'checkin-scan-row' }, h('p', { class: 'hint checkin-scan', id: 'checkin-scan-hint' }, t().appointments.kioskScanHint),
+          h('button', { type: 'button', class: 'btn btn-camera', id: 'checkin-camera', disabled: loading, onclick: () => this.openCamera() },
+            markup('span', 'btn-icon', icon('camera', 40)), t().appointments.cameraOpen))
+        : h('p', { class: 'hint checkin-scan', id: 'checkin-scan-hint' }, t().appointments.kioskScanHint),
       h('p', { class: 'hint' }, w.kioskIntro, ' ', t().appointments.kioskHint),
       h('p', { class: 'hint checkin-rule', id: 'checkin-rule' }, t().appointments.kioskRule),
       h('div', { class: 'entries' }, box('code', `${w.codeLabel} / ${t().appointments.codeLabel.toLowerCase()}`, this.code), box('lookup', w.lookupCodeLabel, this.lookup, 4)),

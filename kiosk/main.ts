@@ -10,6 +10,7 @@ import { connectBoard } from '../web/live.js'
 import { publicBase } from '../web/qr.js'
 import { speakVietnamese } from '../web/sound.js'
 import { dmy, hm } from '../web/time.js'
+import { watchCamera } from './camera.js'
 import { KioskCheckin } from './checkin.js'
 import { watchIdle } from './idle.js'
 import { TicketIssuer } from './issue.js'
@@ -33,6 +34,8 @@ let procedures: ProcedureView[] | null = null
 const capped = new Map<string, string>()
 /** tickets already printed and read aloud (a language switch re-renders without printing again) */
 const printed = new Set<string>()
+/** the device has a camera: "Quét mã bằng camera" shows on the home and check-in screens (kiosk/camera.ts) */
+let cameraPresent = false
 
 const screenEl = byId('screen')
 const offlineEl = byId('offline')
@@ -71,6 +74,7 @@ const checkin = new KioskCheckin({
   // a booking's or a dossier slip's QR checks in from these screens (issue 24)
   scannable: () => ['home', 'checkin', 'ticket', 'procedure', 'procedures'].includes(screen.name),
   open: () => go({ name: 'checkin' }),
+  hasCamera: () => cameraPresent,
 })
 
 const view: KioskView = {
@@ -87,6 +91,8 @@ const view: KioskView = {
   openProcedures: () => void openProcedures(),
   openProcedure: (p) => void openProcedure(p),
   openCheckin: () => { checkin.reset(); go({ name: 'checkin' }) },
+  hasCamera: () => cameraPresent,
+  openCamera: () => checkin.openCamera(),
 }
 
 // ---------- header ----------
@@ -207,7 +213,8 @@ async function showTicket(ticket: IssuedTicket, group: PriorityGroupView | null,
 mountSpeaker(() => ({ screen, board }))
 
 const touched = watchIdle({
-  issuing: () => screen.name === 'issuing',
+  // the camera view closes itself after 60 s; the idle return does not cut it short at 30
+  issuing: () => screen.name === 'issuing' || checkin.cameraOpen,
   atRest: () => screen.name === 'home' && getLang() === 'vi',
   goHome,
 })
@@ -221,6 +228,11 @@ byId('lang').addEventListener('click', () => {
 })
 setInterval(renderClock, 10_000)
 render()
+watchCamera((has) => {
+  if (has === cameraPresent) return
+  cameraPresent = has
+  if (screen.name === 'home' || screen.name === 'checkin') render()
+})
 
 resolveCenter().then((slug) => {
   center = slug

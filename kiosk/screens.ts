@@ -39,6 +39,9 @@ export interface KioskView {
   openProcedures(): void
   openProcedure(p: ProcedureView): void
   openCheckin(): void
+  /** the device has a camera: "Quét mã bằng camera" */
+  hasCamera(): boolean
+  openCamera(): void
 }
 
 export function activeServices(v: KioskView): BoardService[] {
@@ -116,7 +119,12 @@ function homeActions(v: KioskView, showPriority: boolean): HTMLElement {
       h('span', { class: 'action-text' }, h('span', { class: 'action-name' }, k.procedures), h('span', { class: 'action-sub' }, k.proceduresHint))),
     h('button', { type: 'button', class: 'action action-checkin', id: 'checkin', onclick: v.openCheckin },
       markup('span', 'action-icon', icon('inbox', 44)),
-      h('span', { class: 'action-text' }, h('span', { class: 'action-name' }, t().dossier.kioskEntry), h('span', { class: 'action-sub' }, t().dossier.kioskEntryHint))))
+      h('span', { class: 'action-text' }, h('span', { class: 'action-name' }, t().dossier.kioskEntry), h('span', { class: 'action-sub' }, t().dossier.kioskEntryHint))),
+    v.hasCamera()
+      ? h('button', { type: 'button', class: 'action action-camera', id: 'camera-open', onclick: v.openCamera },
+        markup('span', 'action-icon', icon('camera', 44)),
+        h('span', { class: 'action-text' }, h('span', { class: 'action-name' }, t().appointments.cameraOpen), h('span', { class: 'action-sub' }, t().appointments.cameraOpenSub)))
+      : null)
 }
 
 export function renderHome(v: KioskView): (HTMLElement | null)[] {
