@@ -8,6 +8,8 @@ import { backends } from './helpers/db.js'
 import { addOtherCenter, startHarness, type Harness } from './helpers/harness.js'
 import { issued, openLine, type Agent, type Line } from './queue-fixtures.js'
 import { EsmsTransport, ZnsTransport } from '../server/notify/gateways.js'
+import { claimDueNotifications } from '../server/notify/notify.repository.js'
+import { markFailed } from '../server/outbox/outbox.repository.js'
 import { auditDetails, auditWho } from '../common/audit-text.js'
 import type { AuditEntry } from '../common/staff-types.js'
 import { catalogs } from '../common/i18n/index.js'
@@ -180,6 +182,26 @@ describe.each(backends)('consent at the counter and at booking on %s', (kind) =>
     expect([auditWho(catalogs.en, entry), auditDetails(catalogs.en, entry, String)]).toEqual(['Citizen', 'Stopped by the citizen on the lookup page'])
     // a clerk's stop ends the rest (the browser's too)
     expect((await clerk.post(`/api/dossiers/${d.id}/notify/stop`).send({}).expect(200)).body.dossier.messagesActive).toBe(0)
+  })
+
+  it('a message a sender holds when the citizen stops it is not retried after the gateway fails it: the stop takes its lease', async () => {
+    const clerk = await h.login('canbo1')
+    const d = (await intake(clerk, { notify: { consent: true, channel: 'sms' } }).expect(201)).body.dossier
+    await h.app.outbox.stop()
+    try {
+      await ready(clerk, d.id)
+      // a sender has claimed it and is talking to the gateway when the stop comes
+      const claimed = (await claimDueNotifications(h.handle.db, 'sender-x', ['sms'], 50, 60_000)).filter((c) => c.data.code === d.code)
+      expect(claimed).toHaveLength(1)
+      await h.http.post(`/api/public/dossiers/${d.code}/notify/stop`).send({ lookupCode: d.lookupCode }).expect(200)
+      // the gateway answers 503: the sender writes a retry, which must change nothing
+      await markFailed(h.handle.db, claimed[0]!.id, 'sender-x', { status: 503, error: 'busy', retryMs: 0, giveUp: false })
+      expect(await outcomes('dossier_id', d.id)).toEqual([{ channel: 'sms', status: 'failed', last_error: 'STOPPED' }])
+      await h.app.outbox.runOnce()
+      expect(gw.sms(d.code)).toEqual([])
+    } finally {
+      h.app.outbox.start()
+    }
   })
 
   it('refuses a citizen\'s stop with a wrong lookup code as the lookup does, and counts it as a guess of that code', async () => {
@@ -368,6 +390,18 @@ describe.each(backends)('consent at the counter and at booking on %s', (kind) =>
       } finally {
         h.app.outbox.start()
       }
+    })
+
+    it('forgets a booking\'s number kept without a sign-up (its channel off when it was booked) when the citizen stops', async () => {
+      const TUE = '2026-11-24'
+      h.clock.set(at(TUE, '13:00'))
+      const a = await book(TUE, '14:30', { phone: '0912 000 007', consent: true })
+      // as if no channel had been on at booking: the number kept with its consent, no sign-up
+      await h.handle.db.deleteFrom('outbox_delivery').where('notify_id', 'in', h.handle.db.selectFrom('notify_subscription').select('id').where('appointment_id', '=', a.id)).execute()
+      await h.handle.db.deleteFrom('notify_subscription').where('appointment_id', '=', a.id).execute()
+      await h.http.post(`/api/appointments/${a.id}/notify/stop`).send({ key: a.secret }).expect(200)
+      expect((await h.handle.db.selectFrom('appointment').select('phone').where('id', '=', a.id).executeTakeFirstOrThrow()).phone).toBeNull()
+      expect((await h.http.post(`/api/appointments/${a.id}/notify/stop`).send({ key: a.secret }).expect(409)).body.error.code).toBe('NOTIFY_NOTHING_TO_STOP')
     })
   })
 })

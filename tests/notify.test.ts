@@ -283,6 +283,12 @@ describe.each(backends)('citizen notifications on %s', (kind) => {
     await until(async () => await statusOf(`ticket:${t!.id}`) === 'failed', 15_000)
     const failed = await deliveryOf(t!.code)
     expect(failed).toMatchObject({ status: 'failed', lastError: 'eSMS 104: Brandname not registered', replayable: true })
+    // past a ticket message's lifetime the sender would drop it as stale: not offered, refused
+    h.clock.advance(31 * MINUTE)
+    try {
+      expect(await deliveryOf(t!.code)).toMatchObject({ status: 'failed', replayable: false })
+      expect((await replay(failed.id).expect(404)).body.error.code).toBe('NOTIFICATION_NOT_FOUND')
+    } finally { h.clock.advance(-31 * MINUTE) }
     // the gateway fixed: "Gửi lại" sends it
     sms.refuse.delete('0977000111')
     await replay(failed.id).expect(200)

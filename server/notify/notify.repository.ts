@@ -121,24 +121,32 @@ export interface NotificationRow {
   id: string; channel: NotifyChannel; kind: string; code: string; occurred_at: Date; status: 'pending' | 'delivered' | 'failed'
   attempts: number; next_at: Date; last_status: number | null; last_error: string | null; delivered_at: Date | null
   phone: string | null; endpoint: string | null; consent_source: string
-  /** replayNotification would send it again (REPLAYABLE) */
+  /** replayNotification would send it again (replayable) */
   replayable: boolean
 }
 
+/** A ticket's message is not sent later than this after its event ("go to counter 3" an hour late misleads). */
+export const TICKET_MESSAGE_LIFETIME_MS = 30 * 60_000
+
 /**
- * Which delivery `d` (of subscription `s`) a manager may send again: failed, its sign-up still active (not stopped,
- * its ticket, dossier or booking not over, its push subscription not gone), and its last error not final by design
- * (a stopped, cancelled or stale message: a sign-up renewed after a stop does not bring back what the stop dropped,
- * and a cancelled or stale one would be dropped again). The list and the replay share it: the page never offers a
- * replay the server refuses.
+ * Which delivery `d` (of subscription `s`, event `e`) a manager may send again at `now`: failed, its sign-up still
+ * active (not stopped, its ticket, dossier or booking not over, its push subscription not gone), its last error not
+ * final by design (a stopped, cancelled or stale message: a sign-up renewed after a stop does not bring back what
+ * the stop dropped), and not one the sender would drop as stale if sent now (NotifySender.stale: a ticket's message
+ * past its lifetime; a booking's confirmation once the booking is not `booked` or its slot has started). The list and
+ * the replay share it: the page never offers a replay the server refuses or the sender drops.
  */
-const REPLAYABLE = sql<boolean>`(d.status = 'failed' AND s.active AND coalesce(d.last_error, '') NOT IN (${sql.join([...FINAL_NOTIFY_ERRORS])}))`
+const replayable = (now: Date) => sql<boolean>`(d.status = 'failed' AND s.active
+  AND coalesce(d.last_error, '') NOT IN (${sql.join([...FINAL_NOTIFY_ERRORS])})
+  AND NOT (e.kind LIKE 'ticket.%' AND e.occurred_at < ${new Date(now.getTime() - TICKET_MESSAGE_LIFETIME_MS)})
+  AND NOT (e.kind = 'appointment.booked' AND NOT EXISTS (SELECT 1 FROM appointment a
+    WHERE a.id = s.appointment_id AND a.status = 'booked' AND a.starts_at > ${now})))`
 
 /** The center's last `limit` notification deliveries, newest first. */
-export async function listNotifications(db: Executor, centerId: string, limit: number): Promise<NotificationRow[]> {
+export async function listNotifications(db: Executor, centerId: string, limit: number, now: Date): Promise<NotificationRow[]> {
   const { rows } = await sql<NotificationRow>`
     SELECT d.id::text, d.channel, e.kind, e.data->>'code' AS code, e.occurred_at, d.status, d.attempts, d.next_at, d.last_status, d.last_error,
-      d.delivered_at, s.phone, s.endpoint, s.consent_source, ${REPLAYABLE} AS replayable
+      d.delivered_at, s.phone, s.endpoint, s.consent_source, ${replayable(now)} AS replayable
     FROM outbox_delivery d JOIN outbox_event e ON e.id = d.event_id JOIN notify_subscription s ON s.id = d.notify_id
     WHERE d.notify_id IS NOT NULL AND e.center_id = ${centerId}
     ORDER BY d.id DESC LIMIT ${limit}`.execute(db)
@@ -155,12 +163,13 @@ export async function notificationCounts(db: Executor, centerId: string) {
 
 /**
  * The manager's replay of a failed notification: due now, attempts afresh (the gateway dedupes on the same key); only
- * a replayable one (REPLAYABLE: a stopped, cancelled or stale one, or one whose sign-up ended, is never sent again).
+ * a replayable one (`replayable`: a stopped, cancelled or stale one, one the sender would drop as stale now, or one whose sign-up ended, is never sent again).
  */
-export async function replayNotification(db: Executor, id: string, centerId: string): Promise<boolean> {
+export async function replayNotification(db: Executor, id: string, centerId: string, now: Date): Promise<boolean> {
   const { rows } = await sql<{ id: string }>`UPDATE outbox_delivery d SET status = 'pending', attempts = 0, next_at = clock_timestamp(),
       lease_until = NULL, lease_owner = NULL
-    FROM notify_subscription s WHERE d.id = ${id}::bigint AND s.id = d.notify_id AND s.center_id = ${centerId} AND ${REPLAYABLE}
+    FROM notify_subscription s, outbox_event e
+    WHERE d.id = ${id}::bigint AND s.id = d.notify_id AND e.id = d.event_id AND s.center_id = ${centerId} AND ${replayable(now)}
     RETURNING d.id::text`.execute(db)
   return rows.length > 0
 }
@@ -214,7 +223,8 @@ export async function endSubscriptions(db: Executor, t: SignUpTarget, channels?:
   if (channels) q = q.where('channel', 'in', channels)
   const ended = (await q.returning('id').execute()).map((r) => r.id)
   if (ended.length) {
-    await db.updateTable('outbox_delivery').set({ status: 'failed', last_error: 'STOPPED' })
+    // a delivery a sender holds now loses its lease: what it writes after its attempt (a retry, above all) changes nothing
+    await db.updateTable('outbox_delivery').set({ status: 'failed', last_error: 'STOPPED', lease_owner: null, lease_until: null })
       .where('notify_id', 'in', ended).where('status', '=', 'pending').execute()
   }
   return ended.length

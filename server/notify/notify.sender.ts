@@ -8,7 +8,6 @@ import * as repo from './notify.repository.js'
 import type { NotifyKind, NotifyTransport } from './transport.js'
 
 /** A ticket's message this old is not sent any more (a "called to counter 3" an hour late misleads). */
-const TICKET_MESSAGE_LIFETIME_MS = 30 * 60_000
 
 /**
  * The outbox worker's sender for the citizens' channels (push, sms, zalo): claims their due deliveries
@@ -36,7 +35,7 @@ export class NotifySender implements ChannelSender {
    */
   private stale(d: repo.ClaimedNotification): 'STALE' | 'CANCELLED' | null {
     const now = this.clock().getTime()
-    if (d.kind.startsWith('ticket.')) return now - new Date(d.occurred_at).getTime() > TICKET_MESSAGE_LIFETIME_MS ? 'STALE' : null
+    if (d.kind.startsWith('ticket.')) return now - new Date(d.occurred_at).getTime() > repo.TICKET_MESSAGE_LIFETIME_MS ? 'STALE' : null
     if (d.kind !== 'appointment.booked' || !d.appointment_status) return null
     if (d.appointment_status === 'cancelled') return 'CANCELLED'
     return d.appointment_status !== 'booked' || (d.starts_at && new Date(d.starts_at).getTime() <= now) ? 'STALE' : null

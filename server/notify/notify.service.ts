@@ -91,7 +91,7 @@ export class NotifyService {
 
   async list(slug: string, actor: Actor): Promise<NotificationsView> {
     const center = await centerFor(this.db, slug, actor)
-    const rows = await repo.listNotifications(this.db, center.id, 100)
+    const rows = await repo.listNotifications(this.db, center.id, 100, this.clock())
     return {
       channels: this.setup.transports.map((t) => ({ channel: t.channel, provider: t.provider })),
       counts: await repo.notificationCounts(this.db, center.id),
@@ -106,7 +106,7 @@ export class NotifyService {
 
   async replay(slug: string, id: string, actor: Actor): Promise<void> {
     const center = await centerFor(this.db, slug, actor)
-    if (!await repo.replayNotification(this.db, id, center.id)) throw new AppError('NOTIFICATION_NOT_FOUND')
+    if (!await repo.replayNotification(this.db, id, center.id, this.clock())) throw new AppError('NOTIFICATION_NOT_FOUND')
   }
 
   private has(channel: NotifyChannel) { return this.setup.transports.some((t) => t.channel === channel) }
