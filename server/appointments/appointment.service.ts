@@ -24,7 +24,8 @@ import { issueTicket } from '../queue/ticket.repository.js'
 import { iso, ticketView, withSecret } from '../queue/ticket-views.js'
 import * as repo from './appointment.repository.js'
 import { ruleOn, slotTimes, type Rule } from './slots.js'
-import { PhoneConsent, endBookingConsent, phoneSignUps, withdrawConsent } from '../notify/consent.js'
+import { PhoneConsent, endBookingConsent, phoneSignUps } from '../notify/consent.js'
+import { endSubscriptions } from '../notify/notify.repository.js'
 
 const LATE_MS = LATE_AFTER_MINUTES * 60_000
 
@@ -175,14 +176,15 @@ export class AppointmentService {
 
   /**
    * The citizen stops the messages about the booking on its own page (the secret; Decree 13/2023 Art. 12): its
-   * sign-up ends and the number is forgotten, so its ticket gets no messages at the check-in either. Nothing to
-   * stop: 409 NOTIFY_NOTHING_TO_STOP.
+   * sign-up ends and the number is forgotten, so its ticket gets no messages at the check-in either (a number kept
+   * without a sign-up, its channel off when it was booked, is forgotten too). Neither: 409 NOTIFY_NOTHING_TO_STOP.
    */
   async stopMessages(id: string, key: string): Promise<AppointmentView> {
     await this.db.transaction().execute(async (trx) => {
       const a = await repo.lockAny(trx, id)
       if (!a || !sameSecret(a.secret, key)) throw new AppError('APPOINTMENT_NOT_FOUND')
-      await withdrawConsent(trx, { appointmentId: a.id })
+      const ended = await endSubscriptions(trx, { appointmentId: a.id })
+      if (!ended && a.phone === null) throw new AppError('NOTIFY_NOTHING_TO_STOP')
       await repo.forgetPhone(trx, a.id)
     })
     return this.view(id, key)
