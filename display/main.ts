@@ -11,7 +11,7 @@ import { connectBoard } from '../web/live.js'
 import { audioAllowedSoon, chime, onAudioRunning, speakVietnamese, unlockAudio, vietnameseVoice } from '../web/sound.js'
 import { playPlan, preloadClips } from '../web/voice.js'
 import { CenterVoices } from '../web/center-voice.js'
-import { dateLong, hm } from '../web/time.js'
+import { dateLong, hm, localDay } from '../web/time.js'
 
 /** How long the hero flashes after a call; how long a call holds the hero when nothing could be heard. */
 const FLASH_MS = 6000
@@ -120,8 +120,10 @@ function renderHero(): void {
 
 function counterCard(c: PublicCounterView): HTMLElement {
   const d = t().display
+  // a time said on another day (a counter left paused overnight) says nothing about today
+  const until = c.pauseUntil && localDay(c.pauseUntil) === board?.serviceDay ? c.pauseUntil : null
   const status = c.status === 'closed' ? d.counterClosed
-    : c.status === 'paused' ? (c.pauseUntil ? fmt(d.counterPausedUntil, { time: hm(c.pauseUntil) }) : d.counterPaused) : ''
+    : c.status === 'paused' ? (until ? fmt(d.counterPausedUntil, { time: hm(until) }) : d.counterPaused) : ''
   const current = c.status !== 'closed' ? c.currentTicket : null
   const active = !!hero && flashing && hero.counterId === c.id
   return h('div', { class: `counter ${c.status}${active ? ' active' : ''}`, 'data-counter': c.number },

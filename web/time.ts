@@ -18,6 +18,12 @@ export function localParts(d: Date | string): LocalParts {
   return { year, month, day, hour: p.hour ?? '00', minute: p.minute ?? '00', second: p.second ?? '00', weekday: new Date(Date.UTC(year, month - 1, day)).getUTCDay() }
 }
 
+/** "2026-11-23": the local day an instant falls on (a service day's form) */
+export function localDay(d: Date | string): string {
+  const p = localParts(d)
+  return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`
+}
+
 /** "09:05" */
 export function hm(d: Date | string): string {
   const p = localParts(d)

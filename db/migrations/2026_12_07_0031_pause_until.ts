@@ -2,9 +2,9 @@
 import { sql, type Kysely } from 'kysely'
 
 /**
- * Issue 24: a clerk who pauses can say when they will be back ("quay lại sau 30 phút"); the wall and the
- * phone page show it, and the estimates count the counter from then (before: from a guess, as long again as
- * the pause had lasted). Null: not said, or the counter is not paused.
+ * Issue 24: a clerk who pauses can say when they will be back ("quay lại sau 30 phút"); the wall and the staff
+ * console show it, and the estimates count the counter from then (when not said: as long again as
+ * the pause has lasted, at least 10 minutes). Null: not said, or the counter is not paused.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`ALTER TABLE counter ADD COLUMN pause_until timestamptz`.execute(db)

@@ -17,7 +17,7 @@ import { hmOf, intervalsOn, minutesOf, openTimeUntil, resumesAt, type Interval }
 
 export interface ServingCounter {
   status: 'open' | 'paused' | 'closed'; afterSeconds: number; sinceMinute: number; handSeconds: number
-  /** a paused counter's: the local minute its clerk said they would be back, null when not said */
+  /** a paused counter's: the local minute its clerk said they would be back, -1 once past, null when not said */
   untilMinute: number | null
 }
 
@@ -76,7 +76,8 @@ export function toFigures(r: FiguresRow, serviceDay: string, now: Date): Service
     issued: Number(r.issued), avgSeconds: r.done_n >= 3 ? r.avg_s : null, otherWorkSeconds: Number(r.other_work),
     counters: (typeof r.counters === 'string' ? JSON.parse(r.counters) as Exclude<FiguresRow['counters'], string> : r.counters)
       .map((c) => ({ status: c.status, afterSeconds: Number(c.after), sinceMinute: minuteOf(c.since, r.time_zone, serviceDay),
-        untilMinute: c.until === null ? null : minuteOf(c.until, r.time_zone, serviceDay, 24 * 60),
+        // a time already past (today or an earlier day: a counter left paused overnight) is -1: the clerk is late
+        untilMinute: c.until === null ? null : new Date(c.until).getTime() <= now.getTime() ? -1 : minuteOf(c.until, r.time_zone, serviceDay, 24 * 60),
         handSeconds: c.hand === null || c.handAt === null ? 0 : handLeft(Number(c.hand), (now.getTime() - new Date(c.handAt).getTime()) / 1000) })),
     intervals: intervalsOn(hours, serviceDay, r.day_kind),
     // a ticket of an earlier day still waiting (before the expiry sweep): its day is over, all time counts
@@ -187,7 +188,7 @@ const LATE_MINUTES = 5
 export function countersFor(f: ServiceFigures): ServingCounter[] {
   const inBreak = resumesAt(f.intervals, f.nowMinute) !== null
   const back = (c: ServingCounter) => {
-    const said = c.untilMinute === null ? null : openTimeSince(f.intervals, f.nowMinute, c.untilMinute) // open time to it
+    const said = c.untilMinute === null ? null : c.untilMinute < 0 ? 0 : openTimeSince(f.intervals, f.nowMinute, c.untilMinute) // open time to it
     const paused = said !== null ? (said > 0 ? said : LATE_MINUTES) : Math.max(PAUSE_MINUTES, openTimeSince(f.intervals, c.sinceMinute, f.nowMinute))
     return { ...c, afterSeconds: Math.max(c.afterSeconds, paused * 60) }
   }
