@@ -25,6 +25,8 @@ const MAX_WAIT_MS = 60_000
 /** a username that signed in from an address is "known" there this long */
 const KNOWN_MS = 30 * 86_400_000
 const SWEEP_MS = 60_000
+/** the longest an attempt waits for the one before it of its address on this instance (inTurn) */
+const TURN_WAIT_MS = 5_000
 const SWEEP_ROWS = 500
 
 type Row = Pick<LoginFailureTable, 'key' | 'failures' | 'since' | 'signed_in_at'>
@@ -140,13 +142,15 @@ export class LoginThrottle {
   }
 
   /**
-   * Runs `run` once this instance's earlier transactions on `address`'s rows have ended. They would wait for
-   * each other on the rows' locks anyway, each holding a pool connection while it waits: 50 clerks signing in at
-   * once behind one address took 50 connections (a CI run on PostgreSQL: 'too many clients already'), and a
-   * center's 20 would all wait there while its kiosk's taps waited for one. Now one connection waits per address.
+   * Runs `run` once this instance's earlier transactions on `address`'s rows have ended, or TURN_WAIT_MS have
+   * passed (one stuck on a dead connection does not hold the address's logins for good: the rows' locks still
+   * order them). They would wait for each other on those locks anyway, each holding a pool connection while it
+   * waits: many clerks signing in at once behind one address would take as many of the pool's connections while
+   * the kiosk's taps wait for one. So one waits per address.
    */
   private inTurn<T>(address: string, run: () => Promise<T>): Promise<T> {
-    const result = (this.turns.get(address) ?? Promise.resolve()).then(run)
+    const before = this.turns.get(address)
+    const result = (before ? settledWithin(before, TURN_WAIT_MS) : Promise.resolve()).then(run)
     const done = result.then(() => {}, () => {})
     this.turns.set(address, done)
     void done.then(() => { if (this.turns.get(address) === done) this.turns.delete(address) })
@@ -212,6 +216,15 @@ async function write(trx: Executor, rows: Array<{ key: string; count: number; st
     .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({
       failures: eb.ref('excluded.failures'), since: eb.ref('excluded.since'), kept_until: eb.ref('excluded.kept_until'),
     }))).execute()
+}
+
+/** resolves when `p` settles or after `ms`, whichever comes first */
+function settledWithin(p: Promise<void>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms)
+    timer.unref()
+    void p.then(() => { clearTimeout(timer); resolve() })
+  })
 }
 
 /** the failures of an address or a pair in their window while it still counts (none once it ended) */
